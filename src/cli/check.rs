@@ -1,0 +1,84 @@
+//! `rights check PATH… [--data FILE.json…] [--format human|json]`
+
+use super::{render_options, Format, Inputs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::diag::{self, has_errors};
+use crate::load::Workspace;
+use serde_json::json;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+pub fn run(args: Args) -> i32 {
+    let ws = Workspace::read(&args.inputs.paths, &args.inputs.data);
+    let (model, diags) = ws.resolve();
+    let code = if ws.io_failed {
+        EXIT_USAGE
+    } else if has_errors(&diags) {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    };
+    let p = &model.policy;
+    let d = &model.data;
+    let counts = [
+        ("rights", p.rights.len()),
+        ("access levels", p.access.len()),
+        ("flags", p.flags.len()),
+        ("roles", p.roles.len()),
+        ("actions", p.actions.len()),
+        ("reports", p.reports.len()),
+        ("users", d.users.len()),
+        ("resources", d.resources.len()),
+        ("events", d.events.len()),
+        ("tests", model.tests.len()),
+    ];
+    match args.format {
+        Format::Json => {
+            let diagnostics: Vec<_> = diags
+                .iter()
+                .map(|d| diag::to_json(d, &ws.sources))
+                .collect();
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let summary: serde_json::Map<String, serde_json::Value> = counts
+                .iter()
+                .map(|(k, v)| (k.replace(' ', "_"), json!(v)))
+                .collect();
+            let out = json!({
+                "ok": code == EXIT_OK,
+                "errors": errors,
+                "warnings": diags.len() - errors,
+                "diagnostics": diagnostics,
+                "files": ws.sources.files().count(),
+                "counts": summary,
+            });
+            println!("{out}");
+        }
+        Format::Human => {
+            eprint!(
+                "{}",
+                diag::render_all(&diags, &ws.sources, render_options())
+            );
+            if code == EXIT_OK {
+                let files = ws.sources.files().count();
+                let listed: Vec<String> = counts
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(k, n)| format!("{n} {k}"))
+                    .collect();
+                println!(
+                    "ok: {} file{} checked: {}",
+                    files,
+                    if files == 1 { "" } else { "s" },
+                    listed.join(", ")
+                );
+            }
+        }
+    }
+    code
+}

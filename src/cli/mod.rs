@@ -1,0 +1,68 @@
+//! The `rights` command line: one file per subcommand.
+//!
+//! Exit codes, for every subcommand: 0 success, 1 the input has errors (or a
+//! query/test failed where that is documented), 2 usage or I/O error, and 2 for
+//! an internal error ("this is a bug"), never an abort trace.
+
+mod check;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Check, query, explain, lint, format and test Rights policies.
+#[derive(Parser, Debug)]
+#[command(name = "rights", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse, resolve and compile a policy; report every error with its source span.
+    Check(check::Args),
+}
+
+/// Output format for commands that print results or diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// For people: miette-rendered diagnostics, tables, trees.
+    #[default]
+    Human,
+    /// For machines: JSON on stdout.
+    Json,
+}
+
+/// Policy and data inputs shared by the subcommands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Inputs {
+    /// Policy files or directories (read recursively, `.rights` files, in path order).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// JSON data files (users, resources, events); may be repeated.
+    #[arg(long = "data", value_name = "FILE.json")]
+    pub data: Vec<PathBuf>,
+}
+
+/// Exit codes.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_ERRORS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// Rendering options for diagnostics on stderr: colour only on a terminal and
+/// without `NO_COLOR`.
+pub fn render_options() -> rights_diag::RenderOptions {
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    rights_diag::RenderOptions { color, width: 100 }
+}
+
+use crate::diag as rights_diag;
+
+/// Runs the command line and returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+    }
+}

@@ -1,0 +1,369 @@
+//! The resolved model: every name replaced by a dense id into the model's own
+//! tables, every pattern expanded, every check passed (or reported). Spans stay
+//! here (for lint and explanations); the IR keeps only a side table of them.
+
+use crate::source::Span;
+use std::collections::HashMap;
+
+macro_rules! ids {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            #[inline]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+            /// The id of the `i`-th entry (tables never exceed `u32::MAX` entries).
+            #[inline]
+            pub fn from_index(i: usize) -> Self {
+                $name(u32::try_from(i).unwrap_or(u32::MAX))
+            }
+        }
+    )*};
+}
+
+ids!(
+    /// A declared right.
+    RightId,
+    /// A declared access level.
+    AccessId,
+    /// A declared flag.
+    FlagId,
+    /// A declared role.
+    RoleId,
+    /// A declared action.
+    ActionId,
+    /// A declared report.
+    ReportId,
+    /// A `deny` declaration.
+    DenyId,
+    /// A user in the data.
+    UserId,
+    /// A resource in the data.
+    ResourceId,
+    /// An event in the data.
+    EventId,
+);
+
+/// A resolved condition. Unknown names were reported and replaced by `Const(false)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cond {
+    Or(Vec<Cond>, Span),
+    And(Vec<Cond>, Span),
+    Not(Box<Cond>, Span),
+    Const(bool, Span),
+    Right(RightId, Span),
+    Role(RoleId, Span),
+    Flag(FlagId, Span),
+    Access(AccessId, Span),
+    Can(ActionId, Span),
+}
+
+impl Cond {
+    pub fn span(&self) -> Span {
+        match self {
+            Cond::Or(_, s)
+            | Cond::And(_, s)
+            | Cond::Not(_, s)
+            | Cond::Const(_, s)
+            | Cond::Right(_, s)
+            | Cond::Role(_, s)
+            | Cond::Flag(_, s)
+            | Cond::Access(_, s)
+            | Cond::Can(_, s) => *s,
+        }
+    }
+
+    /// Calls `f` on every atom (leaf) of the condition. Iterative.
+    pub fn for_each_atom(&self, mut f: impl FnMut(&Cond)) {
+        let mut stack = vec![self];
+        while let Some(c) = stack.pop() {
+            match c {
+                Cond::Or(xs, _) | Cond::And(xs, _) => stack.extend(xs.iter()),
+                Cond::Not(x, _) => stack.push(x),
+                atom => f(atom),
+            }
+        }
+    }
+}
+
+/// Where a declaration came from and what it is called for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    pub name: String,
+    pub label: Option<String>,
+    pub doc: Option<String>,
+    /// The span of the name in the declaration.
+    pub span: Span,
+}
+
+impl Meta {
+    /// The label if there is one, else the name.
+    pub fn display(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// One site that grants or removes a right (a pattern in a role, a user, a deny…).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RightSite {
+    pub right: RightId,
+    /// The pattern as written (`report.*` grants many rights from one span).
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Right {
+    pub meta: Meta,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessLevel {
+    pub meta: Meta,
+    /// Every `also when` rule, each with the span of its condition.
+    pub also_when: Vec<Cond>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flag {
+    pub meta: Meta,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    pub meta: Meta,
+    pub parents: Vec<(RoleId, Span)>,
+    pub grants: Vec<RightSite>,
+    pub assigns: Vec<AssignsRule>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssignsRule {
+    /// `None`: every role (`assigns *`).
+    pub roles: Option<Vec<RoleId>>,
+    /// Evaluated for the assigning user on the resource; `None`: anywhere.
+    pub on_resource_when: Option<Cond>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultLine {
+    pub role: RoleId,
+    /// `Const(true)` when the line has no `when`.
+    pub when: Cond,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub meta: Meta,
+    pub on_resource: bool,
+    pub when: Cond,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deny {
+    /// Every right the deny's patterns match, each with its pattern's span.
+    pub rights: Vec<RightSite>,
+    /// `None`: the deny always applies.
+    pub when: Option<Cond>,
+    pub span: Span,
+}
+
+pub use crate::syntax::ast::RowsSource;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub meta: Meta,
+    /// `Const(true)` when the report has no `requires`.
+    pub requires: Cond,
+    pub rows: RowsSource,
+    pub rows_where: Option<Cond>,
+    pub details_when: Option<Cond>,
+}
+
+/// The policy: everything but data and tests.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    pub rights: Vec<Right>,
+    pub access: Vec<AccessLevel>,
+    pub flags: Vec<Flag>,
+    pub roles: Vec<Role>,
+    pub default_roles: Vec<DefaultLine>,
+    pub actions: Vec<Action>,
+    pub denies: Vec<Deny>,
+    pub reports: Vec<Report>,
+    pub names: Names,
+}
+
+/// Name → id, one table per namespace.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    pub rights: HashMap<String, RightId>,
+    pub access: HashMap<String, AccessId>,
+    pub flags: HashMap<String, FlagId>,
+    pub roles: HashMap<String, RoleId>,
+    pub actions: HashMap<String, ActionId>,
+    pub reports: HashMap<String, ReportId>,
+    /// Right names in sorted order, for prefix patterns.
+    pub rights_sorted: Vec<(String, RightId)>,
+}
+
+impl Policy {
+    pub fn right(&self, id: RightId) -> &Right {
+        &self.rights[id.index()]
+    }
+    pub fn role(&self, id: RoleId) -> &Role {
+        &self.roles[id.index()]
+    }
+    pub fn action(&self, id: ActionId) -> &Action {
+        &self.actions[id.index()]
+    }
+    pub fn report(&self, id: ReportId) -> &Report {
+        &self.reports[id.index()]
+    }
+    pub fn access_level(&self, id: AccessId) -> &AccessLevel {
+        &self.access[id.index()]
+    }
+    pub fn flag(&self, id: FlagId) -> &Flag {
+        &self.flags[id.index()]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub meta: Meta,
+    /// `None`: the user lists no roles and gets the default role.
+    pub roles: Option<Vec<(RoleId, Span)>>,
+    pub grants: Vec<RightSite>,
+    pub revokes: Vec<RightSite>,
+    pub flags: Vec<(FlagId, Span)>,
+    /// Access levels granted on resources, each with the span of the data entry.
+    pub access: Vec<(ResourceId, AccessId, Span)>,
+    /// The whole declaration (for "the data entry" in explanations).
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    pub meta: Meta,
+    pub parent: Option<ResourceId>,
+    pub details: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub meta: Meta,
+    pub resources: Vec<ResourceId>,
+}
+
+/// Users, resources and events, with their name tables.
+#[derive(Clone, Debug, Default)]
+pub struct Data {
+    pub users: Vec<User>,
+    pub resources: Vec<Resource>,
+    pub events: Vec<Event>,
+    pub user_ids: HashMap<String, UserId>,
+    pub resource_ids: HashMap<String, ResourceId>,
+    pub event_ids: HashMap<String, EventId>,
+}
+
+impl Data {
+    pub fn user(&self, id: UserId) -> &User {
+        &self.users[id.index()]
+    }
+    pub fn resource(&self, id: ResourceId) -> &Resource {
+        &self.resources[id.index()]
+    }
+    pub fn event(&self, id: EventId) -> &Event {
+        &self.events[id.index()]
+    }
+}
+
+// ───────────────────────────── questions ─────────────────────────────
+
+/// What a `can` question asks about, resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Right(RightId),
+    Action(ActionId),
+    Run(ReportId),
+    Assign { role: RoleId, to: UserId },
+}
+
+/// A resolved `can` question: may `user` do `target` (on `on`)?
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CanQ {
+    pub user: UserId,
+    pub target: Target,
+    pub on: Option<ResourceId>,
+}
+
+/// A resolved `report … as … [for event …]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportQ {
+    pub report: ReportId,
+    pub user: UserId,
+    pub event: Option<EventId>,
+}
+
+/// A resolved query of LANGUAGE.md §5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Question {
+    Can(CanQ),
+    Explain(CanQ),
+    Who {
+        target: Target,
+        on: Option<ResourceId>,
+    },
+    What {
+        user: UserId,
+        on: Option<ResourceId>,
+    },
+    Rights(UserId),
+    Roles(UserId),
+    Report(ReportQ),
+}
+
+/// A resolved test expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expectation {
+    Can {
+        negated: bool,
+        question: CanQ,
+        span: Span,
+    },
+    Report {
+        question: ReportQ,
+        outcome: ExpectedReport,
+        span: Span,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExpectedReport {
+    Shows(Vec<(ResourceId, crate::syntax::ast::Visibility)>),
+    Denied,
+    Empty,
+}
+
+/// A resolved `test` block: the data it runs against (global data with the
+/// test's own declarations added or shadowing) and its expectations.
+#[derive(Clone, Debug)]
+pub struct Test {
+    pub name: String,
+    pub span: Span,
+    /// `None` when the test declares no data of its own (it uses the global data).
+    pub data: Option<Data>,
+    pub expects: Vec<Expectation>,
+}
+
+/// Everything a policy says, resolved.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub policy: Policy,
+    pub data: Data,
+    pub tests: Vec<Test>,
+}

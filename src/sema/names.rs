@@ -1,0 +1,168 @@
+//! "unknown name" diagnostics with "did you mean" suggestions, and hints when
+//! the name exists in another namespace (a role written where a right belongs).
+
+use super::model::{Data, Policy};
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::syntax::ast::Name;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Right,
+    Access,
+    Flag,
+    Role,
+    Action,
+    Report,
+    /// An action or a right (the target of `can USER NAME`).
+    ActionOrRight,
+    User,
+    Resource,
+    Event,
+}
+
+impl Kind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Right => "right",
+            Kind::Access => "access level",
+            Kind::Flag => "flag",
+            Kind::Role => "role",
+            Kind::Action => "action",
+            Kind::Report => "report",
+            Kind::ActionOrRight => "action or right",
+            Kind::User => "user",
+            Kind::Resource => "resource",
+            Kind::Event => "event",
+        }
+    }
+
+    fn declare_hint(self, name: &str) -> String {
+        let id = if name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+        {
+            name.to_string()
+        } else {
+            format!("\"{name}\"")
+        };
+        match self {
+            Kind::Right => format!("declare it: `right {name} \"Label\"`"),
+            Kind::Access => format!("declare it: `access {name} \"Label\"`"),
+            Kind::Flag => format!("declare it: `flag {name} \"Label\"`"),
+            Kind::Role => format!("declare it: `role {name} \"Label\" {{ grant … }}`"),
+            Kind::Action => format!("declare it: `action {name} when …`"),
+            Kind::Report => {
+                format!("declare it: `report {name} \"Label\" {{ requires … rows … }}`")
+            }
+            Kind::ActionOrRight => {
+                format!("declare an action (`action {name} when …`) or a right (`right {name}`)")
+            }
+            Kind::User => {
+                format!("declare it: `user {id} \"Name\" {{ … }}` or add it to a data file")
+            }
+            Kind::Resource => {
+                format!("declare it: `resource {id} \"Name\"` or add it to a data file")
+            }
+            Kind::Event => format!(
+                "declare it: `event {id} \"Name\" {{ resources … }}` or add it to a data file"
+            ),
+        }
+    }
+}
+
+/// Names of `kind` in the policy.
+fn policy_names(policy: &Policy, kind: Kind) -> Vec<&str> {
+    let n = &policy.names;
+    match kind {
+        Kind::Right => n.rights.keys().map(String::as_str).collect(),
+        Kind::Access => n.access.keys().map(String::as_str).collect(),
+        Kind::Flag => n.flags.keys().map(String::as_str).collect(),
+        Kind::Role => n.roles.keys().map(String::as_str).collect(),
+        Kind::Action => n.actions.keys().map(String::as_str).collect(),
+        Kind::Report => n.reports.keys().map(String::as_str).collect(),
+        Kind::ActionOrRight => n
+            .actions
+            .keys()
+            .chain(n.rights.keys())
+            .map(String::as_str)
+            .collect(),
+        Kind::User | Kind::Resource | Kind::Event => Vec::new(),
+    }
+}
+
+/// What else `name` is, if it names something of another kind.
+fn other_kind(policy: &Policy, kind: Kind, name: &str) -> Option<String> {
+    let n = &policy.names;
+    let found = [
+        (Kind::Right, n.rights.contains_key(name), "right"),
+        (Kind::Role, n.roles.contains_key(name), "role"),
+        (Kind::Flag, n.flags.contains_key(name), "flag"),
+        (Kind::Access, n.access.contains_key(name), "access"),
+        (Kind::Action, n.actions.contains_key(name), "can"),
+        (Kind::Report, n.reports.contains_key(name), ""),
+    ];
+    for (k, present, keyword) in found {
+        if !present
+            || k == kind
+            || (kind == Kind::ActionOrRight && matches!(k, Kind::Right | Kind::Action))
+        {
+            continue;
+        }
+        return Some(match (k, kind) {
+            (Kind::Report, Kind::ActionOrRight) => {
+                format!("`{name}` is a report: ask `can USER run {name}`")
+            }
+            (Kind::Report, _) => format!("`{name}` is a report"),
+            (Kind::Role, Kind::ActionOrRight) => {
+                format!("`{name}` is a role: see a user's roles with `roles USER`")
+            }
+            _ => format!(
+                "`{name}` is {} {}: write `{keyword} {name}`",
+                article(k.noun()),
+                k.noun()
+            ),
+        });
+    }
+    None
+}
+
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `unknown role \`reportr\``, with a suggestion.
+pub fn unknown(policy: &Policy, kind: Kind, name: &Name) -> Diagnostic {
+    let help = other_kind(policy, kind, &name.text)
+        .or_else(|| did_you_mean(&name.text, policy_names(policy, kind)))
+        .unwrap_or_else(|| kind.declare_hint(&name.text));
+    Diagnostic::error(
+        Code::UnknownName,
+        format!("unknown {} `{}`", kind.noun(), name.text),
+    )
+    .at(
+        name.span,
+        format!("no {} is declared with this name", kind.noun()),
+    )
+    .help(help)
+}
+
+/// An unknown user, resource or event.
+pub fn unknown_data(data: &Data, kind: Kind, name: &Name) -> Diagnostic {
+    let candidates: Vec<&str> = match kind {
+        Kind::User => data.user_ids.keys().map(String::as_str).collect(),
+        Kind::Resource => data.resource_ids.keys().map(String::as_str).collect(),
+        _ => data.event_ids.keys().map(String::as_str).collect(),
+    };
+    let help =
+        did_you_mean(&name.text, candidates).unwrap_or_else(|| kind.declare_hint(&name.text));
+    Diagnostic::error(
+        Code::UnknownName,
+        format!("unknown {} `{}`", kind.noun(), name.text),
+    )
+    .at(name.span, format!("no {} has this id", kind.noun()))
+    .help(help)
+}

@@ -1,0 +1,204 @@
+//! Source files and byte spans.
+//!
+//! Every piece of text the toolchain reads — a policy file, a JSON data file, a
+//! query typed in the REPL — is added to a [`SourceMap`] and gets a [`FileId`].
+//! A [`Span`] names a byte range in one of those files, so any diagnostic or
+//! explanation can point back to the text that caused it.
+//!
+//! Spans never take part in equality: two AST nodes that differ only in where
+//! they were written compare equal (see [`Span`]'s `PartialEq`).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range `start..end` in one source file.
+///
+/// `PartialEq` is deliberately always `true`: spans are metadata, and syntax
+/// trees compare equal whatever their positions (the formatter's round-trip
+/// check and the tests rely on this). Compare `range()` when positions matter.
+#[derive(Clone, Copy, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _other: &Span) -> bool {
+        true
+    }
+}
+impl Eq for Span {}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}..{}", self.file.0, self.start, self.end)
+    }
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span {
+            file,
+            start: clamp_u32(start),
+            end: clamp_u32(end),
+        }
+    }
+
+    /// The byte range as `usize`s.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end.saturating_sub(self.start)) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// The smallest span covering both (they must be in the same file).
+    pub fn to(&self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// Same position and file (unlike `==`, which ignores spans).
+    pub fn same_place(&self, other: &Span) -> bool {
+        self.file == other.file && self.start == other.start && self.end == other.end
+    }
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where a source file came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk, by the path the user gave.
+    Path(PathBuf),
+    /// Text typed at the REPL or passed on the command line.
+    Input(String),
+}
+
+/// One source text with its name and line index.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub origin: Origin,
+    /// The name shown in diagnostics (`policies/emresource.rights`, `<query>`).
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    fn new(origin: Origin, name: String, text: String) -> SourceFile {
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(clamp_u32(i + 1));
+            }
+        }
+        SourceFile {
+            origin,
+            name,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
+        let end = (offset as usize).min(self.text.len());
+        let col = self
+            .text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(end.saturating_sub(start));
+        (line + 1, col + 1)
+    }
+
+    /// The text of a span, or "" if it is out of range.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// All source texts of one session (policy files, data files, typed input).
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    /// Adds a text and returns its id.
+    pub fn add(&mut self, origin: Origin, text: String) -> FileId {
+        let name = match &origin {
+            Origin::Path(p) => display_path(p),
+            Origin::Input(name) => name.clone(),
+        };
+        let id = FileId(clamp_u32(self.files.len()));
+        self.files.push(SourceFile::new(origin, name, text));
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(clamp_u32(i)), f))
+    }
+
+    /// `file:line:col` of a span's start.
+    pub fn location(&self, span: Span) -> String {
+        match self.get(span.file) {
+            Some(f) => {
+                let (l, c) = f.line_col(span.start);
+                format!("{}:{}:{}", f.name, l, c)
+            }
+            None => "<unknown>".to_string(),
+        }
+    }
+
+    /// `file:line` of a span's start (used in explanations).
+    pub fn file_line(&self, span: Span) -> String {
+        match self.get(span.file) {
+            Some(f) => {
+                let (l, _) = f.line_col(span.start);
+                format!("{}:{}", f.name, l)
+            }
+            None => "<unknown>".to_string(),
+        }
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.file).map(|f| f.slice(span)).unwrap_or("")
+    }
+}
+
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}

@@ -1,0 +1,376 @@
+//! The abstract syntax tree: what was written, with spans, before any name is
+//! resolved. Equality ignores spans (see [`crate::source::Span`]).
+
+use crate::source::Span;
+
+/// A name as written: `reporter`, `report.status_detail`, or a data id
+/// (`jane`, `"jane@example.org"`), with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A right pattern in `grant`, `revoke` and `deny`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// One right by name.
+    Exact(Name),
+    /// `prefix.*`: every right whose name starts with `prefix.`.
+    Prefix(Name),
+    /// `*`: every right.
+    All(Span),
+}
+
+impl Pattern {
+    pub fn span(&self) -> Span {
+        match self {
+            Pattern::Exact(n) | Pattern::Prefix(n) => n.span,
+            Pattern::All(s) => *s,
+        }
+    }
+}
+
+/// A condition (LANGUAGE.md §2 "Conditions"). `and`/`or` chains are n-ary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cond {
+    Or(Vec<Cond>, Span),
+    And(Vec<Cond>, Span),
+    Not(Box<Cond>, Span),
+    Const(bool, Span),
+    Right(Name),
+    Role(Name),
+    Flag(Name),
+    Access(Name),
+    Can(Name),
+}
+
+impl Cond {
+    pub fn span(&self) -> Span {
+        match self {
+            Cond::Or(_, s) | Cond::And(_, s) | Cond::Not(_, s) | Cond::Const(_, s) => *s,
+            Cond::Right(n) | Cond::Role(n) | Cond::Flag(n) | Cond::Access(n) | Cond::Can(n) => {
+                n.span
+            }
+        }
+    }
+}
+
+/// One top-level item of a policy file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Right(RightDecl),
+    Rights(RightsGroup),
+    Access(AccessDecl),
+    Flag(FlagDecl),
+    Role(RoleDecl),
+    DefaultRoles(DefaultRoles),
+    Action(ActionDecl),
+    Deny(DenyDecl),
+    Report(ReportDecl),
+    User(UserDecl),
+    Resource(ResourceDecl),
+    Event(EventDecl),
+    Test(TestDecl),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Right(d) => d.span,
+            Item::Rights(d) => d.span,
+            Item::Access(d) => d.span,
+            Item::Flag(d) => d.span,
+            Item::Role(d) => d.span,
+            Item::DefaultRoles(d) => d.span,
+            Item::Action(d) => d.span,
+            Item::Deny(d) => d.span,
+            Item::Report(d) => d.span,
+            Item::User(d) => d.span,
+            Item::Resource(d) => d.span,
+            Item::Event(d) => d.span,
+            Item::Test(d) => d.span,
+        }
+    }
+}
+
+/// A label: the human name in double quotes after a declaration's name.
+pub type Label = Option<String>;
+/// The text of the `##` doc comment lines before a declaration, joined by newlines.
+pub type Doc = Option<String>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RightDecl {
+    pub doc: Doc,
+    pub name: Name,
+    pub label: Label,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RightsGroup {
+    pub doc: Doc,
+    pub prefix: Name,
+    /// Each entry's `name` is the whole dotted name (`prefix.entry`); its span is the entry's.
+    pub entries: Vec<RightDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessDecl {
+    pub doc: Doc,
+    pub name: Name,
+    pub label: Label,
+    pub also_when: Option<Cond>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagDecl {
+    pub doc: Doc,
+    pub name: Name,
+    pub label: Label,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleDecl {
+    pub doc: Doc,
+    pub name: Name,
+    pub label: Label,
+    pub extends: Vec<Name>,
+    pub grants: Vec<Pattern>,
+    pub assigns: Vec<Assigns>,
+    pub span: Span,
+}
+
+/// `assigns ROLE, … [on resource when COND]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assigns {
+    /// `None` for `assigns *`.
+    pub roles: Option<Vec<Name>>,
+    pub on_resource_when: Option<Cond>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultRoles {
+    pub doc: Doc,
+    pub lines: Vec<DefaultLine>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultLine {
+    pub role: Name,
+    /// `None`: the line always matches.
+    pub when: Option<Cond>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionDecl {
+    pub doc: Doc,
+    pub name: Name,
+    pub label: Label,
+    pub on_resource: bool,
+    pub when: Cond,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DenyDecl {
+    pub doc: Doc,
+    pub patterns: Vec<Pattern>,
+    pub when: Option<Cond>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowsSource {
+    /// `rows resources`: every resource.
+    Resources,
+    /// `rows event`: the resources of the event the report is run for.
+    Event,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowsClause {
+    pub source: RowsSource,
+    pub filter: Option<Cond>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportDecl {
+    pub doc: Doc,
+    pub name: Name,
+    pub label: Label,
+    /// Every `requires` clause written (more than one is an error found by sema).
+    pub requires: Vec<Cond>,
+    pub rows: Vec<RowsClause>,
+    pub details: Vec<Cond>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserDecl {
+    pub doc: Doc,
+    pub id: Name,
+    pub label: Label,
+    /// `None` when the user lists no `roles` (the default role applies).
+    pub roles: Option<Vec<Name>>,
+    pub grants: Vec<Pattern>,
+    pub revokes: Vec<Pattern>,
+    pub flags: Vec<Name>,
+    pub access: Vec<AccessEntry>,
+    pub span: Span,
+}
+
+/// `access RESOURCE: LEVEL, …` in a user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessEntry {
+    pub resource: Name,
+    pub levels: Vec<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceDecl {
+    pub doc: Doc,
+    pub id: Name,
+    pub label: Label,
+    pub parent: Option<Name>,
+    pub details: Vec<(Name, String)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventDecl {
+    pub doc: Doc,
+    pub id: Name,
+    pub label: Label,
+    pub resources: Vec<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestDecl {
+    pub doc: Doc,
+    pub name: String,
+    pub name_span: Span,
+    pub users: Vec<UserDecl>,
+    pub resources: Vec<ResourceDecl>,
+    pub events: Vec<EventDecl>,
+    pub expects: Vec<Expect>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// `expect [not] can …`
+    Can {
+        negated: bool,
+        query: CanQuery,
+        span: Span,
+    },
+    /// `expect report R as U [for event E] shows …|denied|empty`
+    Report {
+        query: ReportQuery,
+        outcome: ReportOutcome,
+        span: Span,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReportOutcome {
+    Shows(Vec<(Name, Visibility)>),
+    Denied,
+    Empty,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Full,
+    NameOnly,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Full => "full",
+            Visibility::NameOnly => "name_only",
+        }
+    }
+}
+
+// ───────────────────────────── queries ─────────────────────────────
+
+/// What a `can` question asks about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CanTarget {
+    /// `run REPORT [on R]`
+    Run { report: Name, on: Option<Name> },
+    /// `assign ROLE to USER [on R]`
+    Assign {
+        role: Name,
+        to: Name,
+        on: Option<Name>,
+    },
+    /// `NAME [on R]`: an action or a right (resolution decides which).
+    Named { name: Name, on: Option<Name> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanQuery {
+    pub user: Name,
+    pub target: CanTarget,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportQuery {
+    pub report: Name,
+    pub user: Name,
+    pub event: Option<Name>,
+    pub span: Span,
+}
+
+/// One query of LANGUAGE.md §5.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Query {
+    Can(CanQuery),
+    Explain(CanQuery),
+    Who {
+        target: CanTarget,
+        span: Span,
+    },
+    What {
+        user: Name,
+        on: Option<Name>,
+        span: Span,
+    },
+    Rights {
+        user: Name,
+        span: Span,
+    },
+    Roles {
+        user: Name,
+        span: Span,
+    },
+    Report(ReportQuery),
+}
+
+/// One parsed policy file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+/// What the REPL read: a query or declarations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplInput {
+    Query(Query),
+    Items(Vec<Item>),
+}
