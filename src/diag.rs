@@ -168,6 +168,12 @@ impl Diagnostic {
         self
     }
 
+    /// Names the data entry and field a problem is in: "… (user `jane`, field `roles`)".
+    pub fn in_entry(mut self, kind: &str, id: &str, field: &str) -> Diagnostic {
+        self.message = format!("{} (in {kind} `{id}`, field `{field}`)", self.message);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -108,6 +108,8 @@ impl Workspace {
         let (model, mut diags) = sema::resolve(self.items());
         let mut all = self.diags.clone();
         all.append(&mut diags);
+        // in reading order: by file, then by position (stable for equal places)
+        all.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| (s.file, s.start)));
         (model, all)
     }
 

@@ -27,16 +27,16 @@ pub fn run(args: Args) -> i32 {
     let p = &model.policy;
     let d = &model.data;
     let counts = [
-        ("rights", p.rights.len()),
-        ("access levels", p.access.len()),
-        ("flags", p.flags.len()),
-        ("roles", p.roles.len()),
-        ("actions", p.actions.len()),
-        ("reports", p.reports.len()),
-        ("users", d.users.len()),
-        ("resources", d.resources.len()),
-        ("events", d.events.len()),
-        ("tests", model.tests.len()),
+        ("rights", "right", p.rights.len()),
+        ("access_levels", "access level", p.access.len()),
+        ("flags", "flag", p.flags.len()),
+        ("roles", "role", p.roles.len()),
+        ("actions", "action", p.actions.len()),
+        ("reports", "report", p.reports.len()),
+        ("users", "user", d.users.len()),
+        ("resources", "resource", d.resources.len()),
+        ("events", "event", d.events.len()),
+        ("tests", "test", model.tests.len()),
     ];
     match args.format {
         Format::Json => {
@@ -47,7 +47,7 @@ pub fn run(args: Args) -> i32 {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let summary: serde_json::Map<String, serde_json::Value> = counts
                 .iter()
-                .map(|(k, v)| (k.replace(' ', "_"), json!(v)))
+                .map(|(k, _, v)| (k.to_string(), json!(v)))
                 .collect();
             let out = json!({
                 "ok": code == EXIT_OK,
@@ -68,8 +68,8 @@ pub fn run(args: Args) -> i32 {
                 let files = ws.sources.files().count();
                 let listed: Vec<String> = counts
                     .iter()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(k, n)| format!("{n} {k}"))
+                    .filter(|(_, _, n)| *n > 0)
+                    .map(|(_, one, n)| format!("{n} {one}{}", if *n == 1 { "" } else { "s" }))
                     .collect();
                 println!(
                     "ok: {} file{} checked: {}",

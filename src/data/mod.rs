@@ -118,7 +118,7 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
                 let pats = |names: &[String], key: &str| -> Vec<Pattern> {
                     loc.names_after_key(names, key)
                         .into_iter()
-                        .map(|n| pattern_of(n))
+                        .map(pattern_of)
                         .collect()
                 };
                 let access = u

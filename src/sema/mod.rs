@@ -128,9 +128,7 @@ fn duplicate(kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
     )
     .at(name.span, "declared again here")
     .also(first, "first declared here")
-    .help(format!(
-        "remove one of the declarations, or rename one of them"
-    ))
+    .help("remove one of the declarations, or rename one of them")
 }
 
 fn meta(name: &ast::Name, label: &ast::Label, doc: &ast::Doc) -> Meta {
@@ -793,9 +791,10 @@ impl Resolver {
             }
             match data.resource_ids.get(&p.text) {
                 Some(&pid) => data.resources[id.index()].parent = Some(pid),
-                None => self
-                    .diags
-                    .push(names::unknown_data(&data, Kind::Resource, p)),
+                None => self.diags.push(
+                    names::unknown_data(&data, Kind::Resource, p)
+                        .in_entry("resource", &r.id.text, "parent"),
+                ),
             }
         }
         // sub-resource cycles: walk each chain at most n steps
@@ -872,32 +871,45 @@ impl Resolver {
                 self.diags.push(duplicate("user", &u.id, first));
                 continue;
             }
+            let before = self.diags.len();
             let roles = u.roles.as_ref().map(|names| {
                 names
                     .iter()
                     .filter_map(|n| self.role_ref(n).map(|r| (r, n.span)))
                     .collect()
             });
+            self.tag_entry(before, &u.id.text, "roles");
+            let before = self.diags.len();
             let grants = self.patterns(&u.grants);
+            self.tag_entry(before, &u.id.text, "grant");
+            let before = self.diags.len();
             let revokes = self.patterns(&u.revokes);
+            self.tag_entry(before, &u.id.text, "revoke");
             let mut flags = Vec::new();
             for f in &u.flags {
                 match self.policy.names.flags.get(&f.text) {
                     Some(&id) => flags.push((id, f.span)),
-                    None => self.diags.push(unknown(&self.policy, Kind::Flag, f)),
+                    None => self.diags.push(
+                        unknown(&self.policy, Kind::Flag, f).in_entry("user", &u.id.text, "flags"),
+                    ),
                 }
             }
             let mut access = Vec::new();
             for a in &u.access {
                 let Some(&rid) = data.resource_ids.get(&a.resource.text) else {
-                    self.diags
-                        .push(names::unknown_data(&data, Kind::Resource, &a.resource));
+                    self.diags.push(
+                        names::unknown_data(&data, Kind::Resource, &a.resource)
+                            .in_entry("user", &u.id.text, "access"),
+                    );
                     continue;
                 };
                 for l in &a.levels {
                     match self.policy.names.access.get(&l.text) {
                         Some(&lid) => access.push((rid, lid, a.span)),
-                        None => self.diags.push(unknown(&self.policy, Kind::Access, l)),
+                        None => self.diags.push(
+                            unknown(&self.policy, Kind::Access, l)
+                                .in_entry("user", &u.id.text, "access"),
+                        ),
                     }
                 }
             }
@@ -914,6 +926,13 @@ impl Resolver {
             });
         }
         data
+    }
+
+    /// Names the user entry in the diagnostics added since `from`.
+    fn tag_entry(&mut self, from: usize, user: &str, field: &str) {
+        for d in &mut self.diags[from..] {
+            *d = d.clone().in_entry("user", user, field);
+        }
     }
 
     // ── tests ──

@@ -127,24 +127,98 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
+    let pos = skip_trivia(text, pos);
     let found = token_at(text, pos);
-    let span = Span::new(file, pos, pos + found.len());
+    // at the end of the input, point at the last thing written, not past it
+    let at_end = text.get(pos..).is_none_or(|rest| rest.trim().is_empty());
+    let span = if at_end {
+        let end = end_of_last_token(text);
+        let last = text[..end].chars().next_back().map_or(0, char::len_utf8);
+        Span::new(file, end - last, end)
+    } else {
+        Span::new(file, pos, pos + found.len())
+    };
     let (expected, help) = match &err.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
     };
-    let message = if found.is_empty() {
-        "unexpected end of input".to_string()
+    let (message, label) = if at_end {
+        (
+            "unexpected end of input".to_string(),
+            format!("expected {expected} after this"),
+        )
     } else {
-        format!("unexpected `{found}`")
+        (
+            format!("unexpected `{found}`"),
+            format!("expected {expected}"),
+        )
     };
-    let label = format!("expected {expected}");
+    let wants_string = label.contains("a string");
     let mut d = Diagnostic::error(Code::Syntax, message).at(span, label);
-    let help = help.or_else(|| found_help(found));
+    let help = help.or_else(|| {
+        if wants_string && !found.starts_with('"') && !is_keyword(found) && !found.is_empty() {
+            Some(
+                "a label is a string in double quotes, on one line: `\"Report - Status Detail\"`"
+                    .to_string(),
+            )
+        } else {
+            found_help(found)
+        }
+    });
     if let Some(h) = help {
         d = d.help(h);
     }
     d
+}
+
+/// The end of the last byte that is neither whitespace nor in a comment.
+fn end_of_last_token(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut last) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                last = i;
+            }
+            _ => {
+                i += 1;
+                last = i;
+            }
+        }
+    }
+    // never split a UTF-8 character
+    while last < text.len() && !text.is_char_boundary(last) {
+        last += 1;
+    }
+    last
+}
+
+/// The first position at or after `pos` that is not whitespace or a comment.
+fn skip_trivia(text: &str, mut pos: usize) -> usize {
+    let bytes = text.as_bytes();
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b' ' | b'\t' | b'\r' | b'\n' => pos += 1,
+            b'#' => {
+                while pos < bytes.len() && bytes[pos] != b'\n' {
+                    pos += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    pos.min(text.len())
 }
 
 /// The word or character at `pos`, for "unexpected `…`".
@@ -270,6 +344,7 @@ fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
             | Rule::c_flag
             | Rule::c_access
             | Rule::c_can => "a condition".to_string(),
+            Rule::EOI if starts_declaration => continue,
             Rule::EOI => "end of input".to_string(),
             other => {
                 let name = format!("{other:?}");

@@ -1,0 +1,250 @@
+//! `rights check`: golden diagnostics for every kind of error, exit codes,
+//! JSON output, and hostile input.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+use common::{rel, rights};
+use std::collections::BTreeSet;
+
+/// Every `tests/diagnostics/*.rights` (with `--data NAME.json` when that file
+/// exists) is checked, and what the user sees is kept as a snapshot.
+#[test]
+fn golden_diagnostics() {
+    insta::glob!("diagnostics/*.rights", |path| {
+        let file = rel(path);
+        let json = path.with_extension("json");
+        let json_rel = rel(&json);
+        let mut args = vec!["check", file.as_str()];
+        if json.exists() {
+            args.extend(["--data", json_rel.as_str()]);
+        }
+        let run = rights(&args);
+        assert_eq!(
+            run.code,
+            1,
+            "{file} should fail the check:\n{}",
+            run.transcript()
+        );
+        insta::assert_snapshot!(run.transcript());
+    });
+}
+
+/// Every diagnostic code that input can produce has a fixture showing it.
+#[test]
+fn every_code_has_a_fixture() {
+    let mut seen = BTreeSet::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rights") {
+            let mut args = vec![
+                "check".to_string(),
+                rel(&path),
+                "--format".into(),
+                "json".into(),
+            ];
+            let json = path.with_extension("json");
+            if json.exists() {
+                args.extend(["--data".to_string(), rel(&json)]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out: serde_json::Value = serde_json::from_str(&rights(&args).stdout).unwrap();
+            for d in out["diagnostics"].as_array().unwrap() {
+                seen.insert(d["code"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    // shown by the tests below rather than by fixture files
+    let elsewhere = [
+        "rights::io::read",
+        "rights::io::invalid_utf8",
+        "rights::syntax::too_large",
+        "rights::query::shape",
+    ];
+    for code in rights::diag::Code::ALL {
+        let code = code.as_str();
+        assert!(
+            seen.contains(code) || elsewhere.contains(&code),
+            "no fixture in tests/diagnostics produces {code}"
+        );
+    }
+}
+
+#[test]
+fn three_different_errors_are_all_reported_in_one_run() {
+    let run = rights(&[
+        "check",
+        "tests/diagnostics/three_errors.rights",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let codes: BTreeSet<&str> = out["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        BTreeSet::from([
+            "rights::resolve::duplicate",
+            "rights::resolve::unknown_name",
+            "rights::resolve::not_allowed_here"
+        ])
+    );
+    assert_eq!(out["errors"], 3);
+}
+
+#[test]
+fn json_diagnostics_carry_file_line_and_column() {
+    let run = rights(&[
+        "check",
+        "tests/diagnostics/name_clash.rights",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let d = &out["diagnostics"][0];
+    assert_eq!(d["code"], "rights::resolve::name_clash");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "tests/diagnostics/name_clash.rights");
+    assert_eq!(d["line"], 2);
+    assert_eq!(d["column"], 8);
+    assert_eq!(d["related"][0]["line"], 1);
+    assert_eq!(out["ok"], false);
+}
+
+#[test]
+fn clean_policies_pass() {
+    for path in [
+        "policies",
+        "policies/emresource.rights",
+        "tests/data/reference.rights",
+    ] {
+        let run = rights(&["check", path]);
+        assert_eq!(run.code, 0, "{path}:\n{}", run.transcript());
+        assert!(run.stdout.starts_with("ok: "), "{}", run.stdout);
+        assert!(run.stderr.is_empty(), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn clean_json_output() {
+    let run = rights(&["check", "tests/data/reference.rights", "--format", "json"]);
+    assert_eq!(run.code, 0);
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(out["ok"], true);
+    assert_eq!(out["counts"]["users"], 4);
+    assert_eq!(out["diagnostics"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn missing_file_is_an_io_error_exit_2() {
+    let run = rights(&["check", "tests/no/such/file.rights"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("rights::io::read"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("tests/no/such/file.rights"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn missing_data_file_is_an_io_error_exit_2() {
+    let run = rights(&[
+        "check",
+        "tests/data/reference.rights",
+        "--data",
+        "nope.json",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot read `nope.json`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(rights(&["check"]).code, 2);
+    assert_eq!(rights(&["frobnicate"]).code, 2);
+    assert_eq!(rights(&["check", "policies", "--format", "yaml"]).code, 2);
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_position() {
+    let dir = tempdir();
+    let path = dir.join("bad.rights");
+    std::fs::write(&path, b"right a.b \"ok\"\nright a.c \"\xff\"\n").unwrap();
+    let run = rights(&["check", path.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("rights::io::invalid_utf8"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("bad.rights:2:12"), "{}", run.stderr);
+}
+
+#[test]
+fn a_hundred_thousand_nested_parentheses_get_the_nesting_diagnostic() {
+    let dir = tempdir();
+    let path = dir.join("deep.rights");
+    let n = 100_000;
+    let text = format!(
+        "right a.b \"B\"\naction deep when {}right a.b{}\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    std::fs::write(&path, text).unwrap();
+    let run = rights(&["check", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(out["diagnostics"][0]["code"], "rights::syntax::too_deep");
+    assert_eq!(out["diagnostics"][0]["line"], 2);
+}
+
+#[test]
+fn a_directory_is_read_recursively_in_path_order() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.join("b/c")).unwrap();
+    std::fs::write(
+        dir.join("b/c/roles.rights"),
+        "role reporter { grant report.a }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("a.rights"), "right report.a \"A\"\n").unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a policy").unwrap();
+    let run = rights(&["check", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("ok: 2 files checked: 1 right, 1 role"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A fresh directory under the target dir for files a test writes.
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "check-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
