@@ -10,10 +10,15 @@
 //! [`load::Workspace`] runs the front half on files; [`diag`] renders what goes
 //! wrong.
 
+pub mod api;
 pub mod cli;
 pub mod data;
 pub mod diag;
+pub mod eval;
+pub mod ir;
 pub mod load;
 pub mod sema;
 pub mod source;
 pub mod syntax;
+
+pub use api::Engine;

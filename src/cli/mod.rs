@@ -5,6 +5,8 @@
 //! an internal error ("this is a bug"), never an abort trace.
 
 mod check;
+mod query;
+pub mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -22,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse, resolve and compile a policy; report every error with its source span.
     Check(check::Args),
+    /// Answer one query (`can`, `explain`, `who can`, `what can`, `rights`, `roles`, `report`), or one per stdin line with `-`.
+    Query(query::Args),
 }
 
 /// Output format for commands that print results or diagnostics.
@@ -64,5 +68,6 @@ use crate::diag as rights_diag;
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Query(args) => query::run(args),
     }
 }

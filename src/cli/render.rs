@@ -1,0 +1,474 @@
+//! Answers rendered for people (a verdict line, reasons as a tree, tables) and
+//! for machines (JSON). Shared by `rights query` and the REPL.
+
+use crate::eval::answer::*;
+use crate::eval::explain::{Explanation, Reason};
+use crate::ir::Program;
+use crate::sema::model::*;
+use crate::source::{SourceMap, Span};
+use serde_json::{json, Value};
+
+pub struct Renderer<'a> {
+    pub program: &'a Program,
+    pub sources: &'a SourceMap,
+}
+
+impl<'a> Renderer<'a> {
+    fn at(&self, span: Option<Span>) -> Option<String> {
+        span.map(|s| self.sources.file_line(s))
+    }
+
+    fn user(&self, u: UserId) -> &str {
+        self.program
+            .data
+            .users
+            .get(u.index())
+            .map_or("?", |x| x.meta.name.as_str())
+    }
+
+    fn resource(&self, r: ResourceId) -> &Resource {
+        &self.program.data.resources[r.index()]
+    }
+
+    // ───────────── human ─────────────
+
+    pub fn human(&self, answer: &Answer) -> String {
+        let mut out = String::new();
+        match answer {
+            Answer::Can {
+                explanation,
+                detailed,
+            } => self.human_explanation(&mut out, explanation, *detailed),
+            Answer::Who { subject, users } => {
+                if users.is_empty() {
+                    out.push_str(&format!("no user can {subject}\n"));
+                } else {
+                    let n = users.len();
+                    out.push_str(&format!(
+                        "{n} user{} can {subject}:\n",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                    let width = users.iter().map(|&u| self.user(u).len()).max().unwrap_or(0);
+                    for &u in users {
+                        let label = self.program.data.users[u.index()]
+                            .meta
+                            .label
+                            .as_deref()
+                            .unwrap_or("");
+                        out.push_str(
+                            &format!("  {:width$}  {label}\n", self.user(u))
+                                .trim_end()
+                                .to_string(),
+                        );
+                        out.push('\n');
+                    }
+                }
+            }
+            Answer::What(w) => self.human_what(&mut out, w),
+            Answer::Rights(r) => self.human_rights(&mut out, r),
+            Answer::Roles(r) => self.human_roles(&mut out, r),
+            Answer::Report(r) => self.human_report(&mut out, r),
+        }
+        out
+    }
+
+    fn human_explanation(&self, out: &mut String, e: &Explanation, detailed: bool) {
+        let verdict = if e.allowed { "allow" } else { "deny" };
+        let subject = if e.allowed {
+            e.subject.clone()
+        } else {
+            negate(&e.subject)
+        };
+        out.push_str(&format!("{verdict}: {subject}\n"));
+        for r in &e.reasons {
+            self.human_reason(out, r, 1);
+        }
+        if e.allowed || !detailed {
+            return;
+        }
+        if !e.fixes.is_empty() && !e.fixes.iter().all(|f| f.is_empty()) {
+            out.push_str("what would allow it:\n");
+            let user = e.user;
+            for (i, alt) in e.fixes.iter().enumerate() {
+                let changes: Vec<String> = alt
+                    .iter()
+                    .map(|&f| self.program.fix_text(user, f))
+                    .collect();
+                let lead = if i == 0 { "  - " } else { "  - or: " };
+                out.push_str(&format!("{lead}{}\n", changes.join(", and ")));
+            }
+        } else {
+            out.push_str("nothing would allow it by granting more");
+            if e.blocked.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str(": it is taken away\n");
+                for r in &e.blocked {
+                    self.human_reason(out, r, 1);
+                }
+            }
+        }
+    }
+
+    fn human_reason(&self, out: &mut String, r: &Reason, depth: usize) {
+        let mark = if r.holds { "✓" } else { "✗" };
+        let indent = "  ".repeat(depth);
+        match self.at(r.site) {
+            Some(at) => out.push_str(&format!("{indent}{mark} {}  [{at}]\n", r.text)),
+            None => out.push_str(&format!("{indent}{mark} {}\n", r.text)),
+        }
+        for c in &r.because {
+            self.human_reason(out, c, depth + 1);
+        }
+    }
+
+    fn human_what(&self, out: &mut String, w: &WhatAnswer) {
+        let on =
+            w.on.map(|r| format!(" on `{}`", self.resource(r).meta.name))
+                .unwrap_or_default();
+        let user = self.user(w.user);
+        if w.actions.is_empty() && w.reports.is_empty() {
+            out.push_str(&format!("{user} can do nothing{on}\n"));
+            return;
+        }
+        out.push_str(&format!("what {user} can do{on}:\n"));
+        if !w.actions.is_empty() {
+            out.push_str("  actions:\n");
+            for (a, e) in &w.actions {
+                let m = &self.program.policy.action(*a).meta;
+                out.push_str(&format!("    {}{}\n", m.name, label_suffix(&m.label)));
+                for r in &e.reasons {
+                    self.human_reason(out, r, 3);
+                }
+            }
+        }
+        if !w.reports.is_empty() {
+            out.push_str("  reports:\n");
+            for (rep, e) in &w.reports {
+                let m = &self.program.policy.report(*rep).meta;
+                out.push_str(&format!("    {}{}\n", m.name, label_suffix(&m.label)));
+                for r in &e.reasons {
+                    self.human_reason(out, r, 3);
+                }
+            }
+        }
+    }
+
+    fn human_rights(&self, out: &mut String, r: &RightsAnswer) {
+        let user = self.user(r.user);
+        let n = r.held.len();
+        out.push_str(&format!(
+            "{user} holds {n} right{}:\n",
+            if n == 1 { "" } else { "s" }
+        ));
+        let width = r
+            .held
+            .iter()
+            .map(|h| self.program.policy.right(h.right).meta.name.len())
+            .max()
+            .unwrap_or(0);
+        let lwidth = r
+            .held
+            .iter()
+            .map(|h| {
+                self.program
+                    .policy
+                    .right(h.right)
+                    .meta
+                    .label
+                    .as_deref()
+                    .unwrap_or("")
+                    .chars()
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        let mut any_redundant = false;
+        for h in &r.held {
+            let m = &self.program.policy.right(h.right).meta;
+            let mut sources: Vec<String> = h
+                .from_roles
+                .iter()
+                .map(|(role, span)| {
+                    format!(
+                        "via role {} [{}]",
+                        self.program.policy.role(*role).meta.name,
+                        self.sources.file_line(*span)
+                    )
+                })
+                .collect();
+            if let Some(span) = h.direct {
+                sources.push(format!(
+                    "granted directly [{}]",
+                    self.sources.file_line(span)
+                ));
+            }
+            let star = if h.redundant {
+                any_redundant = true;
+                "*"
+            } else {
+                " "
+            };
+            let label = m.label.as_deref().unwrap_or("");
+            let pad = lwidth.saturating_sub(label.chars().count());
+            out.push_str(&format!(
+                "  {star} {:width$}  {label}{}  {}\n",
+                m.name,
+                " ".repeat(pad),
+                sources.join(", ")
+            ));
+        }
+        if any_redundant {
+            out.push_str("  * granted directly, though a role already gives it\n");
+        }
+        if !r.removed.is_empty() {
+            out.push_str("taken away:\n");
+            for (right, reasons) in &r.removed {
+                let m = &self.program.policy.right(*right).meta;
+                out.push_str(&format!("    {}{}\n", m.name, label_suffix(&m.label)));
+                for reason in reasons {
+                    self.human_reason(out, reason, 3);
+                }
+            }
+        }
+    }
+
+    fn human_roles(&self, out: &mut String, r: &RolesAnswer) {
+        let user = self.user(r.user);
+        if r.roles.is_empty() {
+            out.push_str(&format!("{user} has no roles\n"));
+            return;
+        }
+        out.push_str(&format!("roles of {user}:\n"));
+        let width = r
+            .roles
+            .iter()
+            .map(|(role, _)| self.program.policy.role(*role).meta.name.len())
+            .max()
+            .unwrap_or(0);
+        for (role, how) in &r.roles {
+            let m = &self.program.policy.role(*role).meta;
+            let how = match how {
+                RoleHow::Explicit(s) => format!("explicit [{}]", self.sources.file_line(*s)),
+                RoleHow::Default(s) => format!("default role [{}]", self.sources.file_line(*s)),
+                RoleHow::Inherited(from) => {
+                    format!(
+                        "inherited through {}",
+                        self.program.policy.role(*from).meta.name
+                    )
+                }
+            };
+            out.push_str(&format!(
+                "  {:width$}  {how}{}\n",
+                m.name,
+                m.label
+                    .as_ref()
+                    .map(|l| format!("  ({l})"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+
+    fn human_report(&self, out: &mut String, r: &ReportAnswer) {
+        let q = &r.question;
+        let m = &self.program.policy.report(q.report).meta;
+        let user = self.user(q.user);
+        let event = q
+            .event
+            .map(|e| {
+                format!(
+                    " for event `{}`",
+                    self.program.data.events[e.index()].meta.name
+                )
+            })
+            .unwrap_or_default();
+        let Some(rows) = &r.rows else {
+            out.push_str(&format!(
+                "denied: {user} may not run report `{}`{}\n",
+                m.name,
+                label_suffix(&m.label)
+            ));
+            self.human_reason(out, &r.requires, 1);
+            return;
+        };
+        let n = rows.len();
+        out.push_str(&format!(
+            "report `{}`{} as {user}{event}: {n} row{}\n",
+            m.name,
+            label_suffix(&m.label),
+            if n == 1 { "" } else { "s" }
+        ));
+        if rows.is_empty() {
+            return;
+        }
+        let idw = rows
+            .iter()
+            .map(|(res, _)| self.resource(*res).meta.name.len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
+        let namew = rows
+            .iter()
+            .map(|(res, _)| {
+                self.resource(*res)
+                    .meta
+                    .label
+                    .as_deref()
+                    .unwrap_or("")
+                    .chars()
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+            .max(4);
+        out.push_str(&format!(
+            "  {:idw$}  {:namew$}  {:9}  DETAILS\n",
+            "RESOURCE", "NAME", "SHOWN"
+        ));
+        for (res, vis) in rows {
+            let resource = self.resource(*res);
+            let name = resource.meta.label.as_deref().unwrap_or("");
+            let pad = namew.saturating_sub(name.chars().count());
+            let details = match vis {
+                crate::syntax::ast::Visibility::Full => resource
+                    .details
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                crate::syntax::ast::Visibility::NameOnly => String::new(),
+            };
+            let shown = match vis {
+                crate::syntax::ast::Visibility::Full => "full",
+                crate::syntax::ast::Visibility::NameOnly => "name only",
+            };
+            let line = format!(
+                "  {:idw$}  {name}{}  {shown:9}  {details}",
+                resource.meta.name,
+                " ".repeat(pad)
+            );
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+
+    // ───────────── JSON ─────────────
+
+    pub fn json(&self, answer: &Answer, query: &str) -> Value {
+        match answer {
+            Answer::Can { explanation: e, .. } => {
+                let user = e.user;
+                json!({
+                    "query": query,
+                    "decision": if e.allowed { "allow" } else { "deny" },
+                    "subject": e.subject,
+                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                    "fixes": e.fixes.iter().filter(|a| !a.is_empty()).map(|alt| alt.iter().map(|&f| self.program.fix_text(user, f)).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    "blocked": e.blocked.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                })
+            }
+            Answer::Who { subject, users } => json!({
+                "query": query,
+                "subject": subject,
+                "users": users.iter().map(|&u| self.user(u)).collect::<Vec<_>>(),
+            }),
+            Answer::What(w) => json!({
+                "query": query,
+                "user": self.user(w.user),
+                "resource": w.on.map(|r| self.resource(r).meta.name.clone()),
+                "actions": w.actions.iter().map(|(a, e)| json!({
+                    "action": self.program.policy.action(*a).meta.name,
+                    "label": self.program.policy.action(*a).meta.label,
+                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "reports": w.reports.iter().map(|(rep, e)| json!({
+                    "report": self.program.policy.report(*rep).meta.name,
+                    "label": self.program.policy.report(*rep).meta.label,
+                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            }),
+            Answer::Rights(r) => json!({
+                "query": query,
+                "user": self.user(r.user),
+                "rights": r.held.iter().map(|h| {
+                    let m = &self.program.policy.right(h.right).meta;
+                    json!({
+                        "right": m.name,
+                        "label": m.label,
+                        "roles": h.from_roles.iter().map(|(role, span)| json!({
+                            "role": self.program.policy.role(*role).meta.name,
+                            "at": self.sources.file_line(*span),
+                        })).collect::<Vec<_>>(),
+                        "direct": h.direct.map(|s| self.sources.file_line(s)),
+                        "redundant": h.redundant,
+                    })
+                }).collect::<Vec<_>>(),
+                "removed": r.removed.iter().map(|(right, reasons)| json!({
+                    "right": self.program.policy.right(*right).meta.name,
+                    "reasons": reasons.iter().map(|x| self.json_reason(x)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            }),
+            Answer::Roles(r) => json!({
+                "query": query,
+                "user": self.user(r.user),
+                "roles": r.roles.iter().map(|(role, how)| {
+                    let m = &self.program.policy.role(*role).meta;
+                    let (kind, from, at) = match how {
+                        RoleHow::Explicit(s) => ("explicit", None, Some(self.sources.file_line(*s))),
+                        RoleHow::Default(s) => ("default", None, Some(self.sources.file_line(*s))),
+                        RoleHow::Inherited(f) => ("inherited", Some(self.program.policy.role(*f).meta.name.clone()), None),
+                    };
+                    json!({"role": m.name, "label": m.label, "how": kind, "from": from, "at": at})
+                }).collect::<Vec<_>>(),
+            }),
+            Answer::Report(r) => {
+                let q = &r.question;
+                json!({
+                    "query": query,
+                    "report": self.program.policy.report(q.report).meta.name,
+                    "user": self.user(q.user),
+                    "event": q.event.map(|e| self.program.data.events[e.index()].meta.name.clone()),
+                    "allowed": r.rows.is_some(),
+                    "rows": r.rows.as_ref().map(|rows| rows.iter().map(|(res, vis)| {
+                        let resource = self.resource(*res);
+                        let full = *vis == crate::syntax::ast::Visibility::Full;
+                        json!({
+                            "resource": resource.meta.name,
+                            "name": resource.meta.label,
+                            "visibility": vis.as_str(),
+                            "details": if full { Some(resource.details.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>()) } else { None },
+                        })
+                    }).collect::<Vec<_>>()).unwrap_or_default(),
+                    "reasons": if r.rows.is_none() { vec![self.json_reason(&r.requires)] } else { Vec::new() },
+                })
+            }
+        }
+    }
+
+    fn json_reason(&self, r: &Reason) -> Value {
+        json!({
+            "holds": r.holds,
+            "text": r.text,
+            "at": self.at(r.site),
+            "because": r.because.iter().map(|c| self.json_reason(c)).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn label_suffix(label: &Option<String>) -> String {
+    label
+        .as_ref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default()
+}
+
+/// "jane may run …" → "jane may not run …"; "jane holds …" → "jane does not hold …".
+fn negate(subject: &str) -> String {
+    if let Some(i) = subject.find(" may ") {
+        return format!("{} may not {}", &subject[..i], &subject[i + 5..]);
+    }
+    if let Some(i) = subject.find(" holds ") {
+        return format!("{} does not hold {}", &subject[..i], &subject[i + 7..]);
+    }
+    format!("not: {subject}")
+}

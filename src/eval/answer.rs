@@ -1,0 +1,258 @@
+//! Answers to every query form of LANGUAGE.md §5, as data: what the CLI, the
+//! REPL and the library render or return.
+
+use super::explain::{Explanation, Reason};
+use crate::ir::{Program, RoleOrigin};
+use crate::sema::model::*;
+use crate::source::Span;
+use crate::syntax::ast::Visibility;
+
+/// The answer to one query.
+#[derive(Clone, Debug)]
+pub enum Answer {
+    /// `can …` (and `explain can …` with `detailed`).
+    Can {
+        explanation: Explanation,
+        detailed: bool,
+    },
+    Who {
+        subject: String,
+        users: Vec<UserId>,
+    },
+    What(WhatAnswer),
+    Rights(RightsAnswer),
+    Roles(RolesAnswer),
+    Report(ReportAnswer),
+}
+
+#[derive(Clone, Debug)]
+pub struct WhatAnswer {
+    pub user: UserId,
+    pub on: Option<ResourceId>,
+    /// Actions that hold, each with why.
+    pub actions: Vec<(ActionId, Explanation)>,
+    /// Reports the user may run (on the resource, if one is given).
+    pub reports: Vec<(ReportId, Explanation)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RightsAnswer {
+    pub user: UserId,
+    pub held: Vec<HeldRight>,
+    /// Rights granted to the user that a revoke or deny takes away.
+    pub removed: Vec<(RightId, Vec<Reason>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HeldRight {
+    pub right: RightId,
+    /// Roles that grant it: (role, the grant's span).
+    pub from_roles: Vec<(RoleId, Span)>,
+    /// The user's own grant of it.
+    pub direct: Option<Span>,
+    /// Granted directly although a role already gives it (the seed's red asterisk).
+    pub redundant: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct RolesAnswer {
+    pub user: UserId,
+    pub roles: Vec<(RoleId, RoleHow)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleHow {
+    Explicit(Span),
+    /// The default-role line that matched.
+    Default(Span),
+    /// Inherited from this role the user has directly.
+    Inherited(RoleId),
+}
+
+#[derive(Clone, Debug)]
+pub struct ReportAnswer {
+    pub question: ReportQ,
+    /// `None` when the user may not run the report.
+    pub rows: Option<Vec<(ResourceId, Visibility)>>,
+    /// Why the user may or may not run it.
+    pub requires: Reason,
+}
+
+impl Program {
+    /// Answers a resolved query.
+    pub fn answer(&self, q: &Question) -> Answer {
+        match *q {
+            Question::Can(c) => Answer::Can {
+                explanation: self.explain(&c),
+                detailed: false,
+            },
+            Question::Explain(c) => Answer::Can {
+                explanation: self.explain(&c),
+                detailed: true,
+            },
+            Question::Who { target, on } => Answer::Who {
+                subject: self.target_text(target, on),
+                users: self.who_can(target, on),
+            },
+            Question::What { user, on } => Answer::What(self.what(user, on)),
+            Question::Rights(u) => Answer::Rights(self.rights_answer(u)),
+            Question::Roles(u) => Answer::Roles(self.roles_answer(u)),
+            Question::Report(r) => Answer::Report(self.report_answer(r)),
+        }
+    }
+
+    /// "run report `status_detail` on `resource_z`".
+    pub fn target_text(&self, target: Target, on: Option<ResourceId>) -> String {
+        let on = on
+            .and_then(|r| self.data.resources.get(r.index()))
+            .map(|r| format!(" on `{}`", r.meta.name))
+            .unwrap_or_default();
+        match target {
+            Target::Right(r) => format!("hold right `{}`", self.policy.right(r).meta.name),
+            Target::Action(a) => format!("`{}`{on}", self.policy.action(a).meta.name),
+            Target::Run(r) => format!("run report `{}`{on}", self.policy.report(r).meta.name),
+            Target::Assign { role, to } => format!(
+                "assign role `{}` to {}{on}",
+                self.policy.role(role).meta.name,
+                self.data
+                    .users
+                    .get(to.index())
+                    .map_or("?", |u| u.meta.name.as_str())
+            ),
+        }
+    }
+
+    fn what(&self, user: UserId, on: Option<ResourceId>) -> WhatAnswer {
+        let mut actions = Vec::new();
+        for (i, a) in self.policy.actions.iter().enumerate() {
+            // with a resource: the actions decided on it; without: the global ones
+            if a.on_resource != on.is_some() {
+                continue;
+            }
+            let q = CanQ {
+                user,
+                target: Target::Action(ActionId::from_index(i)),
+                on,
+            };
+            if self.can(&q) {
+                actions.push((ActionId::from_index(i), self.explain(&q)));
+            }
+        }
+        let mut reports = Vec::new();
+        for i in 0..self.policy.reports.len() {
+            let q = CanQ {
+                user,
+                target: Target::Run(ReportId::from_index(i)),
+                on,
+            };
+            if self.can(&q) {
+                reports.push((ReportId::from_index(i), self.explain(&q)));
+            }
+        }
+        WhatAnswer {
+            user,
+            on,
+            actions,
+            reports,
+        }
+    }
+
+    fn rights_answer(&self, u: UserId) -> RightsAnswer {
+        let data = self.data.users.get(u.index());
+        let roles = self.roles_of(u);
+        let from_roles = |r: RightId| -> Vec<(RoleId, Span)> {
+            roles
+                .iter()
+                .filter_map(|&role| {
+                    self.policy
+                        .role(role)
+                        .grants
+                        .iter()
+                        .find(|s| s.right == r)
+                        .map(|s| (role, s.span))
+                })
+                .collect()
+        };
+        let direct = |r: RightId| {
+            data.and_then(|d| d.grants.iter().find(|s| s.right == r))
+                .map(|s| s.span)
+        };
+        let held: Vec<HeldRight> = self
+            .rights_of(u)
+            .into_iter()
+            .map(|right| {
+                let from_roles = from_roles(right);
+                let direct = direct(right);
+                HeldRight {
+                    right,
+                    redundant: direct.is_some() && !from_roles.is_empty(),
+                    from_roles,
+                    direct,
+                }
+            })
+            .collect();
+        // granted (by a role or directly) but not held
+        let mut removed = Vec::new();
+        for i in 0..self.policy.rights.len() {
+            let r = RightId::from_index(i);
+            if self.has_right(u, r) {
+                continue;
+            }
+            let granted = !from_roles(r).is_empty() || direct(r).is_some();
+            if granted {
+                removed.push((r, self.explain_right(u, r).because));
+            }
+        }
+        RightsAnswer {
+            user: u,
+            held,
+            removed,
+        }
+    }
+
+    fn roles_answer(&self, u: UserId) -> RolesAnswer {
+        let data = self.data.users.get(u.index());
+        let direct: Vec<(RoleId, RoleHow)> = match self.user_role_origin.get(u.index()) {
+            Some(RoleOrigin::Explicit) => data
+                .and_then(|d| d.roles.as_ref())
+                .map(|rs| {
+                    rs.iter()
+                        .map(|(r, s)| (*r, RoleHow::Explicit(*s)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Some(RoleOrigin::Default(i)) => {
+                let line = &self.policy.default_roles[*i];
+                vec![(line.role, RoleHow::Default(line.span))]
+            }
+            _ => Vec::new(),
+        };
+        let mut roles = Vec::new();
+        for r in self.roles_of(u) {
+            if let Some(d) = direct.iter().find(|(x, _)| *x == r) {
+                roles.push(*d);
+            } else if let Some((from, _)) = direct.iter().find(|(x, _)| self.role_inherits(*x, r)) {
+                roles.push((r, RoleHow::Inherited(*from)));
+            }
+        }
+        RolesAnswer { user: u, roles }
+    }
+
+    fn report_answer(&self, q: ReportQ) -> ReportAnswer {
+        let requires = self
+            .report_requires
+            .get(q.report.index())
+            .map(|&c| self.explain_node(c, q.user, None))
+            .unwrap_or_else(|| Reason {
+                holds: false,
+                text: String::new(),
+                site: None,
+                because: Vec::new(),
+            });
+        ReportAnswer {
+            question: q,
+            rows: self.report_rows(&q),
+            requires,
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Program → decisions, reports, listings and explanations.
+//!
+//! The decision functions here ([`Program::can`], [`Program::eval`], …) are the
+//! one evaluator behind the CLI, the REPL, policy tests and the library API.
+//! They read only the program's dense tables: no string is hashed and nothing
+//! is allocated to answer `can`. Evaluation always terminates: conditions are
+//! acyclic (checked by sema) and nest boundedly.
+//!
+//! [`explain`] describes a decision in words, using these same functions for
+//! every truth value it reports, so an explanation cannot disagree with the
+//! decision it explains.
+
+pub mod answer;
+pub mod explain;
+
+use crate::ir::{bits, Node, NodeId, Program};
+use crate::sema::model::*;
+use crate::syntax::ast::Visibility;
+
+impl Program {
+    /// Does user `u` hold right `r` (effective: after revokes and denies)?
+    #[inline]
+    pub fn has_right(&self, u: UserId, r: RightId) -> bool {
+        match self.user_rights.get(u.index()) {
+            Some(&set) => self.rights_sets.get(set as usize, r.index()),
+            None => false,
+        }
+    }
+
+    /// Does user `u` have role `r` (assigned, default, or an ancestor of either)?
+    #[inline]
+    pub fn has_role(&self, u: UserId, r: RoleId) -> bool {
+        self.user_roles.get(u.index(), r.index())
+    }
+
+    #[inline]
+    pub fn has_flag(&self, u: UserId, f: FlagId) -> bool {
+        self.user_flags.get(u.index(), f.index())
+    }
+
+    /// The row of `access_masks` for user `u` on `res`, if the data grants any level there.
+    #[inline]
+    pub(crate) fn access_row(&self, u: UserId, res: ResourceId) -> Option<usize> {
+        let start = *self.access_start.get(u.index())? as usize;
+        let end = *self.access_start.get(u.index() + 1)? as usize;
+        let slice = self.access_res.get(start..end)?;
+        slice.binary_search(&res).ok().map(|i| start + i)
+    }
+
+    /// Does the data grant `u` access level `l` on `res`?
+    #[inline]
+    pub fn data_access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
+        self.access_row(u, res)
+            .is_some_and(|row| self.access_masks.get(row, l.index()))
+    }
+
+    /// Access of `u` on `res` (§4.4): what data grants plus every `also when` rule that holds.
+    #[inline]
+    pub fn has_access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
+        self.data_access(u, res, l)
+            || self
+                .access_rules
+                .get(l.index())
+                .is_some_and(|rules| rules.iter().any(|&c| self.eval(c, u, Some(res))))
+    }
+
+    /// Evaluates a compiled condition for user `u`, on resource `res` where one is in scope.
+    pub fn eval(&self, node: NodeId, u: UserId, res: Option<ResourceId>) -> bool {
+        match self.nodes.get(node as usize) {
+            None => false,
+            Some(&n) => match n {
+                Node::Const(b) => b,
+                Node::Right(r) => self.has_right(u, r),
+                Node::Role(r) => self.has_role(u, r),
+                Node::Flag(f) => self.has_flag(u, f),
+                Node::Access(l) => res.is_some_and(|r| self.has_access(u, r, l)),
+                Node::Can(a) => self.action_holds(u, a, res),
+                Node::Not(x) => !self.eval(x, u, res),
+                Node::And { start, len } => self
+                    .children(start, len)
+                    .iter()
+                    .all(|&c| self.eval(c, u, res)),
+                Node::Or { start, len } => self
+                    .children(start, len)
+                    .iter()
+                    .any(|&c| self.eval(c, u, res)),
+            },
+        }
+    }
+
+    #[inline]
+    pub(crate) fn children(&self, start: u32, len: u32) -> &[NodeId] {
+        self.kids
+            .get(start as usize..(start + len) as usize)
+            .unwrap_or(&[])
+    }
+
+    pub(crate) fn node(&self, id: NodeId) -> Node {
+        self.nodes
+            .get(id as usize)
+            .copied()
+            .unwrap_or(Node::Const(false))
+    }
+
+    /// Does action `a` hold for `u` (on `res`, for a resource-scoped action)?
+    #[inline]
+    pub fn action_holds(&self, u: UserId, a: ActionId, res: Option<ResourceId>) -> bool {
+        let scoped = self
+            .policy
+            .actions
+            .get(a.index())
+            .is_some_and(|x| x.on_resource);
+        match self.action_cond.get(a.index()) {
+            Some(&c) => self.eval(c, u, if scoped { res } else { None }),
+            None => false,
+        }
+    }
+
+    /// May `u` run the report at all (`requires`)?
+    #[inline]
+    pub fn may_run(&self, u: UserId, rep: ReportId) -> bool {
+        self.report_requires
+            .get(rep.index())
+            .is_some_and(|&c| self.eval(c, u, None))
+    }
+
+    /// Would `res` be a row of the report for `u` (`rows … where`)?
+    #[inline]
+    pub fn is_row(&self, u: UserId, rep: ReportId, res: ResourceId) -> bool {
+        match self.report_where.get(rep.index()) {
+            Some(Some(c)) => self.eval(*c, u, Some(res)),
+            _ => true,
+        }
+    }
+
+    /// How a row shows for `u`: in full, or name only when `details when` fails.
+    #[inline]
+    pub fn visibility(&self, u: UserId, rep: ReportId, res: ResourceId) -> Visibility {
+        match self.report_details.get(rep.index()) {
+            Some(Some(c)) if !self.eval(*c, u, Some(res)) => Visibility::NameOnly,
+            _ => Visibility::Full,
+        }
+    }
+
+    /// May `u` assign `role` to another user (on `on`)? A rule limited to
+    /// resources (`assigns … on resource when …`) only counts with a resource.
+    pub fn may_assign(&self, u: UserId, role: RoleId, on: Option<ResourceId>) -> bool {
+        self.assigns
+            .iter()
+            .any(|a| self.assigns_rule_covers(a, u, role) && self.assigns_rule_holds(a, u, on))
+    }
+
+    pub(crate) fn assigns_rule_covers(
+        &self,
+        a: &crate::ir::AssignsIr,
+        u: UserId,
+        role: RoleId,
+    ) -> bool {
+        self.has_role(u, a.from)
+            && match a.roles {
+                None => true,
+                Some(row) => self.assign_sets.get(row, role.index()),
+            }
+    }
+
+    pub(crate) fn assigns_rule_holds(
+        &self,
+        a: &crate::ir::AssignsIr,
+        u: UserId,
+        on: Option<ResourceId>,
+    ) -> bool {
+        match a.cond {
+            None => true,
+            Some(c) => on.is_some_and(|r| self.eval(c, u, Some(r))),
+        }
+    }
+
+    /// Answers a `can` question (§5).
+    #[inline]
+    pub fn can(&self, q: &CanQ) -> bool {
+        match q.target {
+            Target::Right(r) => self.has_right(q.user, r),
+            Target::Action(a) => self.action_holds(q.user, a, q.on),
+            Target::Run(rep) => {
+                self.may_run(q.user, rep) && q.on.is_none_or(|r| self.is_row(q.user, rep, r))
+            }
+            Target::Assign { role, .. } => self.may_assign(q.user, role, q.on),
+        }
+    }
+
+    /// Every user for whom `can` holds, in data order.
+    pub fn who_can(&self, target: Target, on: Option<ResourceId>) -> Vec<UserId> {
+        (0..self.data.users.len())
+            .map(UserId::from_index)
+            .filter(|&user| self.can(&CanQ { user, target, on }))
+            .collect()
+    }
+
+    /// The rows of a report run by `u`: `None` when `u` may not run it.
+    pub fn report_rows(&self, q: &ReportQ) -> Option<Vec<(ResourceId, Visibility)>> {
+        if !self.may_run(q.user, q.report) {
+            return None;
+        }
+        let rows = |res: ResourceId| {
+            self.is_row(q.user, q.report, res)
+                .then(|| (res, self.visibility(q.user, q.report, res)))
+        };
+        let rep = self.policy.report(q.report);
+        Some(match (rep.rows, q.event) {
+            (RowsSource::Event, Some(e)) => self
+                .data
+                .events
+                .get(e.index())
+                .map(|ev| ev.resources.iter().filter_map(|&r| rows(r)).collect())
+                .unwrap_or_default(),
+            (RowsSource::Event, None) => Vec::new(),
+            (RowsSource::Resources, _) => (0..self.data.resources.len())
+                .map(ResourceId::from_index)
+                .filter_map(rows)
+                .collect(),
+        })
+    }
+
+    /// The user's effective rights, in declaration order.
+    pub fn rights_of(&self, u: UserId) -> Vec<RightId> {
+        match self.user_rights.get(u.index()) {
+            Some(&set) => bits::ones(self.rights_sets.row(set as usize))
+                .map(RightId::from_index)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The user's roles (ancestors included), in declaration order.
+    pub fn roles_of(&self, u: UserId) -> Vec<RoleId> {
+        bits::ones(self.user_roles.row(u.index()))
+            .map(RoleId::from_index)
+            .collect()
+    }
+}
