@@ -20,5 +20,6 @@ pub mod load;
 pub mod sema;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 
 pub use api::Engine;

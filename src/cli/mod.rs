@@ -7,6 +7,7 @@
 mod check;
 mod query;
 pub mod render;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -26,6 +27,8 @@ pub enum Command {
     Check(check::Args),
     /// Answer one query (`can`, `explain`, `who can`, `what can`, `rights`, `roles`, `report`), or one per stdin line with `-`.
     Query(query::Args),
+    /// Run the policy's `test` blocks and report failures with explanations.
+    Test(test::Args),
 }
 
 /// Output format for commands that print results or diagnostics.
@@ -69,5 +72,6 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Query(args) => query::run(args),
+        Command::Test(args) => test::run(args),
     }
 }

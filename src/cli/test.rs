@@ -1,0 +1,121 @@
+//! `rights test PATH… [--data FILE.json…] [--filter TEXT] [--format human|json]`
+//!
+//! Runs every `test` block; prints each failing expectation with expected vs
+//! actual and the explanation of the actual decision, then `N passed, N failed`.
+//! Exit 0 when all pass, 1 on a failure or a policy error, 2 on usage/I/O errors.
+
+use super::render::Renderer;
+use super::{render_options, Format, Inputs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::diag;
+use crate::eval::answer::Answer;
+use crate::load::Workspace;
+use serde_json::json;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Run only the tests whose name contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+pub fn run(args: Args) -> i32 {
+    let ws = Workspace::read(&args.inputs.paths, &args.inputs.data);
+    let (model, diags) = match ws.checked_model() {
+        Ok(m) if !ws.io_failed => m,
+        Ok((_, diags)) | Err(diags) => {
+            eprint!(
+                "{}",
+                diag::render_all(&diags, &ws.sources, render_options())
+            );
+            return if ws.io_failed {
+                EXIT_USAGE
+            } else {
+                EXIT_ERRORS
+            };
+        }
+    };
+    if !diags.is_empty() {
+        eprint!(
+            "{}",
+            diag::render_all(&diags, &ws.sources, render_options())
+        );
+    }
+    let results = crate::testing::run(&model, args.filter.as_deref());
+    let passed = results.iter().filter(|r| r.passed()).count();
+    let failed = results.len() - passed;
+    match args.format {
+        Format::Json => {
+            let tests: Vec<_> = results
+                .iter()
+                .map(|r| {
+                    json!({
+                        "name": r.name,
+                        "at": ws.sources.file_line(r.span),
+                        "passed": r.passed(),
+                        "expectations": r.expectations,
+                        "failures": r.failures.iter().map(|f| {
+                            let renderer = Renderer { program: &f.program, sources: &ws.sources };
+                            json!({
+                                "at": ws.sources.location(f.span),
+                                "expected": f.expected,
+                                "actual": f.actual,
+                                "explanation": f.explanation.as_ref().map(|e| renderer.json(&Answer::Can { explanation: e.clone(), detailed: true }, "")),
+                            })
+                        }).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                json!({"tests": tests, "passed": passed, "failed": failed})
+            );
+        }
+        Format::Human => {
+            for r in &results {
+                if r.passed() {
+                    println!("ok      {}", r.name);
+                    continue;
+                }
+                println!("FAILED  {}  [{}]", r.name, ws.sources.file_line(r.span));
+                for f in &r.failures {
+                    let text = ws
+                        .sources
+                        .slice(f.span)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    println!("  {}: {text}", ws.sources.location(f.span));
+                    println!("    expected: {}", f.expected);
+                    println!("    actual:   {}", f.actual);
+                    if let Some(e) = &f.explanation {
+                        let renderer = Renderer {
+                            program: &f.program,
+                            sources: &ws.sources,
+                        };
+                        let shown = renderer.human(&Answer::Can {
+                            explanation: e.clone(),
+                            detailed: true,
+                        });
+                        for line in shown.lines() {
+                            println!("    {line}");
+                        }
+                    }
+                }
+            }
+            if results.is_empty() {
+                println!("no tests found");
+            }
+            println!("{passed} passed, {failed} failed");
+        }
+    }
+    if failed > 0 {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    }
+}

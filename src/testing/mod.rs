@@ -1,0 +1,152 @@
+//! The policy test runner: runs `test` blocks (LANGUAGE.md §7) with the one
+//! evaluator. Data declared in a test exists only in that test: the test's
+//! program is compiled from the policy and the test's own data.
+
+use crate::eval::explain::Explanation;
+use crate::ir::Program;
+use crate::sema::model::*;
+use crate::source::Span;
+use crate::syntax::ast::Visibility;
+use std::sync::Arc;
+
+/// The result of one `test` block.
+#[derive(Clone, Debug)]
+pub struct TestResult {
+    pub name: String,
+    pub span: Span,
+    pub expectations: usize,
+    pub failures: Vec<Failure>,
+}
+
+impl TestResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// One expectation that did not hold.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub span: Span,
+    pub expected: String,
+    pub actual: String,
+    /// Why the actual decision came out as it did (for `can` expectations and denied reports).
+    pub explanation: Option<Explanation>,
+    /// The program the test ran against (its data may be the test's own).
+    pub program: Arc<Program>,
+}
+
+/// Runs every test whose name contains `filter` (all when `None`).
+pub fn run(model: &Model, filter: Option<&str>) -> Vec<TestResult> {
+    let policy = Arc::new(model.policy.clone());
+    let global = Arc::new(Program::compile_parts(
+        policy.clone(),
+        Arc::new(model.data.clone()),
+    ));
+    model
+        .tests
+        .iter()
+        .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
+        .map(|t| {
+            let program = match &t.data {
+                Some(d) => Arc::new(Program::compile_parts(policy.clone(), Arc::new(d.clone()))),
+                None => global.clone(),
+            };
+            run_one(t, program)
+        })
+        .collect()
+}
+
+fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
+    let mut failures = Vec::new();
+    for e in &t.expects {
+        match e {
+            Expectation::Can {
+                negated,
+                question,
+                span,
+            } => {
+                let actual = program.can(question);
+                if actual == *negated {
+                    let verdict = |b: bool| if b { "allow" } else { "deny" };
+                    failures.push(Failure {
+                        span: *span,
+                        expected: verdict(!negated).to_string(),
+                        actual: verdict(actual).to_string(),
+                        explanation: Some(program.explain(question)),
+                        program: program.clone(),
+                    });
+                }
+            }
+            Expectation::Report {
+                question,
+                outcome,
+                span,
+            } => {
+                let rows = program.report_rows(question);
+                let describe = |rows: &Option<Vec<(ResourceId, Visibility)>>| match rows {
+                    None => "denied".to_string(),
+                    Some(r) if r.is_empty() => "empty".to_string(),
+                    Some(r) => format!("shows {}", rows_text(&program, r)),
+                };
+                let ok = match (outcome, &rows) {
+                    (ExpectedReport::Denied, None) => true,
+                    (ExpectedReport::Empty, Some(r)) => r.is_empty(),
+                    (ExpectedReport::Shows(want), Some(got)) => same_rows(want, got),
+                    _ => false,
+                };
+                if !ok {
+                    let expected = match outcome {
+                        ExpectedReport::Denied => "denied".to_string(),
+                        ExpectedReport::Empty => "empty".to_string(),
+                        ExpectedReport::Shows(w) => format!("shows {}", rows_text(&program, w)),
+                    };
+                    let explanation = rows.is_none().then(|| {
+                        program.explain(&CanQ {
+                            user: question.user,
+                            target: Target::Run(question.report),
+                            on: None,
+                        })
+                    });
+                    failures.push(Failure {
+                        span: *span,
+                        expected,
+                        actual: describe(&rows),
+                        explanation,
+                        program: program.clone(),
+                    });
+                }
+            }
+        }
+    }
+    TestResult {
+        name: t.name.clone(),
+        span: t.span,
+        expectations: t.expects.len(),
+        failures,
+    }
+}
+
+/// `shows` lists exactly the rows expected, in any order.
+fn same_rows(want: &[(ResourceId, Visibility)], got: &[(ResourceId, Visibility)]) -> bool {
+    let key = |v: &Visibility| *v == Visibility::Full;
+    let mut a: Vec<(ResourceId, bool)> = want.iter().map(|(r, v)| (*r, key(v))).collect();
+    let mut b: Vec<(ResourceId, bool)> = got.iter().map(|(r, v)| (*r, key(v))).collect();
+    a.sort();
+    b.sort();
+    a == b
+}
+
+fn rows_text(program: &Program, rows: &[(ResourceId, Visibility)]) -> String {
+    rows.iter()
+        .map(|(r, v)| {
+            let name = program
+                .data
+                .resources
+                .get(r.index())
+                .map_or("?", |x| x.meta.name.as_str());
+            format!("{name} {}", v.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
