@@ -18,7 +18,7 @@ use std::path::PathBuf;
 )]
 pub struct Args {
     /// Policy files or directories, then the query (or `-` to read queries from stdin, one per line).
-    #[arg(required = true, num_args = 2.., value_name = "PATH… QUERY")]
+    #[arg(required = true, num_args = 1.., value_name = "PATH… QUERY")]
     pub args: Vec<String>,
     /// JSON data files; may be repeated.
     #[arg(long = "data", value_name = "FILE.json")]
@@ -29,8 +29,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let Some((query, paths)) = args.args.split_last() else {
-        return EXIT_USAGE;
+    let (query, paths) = match args.args.split_last() {
+        Some((q, p)) if !p.is_empty() => (q, p),
+        _ => {
+            eprintln!("error: give policy paths and then the query, e.g. rights query policies/ 'can jane run status_detail'\n\nFor more information, try '--help'.");
+            return EXIT_USAGE;
+        }
     };
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let engine = match Engine::from_workspace(Workspace::read(&paths, &args.data)) {

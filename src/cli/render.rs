@@ -55,11 +55,8 @@ impl<'a> Renderer<'a> {
                             .label
                             .as_deref()
                             .unwrap_or("");
-                        out.push_str(
-                            &format!("  {:width$}  {label}\n", self.user(u))
-                                .trim_end()
-                                .to_string(),
-                        );
+                        let line = format!("  {:width$}  {label}", self.user(u));
+                        out.push_str(line.trim_end());
                         out.push('\n');
                     }
                 }
@@ -157,10 +154,14 @@ impl<'a> Renderer<'a> {
     fn human_rights(&self, out: &mut String, r: &RightsAnswer) {
         let user = self.user(r.user);
         let n = r.held.len();
-        out.push_str(&format!(
-            "{user} holds {n} right{}:\n",
-            if n == 1 { "" } else { "s" }
-        ));
+        if n == 0 {
+            out.push_str(&format!("{user} holds no rights\n"));
+        } else {
+            out.push_str(&format!(
+                "{user} holds {n} right{}:\n",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
         let width = r
             .held
             .iter()

@@ -284,7 +284,7 @@ impl Program {
             return Reason::new(true, format!("{user} holds right {name}")).because(sources);
         }
         let removals = self.removals(u, r);
-        if !removals.is_empty() {
+        if !removals.is_empty() && !sources.is_empty() {
             let mut because = sources;
             because.extend(removals);
             return Reason::new(
@@ -297,6 +297,7 @@ impl Program {
             false,
             format!("{user} does not hold right {name}: none of {user}'s roles grants it, and it is not granted to {user} directly"),
         )
+        .because(removals)
     }
 
     /// The roles and user grants that grant `r` to `u` (before revokes and denies).
@@ -712,10 +713,25 @@ impl Program {
             .users
             .get(u.index())
             .is_some_and(|d| d.revokes.iter().any(|s| s.right == r));
-        if revoked {
-            return vec![vec![Fix::RemoveRevoke(r)]];
+        let granted = self
+            .roles_of(u)
+            .iter()
+            .any(|&role| self.role_rights.get(role.index(), r.index()))
+            || self
+                .data
+                .users
+                .get(u.index())
+                .is_some_and(|d| d.grants.iter().any(|s| s.right == r));
+        let lift = |mut alt: Vec<Fix>| {
+            if revoked {
+                alt.push(Fix::RemoveRevoke(r));
+            }
+            alt
+        };
+        if granted {
+            return vec![lift(Vec::new())];
         }
-        let mut out = vec![vec![Fix::GrantRight(r)]];
+        let mut out = vec![lift(vec![Fix::GrantRight(r)])];
         // roles that grant it, narrowest first
         let mut roles: Vec<(usize, RoleId)> = (0..self.policy.roles.len())
             .map(RoleId::from_index)

@@ -1,0 +1,108 @@
+//! The `test` blocks of every policy in the project pass: the semantics suite
+//! (`tests/semantics/`, one file per rule of LANGUAGE.md §4), the reference
+//! policy, and the seed policies, alone and as one directory.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+use common::{rights, rights_with_stdin};
+use std::path::{Path, PathBuf};
+
+fn check_tests_pass(path: &Path) -> usize {
+    let ws = rights::load::Workspace::read(&[path.to_path_buf()], &[]);
+    let (model, diags) = match ws.checked_model() {
+        Ok(m) => m,
+        Err(d) => panic!(
+            "{}",
+            rights::diag::render_all(&d, &ws.sources, Default::default())
+        ),
+    };
+    assert!(diags.is_empty());
+    let results = rights::testing::run(&model, None);
+    assert!(!results.is_empty(), "{} has no tests", path.display());
+    for r in &results {
+        assert!(
+            r.passed(),
+            "{}: test {:?} failed: {:?}",
+            path.display(),
+            r.name,
+            r.failures
+                .iter()
+                .map(|f| (&f.expected, &f.actual))
+                .collect::<Vec<_>>()
+        );
+    }
+    results.len()
+}
+
+#[test]
+fn semantics_suite_passes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/semantics");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6);
+    for f in files {
+        check_tests_pass(&f);
+    }
+}
+
+#[test]
+fn reference_and_seed_policies_pass() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        check_tests_pass(&root.join("tests/data/reference.rights")),
+        3
+    );
+    let em = check_tests_pass(&root.join("policies/emresource.rights"));
+    let an = check_tests_pass(&root.join("policies/analytics.rights"));
+    assert_eq!(check_tests_pass(&root.join("policies")), em + an);
+}
+
+#[test]
+fn rights_test_cli_reports_a_wrong_expectation() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("wrong-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let reference = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference.rights"),
+    )
+    .unwrap();
+    let wrong = format!("{reference}\ntest \"deliberately wrong\" {{\n  expect can jane run status_detail on resource_m\n}}\n");
+    let path = dir.join("wrong.rights");
+    std::fs::write(&path, wrong).unwrap();
+    let run = rights(&["test", path.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("FAILED  deliberately wrong"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("expected: allow"), "{}", run.stdout);
+    assert!(run.stdout.contains("actual:   deny"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("jane has no `run_reports` access on `resource_m`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("3 passed, 1 failed\n"),
+        "{}",
+        run.stdout
+    );
+    let _ = rights_with_stdin(&["test", path.to_str().unwrap()], "");
+}
+
+#[test]
+fn rights_test_cli_passes_on_the_reference() {
+    let run = rights(&["test", "tests/data/reference.rights"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.ends_with("3 passed, 0 failed\n"));
+}

@@ -1,0 +1,144 @@
+//! `rights query`: golden transcripts. Each `tests/queries/*.queries` file names
+//! its arguments on a first `# args:` line; its queries are piped to
+//! `rights query ARGS -`, and the human and JSON answers are kept as snapshots.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+use common::{rights, rights_with_stdin};
+
+fn args_of(text: &str) -> Vec<String> {
+    let first = text.lines().next().unwrap();
+    let args = first
+        .strip_prefix("# args:")
+        .expect("first line is `# args: …`");
+    args.split_whitespace().map(str::to_string).collect()
+}
+
+#[test]
+fn golden_query_transcripts() {
+    insta::glob!("queries/*.queries", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut args = vec!["query".to_string()];
+        args.extend(args_of(&text));
+        args.push("-".into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let human = rights_with_stdin(&args, &text);
+        let mut json_args = args.clone();
+        json_args.extend(["--format", "json"]);
+        let json = rights_with_stdin(&json_args, &text);
+        // every JSON line parses
+        for line in json.stdout.lines() {
+            serde_json::from_str::<serde_json::Value>(line).unwrap();
+        }
+        insta::assert_snapshot!(format!(
+            "{}\n=== json\n{}",
+            human.transcript(),
+            json.transcript()
+        ));
+    });
+}
+
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["query", "tests/data/reference.rights", "--format", "json"];
+    all.extend(args);
+    let run = rights(&all);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+#[test]
+fn json_can_carries_the_decision_and_reasons() {
+    let allow = json_of(&["can jane run status_detail on resource_z"]);
+    assert_eq!(allow["decision"], "allow");
+    let deny = json_of(&["explain can jane run status_detail on resource_m"]);
+    assert_eq!(deny["decision"], "deny");
+    assert_eq!(
+        deny["fixes"][0][0],
+        "grant access `run_reports` on `resource_m` to jane"
+    );
+    let missing = &deny["reasons"][1]["because"][0];
+    assert_eq!(missing["holds"], false);
+    assert_eq!(missing["at"], "tests/data/reference.rights:86");
+}
+
+#[test]
+fn json_who_lists_users_and_report_lists_rows() {
+    let who = json_of(&["who can run status_detail on resource_z"]);
+    assert_eq!(who["users"], serde_json::json!(["jane"]));
+    let report = json_of(&["report status_snapshot as jane for event flood"]);
+    let rows: Vec<(String, String)> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["resource"].as_str().unwrap().into(),
+                r["visibility"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("resource_a".into(), "name_only".into()),
+            ("resource_m".into(), "name_only".into()),
+            ("resource_z".into(), "full".into())
+        ]
+    );
+    assert_eq!(report["rows"][2]["details"]["beds"], "4");
+    assert!(
+        report["rows"][0]["details"].is_null(),
+        "name-only rows show no details"
+    );
+}
+
+#[test]
+fn a_single_query_argument_is_answered() {
+    let run = rights(&[
+        "query",
+        "tests/data/reference.rights",
+        "can jane run status_detail on resource_z",
+    ]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout
+            .starts_with("allow: jane may run report `status_detail` on `resource_z`\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_bad_query_exits_1_and_a_bad_policy_too() {
+    let run = rights(&["query", "tests/data/reference.rights", "can jane fly"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("unknown action or right `fly`"),
+        "{}",
+        run.stderr
+    );
+    let run = rights(&["query", "tests/diagnostics/role_cycle.rights", "roles a"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("rights::resolve::role_cycle"),
+        "{}",
+        run.stderr
+    );
+    let run = rights(&[
+        "query",
+        "tests/diagnostics/bad_data.rights",
+        "--data",
+        "tests/diagnostics/bad_data.json",
+        "roles jane",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("bad_data.json"), "{}", run.stderr);
+    let run = rights(&["query", "nowhere.rights", "roles jane"]);
+    assert_eq!(run.code, 2);
+}
