@@ -1,14 +1,50 @@
 //! `rights`: a toolchain for the Rights policy language, in which administrators
-//! write who may do what.
+//! write who may do what (see `LANGUAGE.md` in the shared docs and `SEMANTICS.md`).
 //!
 //! The pipeline, one module per stage:
 //!
 //! ```text
-//! text ──syntax──▶ AST (with spans) ──sema──▶ Model (resolved names)
+//! text ──syntax──▶ AST (spans) ──sema──▶ Model (resolved) ──ir──▶ Program ──eval──▶ answers
+//!                                                  ▲
+//! JSON data ──data──▶ AST data items ──────────────┘
 //! ```
 //!
-//! [`load::Workspace`] runs the front half on files; [`diag`] renders what goes
-//! wrong.
+//! - [`syntax`]: the pest grammar (`grammar/rights.pest`) → [`syntax::ast`];
+//! - [`data`]: JSON data files → the same AST data items;
+//! - [`sema`]: names resolved, every static check, all diagnostics at once;
+//! - [`ir`]: dense ids, bitsets, role closure and per-user rights computed once;
+//! - [`eval`]: decisions, reports, listings, explanations;
+//! - [`testing`]: the `test` block runner; [`cli`]: the `rights` command.
+//!
+//! Embedding the evaluator:
+//!
+//! ```
+//! let engine = rights::Engine::from_text(r#"
+//!     right report.status_detail "Report - Status Detail"
+//!     access run_reports "Run Reports"
+//!     role reporter { grant report.status_detail }
+//!     report status_detail "Status Detail" {
+//!       requires right report.status_detail
+//!       rows resources where access run_reports
+//!     }
+//!     user jane { roles reporter  access resource_z: run_reports }
+//!     resource resource_z "Resource Z"
+//!     resource resource_m "Resource M"
+//! "#)?;
+//! assert!(engine.can_run("jane", "status_detail", Some("resource_z"))?);
+//! assert!(!engine.can_run("jane", "status_detail", Some("resource_m"))?);
+//!
+//! // any query of the language, with its explanation
+//! let answer = engine.ask("explain can jane run status_detail on resource_m")?;
+//! if let rights::eval::answer::Answer::Can { explanation, .. } = answer {
+//!     assert!(!explanation.allowed);
+//!     assert_eq!(
+//!         engine.program().fix_text(explanation.user, explanation.fixes[0][0]),
+//!         "grant access `run_reports` on `resource_m` to jane"
+//!     );
+//! }
+//! # Ok::<(), rights::api::Error>(())
+//! ```
 
 pub mod api;
 pub mod cli;

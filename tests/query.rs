@@ -142,3 +142,48 @@ fn a_bad_query_exits_1_and_a_bad_policy_too() {
     let run = rights(&["query", "nowhere.rights", "roles jane"]);
     assert_eq!(run.code, 2);
 }
+
+/// The README's tour shows real output: every `$ rights …` block in it is run
+/// and must print exactly what the README shows.
+#[test]
+fn readme_examples_print_what_the_readme_shows() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let mut checked = 0;
+    let mut lines = readme.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(cmd) = line.strip_prefix("$ rights ") else {
+            continue;
+        };
+        let mut expected = String::new();
+        while let Some(l) = lines.peek() {
+            if l.starts_with("```") {
+                break;
+            }
+            expected.push_str(l);
+            expected.push('\n');
+            lines.next();
+        }
+        // split the shell line: words, with '…' quoting
+        let mut args: Vec<String> = Vec::new();
+        let mut rest = cmd;
+        while !rest.is_empty() {
+            rest = rest.trim_start();
+            if let Some(q) = rest.strip_prefix('\'') {
+                let end = q.find('\'').unwrap();
+                args.push(q[..end].to_string());
+                rest = &q[end + 1..];
+            } else {
+                let end = rest.find(' ').unwrap_or(rest.len());
+                args.push(rest[..end].to_string());
+                rest = &rest[end..];
+            }
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = rights(&args);
+        assert_eq!(run.stdout, expected, "README example `rights {cmd}`");
+        checked += 1;
+    }
+    assert!(checked >= 1, "the README shows no example output");
+}
