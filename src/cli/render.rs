@@ -168,22 +168,11 @@ impl<'a> Renderer<'a> {
             .map(|h| self.program.policy.right(h.right).meta.name.len())
             .max()
             .unwrap_or(0);
-        let lwidth = r
-            .held
-            .iter()
-            .map(|h| {
-                self.program
-                    .policy
-                    .right(h.right)
-                    .meta
-                    .label
-                    .as_deref()
-                    .unwrap_or("")
-                    .chars()
-                    .count()
-            })
-            .max()
-            .unwrap_or(0);
+        let lwidth = max_chars(
+            r.held
+                .iter()
+                .map(|h| self.program.policy.right(h.right).meta.label.as_deref()),
+        );
         let mut any_redundant = false;
         for h in &r.held {
             let m = &self.program.policy.right(h.right).meta;
@@ -308,20 +297,11 @@ impl<'a> Renderer<'a> {
             .max()
             .unwrap_or(0)
             .max(8);
-        let namew = rows
-            .iter()
-            .map(|(res, _)| {
-                self.resource(*res)
-                    .meta
-                    .label
-                    .as_deref()
-                    .unwrap_or("")
-                    .chars()
-                    .count()
-            })
-            .max()
-            .unwrap_or(0)
-            .max(4);
+        let namew = max_chars(
+            rows.iter()
+                .map(|(res, _)| self.resource(*res).meta.label.as_deref()),
+        )
+        .max(4);
         out.push_str(&format!(
             "  {:idw$}  {:namew$}  {:9}  DETAILS\n",
             "RESOURCE", "NAME", "SHOWN"
@@ -454,6 +434,14 @@ impl<'a> Renderer<'a> {
             "because": r.because.iter().map(|c| self.json_reason(c)).collect::<Vec<_>>(),
         })
     }
+}
+
+/// The widest of some optional labels, in characters.
+fn max_chars<'s>(labels: impl Iterator<Item = Option<&'s str>>) -> usize {
+    labels
+        .map(|l| l.unwrap_or("").chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 fn label_suffix(label: &Option<String>) -> String {

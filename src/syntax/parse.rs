@@ -80,26 +80,10 @@ pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplInput, Box<Diagno
 /// Refuses input whose parentheses nest deeper than [`MAX_NESTING`], pointing at
 /// the first parenthesis past the limit. Strings and comments are skipped.
 fn check_nesting(file: FileId, text: &str) -> PResult<()> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'(' => {
+    for (i, byte, in_string) in significant_bytes(text) {
+        match byte {
+            b'(' if !in_string => {
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Err(Box::new(
@@ -112,12 +96,52 @@ fn check_nesting(file: FileId, text: &str) -> PResult<()> {
                     ));
                 }
             }
-            b')' => depth = depth.saturating_sub(1),
+            b')' if !in_string => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
     Ok(())
+}
+
+/// Every byte that is neither whitespace nor in a comment, with its position
+/// and whether it is inside a string (quotes included). The one lexical scan
+/// used before and after pest: nesting depth, end of input in errors.
+fn significant_bytes(text: &str) -> impl Iterator<Item = (usize, u8, bool)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut in_string = false;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            let pos = i;
+            i += 1;
+            if in_string {
+                match b {
+                    b'\\' if i < bytes.len() && bytes[i] != b'\n' => i += 1,
+                    b'"' | b'\n' => in_string = false,
+                    _ => {}
+                }
+                if b != b'\n' {
+                    return Some((pos, b, true));
+                }
+                continue;
+            }
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'"' => {
+                    in_string = true;
+                    return Some((pos, b, true));
+                }
+                _ => return Some((pos, b, false)),
+            }
+        }
+        None
+    })
 }
 
 // ───────────────────────────── syntax errors ─────────────────────────────
@@ -173,30 +197,7 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
 
 /// The end of the last byte that is neither whitespace nor in a comment.
 fn end_of_last_token(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut i, mut last) = (0, 0);
-    while i < bytes.len() {
-        match bytes[i] {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
-                last = i;
-            }
-            _ => {
-                i += 1;
-                last = i;
-            }
-        }
-    }
+    let mut last = significant_bytes(text).last().map_or(0, |(i, _, _)| i + 1);
     // never split a UTF-8 character
     while last < text.len() && !text.is_char_boundary(last) {
         last += 1;
@@ -205,20 +206,11 @@ fn end_of_last_token(text: &str) -> usize {
 }
 
 /// The first position at or after `pos` that is not whitespace or a comment.
-fn skip_trivia(text: &str, mut pos: usize) -> usize {
-    let bytes = text.as_bytes();
-    while pos < bytes.len() {
-        match bytes[pos] {
-            b' ' | b'\t' | b'\r' | b'\n' => pos += 1,
-            b'#' => {
-                while pos < bytes.len() && bytes[pos] != b'\n' {
-                    pos += 1;
-                }
-            }
-            _ => break,
-        }
-    }
-    pos.min(text.len())
+fn skip_trivia(text: &str, pos: usize) -> usize {
+    let rest = text.get(pos..).unwrap_or("");
+    significant_bytes(rest)
+        .next()
+        .map_or(text.len(), |(i, _, _)| pos + i)
 }
 
 /// The word or character at `pos`, for "unexpected `…`".
