@@ -7,6 +7,7 @@
 mod check;
 mod query;
 pub mod render;
+pub mod repl;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -27,6 +28,8 @@ pub enum Command {
     Check(check::Args),
     /// Answer one query (`can`, `explain`, `who can`, `what can`, `rights`, `roles`, `report`), or one per stdin line with `-`.
     Query(query::Args),
+    /// Explore a policy interactively: queries, declarations, :help.
+    Repl(repl::Args),
     /// Run the policy's `test` blocks and report failures with explanations.
     Test(test::Args),
 }
@@ -73,5 +76,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check::run(args),
         Command::Query(args) => query::run(args),
         Command::Test(args) => test::run(args),
+        Command::Repl(args) => repl::run(args),
     }
 }

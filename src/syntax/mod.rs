@@ -8,4 +8,6 @@
 pub mod ast;
 mod parse;
 
-pub use parse::{is_keyword, parse_file, parse_query, parse_repl_line, KEYWORDS, MAX_NESTING};
+pub use parse::{
+    is_keyword, needs_more_input, parse_file, parse_query, parse_repl_line, KEYWORDS, MAX_NESTING,
+};

@@ -77,6 +77,43 @@ pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplInput, Box<Diagno
     Ok(ReplInput::Items(items))
 }
 
+/// Whether REPL input is unfinished and the next line should be appended: a
+/// `{` or `(` is still open, or the text ends in the middle of a statement
+/// (`action a when right x and`).
+pub fn needs_more_input(text: &str) -> bool {
+    let mut depth: i64 = 0;
+    for (_, b, in_string) in significant_bytes(text) {
+        match b {
+            b'{' | b'(' if !in_string => depth += 1,
+            b'}' | b')' if !in_string => depth -= 1,
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        return true;
+    }
+    // only declarations run on over lines without braces (`action a when x\n  or y`);
+    // an unfinished query is an error to show, not a reason to wait
+    const CONTINUES: &[&str] = &[
+        "right", "access", "flag", "role", "default", "action", "deny", "user", "resource",
+        "event", "test",
+    ];
+    let first = text.split_whitespace().next().unwrap_or("");
+    if depth < 0 || !CONTINUES.contains(&first) {
+        return false;
+    }
+    match RightsParser::parse(Rule::repl_line, text) {
+        Ok(_) => false,
+        Err(e) => {
+            let pos = match e.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            skip_trivia(text, pos) >= text.len()
+        }
+    }
+}
+
 /// Refuses input whose parentheses nest deeper than [`MAX_NESTING`], pointing at
 /// the first parenthesis past the limit. Strings and comments are skipped.
 fn check_nesting(file: FileId, text: &str) -> PResult<()> {

@@ -1,0 +1,316 @@
+//! The interactive line editor: completion of keywords, commands and declared
+//! names in context; highlighting (off with `NO_COLOR`); hints from history;
+//! multi-line input while a `{` or `(` is open.
+
+use super::session::COMMANDS;
+use crate::api::Engine;
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::HistoryHinter;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Helper, Hinter};
+use std::borrow::Cow;
+
+/// Declared names, refreshed after every change to the session's policy.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    pub users: Vec<String>,
+    pub resources: Vec<String>,
+    pub events: Vec<String>,
+    pub rights: Vec<String>,
+    pub roles: Vec<String>,
+    pub actions: Vec<String>,
+    pub reports: Vec<String>,
+    pub access: Vec<String>,
+    pub flags: Vec<String>,
+}
+
+impl Names {
+    pub fn of(engine: Option<&Engine>) -> Names {
+        let Some(e) = engine else {
+            return Names::default();
+        };
+        let p = &e.program().policy;
+        let d = &e.program().data;
+        let quote = |s: &str| {
+            if s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !crate::syntax::is_keyword(s)
+            {
+                s.to_string()
+            } else {
+                format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+        };
+        Names {
+            users: d.users.iter().map(|x| quote(&x.meta.name)).collect(),
+            resources: d.resources.iter().map(|x| quote(&x.meta.name)).collect(),
+            events: d.events.iter().map(|x| quote(&x.meta.name)).collect(),
+            rights: p.rights.iter().map(|x| x.meta.name.clone()).collect(),
+            roles: p.roles.iter().map(|x| x.meta.name.clone()).collect(),
+            actions: p.actions.iter().map(|x| x.meta.name.clone()).collect(),
+            reports: p.reports.iter().map(|x| x.meta.name.clone()).collect(),
+            access: p.access.iter().map(|x| x.meta.name.clone()).collect(),
+            flags: p.flags.iter().map(|x| x.meta.name.clone()).collect(),
+        }
+    }
+}
+
+#[derive(Helper, Hinter)]
+pub struct ReplHelper {
+    pub names: Names,
+    pub color: bool,
+    #[rustyline(Hinter)]
+    pub hinter: HistoryHinter,
+}
+
+const FIRST_WORDS: &[&str] = &[
+    "can", "explain", "who", "what", "rights", "roles", "report", "right", "access", "flag",
+    "role", "default", "action", "deny", "user", "resource", "event", "test",
+];
+
+impl ReplHelper {
+    /// The words that fit after `before` (the text before the word being completed).
+    pub fn candidates(&self, before: &str) -> Vec<String> {
+        let words: Vec<&str> = before.split_whitespace().collect();
+        let n = &self.names;
+        let list = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        if let Some(first) = words.first() {
+            if let Some(cmd) = first.strip_prefix(':') {
+                return match (cmd, words.len()) {
+                    (c, 1) if "format".starts_with(c) && !c.is_empty() => list(&["human", "json"]),
+                    _ => Vec::new(),
+                };
+            }
+        }
+        let Some(&prev) = words.last() else {
+            let mut v = list(FIRST_WORDS);
+            v.extend(COMMANDS.iter().map(|(c, _, _)| format!(":{c}")));
+            return v;
+        };
+        let first = words[0];
+        let is_query = matches!(first, "can" | "explain" | "who" | "what")
+            || (matches!(first, "rights" | "roles" | "report") && !before.contains('{'));
+        let two_back = words.len().checked_sub(2).map(|i| words[i]);
+        if is_query {
+            // what can follows each word of a query
+            return match prev {
+                "explain" => list(&["can"]),
+                "who" | "what" => list(&["can"]),
+                "can" if first == "who" => {
+                    let mut v = list(&["run", "assign"]);
+                    v.extend(n.actions.iter().cloned());
+                    v.extend(n.rights.iter().cloned());
+                    v
+                }
+                "can" | "as" | "to" => n.users.clone(),
+                "rights" | "roles" if words.len() == 1 => n.users.clone(),
+                "report" if words.len() == 1 => n.reports.clone(),
+                "run" => n.reports.clone(),
+                "assign" => n.roles.clone(),
+                "on" => n.resources.clone(),
+                "for" => list(&["event"]),
+                "event" => n.events.clone(),
+                "do" => list(&["on"]),
+                _ => match two_back {
+                    Some("can") if first == "what" => list(&["do"]),
+                    Some("can") => {
+                        let mut v = list(&["run", "assign"]);
+                        v.extend(n.actions.iter().cloned());
+                        v.extend(n.rights.iter().cloned());
+                        v
+                    }
+                    Some("report") => list(&["as"]),
+                    Some("assign") => list(&["to"]),
+                    Some("as") => list(&["for"]),
+                    Some("run") | Some("to") => list(&["on"]),
+                    _ if n.actions.contains(&prev.to_string()) => list(&["on"]),
+                    _ => Vec::new(),
+                },
+            };
+        }
+        // declarations and conditions
+        match prev {
+            "right" | "grant" | "revoke" | "deny" => n.rights.clone(),
+            "role" | "roles" | "extends" | "assigns" => n.roles.clone(),
+            "flag" | "flags" => n.flags.clone(),
+            "can" => n.actions.clone(),
+            "access" if first == "user" => n.resources.clone(),
+            "access" => n.access.clone(),
+            "resources" | "in" => n.resources.clone(),
+            "when" | "and" | "or" | "not" | "requires" | "where" => list(&[
+                "right", "role", "flag", "access", "can", "not", "true", "false",
+            ]),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let upto = line.get(..pos).unwrap_or(line);
+        let start = upto
+            .rfind(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == '{')
+            .map_or(0, |i| i + 1);
+        let word = &upto[start..];
+        let before = &upto[..start];
+        let mut out: Vec<Pair> = self
+            .candidates(before)
+            .into_iter()
+            .filter(|c| c.starts_with(word))
+            .map(|c| Pair {
+                display: c.clone(),
+                replacement: format!("{c} "),
+            })
+            .collect();
+        out.dedup_by(|a, b| a.display == b.display);
+        Ok((start, out))
+    }
+}
+
+impl Validator for ReplHelper {
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        let input = ctx.input();
+        if !input.trim_start().starts_with(':') && crate::syntax::needs_more_input(input) {
+            Ok(ValidationResult::Incomplete)
+        } else {
+            Ok(ValidationResult::Valid(None))
+        }
+    }
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.color {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(highlight(line))
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.color
+    }
+}
+
+/// Keywords bold blue, strings green, comments dim.
+fn highlight(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '#' {
+            out.push_str("\x1b[2m");
+            out.push_str(&line[i..]);
+            out.push_str("\x1b[0m");
+            break;
+        }
+        if c == '"' {
+            let mut end = line.len();
+            let mut escaped = false;
+            for (j, d) in chars.by_ref() {
+                if !escaped && d == '"' {
+                    end = j + 1;
+                    break;
+                }
+                escaped = !escaped && d == '\\';
+            }
+            out.push_str("\x1b[32m");
+            out.push_str(&line[i..end]);
+            out.push_str("\x1b[0m");
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_ascii_alphanumeric() || d == '_' || d == '.' {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let word = &line[i..end];
+            if crate::syntax::is_keyword(word) {
+                out.push_str("\x1b[1;34m");
+                out.push_str(word);
+                out.push_str("\x1b[0m");
+            } else {
+                out.push_str(word);
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helper() -> ReplHelper {
+        ReplHelper {
+            names: Names {
+                users: vec!["jane".into(), "bob".into()],
+                resources: vec!["resource_z".into()],
+                events: vec!["flood".into()],
+                rights: vec!["report.status_detail".into()],
+                roles: vec!["reporter".into()],
+                actions: vec!["edit_sub_resources".into()],
+                reports: vec!["status_detail".into()],
+                access: vec!["run_reports".into()],
+                flags: vec!["analytics_access".into()],
+            },
+            color: false,
+            hinter: HistoryHinter::new(),
+        }
+    }
+
+    #[test]
+    fn completes_names_by_context() {
+        let h = helper();
+        assert_eq!(h.candidates("can "), vec!["jane", "bob"]);
+        assert!(h.candidates("can jane ").contains(&"run".to_string()));
+        assert!(h
+            .candidates("can jane ")
+            .contains(&"edit_sub_resources".to_string()));
+        assert!(h
+            .candidates("can jane ")
+            .contains(&"report.status_detail".to_string()));
+        assert_eq!(h.candidates("can jane run "), vec!["status_detail"]);
+        assert_eq!(
+            h.candidates("can jane run status_detail on "),
+            vec!["resource_z"]
+        );
+        assert_eq!(
+            h.candidates("report status_detail as jane for event "),
+            vec!["flood"]
+        );
+        assert_eq!(h.candidates("rights "), vec!["jane", "bob"]);
+        assert_eq!(h.candidates("user x { roles "), vec!["reporter"]);
+        assert!(h.candidates("").contains(&":help".to_string()));
+        assert_eq!(h.candidates(":format "), vec!["human", "json"]);
+    }
+
+    #[test]
+    fn highlighting_marks_keywords_and_strings() {
+        let s = highlight("role r \"R\" # note");
+        assert!(s.contains("\x1b[1;34mrole\x1b[0m"));
+        assert!(s.contains("\x1b[32m\"R\"\x1b[0m"));
+        assert!(s.contains("\x1b[2m# note\x1b[0m"));
+    }
+}

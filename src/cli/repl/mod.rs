@@ -1,0 +1,165 @@
+//! `rights repl PATH… [--data FILE.json…]`: explore a policy interactively.
+//!
+//! On a terminal: a line editor (rustyline) with completion, history kept in
+//! the user's data directory, hints and highlighting. With standard input not
+//! a terminal: no prompt, each entry answered in turn, so scripts can pipe
+//! queries in. Ctrl-C clears the line, Ctrl-D (or end of input) leaves.
+//!
+//! Exit codes: 0 on leaving; when input is piped, 1 if any entry had an error;
+//! 2 if the policy files cannot be read.
+
+pub mod editor;
+pub mod session;
+
+use super::{render_options, Inputs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use editor::{Names, ReplHelper};
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{CompletionType, Config, Editor};
+use session::{Reply, Session};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: Inputs,
+}
+
+pub fn run(args: Args) -> i32 {
+    let (mut session, first) =
+        match Session::start(args.inputs.paths, args.inputs.data, render_options()) {
+            Ok(s) => s,
+            Err(rendered) => {
+                eprint!("{rendered}");
+                return EXIT_USAGE;
+            }
+        };
+    print_reply(&first);
+    if std::io::stdin().is_terminal() {
+        interactive(&mut session)
+    } else {
+        piped(&mut session, first.failed)
+    }
+}
+
+fn print_reply(r: &Reply) {
+    if !r.out.is_empty() {
+        print!("{}", r.out);
+        let _ = std::io::stdout().flush();
+    }
+    if !r.err.is_empty() {
+        eprint!("{}", r.err);
+    }
+}
+
+/// Reads entries from a pipe: a line that leaves a `{` or `(` open, or ends a
+/// declaration half-way, continues on the next; a blank line ends an entry.
+fn piped(session: &mut Session, mut failed: bool) -> i32 {
+    let stdin = std::io::stdin();
+    let mut entry = String::new();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else {
+            eprintln!("error: standard input is not valid UTF-8 text");
+            return EXIT_USAGE;
+        };
+        if !entry.is_empty() {
+            entry.push('\n');
+        }
+        entry.push_str(&line);
+        if !line.trim().is_empty() && crate::syntax::needs_more_input(&entry) {
+            continue;
+        }
+        let reply = session.handle(&entry);
+        entry.clear();
+        print_reply(&reply);
+        failed |= reply.failed;
+        if reply.quit {
+            break;
+        }
+    }
+    if !entry.trim().is_empty() {
+        let reply = session.handle(&entry);
+        print_reply(&reply);
+        failed |= reply.failed;
+    }
+    if failed {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Where history is kept: `$RIGHTS_HISTORY`, else `$XDG_DATA_HOME/rights/history`,
+/// else `~/.local/share/rights/history`.
+pub fn history_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("RIGHTS_HISTORY") {
+        return Some(PathBuf::from(p));
+    }
+    let base = match std::env::var_os("XDG_DATA_HOME") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => PathBuf::from(std::env::var_os("HOME")?).join(".local/share"),
+    };
+    Some(base.join("rights").join("history"))
+}
+
+fn interactive(session: &mut Session) -> i32 {
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let config = Config::builder()
+        .auto_add_history(true)
+        .history_ignore_space(true)
+        .completion_type(CompletionType::List)
+        .max_history_size(10_000)
+        .map(|b| b.build())
+        .unwrap_or_default();
+    let mut rl: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(rl) => rl,
+        Err(e) => {
+            eprintln!("error: cannot start the line editor: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    rl.set_helper(Some(ReplHelper {
+        names: Names::of(session.engine()),
+        color,
+        hinter: rustyline::hint::HistoryHinter::new(),
+    }));
+    let history = history_path();
+    if let Some(h) = &history {
+        let _ = rl.load_history(h);
+    }
+    print!("{}", session.banner());
+    let prompt = if color {
+        "\x1b[1mrights>\x1b[0m "
+    } else {
+        "rights> "
+    };
+    loop {
+        match rl.readline(prompt) {
+            Ok(line) => {
+                let reply = session.handle(&line);
+                print_reply(&reply);
+                if let Some(h) = rl.helper_mut() {
+                    h.names = Names::of(session.engine());
+                }
+                if let Some(h) = &history {
+                    if let Some(dir) = h.parent() {
+                        let _ = std::fs::create_dir_all(dir);
+                    }
+                    let _ = rl.save_history(h);
+                }
+                if reply.quit {
+                    break;
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    EXIT_OK
+}
