@@ -38,6 +38,8 @@ pub enum Code {
     BadData,
     // queries
     QueryShape,
+    /// A lint rule's finding, by the rule's code (`R001`…, see `lint::RULES`).
+    Lint(&'static str),
 }
 
 impl Code {
@@ -81,6 +83,7 @@ impl Code {
             Code::InvalidJson => "rights::data::invalid_json",
             Code::BadData => "rights::data::bad_entry",
             Code::QueryShape => "rights::query::shape",
+            Code::Lint(code) => code,
         }
     }
 
@@ -104,6 +107,7 @@ impl Code {
             Code::InvalidJson => "a JSON data file is not valid JSON of the expected shape",
             Code::BadData => "a data entry is invalid",
             Code::QueryShape => "a query does not fit what it names",
+            Code::Lint(_) => "a lint rule's finding (see `rights lint --explain CODE`)",
         }
     }
 }

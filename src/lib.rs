@@ -52,6 +52,7 @@ pub mod data;
 pub mod diag;
 pub mod eval;
 pub mod ir;
+pub mod lint;
 pub mod load;
 pub mod sema;
 pub mod source;

@@ -1,0 +1,165 @@
+//! Lint: warnings (and a few errors) for legal but suspect policy.
+//!
+//! The rule catalogue is [`RULES`], the single table of codes; each rule lives
+//! in its own file under `rules/`, and its `doc` (What it does / Why it matters /
+//! Example / Instead) is what `rights lint --explain CODE` prints.
+//!
+//! A finding is suppressed by a comment `# rights: allow(CODE)` (or the rule's
+//! name) on the finding's line, on the comment lines right above it, or on the
+//! comment lines right above the declaration it is in.
+
+mod rules;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::ir::Program;
+use crate::sema::model::*;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast;
+
+/// One lint rule.
+pub struct Rule {
+    /// Stable code: `R001`, `R002`, …
+    pub code: &'static str,
+    /// Stable name: `unused-right`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// What it does, why it matters, an example, what to write instead.
+    pub doc: &'static str,
+    pub check: fn(&Ctx, &mut Vec<Diagnostic>),
+}
+
+pub use rules::RULES;
+
+/// What a rule may look at: the checked model, its compiled program, the
+/// parsed files (for spans of declarations) and the source texts.
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub program: &'a Program,
+    pub sources: &'a SourceMap,
+    pub files: &'a [(FileId, ast::File)],
+}
+
+impl Ctx<'_> {
+    pub fn policy(&self) -> &Policy {
+        &self.model.policy
+    }
+
+    /// Every condition of the policy (actions, access rules, reports, denies,
+    /// default lines, assigns), for rules that look for uses of names.
+    pub fn conditions(&self) -> Vec<&Cond> {
+        let p = self.policy();
+        let mut out: Vec<&Cond> = Vec::new();
+        out.extend(p.actions.iter().map(|a| &a.when));
+        out.extend(p.access.iter().flat_map(|l| l.also_when.iter()));
+        for r in &p.reports {
+            out.push(&r.requires);
+            out.extend(r.rows_where.iter());
+            out.extend(r.details_when.iter());
+        }
+        out.extend(p.denies.iter().filter_map(|d| d.when.as_ref()));
+        out.extend(p.default_roles.iter().map(|l| &l.when));
+        out.extend(
+            p.roles
+                .iter()
+                .flat_map(|r| r.assigns.iter().filter_map(|a| a.on_resource_when.as_ref())),
+        );
+        out
+    }
+
+    /// Global data and the data of every test.
+    pub fn all_data(&self) -> Vec<&Data> {
+        let mut v = vec![&self.model.data];
+        v.extend(self.model.tests.iter().filter_map(|t| t.data.as_ref()));
+        v
+    }
+
+    /// Whether a pattern site names exactly this right (not `prefix.*` or `*`).
+    pub fn names_exactly(&self, site: &RightSite) -> bool {
+        self.sources.slice(site.span) == self.policy().right(site.right).meta.name
+    }
+}
+
+/// Runs every rule and drops suppressed findings. Findings come in source order.
+pub fn run(ctx: &Ctx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        let mut found = Vec::new();
+        (rule.check)(ctx, &mut found);
+        for mut d in found {
+            d.severity = rule.severity;
+            d.code = crate::diag::Code::Lint(rule.code);
+            if !suppressed(ctx, &d, rule) {
+                out.push(d);
+            }
+        }
+    }
+    out.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| (s.file, s.start)));
+    out
+}
+
+pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+fn suppressed(ctx: &Ctx, d: &Diagnostic, rule: &Rule) -> bool {
+    let Some((span, _)) = &d.primary else {
+        return false;
+    };
+    let Some(file) = ctx.sources.get(span.file) else {
+        return false;
+    };
+    let lines: Vec<&str> = file.text.lines().collect();
+    let allows = |line: &str| {
+        line.find("# rights: allow(")
+            .and_then(|i| line[i + 16..].split(')').next())
+            .is_some_and(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .any(|c| c.eq_ignore_ascii_case(rule.code) || c == rule.name)
+            })
+    };
+    // the line itself, and the comment lines right above a given line
+    let at_or_above = |line_no: usize| {
+        let idx = line_no.saturating_sub(1);
+        if lines.get(idx).is_some_and(|l| allows(l)) {
+            return true;
+        }
+        let mut i = idx;
+        while i > 0 {
+            i -= 1;
+            let l = lines[i].trim_start();
+            if !l.starts_with('#') {
+                break;
+            }
+            if allows(l) {
+                return true;
+            }
+        }
+        false
+    };
+    let (line, _) = file.line_col(span.start);
+    if at_or_above(line) {
+        return true;
+    }
+    // the declaration the finding is in
+    let item = ctx
+        .files
+        .iter()
+        .filter(|(id, _)| *id == span.file)
+        .flat_map(|(_, f)| f.items.iter())
+        .map(|i| i.span())
+        .find(|s| s.start <= span.start && span.end <= s.end);
+    match item {
+        Some(s) => at_or_above(file.line_col(s.start).0),
+        None => false,
+    }
+}
+
+/// The label span of a declaration, for findings about it.
+pub fn at(meta: &Meta) -> Span {
+    meta.span
+}

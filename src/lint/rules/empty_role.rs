@@ -1,0 +1,52 @@
+use crate::diag::{Diagnostic, Severity};
+use crate::lint::{Ctx, Rule};
+
+pub const RULE: Rule = Rule {
+    code: "R003",
+    name: "empty-role",
+    severity: Severity::Warning,
+    summary: "a role that grants nothing, extends nothing and assigns nothing",
+    doc: "What it does: finds roles with no `grant`, no `extends` and no `assigns`.
+
+Why it matters: holding such a role changes nothing except `role X` conditions; when no \
+condition mentions it either, the role is a placeholder someone forgot to fill.
+
+Example:
+    role billing_user \"Billing User\"
+
+Instead: grant the role its rights (`role billing_user { grant report.billing.* }`); if \
+the role exists only to be tested in conditions (`deny … when role billing_user`), say so \
+with `# rights: allow(empty-role)`.",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let mentioned = mentioned_roles(ctx);
+    for (i, role) in ctx.policy().roles.iter().enumerate() {
+        if role.grants.is_empty() && role.parents.is_empty() && role.assigns.is_empty() {
+            let mut d = Diagnostic::warning(
+                crate::diag::Code::Lint(RULE.code),
+                format!("role `{}` grants nothing", role.meta.name),
+            )
+            .at(role.meta.span, "no `grant`, `extends` or `assigns`");
+            d = if mentioned[i] {
+                d.help("it is only tested in conditions; if that is intended, add `# rights: allow(empty-role)`")
+            } else {
+                d.help("grant it rights, make it extend a role, or delete it")
+            };
+            out.push(d);
+        }
+    }
+}
+
+fn mentioned_roles(ctx: &Ctx) -> Vec<bool> {
+    let mut v = vec![false; ctx.policy().roles.len()];
+    for c in ctx.conditions() {
+        c.for_each_atom(|a| {
+            if let crate::sema::model::Cond::Role(r, _) = a {
+                v[r.index()] = true;
+            }
+        });
+    }
+    v
+}
