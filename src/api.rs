@@ -182,11 +182,17 @@ impl Engine {
 
     /// Parses and resolves a query written in the query language.
     pub fn resolve(&self, text: &str) -> Result<Question, Error> {
+        self.resolve_named(text, "<query>")
+    }
+
+    /// Like [`Engine::resolve`], naming the query's text in diagnostics
+    /// (`<stdin:3>` for the third line read).
+    pub fn resolve_named(&self, text: &str, name: &str) -> Result<Question, Error> {
         // the query gets the next file id; the sources are copied only on error
         let id = FileId(self.sources.files().count() as u32);
         let fail = |diagnostics: Diagnostics| {
             let mut sources = self.sources.clone();
-            sources.add(Origin::Input("<query>".into()), text.to_string());
+            sources.add(Origin::Input(name.into()), text.to_string());
             Error {
                 diagnostics,
                 sources,
@@ -215,5 +221,10 @@ impl Engine {
     /// Answers any query of LANGUAGE.md §5.
     pub fn ask(&self, text: &str) -> Result<Answer, Error> {
         Ok(self.program.answer(&self.resolve(text)?))
+    }
+
+    /// Like [`Engine::ask`], naming the query's text in diagnostics.
+    pub fn ask_named(&self, text: &str, name: &str) -> Result<Answer, Error> {
+        Ok(self.program.answer(&self.resolve_named(text, name)?))
     }
 }

@@ -28,6 +28,7 @@ pub enum Code {
     UnknownName,
     RoleCycle,
     ActionCycle,
+    TooComplex,
     AccessOutOfScope,
     NotAllowedHere,
     EmptyPattern,
@@ -54,6 +55,7 @@ impl Code {
         Code::UnknownName,
         Code::RoleCycle,
         Code::ActionCycle,
+        Code::TooComplex,
         Code::AccessOutOfScope,
         Code::NotAllowedHere,
         Code::EmptyPattern,
@@ -75,6 +77,7 @@ impl Code {
             Code::UnknownName => "rights::resolve::unknown_name",
             Code::RoleCycle => "rights::resolve::role_cycle",
             Code::ActionCycle => "rights::resolve::action_cycle",
+            Code::TooComplex => "rights::resolve::too_complex",
             Code::AccessOutOfScope => "rights::resolve::access_out_of_scope",
             Code::NotAllowedHere => "rights::resolve::not_allowed_here",
             Code::EmptyPattern => "rights::resolve::empty_pattern",
@@ -99,6 +102,9 @@ impl Code {
             Code::UnknownName => "a name refers to nothing declared",
             Code::RoleCycle => "role inheritance forms a cycle",
             Code::ActionCycle => "actions or access rules depend on themselves",
+            Code::TooComplex => {
+                "an action or access rule depends on too long a chain, or expands too far"
+            }
             Code::AccessOutOfScope => "`access` is used where no resource is in scope",
             Code::NotAllowedHere => "a condition uses something its context does not allow",
             Code::EmptyPattern => "a right pattern matches no declared right",
@@ -213,13 +219,19 @@ pub fn did_you_mean<'a>(
 pub struct RenderOptions {
     pub color: bool,
     pub width: usize,
+    /// At most this many diagnostics are drawn; the rest are counted.
+    pub max_shown: usize,
 }
+
+/// How many diagnostics are drawn unless `--max-errors` says otherwise.
+pub const DEFAULT_MAX_SHOWN: usize = 50;
 
 impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             color: false,
             width: 100,
+            max_shown: DEFAULT_MAX_SHOWN,
         }
     }
 }
@@ -246,9 +258,15 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, opts: RenderOptions) -> St
 /// Renders every diagnostic, then a summary line (`error: 3 errors, 1 warning`).
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions) -> String {
     let mut out = String::new();
-    for d in diags {
+    for d in diags.iter().take(opts.max_shown) {
         out.push_str(&render(d, sources, opts));
         out.push('\n');
+    }
+    if diags.len() > opts.max_shown {
+        let more = diags.len() - opts.max_shown;
+        out.push_str(&format!(
+            "… and {more} more not shown (--max-errors N shows more)\n"
+        ));
     }
     if let Some(line) = summary_line(diags) {
         out.push_str(&line);
@@ -283,7 +301,7 @@ struct MietteView {
     severity: Severity,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<std::sync::Arc<str>>>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -293,6 +311,8 @@ impl MietteView {
         let source = main_file
             .and_then(|f| sources.get(f))
             .map(|f| NamedSource::new(f.name.clone(), f.text.clone()));
+        // a diagnostic draws at most this many places; the rest are listed in its help
+        const MAX_LABELS: usize = 8;
         let mut labels = Vec::new();
         let mut help = diag.help.clone();
         if let Some((span, label)) = &diag.primary {
@@ -302,7 +322,18 @@ impl MietteView {
             ));
         }
         let mut elsewhere = Vec::new();
-        for (span, label) in &diag.secondary {
+        for (k, (span, label)) in diag.secondary.iter().enumerate() {
+            if k + 1 >= MAX_LABELS {
+                elsewhere.push(format!("{}: {}", sources.location(*span), label));
+                if elsewhere.len() >= MAX_LABELS {
+                    let rest = diag.secondary.len() - k - 1;
+                    if rest > 0 {
+                        elsewhere.push(format!("… and {rest} more"));
+                    }
+                    break;
+                }
+                continue;
+            }
             if Some(span.file) == main_file {
                 labels.push(LabeledSpan::new_with_span(
                     Some(label.clone()).filter(|l| !l.is_empty()),

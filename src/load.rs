@@ -39,10 +39,18 @@ impl Workspace {
             data_paths: data_paths.to_vec(),
             ..Workspace::default()
         };
+        // a file named twice (or inside a directory also named) is read once
+        let mut seen = std::collections::HashSet::new();
         for p in policy_paths {
             match policy_files(p) {
                 Ok(files) => {
-                    if files.is_empty() {
+                    let files: Vec<PathBuf> = files
+                        .into_iter()
+                        .filter(|f| {
+                            seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+                        })
+                        .collect();
+                    if files.is_empty() && !ws.sources.files().any(|_| true) {
                         ws.io_error(
                             format!("no `.rights` files in `{}`", p.display()),
                             "give a `.rights` file or a directory that holds some",
@@ -162,7 +170,11 @@ impl Workspace {
         }
         match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => Some(s),
+                // a byte-order mark is not part of the text
+                Ok(s) => Some(match s.strip_prefix('\u{FEFF}') {
+                    Some(rest) => rest.to_string(),
+                    None => s,
+                }),
                 Err(e) => {
                     let valid = e.utf8_error().valid_up_to();
                     let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();

@@ -10,6 +10,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,7 +97,8 @@ pub struct SourceFile {
     pub origin: Origin,
     /// The name shown in diagnostics (`policies/emresource.rights`, `<query>`).
     pub name: String,
-    pub text: String,
+    /// Shared, so diagnostics can hand the text to miette without copying it.
+    pub text: Arc<str>,
     line_starts: Vec<u32>,
 }
 
@@ -111,7 +113,7 @@ impl SourceFile {
         SourceFile {
             origin,
             name,
-            text,
+            text: Arc::from(text),
             line_starts,
         }
     }

@@ -248,3 +248,79 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn many_errors_are_drawn_up_to_the_limit_and_counted() {
+    let dir = tempdir();
+    let path = dir.join("many.rights");
+    let text: String = (0..300)
+        .map(|i| format!("user u{i} {{ roles nobody }}\n"))
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let run = rights(&["check", path.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr.matches("rights::resolve::unknown_name").count(),
+        50
+    );
+    assert!(
+        run.stderr
+            .contains("… and 250 more not shown (--max-errors N shows more)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .ends_with("error: could not check the policy due to 300 errors\n"));
+    let run = rights(&["check", path.to_str().unwrap(), "--max-errors", "300"]);
+    assert_eq!(
+        run.stderr.matches("rights::resolve::unknown_name").count(),
+        300
+    );
+}
+
+/// Chains of `can` and `also when` up to the limit evaluate and explain
+/// without exhausting the stack; one step more is refused by `check`.
+#[test]
+fn dependency_chains_at_the_limit_answer_and_past_it_are_refused() {
+    let dir = tempdir();
+    let chain = |n: usize| {
+        let mut s = String::from(
+            "right a.b \"B\"\nflag f \"F\"\naccess l0 \"L0\"\naction a0 when flag f\n",
+        );
+        for i in 1..n {
+            s.push_str(&format!("action a{i} when can a{} and right a.b\n", i - 1));
+            s.push_str(&format!(
+                "access l{i} \"L{i}\"\naccess l{i} also when access l{}\n",
+                i - 1
+            ));
+        }
+        s.push_str("user u { flags f  grant a.b  access x: l0 }\nresource x \"X\"\n");
+        s.push_str(&format!(
+            "action top on resource when access l{}\ntest \"deep\" {{\n  expect can u a{}\n  expect can u top on x\n}}\n",
+            n - 1,
+            n - 1
+        ));
+        s
+    };
+    let ok = dir.join("ok.rights");
+    std::fs::write(&ok, chain(63)).unwrap();
+    let run = rights(&["test", ok.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let run = rights(&["query", ok.to_str().unwrap(), "explain can u top on x"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.starts_with("allow: u may `top` on `x`"),
+        "{}",
+        run.stdout
+    );
+    let deep = dir.join("deep.rights");
+    std::fs::write(&deep, chain(80)).unwrap();
+    let run = rights(&["check", deep.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        out["diagnostics"][0]["code"],
+        "rights::resolve::too_complex"
+    );
+}

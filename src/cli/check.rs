@@ -12,6 +12,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Draw at most N diagnostics (the rest are counted); JSON lists them all.
+    #[arg(long, value_name = "N", default_value_t = crate::diag::DEFAULT_MAX_SHOWN)]
+    pub max_errors: usize,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -62,7 +65,14 @@ pub fn run(args: Args) -> i32 {
         Format::Human => {
             eprint!(
                 "{}",
-                diag::render_all(&diags, &ws.sources, render_options())
+                diag::render_all(
+                    &diags,
+                    &ws.sources,
+                    diag::RenderOptions {
+                        max_shown: args.max_errors,
+                        ..render_options()
+                    },
+                )
             );
             if code == EXIT_OK {
                 let files = ws.sources.files().count();
@@ -71,11 +81,15 @@ pub fn run(args: Args) -> i32 {
                     .filter(|(_, _, n)| *n > 0)
                     .map(|(_, one, n)| format!("{n} {one}{}", if *n == 1 { "" } else { "s" }))
                     .collect();
-                println!(
-                    "ok: {} file{} checked: {}",
-                    files,
-                    if files == 1 { "" } else { "s" },
+                let what = if listed.is_empty() {
+                    "the policy is empty".to_string()
+                } else {
                     listed.join(", ")
+                };
+                println!(
+                    "ok: {} file{} checked: {what}",
+                    files,
+                    if files == 1 { "" } else { "s" }
                 );
             }
         }

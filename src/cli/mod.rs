@@ -65,7 +65,10 @@ pub const EXIT_USAGE: i32 = 2;
 pub fn render_options() -> rights_diag::RenderOptions {
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    rights_diag::RenderOptions { color, width: 100 }
+    rights_diag::RenderOptions {
+        color,
+        ..Default::default()
+    }
 }
 
 use crate::diag as rights_diag;

@@ -52,7 +52,7 @@ pub fn run(args: Args) -> i32 {
     let mut code = EXIT_OK;
     if query == "-" {
         let stdin = std::io::stdin();
-        for line in stdin.lock().lines() {
+        for (n, line) in stdin.lock().lines().enumerate() {
             let Ok(line) = line else {
                 eprintln!("error: standard input is not valid UTF-8 text");
                 return EXIT_USAGE;
@@ -61,11 +61,17 @@ pub fn run(args: Args) -> i32 {
             if text.is_empty() || text.starts_with('#') {
                 continue;
             }
-            if !answer(&engine, text, args.format, &mut out) {
+            if !answer(
+                &engine,
+                text,
+                &format!("<stdin:{}>", n + 1),
+                args.format,
+                &mut out,
+            ) {
                 code = EXIT_ERRORS;
             }
         }
-    } else if !answer(&engine, query, args.format, &mut out) {
+    } else if !answer(&engine, query, "<query>", args.format, &mut out) {
         code = EXIT_ERRORS;
     }
     if out.flush().is_err() {
@@ -75,12 +81,18 @@ pub fn run(args: Args) -> i32 {
 }
 
 /// Answers one query; false if it had errors (they are printed).
-pub fn answer(engine: &Engine, text: &str, format: Format, out: &mut impl Write) -> bool {
+pub fn answer(
+    engine: &Engine,
+    text: &str,
+    name: &str,
+    format: Format,
+    out: &mut impl Write,
+) -> bool {
     let renderer = Renderer {
         program: engine.program(),
         sources: engine.sources(),
     };
-    match engine.ask(text) {
+    match engine.ask_named(text, name) {
         Ok(a) => {
             let written = match format {
                 Format::Human => write!(out, "{}", renderer.human(&a)),

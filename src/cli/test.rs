@@ -64,7 +64,7 @@ pub fn run(args: Args) -> i32 {
                                 "at": ws.sources.location(f.span),
                                 "expected": f.expected,
                                 "actual": f.actual,
-                                "explanation": f.explanation.as_ref().map(|e| renderer.json(&Answer::Can { explanation: e.clone(), detailed: true }, "")),
+                                "explanations": f.explanations.iter().map(|e| renderer.json(&Answer::Can { explanation: e.clone(), detailed: true }, "")).collect::<Vec<_>>(),
                             })
                         }).collect::<Vec<_>>(),
                     })
@@ -92,7 +92,7 @@ pub fn run(args: Args) -> i32 {
                     println!("  {}: {text}", ws.sources.location(f.span));
                     println!("    expected: {}", f.expected);
                     println!("    actual:   {}", f.actual);
-                    if let Some(e) = &f.explanation {
+                    for e in &f.explanations {
                         let renderer = Renderer {
                             program: &f.program,
                             sources: &ws.sources,

@@ -10,7 +10,6 @@ use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Name, Pattern};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,8 +37,8 @@ struct JsonUser {
     revokes: Vec<String>,
     #[serde(default)]
     flags: Vec<String>,
-    #[serde(default)]
-    access: BTreeMap<String, Vec<String>>,
+    #[serde(default, deserialize_with = "unique_keys")]
+    access: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Deserialize)]
@@ -50,8 +49,8 @@ struct JsonResource {
     name: Option<String>,
     #[serde(default)]
     parent: Option<String>,
-    #[serde(default)]
-    details: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "unique_keys")]
+    details: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -153,6 +152,36 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
     (items, diags)
 }
 
+/// A JSON object read in order, refusing a key written twice (serde's maps
+/// would silently keep the last one).
+fn unique_keys<'de, D, V>(d: D) -> Result<Vec<(String, V)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Visit<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+        type Value = Vec<(String, V)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out: Vec<(String, V)> = Vec::new();
+            while let Some((k, v)) = map.next_entry::<String, V>()? {
+                if out.iter().any(|(x, _)| *x == k) {
+                    return Err(serde::de::Error::custom(format!("duplicate key `{k}`")));
+                }
+                out.push((k, v));
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
+}
+
 /// `report.*` and `*` in JSON grants and revokes are patterns, as in `.rights` files.
 fn pattern_of(n: Name) -> Pattern {
     if n.text == "*" {
@@ -191,6 +220,18 @@ impl<'t> Ctx<'t> {
         let base = (s.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
         let base = if base <= self.text.len() { base } else { 0 };
         let span = Span::new(self.file, base, base + s.len());
+        if !s.trim_start().starts_with('{') {
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::BadData,
+                    format!("invalid {kind} entry: expected an object"),
+                )
+                .at(Span::new(self.file, base, base + 1), "not an object")
+                .help(format!(
+                    "write each {kind} as an object: {{\"id\": \"…\", …}}"
+                )),
+            ));
+        }
         match serde_json::from_str::<T>(s) {
             Ok(v) => Ok((
                 v,
@@ -208,7 +249,7 @@ impl<'t> Ctx<'t> {
                     .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_string));
                 let what = match id {
                     Some(id) => format!("{kind} `{id}`"),
-                    None => format!("a {kind} entry"),
+                    None => format!("{kind} entry"),
                 };
                 Err(Box::new(
                     Diagnostic::error(

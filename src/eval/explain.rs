@@ -68,7 +68,9 @@ pub struct Explanation {
     pub blocked: Vec<Reason>,
 }
 
-const MAX_ALTERNATIVES: usize = 3;
+/// Candidate alternatives kept while searching; at most [`MAX_SHOWN_FIXES`] are shown.
+const MAX_ALTERNATIVES: usize = 8;
+const MAX_SHOWN_FIXES: usize = 3;
 
 impl Program {
     fn user_name(&self, u: UserId) -> &str {
@@ -101,7 +103,14 @@ impl Program {
             Fix::GrantRight(r) => {
                 format!("grant right `{}` to {user}", self.policy.right(r).meta.name)
             }
-            Fix::AssignRole(r) => format!("assign role {} to {user}", self.role_name(r)),
+            Fix::AssignRole(r) => match self.user_role_origin.get(u.index()) {
+                Some(RoleOrigin::Default(i)) => format!(
+                    "assign role {} to {user}, keeping the default role {}",
+                    self.role_name(r),
+                    self.role_name(self.policy.default_roles[*i].role)
+                ),
+                _ => format!("assign role {} to {user}", self.role_name(r)),
+            },
             Fix::SetFlag(f) => format!("set flag `{}` for {user}", self.policy.flag(f).meta.name),
             Fix::GrantAccess(l, r) => format!(
                 "grant access `{}` on `{}` to {user}",
@@ -217,8 +226,128 @@ impl Program {
             user: u,
             subject,
             reasons,
-            fixes: if allowed { Vec::new() } else { fixes },
+            fixes: if allowed {
+                Vec::new()
+            } else {
+                self.verified(q, fixes)
+            },
             blocked,
+        }
+    }
+
+    /// Keeps only the alternatives that really allow the question: each is
+    /// applied to a copy of the user and the question asked again, by the same
+    /// evaluator.
+    fn verified(&self, q: &CanQ, alts: Vec<Vec<Fix>>) -> Vec<Vec<Fix>> {
+        alts.into_iter()
+            .filter(|alt| !alt.is_empty() && self.would_allow(q, alt))
+            .take(MAX_SHOWN_FIXES)
+            .collect()
+    }
+
+    /// Would the question be allowed after these changes to the user?
+    pub fn would_allow(&self, q: &CanQ, changes: &[Fix]) -> bool {
+        let target = match q.target {
+            Target::Assign { role, .. } => Target::Assign {
+                role,
+                to: UserId(0),
+            },
+            t => t,
+        };
+        self.with_changes(q.user, changes).is_some_and(|p| {
+            p.can(&CanQ {
+                user: UserId(0),
+                target,
+                on: q.on,
+            })
+        })
+    }
+
+    /// A program with only user `u` (as user 0), changed by `changes`: the
+    /// "what if" that checks a suggested fix with the real evaluator.
+    fn with_changes(&self, u: UserId, changes: &[Fix]) -> Option<Program> {
+        let original = self.data.users.get(u.index())?;
+        let mut user = original.clone();
+        let span = user.span;
+        // roles given by default become explicit, so adding one keeps them
+        if user.roles.is_none() {
+            let default = match self.user_role_origin.get(u.index()) {
+                Some(RoleOrigin::Default(i)) => vec![(self.policy.default_roles[*i].role, span)],
+                _ => Vec::new(),
+            };
+            if changes
+                .iter()
+                .any(|f| matches!(f, Fix::AssignRole(_) | Fix::RemoveRole(_)))
+            {
+                user.roles = Some(default);
+            }
+        }
+        for &fix in changes {
+            match fix {
+                Fix::GrantRight(r) => user.grants.push(RightSite { right: r, span }),
+                Fix::AssignRole(r) => user.roles.get_or_insert_with(Vec::new).push((r, span)),
+                Fix::SetFlag(f) => user.flags.push((f, span)),
+                Fix::GrantAccess(l, r) => user.access.push((r, l, span)),
+                Fix::RemoveRevoke(r) => user.revokes.retain(|s| s.right != r),
+                Fix::RemoveRole(r) => {
+                    if let Some(rs) = user.roles.as_mut() {
+                        rs.retain(|(x, _)| *x != r)
+                    }
+                }
+                Fix::ClearFlag(f) => user.flags.retain(|(x, _)| *x != f),
+                Fix::RemoveAccess(l, r) => {
+                    user.access.retain(|(rr, ll, _)| !(*rr == r && *ll == l))
+                }
+            }
+        }
+        let data = Data {
+            users: vec![user],
+            resources: self.data.resources.clone(),
+            events: self.data.events.clone(),
+            user_ids: std::collections::HashMap::new(),
+            resource_ids: self.data.resource_ids.clone(),
+            event_ids: self.data.event_ids.clone(),
+        };
+        Some(Program::compile_parts(
+            self.policy.clone(),
+            std::sync::Arc::new(data),
+        ))
+    }
+
+    /// Why a report row shows in full or by name only (`details when`).
+    pub fn explain_details(&self, u: UserId, rep: ReportId, res: ResourceId) -> Explanation {
+        let vis = self.visibility(u, rep, res);
+        let name = &self.policy.report(rep).meta.name;
+        let (reasons, fixes) = match self.report_details.get(rep.index()) {
+            Some(Some(c)) if vis != crate::syntax::ast::Visibility::Full => {
+                let fixes = self
+                    .alts(*c, u, Some(res), true)
+                    .into_iter()
+                    .filter(|alt| {
+                        !alt.is_empty()
+                            && self.with_changes(u, alt).is_some_and(|p| {
+                                p.visibility(UserId(0), rep, res)
+                                    == crate::syntax::ast::Visibility::Full
+                            })
+                    })
+                    .take(MAX_SHOWN_FIXES)
+                    .collect();
+                (vec![self.explain_node(*c, u, Some(res))], fixes)
+            }
+            Some(Some(c)) => (vec![self.explain_node(*c, u, Some(res))], Vec::new()),
+            _ => (Vec::new(), Vec::new()),
+        };
+        Explanation {
+            allowed: vis == crate::syntax::ast::Visibility::Full,
+            user: u,
+            subject: format!(
+                "{} may see `{}` in full in report `{name}` (`details when`)",
+                self.user_name(u),
+                self.resource_name(res)
+            ),
+            reasons,
+            fixes,
+            blocked: Vec::new(),
         }
     }
 
@@ -572,7 +701,12 @@ impl Program {
             let rule = &self.policy.role(a.from).assigns[a.rule];
             let from = self.role_name(a.from);
             if !self.has_role(u, a.from) {
-                fixes.push(vec![Fix::AssignRole(a.from)]);
+                let cond = match (a.cond, on) {
+                    (None, _) => vec![Vec::new()],
+                    (Some(c), Some(res)) => self.alts(c, u, Some(res), true),
+                    (Some(_), None) => Vec::new(),
+                };
+                fixes.extend(and_alts(vec![vec![Fix::AssignRole(a.from)]], cond));
                 continue;
             }
             let holds = self.assigns_rule_holds(a, u, on);

@@ -56,6 +56,25 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
             tests.push(r.test(t, &data, (&users, &resources, &events)));
         }
     }
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for item in &items {
+        if let ast::Item::Test(t) = item {
+            match seen.get(t.name.as_str()) {
+                Some(first) => r.diags.push(
+                    Diagnostic::warning(
+                        Code::Duplicate,
+                        format!("two tests are named {:?}", t.name),
+                    )
+                    .at(t.name_span, "this name is taken")
+                    .also(*first, "first test with this name")
+                    .help("give each test its own name, so failures say which one failed"),
+                ),
+                None => {
+                    seen.insert(&t.name, t.name_span);
+                }
+            }
+        }
+    }
     let Resolver { policy, diags } = r;
     (
         Model {
@@ -450,9 +469,11 @@ impl Resolver {
                     )
                     .at(spans[1], "second clause here")
                     .also(spans[0], "first clause here")
-                    .help(format!(
-                        "combine them into one `{clause}` with `and` or `or`"
-                    )),
+                    .help(if clause == "rows" {
+                        "a report has one `rows` clause: `rows resources` or `rows event`, with one `where`".to_string()
+                    } else {
+                        format!("combine them into one `{clause}` with `and` or `or`")
+                    }),
                 );
             }
         }
@@ -723,6 +744,10 @@ impl Resolver {
                 add(na + i, c, &mut edges);
             }
         }
+        let action_cycles = cycles::find_cycles(&edges);
+        if action_cycles.is_empty() {
+            self.check_complexity(&edges);
+        }
         let node_name = |i: usize| {
             if i < na {
                 format!("action `{}`", self.policy.actions[i].meta.name)
@@ -730,7 +755,7 @@ impl Resolver {
                 format!("access `{}`", self.policy.access[i - na].meta.name)
             }
         };
-        for cycle in cycles::find_cycles(&edges) {
+        for cycle in action_cycles {
             let names: Vec<String> = cycle.iter().map(|&i| node_name(i)).collect();
             let mut d = Diagnostic::error(
                 Code::ActionCycle,
@@ -752,6 +777,87 @@ impl Resolver {
             self.diags.push(d.help(
                 "evaluation must terminate: break the cycle by writing one of these conditions without the others",
             ));
+        }
+    }
+
+    /// Bounds evaluation: along `can` and `also when`, no chain may be longer
+    /// than [`MAX_DEPENDENCY_DEPTH`] and no condition may expand (every `can`
+    /// and access rule inlined) to more than [`MAX_EXPANSION`] nodes. The graph
+    /// is acyclic here. Reports only the first node past a limit on each chain.
+    fn check_complexity(&mut self, edges: &[Vec<usize>]) {
+        let na = self.policy.actions.len();
+        let n = edges.len();
+        let node_name = |p: &Policy, i: usize| {
+            if i < na {
+                format!("action `{}`", p.actions[i].meta.name)
+            } else {
+                format!("access `{}`", p.access[i - na].meta.name)
+            }
+        };
+        let own_size = |i: usize| -> u64 {
+            let conds: Vec<&Cond> = if i < na {
+                vec![&self.policy.actions[i].when]
+            } else {
+                self.policy.access[i - na].also_when.iter().collect()
+            };
+            conds.iter().map(|c| cond_len(c) as u64).sum::<u64>().max(1)
+        };
+        // dependencies first (Kahn's algorithm over "i uses j")
+        let mut pending: Vec<usize> = edges.iter().map(Vec::len).collect();
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, deps) in edges.iter().enumerate() {
+            for &d in deps {
+                users[d].push(i);
+            }
+        }
+        let mut ready: Vec<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+        let mut depth = vec![1usize; n];
+        let mut size = vec![0u64; n];
+        let mut over = vec![false; n];
+        while let Some(i) = ready.pop() {
+            let deps = &edges[i];
+            depth[i] = 1 + deps.iter().map(|&d| depth[d]).max().unwrap_or(0);
+            size[i] = deps
+                .iter()
+                .fold(own_size(i), |acc, &d| acc.saturating_add(size[d]));
+            let inherited = deps.iter().any(|&d| over[d]);
+            over[i] = inherited || depth[i] > MAX_DEPENDENCY_DEPTH || size[i] > MAX_EXPANSION;
+            if over[i] && !inherited {
+                let span = if i < na {
+                    self.policy.actions[i].meta.span
+                } else {
+                    self.policy.access[i - na].meta.span
+                };
+                let (message, label) = if depth[i] > MAX_DEPENDENCY_DEPTH {
+                    (
+                        format!(
+                            "{} depends on a chain of {} actions and access rules, more than {MAX_DEPENDENCY_DEPTH}",
+                            node_name(&self.policy, i),
+                            depth[i]
+                        ),
+                        "the chain through `can` and `also when` is too long",
+                    )
+                } else {
+                    (
+                        format!(
+                            "{} expands to more than {MAX_EXPANSION} conditions through `can` and `also when`",
+                            node_name(&self.policy, i)
+                        ),
+                        "evaluating this would take too long",
+                    )
+                };
+                self.diags.push(
+                    Diagnostic::error(Code::TooComplex, message)
+                        .at(span, label)
+                        .help("write the condition more directly: conditions that use the same action many times, or chains of actions each using the last, can usually be flattened"),
+                );
+            }
+            for &u in &users[i] {
+                pending[u] -= 1;
+                if pending[u] == 0 {
+                    ready.push(u);
+                }
+            }
         }
     }
 
@@ -821,11 +927,16 @@ impl Resolver {
                             .iter()
                             .map(|&i| format!("`{}`", data.resources[i].meta.name))
                             .collect();
-                        self.diags.push(
-                            Diagnostic::error(
-                                Code::BadData,
-                                format!("resources {} are each other's sub-resources in a cycle", names.join(", ")),
+                        let message = if names.len() == 1 {
+                            format!("resource {} is its own parent", names[0])
+                        } else {
+                            format!(
+                                "resources {} are each other's sub-resources in a cycle",
+                                names.join(", ")
                             )
+                        };
+                        self.diags.push(
+                            Diagnostic::error(Code::BadData, message)
                             .at(data.resources[start].meta.span, "this resource is its own ancestor")
                             .help("a sub-resource's `in PARENT` chain must end at a top-level resource"),
                         );
@@ -1067,6 +1178,26 @@ impl Resolver {
             expects,
         }
     }
+}
+
+/// The longest chain of actions and access rules a condition may depend on.
+pub const MAX_DEPENDENCY_DEPTH: usize = 64;
+/// The most condition nodes one action or access rule may expand to.
+pub const MAX_EXPANSION: u64 = 100_000;
+
+/// Number of nodes in a condition tree (iterative).
+fn cond_len(c: &Cond) -> usize {
+    let mut n = 0;
+    let mut stack = vec![c];
+    while let Some(c) = stack.pop() {
+        n += 1;
+        match c {
+            Cond::Or(xs, _) | Cond::And(xs, _) => stack.extend(xs.iter()),
+            Cond::Not(x, _) => stack.push(x),
+            _ => {}
+        }
+    }
+    n
 }
 
 /// The rights a pattern matches (an error if it names no declared right).

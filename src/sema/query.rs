@@ -122,7 +122,8 @@ fn global_with_resource(kind: &str, name: &str, on: &ast::Name) -> Diagnostic {
     )
     .at(on.span, "this resource is not used")
     .help(format!(
-        "a {kind} is held everywhere or nowhere: drop `on {}`",
+        "{} {kind} is held everywhere or nowhere: drop `on {}`",
+        if kind == "action" { "a global" } else { "a" },
         on.text
     ))
 }

@@ -203,6 +203,9 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
         pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
     };
+    if let Some(d) = string_error(file, text, pos) {
+        return d;
+    }
     let (message, label) = if at_end {
         (
             "unexpected end of input".to_string(),
@@ -215,6 +218,7 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
         )
     };
     let wants_string = label.contains("a string");
+    let unclosed = if at_end { unclosed_brace(text) } else { None };
     let mut d = Diagnostic::error(Code::Syntax, message).at(span, label);
     let help = help.or_else(|| {
         if wants_string && !found.starts_with('"') && !is_keyword(found) && !found.is_empty() {
@@ -229,7 +233,64 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     if let Some(h) = help {
         d = d.help(h);
     }
+    if let Some(open) = unclosed {
+        d = d
+            .also(Span::new(file, open, open + 1), "this `{` is never closed")
+            .help("close every `{` with a `}`");
+    }
     d
+}
+
+/// The position of the first `{` left open at the end of the text.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    for (i, b, in_string) in significant_bytes(text) {
+        match b {
+            b'{' if !in_string => open.push(i),
+            b'}' if !in_string => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.first().copied()
+}
+
+/// A clearer error for a string that pest refused: one left open at the end of
+/// its line, or one with an escape other than `\"` and `\\`.
+fn string_error(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = text.get(pos..)?;
+    let body = rest.strip_prefix('"')?;
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\n' | '\r' => break,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\')) => {}
+                Some((j, e)) => {
+                    let at = pos + 1 + i;
+                    let end = pos + 1 + j + e.len_utf8();
+                    return Some(
+                        Diagnostic::error(Code::Syntax, format!("invalid escape `\\{e}` in a string"))
+                            .at(Span::new(file, at, end), "not an escape the language knows")
+                            .help("strings know only `\\\"` and `\\\\`; write other characters as they are"),
+                    );
+                }
+                None => break,
+            },
+            _ => {}
+        }
+    }
+    let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    Some(
+        Diagnostic::error(Code::Syntax, "unterminated string")
+            .at(
+                Span::new(file, pos, pos + line_end),
+                "this string is not closed on its line",
+            )
+            .help("close it with `\"`; a string cannot span lines"),
+    )
 }
 
 /// The end of the last byte that is neither whitespace nor in a comment.
@@ -373,6 +434,7 @@ fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
             | Rule::c_flag
             | Rule::c_access
             | Rule::c_can => "a condition".to_string(),
+            Rule::file | Rule::item => "a declaration".to_string(),
             Rule::EOI if starts_declaration => continue,
             Rule::EOI => "end of input".to_string(),
             other => {

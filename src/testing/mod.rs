@@ -30,8 +30,9 @@ pub struct Failure {
     pub span: Span,
     pub expected: String,
     pub actual: String,
-    /// Why the actual decision came out as it did (for `can` expectations and denied reports).
-    pub explanation: Option<Explanation>,
+    /// Why the actual decision came out as it did: the `can` decision, or for a
+    /// report, why it was denied or why each row that differs is (not) shown.
+    pub explanations: Vec<Explanation>,
     /// The program the test ran against (its data may be the test's own).
     pub program: Arc<Program>,
 }
@@ -73,7 +74,7 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
                         span: *span,
                         expected: verdict(!negated).to_string(),
                         actual: verdict(actual).to_string(),
-                        explanation: Some(program.explain(question)),
+                        explanations: vec![program.explain(question)],
                         program: program.clone(),
                     });
                 }
@@ -101,18 +102,13 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
                         ExpectedReport::Empty => "empty".to_string(),
                         ExpectedReport::Shows(w) => format!("shows {}", rows_text(&program, w)),
                     };
-                    let explanation = rows.is_none().then(|| {
-                        program.explain(&CanQ {
-                            user: question.user,
-                            target: Target::Run(question.report),
-                            on: None,
-                        })
-                    });
+                    let explanations =
+                        report_explanations(&program, question, outcome, rows.as_deref());
                     failures.push(Failure {
                         span: *span,
                         expected,
                         actual: describe(&rows),
-                        explanation,
+                        explanations,
                         program: program.clone(),
                     });
                 }
@@ -125,6 +121,44 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
         expectations: t.expects.len(),
         failures,
     }
+}
+
+/// Why a report came out differently from what was expected: why it was
+/// denied, or for each row that differs, why it is or is not a row, and why it
+/// shows in full or by name only.
+fn report_explanations(
+    program: &Program,
+    q: &ReportQ,
+    expected: &ExpectedReport,
+    got: Option<&[(ResourceId, Visibility)]>,
+) -> Vec<Explanation> {
+    let run = |on| CanQ {
+        user: q.user,
+        target: Target::Run(q.report),
+        on,
+    };
+    let Some(got) = got else {
+        return vec![program.explain(&run(None))];
+    };
+    let want: &[(ResourceId, Visibility)] = match expected {
+        ExpectedReport::Shows(w) => w,
+        _ => &[],
+    };
+    let mut out = Vec::new();
+    let mut differing: Vec<ResourceId> = Vec::new();
+    for (r, _) in want.iter().chain(got.iter()) {
+        let in_want = want.iter().find(|(x, _)| x == r).map(|(_, v)| *v);
+        let in_got = got.iter().find(|(x, _)| x == r).map(|(_, v)| *v);
+        if in_want != in_got && !differing.contains(r) {
+            differing.push(*r);
+            if in_want.is_some() && in_got.is_some() {
+                out.push(program.explain_details(q.user, q.report, *r));
+            } else {
+                out.push(program.explain(&run(Some(*r))));
+            }
+        }
+    }
+    out
 }
 
 /// `shows` lists exactly the rows expected, in any order.
