@@ -275,20 +275,17 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions
     out
 }
 
-/// `error: aborting due to 2 errors and 1 warning` / `warning: 1 warning`.
+/// `error: 2 errors and 1 warning found` / `warning: 1 warning found`.
 pub fn summary_line(diags: &[Diagnostic]) -> Option<String> {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, 0) => None,
-        (0, w) => Some(format!("warning: {} emitted", plural(w, "warning"))),
-        (e, 0) => Some(format!(
-            "error: could not check the policy due to {}",
-            plural(e, "error")
-        )),
+        (0, w) => Some(format!("warning: {} found", plural(w, "warning"))),
+        (e, 0) => Some(format!("error: {} found", plural(e, "error"))),
         (e, w) => Some(format!(
-            "error: could not check the policy due to {} and {}",
+            "error: {} and {} found",
             plural(e, "error"),
             plural(w, "warning")
         )),

@@ -5,6 +5,7 @@
 //! an internal error ("this is a bug"), never an abort trace.
 
 mod check;
+pub mod lint;
 mod query;
 pub mod render;
 pub mod repl;
@@ -28,6 +29,8 @@ pub enum Command {
     Check(check::Args),
     /// Answer one query (`can`, `explain`, `who can`, `what can`, `rights`, `roles`, `report`), or one per stdin line with `-`.
     Query(query::Args),
+    /// Warn about legal but suspect policy (a catalogue of rules; --explain CODE).
+    Lint(lint::Args),
     /// Explore a policy interactively: queries, declarations, :help.
     Repl(repl::Args),
     /// Run the policy's `test` blocks and report failures with explanations.
@@ -80,5 +83,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Query(args) => query::run(args),
         Command::Test(args) => test::run(args),
         Command::Repl(args) => repl::run(args),
+        Command::Lint(args) => lint::run(args),
     }
 }

@@ -241,6 +241,13 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     d
 }
 
+/// The length of the UTF-8 character starting at byte `i`.
+fn utf8_len(text: &str, i: usize) -> usize {
+    text.get(i..)
+        .and_then(|r| r.chars().next())
+        .map_or(1, char::len_utf8)
+}
+
 /// The position of the first `{` left open at the end of the text.
 fn unclosed_brace(text: &str) -> Option<usize> {
     let mut open = Vec::new();
@@ -543,9 +550,17 @@ fn is_keyword_rule(r: Rule) -> bool {
 }
 
 impl<'t> Builder<'t> {
+    /// The pair's span without trailing whitespace or comments (pest may
+    /// include the trivia it skipped before an optional part that was absent).
     fn span(&self, p: &Pair<'_, Rule>) -> Span {
         let s = p.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let text = s.as_str();
+        let end = significant_bytes(text)
+            .last()
+            .map_or(text.len(), |(i, b, _)| {
+                i + if b.is_ascii() { 1 } else { utf8_len(text, i) }
+            });
+        Span::new(self.file, s.start(), s.start() + end)
     }
 
     fn shape_error(&self, span: Span, what: &str) -> Box<Diagnostic> {

@@ -79,7 +79,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             )
             .at(line.span, "an earlier line always matches first");
             if let Some(j) = shadowed_by {
-                d = d.also(lines[j].span, "this line matches whenever that one would");
+                d = d.also(lines[j].span, "this earlier line matches first");
             }
             out.push(d.help("put more specific lines first: the first matching line wins"));
         }
