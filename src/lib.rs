@@ -51,6 +51,7 @@ pub mod cli;
 pub mod data;
 pub mod diag;
 pub mod eval;
+pub mod fmt;
 pub mod ir;
 pub mod lint;
 pub mod load;

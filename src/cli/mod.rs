@@ -5,6 +5,7 @@
 //! an internal error ("this is a bug"), never an abort trace.
 
 mod check;
+mod fmt;
 pub mod lint;
 mod query;
 pub mod render;
@@ -31,6 +32,8 @@ pub enum Command {
     Query(query::Args),
     /// Warn about legal but suspect policy (a catalogue of rules; --explain CODE).
     Lint(lint::Args),
+    /// Rewrite policy files in the canonical layout, keeping every comment (--check to verify).
+    Fmt(fmt::Args),
     /// Explore a policy interactively: queries, declarations, :help.
     Repl(repl::Args),
     /// Run the policy's `test` blocks and report failures with explanations.
@@ -84,5 +87,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Test(args) => test::run(args),
         Command::Repl(args) => repl::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Fmt(args) => fmt::run(args),
     }
 }

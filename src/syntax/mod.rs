@@ -9,5 +9,6 @@ pub mod ast;
 mod parse;
 
 pub use parse::{
-    is_keyword, needs_more_input, parse_file, parse_query, parse_repl_line, KEYWORDS, MAX_NESTING,
+    comments, is_keyword, needs_more_input, parse_file, parse_query, parse_repl_line, Comment,
+    KEYWORDS, MAX_NESTING,
 };

@@ -77,6 +77,41 @@ pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplInput, Box<Diagno
     Ok(ReplInput::Items(items))
 }
 
+/// A `#` comment (doc comments included) as a byte range of the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every comment of a text, in order (`#` inside strings is not a comment).
+pub fn comments(text: &str) -> Vec<Comment> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'#' => {
+                let start = i;
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                let end = start + text[start..i.min(text.len())].trim_end().len();
+                out.push(Comment { start, end });
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 /// Whether REPL input is unfinished and the next line should be appended: a
 /// `{` or `(` is still open, or the text ends in the middle of a statement
 /// (`action a when right x and`).
