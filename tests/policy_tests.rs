@@ -106,3 +106,33 @@ fn rights_test_cli_passes_on_the_reference() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.ends_with("3 passed, 0 failed\n"));
 }
+
+#[test]
+fn coverage_of_the_seed_policies_is_complete_and_gaps_are_listed() {
+    for policy in [
+        "policies/emresource.rights",
+        "policies/analytics.rights",
+        "policies",
+    ] {
+        let run = rights(&["test", policy, "--coverage", "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(out["coverage"]["missed"], serde_json::json!([]), "{policy}");
+        let rights = &out["coverage"]["totals"]["rights"];
+        assert_eq!(
+            rights["exercised"], rights["total"],
+            "{policy}: every right is exercised"
+        );
+    }
+    // the reference policy's own tests leave gaps, and they are named with their site
+    let run = rights(&["test", "tests/data/reference.rights", "--coverage"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("coverage: rights 7/10, roles 4/8, actions 2/3, reports 3/3, denies 1/2, default-role lines 1/3, revokes 1/1\n"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("  right `report.benchmarking`  [tests/data/reference.rights:14]\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("  deny `report.benchmarking, report.comparison_charts`  [tests/data/reference.rights:63]\n"), "{}", run.stdout);
+}

@@ -21,6 +21,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also report the rights, roles, actions, reports, denies, revokes and
+    /// default-role lines that no test exercised.
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -45,7 +49,13 @@ pub fn run(args: Args) -> i32 {
             diag::render_all(&diags, &ws.sources, render_options())
         );
     }
-    let results = crate::testing::run(&model, args.filter.as_deref());
+    let mut coverage = crate::testing::coverage::Coverage::new(&model);
+    let results = crate::testing::run_with_coverage(
+        &model,
+        args.filter.as_deref(),
+        args.coverage.then_some(&mut coverage),
+    );
+    let missed = coverage.missed(&model.policy);
     let passed = results.iter().filter(|r| r.passed()).count();
     let failed = results.len() - passed;
     match args.format {
@@ -70,10 +80,14 @@ pub fn run(args: Args) -> i32 {
                     })
                 })
                 .collect();
-            println!(
-                "{}",
-                json!({"tests": tests, "passed": passed, "failed": failed})
-            );
+            let mut out = json!({"tests": tests, "passed": passed, "failed": failed});
+            if args.coverage {
+                out["coverage"] = json!({
+                    "totals": coverage.totals().iter().map(|(k, a, b)| (k.to_string(), json!({"exercised": a, "total": b}))).collect::<serde_json::Map<_, _>>(),
+                    "missed": missed.iter().map(|(kind, name, span)| json!({"kind": kind, "name": name, "at": ws.sources.file_line(*span)})).collect::<Vec<_>>(),
+                });
+            }
+            println!("{out}");
         }
         Format::Human => {
             for r in &results {
@@ -111,6 +125,23 @@ pub fn run(args: Args) -> i32 {
                 println!("no tests found");
             }
             println!("{passed} passed, {failed} failed");
+            if args.coverage {
+                let totals: Vec<String> = coverage
+                    .totals()
+                    .iter()
+                    .filter(|(_, _, total)| *total > 0)
+                    .map(|(k, a, b)| format!("{k} {a}/{b}"))
+                    .collect();
+                println!("coverage: {}", totals.join(", "));
+                if missed.is_empty() {
+                    println!("every right, role, action, report, deny, revoke and default-role line is exercised");
+                } else {
+                    println!("not exercised by any test:");
+                    for (kind, name, span) in &missed {
+                        println!("  {kind} `{name}`  [{}]", ws.sources.file_line(*span));
+                    }
+                }
+            }
         }
     }
     if failed > 0 {

@@ -2,6 +2,8 @@
 //! evaluator. Data declared in a test exists only in that test: the test's
 //! program is compiled from the policy and the test's own data.
 
+pub mod coverage;
+
 use crate::eval::explain::Explanation;
 use crate::ir::Program;
 use crate::sema::model::*;
@@ -39,6 +41,15 @@ pub struct Failure {
 
 /// Runs every test whose name contains `filter` (all when `None`).
 pub fn run(model: &Model, filter: Option<&str>) -> Vec<TestResult> {
+    run_with_coverage(model, filter, None)
+}
+
+/// Like [`run`], recording what the tests exercised into `coverage`.
+pub fn run_with_coverage(
+    model: &Model,
+    filter: Option<&str>,
+    mut coverage: Option<&mut coverage::Coverage>,
+) -> Vec<TestResult> {
     let policy = Arc::new(model.policy.clone());
     let global = Arc::new(Program::compile_parts(
         policy.clone(),
@@ -53,6 +64,11 @@ pub fn run(model: &Model, filter: Option<&str>) -> Vec<TestResult> {
                 Some(d) => Arc::new(Program::compile_parts(policy.clone(), Arc::new(d.clone()))),
                 None => global.clone(),
             };
+            if let Some(c) = coverage.as_deref_mut() {
+                for e in &t.expects {
+                    c.expectation(&program, e);
+                }
+            }
             run_one(t, program)
         })
         .collect()

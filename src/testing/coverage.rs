@@ -1,0 +1,256 @@
+//! Policy coverage: which rights, roles, actions, reports, denies, revokes and
+//! default-role lines the tests exercised.
+//!
+//! An expectation exercises what its decision depends on: the report, action,
+//! right or role it asks about; everything its conditions reach (through `can`
+//! and access rules); and, for every right involved, the user's role that
+//! grants it, the denies that cover it (their conditions were evaluated), the
+//! user's revoke of it, and the default-role line that gave the user a role.
+
+use crate::ir::{Node, NodeId, Program, RoleOrigin};
+use crate::sema::model::*;
+use crate::source::Span;
+
+/// What the tests of a model exercised.
+#[derive(Clone, Debug)]
+pub struct Coverage {
+    pub rights: Vec<bool>,
+    pub roles: Vec<bool>,
+    pub actions: Vec<bool>,
+    pub reports: Vec<bool>,
+    pub denies: Vec<bool>,
+    pub default_lines: Vec<bool>,
+    /// Every revoke in the data (global and tests'), by site.
+    pub revokes: Vec<(Span, String, bool)>,
+}
+
+impl Coverage {
+    pub fn new(model: &Model) -> Coverage {
+        let p = &model.policy;
+        let mut revokes = Vec::new();
+        let datas =
+            std::iter::once(&model.data).chain(model.tests.iter().filter_map(|t| t.data.as_ref()));
+        for data in datas {
+            for u in &data.users {
+                for s in &u.revokes {
+                    if !revokes
+                        .iter()
+                        .any(|(sp, _, _): &(Span, String, bool)| sp.same_place(&s.span))
+                    {
+                        let text = format!(
+                            "revoke of `{}` from {}",
+                            p.right(s.right).meta.name,
+                            u.meta.name
+                        );
+                        revokes.push((s.span, text, false));
+                    }
+                }
+            }
+        }
+        Coverage {
+            rights: vec![false; p.rights.len()],
+            roles: vec![false; p.roles.len()],
+            actions: vec![false; p.actions.len()],
+            reports: vec![false; p.reports.len()],
+            denies: vec![false; p.denies.len()],
+            default_lines: vec![false; p.default_roles.len()],
+            revokes,
+        }
+    }
+
+    /// Records what one expectation exercises.
+    pub fn expectation(&mut self, program: &Program, e: &Expectation) {
+        match e {
+            Expectation::Can { question, .. } => {
+                let u = question.user;
+                match question.target {
+                    Target::Right(r) => self.right(program, u, r),
+                    Target::Action(a) => self.action(program, u, a),
+                    Target::Run(rep) => self.report(program, u, rep),
+                    Target::Assign { role, .. } => {
+                        self.roles[role.index()] = true;
+                        for a in &program.assigns {
+                            if program.assigns_rule_covers(a, u, role) {
+                                self.roles[a.from.index()] = true;
+                                if let Some(c) = a.cond {
+                                    self.cond(program, u, c);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Expectation::Report { question, .. } => {
+                self.report(program, question.user, question.report)
+            }
+        }
+    }
+
+    fn report(&mut self, program: &Program, u: UserId, rep: ReportId) {
+        self.reports[rep.index()] = true;
+        let nodes = [
+            program.report_requires.get(rep.index()).copied(),
+            program.report_where.get(rep.index()).copied().flatten(),
+            program.report_details.get(rep.index()).copied().flatten(),
+        ];
+        for n in nodes.into_iter().flatten() {
+            self.cond(program, u, n);
+        }
+    }
+
+    fn action(&mut self, program: &Program, u: UserId, a: ActionId) {
+        if let Some(&c) = program.action_cond.get(a.index()) {
+            self.actions[a.index()] = true;
+            self.cond(program, u, c);
+        }
+    }
+
+    /// Walks a condition and everything it reaches, each action and access
+    /// level once.
+    fn cond(&mut self, program: &Program, u: UserId, node: NodeId) {
+        let mut seen_access = vec![false; program.access_rules.len()];
+        let mut seen_action = vec![false; program.action_cond.len()];
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            match program.node(n) {
+                Node::Const(_) | Node::Flag(_) => {}
+                Node::Right(r) => self.right(program, u, r),
+                Node::Role(r) => self.roles[r.index()] = true,
+                Node::Access(l) => {
+                    if !std::mem::replace(&mut seen_access[l.index()], true) {
+                        stack.extend(program.access_rules[l.index()].iter().copied());
+                    }
+                }
+                Node::Can(a) => {
+                    if !std::mem::replace(&mut seen_action[a.index()], true) {
+                        self.actions[a.index()] = true;
+                        stack.push(program.action_cond[a.index()]);
+                    }
+                }
+                Node::Not(x) => stack.push(x),
+                Node::And { start, len } | Node::Or { start, len } => {
+                    stack.extend(program.children(start, len).iter().copied())
+                }
+            }
+        }
+    }
+
+    /// A right involved in a decision for `u`, with everything that decided it.
+    fn right(&mut self, program: &Program, u: UserId, r: RightId) {
+        self.rights[r.index()] = true;
+        for role in program.roles_of(u) {
+            if program
+                .policy
+                .role(role)
+                .grants
+                .iter()
+                .any(|s| s.right == r)
+            {
+                self.roles[role.index()] = true;
+            }
+        }
+        for (d, deny) in program.policy.denies.iter().enumerate() {
+            if deny.rights.iter().any(|s| s.right == r) {
+                self.denies[d] = true;
+            }
+        }
+        if let Some(user) = program.data.users.get(u.index()) {
+            for s in user.revokes.iter().filter(|s| s.right == r) {
+                if let Some(entry) = self
+                    .revokes
+                    .iter_mut()
+                    .find(|(sp, _, _)| sp.same_place(&s.span))
+                {
+                    entry.2 = true;
+                }
+            }
+        }
+        if let Some(RoleOrigin::Default(i)) = program.user_role_origin.get(u.index()) {
+            self.default_lines[*i] = true;
+        }
+    }
+
+    /// Everything no test exercised: (kind, name, site).
+    pub fn missed(&self, policy: &Policy) -> Vec<(&'static str, String, Span)> {
+        let mut out = Vec::new();
+        let mut add = |kind, seen: &[bool], meta: &dyn Fn(usize) -> (String, Span)| {
+            for (i, s) in seen.iter().enumerate() {
+                if !s {
+                    let (name, span) = meta(i);
+                    out.push((kind, name, span));
+                }
+            }
+        };
+        add("right", &self.rights, &|i| {
+            (
+                policy.rights[i].meta.name.clone(),
+                policy.rights[i].meta.span,
+            )
+        });
+        add("role", &self.roles, &|i| {
+            (policy.roles[i].meta.name.clone(), policy.roles[i].meta.span)
+        });
+        add("action", &self.actions, &|i| {
+            (
+                policy.actions[i].meta.name.clone(),
+                policy.actions[i].meta.span,
+            )
+        });
+        add("report", &self.reports, &|i| {
+            (
+                policy.reports[i].meta.name.clone(),
+                policy.reports[i].meta.span,
+            )
+        });
+        add("deny", &self.denies, &|i| {
+            let mut names: Vec<&str> = Vec::new();
+            for s in &policy.denies[i].rights {
+                let n = policy.right(s.right).meta.name.as_str();
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            let shown = if names.len() > 3 {
+                format!("{}, …", names[..3].join(", "))
+            } else {
+                names.join(", ")
+            };
+            (shown, policy.denies[i].span)
+        });
+        add("default-role line", &self.default_lines, &|i| {
+            (
+                policy.role(policy.default_roles[i].role).meta.name.clone(),
+                policy.default_roles[i].span,
+            )
+        });
+        for (span, text, seen) in &self.revokes {
+            if !seen {
+                out.push(("revoke", text.clone(), *span));
+            }
+        }
+        out
+    }
+
+    /// (kind, exercised, total) for the summary line.
+    pub fn totals(&self) -> Vec<(&'static str, usize, usize)> {
+        let count = |v: &[bool]| (v.iter().filter(|b| **b).count(), v.len());
+        let mut out = Vec::new();
+        for (kind, v) in [
+            ("rights", &self.rights),
+            ("roles", &self.roles),
+            ("actions", &self.actions),
+            ("reports", &self.reports),
+            ("denies", &self.denies),
+            ("default-role lines", &self.default_lines),
+        ] {
+            let (a, b) = count(v);
+            out.push((kind, a, b));
+        }
+        out.push((
+            "revokes",
+            self.revokes.iter().filter(|r| r.2).count(),
+            self.revokes.len(),
+        ));
+        out
+    }
+}
