@@ -47,6 +47,7 @@
 //! ```
 
 pub mod api;
+pub mod bench_gen;
 pub mod cli;
 pub mod data;
 pub mod diag;

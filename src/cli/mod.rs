@@ -4,6 +4,7 @@
 //! query/test failed where that is documented), 2 usage or I/O error, and 2 for
 //! an internal error ("this is a bug"), never an abort trace.
 
+mod bench_gen;
 mod check;
 mod fmt;
 pub mod lint;
@@ -34,6 +35,9 @@ pub enum Command {
     Lint(lint::Args),
     /// Rewrite policy files in the canonical layout, keeping every comment (--check to verify).
     Fmt(fmt::Args),
+    /// Write a synthetic workload for benchmarks (policy, data, queries).
+    #[command(hide = true)]
+    BenchGen(bench_gen::Args),
     /// Explore a policy interactively: queries, declarations, :help.
     Repl(repl::Args),
     /// Run the policy's `test` blocks and report failures with explanations.
@@ -88,5 +92,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Repl(args) => repl::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::BenchGen(args) => bench_gen::run(args),
     }
 }

@@ -92,8 +92,22 @@ pub fn answer(
         program: engine.program(),
         sources: engine.sources(),
     };
-    match engine.ask_named(text, name) {
-        Ok(a) => {
+    let answer = engine.resolve_named(text, name).map(|q| match (format, q) {
+        // a machine asking `can` wants the decision: no reasons to build
+        (Format::Json, crate::sema::model::Question::Can(c)) => Err(engine.program().can(&c)),
+        (_, q) => Ok(engine.program().answer(&q)),
+    });
+    match answer {
+        Ok(Err(allowed)) => {
+            let decision = if allowed { "allow" } else { "deny" };
+            writeln!(
+                out,
+                "{{\"query\":{},\"decision\":\"{decision}\"}}",
+                serde_json::Value::from(text)
+            )
+            .is_ok()
+        }
+        Ok(Ok(a)) => {
             let written = match format {
                 Format::Human => write!(out, "{}", renderer.human(&a)),
                 Format::Json => writeln!(out, "{}", renderer.json(&a, text)),

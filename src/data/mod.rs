@@ -208,6 +208,29 @@ struct Loc<'t> {
     raw: &'t str,
     base: usize,
     span: Span,
+    /// The entry's string tokens (quotes included), in order, found in one scan.
+    strings: Vec<(usize, usize)>,
+}
+
+/// Every string token of a JSON text: (start, end) with the quotes.
+fn string_tokens(raw: &str) -> Vec<(usize, usize)> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'"' {
+            let start = i;
+            i += 1;
+            while i < bytes.len() && bytes[i] != b'"' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            i += 1;
+            out.push((start, i.min(bytes.len())));
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 impl<'t> Ctx<'t> {
@@ -240,6 +263,7 @@ impl<'t> Ctx<'t> {
                     raw: s,
                     base,
                     span,
+                    strings: string_tokens(s),
                 },
             )),
             Err(e) => {
@@ -270,6 +294,14 @@ impl<'t> Loc<'t> {
     /// The span of the JSON string `value` at or after byte `from` of the entry
     /// (the whole entry if it cannot be found).
     fn find(&self, value: &str, from: usize) -> Span {
+        // the common case: a value written without escapes, found among the
+        // entry's string tokens from `from` on (usually the very next one)
+        let first = self.strings.partition_point(|&(s, _)| s < from);
+        for &(s, e) in &self.strings[first..] {
+            if self.raw.get(s + 1..e.saturating_sub(1)) == Some(value) {
+                return Span::new(self.file, self.base + s, self.base + e);
+            }
+        }
         let quoted = serde_json::to_string(value).unwrap_or_default();
         match self.raw.get(from..).and_then(|r| r.find(&quoted)) {
             Some(i) => {
@@ -288,7 +320,10 @@ impl<'t> Loc<'t> {
     }
 
     fn key_pos(&self, key: &str) -> usize {
-        self.raw.find(&format!("\"{key}\"")).unwrap_or(0)
+        self.strings
+            .iter()
+            .find(|&&(s, e)| self.raw.get(s + 1..e.saturating_sub(1)) == Some(key))
+            .map_or(0, |&(s, _)| s)
     }
 
     fn name_after_key(&self, value: &str, key: &str) -> Name {

@@ -83,7 +83,7 @@ impl Program {
     pub fn answer(&self, q: &Question) -> Answer {
         match *q {
             Question::Can(c) => Answer::Can {
-                explanation: self.explain(&c),
+                explanation: self.reasons(&c),
                 detailed: false,
             },
             Question::Explain(c) => Answer::Can {
@@ -135,7 +135,7 @@ impl Program {
                 on,
             };
             if self.can(&q) {
-                actions.push((ActionId::from_index(i), self.explain(&q)));
+                actions.push((ActionId::from_index(i), self.reasons(&q)));
             }
         }
         let mut reports = Vec::new();
@@ -146,7 +146,7 @@ impl Program {
                 on,
             };
             if self.can(&q) {
-                reports.push((ReportId::from_index(i), self.explain(&q)));
+                reports.push((ReportId::from_index(i), self.reasons(&q)));
             }
         }
         WhatAnswer {

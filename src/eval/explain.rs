@@ -135,6 +135,16 @@ impl Program {
 
     /// Explains a `can` decision.
     pub fn explain(&self, q: &CanQ) -> Explanation {
+        self.explain_with(q, true)
+    }
+
+    /// The reasons for a decision, without searching for what would change it
+    /// (for `can`, which shows why; `explain` also shows what would allow it).
+    pub fn reasons(&self, q: &CanQ) -> Explanation {
+        self.explain_with(q, false)
+    }
+
+    fn explain_with(&self, q: &CanQ, with_fixes: bool) -> Explanation {
         let u = q.user;
         let user = self.user_name(u).to_string();
         let allowed = self.can(q);
@@ -216,7 +226,7 @@ impl Program {
                 )
             }
         };
-        let blocked = if allowed {
+        let blocked = if allowed || !with_fixes {
             Vec::new()
         } else {
             self.blockers(q)
@@ -226,7 +236,7 @@ impl Program {
             user: u,
             subject,
             reasons,
-            fixes: if allowed {
+            fixes: if allowed || !with_fixes {
                 Vec::new()
             } else {
                 self.verified(q, fixes)
@@ -304,7 +314,7 @@ impl Program {
             users: vec![user],
             resources: self.data.resources.clone(),
             events: self.data.events.clone(),
-            user_ids: std::collections::HashMap::new(),
+            user_ids: Default::default(),
             resource_ids: self.data.resource_ids.clone(),
             event_ids: self.data.event_ids.clone(),
         };

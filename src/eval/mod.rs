@@ -17,6 +17,15 @@ use crate::ir::{bits, Node, NodeId, Program};
 use crate::sema::model::*;
 use crate::syntax::ast::Visibility;
 
+/// Where a condition is evaluated (see `Program::scope`).
+#[derive(Clone, Copy)]
+struct Scope {
+    user: UserId,
+    res: Option<ResourceId>,
+    /// The row of `access_masks` for (user, res), if the data grants any level there.
+    row: Option<usize>,
+}
+
 impl Program {
     /// Does user `u` hold right `r` (effective: after revokes and denies)?
     #[inline]
@@ -57,34 +66,78 @@ impl Program {
     /// Access of `u` on `res` (§4.4): what data grants plus every `also when` rule that holds.
     #[inline]
     pub fn has_access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
-        self.data_access(u, res, l)
-            || self
-                .access_rules
-                .get(l.index())
-                .is_some_and(|rules| rules.iter().any(|&c| self.eval(c, u, Some(res))))
+        self.has_access_in(&self.scope(u, Some(res)), l)
+    }
+
+    /// Where a condition is evaluated: the user, the resource in scope, and the
+    /// user's access row on it (looked up once per question, not per `access`).
+    #[inline]
+    fn scope(&self, user: UserId, res: Option<ResourceId>) -> Scope {
+        Scope {
+            user,
+            res,
+            row: res.and_then(|r| self.access_row(user, r)),
+        }
+    }
+
+    #[inline]
+    fn has_access_in(&self, s: &Scope, l: AccessId) -> bool {
+        s.res.is_some()
+            && (s
+                .row
+                .is_some_and(|row| self.access_masks.get(row, l.index()))
+                || self
+                    .access_rules
+                    .get(l.index())
+                    .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, s))))
     }
 
     /// Evaluates a compiled condition for user `u`, on resource `res` where one is in scope.
     pub fn eval(&self, node: NodeId, u: UserId, res: Option<ResourceId>) -> bool {
+        self.eval_in(node, &self.scope(u, res))
+    }
+
+    fn eval_in(&self, node: NodeId, s: &Scope) -> bool {
         match self.nodes.get(node as usize) {
             None => false,
             Some(&n) => match n {
                 Node::Const(b) => b,
-                Node::Right(r) => self.has_right(u, r),
-                Node::Role(r) => self.has_role(u, r),
-                Node::Flag(f) => self.has_flag(u, f),
-                Node::Access(l) => res.is_some_and(|r| self.has_access(u, r, l)),
-                Node::Can(a) => self.action_holds(u, a, res),
-                Node::Not(x) => !self.eval(x, u, res),
+                Node::Right(r) => self.has_right(s.user, r),
+                Node::Role(r) => self.has_role(s.user, r),
+                Node::Flag(f) => self.has_flag(s.user, f),
+                Node::Access(l) => self.has_access_in(s, l),
+                Node::Can(a) => self.action_in(a, s),
+                Node::Not(x) => !self.eval_in(x, s),
                 Node::And { start, len } => self
                     .children(start, len)
                     .iter()
-                    .all(|&c| self.eval(c, u, res)),
+                    .all(|&c| self.eval_in(c, s)),
                 Node::Or { start, len } => self
                     .children(start, len)
                     .iter()
-                    .any(|&c| self.eval(c, u, res)),
+                    .any(|&c| self.eval_in(c, s)),
             },
+        }
+    }
+
+    /// An action inside a condition: on the same resource if it is decided
+    /// per resource, for the user alone otherwise.
+    #[inline]
+    fn action_in(&self, a: ActionId, s: &Scope) -> bool {
+        let Some(&c) = self.action_cond.get(a.index()) else {
+            return false;
+        };
+        if self.action_scoped.get(a.index()).copied().unwrap_or(false) {
+            self.eval_in(c, s)
+        } else {
+            self.eval_in(
+                c,
+                &Scope {
+                    user: s.user,
+                    res: None,
+                    row: None,
+                },
+            )
         }
     }
 
@@ -105,15 +158,8 @@ impl Program {
     /// Does action `a` hold for `u` (on `res`, for a resource-scoped action)?
     #[inline]
     pub fn action_holds(&self, u: UserId, a: ActionId, res: Option<ResourceId>) -> bool {
-        let scoped = self
-            .policy
-            .actions
-            .get(a.index())
-            .is_some_and(|x| x.on_resource);
-        match self.action_cond.get(a.index()) {
-            Some(&c) => self.eval(c, u, if scoped { res } else { None }),
-            None => false,
-        }
+        let scoped = self.action_scoped.get(a.index()).copied().unwrap_or(false);
+        self.action_in(a, &self.scope(u, if scoped { res } else { None }))
     }
 
     /// May `u` run the report at all (`requires`)?

@@ -16,7 +16,6 @@ pub mod bits;
 
 use crate::sema::model::*;
 use bits::{ones, BitMatrix};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Index of a compiled condition node.
@@ -93,6 +92,9 @@ pub struct Program {
     pub(crate) access_rules: Vec<Vec<NodeId>>,
 
     pub(crate) action_cond: Vec<NodeId>,
+    /// Whether each action is decided per resource (copied from the policy so
+    /// the evaluator need not reach through it).
+    pub(crate) action_scoped: Vec<bool>,
     pub(crate) report_requires: Vec<NodeId>,
     pub(crate) report_where: Vec<Option<NodeId>>,
     pub(crate) report_details: Vec<Option<NodeId>>,
@@ -131,6 +133,7 @@ impl Program {
             access_masks: BitMatrix::with_width(policy.access.len()),
             access_rules: Vec::new(),
             action_cond: Vec::new(),
+            action_scoped: policy.actions.iter().map(|a| a.on_resource).collect(),
             report_requires: Vec::new(),
             report_where: Vec::new(),
             report_details: Vec::new(),
@@ -251,7 +254,7 @@ impl Program {
     }
 
     fn compile_users(&mut self, policy: &Policy, data: &Data) {
-        let mut dedup: HashMap<Vec<u64>, u32> = HashMap::new();
+        let mut dedup: rustc_hash::FxHashMap<Vec<u64>, u32> = Default::default();
         let rights_stride = self.rights_sets.stride();
         for (ui, user) in data.users.iter().enumerate() {
             let u = UserId::from_index(ui);

@@ -3,7 +3,9 @@
 //! here (for lint and explanations); the IR keeps only a side table of them.
 
 use crate::source::Span;
-use std::collections::HashMap;
+/// The map used for name tables: names are short and trusted to be few, so a
+/// fast non-cryptographic hash (Fx) serves better than the default SipHash.
+pub type NameMap<V> = rustc_hash::FxHashMap<String, V>;
 
 macro_rules! ids {
     ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
@@ -201,12 +203,12 @@ pub struct Policy {
 /// Name → id, one table per namespace.
 #[derive(Clone, Debug, Default)]
 pub struct Names {
-    pub rights: HashMap<String, RightId>,
-    pub access: HashMap<String, AccessId>,
-    pub flags: HashMap<String, FlagId>,
-    pub roles: HashMap<String, RoleId>,
-    pub actions: HashMap<String, ActionId>,
-    pub reports: HashMap<String, ReportId>,
+    pub rights: NameMap<RightId>,
+    pub access: NameMap<AccessId>,
+    pub flags: NameMap<FlagId>,
+    pub roles: NameMap<RoleId>,
+    pub actions: NameMap<ActionId>,
+    pub reports: NameMap<ReportId>,
     /// Right names in sorted order, for prefix patterns.
     pub rights_sorted: Vec<(String, RightId)>,
 }
@@ -265,9 +267,9 @@ pub struct Data {
     pub users: Vec<User>,
     pub resources: Vec<Resource>,
     pub events: Vec<Event>,
-    pub user_ids: HashMap<String, UserId>,
-    pub resource_ids: HashMap<String, ResourceId>,
-    pub event_ids: HashMap<String, EventId>,
+    pub user_ids: NameMap<UserId>,
+    pub resource_ids: NameMap<ResourceId>,
+    pub event_ids: NameMap<EventId>,
 }
 
 impl Data {

@@ -1,0 +1,233 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "benchmarks fail by panicking"
+)]
+
+//! criterion benchmarks on generated workloads (see `src/bench_gen.rs` and
+//! BENCHMARKS.md): load, `can` from names and from ids, `who can`, a
+//! 10,000-row report, `explain`, and a REPL-sized query end to end.
+//!
+//! `cargo bench` runs the default workload; `RIGHTS_BENCH_LARGE=1 cargo bench`
+//! adds the large one (100,000 users, 1,000 roles, 10,000 rights).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use rights::bench_gen::{Query, Shape, Workload};
+use rights::sema::model::{CanQ, ReportQ, Target};
+use rights::source::Origin;
+use rights::Engine;
+use std::hint::black_box;
+
+fn load(w: &Workload) -> Engine {
+    let mut ws = rights::load::Workspace::default();
+    ws.add_policy_text(Origin::Input("policy.rights".into()), w.policy());
+    ws.add_data_text(Origin::Input("data.json".into()), w.data_json().to_string());
+    match Engine::from_workspace(ws) {
+        Ok(e) => e,
+        Err(e) => panic!("{}", e.render()),
+    }
+}
+
+/// The generated queries, resolved to ids once (exactly `n`, repeating if needed).
+fn resolved(engine: &Engine, w: &Workload, n: usize) -> Vec<CanQ> {
+    let qs: Vec<CanQ> = w
+        .queries(n)
+        .iter()
+        .filter_map(|q| engine.resolve_can(&q.text(&w.shape)).ok())
+        .collect();
+    qs.iter().cycle().take(n).copied().collect()
+}
+
+fn bench_workload(c: &mut Criterion, label: &str, shape: Shape) {
+    let w = Workload::generate(&shape);
+    let policy = w.policy();
+    let data = w.data_json().to_string();
+    let mut g = c.benchmark_group(label);
+    g.sample_size(if shape.users > 10_000 { 10 } else { 30 });
+
+    g.bench_function("load: parse + check + compile, policy and JSON data", |b| {
+        b.iter(|| {
+            let mut ws = rights::load::Workspace::default();
+            ws.add_policy_text(Origin::Input("p".into()), policy.clone());
+            ws.add_data_text(Origin::Input("d".into()), data.clone());
+            black_box(Engine::from_workspace(ws).is_ok())
+        })
+    });
+    g.bench_function("load: JSON data file only (read into data items)", |b| {
+        b.iter(|| {
+            black_box(
+                rights::data::parse_json(rights::source::FileId(0), &data)
+                    .0
+                    .len(),
+            )
+        })
+    });
+
+    let engine = load(&w);
+    let program = engine.program();
+    let queries = resolved(&engine, &w, 4096);
+    let names: Vec<(String, String, Option<String>, bool)> = w
+        .queries(4096)
+        .iter()
+        .map(|q| match *q {
+            Query::Right { user, right } => (
+                format!("user{user}"),
+                rights::bench_gen::right_name(&w.shape, right),
+                None,
+                false,
+            ),
+            Query::Action {
+                user,
+                action,
+                resource,
+            } => (
+                format!("user{user}"),
+                action.to_string(),
+                Some(format!("res{resource}")),
+                false,
+            ),
+            Query::Run { user, resource } => (
+                format!("user{user}"),
+                "status_detail".to_string(),
+                Some(format!("res{resource}")),
+                true,
+            ),
+        })
+        .collect();
+    g.sample_size(50);
+
+    let mut i = 0usize;
+    g.bench_function(
+        "can: from resolved ids (mix of rights, actions, reports)",
+        |b| {
+            b.iter(|| {
+                i = (i + 1) & 4095;
+                black_box(program.can(&queries[i]))
+            })
+        },
+    );
+    for (kind, pick) in [
+        (
+            "rights",
+            (|t: &Target| matches!(t, Target::Right(_))) as fn(&Target) -> bool,
+        ),
+        ("actions on a resource", |t: &Target| {
+            matches!(t, Target::Action(_))
+        }),
+        ("run report on a resource", |t: &Target| {
+            matches!(t, Target::Run(_))
+        }),
+    ] {
+        let only: Vec<CanQ> = queries
+            .iter()
+            .filter(|q| pick(&q.target))
+            .copied()
+            .collect();
+        let only: Vec<CanQ> = only.iter().cycle().take(4096).copied().collect();
+        let mut i = 0usize;
+        g.bench_function(format!("can: from resolved ids, {kind} only"), |b| {
+            b.iter(|| {
+                i = (i + 1) & 4095;
+                black_box(program.can(&only[i]))
+            })
+        });
+    }
+    let mut i = 0usize;
+    g.bench_function("can: from string names (library API)", |b| {
+        b.iter(|| {
+            i = (i + 1) & 4095;
+            let (u, t, r, run) = &names[i];
+            black_box(
+                if *run {
+                    engine.can_run(u, t, r.as_deref())
+                } else {
+                    engine.can(u, t, r.as_deref())
+                }
+                .ok(),
+            )
+        })
+    });
+    let texts: Vec<String> = w.queries(4096).iter().map(|q| q.text(&w.shape)).collect();
+    let mut i = 0usize;
+    g.bench_function("can: from query text (parse + resolve + decide)", |b| {
+        b.iter(|| {
+            i = (i + 1) & 4095;
+            black_box(engine.resolve_can(&texts[i]).map(|q| program.can(&q)).ok())
+        })
+    });
+
+    let status_detail = program.policy.names.reports["status_detail"];
+    let res = program.data.resource_ids["res1"];
+    g.bench_function(
+        "who can run status_detail on a resource (every user)",
+        |b| b.iter(|| black_box(program.who_can(Target::Run(status_detail), Some(res)).len())),
+    );
+
+    let denial = queries.iter().find(|q| !program.can(q)).copied();
+    if let Some(q) = denial {
+        g.bench_function("explain a denial (reasons and verified fixes)", |b| {
+            b.iter(|| black_box(program.explain(&q).fixes.len()))
+        });
+    }
+    g.bench_function("REPL-sized query end to end (parse, answer, render)", |b| {
+        b.iter(|| {
+            let a = engine.ask("can user7 run status_detail on res3").ok();
+            let r = rights::cli::render::Renderer {
+                program,
+                sources: engine.sources(),
+            };
+            black_box(a.map(|a| r.human(&a).len()))
+        })
+    });
+    g.finish();
+}
+
+/// A report over one event of 10,000 resources, run by a user who may run it.
+fn bench_big_report(c: &mut Criterion) {
+    let shape = Shape {
+        users: 200,
+        resources: 10_000,
+        events: 1,
+        event_size: 10_000,
+        ..Shape::default()
+    };
+    let mut w = Workload::generate(&shape);
+    w.events = vec![(0..10_000).collect()];
+    // a user who may run the report, with access to a few of the rows
+    w.users[0].grants.push(1);
+    w.users[0].suspended = false;
+    let engine = load(&w);
+    let program = engine.program();
+    let snapshot = program.policy.names.reports["snapshot"];
+    let event = program.data.event_ids["event0"];
+    let user = (0..program.data.users.len())
+        .map(rights::sema::model::UserId::from_index)
+        .find(|&u| program.may_run(u, snapshot));
+    let Some(user) = user else { return };
+    let q = ReportQ {
+        report: snapshot,
+        user,
+        event: Some(event),
+    };
+    let mut g = c.benchmark_group("report");
+    g.bench_function("report over an event of 10,000 resources", |b| {
+        b.iter_batched(
+            || q,
+            |q| black_box(program.report_rows(&q).map(|r| r.len())),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    bench_workload(c, "default", Shape::default());
+    bench_big_report(c);
+    if std::env::var_os("RIGHTS_BENCH_LARGE").is_some() {
+        bench_workload(c, "large", Shape::large());
+    }
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);
