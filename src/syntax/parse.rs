@@ -1363,3 +1363,30 @@ fn unescape(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The grammar's `keyword` rule and [`KEYWORDS`] name the same words.
+    #[test]
+    fn every_keyword_and_only_keywords_are_refused_as_names() {
+        for k in KEYWORDS {
+            assert!(
+                parse_file(FileId(0), &format!("role {k}")).is_err(),
+                "`{k}` is a keyword"
+            );
+            for name in [format!("{k}x"), format!("{k}_1"), format!("x{k}")] {
+                assert!(
+                    parse_file(FileId(0), &format!("role {name}")).is_ok(),
+                    "`{name}` is a name"
+                );
+            }
+            assert!(
+                parse_file(FileId(0), &format!("right {k}.x")).is_ok(),
+                "`{k}.x` is a dotted name"
+            );
+        }
+        assert_eq!(KEYWORDS.len(), 50);
+    }
+}
