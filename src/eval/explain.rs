@@ -71,6 +71,8 @@ pub struct Explanation {
 /// Candidate alternatives kept while searching; at most [`MAX_SHOWN_FIXES`] are shown.
 const MAX_ALTERNATIVES: usize = 8;
 const MAX_SHOWN_FIXES: usize = 3;
+/// The most changes one suggested alternative may combine.
+const MAX_FIX_SIZE: usize = 12;
 
 impl Program {
     fn user_name(&self, u: UserId) -> &str {
@@ -908,6 +910,10 @@ fn and_alts(a: Vec<Vec<Fix>>, b: Vec<Vec<Fix>>) -> Vec<Vec<Fix>> {
     let mut out = Vec::new();
     for x in a.iter().take(MAX_ALTERNATIVES) {
         for y in b.iter().take(MAX_ALTERNATIVES) {
+            // a change of more than this many facts is no "smallest change"
+            if x.len() + y.len() > MAX_FIX_SIZE {
+                continue;
+            }
             let mut v = x.clone();
             v.extend(y.iter().copied());
             out.push(v);

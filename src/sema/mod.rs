@@ -172,23 +172,11 @@ impl Resolver {
                         self.declare_right(d);
                     }
                 }
-                ast::Item::Access(d) => {
-                    if let Some(&id) = self.policy.names.access.get(&d.name.text) {
-                        let first = self.policy.access[id.index()].meta.span;
-                        if d.label.is_some() || d.also_when.is_none() {
-                            self.diags.push(duplicate("access level", &d.name, first).help(
-                                "a second `access` line for a declared level may only add a rule: `access NAME also when COND`",
-                            ));
-                        }
-                    } else {
-                        let id = AccessId::from_index(self.policy.access.len());
-                        self.policy.names.access.insert(d.name.text.clone(), id);
-                        self.policy.access.push(AccessLevel {
-                            meta: meta(&d.name, &d.label, &d.doc),
-                            also_when: Vec::new(),
-                        });
-                    }
-                }
+                // a line that only adds a rule (`access x also when …`) never
+                // declares the level while a declaring line exists anywhere, so
+                // the order of lines does not matter
+                ast::Item::Access(d) if d.label.is_none() && d.also_when.is_some() => {}
+                ast::Item::Access(d) => self.declare_access(d),
                 ast::Item::Flag(d) => {
                     if let Some(&id) = self.policy.names.flags.get(&d.name.text) {
                         let first = self.policy.flags[id.index()].meta.span;
@@ -265,6 +253,13 @@ impl Resolver {
                 _ => {}
             }
         }
+        for item in items {
+            if let ast::Item::Access(d) = item {
+                if !self.policy.names.access.contains_key(&d.name.text) {
+                    self.declare_access(d);
+                }
+            }
+        }
         // an action and a right may not share a name
         for (name, &aid) in &self.policy.names.actions {
             if let Some(&rid) = self.policy.names.rights.get(name) {
@@ -290,6 +285,22 @@ impl Resolver {
             .collect();
         sorted.sort();
         self.policy.names.rights_sorted = sorted;
+    }
+
+    fn declare_access(&mut self, d: &ast::AccessDecl) {
+        if let Some(&id) = self.policy.names.access.get(&d.name.text) {
+            let first = self.policy.access[id.index()].meta.span;
+            self.diags.push(duplicate("access level", &d.name, first).help(
+                "a second `access` line for a declared level may only add a rule: `access NAME also when COND`",
+            ));
+        } else {
+            let id = AccessId::from_index(self.policy.access.len());
+            self.policy.names.access.insert(d.name.text.clone(), id);
+            self.policy.access.push(AccessLevel {
+                meta: meta(&d.name, &d.label, &d.doc),
+                also_when: Vec::new(),
+            });
+        }
     }
 
     fn declare_right(&mut self, d: &ast::RightDecl) {
@@ -1183,7 +1194,7 @@ impl Resolver {
 /// The longest chain of actions and access rules a condition may depend on.
 pub const MAX_DEPENDENCY_DEPTH: usize = 64;
 /// The most condition nodes one action or access rule may expand to.
-pub const MAX_EXPANSION: u64 = 100_000;
+pub const MAX_EXPANSION: u64 = 1_000_000;
 
 /// Number of nodes in a condition tree (iterative).
 fn cond_len(c: &Cond) -> usize {

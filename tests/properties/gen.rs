@@ -1,0 +1,308 @@
+//! Random small policies, as text in the Rights language, from a seed: every
+//! construct of LANGUAGE.md §2–3 appears, names are always declared, and the
+//! structure is acyclic by construction (roles extend earlier roles, actions
+//! use earlier actions, access rules use earlier levels).
+
+use rights::bench_gen::Rng;
+
+#[derive(Clone, Copy, Default)]
+pub struct Opts {
+    /// No `not` anywhere (for monotonicity properties).
+    pub no_not: bool,
+    /// No role or user grants any right and no user has any access.
+    pub grants_nothing: bool,
+    /// Deny conditions use flags only (adding a role cannot trigger one).
+    pub deny_only_flags: bool,
+}
+
+pub struct Gen {
+    rng: Rng,
+    o: Opts,
+    rights: usize,
+    access: usize,
+    flags: usize,
+    roles: usize,
+    actions: Vec<bool>, // on resource?
+}
+
+#[derive(Clone, Copy)]
+struct Ctx {
+    resource: bool,
+    /// Access levels usable: those below this index.
+    access_below: usize,
+    /// Actions usable: those below this index.
+    actions_below: usize,
+    /// Only role and flag atoms (deny), only flags (default roles).
+    roles_flags_only: bool,
+    flags_only: bool,
+}
+
+impl Gen {
+    pub fn new(seed: u64, o: Opts) -> Gen {
+        let mut rng = Rng::new(seed);
+        let rights = 1 + rng.below(6);
+        let access = 1 + rng.below(3);
+        let flags = rng.below(3);
+        let roles = 1 + rng.below(4);
+        Gen {
+            rng,
+            o,
+            rights,
+            access,
+            flags,
+            roles,
+            actions: Vec::new(),
+        }
+    }
+
+    fn right(&mut self) -> String {
+        let i = self.rng.below(self.rights);
+        format!("c{}.r{i}", i % 2)
+    }
+
+    fn pattern(&mut self) -> String {
+        match self.rng.below(10) {
+            0 => "*".into(),
+            1 => "c0.*".into(),
+            2 if self.rights > 1 => "c1.*".into(),
+            _ => self.right(),
+        }
+    }
+
+    fn patterns(&mut self, max: usize) -> Vec<String> {
+        let n = 1 + self.rng.below(max);
+        (0..n).map(|_| self.pattern()).collect()
+    }
+
+    fn atom(&mut self, c: Ctx) -> String {
+        loop {
+            match self.rng.below(8) {
+                0 => {
+                    return if self.rng.chance(50) {
+                        "true".into()
+                    } else {
+                        "false".into()
+                    }
+                }
+                1 | 2 if self.flags > 0 => return format!("flag f{}", self.rng.below(self.flags)),
+                3 | 4 if !c.flags_only => return format!("role ro{}", self.rng.below(self.roles)),
+                _ if c.flags_only || c.roles_flags_only => {
+                    if self.flags == 0 && c.flags_only {
+                        return "true".into();
+                    }
+                    continue;
+                }
+                5 if c.resource && c.access_below > 0 => {
+                    return format!("access a{}", self.rng.below(c.access_below))
+                }
+                6 if c.actions_below > 0 => {
+                    let a = self.rng.below(c.actions_below);
+                    if self.actions[a] && !c.resource {
+                        continue;
+                    }
+                    return format!("can x{a}");
+                }
+                _ => return format!("right {}", self.right()),
+            }
+        }
+    }
+
+    fn cond(&mut self, c: Ctx, depth: usize) -> String {
+        if depth == 0 || self.rng.chance(40) {
+            return self.atom(c);
+        }
+        match self.rng.below(4) {
+            0 if !self.o.no_not => format!("not {}", self.cond(c, depth - 1)),
+            1 => format!(
+                "({} and {})",
+                self.cond(c, depth - 1),
+                self.cond(c, depth - 1)
+            ),
+            2 => format!("{} or {}", self.cond(c, depth - 1), self.cond(c, depth - 1)),
+            _ => format!(
+                "{} and {}",
+                self.cond(c, depth - 1),
+                self.cond(c, depth - 1)
+            ),
+        }
+    }
+
+    fn full_ctx(&self, resource: bool) -> Ctx {
+        Ctx {
+            resource,
+            access_below: self.access,
+            actions_below: self.actions.len(),
+            roles_flags_only: false,
+            flags_only: false,
+        }
+    }
+
+    /// The policy's items, each a piece of text that can stand anywhere.
+    pub fn items(mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        for i in 0..self.rights {
+            out.push(format!("right c{}.r{i} \"Right {i}\"", i % 2));
+        }
+        for i in 0..self.access {
+            out.push(format!("access a{i} \"Access {i}\""));
+        }
+        for f in 0..self.flags {
+            out.push(format!("flag f{f}"));
+        }
+        // actions first (roles' `assigns` conditions may use them)
+        let n_actions = self.rng.below(4);
+        for i in 0..n_actions {
+            let on = self.rng.chance(60);
+            let ctx = Ctx {
+                actions_below: i,
+                ..self.full_ctx(on)
+            };
+            let c = self.cond(ctx, 3);
+            self.actions.push(on);
+            out.push(format!(
+                "action x{i}{} when {c}",
+                if on { " on resource" } else { "" }
+            ));
+        }
+        for i in 0..self.access {
+            if self.rng.chance(30) {
+                let ctx = Ctx {
+                    access_below: i,
+                    actions_below: 0,
+                    ..self.full_ctx(true)
+                };
+                let c = self.cond(ctx, 2);
+                out.push(format!("access a{i} also when {c}"));
+            }
+        }
+        for i in 0..self.roles {
+            let mut s = format!("role ro{i}");
+            if i > 0 && self.rng.chance(50) {
+                let mut parents = vec![self.rng.below(i)];
+                let q = self.rng.below(i);
+                if self.rng.chance(30) && !parents.contains(&q) {
+                    parents.push(q);
+                }
+                let ps: Vec<String> = parents.iter().map(|p| format!("ro{p}")).collect();
+                s.push_str(&format!(" extends {}", ps.join(", ")));
+            }
+            let mut body = Vec::new();
+            if !self.o.grants_nothing && self.rng.chance(80) {
+                body.push(format!("grant {}", self.patterns(3).join(", ")));
+            }
+            if self.rng.chance(30) {
+                let roles = if self.rng.chance(30) {
+                    "*".to_string()
+                } else {
+                    format!("ro{}", self.rng.below(self.roles))
+                };
+                let when = if self.rng.chance(50) {
+                    let ctx = self.full_ctx(true);
+                    format!(" on resource when {}", self.cond(ctx, 2))
+                } else {
+                    String::new()
+                };
+                body.push(format!("assigns {roles}{when}"));
+            }
+            if !body.is_empty() {
+                s.push_str(&format!(" {{ {} }}", body.join("  ")));
+            }
+            out.push(s);
+        }
+        if self.flags > 0 && self.rng.chance(60) {
+            let n = 1 + self.rng.below(3);
+            let ctx = Ctx {
+                flags_only: true,
+                ..self.full_ctx(false)
+            };
+            let lines: Vec<String> = (0..n)
+                .map(|_| {
+                    let role = self.rng.below(self.roles);
+                    if self.rng.chance(20) {
+                        format!("ro{role}")
+                    } else {
+                        format!("ro{role} when {}", self.cond(ctx, 2))
+                    }
+                })
+                .collect();
+            out.push(format!("default role {{ {} }}", lines.join("  ")));
+        }
+        for _ in 0..self.rng.below(3) {
+            let pats = self.patterns(2).join(", ");
+            let ctx = Ctx {
+                roles_flags_only: true,
+                flags_only: self.o.deny_only_flags,
+                ..self.full_ctx(false)
+            };
+            if self.rng.chance(30) {
+                out.push(format!("deny {pats}"));
+            } else {
+                let c = self.cond(ctx, 2);
+                out.push(format!("deny {pats} when {c}"));
+            }
+        }
+        for i in 0..self.rng.below(3) {
+            let mut s = format!("report p{i} {{ ");
+            if self.rng.chance(80) {
+                let c = self.cond(self.full_ctx(false), 2);
+                s.push_str(&format!("requires {c}  "));
+            }
+            s.push_str(if self.rng.chance(50) {
+                "rows resources"
+            } else {
+                "rows event"
+            });
+            if self.rng.chance(60) {
+                let c = self.cond(self.full_ctx(true), 2);
+                s.push_str(&format!(" where {c}"));
+            }
+            if self.rng.chance(40) {
+                let c = self.cond(self.full_ctx(true), 2);
+                s.push_str(&format!("  details when {c}"));
+            }
+            s.push_str(" }");
+            out.push(s);
+        }
+        let resources = 1 + self.rng.below(4);
+        for r in 0..resources {
+            out.push(format!("resource s{r} \"Resource {r}\""));
+        }
+        for e in 0..self.rng.below(3) {
+            let n = 1 + self.rng.below(resources);
+            let rs: Vec<String> = (0..n)
+                .map(|_| format!("s{}", self.rng.below(resources)))
+                .collect();
+            out.push(format!("event e{e} {{ resources {} }}", rs.join(", ")));
+        }
+        for u in 0..1 + self.rng.below(4) {
+            let mut body = Vec::new();
+            if self.rng.chance(70) {
+                let n = 1 + self.rng.below(2);
+                let rs: Vec<String> = (0..n)
+                    .map(|_| format!("ro{}", self.rng.below(self.roles)))
+                    .collect();
+                body.push(format!("roles {}", rs.join(", ")));
+            }
+            if !self.o.grants_nothing && self.rng.chance(40) {
+                body.push(format!("grant {}", self.patterns(2).join(", ")));
+            }
+            if self.rng.chance(30) {
+                body.push(format!("revoke {}", self.patterns(2).join(", ")));
+            }
+            if self.flags > 0 && self.rng.chance(50) {
+                body.push(format!("flags f{}", self.rng.below(self.flags)));
+            }
+            if !self.o.grants_nothing {
+                for _ in 0..self.rng.below(3) {
+                    body.push(format!(
+                        "access s{}: a{}",
+                        self.rng.below(resources),
+                        self.rng.below(self.access)
+                    ));
+                }
+            }
+            out.push(format!("user u{u} {{ {} }}", body.join("  ")));
+        }
+        out
+    }
+}

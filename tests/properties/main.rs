@@ -1,0 +1,282 @@
+//! Property tests over random policies (see `gen.rs`):
+//! - the compiled IR agrees with the reference evaluator on every query form;
+//! - default deny; deny and revoke win; grants, roles and access only add;
+//! - order independence (declarations shuffled, split over files);
+//! - the formatter round-trips and is idempotent.
+//!
+//! Cases per property: 10,000 for the agreement with the reference evaluator,
+//! 1,000 for the others; `PROPTEST_CASES=N` sets all of them (a nightly-style
+//! run: `PROPTEST_CASES=200000 cargo test --release --test properties`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod gen;
+mod reference;
+
+use gen::{Gen, Opts};
+use proptest::prelude::*;
+use reference::Reference;
+use rights::ir::Program;
+use rights::sema::model::*;
+use rights::source::Origin;
+
+fn cases(default: u32) -> ProptestConfig {
+    let n = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig {
+        cases: n,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Parses and checks items (in one or several files); `None` when the random
+/// policy does not check (it may, e.g., leave a `prefix.*` matching nothing).
+fn model_of(files: &[String]) -> Option<Model> {
+    let mut ws = rights::load::Workspace::default();
+    for (i, f) in files.iter().enumerate() {
+        ws.add_policy_text(Origin::Input(format!("f{i}")), f.clone());
+    }
+    ws.checked_model().ok().map(|(m, _)| m)
+}
+
+fn policy(seed: u64, o: Opts) -> (String, Option<Model>) {
+    let text = Gen::new(seed, o).items().join("\n") + "\n";
+    let model = model_of(std::slice::from_ref(&text));
+    (text, model)
+}
+
+/// Every `can` question the model can be asked: each user × each right, each
+/// action (on each resource if it is per resource), each report (with and
+/// without each resource), each role to assign (with and without a resource).
+fn questions(m: &Model) -> Vec<CanQ> {
+    let p = &m.policy;
+    let d = &m.data;
+    let res: Vec<Option<ResourceId>> = std::iter::once(None)
+        .chain((0..d.resources.len()).map(|r| Some(ResourceId::from_index(r))))
+        .collect();
+    let mut out = Vec::new();
+    for u in (0..d.users.len()).map(UserId::from_index) {
+        for r in (0..p.rights.len()).map(RightId::from_index) {
+            out.push(CanQ {
+                user: u,
+                target: Target::Right(r),
+                on: None,
+            });
+        }
+        for (i, a) in p.actions.iter().enumerate() {
+            let on: &[Option<ResourceId>] = if a.on_resource { &res[1..] } else { &res[..1] };
+            for &o in on {
+                out.push(CanQ {
+                    user: u,
+                    target: Target::Action(ActionId::from_index(i)),
+                    on: o,
+                });
+            }
+        }
+        for rep in (0..p.reports.len()).map(ReportId::from_index) {
+            for &o in &res {
+                out.push(CanQ {
+                    user: u,
+                    target: Target::Run(rep),
+                    on: o,
+                });
+            }
+        }
+        for role in (0..p.roles.len()).map(RoleId::from_index) {
+            for &o in &res {
+                out.push(CanQ {
+                    user: u,
+                    target: Target::Assign {
+                        role,
+                        to: UserId(0),
+                    },
+                    on: o,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn report_questions(m: &Model) -> Vec<ReportQ> {
+    let mut out = Vec::new();
+    for u in (0..m.data.users.len()).map(UserId::from_index) {
+        for (i, r) in m.policy.reports.iter().enumerate() {
+            let report = ReportId::from_index(i);
+            match r.rows {
+                RowsSource::Resources => out.push(ReportQ {
+                    report,
+                    user: u,
+                    event: None,
+                }),
+                RowsSource::Event => {
+                    for e in (0..m.data.events.len()).map(EventId::from_index) {
+                        out.push(ReportQ {
+                            report,
+                            user: u,
+                            event: Some(e),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// All answers of a model, by question text (stable across id orderings).
+fn answers(m: &Model) -> Vec<(String, bool)> {
+    let program = Program::compile(m.clone());
+    let name = |q: &CanQ| {
+        let user = &m.data.user(q.user).meta.name;
+        let on =
+            q.on.map(|r| m.data.resource(r).meta.name.clone())
+                .unwrap_or_default();
+        let t = match q.target {
+            Target::Right(r) => m.policy.right(r).meta.name.clone(),
+            Target::Action(a) => m.policy.action(a).meta.name.clone(),
+            Target::Run(r) => format!("run {}", m.policy.report(r).meta.name),
+            Target::Assign { role, .. } => format!("assign {}", m.policy.role(role).meta.name),
+        };
+        format!("{user} {t} {on}")
+    };
+    let mut v: Vec<(String, bool)> = questions(m)
+        .iter()
+        .map(|q| (name(q), program.can(q)))
+        .collect();
+    v.sort();
+    v
+}
+
+proptest! {
+    #![proptest_config(cases(10_000))]
+
+    /// The IR and the reference evaluator agree on every `can`, every report
+    /// (rows and visibility), every `who can`, and on roles and rights.
+    #[test]
+    fn ir_agrees_with_the_reference_evaluator(seed in any::<u64>()) {
+        let (text, model) = policy(seed, Opts::default());
+        let Some(m) = model else { return Ok(()) };
+        let program = Program::compile(m.clone());
+        let reference = Reference { p: &m.policy, d: &m.data };
+        for q in questions(&m) {
+            prop_assert_eq!(program.can(&q), reference.can(&q), "{:?}\n{}", q, text);
+        }
+        for q in report_questions(&m) {
+            prop_assert_eq!(program.report_rows(&q), reference.report(&q), "{:?}\n{}", q, text);
+        }
+        for u in (0..m.data.users.len()).map(UserId::from_index) {
+            prop_assert_eq!(program.rights_of(u), reference.rights(u).into_iter().collect::<Vec<_>>(), "{}", text);
+            prop_assert_eq!(program.roles_of(u), reference.roles(u).into_iter().collect::<Vec<_>>(), "{}", text);
+        }
+        if let Some(q) = questions(&m).first() {
+            let who: Vec<UserId> = (0..m.data.users.len()).map(UserId::from_index)
+                .filter(|&user| reference.can(&CanQ { user, ..*q })).collect();
+            prop_assert_eq!(program.who_can(q.target, q.on), who);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(1_000))]
+
+    /// A policy that grants nothing (no role or user grants, no access) lets no
+    /// one hold any right.
+    #[test]
+    fn default_deny(seed in any::<u64>()) {
+        let o = Opts { grants_nothing: true, ..Opts::default() };
+        let (text, model) = policy(seed, o);
+        let Some(m) = model else { return Ok(()) };
+        let program = Program::compile(m.clone());
+        for u in (0..m.data.users.len()).map(UserId::from_index) {
+            prop_assert!(program.rights_of(u).is_empty(), "{}", text);
+        }
+    }
+
+    /// Adding a revoke or a deny never turns a denial into an allow; adding a
+    /// grant, a role (to a user who lists roles) or an access never turns an
+    /// allow into a denial. (Policies without `not`, denies on flags only.)
+    #[test]
+    fn deny_and_revoke_win_grants_only_add(seed in any::<u64>(), pick in any::<u64>()) {
+        let o = Opts { no_not: true, deny_only_flags: true, ..Opts::default() };
+        let items = Gen::new(seed, o).items();
+        let text = items.join("\n") + "\n";
+        let Some(before) = model_of(std::slice::from_ref(&text)) else { return Ok(()) };
+        let base = answers(&before);
+        let users = before.data.users.len();
+        let u = (pick as usize) % users;
+        let right = &before.policy.rights[(pick as usize / 7) % before.policy.rights.len()].meta.name;
+        let role = &before.policy.roles[(pick as usize / 11) % before.policy.roles.len()].meta.name;
+        let has_roles = before.data.users[u].roles.is_some();
+        // take away: a deny of the right, and a revoke of it from user u
+        let take = [format!("{text}deny {right}\n"), text.replace(&format!("user u{u} {{"), &format!("user u{u} {{ revoke {right} "))];
+        for t in take {
+            if let Some(after) = model_of(&[t]) {
+                for ((q, a), (_, b)) in base.iter().zip(answers(&after)) {
+                    prop_assert!(!b || *a, "`{}` became allowed by taking something away\n{}", q, text);
+                }
+            }
+        }
+        // give: a grant, an access, and (to a user who lists roles) a role
+        let mut give = vec![
+            text.replace(&format!("user u{u} {{"), &format!("user u{u} {{ grant {right} ")),
+            text.replace(&format!("user u{u} {{"), &format!("user u{u} {{ access s0: a0 ")),
+        ];
+        if has_roles {
+            give.push(text.replace(&format!("user u{u} {{"), &format!("user u{u} {{ roles {role} ")));
+        }
+        for t in give {
+            if let Some(after) = model_of(&[t]) {
+                for ((q, a), (_, b)) in base.iter().zip(answers(&after)) {
+                    prop_assert!(!*a || b, "`{}` became denied by giving something\n{}", q, text);
+                }
+            }
+        }
+    }
+
+    /// Shuffling declarations and splitting them over files changes no answer.
+    #[test]
+    fn order_independence(seed in any::<u64>(), shuffle in any::<u64>()) {
+        let items = Gen::new(seed, Opts::default()).items();
+        let Some(one) = model_of(&[items.join("\n")]) else { return Ok(()) };
+        let mut shuffled = items.clone();
+        let mut rng = rights::bench_gen::Rng::new(shuffle);
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, rng.below(i + 1));
+        }
+        let split = rng.below(shuffled.len() + 1);
+        let files = vec![shuffled[..split].join("\n"), shuffled[split..].join("\n")];
+        let many = model_of(&files).expect("the same declarations check in any order");
+        prop_assert_eq!(answers(&one), answers(&many));
+    }
+
+    /// `parse(fmt(p)) == p` ignoring spans, and formatting is idempotent
+    /// (`format` itself refuses output that fails either).
+    #[test]
+    fn formatter_round_trip(seed in any::<u64>()) {
+        let (text, _) = policy(seed, Opts::default());
+        let once = rights::fmt::format(&text).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
+        let original = rights::syntax::parse_file(rights::source::FileId(0), &text).unwrap();
+        let reparsed = rights::syntax::parse_file(rights::source::FileId(0), &once).unwrap();
+        prop_assert_eq!(original, reparsed);
+        prop_assert_eq!(rights::fmt::format(&once).unwrap(), once);
+    }
+}
+
+/// The generator produces policies that check, most of the time (otherwise
+/// the properties above would test little).
+#[test]
+fn most_generated_policies_check() {
+    let ok = (0..500)
+        .filter(|&s| policy(s, Opts::default()).1.is_some())
+        .count();
+    assert!(ok > 300, "only {ok} of 500 generated policies check");
+}
