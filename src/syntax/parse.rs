@@ -226,7 +226,12 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     let pos = skip_trivia(text, pos);
     let found = token_at(text, pos);
     // at the end of the input, point at the last thing written, not past it
-    let at_end = text.get(pos..).is_none_or(|rest| rest.trim().is_empty());
+    let at_end = text
+        .get(pos..)
+        .is_none_or(|rest| rest.trim_matches([' ', '\t', '\r', '\n']).is_empty());
+    if let Some(d) = non_ascii_error(file, text, pos) {
+        return d;
+    }
     let span = if at_end {
         let end = end_of_last_token(text);
         let last = text[..end].chars().next_back().map_or(0, char::len_utf8);
@@ -332,6 +337,30 @@ fn string_error(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
                 "this string is not closed on its line",
             )
             .help("close it with `\"`; a string cannot span lines"),
+    )
+}
+
+/// A clearer error when the text at `pos` continues a name with a character the
+/// language does not allow in names (`right a.é`, `role café`).
+fn non_ascii_error(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = text.get(pos..)?;
+    if rest.starts_with('"') {
+        return None;
+    }
+    let word_end = rest
+        .find(|c: char| c.is_ascii_whitespace() || matches!(c, '{' | '}' | '(' | ')' | ',' | ':' | '"'))
+        .unwrap_or(rest.len());
+    let (i, c) = rest[..word_end].char_indices().find(|(_, c)| !c.is_ascii())?;
+    let at = pos + i;
+    let what = if c.is_alphanumeric() {
+        format!("`{c}` cannot be part of a name")
+    } else {
+        format!("unexpected character U+{:04X}", c as u32)
+    };
+    Some(
+        Diagnostic::error(Code::Syntax, what)
+            .at(Span::new(file, at, at + c.len_utf8()), "not allowed here")
+            .help("names are ASCII: lowercase letters, digits and `_`, joined by `.`; a label (a string) can hold any text"),
     )
 }
 
