@@ -252,10 +252,11 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
             format!("expected {expected} after this"),
         )
     } else {
-        (
-            format!("unexpected `{found}`"),
-            format!("expected {expected}"),
-        )
+        let shown = match found.chars().next() {
+            Some(c) if c.is_control() => format!("unexpected character U+{:04X}", c as u32),
+            _ => format!("unexpected `{found}`"),
+        };
+        (shown, format!("expected {expected}"))
     };
     let wants_string = label.contains("a string");
     let unclosed = if at_end { unclosed_brace(text) } else { None };
