@@ -107,3 +107,33 @@ fn check_shows_a_diff_and_writing_fixes_the_file() {
     );
     assert_eq!(rights(&["fmt", "--check", p]).code, 0);
 }
+
+/// Comments inside a declaration stay inside it: such a declaration is kept as
+/// written rather than reflowed (see `Printer::verbatim`).
+#[test]
+fn comments_inside_declarations_stay_where_they_are() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fmt_comments.rights");
+    let text = std::fs::read_to_string(path).unwrap();
+    let once = rights::fmt::format(&text).unwrap();
+    assert!(
+        once.contains("action both when right x  # first\n  or right y  # second\n"),
+        "{once}"
+    );
+    assert!(
+        once.contains("role b ## b is the base\n  extends base\n"),
+        "{once}"
+    );
+    assert!(
+        once.contains("  detail k \"v\"\n  # a note on r\n}"),
+        "{once}"
+    );
+    assert_eq!(rights::fmt::format(&once).unwrap(), once);
+    insta::assert_snapshot!(once);
+}
+
+#[test]
+fn a_byte_order_mark_on_stdin_is_dropped() {
+    let run = rights_with_stdin(&["fmt", "-"], "\u{FEFF}right a.b\n");
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(run.stdout, "right a.b\n");
+}

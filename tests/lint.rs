@@ -183,3 +183,33 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         "tests/lint/R010-assigns-escalation.rights"
     );
 }
+
+#[test]
+fn trojan_source_cannot_be_suppressed_and_is_found_in_broken_policies() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("trojan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let quiet = dir.join("quiet.rights");
+    std::fs::write(
+        &quiet,
+        "right a.b \"B\"\n# rights: allow(R013)\nuser u { grant a.b }  # \u{202E} hidden\n",
+    )
+    .unwrap();
+    let run = rights(&["lint", quiet.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.contains("U+202E"), "{}", run.stderr);
+    let broken = dir.join("broken.rights");
+    std::fs::write(
+        &broken,
+        "right a.b \"B\u{200B}\"\nuser u { grant a.nothing }\n",
+    )
+    .unwrap();
+    let run = rights(&["lint", broken.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("\"code\":\"R013\""), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("rights::resolve::unknown_name"),
+        "{}",
+        run.stdout
+    );
+}

@@ -136,3 +136,33 @@ fn coverage_of_the_seed_policies_is_complete_and_gaps_are_listed() {
     );
     assert!(run.stdout.contains("  deny `report.benchmarking, report.comparison_charts`  [tests/data/reference.rights:63]\n"), "{}", run.stdout);
 }
+
+#[test]
+fn coverage_follows_role_conditions_to_the_default_line() {
+    let run = rights(&[
+        "test",
+        "tests/data/coverage_roles.rights",
+        "--coverage",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let missed: Vec<String> = out["coverage"]["missed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {}",
+                m["kind"].as_str().unwrap(),
+                m["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        missed,
+        vec!["right c.x".to_string()],
+        "only the right is not exercised"
+    );
+}

@@ -126,7 +126,7 @@ fn reload_reads_the_changed_file_and_says_what_changed() {
     );
     assert_eq!(status.code(), Some(1), "an entry had an error");
     assert!(
-        rest.contains("\nreloaded: rights 1 → 2 (+1), users 1 → 2 (+1)\n"),
+        rest.contains("policy.rights changed; rights 1 → 2 (+1), users 1 → 2 (+1)\n"),
         "{rest}"
     );
     assert!(

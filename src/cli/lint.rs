@@ -63,8 +63,12 @@ pub fn run(args: Args) -> i32 {
         return EXIT_USAGE;
     }
     let findings: Vec<Diagnostic> = match ws.checked_model() {
-        // a policy that does not check is reported as it is by `check`
-        Err(diags) => diags,
+        // a policy that does not check is reported as it is by `check`, with
+        // any Trojan Source characters (they may be why it does not check)
+        Err(mut diags) => {
+            diags.extend(lint::trojan_source(&ws.sources));
+            diags
+        }
         Ok((model, mut warnings)) => {
             let program = Program::compile_parts(
                 std::sync::Arc::new(model.policy.clone()),

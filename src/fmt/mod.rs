@@ -30,6 +30,8 @@ pub enum FmtError {
 
 /// Formats a policy file's text.
 pub fn format(text: &str) -> Result<String, FmtError> {
+    // a byte-order mark is not part of the text (and is not written back)
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let file = syntax::parse_file(FileId(0), text).map_err(FmtError::Parse)?;
     let out = print_file(text, &file);
     // check the output: same tree, same comments, and a fixed point
@@ -117,6 +119,10 @@ impl<'a> Printer<'a> {
     /// Emits an element: comments before it, its lines, and a comment that
     /// follows it on the same source line.
     fn element(&mut self, start: usize, end: usize, indent: usize, lines: &[String]) {
+        if self.comment_inside(start, end) {
+            self.verbatim(start, end, indent);
+            return;
+        }
         self.comments_before(start, indent);
         if indent == 0 {
             self.blank_line_before(start);
@@ -157,6 +163,38 @@ impl<'a> Printer<'a> {
         }
     }
 
+    /// Whether a comment starts strictly inside `start..end` (not before or after it).
+    fn comment_inside(&self, start: usize, end: usize) -> bool {
+        self.comments[self.next..]
+            .iter()
+            .take_while(|c| c.start < end)
+            .any(|c| c.start > start)
+    }
+
+    /// Prints an element as it was written: an element with a comment inside
+    /// is not reflowed, so that no comment moves away from what it annotates.
+    /// Only the first line's indentation and trailing spaces change.
+    fn verbatim(&mut self, start: usize, end: usize, indent: usize) {
+        self.comments_before(start, indent);
+        if indent == 0 {
+            self.blank_line_before(start);
+        }
+        let text = self.src.get(start..end).unwrap_or("").to_string();
+        for (i, l) in text.lines().enumerate() {
+            if i == 0 {
+                self.line(indent, l.trim_end());
+            } else {
+                self.out.push_str(l.trim_end());
+                self.out.push('\n');
+            }
+        }
+        while self.comments.get(self.next).is_some_and(|c| c.start < end) {
+            self.next += 1;
+        }
+        self.last_end = end;
+        self.trailing(end);
+    }
+
     /// Whether a comment lies inside `start..end`.
     fn has_comment_in(&self, start: usize, end: usize) -> bool {
         self.comments[self.next..]
@@ -190,6 +228,10 @@ fn block(
     stmts: Vec<(usize, usize, String)>,
 ) {
     let (start, end) = (span.start as usize, span.end as usize);
+    if header_has_comment(p, start, &stmts) {
+        p.verbatim(start, end, indent);
+        return;
+    }
     if stmts.is_empty() {
         p.element(start, end, indent, &[header.to_string()]);
         return;
@@ -399,6 +441,9 @@ fn print_item(p: &mut Printer, item: &Item) {
             p.blank_line_before(start);
             p.line(0, &format!("{header} {{"));
             p.last_end = start;
+            if let Some((first, _)) = children.first() {
+                p.header_comment(start, *first);
+            }
             for (_, c) in children {
                 match c {
                     Child::User(u) => print_user(p, 1, u),
@@ -418,6 +463,56 @@ fn print_item(p: &mut Printer, item: &Item) {
     }
 }
 
+/// Whether a comment sits in a block's header, before its `{` (a comment on
+/// the `{` line itself stays there and is handled by `header_comment`).
+fn header_has_comment(p: &Printer, start: usize, stmts: &[(usize, usize, String)]) -> bool {
+    let brace = brace_after(p.src, start).unwrap_or(start);
+    let first = stmts.iter().map(|s| s.0).min().unwrap_or(usize::MAX);
+    p.comments[p.next..]
+        .iter()
+        .take_while(|c| c.start < first)
+        .any(|c| c.start > start && c.start < brace)
+}
+
+/// The first `{` at or after `start` that is not in a string or a comment.
+fn brace_after(src: &str, start: usize) -> Option<usize> {
+    let b = src.as_bytes();
+    let mut i = start;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The end of the string that starts at or after `pos` (a detail's value).
+fn string_end(src: &str, pos: usize) -> usize {
+    let b = src.as_bytes();
+    let mut i = pos;
+    while i < b.len() && b[i] != b'"' {
+        i += 1;
+    }
+    i += 1;
+    while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+        i += if b[i] == b'\\' { 2 } else { 1 };
+    }
+    (i + 1).min(b.len())
+}
+
 enum Child<'a> {
     User(&'a UserDecl),
     Resource(&'a ResourceDecl),
@@ -435,6 +530,10 @@ fn block_multi(
     mut stmts: Vec<(usize, usize, String)>,
 ) {
     let (start, end) = (span.start as usize, span.end as usize);
+    if header_has_comment(p, start, &stmts) {
+        p.verbatim(start, end, indent);
+        return;
+    }
     p.comments_before(start, indent);
     if indent == 0 {
         p.blank_line_before(start);
@@ -505,7 +604,7 @@ fn print_resource(p: &mut Printer, indent: usize, r: &ResourceDecl) {
         .map(|(k, v)| {
             (
                 k.span.start as usize,
-                k.span.end as usize + v.len() + 3,
+                string_end(p.src, k.span.end as usize),
                 format!("detail {} {}", k.text, quote(v)),
             )
         })
@@ -665,33 +764,50 @@ enum Prec {
 /// (or `or` inside `or`) keeps its parentheses, so the text parses back to the
 /// same tree.
 fn cond(c: &Cond, ctx: Prec) -> String {
-    let (text, prec) = match c {
-        // `and` inside `or` keeps parentheses: not needed, but clearer to read
-        Cond::Or(xs, _) => (
-            xs.iter()
-                .map(|x| cond(x, Prec::Not))
-                .collect::<Vec<_>>()
-                .join(" or "),
-            Prec::Or,
-        ),
-        Cond::And(xs, _) => (
-            xs.iter()
-                .map(|x| cond(x, Prec::Not))
-                .collect::<Vec<_>>()
-                .join(" and "),
-            Prec::And,
-        ),
-        Cond::Not(x, _) => (format!("not {}", cond(x, Prec::Atom)), Prec::Not),
-        Cond::Const(b, _) => (b.to_string(), Prec::Atom),
-        Cond::Right(n) => (format!("right {}", n.text), Prec::Atom),
-        Cond::Role(n) => (format!("role {}", n.text), Prec::Atom),
-        Cond::Flag(n) => (format!("flag {}", n.text), Prec::Atom),
-        Cond::Access(n) => (format!("access {}", n.text), Prec::Atom),
-        Cond::Can(n) => (format!("can {}", n.text), Prec::Atom),
+    cond_at(c, ctx, 0)
+}
+
+/// Below this many parentheses, an `and` inside an `or` gets parentheses that
+/// are not needed but read more clearly; deeper, only needed ones are written,
+/// so the output never nests deeper than the input (which the parser bounds).
+const CLARIFYING_DEPTH: usize = 16;
+
+fn cond_at(c: &Cond, ctx: Prec, depth: usize) -> String {
+    let prec = match c {
+        Cond::Or(..) => Prec::Or,
+        Cond::And(..) => Prec::And,
+        Cond::Not(..) => Prec::Not,
+        _ => Prec::Atom,
     };
     // `and` asks its operands to bind tighter than itself, so an `and` inside an
     // `and` keeps its parentheses and is not flattened into its parent on re-parse
     let needs = prec < ctx;
+    let inner = depth + usize::from(needs);
+    let text = match c {
+        Cond::Or(xs, _) => {
+            let child = if inner < CLARIFYING_DEPTH {
+                Prec::Not
+            } else {
+                Prec::And
+            };
+            xs.iter()
+                .map(|x| cond_at(x, child, inner))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        }
+        Cond::And(xs, _) => xs
+            .iter()
+            .map(|x| cond_at(x, Prec::Not, inner))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        Cond::Not(x, _) => format!("not {}", cond_at(x, Prec::Atom, inner)),
+        Cond::Const(b, _) => b.to_string(),
+        Cond::Right(n) => format!("right {}", n.text),
+        Cond::Role(n) => format!("role {}", n.text),
+        Cond::Flag(n) => format!("flag {}", n.text),
+        Cond::Access(n) => format!("access {}", n.text),
+        Cond::Can(n) => format!("can {}", n.text),
+    };
     if needs {
         format!("({text})")
     } else {

@@ -32,6 +32,17 @@ pub struct Rule {
 
 pub use rules::RULES;
 
+/// Trojan Source findings (R013) for texts that do not even check: shown by
+/// `rights lint` beside the errors.
+pub fn trojan_source(sources: &SourceMap) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::trojan_source::scan(sources, &mut out);
+    for d in &mut out {
+        d.code = crate::diag::Code::Lint("R013");
+    }
+    out
+}
+
 /// What a rule may look at: the checked model, its compiled program, the
 /// parsed files (for spans of declarations) and the source texts.
 pub struct Ctx<'a> {
@@ -105,7 +116,14 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
+/// Rules no comment can silence: a finding about text that does not display
+/// as it parses must not be hidden by more such text.
+const UNSUPPRESSIBLE: &[&str] = &["R013"];
+
 fn suppressed(ctx: &Ctx, d: &Diagnostic, rule: &Rule) -> bool {
+    if UNSUPPRESSIBLE.contains(&rule.code) {
+        return false;
+    }
     let Some((span, _)) = &d.primary else {
         return false;
     };

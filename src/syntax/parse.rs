@@ -349,9 +349,13 @@ fn non_ascii_error(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
         return None;
     }
     let word_end = rest
-        .find(|c: char| c.is_ascii_whitespace() || matches!(c, '{' | '}' | '(' | ')' | ',' | ':' | '"'))
+        .find(|c: char| {
+            c.is_ascii_whitespace() || matches!(c, '{' | '}' | '(' | ')' | ',' | ':' | '"')
+        })
         .unwrap_or(rest.len());
-    let (i, c) = rest[..word_end].char_indices().find(|(_, c)| !c.is_ascii())?;
+    let (i, c) = rest[..word_end]
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii())?;
     let at = pos + i;
     let what = if c.is_alphanumeric() {
         format!("`{c}` cannot be part of a name")

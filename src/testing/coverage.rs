@@ -115,7 +115,7 @@ impl Coverage {
             match program.node(n) {
                 Node::Const(_) | Node::Flag(_) => {}
                 Node::Right(r) => self.right(program, u, r),
-                Node::Role(r) => self.roles[r.index()] = true,
+                Node::Role(r) => self.role(program, u, r),
                 Node::Access(l) => {
                     if !std::mem::replace(&mut seen_access[l.index()], true) {
                         stack.extend(program.access_rules[l.index()].iter().copied());
@@ -131,6 +131,33 @@ impl Coverage {
                 Node::And { start, len } | Node::Or { start, len } => {
                     stack.extend(program.children(start, len).iter().copied())
                 }
+            }
+        }
+    }
+
+    /// A `role` condition: the role, the user's own role that has it, and the
+    /// default-role line that gave the user that role.
+    fn role(&mut self, program: &Program, u: UserId, r: RoleId) {
+        self.roles[r.index()] = true;
+        if !program.has_role(u, r) {
+            return;
+        }
+        let direct: Vec<RoleId> = match program.user_role_origin.get(u.index()) {
+            Some(RoleOrigin::Default(i)) => {
+                self.default_lines[*i] = true;
+                vec![program.policy.default_roles[*i].role]
+            }
+            _ => program
+                .data
+                .users
+                .get(u.index())
+                .and_then(|d| d.roles.as_ref())
+                .map(|rs| rs.iter().map(|(x, _)| *x).collect())
+                .unwrap_or_default(),
+        };
+        for x in direct {
+            if program.role_inherits(x, r) {
+                self.roles[x.index()] = true;
             }
         }
     }

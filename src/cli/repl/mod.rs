@@ -53,12 +53,15 @@ fn print_reply(r: &Reply) {
     }
 }
 
-/// Reads entries from a pipe: a line that leaves a `{` or `(` open, or ends a
-/// declaration half-way, continues on the next; a blank line ends an entry.
+/// Reads entries from a pipe. An entry continues on the next line while a `{`
+/// or `(` is open, while it ends half-way (`… when right x or`), or when the
+/// next line starts by continuing it (`  or …`, `  when …`, `{`): the layout
+/// `rights fmt` writes long declarations in. A blank line ends an entry.
 fn piped(session: &mut Session, mut failed: bool) -> i32 {
     let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines().peekable();
     let mut entry = String::new();
-    for line in stdin.lock().lines() {
+    while let Some(line) = lines.next() {
         let Ok(line) = line else {
             eprintln!("error: standard input is not valid UTF-8 text");
             return EXIT_USAGE;
@@ -67,7 +70,20 @@ fn piped(session: &mut Session, mut failed: bool) -> i32 {
             entry.push('\n');
         }
         entry.push_str(&line);
-        if !line.trim().is_empty() && crate::syntax::needs_more_input(&entry) {
+        if line.trim().is_empty() && entry.trim().is_empty() {
+            entry.clear();
+            continue;
+        }
+        let blank = line.trim().is_empty();
+        if !blank && crate::syntax::needs_more_input(&entry) {
+            continue;
+        }
+        // a declaration may go on over the next lines; only then is the next
+        // line read before answering (queries are answered at once, so a
+        // script may wait for each answer)
+        let first = entry.split_whitespace().next().unwrap_or("");
+        let declaration = !blank && !first.starts_with(':') && !session::is_query_word(first);
+        if declaration && matches!(lines.peek(), Some(Ok(next)) if continues(next)) {
             continue;
         }
         let reply = session.handle(&entry);
@@ -88,6 +104,21 @@ fn piped(session: &mut Session, mut failed: bool) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// Does this line continue the entry before it? (It starts with a word or
+/// sign that cannot begin an entry.)
+fn continues(line: &str) -> bool {
+    let t = line.trim_start();
+    let word = t
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    matches!(
+        word,
+        "or" | "and" | "when" | "also" | "extends" | "on" | "where" | "shows" | "in"
+    ) || t.starts_with('{')
+        || t.starts_with(',')
 }
 
 /// Where history is kept: `$RIGHTS_HISTORY`, else `$XDG_DATA_HOME/rights/history`,

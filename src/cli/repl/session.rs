@@ -51,6 +51,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "re-read every file from disk and say what changed",
     ),
     ("format", ":format human|json", "how answers are printed"),
+    (
+        "reset",
+        ":reset",
+        "forget the declarations typed in this session",
+    ),
     ("quit", ":quit", "leave (also Ctrl-D)"),
 ];
 
@@ -195,6 +200,21 @@ impl Session {
                     Format::Json => format!("{}\n", r.json(&answer, text)),
                 })
             }
+            Err(e) if self.format == Format::Json => {
+                let diagnostics: Vec<_> = e
+                    .diagnostics
+                    .iter()
+                    .map(|d| diag::to_json(d, &e.sources))
+                    .collect();
+                Reply {
+                    out: format!(
+                        "{}\n",
+                        serde_json::json!({"query": text, "error": true, "diagnostics": diagnostics})
+                    ),
+                    failed: true,
+                    ..Reply::default()
+                }
+            }
             Err(e) => Reply::error(
                 e.diagnostics
                     .iter()
@@ -299,6 +319,7 @@ impl Session {
                 }
                 _ => Reply::error("usage: :format human|json\n".into()),
             },
+            "reset" => self.reset(),
             "load" => match arg.as_slice() {
                 [path] => self.load(PathBuf::from(path)),
                 _ => Reply::error("usage: :load FILE\n".into()),
@@ -332,13 +353,37 @@ impl Session {
         }
     }
 
+    fn reset(&mut self) -> Reply {
+        let n = self.typed.len();
+        let kept = std::mem::take(&mut self.typed);
+        let reply = self.reload();
+        if reply.failed {
+            self.typed = kept;
+            return reply;
+        }
+        Reply::out(format!(
+            "forgot {n} typed declaration{}; {}",
+            if n == 1 { "" } else { "s" },
+            reply.out.trim_start_matches("reloaded: ")
+        ))
+    }
+
     fn reload(&mut self) -> Reply {
         let ws = self.workspace();
         let io = ws.io_failed;
         match Engine::from_workspace(ws) {
             Ok(e) if !io => {
                 let before = self.engine.as_ref().map(counts);
-                let change = change_text(before.as_deref(), &counts(&e));
+                let mut change = change_text(before.as_deref(), &counts(&e));
+                let files = changed_files(self.engine.as_ref(), &e);
+                if !files.is_empty() {
+                    if change == "nothing changed" {
+                        change = "no declaration added or removed".into();
+                    }
+                    change = format!("{} changed; {change}", files.join(", "));
+                } else if change == "nothing changed" {
+                    change = "no file changed".into();
+                }
                 self.engine = Some(e);
                 Reply::out(format!("reloaded: {change}\n"))
             }
@@ -346,7 +391,9 @@ impl Session {
                 let ws = self.workspace();
                 let (_, diags) = ws.resolve();
                 let mut r = Reply::error(diag::render_all(&diags, &ws.sources, self.render));
-                r.err.push_str(if self.engine.is_some() {
+                r.err.push_str(if !self.typed.is_empty() {
+                    "the files and the typed declarations have errors together: still answering from the last version that checked (:reset forgets the typed declarations)\n"
+                } else if self.engine.is_some() {
                     "the files have errors: still answering from the last version that checked\n"
                 } else {
                     "the files have errors: fix them, then :reload\n"
@@ -357,7 +404,33 @@ impl Session {
     }
 }
 
-fn is_query_word(w: &str) -> bool {
+/// The files whose text differs between two loads (added, removed or edited).
+fn changed_files(before: Option<&Engine>, after: &Engine) -> Vec<String> {
+    let texts = |e: &Engine| -> Vec<(String, std::sync::Arc<str>)> {
+        e.sources()
+            .files()
+            .filter(|(_, f)| matches!(f.origin, Origin::Path(_)))
+            .map(|(_, f)| (f.name.clone(), f.text.clone()))
+            .collect()
+    };
+    let old = before.map(texts).unwrap_or_default();
+    let new = texts(after);
+    let mut out = Vec::new();
+    for (name, text) in &new {
+        match old.iter().find(|(n, _)| n == name) {
+            Some((_, t)) if t == text => {}
+            _ => out.push(name.clone()),
+        }
+    }
+    for (name, _) in &old {
+        if !new.iter().any(|(n, _)| n == name) {
+            out.push(format!("{name} (gone)"));
+        }
+    }
+    out
+}
+
+pub fn is_query_word(w: &str) -> bool {
     matches!(
         w,
         "can" | "explain" | "who" | "what" | "rights" | "roles" | "report"

@@ -11,7 +11,7 @@ mod redundant_role_grant;
 mod redundant_user_grant;
 mod report_shows_everything;
 mod right_without_prefix;
-mod trojan_source;
+pub(crate) mod trojan_source;
 mod unreachable_default_line;
 mod unused_right;
 mod unused_role;

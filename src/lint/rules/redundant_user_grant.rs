@@ -26,7 +26,8 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let p = ctx.policy();
     for (ui, user) in ctx.model.data.users.iter().enumerate() {
         let roles = ctx.program.roles_of(UserId::from_index(ui));
-        for site in &user.grants {
+        // only a grant naming the right exactly: `grant c.*` may give others too
+        for site in user.grants.iter().filter(|s| ctx.names_exactly(s)) {
             let by = roles
                 .iter()
                 .find(|&&r| p.role(r).grants.iter().any(|g| g.right == site.right));

@@ -37,10 +37,14 @@ fn suspicious(c: char) -> Option<&'static str> {
 }
 
 fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    for (id, _) in ctx.files {
-        let Some(f) = ctx.sources.get(*id) else {
-            continue;
-        };
+    scan(ctx.sources, out);
+}
+
+/// Scans every source text (policy and data files), whether or not the policy
+/// checks: `rights lint` runs this on a policy with errors too.
+pub fn scan(sources: &crate::source::SourceMap, out: &mut Vec<Diagnostic>) {
+    for (id, f) in sources.files() {
+        let id = &id;
         for (i, c) in f.text.char_indices() {
             if let Some(what) = suspicious(c) {
                 out.push(
