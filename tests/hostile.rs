@@ -28,57 +28,8 @@ fn check_file(path: &Path) -> (i32, Duration, String) {
     (run.code, t.elapsed(), run.stderr)
 }
 
-const WORDS: &[&str] = &[
-    "right",
-    "rights",
-    "access",
-    "flag",
-    "role",
-    "extends",
-    "grant",
-    "assigns",
-    "default",
-    "action",
-    "on",
-    "resource",
-    "when",
-    "also",
-    "deny",
-    "report",
-    "requires",
-    "rows",
-    "resources",
-    "event",
-    "where",
-    "details",
-    "detail",
-    "user",
-    "roles",
-    "revoke",
-    "flags",
-    "in",
-    "test",
-    "expect",
-    "not",
-    "and",
-    "or",
-    "can",
-    "true",
-    "false",
-    "run",
-    "assign",
-    "to",
-    "who",
-    "what",
-    "do",
-    "explain",
-    "as",
-    "for",
-    "shows",
-    "full",
-    "name_only",
-    "denied",
-    "empty",
+/// Tokens that are not keywords (the keywords come from `rights::syntax::KEYWORDS`).
+const OTHER_TOKENS: &[&str] = &[
     "{",
     "}",
     "(",
@@ -113,7 +64,12 @@ fn random_token_soups_and_byte_files_exit_0_1_or_2_quickly() {
     let mut files = Vec::new();
     for i in 0..300 {
         let n = 1 + rng.below(200);
-        let text: Vec<&str> = (0..n).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+        let words: Vec<&str> = rights::syntax::KEYWORDS
+            .iter()
+            .chain(OTHER_TOKENS)
+            .copied()
+            .collect();
+        let text: Vec<&str> = (0..n).map(|_| words[rng.below(words.len())]).collect();
         let path = dir.join(format!("soup{i}.rights"));
         std::fs::write(&path, text.join(" ")).unwrap();
         files.push(path);

@@ -245,23 +245,7 @@ fn block(
         p.element(start, end, indent, &[one_line]);
         return;
     }
-    p.comments_before(start, indent);
-    if indent == 0 {
-        p.blank_line_before(start);
-    }
-    p.line(indent, &format!("{header} {{"));
-    p.last_end = start;
-    let mut stmts = stmts;
-    stmts.sort_by_key(|s| s.0);
-    p.header_comment(start, stmts[0].0);
-    for (s, e, text) in stmts {
-        let lines: Vec<String> = text.lines().map(str::to_string).collect();
-        p.element(s, e, indent + 1, &lines);
-    }
-    p.comments_before(end, indent + 1);
-    p.line(indent, "}");
-    p.last_end = end;
-    p.trailing(end);
+    block_multi(p, indent, span, header, stmts);
 }
 
 fn print_item(p: &mut Printer, item: &Item) {
