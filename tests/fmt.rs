@@ -137,3 +137,14 @@ fn a_byte_order_mark_on_stdin_is_dropped() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_eq!(run.stdout, "right a.b\n");
 }
+
+/// Found by the `fmt_roundtrip` fuzzer: dropping the blank line between `##`
+/// and a `rights` entry attached the doc comment to the entry, changing the tree.
+#[test]
+fn fuzz_regression_blank_line_keeps_a_doc_comment_detached() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/fuzz/fmt_blank_line_before_entry.rights");
+    let text = std::fs::read_to_string(path).unwrap();
+    let out = rights::fmt::format(&text).unwrap();
+    assert_eq!(out, "rights e {\n  ##\n\n  s\n}\n");
+}

@@ -5,7 +5,7 @@
 //! becomes one statement per line, which means the same); labels of a `rights`
 //! group aligned; conditions on one line, or broken before `when` and before
 //! each top-level `or` or `and` when longer than [`WIDTH`]; at most one blank line where
-//! the source had any between top-level declarations.
+//! the source had any (a blank line also ends a `##` doc comment's attachment).
 //!
 //! Comments are placed by position: a comment on its own line stays before the
 //! element that follows it; a comment after code on a line stays after that
@@ -88,9 +88,7 @@ impl<'a> Printer<'a> {
             if c.start >= pos {
                 break;
             }
-            if indent == 0 {
-                self.blank_line_before(c.start);
-            }
+            self.blank_line_before(c.start);
             let text = self.src[c.start..c.end].trim().to_string();
             self.line(indent, &text);
             self.last_end = c.end;
@@ -99,7 +97,8 @@ impl<'a> Printer<'a> {
     }
 
     /// One blank line where the source has any between the last thing printed
-    /// and `pos` (top level only).
+    /// and `pos`, at any depth: a blank line can matter (it ends a doc comment's
+    /// hold on the declaration after it).
     fn blank_line_before(&mut self, pos: usize) {
         if self.out.is_empty() || self.out.ends_with("\n\n") {
             return;
@@ -124,9 +123,7 @@ impl<'a> Printer<'a> {
             return;
         }
         self.comments_before(start, indent);
-        if indent == 0 {
-            self.blank_line_before(start);
-        }
+        self.blank_line_before(start);
         for l in lines {
             self.line(indent, l);
         }
@@ -176,9 +173,7 @@ impl<'a> Printer<'a> {
     /// Only the first line's indentation and trailing spaces change.
     fn verbatim(&mut self, start: usize, end: usize, indent: usize) {
         self.comments_before(start, indent);
-        if indent == 0 {
-            self.blank_line_before(start);
-        }
+        self.blank_line_before(start);
         let text = self.src.get(start..end).unwrap_or("").to_string();
         for (i, l) in text.lines().enumerate() {
             if i == 0 {
@@ -519,9 +514,7 @@ fn block_multi(
         return;
     }
     p.comments_before(start, indent);
-    if indent == 0 {
-        p.blank_line_before(start);
-    }
+    p.blank_line_before(start);
     if stmts.is_empty() {
         p.line(indent, &format!("{header} {{}}"));
         p.last_end = end;
