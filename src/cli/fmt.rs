@@ -40,13 +40,8 @@ pub fn run(args: Args) -> i32 {
     }
     // the same file discovery as every other command (directories, `.rights`)
     let ws = crate::load::Workspace::read(&args.paths, &[]);
-    if ws.io_failed {
-        let (_, diags) = ws.resolve();
-        eprint!(
-            "{}",
-            diag::render_all(&diags, &ws.sources, render_options())
-        );
-        return EXIT_USAGE;
+    if let Some(code) = super::io_failure(&ws) {
+        return code;
     }
     let mut code = EXIT_OK;
     let mut changed = 0;

@@ -54,13 +54,8 @@ pub fn run(args: Args) -> i32 {
         return explain(code);
     }
     let ws = Workspace::read(&args.paths, &args.data);
-    if ws.io_failed {
-        let (_, diags) = ws.resolve();
-        eprint!(
-            "{}",
-            diag::render_all(&diags, &ws.sources, render_options())
-        );
-        return EXIT_USAGE;
+    if let Some(code) = super::io_failure(&ws) {
+        return code;
     }
     let findings: Vec<Diagnostic> = match ws.checked_model() {
         // a policy that does not check is reported as it is by `check`, with

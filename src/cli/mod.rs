@@ -83,6 +83,19 @@ pub fn render_options() -> rights_diag::RenderOptions {
 
 use crate::diag as rights_diag;
 
+/// When a path could not be read: prints why and returns exit code 2.
+pub fn io_failure(ws: &crate::load::Workspace) -> Option<i32> {
+    if !ws.io_failed {
+        return None;
+    }
+    let (_, diags) = ws.resolve();
+    eprint!(
+        "{}",
+        crate::diag::render_all(&diags, &ws.sources, render_options())
+    );
+    Some(EXIT_USAGE)
+}
+
 /// Runs the command line and returns the exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
