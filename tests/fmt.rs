@@ -78,8 +78,7 @@ fn stdin_to_stdout() {
 
 #[test]
 fn check_shows_a_diff_and_writing_fixes_the_file() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fmt-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("fmt");
     let path = dir.join("messy.rights");
     std::fs::write(
         &path,

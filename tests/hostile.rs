@@ -9,18 +9,10 @@
 )]
 
 mod common;
-use common::rights;
+use common::{rights, scratch};
 use rights::bench_gen::Rng;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn check_file(path: &Path) -> (i32, Duration, String) {
     let t = Instant::now();
@@ -59,7 +51,7 @@ const OTHER_TOKENS: &[&str] = &[
 
 #[test]
 fn random_token_soups_and_byte_files_exit_0_1_or_2_quickly() {
-    let dir = scratch("soup");
+    let dir = scratch("hostile-soup");
     let mut rng = Rng::new(42);
     let mut files = Vec::new();
     for i in 0..300 {
@@ -103,7 +95,7 @@ fn random_token_soups_and_byte_files_exit_0_1_or_2_quickly() {
 
 #[test]
 fn a_20000_role_inheritance_chain_compiles_and_answers() {
-    let dir = scratch("chain");
+    let dir = scratch("hostile-chain");
     let n = 20_000;
     let mut s = String::from("right a.b \"B\"\nrole r0 { grant a.b }\n");
     for i in 1..n {
@@ -123,7 +115,7 @@ fn a_20000_role_inheritance_chain_compiles_and_answers() {
 
 #[test]
 fn long_and_chains_and_stacked_nots_do_not_overflow() {
-    let dir = scratch("long");
+    let dir = scratch("hostile-long");
     let ands = (0..200_000)
         .map(|_| "flag f")
         .collect::<Vec<_>>()
@@ -175,7 +167,7 @@ fn long_and_chains_and_stacked_nots_do_not_overflow() {
 
 #[test]
 fn a_10_mb_policy_checks_in_seconds() {
-    let dir = scratch("big");
+    let dir = scratch("hostile-big");
     let mut s = String::new();
     let mut i = 0;
     while s.len() < 10 * 1024 * 1024 {
@@ -198,7 +190,7 @@ fn a_10_mb_policy_checks_in_seconds() {
 
 #[test]
 fn a_file_over_the_size_limit_is_refused_with_a_diagnostic() {
-    let dir = scratch("huge");
+    let dir = scratch("hostile-huge");
     let path = dir.join("huge.rights");
     let f = std::fs::File::create(&path).unwrap();
     f.set_len(rights::load::MAX_FILE_SIZE + 1).unwrap(); // sparse: nothing is written

@@ -186,9 +186,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
 
 #[test]
 fn trojan_source_cannot_be_suppressed_and_is_found_in_broken_policies() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("trojan-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("lint-trojan");
     let quiet = dir.join("quiet.rights");
     std::fs::write(
         &quiet,

@@ -10,7 +10,7 @@
 )]
 
 mod common;
-use common::{rights, rights_with_stdin};
+use common::{rights, scratch};
 use std::path::{Path, PathBuf};
 
 fn check_tests_pass(path: &Path) -> usize {
@@ -68,8 +68,7 @@ fn reference_and_seed_policies_pass() {
 
 #[test]
 fn rights_test_cli_reports_a_wrong_expectation() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("wrong-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("wrong");
     let reference = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference.rights"),
     )
@@ -97,7 +96,6 @@ fn rights_test_cli_reports_a_wrong_expectation() {
         "{}",
         run.stdout
     );
-    let _ = rights_with_stdin(&["test", path.to_str().unwrap()], "");
 }
 
 #[test]

@@ -10,8 +10,9 @@
 )]
 
 mod common;
+use common::scratch;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,14 +22,6 @@ fn bin() -> &'static str {
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("repl-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Runs a piped session with stderr merged into stdout, as a terminal shows it.
@@ -76,7 +69,7 @@ fn golden_piped_sessions() {
 
 #[test]
 fn reload_reads_the_changed_file_and_says_what_changed() {
-    let dir = scratch("reload");
+    let dir = scratch("repl-reload");
     let policy = dir.join("policy.rights");
     std::fs::write(
         &policy,
@@ -137,7 +130,7 @@ fn reload_reads_the_changed_file_and_says_what_changed() {
 
 #[test]
 fn a_broken_reload_keeps_the_last_good_policy() {
-    let dir = scratch("broken");
+    let dir = scratch("repl-broken");
     let policy = dir.join("policy.rights");
     std::fs::write(
         &policy,
@@ -260,7 +253,7 @@ fn terminal_tab_completion_and_history_across_restarts() {
         eprintln!("tmux is not installed: this test needs a real terminal (.ci/run installs tmux)");
         return;
     }
-    let dir = scratch("tty");
+    let dir = scratch("repl-tty");
     let history = dir.join("history");
     let command = format!(
         "env NO_COLOR=1 RIGHTS_HISTORY={} {} repl {}",

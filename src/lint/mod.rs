@@ -13,7 +13,7 @@ mod rules;
 use crate::diag::{Diagnostic, Severity};
 use crate::ir::Program;
 use crate::sema::model::*;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceMap};
 use crate::syntax::ast;
 
 /// One lint rule.
@@ -175,9 +175,4 @@ fn suppressed(ctx: &Ctx, d: &Diagnostic, rule: &Rule) -> bool {
         Some(s) => at_or_above(file.line_col(s.start).0),
         None => false,
     }
-}
-
-/// The label span of a declaration, for findings about it.
-pub fn at(meta: &Meta) -> Span {
-    meta.span
 }

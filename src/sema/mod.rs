@@ -86,31 +86,6 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
     )
 }
 
-/// Resolves extra data (users, resources, events) against an already resolved
-/// policy — used by the REPL when declarations are typed after loading.
-pub fn resolve_data_items<'a>(
-    policy: &Policy,
-    items: impl IntoIterator<Item = &'a ast::Item>,
-) -> (Data, Diagnostics) {
-    let mut users = Vec::new();
-    let mut resources = Vec::new();
-    let mut events = Vec::new();
-    for i in items {
-        match i {
-            ast::Item::User(u) => users.push(u),
-            ast::Item::Resource(r) => resources.push(r),
-            ast::Item::Event(e) => events.push(e),
-            _ => {}
-        }
-    }
-    let mut r = Resolver {
-        policy: policy.clone(),
-        diags: Vec::new(),
-    };
-    let data = r.data(&users, &resources, &events);
-    (data, r.diags)
-}
-
 /// What a condition may contain where it is written.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Allowed {
@@ -667,10 +642,7 @@ impl Resolver {
                 Code::NotAllowedHere,
                 format!("`{what}` cannot be used in {}", ctx.place),
             )
-            .at(
-                n.span.to(n.span),
-                format!("`{what} {}` is not allowed here", n.text),
-            )
+            .at(n.span, format!("`{what} {}` is not allowed here", n.text))
             .help(format!("{} may use only {allowed}, {why}", ctx.place)),
         );
         Cond::Const(false, n.span)

@@ -63,6 +63,15 @@ pub fn rights(args: &[&str]) -> Run {
     rights_with_stdin(args, "")
 }
 
+/// A fresh, empty directory for files a test writes (under cargo's tmp dir,
+/// named after the test and the process, so parallel runs never share one).
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the scratch directory can be made");
+    dir
+}
+
 /// A path relative to the package root, with `/` separators (stable in snapshots).
 pub fn rel(path: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
