@@ -14,6 +14,8 @@
 //! format to itself.
 
 use crate::source::FileId;
+use crate::syntax::keywords::{data_id_text as data_id, quote};
+use crate::syntax::scan::{brace_after, string_end};
 use crate::syntax::{self, ast::*};
 
 /// The line width conditions are broken at.
@@ -453,45 +455,6 @@ fn header_has_comment(p: &Printer, start: usize, stmts: &[(usize, usize, String)
         .any(|c| c.start > start && c.start < brace)
 }
 
-/// The first `{` at or after `start` that is not in a string or a comment.
-fn brace_after(src: &str, start: usize) -> Option<usize> {
-    let b = src.as_bytes();
-    let mut i = start;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'{' => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The end of the string that starts at or after `pos` (a detail's value).
-fn string_end(src: &str, pos: usize) -> usize {
-    let b = src.as_bytes();
-    let mut i = pos;
-    while i < b.len() && b[i] != b'"' {
-        i += 1;
-    }
-    i += 1;
-    while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
-        i += if b[i] == b'\\' { 2 } else { 1 };
-    }
-    (i + 1).min(b.len())
-}
-
 enum Child<'a> {
     User(&'a UserDecl),
     Resource(&'a ResourceDecl),
@@ -804,9 +767,6 @@ fn label(l: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
 
 fn names(ns: &[Name]) -> String {
     ns.iter()
@@ -823,15 +783,3 @@ fn pattern(p: &Pattern) -> String {
     }
 }
 
-/// A data id as an identifier where it can be one, else as a string.
-fn data_id(id: &str) -> String {
-    let ident = id.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if ident && !syntax::is_keyword(id) {
-        id.to_string()
-    } else {
-        quote(id)
-    }
-}

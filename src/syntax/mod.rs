@@ -4,11 +4,20 @@
 //!
 //! A syntax error stops the parse of that file (pest reports the first one);
 //! other files are still parsed, and resolution reports everything else.
+//!
+//! - `parse.rs`: the pest parser and the entry points;
+//! - `build.rs`: pest pairs → AST;
+//! - `errors.rs`: syntax errors in words;
+//! - [`scan`]: the one lexical scanner (strings, comments, significant bytes);
+//! - [`keywords`]: the words of the language.
 
 pub mod ast;
+mod build;
+mod errors;
+pub mod keywords;
 mod parse;
+pub mod scan;
 
-pub use parse::{
-    comments, is_keyword, needs_more_input, parse_file, parse_query, parse_repl_line, Comment,
-    KEYWORDS, MAX_NESTING,
-};
+pub use keywords::{is_keyword, KEYWORDS};
+pub use parse::{needs_more_input, parse_file, parse_query, parse_repl_line, MAX_NESTING};
+pub use scan::{comments, Comment};

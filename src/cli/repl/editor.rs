@@ -32,16 +32,7 @@ impl Names {
         };
         let p = &e.program().policy;
         let d = &e.program().data;
-        let quote = |s: &str| {
-            if s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                && !crate::syntax::is_keyword(s)
-            {
-                s.to_string()
-            } else {
-                format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-            }
-        };
+        let quote = crate::syntax::keywords::data_id_text;
         Names {
             users: d.users.iter().map(|x| quote(&x.meta.name)).collect(),
             resources: d.resources.iter().map(|x| quote(&x.meta.name)).collect(),
@@ -64,11 +55,6 @@ pub struct ReplHelper {
     pub hinter: HistoryHinter,
 }
 
-const FIRST_WORDS: &[&str] = &[
-    "can", "explain", "who", "what", "rights", "roles", "report", "right", "access", "flag",
-    "role", "default", "action", "deny", "user", "resource", "event", "test",
-];
-
 impl ReplHelper {
     /// The words that fit after `before` (the text before the word being completed).
     pub fn candidates(&self, before: &str) -> Vec<String> {
@@ -84,7 +70,9 @@ impl ReplHelper {
             }
         }
         let Some(&prev) = words.last() else {
-            let mut v = list(FIRST_WORDS);
+            let mut v: Vec<String> = crate::syntax::keywords::first_words()
+                .map(str::to_string)
+                .collect();
             v.extend(COMMANDS.iter().map(|(c, _, _)| format!(":{c}")));
             return v;
         };
@@ -207,43 +195,21 @@ impl Highlighter for ReplHelper {
     }
 }
 
-/// Keywords bold blue, strings green, comments dim.
+/// Keywords bold blue, strings green, comments dim (strings and comments
+/// found by the language's own scanner).
 fn highlight(line: &str) -> String {
+    use crate::syntax::scan::{tokens, Token};
     let mut out = String::with_capacity(line.len() * 2);
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '#' {
-            out.push_str("\x1b[2m");
-            out.push_str(&line[i..]);
-            out.push_str("\x1b[0m");
-            break;
-        }
-        if c == '"' {
-            let mut end = line.len();
-            let mut escaped = false;
-            for (j, d) in chars.by_ref() {
-                if !escaped && d == '"' {
-                    end = j + 1;
-                    break;
-                }
-                escaped = !escaped && d == '\\';
-            }
-            out.push_str("\x1b[32m");
-            out.push_str(&line[i..end]);
-            out.push_str("\x1b[0m");
-            continue;
-        }
-        if c.is_ascii_alphabetic() || c == '_' {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if d.is_ascii_alphanumeric() || d == '_' || d == '.' {
-                    end = j + d.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            let word = &line[i..end];
+    let mut done = 0;
+    let push_plain = |out: &mut String, text: &str| {
+        // words in plain text: keywords highlighted
+        let mut rest = text;
+        while let Some(i) = rest.find(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            out.push_str(&rest[..i]);
+            let word_len = rest[i..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(rest.len() - i);
+            let word = &rest[i..i + word_len];
             if crate::syntax::is_keyword(word) {
                 out.push_str("\x1b[1;34m");
                 out.push_str(word);
@@ -251,10 +217,23 @@ fn highlight(line: &str) -> String {
             } else {
                 out.push_str(word);
             }
-            continue;
+            rest = &rest[i + word_len..];
         }
-        out.push(c);
+        out.push_str(rest);
+    };
+    for (pos, t) in tokens(line) {
+        let (end, colour) = match t {
+            Token::Str { end } => (end, "\x1b[32m"),
+            Token::Comment { end } => (end, "\x1b[2m"),
+            Token::Byte(_) => continue,
+        };
+        push_plain(&mut out, &line[done..pos]);
+        out.push_str(colour);
+        out.push_str(&line[pos..end]);
+        out.push_str("\x1b[0m");
+        done = end;
     }
+    push_plain(&mut out, &line[done..]);
     out
 }
 

@@ -82,7 +82,7 @@ fn piped(session: &mut Session, mut failed: bool) -> i32 {
         // line read before answering (queries are answered at once, so a
         // script may wait for each answer)
         let first = entry.split_whitespace().next().unwrap_or("");
-        let declaration = !blank && !first.starts_with(':') && !session::is_query_word(first);
+        let declaration = !blank && !first.starts_with(':') && !crate::syntax::keywords::is_query_word(first);
         if declaration && matches!(lines.peek(), Some(Ok(next)) if continues(next)) {
             continue;
         }

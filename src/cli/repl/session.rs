@@ -8,6 +8,7 @@ use crate::cli::Format;
 use crate::diag::{self, RenderOptions};
 use crate::load::Workspace;
 use crate::source::{FileId, Origin};
+use crate::syntax::keywords::is_query_word;
 use crate::syntax::{self, ast};
 use std::path::PathBuf;
 
@@ -430,12 +431,6 @@ fn changed_files(before: Option<&Engine>, after: &Engine) -> Vec<String> {
     out
 }
 
-pub fn is_query_word(w: &str) -> bool {
-    matches!(
-        w,
-        "can" | "explain" | "who" | "what" | "rights" | "roles" | "report"
-    )
-}
 
 /// "role `auditor`", "user `bob` and resource `r9`".
 fn describe_items(text: &str) -> String {

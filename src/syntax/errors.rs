@@ -1,0 +1,250 @@
+//! Syntax errors in words: pest's first failure turned into a diagnostic that
+//! says what was found, what was expected, and how to fix it.
+
+use super::keywords::is_keyword;
+use super::parse::Rule;
+use super::scan::{end_of_last_token, skip_trivia, unclosed_braces};
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diagnostic {
+    let pos = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let pos = skip_trivia(text, pos);
+    let found = token_at(text, pos);
+    // at the end of the input, point at the last thing written, not past it
+    let at_end = text
+        .get(pos..)
+        .is_none_or(|rest| rest.trim_matches([' ', '\t', '\r', '\n']).is_empty());
+    if let Some(d) = non_ascii_error(file, text, pos) {
+        return d;
+    }
+    let span = if at_end {
+        let end = end_of_last_token(text);
+        let last = text[..end].chars().next_back().map_or(0, char::len_utf8);
+        Span::new(file, end - last, end)
+    } else {
+        Span::new(file, pos, pos + found.len())
+    };
+    let (expected, help) = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
+    };
+    if let Some(d) = string_error(file, text, pos) {
+        return d;
+    }
+    let (message, label) = if at_end {
+        (
+            "unexpected end of input".to_string(),
+            format!("expected {expected} after this"),
+        )
+    } else {
+        let shown = match found.chars().next() {
+            Some(c) if c.is_control() => format!("unexpected character U+{:04X}", c as u32),
+            _ => format!("unexpected `{found}`"),
+        };
+        (shown, format!("expected {expected}"))
+    };
+    let wants_string = label.contains("a string");
+    let unclosed = if at_end {
+        unclosed_braces(text).first().copied()
+    } else {
+        None
+    };
+    let mut d = Diagnostic::error(Code::Syntax, message).at(span, label);
+    let help = help.or_else(|| {
+        if wants_string && !found.starts_with('"') && !is_keyword(found) && !found.is_empty() {
+            Some(
+                "a label is a string in double quotes, on one line: `\"Report - Status Detail\"`"
+                    .to_string(),
+            )
+        } else {
+            found_help(found)
+        }
+    });
+    if let Some(h) = help {
+        d = d.help(h);
+    }
+    if let Some(open) = unclosed {
+        d = d
+            .also(Span::new(file, open, open + 1), "this `{` is never closed")
+            .help("close every `{` with a `}`");
+    }
+    d
+}
+
+/// The length of the UTF-8 character starting at byte `i`.
+fn string_error(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = text.get(pos..)?;
+    let body = rest.strip_prefix('"')?;
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\n' | '\r' => break,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\')) => {}
+                Some((j, e)) => {
+                    let at = pos + 1 + i;
+                    let end = pos + 1 + j + e.len_utf8();
+                    return Some(
+                        Diagnostic::error(Code::Syntax, format!("invalid escape `\\{e}` in a string"))
+                            .at(Span::new(file, at, end), "not an escape the language knows")
+                            .help("strings know only `\\\"` and `\\\\`; write other characters as they are"),
+                    );
+                }
+                None => break,
+            },
+            _ => {}
+        }
+    }
+    let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    Some(
+        Diagnostic::error(Code::Syntax, "unterminated string")
+            .at(
+                Span::new(file, pos, pos + line_end),
+                "this string is not closed on its line",
+            )
+            .help("close it with `\"`; a string cannot span lines"),
+    )
+}
+
+/// A clearer error when the text at `pos` continues a name with a character the
+/// language does not allow in names (`right a.é`, `role café`).
+fn non_ascii_error(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = text.get(pos..)?;
+    if rest.starts_with('"') {
+        return None;
+    }
+    let word_end = rest
+        .find(|c: char| {
+            c.is_ascii_whitespace() || matches!(c, '{' | '}' | '(' | ')' | ',' | ':' | '"')
+        })
+        .unwrap_or(rest.len());
+    let (i, c) = rest[..word_end]
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii())?;
+    let at = pos + i;
+    let what = if c.is_alphanumeric() {
+        format!("`{c}` cannot be part of a name")
+    } else {
+        format!("unexpected character U+{:04X}", c as u32)
+    };
+    Some(
+        Diagnostic::error(Code::Syntax, what)
+            .at(Span::new(file, at, at + c.len_utf8()), "not allowed here")
+            .help("names are ASCII: lowercase letters, digits and `_`, joined by `.`; a label (a string) can hold any text"),
+    )
+}
+
+/// The end of the last byte that is neither whitespace nor in a comment.
+fn token_at(text: &str, pos: usize) -> &str {
+    let rest = text.get(pos..).unwrap_or("");
+    let word: usize = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.'))
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    if word > 0 {
+        return &rest[..word];
+    }
+    match rest.chars().next() {
+        Some(c) => &rest[..c.len_utf8()],
+        None => "",
+    }
+}
+
+fn found_help(found: &str) -> Option<String> {
+    if is_keyword(found) {
+        return Some(format!(
+            "`{found}` is a keyword: it cannot be a name on its own, but it can be a segment of a dotted name (`{found}.x`, `x.{found}`); a data id may be a string (`\"{found}\"`)"
+        ));
+    }
+    if found.chars().any(|c| c.is_ascii_uppercase()) {
+        return Some(
+            "names are lowercase ASCII (`[a-z_][a-z0-9_]*`); write labels as strings: `\"My Label\"`"
+                .to_string(),
+        );
+    }
+    None
+}
+
+fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
+    let starts_declaration =
+        positives.contains(&Rule::kw_role) && positives.contains(&Rule::kw_user);
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |w: String| {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    };
+    if starts_declaration {
+        push("a declaration (`right`, `rights`, `access`, `flag`, `role`, `default role`, `action`, `deny`, `report`, `user`, `resource`, `event`, `test`)".into());
+    }
+    let mut query_start = false;
+    for r in positives {
+        let w = match r {
+            Rule::kw_explain | Rule::kw_who | Rule::kw_what => {
+                query_start = true;
+                continue;
+            }
+            _ if starts_declaration && is_declaration_start(*r) => continue,
+            Rule::name | Rule::prefix_pattern => "a name".to_string(),
+            Rule::all_pattern => "`*`".to_string(),
+            Rule::data_id | Rule::data_ident => "an id (a name or a \"string\")".to_string(),
+            Rule::string | Rule::label => "a string".to_string(),
+            Rule::ident => "an identifier".to_string(),
+            Rule::cond | Rule::unary | Rule::paren => "a condition".to_string(),
+            Rule::c_true
+            | Rule::c_false
+            | Rule::c_right
+            | Rule::c_role
+            | Rule::c_flag
+            | Rule::c_access
+            | Rule::c_can => "a condition".to_string(),
+            Rule::file | Rule::item => "a declaration".to_string(),
+            Rule::EOI if starts_declaration => continue,
+            Rule::EOI => "end of input".to_string(),
+            other => {
+                let name = format!("{other:?}");
+                match name.strip_prefix("kw_") {
+                    Some(k) => format!("`{k}`"),
+                    None => name.replace('_', " "),
+                }
+            }
+        };
+        push(w);
+    }
+    if query_start {
+        push(
+            "a query (`can`, `explain`, `who can`, `what can`, `rights`, `roles`, `report`)".into(),
+        );
+    }
+    let text = match words.len() {
+        0 => "something else".to_string(),
+        1 => words[0].clone(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    };
+    (text, None)
+}
+
+fn is_declaration_start(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::kw_right
+            | Rule::kw_rights
+            | Rule::kw_access
+            | Rule::kw_flag
+            | Rule::kw_role
+            | Rule::kw_default
+            | Rule::kw_action
+            | Rule::kw_deny
+            | Rule::kw_report
+            | Rule::kw_user
+            | Rule::kw_resource
+            | Rule::kw_event
+            | Rule::kw_test
+    )
+}

@@ -1,0 +1,116 @@
+//! The words of the language: every keyword (LANGUAGE.md §1), the words that
+//! start a declaration or a query, and how a data id is written so that it
+//! reads back as itself. The one list the parser's error messages, the
+//! formatter, the REPL and the editor support share.
+
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Every keyword of LANGUAGE.md §1 (kept in step with `keyword` in the grammar).
+pub const KEYWORDS: &[&str] = &[
+    "right",
+    "rights",
+    "access",
+    "flag",
+    "role",
+    "extends",
+    "grant",
+    "assigns",
+    "default",
+    "action",
+    "on",
+    "resource",
+    "when",
+    "also",
+    "deny",
+    "report",
+    "requires",
+    "rows",
+    "resources",
+    "event",
+    "where",
+    "details",
+    "detail",
+    "user",
+    "roles",
+    "revoke",
+    "flags",
+    "in",
+    "test",
+    "expect",
+    "not",
+    "and",
+    "or",
+    "can",
+    "true",
+    "false",
+    "run",
+    "assign",
+    "to",
+    "who",
+    "what",
+    "do",
+    "explain",
+    "as",
+    "for",
+    "shows",
+    "full",
+    "name_only",
+    "denied",
+    "empty",
+];
+
+/// The words that start a declaration (§2, §3, §7).
+pub const DECLARATION_WORDS: &[&str] = &[
+    "right", "rights", "access", "flag", "role", "default", "action", "deny", "report", "user",
+    "resource", "event", "test",
+];
+
+/// The words that start a query (§5).
+pub const QUERY_WORDS: &[&str] = &["can", "explain", "who", "what", "rights", "roles", "report"];
+
+/// Whether a line starting with `word` is a query (`rights` and `report` also
+/// start declarations; the REPL reads those as queries first).
+pub fn is_query_word(word: &str) -> bool {
+    QUERY_WORDS.contains(&word)
+}
+
+/// Whether `word` starts only a declaration, never a query.
+pub fn starts_declaration_only(word: &str) -> bool {
+    DECLARATION_WORDS.contains(&word) && !is_query_word(word)
+}
+
+/// Every word an entry may start with: queries first, then declarations.
+pub fn first_words() -> impl Iterator<Item = &'static str> {
+    QUERY_WORDS.iter().copied().chain(
+        DECLARATION_WORDS
+            .iter()
+            .copied()
+            .filter(|w| !QUERY_WORDS.contains(w)),
+    )
+}
+
+/// Whether `text` is an identifier (`[a-z_][a-z0-9_]*`) that is not a keyword.
+pub fn is_plain_ident(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !is_keyword(text)
+}
+
+/// A data id as it must be written: bare where it is a plain identifier,
+/// otherwise as a string with `\"` and `\\` escaped.
+pub fn data_id_text(id: &str) -> String {
+    if is_plain_ident(id) {
+        id.to_string()
+    } else {
+        quote(id)
+    }
+}
+
+/// A string literal: `"…"` with `\"` and `\\` escaped.
+pub fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
