@@ -20,7 +20,7 @@ use rights::Engine;
 use std::hint::black_box;
 
 fn load(w: &Workload) -> Engine {
-    let mut ws = rights::load::Workspace::default();
+    let mut ws = rights::workspace::Workspace::default();
     ws.add_policy_text(Origin::Input("policy.rights".into()), w.policy());
     ws.add_data_text(Origin::Input("data.json".into()), w.data_json().to_string());
     match Engine::from_workspace(ws) {
@@ -48,7 +48,7 @@ fn bench_workload(c: &mut Criterion, label: &str, shape: Shape) {
 
     g.bench_function("load: parse + check + compile, policy and JSON data", |b| {
         b.iter(|| {
-            let mut ws = rights::load::Workspace::default();
+            let mut ws = rights::workspace::Workspace::default();
             ws.add_policy_text(Origin::Input("p".into()), policy.clone());
             ws.add_data_text(Origin::Input("d".into()), data.clone());
             black_box(Engine::from_workspace(ws).is_ok())
@@ -173,10 +173,7 @@ fn bench_workload(c: &mut Criterion, label: &str, shape: Shape) {
     g.bench_function("REPL-sized query end to end (parse, answer, render)", |b| {
         b.iter(|| {
             let a = engine.ask("can user7 run status_detail on res3").ok();
-            let r = rights::cli::render::Renderer {
-                program,
-                sources: engine.sources(),
-            };
+            let r = rights::words::Words::new(program, engine.sources());
             black_box(a.map(|a| r.human(&a).len()))
         })
     });

@@ -24,7 +24,7 @@ fn main() {
     assert!(diags.is_empty());
     println!("resolve:         {:?}", t.elapsed());
     let t = Instant::now();
-    let program = rights::ir::Program::compile(model);
+    let program = rights::ir::Program::compile(&model);
     println!(
         "compile:         {:?} ({} distinct rights sets)",
         t.elapsed(),

@@ -1,5 +1,6 @@
 //! The library API: load a policy and its data once, then ask typed questions
-//! without re-parsing.
+//! without re-parsing. Names are resolved by `sema` exactly as in a typed
+//! query, with the same errors.
 //!
 //! ```
 //! use rights::Engine;
@@ -26,205 +27,149 @@
 //! assert!(engine.program().can(&q));
 //! ```
 
-use crate::diag::{render_all, Diagnostic, Diagnostics, RenderOptions};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::eval::answer::Answer;
 use crate::ir::Program;
-use crate::load::Workspace;
 use crate::sema::model::*;
-use crate::source::{FileId, Origin, SourceMap};
-use std::fmt;
+use crate::sema::{resolve_can_names, NameRef, TargetNames};
+use crate::source::SourceMap;
+use crate::workspace::Workspace;
 use std::path::PathBuf;
+
+/// Why a policy could not be loaded, or a question not asked.
+pub use crate::workspace::Failure as Error;
 
 /// A loaded, checked and compiled policy with its data.
 #[derive(Clone, Debug)]
 pub struct Engine {
-    sources: SourceMap,
-    program: Program,
-    /// Warnings found while loading (errors prevent an engine from existing).
-    pub warnings: Diagnostics,
+    ws: Workspace,
 }
-
-/// Why a policy could not be loaded, or a question not asked.
-#[derive(Clone, Debug)]
-pub struct Error {
-    pub diagnostics: Diagnostics,
-    /// The sources the diagnostics point into.
-    pub sources: SourceMap,
-    /// A file could not be read at all.
-    pub io: bool,
-}
-
-impl Error {
-    /// The diagnostics rendered for people (no colour).
-    pub fn render(&self) -> String {
-        render_all(&self.diagnostics, &self.sources, RenderOptions::default())
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render())
-    }
-}
-
-impl std::error::Error for Error {}
 
 impl Engine {
     /// Loads policy files or directories and JSON data files.
     pub fn load(policy: &[PathBuf], data: &[PathBuf]) -> Result<Engine, Error> {
-        Engine::from_workspace(Workspace::read(policy, data))
+        Engine::from_workspace(Workspace::load(policy, data))
     }
 
     /// Loads a policy (with its data) from text.
     pub fn from_text(text: &str) -> Result<Engine, Error> {
-        let mut ws = Workspace::default();
-        ws.add_policy_text(Origin::Input("<policy>".into()), text.to_string());
-        Engine::from_workspace(ws)
+        Engine::from_workspace(Workspace::from_text(text))
     }
 
-    /// Checks and compiles what a workspace has read.
-    pub fn from_workspace(ws: Workspace) -> Result<Engine, Error> {
-        let io = ws.io_failed;
-        match ws.checked_model() {
-            Ok((model, warnings)) if !io => Ok(Engine {
-                program: Program::compile(model),
-                sources: ws.sources,
-                warnings,
-            }),
-            Ok((_, diagnostics)) | Err(diagnostics) => Err(Error {
-                diagnostics,
-                sources: ws.sources,
-                io,
-            }),
+    /// An engine over a checked workspace; its diagnostics if it did not compile.
+    /// Checks it first if texts were added since it was last checked.
+    pub fn from_workspace(mut ws: Workspace) -> Result<Engine, Error> {
+        if !ws.is_checked() {
+            ws.check();
+        }
+        match ws.failure() {
+            Some(f) => Err(f),
+            None => Ok(Engine { ws }),
         }
     }
 
+    pub fn workspace(&self) -> &Workspace {
+        &self.ws
+    }
+
     pub fn program(&self) -> &Program {
-        &self.program
+        self.ws.program()
     }
 
     pub fn sources(&self) -> &SourceMap {
-        &self.sources
+        &self.ws.sources
+    }
+
+    /// Warnings found while loading (errors prevent an engine from existing).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        self.ws.diagnostics()
     }
 
     pub fn user(&self, id: &str) -> Option<UserId> {
-        self.program.data.user_ids.get(id).copied()
+        self.program().data.user_ids.get(id).copied()
     }
 
     pub fn resource(&self, id: &str) -> Option<ResourceId> {
-        self.program.data.resource_ids.get(id).copied()
+        self.program().data.resource_ids.get(id).copied()
     }
 
-    fn lookup_err(&self, kind: &str, name: &str) -> Error {
+    fn error(&self, diagnostics: Diagnostics) -> Error {
         Error {
-            diagnostics: vec![Diagnostic::error(
-                crate::diag::Code::UnknownName,
-                format!("unknown {kind} `{name}`"),
-            )],
+            diagnostics,
             sources: SourceMap::new(),
             io: false,
         }
     }
 
-    fn ids(
-        &self,
-        user: &str,
-        resource: Option<&str>,
-    ) -> Result<(UserId, Option<ResourceId>), Error> {
-        let u = self
-            .user(user)
-            .ok_or_else(|| self.lookup_err("user", user))?;
-        let r = match resource {
-            Some(r) => Some(
-                self.resource(r)
-                    .ok_or_else(|| self.lookup_err("resource", r))?,
-            ),
-            None => None,
-        };
-        Ok((u, r))
+    fn ask_names(&self, user: &str, target: TargetNames, on: Option<&str>) -> Result<bool, Error> {
+        let p = self.program();
+        let q = resolve_can_names(
+            &p.policy,
+            &p.data,
+            NameRef::bare(user),
+            target,
+            on.map(NameRef::bare),
+        )
+        .map_err(|d| self.error(d))?;
+        Ok(p.can(&q))
     }
 
     /// `can USER NAME [on RESOURCE]` where NAME is an action or a right.
     pub fn can(&self, user: &str, name: &str, resource: Option<&str>) -> Result<bool, Error> {
-        let (u, r) = self.ids(user, resource)?;
-        let names = &self.program.policy.names;
-        let target = if let Some(&a) = names.actions.get(name) {
-            Target::Action(a)
-        } else if let Some(&right) = names.rights.get(name) {
-            Target::Right(right)
-        } else {
-            return Err(self.lookup_err("action or right", name));
-        };
-        Ok(self.program.can(&CanQ {
-            user: u,
-            target,
-            on: r,
-        }))
+        let name = NameRef::bare(name);
+        self.ask_names(user, TargetNames::Named { name }, resource)
     }
 
     /// `can USER run REPORT [on RESOURCE]`.
     pub fn can_run(&self, user: &str, report: &str, resource: Option<&str>) -> Result<bool, Error> {
-        let (u, r) = self.ids(user, resource)?;
-        let rep = self
-            .program
-            .policy
-            .names
-            .reports
-            .get(report)
-            .copied()
-            .ok_or_else(|| self.lookup_err("report", report))?;
-        Ok(self.program.can(&CanQ {
-            user: u,
-            target: Target::Run(rep),
-            on: r,
-        }))
+        let report = NameRef::bare(report);
+        self.ask_names(user, TargetNames::Run { report }, resource)
+    }
+
+    /// `can USER assign ROLE to OTHER [on RESOURCE]`.
+    pub fn can_assign(
+        &self,
+        user: &str,
+        role: &str,
+        to: &str,
+        resource: Option<&str>,
+    ) -> Result<bool, Error> {
+        let target = TargetNames::Assign {
+            role: NameRef::bare(role),
+            to: NameRef::bare(to),
+        };
+        self.ask_names(user, target, resource)
     }
 
     /// Parses and resolves a query written in the query language.
     pub fn resolve(&self, text: &str) -> Result<Question, Error> {
-        self.resolve_named(text, "<query>")
+        self.ws.resolve_query(text, "<query>")
     }
 
     /// Like [`Engine::resolve`], naming the query's text in diagnostics
     /// (`<stdin:3>` for the third line read).
     pub fn resolve_named(&self, text: &str, name: &str) -> Result<Question, Error> {
-        // the query gets the next file id; the sources are copied only on error
-        let id = FileId(self.sources.files().count() as u32);
-        let fail = |diagnostics: Diagnostics| {
-            let mut sources = self.sources.clone();
-            sources.add(Origin::Input(name.into()), text.to_string());
-            Error {
-                diagnostics,
-                sources,
-                io: false,
-            }
-        };
-        let q = crate::syntax::parse_query(id, text).map_err(|d| fail(vec![*d]))?;
-        crate::sema::resolve_query(&self.program.policy, &self.program.data, &q).map_err(fail)
+        self.ws.resolve_query(text, name)
     }
 
     /// Resolves a `can …` query to ids, for asking it many times.
     pub fn resolve_can(&self, text: &str) -> Result<CanQ, Error> {
         match self.resolve(text)? {
             Question::Can(q) | Question::Explain(q) => Ok(q),
-            _ => Err(Error {
-                diagnostics: vec![Diagnostic::error(
-                    crate::diag::Code::QueryShape,
-                    "expected a `can …` query",
-                )],
-                sources: SourceMap::new(),
-                io: false,
-            }),
+            _ => Err(self.error(vec![Diagnostic::error(
+                Code::QueryShape,
+                "expected a `can …` query",
+            )])),
         }
     }
 
     /// Answers any query of LANGUAGE.md §5.
     pub fn ask(&self, text: &str) -> Result<Answer, Error> {
-        Ok(self.program.answer(&self.resolve(text)?))
+        self.ws.ask(text, "<query>")
     }
 
     /// Like [`Engine::ask`], naming the query's text in diagnostics.
     pub fn ask_named(&self, text: &str, name: &str) -> Result<Answer, Error> {
-        Ok(self.program.answer(&self.resolve_named(text, name)?))
+        self.ws.ask(text, name)
     }
 }

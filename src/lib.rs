@@ -12,9 +12,13 @@
 //! - [`syntax`]: the pest grammar (`grammar/rights.pest`) → [`syntax::ast`];
 //! - [`data`]: JSON data files → the same AST data items;
 //! - [`sema`]: names resolved, every static check, all diagnostics at once;
-//! - [`ir`]: dense ids, bitsets, role closure and per-user rights computed once;
-//! - [`eval`]: decisions, reports, listings, explanations;
-//! - [`testing`]: the `test` block runner; [`cli`]: the `rights` command.
+//! - [`ir`]: the policy compiled once (dense ids, bitsets, role closure),
+//!   joined with per-user tables built per data set;
+//! - [`eval`]: decisions, reports, listings, explanations as data;
+//! - [`words`]: every sentence users read about answers (text and JSON);
+//! - [`workspace`]: the loaded policy that every front end goes through;
+//! - [`testing`]: the `test` block runner; [`lint`], [`fmt`]; [`cli`]: the
+//!   `rights` command; [`api`]: [`Engine`] for embedding.
 //!
 //! Embedding the evaluator:
 //!
@@ -34,12 +38,16 @@
 //! assert!(engine.can_run("jane", "status_detail", Some("resource_z"))?);
 //! assert!(!engine.can_run("jane", "status_detail", Some("resource_m"))?);
 //!
-//! // any query of the language, with its explanation
+//! // any query of the language, with its explanation as data…
 //! let answer = engine.ask("explain can jane run status_detail on resource_m")?;
-//! if let rights::eval::answer::Answer::Can { explanation, .. } = answer {
+//! if let rights::eval::answer::Answer::Can { explanation, .. } = &answer {
 //!     assert!(!explanation.allowed);
+//!     use rights::eval::explain::Fix;
+//!     assert!(matches!(explanation.fixes[0][..], [Fix::GrantAccess(..)]));
+//!     // …and in words
+//!     let words = rights::words::Words::new(engine.program(), engine.sources());
 //!     assert_eq!(
-//!         engine.program().fix_text(explanation.user, explanation.fixes[0][0]),
+//!         words.fix(explanation.user, explanation.fixes[0][0]),
 //!         "grant access `run_reports` on `resource_m` to jane"
 //!     );
 //! }
@@ -55,10 +63,11 @@ pub mod eval;
 pub mod fmt;
 pub mod ir;
 pub mod lint;
-pub mod load;
 pub mod sema;
 pub mod source;
 pub mod syntax;
 pub mod testing;
+pub mod words;
+pub mod workspace;
 
 pub use api::Engine;

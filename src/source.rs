@@ -162,6 +162,16 @@ impl SourceMap {
         id
     }
 
+    /// Forgets the texts from `id` on (the last ones added).
+    pub fn truncate(&mut self, id: FileId) {
+        self.files.truncate(id.0 as usize);
+    }
+
+    /// The id the next text added will get.
+    pub fn next_id(&self) -> FileId {
+        FileId(clamp_u32(self.files.len()))
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }

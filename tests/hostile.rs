@@ -193,7 +193,7 @@ fn a_file_over_the_size_limit_is_refused_with_a_diagnostic() {
     let dir = scratch("hostile-huge");
     let path = dir.join("huge.rights");
     let f = std::fs::File::create(&path).unwrap();
-    f.set_len(rights::load::MAX_FILE_SIZE + 1).unwrap(); // sparse: nothing is written
+    f.set_len(rights::workspace::MAX_FILE_SIZE + 1).unwrap(); // sparse: nothing is written
     let (code, _, stderr) = check_file(&path);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("rights::syntax::too_large"), "{stderr}");

@@ -68,15 +68,15 @@ fn the_json_data_example_reads_cleanly() {
 
 #[test]
 fn reference_policy_checks_cleanly() {
-    let ws = rights::load::Workspace::read(
+    let ws = rights::workspace::Workspace::load(
         &[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference.rights")],
         &[],
     );
-    let (model, diags) = ws.resolve();
+    let (model, diags) = (ws.model(), ws.diagnostics());
     assert!(
         diags.is_empty(),
         "{}",
-        rights::diag::render_all(&diags, &ws.sources, Default::default())
+        rights::diag::render_all(diags, &ws.sources, Default::default())
     );
     assert_eq!(model.tests.len(), 3);
     assert_eq!(model.policy.rights.len(), 10);

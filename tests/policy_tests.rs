@@ -14,16 +14,12 @@ use common::{rights, scratch};
 use std::path::{Path, PathBuf};
 
 fn check_tests_pass(path: &Path) -> usize {
-    let ws = rights::load::Workspace::read(&[path.to_path_buf()], &[]);
-    let (model, diags) = match ws.checked_model() {
-        Ok(m) => m,
-        Err(d) => panic!(
-            "{}",
-            rights::diag::render_all(&d, &ws.sources, Default::default())
-        ),
-    };
-    assert!(diags.is_empty());
-    let results = rights::testing::run(&model, None);
+    let ws = rights::workspace::Workspace::load(&[path.to_path_buf()], &[]);
+    if let Some(f) = ws.failure() {
+        panic!("{}", f.render());
+    }
+    assert!(ws.diagnostics().is_empty());
+    let results = rights::testing::run(ws.program(), &ws.model().tests, None);
     assert!(!results.is_empty(), "{} has no tests", path.display());
     for r in &results {
         assert!(

@@ -178,7 +178,7 @@ fn main() {
     let policy = w.policy();
     let data = w.data_json().to_string();
     let t = Instant::now();
-    let mut ws = rights::load::Workspace::default();
+    let mut ws = rights::workspace::Workspace::default();
     ws.add_policy_text(Origin::Input("policy.rights".into()), policy);
     ws.add_data_text(Origin::Input("data.json".into()), data.clone());
     let engine = rights::Engine::from_workspace(ws).unwrap_or_else(|e| panic!("{}", e.render()));

@@ -6,19 +6,19 @@ use rights::sema::model::*;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let mut ws = rights::load::Workspace::default();
+    let mut ws = rights::workspace::Workspace::default();
     ws.add_policy_text(rights::source::Origin::Input("fuzz".into()), text.to_string());
-    let (model, diags) = ws.resolve();
-    for d in diags.iter().take(3) {
+    ws.check();
+    for d in ws.diagnostics().iter().take(3) {
         let _ = rights::diag::render(d, &ws.sources, Default::default());
     }
-    if rights::diag::has_errors(&diags) {
+    if !ws.is_compiled() {
         return;
     }
-    let _ = rights::testing::run(&model, None);
-    let program = rights::ir::Program::compile(model.clone());
-    let ctx = rights::lint::Ctx { model: &model, program: &program, sources: &ws.sources, files: &ws.files };
-    let _ = rights::lint::run(&ctx);
+    let _ = rights::testing::run(ws.program(), &ws.model().tests, None);
+    let declarations = ws.declaration_spans();
+    let _ = rights::lint::run(&rights::lint::Ctx::of(&ws, &declarations));
+    let program = ws.program();
     // every question about the first users and resources
     let users = program.data.users.len().min(3);
     let resources = program.data.resources.len().min(3);

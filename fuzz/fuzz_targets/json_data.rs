@@ -6,14 +6,11 @@ const POLICY: &str = include_str!("../../tests/data/reference.rights");
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let mut ws = rights::load::Workspace::default();
+    let mut ws = rights::workspace::Workspace::default();
     ws.add_policy_text(rights::source::Origin::Input("policy".into()), POLICY.to_string());
     ws.add_data_text(rights::source::Origin::Input("data.json".into()), text.to_string());
-    let (model, diags) = ws.resolve();
-    for d in diags.iter().take(3) {
+    ws.check();
+    for d in ws.diagnostics().iter().take(3) {
         let _ = rights::diag::render(d, &ws.sources, Default::default());
-    }
-    if !rights::diag::has_errors(&diags) {
-        let _ = rights::ir::Program::compile(model);
     }
 });

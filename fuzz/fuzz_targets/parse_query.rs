@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = rights::syntax::parse_repl_line(rights::source::FileId(0), text);
         if let Ok(answer) = engine().ask(text) {
-            let r = rights::cli::render::Renderer { program: engine().program(), sources: engine().sources() };
+            let r = rights::words::Words::new(engine().program(), engine().sources());
             let _ = r.human(&answer);
             let _ = r.json(&answer, text);
         }

@@ -1,8 +1,7 @@
 //! `rights check PATH… [--data FILE.json…] [--format human|json]`
 
 use super::{render_options, Format, Inputs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
-use crate::diag::{self, has_errors};
-use crate::load::Workspace;
+use crate::diag;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -18,11 +17,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let ws = Workspace::read(&args.inputs.paths, &args.inputs.data);
-    let (model, diags) = ws.resolve();
+    let ws = super::load(&args.inputs);
+    let (model, diags) = (ws.model(), ws.diagnostics());
     let code = if ws.io_failed {
         EXIT_USAGE
-    } else if has_errors(&diags) {
+    } else if ws.has_errors() {
         EXIT_ERRORS
     } else {
         EXIT_OK
@@ -66,7 +65,7 @@ pub fn run(args: Args) -> i32 {
             eprint!(
                 "{}",
                 diag::render_all(
-                    &diags,
+                    diags,
                     &ws.sources,
                     diag::RenderOptions {
                         max_shown: args.max_errors,

@@ -39,9 +39,13 @@ pub fn run(args: Args) -> i32 {
         };
     }
     // the same file discovery as every other command (directories, `.rights`)
-    let ws = crate::load::Workspace::read(&args.paths, &[]);
-    if let Some(code) = super::io_failure(&ws) {
-        return code;
+    let ws = crate::workspace::Workspace::read(&args.paths, &[]);
+    if ws.io_failed {
+        eprint!(
+            "{}",
+            diag::render_all(ws.diagnostics(), &ws.sources, render_options())
+        );
+        return super::EXIT_USAGE;
     }
     let mut code = EXIT_OK;
     let mut changed = 0;

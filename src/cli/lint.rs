@@ -7,10 +7,9 @@
 
 use super::{render_options, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::diag::{self, Diagnostic, Severity};
-use crate::ir::Program;
 use crate::lint;
-use crate::load::Workspace;
 use crate::source::SourceMap;
+use crate::workspace::Workspace;
 use clap::ValueEnum;
 use serde_json::json;
 use serde_sarif::sarif;
@@ -53,32 +52,23 @@ pub fn run(args: Args) -> i32 {
     if let Some(code) = &args.explain {
         return explain(code);
     }
-    let ws = Workspace::read(&args.paths, &args.data);
-    if let Some(code) = super::io_failure(&ws) {
-        return code;
+    let ws = Workspace::load(&args.paths, &args.data);
+    if ws.io_failed {
+        eprint!(
+            "{}",
+            diag::render_all(ws.diagnostics(), &ws.sources, render_options())
+        );
+        return EXIT_USAGE;
     }
-    let findings: Vec<Diagnostic> = match ws.checked_model() {
+    let mut findings: Vec<Diagnostic> = ws.diagnostics().to_vec();
+    if ws.is_compiled() {
+        let declarations = ws.declaration_spans();
+        findings.extend(lint::run(&lint::Ctx::of(&ws, &declarations)));
+    } else {
         // a policy that does not check is reported as it is by `check`, with
         // any Trojan Source characters (they may be why it does not check)
-        Err(mut diags) => {
-            diags.extend(lint::trojan_source(&ws.sources));
-            diags
-        }
-        Ok((model, mut warnings)) => {
-            let program = Program::compile_parts(
-                std::sync::Arc::new(model.policy.clone()),
-                std::sync::Arc::new(model.data.clone()),
-            );
-            let ctx = lint::Ctx {
-                model: &model,
-                program: &program,
-                sources: &ws.sources,
-                files: &ws.files,
-            };
-            warnings.extend(lint::run(&ctx));
-            warnings
-        }
-    };
+        findings.extend(lint::trojan_source(&ws.sources));
+    }
     let errors = findings.iter().filter(|d| d.is_error()).count();
     let warnings = findings.len() - errors;
     match args.format {

@@ -9,7 +9,6 @@ mod check;
 mod fmt;
 pub mod lint;
 mod query;
-pub mod render;
 pub mod repl;
 mod test;
 
@@ -82,18 +81,31 @@ pub fn render_options() -> rights_diag::RenderOptions {
 }
 
 use crate::diag as rights_diag;
+use crate::workspace::Workspace;
 
-/// When a path could not be read: prints why and returns exit code 2.
-pub fn io_failure(ws: &crate::load::Workspace) -> Option<i32> {
-    if !ws.io_failed {
-        return None;
+/// Reads the inputs: the one way every subcommand loads a policy.
+pub fn load(inputs: &Inputs) -> Workspace {
+    Workspace::load(&inputs.paths, &inputs.data)
+}
+
+/// When the policy did not compile: prints the diagnostics and returns the
+/// exit code (2 when a path could not be read, 1 on errors). When it did,
+/// prints its warnings, if any, and returns `None`.
+pub fn unless_compiled(ws: &Workspace) -> Option<i32> {
+    let diags = ws.diagnostics();
+    if !diags.is_empty() {
+        eprint!(
+            "{}",
+            crate::diag::render_all(diags, &ws.sources, render_options())
+        );
     }
-    let (_, diags) = ws.resolve();
-    eprint!(
-        "{}",
-        crate::diag::render_all(&diags, &ws.sources, render_options())
-    );
-    Some(EXIT_USAGE)
+    if ws.is_compiled() {
+        None
+    } else if ws.io_failed {
+        Some(EXIT_USAGE)
+    } else {
+        Some(EXIT_ERRORS)
+    }
 }
 
 /// Runs the command line and returns the exit code.

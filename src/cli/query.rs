@@ -1,14 +1,14 @@
-//! `rights query PATH… [--data FILE.json…] [--format human|json] QUERY`
+//! `rights query PATH… [--data FILE.json…] [--format human|json] [--brief] QUERY`
 //!
 //! Answers one query, or with `-` one query per line of standard input (JSON
 //! Lines with `--format json`). Exit 0 when every query was answered (allow or
 //! deny alike), 1 when a query or the policy has errors, 2 on usage or I/O errors.
 
-use super::render::Renderer;
 use super::{render_options, Format, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
-use crate::api::Engine;
 use crate::diag;
-use crate::load::Workspace;
+use crate::sema::model::Question;
+use crate::words::Words;
+use crate::workspace::Workspace;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
@@ -26,6 +26,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// For `can`, print only the decision (`allow`/`deny`; in JSON `{"query", "decision"}`),
+    /// without reasons: the fast path for scripts asking many questions.
+    #[arg(long)]
+    pub brief: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -37,19 +41,14 @@ pub fn run(args: Args) -> i32 {
         }
     };
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    let engine = match Engine::from_workspace(Workspace::read(&paths, &args.data)) {
-        Ok(e) => e,
-        Err(e) => {
-            eprint!(
-                "{}",
-                diag::render_all(&e.diagnostics, &e.sources, render_options())
-            );
-            return if e.io { EXIT_USAGE } else { EXIT_ERRORS };
-        }
-    };
+    let ws = Workspace::load(&paths, &args.data);
+    if let Some(code) = super::unless_compiled(&ws) {
+        return code;
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut code = EXIT_OK;
+    let style = (args.format, args.brief);
     if query == "-" {
         let stdin = std::io::stdin();
         for (n, line) in stdin.lock().lines().enumerate() {
@@ -61,17 +60,11 @@ pub fn run(args: Args) -> i32 {
             if text.is_empty() || text.starts_with('#') {
                 continue;
             }
-            if !answer(
-                &engine,
-                text,
-                &format!("<stdin:{}>", n + 1),
-                args.format,
-                &mut out,
-            ) {
+            if !answer(&ws, text, &format!("<stdin:{}>", n + 1), style, &mut out) {
                 code = EXIT_ERRORS;
             }
         }
-    } else if !answer(&engine, query, "<query>", args.format, &mut out) {
+    } else if !answer(&ws, query, "<query>", style, &mut out) {
         code = EXIT_ERRORS;
     }
     if out.flush().is_err() {
@@ -81,39 +74,17 @@ pub fn run(args: Args) -> i32 {
 }
 
 /// Answers one query; false if it had errors (they are printed).
-pub fn answer(
-    engine: &Engine,
+fn answer(
+    ws: &Workspace,
     text: &str,
     name: &str,
-    format: Format,
+    (format, brief): (Format, bool),
     out: &mut impl Write,
 ) -> bool {
-    let renderer = Renderer {
-        program: engine.program(),
-        sources: engine.sources(),
-    };
-    let answer = engine.resolve_named(text, name).map(|q| match (format, q) {
-        // a machine asking `can` wants the decision: no reasons to build
-        (Format::Json, crate::sema::model::Question::Can(c)) => Err(engine.program().can(&c)),
-        (_, q) => Ok(engine.program().answer(&q)),
-    });
-    match answer {
-        Ok(Err(allowed)) => {
-            let decision = if allowed { "allow" } else { "deny" };
-            writeln!(
-                out,
-                "{{\"query\":{},\"decision\":\"{decision}\"}}",
-                serde_json::Value::from(text)
-            )
-            .is_ok()
-        }
-        Ok(Ok(a)) => {
-            let written = match format {
-                Format::Human => write!(out, "{}", renderer.human(&a)),
-                Format::Json => writeln!(out, "{}", renderer.json(&a, text)),
-            };
-            written.is_ok()
-        }
+    let program = ws.program();
+    let words = Words::new(program, &ws.sources);
+    let question = match ws.resolve_query(text, name) {
+        Ok(q) => q,
         Err(e) => {
             match format {
                 Format::Human => {
@@ -136,7 +107,24 @@ pub fn answer(
                     );
                 }
             }
-            false
+            return false;
         }
-    }
+    };
+    let written = match (brief, format, question) {
+        // only the decision: no reasons to build
+        (true, Format::Json, Question::Can(c)) => {
+            let decision = if program.can(&c) { "allow" } else { "deny" };
+            writeln!(
+                out,
+                "{{\"query\":{},\"decision\":\"{decision}\"}}",
+                serde_json::Value::from(text)
+            )
+        }
+        (true, Format::Human, Question::Can(c)) => {
+            writeln!(out, "{}", if program.can(&c) { "allow" } else { "deny" })
+        }
+        (_, Format::Human, q) => write!(out, "{}", words.human(&program.answer(&q))),
+        (_, Format::Json, q) => writeln!(out, "{}", words.json(&program.answer(&q), text)),
+    };
+    written.is_ok()
 }

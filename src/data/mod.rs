@@ -95,6 +95,7 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
                     .map(|(k, v)| (loc.name(&k, 0), v))
                     .collect(),
                 span: loc.span,
+                from_json: true,
             })),
             Err(d) => diags.push(*d),
         }
@@ -107,6 +108,7 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
                 label: e.name,
                 resources: loc.names_after_key(&e.resources, "resources"),
                 span: loc.span,
+                from_json: true,
             })),
             Err(d) => diags.push(*d),
         }
@@ -144,6 +146,7 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
                     flags: loc.names_after_key(&u.flags, "flags"),
                     access,
                     span: loc.span,
+                    from_json: true,
                 }))
             }
             Err(d) => diags.push(*d),

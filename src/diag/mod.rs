@@ -65,6 +65,14 @@ impl Diagnostic {
         self
     }
 
+    /// Like [`Diagnostic::at`], where there may be no place to point at.
+    pub fn at_maybe(self, span: Option<Span>, label: impl Into<String>) -> Diagnostic {
+        match span {
+            Some(s) => self.at(s, label),
+            None => self,
+        }
+    }
+
     pub fn also(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
         self.secondary.push((span, label.into()));
         self
@@ -108,4 +116,3 @@ pub fn did_you_mean<'a>(
     }
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
-

@@ -196,4 +196,3 @@ impl miette::Diagnostic for MietteView {
         }
     }
 }
-

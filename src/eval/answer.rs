@@ -5,7 +5,6 @@ use super::explain::{Explanation, Reason};
 use crate::ir::{Program, RoleOrigin};
 use crate::sema::model::*;
 use crate::source::Span;
-use crate::syntax::ast::Visibility;
 
 /// The answer to one query.
 #[derive(Clone, Debug)]
@@ -15,8 +14,10 @@ pub enum Answer {
         explanation: Explanation,
         detailed: bool,
     },
+    /// `who can …`: every user for whom it holds, in data order.
     Who {
-        subject: String,
+        target: Target,
+        on: Option<ResourceId>,
         users: Vec<UserId>,
     },
     What(WhatAnswer),
@@ -91,34 +92,14 @@ impl Program {
                 detailed: true,
             },
             Question::Who { target, on } => Answer::Who {
-                subject: self.target_text(target, on),
+                target,
+                on,
                 users: self.who_can(target, on),
             },
             Question::What { user, on } => Answer::What(self.what(user, on)),
             Question::Rights(u) => Answer::Rights(self.rights_answer(u)),
             Question::Roles(u) => Answer::Roles(self.roles_answer(u)),
             Question::Report(r) => Answer::Report(self.report_answer(r)),
-        }
-    }
-
-    /// "run report `status_detail` on `resource_z`".
-    pub fn target_text(&self, target: Target, on: Option<ResourceId>) -> String {
-        let on = on
-            .and_then(|r| self.data.resources.get(r.index()))
-            .map(|r| format!(" on `{}`", r.meta.name))
-            .unwrap_or_default();
-        match target {
-            Target::Right(r) => format!("hold right `{}`", self.policy.right(r).meta.name),
-            Target::Action(a) => format!("`{}`{on}", self.policy.action(a).meta.name),
-            Target::Run(r) => format!("run report `{}`{on}", self.policy.report(r).meta.name),
-            Target::Assign { role, to } => format!(
-                "assign role `{}` to {}{on}",
-                self.policy.role(role).meta.name,
-                self.data
-                    .users
-                    .get(to.index())
-                    .map_or("?", |u| u.meta.name.as_str())
-            ),
         }
     }
 
@@ -212,8 +193,8 @@ impl Program {
 
     fn roles_answer(&self, u: UserId) -> RolesAnswer {
         let data = self.data.users.get(u.index());
-        let direct: Vec<(RoleId, RoleHow)> = match self.user_role_origin.get(u.index()) {
-            Some(RoleOrigin::Explicit) => data
+        let direct: Vec<(RoleId, RoleHow)> = match self.role_origin(u) {
+            RoleOrigin::Explicit => data
                 .and_then(|d| d.roles.as_ref())
                 .map(|rs| {
                     rs.iter()
@@ -221,10 +202,12 @@ impl Program {
                         .collect()
                 })
                 .unwrap_or_default(),
-            Some(RoleOrigin::Default(i)) => {
-                let line = &self.policy.default_roles[*i];
-                vec![(line.role, RoleHow::Default(line.span))]
-            }
+            RoleOrigin::Default(i) => self
+                .policy
+                .default_roles
+                .get(i)
+                .map(|line| vec![(line.role, RoleHow::Default(line.span))])
+                .unwrap_or_default(),
             _ => Vec::new(),
         };
         let mut roles = Vec::new();
@@ -240,15 +223,11 @@ impl Program {
 
     fn report_answer(&self, q: ReportQ) -> ReportAnswer {
         let requires = self
+            .code
             .report_requires
             .get(q.report.index())
             .map(|&c| self.explain_node(c, q.user, None))
-            .unwrap_or_else(|| Reason {
-                holds: false,
-                text: String::new(),
-                site: None,
-                because: Vec::new(),
-            });
+            .unwrap_or_else(|| Reason::new(false, super::explain::Fact::Const(false)));
         ReportAnswer {
             question: q,
             rows: self.report_rows(&q),

@@ -13,9 +13,9 @@
 pub mod answer;
 pub mod explain;
 
-use crate::ir::{bits, Node, NodeId, Program};
+use crate::ir::cond::Facts;
+use crate::ir::{bits, AssignsIr, NodeId, Program};
 use crate::sema::model::*;
-use crate::syntax::ast::Visibility;
 
 /// Where a condition is evaluated (see `Program::scope`).
 #[derive(Clone, Copy)]
@@ -30,8 +30,8 @@ impl Program {
     /// Does user `u` hold right `r` (effective: after revokes and denies)?
     #[inline]
     pub fn has_right(&self, u: UserId, r: RightId) -> bool {
-        match self.user_rights.get(u.index()) {
-            Some(&set) => self.rights_sets.get(set as usize, r.index()),
+        match self.tables.user_rights.get(u.index()) {
+            Some(&set) => self.tables.rights_sets.get(set as usize, r.index()),
             None => false,
         }
     }
@@ -39,20 +39,21 @@ impl Program {
     /// Does user `u` have role `r` (assigned, default, or an ancestor of either)?
     #[inline]
     pub fn has_role(&self, u: UserId, r: RoleId) -> bool {
-        self.user_roles.get(u.index(), r.index())
+        self.tables.user_roles.get(u.index(), r.index())
     }
 
     #[inline]
     pub fn has_flag(&self, u: UserId, f: FlagId) -> bool {
-        self.user_flags.get(u.index(), f.index())
+        self.tables.user_flags.get(u.index(), f.index())
     }
 
     /// The row of `access_masks` for user `u` on `res`, if the data grants any level there.
     #[inline]
     pub(crate) fn access_row(&self, u: UserId, res: ResourceId) -> Option<usize> {
-        let start = *self.access_start.get(u.index())? as usize;
-        let end = *self.access_start.get(u.index() + 1)? as usize;
-        let slice = self.access_res.get(start..end)?;
+        let t = &self.tables;
+        let start = *t.access_start.get(u.index())? as usize;
+        let end = *t.access_start.get(u.index() + 1)? as usize;
+        let slice = t.access_res.get(start..end)?;
         slice.binary_search(&res).ok().map(|i| start + i)
     }
 
@@ -60,7 +61,7 @@ impl Program {
     #[inline]
     pub fn data_access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
         self.access_row(u, res)
-            .is_some_and(|row| self.access_masks.get(row, l.index()))
+            .is_some_and(|row| self.tables.access_masks.get(row, l.index()))
     }
 
     /// Access of `u` on `res` (§4.4): what data grants plus every `also when` rule that holds.
@@ -85,8 +86,9 @@ impl Program {
         s.res.is_some()
             && (s
                 .row
-                .is_some_and(|row| self.access_masks.get(row, l.index()))
+                .is_some_and(|row| self.tables.access_masks.get(row, l.index()))
                 || self
+                    .code
                     .access_rules
                     .get(l.index())
                     .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, s))))
@@ -97,37 +99,25 @@ impl Program {
         self.eval_in(node, &self.scope(u, res))
     }
 
+    #[inline]
     fn eval_in(&self, node: NodeId, s: &Scope) -> bool {
-        match self.nodes.get(node as usize) {
-            None => false,
-            Some(&n) => match n {
-                Node::Const(b) => b,
-                Node::Right(r) => self.has_right(s.user, r),
-                Node::Role(r) => self.has_role(s.user, r),
-                Node::Flag(f) => self.has_flag(s.user, f),
-                Node::Access(l) => self.has_access_in(s, l),
-                Node::Can(a) => self.action_in(a, s),
-                Node::Not(x) => !self.eval_in(x, s),
-                Node::And { start, len } => self
-                    .children(start, len)
-                    .iter()
-                    .all(|&c| self.eval_in(c, s)),
-                Node::Or { start, len } => self
-                    .children(start, len)
-                    .iter()
-                    .any(|&c| self.eval_in(c, s)),
-            },
-        }
+        self.code.holds(node, &At { p: self, s })
     }
 
     /// An action inside a condition: on the same resource if it is decided
     /// per resource, for the user alone otherwise.
     #[inline]
     fn action_in(&self, a: ActionId, s: &Scope) -> bool {
-        let Some(&c) = self.action_cond.get(a.index()) else {
+        let Some(&c) = self.code.action_cond.get(a.index()) else {
             return false;
         };
-        if self.action_scoped.get(a.index()).copied().unwrap_or(false) {
+        if self
+            .code
+            .action_scoped
+            .get(a.index())
+            .copied()
+            .unwrap_or(false)
+        {
             self.eval_in(c, s)
         } else {
             self.eval_in(
@@ -141,31 +131,23 @@ impl Program {
         }
     }
 
-    #[inline]
-    pub(crate) fn children(&self, start: u32, len: u32) -> &[NodeId] {
-        self.kids
-            .get(start as usize..(start + len) as usize)
-            .unwrap_or(&[])
-    }
-
-    pub(crate) fn node(&self, id: NodeId) -> Node {
-        self.nodes
-            .get(id as usize)
-            .copied()
-            .unwrap_or(Node::Const(false))
-    }
-
     /// Does action `a` hold for `u` (on `res`, for a resource-scoped action)?
     #[inline]
     pub fn action_holds(&self, u: UserId, a: ActionId, res: Option<ResourceId>) -> bool {
-        let scoped = self.action_scoped.get(a.index()).copied().unwrap_or(false);
+        let scoped = self
+            .code
+            .action_scoped
+            .get(a.index())
+            .copied()
+            .unwrap_or(false);
         self.action_in(a, &self.scope(u, if scoped { res } else { None }))
     }
 
     /// May `u` run the report at all (`requires`)?
     #[inline]
     pub fn may_run(&self, u: UserId, rep: ReportId) -> bool {
-        self.report_requires
+        self.code
+            .report_requires
             .get(rep.index())
             .is_some_and(|&c| self.eval(c, u, None))
     }
@@ -173,7 +155,7 @@ impl Program {
     /// Would `res` be a row of the report for `u` (`rows … where`)?
     #[inline]
     pub fn is_row(&self, u: UserId, rep: ReportId, res: ResourceId) -> bool {
-        match self.report_where.get(rep.index()) {
+        match self.code.report_where.get(rep.index()) {
             Some(Some(c)) => self.eval(*c, u, Some(res)),
             _ => true,
         }
@@ -182,7 +164,7 @@ impl Program {
     /// How a row shows for `u`: in full, or name only when `details when` fails.
     #[inline]
     pub fn visibility(&self, u: UserId, rep: ReportId, res: ResourceId) -> Visibility {
-        match self.report_details.get(rep.index()) {
+        match self.code.report_details.get(rep.index()) {
             Some(Some(c)) if !self.eval(*c, u, Some(res)) => Visibility::NameOnly,
             _ => Visibility::Full,
         }
@@ -191,27 +173,23 @@ impl Program {
     /// May `u` assign `role` to another user (on `on`)? A rule limited to
     /// resources (`assigns … on resource when …`) only counts with a resource.
     pub fn may_assign(&self, u: UserId, role: RoleId, on: Option<ResourceId>) -> bool {
-        self.assigns
+        self.code
+            .assigns
             .iter()
             .any(|a| self.assigns_rule_covers(a, u, role) && self.assigns_rule_holds(a, u, on))
     }
 
-    pub(crate) fn assigns_rule_covers(
-        &self,
-        a: &crate::ir::AssignsIr,
-        u: UserId,
-        role: RoleId,
-    ) -> bool {
+    pub(crate) fn assigns_rule_covers(&self, a: &AssignsIr, u: UserId, role: RoleId) -> bool {
         self.has_role(u, a.from)
             && match a.roles {
                 None => true,
-                Some(row) => self.assign_sets.get(row, role.index()),
+                Some(row) => self.code.assign_sets.get(row, role.index()),
             }
     }
 
     pub(crate) fn assigns_rule_holds(
         &self,
-        a: &crate::ir::AssignsIr,
+        a: &AssignsIr,
         u: UserId,
         on: Option<ResourceId>,
     ) -> bool {
@@ -269,8 +247,8 @@ impl Program {
 
     /// The user's effective rights, in declaration order.
     pub fn rights_of(&self, u: UserId) -> Vec<RightId> {
-        match self.user_rights.get(u.index()) {
-            Some(&set) => bits::ones(self.rights_sets.row(set as usize))
+        match self.tables.user_rights.get(u.index()) {
+            Some(&set) => bits::ones(self.tables.rights_sets.row(set as usize))
                 .map(RightId::from_index)
                 .collect(),
             None => Vec::new(),
@@ -279,8 +257,37 @@ impl Program {
 
     /// The user's roles (ancestors included), in declaration order.
     pub fn roles_of(&self, u: UserId) -> Vec<RoleId> {
-        bits::ones(self.user_roles.row(u.index()))
+        bits::ones(self.tables.user_roles.row(u.index()))
             .map(RoleId::from_index)
             .collect()
+    }
+}
+
+/// The facts of one scope, as the condition walker asks for them.
+struct At<'a> {
+    p: &'a Program,
+    s: &'a Scope,
+}
+
+impl Facts for At<'_> {
+    #[inline]
+    fn right(&self, r: RightId) -> bool {
+        self.p.has_right(self.s.user, r)
+    }
+    #[inline]
+    fn role(&self, r: RoleId) -> bool {
+        self.p.has_role(self.s.user, r)
+    }
+    #[inline]
+    fn flag(&self, f: FlagId) -> bool {
+        self.p.has_flag(self.s.user, f)
+    }
+    #[inline]
+    fn access(&self, l: AccessId) -> bool {
+        self.p.has_access_in(self.s, l)
+    }
+    #[inline]
+    fn action(&self, a: ActionId) -> bool {
+        self.p.action_in(a, self.s)
     }
 }

@@ -767,7 +767,6 @@ fn label(l: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-
 fn names(ns: &[Name]) -> String {
     ns.iter()
         .map(|n| n.text.as_str())
@@ -782,4 +781,3 @@ fn pattern(p: &Pattern) -> String {
         Pattern::All(_) => "*".into(),
     }
 }
-

@@ -13,8 +13,7 @@ mod rules;
 use crate::diag::{Diagnostic, Severity};
 use crate::ir::Program;
 use crate::sema::model::*;
-use crate::source::{FileId, SourceMap};
-use crate::syntax::ast;
+use crate::source::{SourceMap, Span};
 
 /// One lint rule.
 pub struct Rule {
@@ -44,12 +43,25 @@ pub fn trojan_source(sources: &SourceMap) -> Vec<Diagnostic> {
 }
 
 /// What a rule may look at: the checked model, its compiled program, the
-/// parsed files (for spans of declarations) and the source texts.
+/// source texts and the spans of every top-level declaration (a suppression
+/// comment may sit above the declaration a finding is in).
 pub struct Ctx<'a> {
     pub model: &'a Model,
     pub program: &'a Program,
     pub sources: &'a SourceMap,
-    pub files: &'a [(FileId, ast::File)],
+    pub declarations: &'a [Span],
+}
+
+impl<'a> Ctx<'a> {
+    /// What lint looks at in a workspace that compiled.
+    pub fn of(ws: &'a crate::workspace::Workspace, declarations: &'a [Span]) -> Ctx<'a> {
+        Ctx {
+            model: ws.model(),
+            program: ws.program(),
+            sources: &ws.sources,
+            declarations,
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -81,14 +93,15 @@ impl Ctx<'_> {
 
     /// Global data and the data of every test.
     pub fn all_data(&self) -> Vec<&Data> {
-        let mut v = vec![&self.model.data];
-        v.extend(self.model.tests.iter().filter_map(|t| t.data.as_ref()));
+        let mut v = vec![&*self.model.data];
+        v.extend(self.model.tests.iter().filter_map(|t| t.data.as_deref()));
         v
     }
 
-    /// Whether a pattern site names exactly this right (not `prefix.*` or `*`).
+    /// Whether a pattern site names exactly this right (not `prefix.*` or `*`),
+    /// in a `.rights` file or in JSON data alike.
     pub fn names_exactly(&self, site: &RightSite) -> bool {
-        self.sources.slice(site.span) == self.policy().right(site.right).meta.name
+        site.exact
     }
 }
 
@@ -165,12 +178,9 @@ fn suppressed(ctx: &Ctx, d: &Diagnostic, rule: &Rule) -> bool {
     }
     // the declaration the finding is in
     let item = ctx
-        .files
+        .declarations
         .iter()
-        .filter(|(id, _)| *id == span.file)
-        .flat_map(|(_, f)| f.items.iter())
-        .map(|i| i.span())
-        .find(|s| s.start <= span.start && span.end <= s.end);
+        .find(|s| s.file == span.file && s.start <= span.start && span.end <= s.end);
     match item {
         Some(s) => at_or_above(file.line_col(s.start).0),
         None => false,

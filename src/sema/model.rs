@@ -3,6 +3,7 @@
 //! here (for lint and explanations); the IR keeps only a side table of them.
 
 use crate::source::Span;
+use std::sync::Arc;
 /// The map used for name tables: names are short and trusted to be few, so a
 /// fast non-cryptographic hash (Fx) serves better than the default SipHash.
 pub type NameMap<V> = rustc_hash::FxHashMap<String, V>;
@@ -114,6 +115,8 @@ pub struct RightSite {
     pub right: RightId,
     /// The pattern as written (`report.*` grants many rights from one span).
     pub span: Span,
+    /// The site names this right exactly (not through `prefix.*` or `*`).
+    pub exact: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,7 +177,31 @@ pub struct Deny {
     pub span: Span,
 }
 
-pub use crate::syntax::ast::RowsSource;
+/// Where a report's rows come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowsSource {
+    /// `rows resources`: every resource.
+    Resources,
+    /// `rows event`: the resources of the event the report is run for.
+    Event,
+}
+
+/// How a report row shows: in full, or by name only (`details when` failed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Visibility {
+    Full,
+    NameOnly,
+}
+
+impl Visibility {
+    /// The word used in tests and JSON: `full`, `name_only`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Full => "full",
+            Visibility::NameOnly => "name_only",
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
@@ -273,6 +300,20 @@ pub struct Data {
 }
 
 impl Data {
+    /// Keeps only the first `users`, `resources` and `events` entries (undoes
+    /// additions made after those counts, name tables included).
+    pub fn truncate(&mut self, users: usize, resources: usize, events: usize) {
+        for u in self.users.drain(users.min(self.users.len())..) {
+            self.user_ids.remove(&u.meta.name);
+        }
+        for r in self.resources.drain(resources.min(self.resources.len())..) {
+            self.resource_ids.remove(&r.meta.name);
+        }
+        for e in self.events.drain(events.min(self.events.len())..) {
+            self.event_ids.remove(&e.meta.name);
+        }
+    }
+
     pub fn user(&self, id: UserId) -> &User {
         &self.users[id.index()]
     }
@@ -346,7 +387,7 @@ pub enum Expectation {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExpectedReport {
-    Shows(Vec<(ResourceId, crate::syntax::ast::Visibility)>),
+    Shows(Vec<(ResourceId, Visibility)>),
     Denied,
     Empty,
 }
@@ -358,14 +399,15 @@ pub struct Test {
     pub name: String,
     pub span: Span,
     /// `None` when the test declares no data of its own (it uses the global data).
-    pub data: Option<Data>,
+    pub data: Option<Arc<Data>>,
     pub expects: Vec<Expectation>,
 }
 
-/// Everything a policy says, resolved.
+/// Everything a policy says, resolved. Policy and data are shared (behind
+/// `Arc`) with the programs compiled from them.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
-    pub policy: Policy,
-    pub data: Data,
+    pub policy: Arc<Policy>,
+    pub data: Arc<Data>,
     pub tests: Vec<Test>,
 }

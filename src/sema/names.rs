@@ -3,7 +3,33 @@
 
 use super::model::{Data, Policy};
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::syntax::ast::Name;
+use crate::source::Span;
+use crate::syntax::ast;
+
+/// A name to resolve: its text and where it was written (the default span
+/// when it comes from the library API rather than from text).
+#[derive(Clone, Copy, Debug)]
+pub struct NameRef<'a> {
+    pub text: &'a str,
+    /// `None` for a name asked through the library, written nowhere.
+    pub span: Option<Span>,
+}
+
+impl<'a> NameRef<'a> {
+    /// A name that was not written anywhere (asked through the library).
+    pub fn bare(text: &'a str) -> NameRef<'a> {
+        NameRef { text, span: None }
+    }
+}
+
+impl<'a> From<&'a ast::Name> for NameRef<'a> {
+    fn from(n: &'a ast::Name) -> NameRef<'a> {
+        NameRef {
+            text: &n.text,
+            span: Some(n.span),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -135,15 +161,15 @@ fn article(noun: &str) -> &'static str {
 }
 
 /// `unknown role \`reportr\``, with a suggestion.
-pub fn unknown(policy: &Policy, kind: Kind, name: &Name) -> Diagnostic {
-    let help = other_kind(policy, kind, &name.text)
-        .or_else(|| did_you_mean(&name.text, policy_names(policy, kind)))
-        .unwrap_or_else(|| kind.declare_hint(&name.text));
+pub fn unknown(policy: &Policy, kind: Kind, name: NameRef) -> Diagnostic {
+    let help = other_kind(policy, kind, name.text)
+        .or_else(|| did_you_mean(name.text, policy_names(policy, kind)))
+        .unwrap_or_else(|| kind.declare_hint(name.text));
     Diagnostic::error(
         Code::UnknownName,
         format!("unknown {} `{}`", kind.noun(), name.text),
     )
-    .at(
+    .at_maybe(
         name.span,
         format!("no {} is declared with this name", kind.noun()),
     )
@@ -151,18 +177,17 @@ pub fn unknown(policy: &Policy, kind: Kind, name: &Name) -> Diagnostic {
 }
 
 /// An unknown user, resource or event.
-pub fn unknown_data(data: &Data, kind: Kind, name: &Name) -> Diagnostic {
+pub fn unknown_data(data: &Data, kind: Kind, name: NameRef) -> Diagnostic {
     let candidates: Vec<&str> = match kind {
         Kind::User => data.user_ids.keys().map(String::as_str).collect(),
         Kind::Resource => data.resource_ids.keys().map(String::as_str).collect(),
         _ => data.event_ids.keys().map(String::as_str).collect(),
     };
-    let help =
-        did_you_mean(&name.text, candidates).unwrap_or_else(|| kind.declare_hint(&name.text));
+    let help = did_you_mean(name.text, candidates).unwrap_or_else(|| kind.declare_hint(name.text));
     Diagnostic::error(
         Code::UnknownName,
         format!("unknown {} `{}`", kind.noun(), name.text),
     )
-    .at(name.span, format!("no {} has this id", kind.noun()))
+    .at_maybe(name.span, format!("no {} has this id", kind.noun()))
     .help(help)
 }

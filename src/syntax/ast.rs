@@ -225,6 +225,8 @@ pub struct UserDecl {
     pub flags: Vec<Name>,
     pub access: Vec<AccessEntry>,
     pub span: Span,
+    /// Read from a JSON data file (its field names are `grants`, `revokes`, …).
+    pub from_json: bool,
 }
 
 /// `access RESOURCE: LEVEL, …` in a user.
@@ -243,6 +245,8 @@ pub struct ResourceDecl {
     pub parent: Option<Name>,
     pub details: Vec<(Name, String)>,
     pub span: Span,
+    /// Read from a JSON data file (its field names are `grants`, `revokes`, …).
+    pub from_json: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -252,6 +256,8 @@ pub struct EventDecl {
     pub label: Label,
     pub resources: Vec<Name>,
     pub span: Span,
+    /// Read from a JSON data file (its field names are `grants`, `revokes`, …).
+    pub from_json: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -289,8 +295,7 @@ pub enum ReportOutcome {
     Empty,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Visibility {
     Full,
     NameOnly,

@@ -453,6 +453,7 @@ impl<'t> Builder<'t> {
             flags: Vec::new(),
             access: Vec::new(),
             span,
+            from_json: false,
         };
         for c in self.children(p) {
             match c.as_rule() {
@@ -512,6 +513,7 @@ impl<'t> Builder<'t> {
             parent: None,
             details: Vec::new(),
             span,
+            from_json: false,
         };
         for c in self.children(p) {
             match c.as_rule() {
@@ -548,6 +550,7 @@ impl<'t> Builder<'t> {
             label: None,
             resources: Vec::new(),
             span,
+            from_json: false,
         };
         for c in self.children(p) {
             match c.as_rule() {

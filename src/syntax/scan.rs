@@ -55,7 +55,9 @@ impl Iterator for Tokens<'_> {
                     let end = loop {
                         match b.get(j) {
                             None => break b.len(),
-                            Some(b'\\') if j + 1 < b.len() && !matches!(b[j + 1], b'\n' | b'\r') => {
+                            Some(b'\\')
+                                if j + 1 < b.len() && !matches!(b[j + 1], b'\n' | b'\r') =>
+                            {
                                 j += 2
                             }
                             Some(b'"') => break j + 1,

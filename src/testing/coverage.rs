@@ -11,6 +11,28 @@ use crate::ir::{Node, NodeId, Program, RoleOrigin};
 use crate::sema::model::*;
 use crate::source::Span;
 
+/// A revoke in some data, and whether a test exercised it.
+#[derive(Clone, Debug)]
+pub struct RevokeSite {
+    pub span: Span,
+    pub right: RightId,
+    /// The user's id.
+    pub user: String,
+    pub seen: bool,
+}
+
+/// Something no test exercised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missed {
+    /// `right`, `role`, `action`, `report`, `deny`, `default-role line`, `revoke`.
+    pub kind: &'static str,
+    /// Its name (for a deny, the rights it names; for a revoke, the right).
+    pub name: String,
+    /// For a revoke: the user it is in.
+    pub user: Option<String>,
+    pub span: Span,
+}
+
 /// What the tests of a model exercised.
 #[derive(Clone, Debug)]
 pub struct Coverage {
@@ -21,28 +43,28 @@ pub struct Coverage {
     pub denies: Vec<bool>,
     pub default_lines: Vec<bool>,
     /// Every revoke in the data (global and tests'), by site.
-    pub revokes: Vec<(Span, String, bool)>,
+    pub revokes: Vec<RevokeSite>,
 }
 
 impl Coverage {
     pub fn new(model: &Model) -> Coverage {
         let p = &model.policy;
         let mut revokes = Vec::new();
-        let datas =
-            std::iter::once(&model.data).chain(model.tests.iter().filter_map(|t| t.data.as_ref()));
+        let datas = std::iter::once(&*model.data)
+            .chain(model.tests.iter().filter_map(|t| t.data.as_deref()));
         for data in datas {
             for u in &data.users {
                 for s in &u.revokes {
                     if !revokes
                         .iter()
-                        .any(|(sp, _, _): &(Span, String, bool)| sp.same_place(&s.span))
+                        .any(|r: &RevokeSite| r.span.same_place(&s.span))
                     {
-                        let text = format!(
-                            "revoke of `{}` from {}",
-                            p.right(s.right).meta.name,
-                            u.meta.name
-                        );
-                        revokes.push((s.span, text, false));
+                        revokes.push(RevokeSite {
+                            span: s.span,
+                            right: s.right,
+                            user: u.meta.name.clone(),
+                            seen: false,
+                        });
                     }
                 }
             }
@@ -69,7 +91,7 @@ impl Coverage {
                     Target::Run(rep) => self.report(program, u, rep),
                     Target::Assign { role, .. } => {
                         self.roles[role.index()] = true;
-                        for a in &program.assigns {
+                        for a in &program.code().assigns {
                             if program.assigns_rule_covers(a, u, role) {
                                 self.roles[a.from.index()] = true;
                                 if let Some(c) = a.cond {
@@ -89,9 +111,19 @@ impl Coverage {
     fn report(&mut self, program: &Program, u: UserId, rep: ReportId) {
         self.reports[rep.index()] = true;
         let nodes = [
-            program.report_requires.get(rep.index()).copied(),
-            program.report_where.get(rep.index()).copied().flatten(),
-            program.report_details.get(rep.index()).copied().flatten(),
+            program.code().report_requires.get(rep.index()).copied(),
+            program
+                .code()
+                .report_where
+                .get(rep.index())
+                .copied()
+                .flatten(),
+            program
+                .code()
+                .report_details
+                .get(rep.index())
+                .copied()
+                .flatten(),
         ];
         for n in nodes.into_iter().flatten() {
             self.cond(program, u, n);
@@ -99,7 +131,7 @@ impl Coverage {
     }
 
     fn action(&mut self, program: &Program, u: UserId, a: ActionId) {
-        if let Some(&c) = program.action_cond.get(a.index()) {
+        if let Some(&c) = program.code().action_cond.get(a.index()) {
             self.actions[a.index()] = true;
             self.cond(program, u, c);
         }
@@ -108,28 +140,28 @@ impl Coverage {
     /// Walks a condition and everything it reaches, each action and access
     /// level once.
     fn cond(&mut self, program: &Program, u: UserId, node: NodeId) {
-        let mut seen_access = vec![false; program.access_rules.len()];
-        let mut seen_action = vec![false; program.action_cond.len()];
+        let mut seen_access = vec![false; program.code().access_rules.len()];
+        let mut seen_action = vec![false; program.code().action_cond.len()];
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
-            match program.node(n) {
+            match program.code().node(n) {
                 Node::Const(_) | Node::Flag(_) => {}
                 Node::Right(r) => self.right(program, u, r),
                 Node::Role(r) => self.role(program, u, r),
                 Node::Access(l) => {
                     if !std::mem::replace(&mut seen_access[l.index()], true) {
-                        stack.extend(program.access_rules[l.index()].iter().copied());
+                        stack.extend(program.code().access_rules[l.index()].iter().copied());
                     }
                 }
                 Node::Can(a) => {
                     if !std::mem::replace(&mut seen_action[a.index()], true) {
                         self.actions[a.index()] = true;
-                        stack.push(program.action_cond[a.index()]);
+                        stack.push(program.code().action_cond[a.index()]);
                     }
                 }
                 Node::Not(x) => stack.push(x),
                 Node::And { start, len } | Node::Or { start, len } => {
-                    stack.extend(program.children(start, len).iter().copied())
+                    stack.extend(program.code().children(start, len).iter().copied())
                 }
             }
         }
@@ -142,10 +174,17 @@ impl Coverage {
         if !program.has_role(u, r) {
             return;
         }
-        let direct: Vec<RoleId> = match program.user_role_origin.get(u.index()) {
-            Some(RoleOrigin::Default(i)) => {
-                self.default_lines[*i] = true;
-                vec![program.policy.default_roles[*i].role]
+        let direct: Vec<RoleId> = match program.role_origin(u) {
+            RoleOrigin::Default(i) => {
+                if let Some(seen) = self.default_lines.get_mut(i) {
+                    *seen = true;
+                }
+                program
+                    .policy
+                    .default_roles
+                    .get(i)
+                    .map(|l| vec![l.role])
+                    .unwrap_or_default()
             }
             _ => program
                 .data
@@ -165,14 +204,10 @@ impl Coverage {
     /// A right involved in a decision for `u`, with everything that decided it.
     fn right(&mut self, program: &Program, u: UserId, r: RightId) {
         self.rights[r.index()] = true;
+        // every role of the user through which the right comes: the role
+        // that grants it and each role that inherits it on the way
         for role in program.roles_of(u) {
-            if program
-                .policy
-                .role(role)
-                .grants
-                .iter()
-                .any(|s| s.right == r)
-            {
+            if program.code().role_grants(role, r) {
                 self.roles[role.index()] = true;
             }
         }
@@ -183,28 +218,31 @@ impl Coverage {
         }
         if let Some(user) = program.data.users.get(u.index()) {
             for s in user.revokes.iter().filter(|s| s.right == r) {
-                if let Some(entry) = self
-                    .revokes
-                    .iter_mut()
-                    .find(|(sp, _, _)| sp.same_place(&s.span))
-                {
-                    entry.2 = true;
+                if let Some(entry) = self.revokes.iter_mut().find(|x| x.span.same_place(&s.span)) {
+                    entry.seen = true;
                 }
             }
         }
-        if let Some(RoleOrigin::Default(i)) = program.user_role_origin.get(u.index()) {
-            self.default_lines[*i] = true;
+        if let RoleOrigin::Default(i) = program.role_origin(u) {
+            if let Some(seen) = self.default_lines.get_mut(i) {
+                *seen = true;
+            }
         }
     }
 
-    /// Everything no test exercised: (kind, name, site).
-    pub fn missed(&self, policy: &Policy) -> Vec<(&'static str, String, Span)> {
+    /// Everything no test exercised, in the order of the kinds above.
+    pub fn missed(&self, policy: &Policy) -> Vec<Missed> {
         let mut out = Vec::new();
         let mut add = |kind, seen: &[bool], meta: &dyn Fn(usize) -> (String, Span)| {
             for (i, s) in seen.iter().enumerate() {
                 if !s {
                     let (name, span) = meta(i);
-                    out.push((kind, name, span));
+                    out.push(Missed {
+                        kind,
+                        name,
+                        user: None,
+                        span,
+                    });
                 }
             }
         };
@@ -250,9 +288,14 @@ impl Coverage {
                 policy.default_roles[i].span,
             )
         });
-        for (span, text, seen) in &self.revokes {
-            if !seen {
-                out.push(("revoke", text.clone(), *span));
+        for r in &self.revokes {
+            if !r.seen {
+                out.push(Missed {
+                    kind: "revoke",
+                    name: policy.right(r.right).meta.name.clone(),
+                    user: Some(r.user.clone()),
+                    span: r.span,
+                });
             }
         }
         out
@@ -275,7 +318,7 @@ impl Coverage {
         }
         out.push((
             "revokes",
-            self.revokes.iter().filter(|r| r.2).count(),
+            self.revokes.iter().filter(|r| r.seen).count(),
             self.revokes.len(),
         ));
         out

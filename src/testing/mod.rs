@@ -1,6 +1,7 @@
 //! The policy test runner: runs `test` blocks (LANGUAGE.md §7) with the one
 //! evaluator. Data declared in a test exists only in that test: the test's
-//! program is compiled from the policy and the test's own data.
+//! program joins the policy, compiled once, with tables built from the test's
+//! own data.
 
 pub mod coverage;
 
@@ -8,7 +9,6 @@ use crate::eval::explain::Explanation;
 use crate::ir::Program;
 use crate::sema::model::*;
 use crate::source::Span;
-use crate::syntax::ast::Visibility;
 use std::sync::Arc;
 
 /// The result of one `test` block.
@@ -39,29 +39,26 @@ pub struct Failure {
     pub program: Arc<Program>,
 }
 
-/// Runs every test whose name contains `filter` (all when `None`).
-pub fn run(model: &Model, filter: Option<&str>) -> Vec<TestResult> {
-    run_with_coverage(model, filter, None)
+/// Runs every test whose name contains `filter` (all when `None`) against
+/// the compiled program of their policy.
+pub fn run(program: &Program, tests: &[Test], filter: Option<&str>) -> Vec<TestResult> {
+    run_with_coverage(program, tests, filter, None)
 }
 
 /// Like [`run`], recording what the tests exercised into `coverage`.
 pub fn run_with_coverage(
-    model: &Model,
+    program: &Program,
+    tests: &[Test],
     filter: Option<&str>,
     mut coverage: Option<&mut coverage::Coverage>,
 ) -> Vec<TestResult> {
-    let policy = Arc::new(model.policy.clone());
-    let global = Arc::new(Program::compile_parts(
-        policy.clone(),
-        Arc::new(model.data.clone()),
-    ));
-    model
-        .tests
+    let global = Arc::new(program.clone());
+    tests
         .iter()
         .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
         .map(|t| {
             let program = match &t.data {
-                Some(d) => Arc::new(Program::compile_parts(policy.clone(), Arc::new(d.clone()))),
+                Some(d) => Arc::new(global.with_data(d.clone())),
                 None => global.clone(),
             };
             if let Some(c) = coverage.as_deref_mut() {

@@ -40,11 +40,12 @@ fn cases(default: u32) -> ProptestConfig {
 /// Parses and checks items (in one or several files); `None` when the random
 /// policy does not check (it may, e.g., leave a `prefix.*` matching nothing).
 fn model_of(files: &[String]) -> Option<Model> {
-    let mut ws = rights::load::Workspace::default();
+    let mut ws = rights::workspace::Workspace::default();
     for (i, f) in files.iter().enumerate() {
         ws.add_policy_text(Origin::Input(format!("f{i}")), f.clone());
     }
-    ws.checked_model().ok().map(|(m, _)| m)
+    ws.check();
+    ws.is_compiled().then(|| ws.model().clone())
 }
 
 fn policy(seed: u64, o: Opts) -> (String, Option<Model>) {
@@ -134,7 +135,7 @@ fn report_questions(m: &Model) -> Vec<ReportQ> {
 
 /// All answers of a model, by question text (stable across id orderings).
 fn answers(m: &Model) -> Vec<(String, bool)> {
-    let program = Program::compile(m.clone());
+    let program = Program::compile(m);
     let name = |q: &CanQ| {
         let user = &m.data.user(q.user).meta.name;
         let on =
@@ -165,7 +166,7 @@ proptest! {
     fn ir_agrees_with_the_reference_evaluator(seed in any::<u64>()) {
         let (text, model) = policy(seed, Opts::default());
         let Some(m) = model else { return Ok(()) };
-        let program = Program::compile(m.clone());
+        let program = Program::compile(&m);
         let reference = Reference { p: &m.policy, d: &m.data };
         for q in questions(&m) {
             prop_assert_eq!(program.can(&q), reference.can(&q), "{:?}\n{}", q, text);
@@ -195,7 +196,7 @@ proptest! {
         let o = Opts { grants_nothing: true, ..Opts::default() };
         let (text, model) = policy(seed, o);
         let Some(m) = model else { return Ok(()) };
-        let program = Program::compile(m.clone());
+        let program = Program::compile(&m);
         for u in (0..m.data.users.len()).map(UserId::from_index) {
             prop_assert!(program.rights_of(u).is_empty(), "{}", text);
         }

@@ -2,8 +2,8 @@
 //! LANGUAGE.md §4 over the resolved model: sets, recursion, no precomputation.
 //! The property tests compare the compiled IR against it.
 
+use rights::sema::model::Visibility;
 use rights::sema::model::*;
-use rights::syntax::ast::Visibility;
 use std::collections::BTreeSet;
 
 pub struct Reference<'a> {

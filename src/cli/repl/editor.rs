@@ -3,7 +3,7 @@
 //! multi-line input while a `{` or `(` is open.
 
 use super::session::COMMANDS;
-use crate::api::Engine;
+use crate::workspace::Workspace;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::HistoryHinter;
@@ -26,12 +26,12 @@ pub struct Names {
 }
 
 impl Names {
-    pub fn of(engine: Option<&Engine>) -> Names {
-        let Some(e) = engine else {
+    pub fn of(ws: &Workspace) -> Names {
+        if !ws.is_compiled() {
             return Names::default();
-        };
-        let p = &e.program().policy;
-        let d = &e.program().data;
+        }
+        let p = &ws.program().policy;
+        let d = &ws.program().data;
         let quote = crate::syntax::keywords::data_id_text;
         Names {
             users: d.users.iter().map(|x| quote(&x.meta.name)).collect(),

@@ -82,7 +82,8 @@ fn piped(session: &mut Session, mut failed: bool) -> i32 {
         // line read before answering (queries are answered at once, so a
         // script may wait for each answer)
         let first = entry.split_whitespace().next().unwrap_or("");
-        let declaration = !blank && !first.starts_with(':') && !crate::syntax::keywords::is_query_word(first);
+        let declaration =
+            !blank && !first.starts_with(':') && !crate::syntax::keywords::is_query_word(first);
         if declaration && matches!(lines.peek(), Some(Ok(next)) if continues(next)) {
             continue;
         }
@@ -152,7 +153,7 @@ fn interactive(session: &mut Session) -> i32 {
         }
     };
     rl.set_helper(Some(ReplHelper {
-        names: Names::of(session.engine()),
+        names: Names::of(session.workspace()),
         color,
         hinter: rustyline::hint::HistoryHinter::new(),
     }));
@@ -171,8 +172,10 @@ fn interactive(session: &mut Session) -> i32 {
             Ok(line) => {
                 let reply = session.handle(&line);
                 print_reply(&reply);
-                if let Some(h) = rl.helper_mut() {
-                    h.names = Names::of(session.engine());
+                if reply.changed {
+                    if let Some(h) = rl.helper_mut() {
+                        h.names = Names::of(session.workspace());
+                    }
                 }
                 if let Some(h) = &history {
                     if let Some(dir) = h.parent() {

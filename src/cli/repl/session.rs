@@ -2,14 +2,12 @@
 //! entry replies. Independent of the terminal, so piped sessions, interactive
 //! ones and tests all run the same code.
 
-use crate::api::Engine;
-use crate::cli::render::Renderer;
 use crate::cli::Format;
 use crate::diag::{self, RenderOptions};
-use crate::load::Workspace;
-use crate::source::{FileId, Origin};
+use crate::syntax::ast;
 use crate::syntax::keywords::is_query_word;
-use crate::syntax::{self, ast};
+use crate::words::Words;
+use crate::workspace::{Failure, Workspace};
 use std::path::PathBuf;
 
 /// What one entry produced.
@@ -20,6 +18,8 @@ pub struct Reply {
     pub quit: bool,
     /// The entry had an error (a bad query, a rejected declaration, …).
     pub failed: bool,
+    /// The session's policy changed (names to complete may have changed).
+    pub changed: bool,
 }
 
 impl Reply {
@@ -35,6 +35,10 @@ impl Reply {
             failed: true,
             ..Reply::default()
         }
+    }
+    fn changed(mut self) -> Reply {
+        self.changed = true;
+        self
     }
 }
 
@@ -61,20 +65,17 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 ];
 
 pub struct Session {
-    paths: Vec<PathBuf>,
-    data: Vec<PathBuf>,
-    /// Declarations typed in this session, in order (kept across `:reload`).
-    typed: Vec<String>,
-    /// The last policy that checked cleanly, compiled.
-    engine: Option<Engine>,
+    /// The last workspace that compiled (or the one first read, until one
+    /// does): kept in memory, read again only on `:load` and `:reload`.
+    ws: Workspace,
     pub format: Format,
     pub render: RenderOptions,
 }
 
 /// Counts shown after `:reload`.
-fn counts(e: &Engine) -> Vec<(&'static str, usize)> {
-    let p = &e.program().policy;
-    let d = &e.program().data;
+fn counts(ws: &Workspace) -> Vec<(&'static str, usize)> {
+    let p = &ws.program().policy;
+    let d = &ws.program().data;
     vec![
         ("rights", p.rights.len()),
         ("access levels", p.access.len()),
@@ -97,75 +98,57 @@ impl Session {
         data: Vec<PathBuf>,
         render: RenderOptions,
     ) -> Result<(Session, Reply), String> {
-        let mut s = Session {
-            paths,
-            data,
-            typed: Vec::new(),
-            engine: None,
+        let ws = Workspace::load(&paths, &data);
+        if ws.io_failed {
+            return Err(diag::render_all(ws.diagnostics(), &ws.sources, render));
+        }
+        let reply = if ws.is_compiled() {
+            Reply::default()
+        } else {
+            let mut r = Reply::error(diag::render_all(ws.diagnostics(), &ws.sources, render));
+            r.err
+                .push_str("the policy has errors: fix them, then :reload\n");
+            r
+        };
+        let s = Session {
+            ws,
             format: Format::Human,
             render,
-        };
-        let ws = s.workspace();
-        if ws.io_failed {
-            let (_, diags) = ws.resolve();
-            return Err(diag::render_all(&diags, &ws.sources, render));
-        }
-        let reply = match Engine::from_workspace(ws) {
-            Ok(e) => {
-                s.engine = Some(e);
-                Reply::default()
-            }
-            Err(e) => {
-                let mut r = Reply::error(diag::render_all(&e.diagnostics, &e.sources, render));
-                r.err
-                    .push_str("the policy has errors: fix them, then :reload\n");
-                r
-            }
         };
         Ok((s, reply))
     }
 
-    /// The files on disk plus every declaration typed so far.
-    fn workspace(&self) -> Workspace {
-        let mut ws = Workspace::read(&self.paths, &self.data);
-        for (i, text) in self.typed.iter().enumerate() {
-            ws.add_policy_text(Origin::Input(format!("<repl:{}>", i + 1)), text.clone());
-        }
-        ws
-    }
-
-    pub fn engine(&self) -> Option<&Engine> {
-        self.engine.as_ref()
+    /// The session's workspace.
+    pub fn workspace(&self) -> &Workspace {
+        &self.ws
     }
 
     /// A one-line description of what is loaded.
     pub fn banner(&self) -> String {
-        match &self.engine {
-            Some(e) => {
-                let c = counts(e);
-                let shown: Vec<String> = c
-                    .iter()
-                    .filter(|(k, n)| {
-                        *n > 0
-                            && matches!(*k, "rights" | "roles" | "users" | "resources" | "reports")
-                    })
-                    .map(|(k, n)| format!("{n} {k}"))
-                    .collect();
-                format!(
-                    "rights repl: {} loaded ({}). :help for help, :quit or Ctrl-D to leave.\n",
-                    self.paths
-                        .iter()
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    shown.join(", ")
-                )
-            }
-            None => "rights repl: no policy compiled yet. :help for help.\n".to_string(),
+        if !self.ws.is_compiled() {
+            return "rights repl: no policy compiled yet. :help for help.\n".to_string();
         }
+        let shown: Vec<String> = counts(&self.ws)
+            .iter()
+            .filter(|(k, n)| {
+                *n > 0 && matches!(*k, "rights" | "roles" | "users" | "resources" | "reports")
+            })
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        format!(
+            "rights repl: {} loaded ({}). :help for help, :quit or Ctrl-D to leave.\n",
+            self.ws
+                .policy_paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            shown.join(", ")
+        )
     }
 
     /// Handles one complete entry (a query, declarations, or a `:command`).
+    /// The entry is parsed once.
     pub fn handle(&mut self, input: &str) -> Reply {
         let text = input.trim();
         if text.is_empty() || text.starts_with('#') {
@@ -175,99 +158,102 @@ impl Session {
             return self.command(cmd);
         }
         let first = text.split_whitespace().next().unwrap_or("");
-        let parsed = syntax::parse_repl_line(FileId(u32::MAX), text);
-        match parsed {
-            Ok(ast::ReplInput::Items(_)) => self.declare(text),
-            Ok(ast::ReplInput::Query(_)) | Err(_) if is_query_word(first) => self.query(text),
-            // neither: let the declaration path report the syntax error
-            _ => self.declare(text),
+        let query_like = is_query_word(first);
+        let name = if query_like {
+            "<query>".to_string()
+        } else {
+            self.ws.next_typed_name()
+        };
+        match self.ws.parse_entry(text, &name) {
+            Ok(ast::ReplInput::Items(items)) => self.declare(text, items),
+            Ok(ast::ReplInput::Query(q)) => self.query(text, &q),
+            Err(f) if query_like => self.query_error(text, f),
+            Err(f) => {
+                let mut r = self.rendered(&f.diagnostics, &f);
+                r.err.push_str("nothing was added\n");
+                r
+            }
         }
     }
 
-    fn query(&mut self, text: &str) -> Reply {
-        let Some(engine) = &self.engine else {
+    fn rendered(&self, diags: &[diag::Diagnostic], f: &Failure) -> Reply {
+        Reply::error(
+            diags
+                .iter()
+                .map(|d| diag::render(d, &f.sources, self.render))
+                .collect(),
+        )
+    }
+
+    fn query(&mut self, text: &str, q: &ast::Query) -> Reply {
+        if !self.ws.is_compiled() {
             return Reply::error(
                 "no policy is compiled: fix the errors shown, then :reload\n".into(),
             );
-        };
-        match engine.ask(text) {
+        }
+        match self.ws.ask_parsed(text, "<query>", q) {
             Ok(answer) => {
-                let r = Renderer {
-                    program: engine.program(),
-                    sources: engine.sources(),
-                };
+                let w = Words::new(self.ws.program(), &self.ws.sources);
                 Reply::out(match self.format {
-                    Format::Human => r.human(&answer),
-                    Format::Json => format!("{}\n", r.json(&answer, text)),
+                    Format::Human => w.human(&answer),
+                    Format::Json => format!("{}\n", w.json(&answer, text)),
                 })
             }
-            Err(e) if self.format == Format::Json => {
-                let diagnostics: Vec<_> = e
-                    .diagnostics
-                    .iter()
-                    .map(|d| diag::to_json(d, &e.sources))
-                    .collect();
-                Reply {
-                    out: format!(
-                        "{}\n",
-                        serde_json::json!({"query": text, "error": true, "diagnostics": diagnostics})
-                    ),
-                    failed: true,
-                    ..Reply::default()
-                }
-            }
-            Err(e) => Reply::error(
-                e.diagnostics
-                    .iter()
-                    .map(|d| diag::render(d, &e.sources, self.render))
-                    .collect(),
-            ),
+            Err(f) => self.query_error(text, f),
         }
     }
 
+    fn query_error(&self, text: &str, f: Failure) -> Reply {
+        if self.format == Format::Json {
+            let diagnostics: Vec<_> = f
+                .diagnostics
+                .iter()
+                .map(|d| diag::to_json(d, &f.sources))
+                .collect();
+            return Reply {
+                out: format!(
+                    "{}\n",
+                    serde_json::json!({"query": text, "error": true, "diagnostics": diagnostics})
+                ),
+                failed: true,
+                ..Reply::default()
+            };
+        }
+        self.rendered(&f.diagnostics, &f)
+    }
+
     /// Adds declarations to the session's policy if the result still checks.
-    fn declare(&mut self, text: &str) -> Reply {
-        self.typed.push(text.to_string());
-        let ws = self.workspace();
-        match Engine::from_workspace(ws) {
-            Ok(e) => {
-                let added = describe_items(text);
-                self.engine = Some(e);
-                Reply::out(format!("added {added}\n"))
+    fn declare(&mut self, text: &str, items: Vec<ast::Item>) -> Reply {
+        let added = describe_items(&items);
+        let file = self.ws.sources.next_id();
+        let was_compiled = self.ws.is_compiled();
+        match self.ws.declare(text, items) {
+            Ok(warnings) => {
+                let mut r = Reply::out(format!("added {added}\n")).changed();
+                r.err = warnings
+                    .iter()
+                    .map(|d| diag::render(d, &self.ws.sources, self.render))
+                    .collect();
+                r
             }
-            Err(e) => {
-                self.typed.pop();
+            Err(f) => {
                 // only what the typed text causes: the files were clean before
-                let typed_file = e
-                    .sources
-                    .files()
-                    .find(|(_, f)| {
-                        f.origin == Origin::Input(format!("<repl:{}>", self.typed.len() + 1))
-                    })
-                    .map(|(id, _)| id);
-                let mine: Vec<_> = e
+                let mine: Vec<diag::Diagnostic> = f
                     .diagnostics
                     .iter()
                     .filter(|d| {
-                        self.engine.is_none()
-                            || d.primary
-                                .as_ref()
-                                .is_none_or(|(s, _)| Some(s.file) == typed_file)
-                            || d.secondary.iter().any(|(s, _)| Some(s.file) == typed_file)
+                        !was_compiled
+                            || d.primary.as_ref().is_none_or(|(s, _)| s.file == file)
+                            || d.secondary.iter().any(|(s, _)| s.file == file)
                     })
                     .cloned()
                     .collect();
                 let shown = if mine.is_empty() {
-                    e.diagnostics.clone()
+                    &f.diagnostics
                 } else {
-                    mine
+                    &mine
                 };
-                let mut r = Reply::error(
-                    shown
-                        .iter()
-                        .map(|d| diag::render(d, &e.sources, self.render))
-                        .collect(),
-                );
+                let mut r = self.rendered(shown, &f);
                 r.err.push_str("nothing was added\n");
                 r
             }
@@ -329,37 +315,39 @@ impl Session {
         }
     }
 
-    fn load(&mut self, path: PathBuf) -> Reply {
-        self.paths.push(path.clone());
-        let ws = self.workspace();
-        let io = ws.io_failed;
-        match Engine::from_workspace(ws) {
-            Ok(e) if !io => {
-                let before = self.engine.as_ref().map(counts);
-                let change = change_text(before.as_deref(), &counts(&e));
-                self.engine = Some(e);
-                Reply::out(format!("loaded {}: {change}\n", path.display()))
-            }
-            Ok(_) => {
-                self.paths.pop();
-                Reply::error(format!("cannot read {}\n", path.display()))
-            }
-            Err(e) => {
-                self.paths.pop();
-                let mut r = Reply::error(diag::render_all(&e.diagnostics, &e.sources, self.render));
-                r.err
-                    .push_str(&format!("{} was not loaded\n", path.display()));
-                r
-            }
+    /// The files on disk read again, with the given typed declarations.
+    fn reread(&self, paths: &[PathBuf], typed: &[String]) -> Workspace {
+        let mut ws = Workspace::read(paths, &self.ws.data_paths);
+        for text in typed {
+            ws.add_typed_text(text);
         }
+        ws.check();
+        ws
+    }
+
+    fn load(&mut self, path: PathBuf) -> Reply {
+        let mut paths = self.ws.policy_paths.clone();
+        paths.push(path.clone());
+        let ws = self.reread(&paths, &self.ws.typed_texts());
+        if ws.io_failed {
+            return Reply::error(format!("cannot read {}\n", path.display()));
+        }
+        if !ws.is_compiled() {
+            let mut r = Reply::error(diag::render_all(ws.diagnostics(), &ws.sources, self.render));
+            r.err
+                .push_str(&format!("{} was not loaded\n", path.display()));
+            return r;
+        }
+        let before = self.ws.is_compiled().then(|| counts(&self.ws));
+        let change = change_text(before.as_deref(), &counts(&ws));
+        self.ws = ws;
+        Reply::out(format!("loaded {}: {change}\n", path.display())).changed()
     }
 
     fn reset(&mut self) -> Reply {
-        let n = self.typed.len();
-        let kept = std::mem::take(&mut self.typed);
-        let reply = self.reload();
+        let n = self.ws.typed_texts().len();
+        let reply = self.reload_with(&[]);
         if reply.failed {
-            self.typed = kept;
             return reply;
         }
         Reply::out(format!(
@@ -367,55 +355,47 @@ impl Session {
             if n == 1 { "" } else { "s" },
             reply.out.trim_start_matches("reloaded: ")
         ))
+        .changed()
     }
 
     fn reload(&mut self) -> Reply {
-        let ws = self.workspace();
-        let io = ws.io_failed;
-        match Engine::from_workspace(ws) {
-            Ok(e) if !io => {
-                let before = self.engine.as_ref().map(counts);
-                let mut change = change_text(before.as_deref(), &counts(&e));
-                let files = changed_files(self.engine.as_ref(), &e);
-                if !files.is_empty() {
-                    if change == "nothing changed" {
-                        change = "no declaration added or removed".into();
-                    }
-                    change = format!("{} changed; {change}", files.join(", "));
-                } else if change == "nothing changed" {
-                    change = "no file changed".into();
+        let typed = self.ws.typed_texts();
+        self.reload_with(&typed)
+    }
+
+    fn reload_with(&mut self, typed: &[String]) -> Reply {
+        let ws = self.reread(&self.ws.policy_paths, typed);
+        if ws.is_compiled() {
+            let before = self.ws.is_compiled().then(|| counts(&self.ws));
+            let mut change = change_text(before.as_deref(), &counts(&ws));
+            let files = changed_files(&self.ws, &ws);
+            if !files.is_empty() {
+                if change == "nothing changed" {
+                    change = "no declaration added or removed".into();
                 }
-                self.engine = Some(e);
-                Reply::out(format!("reloaded: {change}\n"))
+                change = format!("{} changed; {change}", files.join(", "));
+            } else if change == "nothing changed" {
+                change = "no file changed".into();
             }
-            Ok(_) | Err(_) => {
-                let ws = self.workspace();
-                let (_, diags) = ws.resolve();
-                let mut r = Reply::error(diag::render_all(&diags, &ws.sources, self.render));
-                r.err.push_str(if !self.typed.is_empty() {
-                    "the files and the typed declarations have errors together: still answering from the last version that checked (:reset forgets the typed declarations)\n"
-                } else if self.engine.is_some() {
-                    "the files have errors: still answering from the last version that checked\n"
-                } else {
-                    "the files have errors: fix them, then :reload\n"
-                });
-                r
-            }
+            self.ws = ws;
+            return Reply::out(format!("reloaded: {change}\n")).changed();
         }
+        let mut r = Reply::error(diag::render_all(ws.diagnostics(), &ws.sources, self.render));
+        r.err.push_str(if !typed.is_empty() {
+            "the files and the typed declarations have errors together: still answering from the last version that checked (:reset forgets the typed declarations)\n"
+        } else if self.ws.is_compiled() {
+            "the files have errors: still answering from the last version that checked\n"
+        } else {
+            "the files have errors: fix them, then :reload\n"
+        });
+        r
     }
 }
 
 /// The files whose text differs between two loads (added, removed or edited).
-fn changed_files(before: Option<&Engine>, after: &Engine) -> Vec<String> {
-    let texts = |e: &Engine| -> Vec<(String, std::sync::Arc<str>)> {
-        e.sources()
-            .files()
-            .filter(|(_, f)| matches!(f.origin, Origin::Path(_)))
-            .map(|(_, f)| (f.name.clone(), f.text.clone()))
-            .collect()
-    };
-    let old = before.map(texts).unwrap_or_default();
-    let new = texts(after);
+fn changed_files(before: &Workspace, after: &Workspace) -> Vec<String> {
+    let old = before.files_read();
+    let new = after.files_read();
     let mut out = Vec::new();
     for (name, text) in &new {
         match old.iter().find(|(n, _)| n == name) {
@@ -431,12 +411,8 @@ fn changed_files(before: Option<&Engine>, after: &Engine) -> Vec<String> {
     out
 }
 
-
 /// "role `auditor`", "user `bob` and resource `r9`".
-fn describe_items(text: &str) -> String {
-    let Ok(ast::ReplInput::Items(items)) = syntax::parse_repl_line(FileId(u32::MAX), text) else {
-        return "declarations".into();
-    };
+fn describe_items(items: &[ast::Item]) -> String {
     let names: Vec<String> = items
         .iter()
         .map(|i| match i {

@@ -1,37 +1,17 @@
-//! Answers rendered for people (a verdict line, reasons as a tree, tables) and
-//! for machines (JSON). Shared by `rights query` and the REPL.
+//! Answers as text for people: a verdict line and reasons as a tree for
+//! `can`/`explain`, tables for listings and reports.
 
+use super::Words;
 use crate::eval::answer::*;
 use crate::eval::explain::{Explanation, Reason};
-use crate::ir::Program;
 use crate::sema::model::*;
-use crate::source::{SourceMap, Span};
-use serde_json::{json, Value};
 
-pub struct Renderer<'a> {
-    pub program: &'a Program,
-    pub sources: &'a SourceMap,
-}
-
-impl<'a> Renderer<'a> {
-    fn at(&self, span: Option<Span>) -> Option<String> {
-        span.map(|s| self.sources.file_line(s))
-    }
-
-    fn user(&self, u: UserId) -> &str {
-        self.program
-            .data
-            .users
-            .get(u.index())
-            .map_or("?", |x| x.meta.name.as_str())
-    }
-
-    fn resource(&self, r: ResourceId) -> &Resource {
+impl Words<'_> {
+    pub(super) fn resource(&self, r: ResourceId) -> &Resource {
         &self.program.data.resources[r.index()]
     }
 
-    // ───────────── human ─────────────
-
+    /// An answer as text.
     pub fn human(&self, answer: &Answer) -> String {
         let mut out = String::new();
         match answer {
@@ -39,7 +19,8 @@ impl<'a> Renderer<'a> {
                 explanation,
                 detailed,
             } => self.human_explanation(&mut out, explanation, *detailed),
-            Answer::Who { subject, users } => {
+            Answer::Who { target, on, users } => {
+                let subject = self.target(*target, *on);
                 if users.is_empty() {
                     out.push_str(&format!("no user can {subject}\n"));
                 } else {
@@ -71,11 +52,7 @@ impl<'a> Renderer<'a> {
 
     fn human_explanation(&self, out: &mut String, e: &Explanation, detailed: bool) {
         let verdict = if e.allowed { "allow" } else { "deny" };
-        let subject = if e.allowed {
-            e.subject.clone()
-        } else {
-            negate(&e.subject)
-        };
+        let subject = self.subject(&e.subject, e.allowed);
         out.push_str(&format!("{verdict}: {subject}\n"));
         for r in &e.reasons {
             self.human_reason(out, r, 1);
@@ -85,14 +62,9 @@ impl<'a> Renderer<'a> {
         }
         if !e.fixes.is_empty() && !e.fixes.iter().all(|f| f.is_empty()) {
             out.push_str("what would allow it:\n");
-            let user = e.user;
             for (i, alt) in e.fixes.iter().enumerate() {
-                let changes: Vec<String> = alt
-                    .iter()
-                    .map(|&f| self.program.fix_text(user, f))
-                    .collect();
                 let lead = if i == 0 { "  - " } else { "  - or: " };
-                out.push_str(&format!("{lead}{}\n", changes.join(", and ")));
+                out.push_str(&format!("{lead}{}\n", self.alternative(e.user, alt)));
             }
         } else {
             out.push_str("nothing would allow it by granting more");
@@ -111,8 +83,8 @@ impl<'a> Renderer<'a> {
         let mark = if r.holds { "✓" } else { "✗" };
         let indent = "  ".repeat(depth);
         match self.at(r.site) {
-            Some(at) => out.push_str(&format!("{indent}{mark} {}  [{at}]\n", r.text)),
-            None => out.push_str(&format!("{indent}{mark} {}\n", r.text)),
+            Some(at) => out.push_str(&format!("{indent}{mark} {}  [{at}]\n", self.fact(&r.fact))),
+            None => out.push_str(&format!("{indent}{mark} {}\n", self.fact(&r.fact))),
         }
         for c in &r.because {
             self.human_reason(out, c, depth + 1);
@@ -311,17 +283,17 @@ impl<'a> Renderer<'a> {
             let name = resource.meta.label.as_deref().unwrap_or("");
             let pad = namew.saturating_sub(name.chars().count());
             let details = match vis {
-                crate::syntax::ast::Visibility::Full => resource
+                Visibility::Full => resource
                     .details
                     .iter()
                     .map(|(k, v)| format!("{k}: {v}"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                crate::syntax::ast::Visibility::NameOnly => String::new(),
+                Visibility::NameOnly => String::new(),
             };
             let shown = match vis {
-                crate::syntax::ast::Visibility::Full => "full",
-                crate::syntax::ast::Visibility::NameOnly => "name only",
+                Visibility::Full => "full",
+                Visibility::NameOnly => "name only",
             };
             let line = format!(
                 "  {:idw$}  {name}{}  {shown:9}  {details}",
@@ -331,108 +303,6 @@ impl<'a> Renderer<'a> {
             out.push_str(line.trim_end());
             out.push('\n');
         }
-    }
-
-    // ───────────── JSON ─────────────
-
-    pub fn json(&self, answer: &Answer, query: &str) -> Value {
-        match answer {
-            Answer::Can { explanation: e, .. } => {
-                let user = e.user;
-                json!({
-                    "query": query,
-                    "decision": if e.allowed { "allow" } else { "deny" },
-                    "subject": e.subject,
-                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
-                    "fixes": e.fixes.iter().filter(|a| !a.is_empty()).map(|alt| alt.iter().map(|&f| self.program.fix_text(user, f)).collect::<Vec<_>>()).collect::<Vec<_>>(),
-                    "blocked": e.blocked.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
-                })
-            }
-            Answer::Who { subject, users } => json!({
-                "query": query,
-                "subject": subject,
-                "users": users.iter().map(|&u| self.user(u)).collect::<Vec<_>>(),
-            }),
-            Answer::What(w) => json!({
-                "query": query,
-                "user": self.user(w.user),
-                "resource": w.on.map(|r| self.resource(r).meta.name.clone()),
-                "actions": w.actions.iter().map(|(a, e)| json!({
-                    "action": self.program.policy.action(*a).meta.name,
-                    "label": self.program.policy.action(*a).meta.label,
-                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "reports": w.reports.iter().map(|(rep, e)| json!({
-                    "report": self.program.policy.report(*rep).meta.name,
-                    "label": self.program.policy.report(*rep).meta.label,
-                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            }),
-            Answer::Rights(r) => json!({
-                "query": query,
-                "user": self.user(r.user),
-                "rights": r.held.iter().map(|h| {
-                    let m = &self.program.policy.right(h.right).meta;
-                    json!({
-                        "right": m.name,
-                        "label": m.label,
-                        "roles": h.from_roles.iter().map(|(role, span)| json!({
-                            "role": self.program.policy.role(*role).meta.name,
-                            "at": self.sources.file_line(*span),
-                        })).collect::<Vec<_>>(),
-                        "direct": h.direct.map(|s| self.sources.file_line(s)),
-                        "redundant": h.redundant,
-                    })
-                }).collect::<Vec<_>>(),
-                "removed": r.removed.iter().map(|(right, reasons)| json!({
-                    "right": self.program.policy.right(*right).meta.name,
-                    "reasons": reasons.iter().map(|x| self.json_reason(x)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            }),
-            Answer::Roles(r) => json!({
-                "query": query,
-                "user": self.user(r.user),
-                "roles": r.roles.iter().map(|(role, how)| {
-                    let m = &self.program.policy.role(*role).meta;
-                    let (kind, from, at) = match how {
-                        RoleHow::Explicit(s) => ("explicit", None, Some(self.sources.file_line(*s))),
-                        RoleHow::Default(s) => ("default", None, Some(self.sources.file_line(*s))),
-                        RoleHow::Inherited(f) => ("inherited", Some(self.program.policy.role(*f).meta.name.clone()), None),
-                    };
-                    json!({"role": m.name, "label": m.label, "how": kind, "from": from, "at": at})
-                }).collect::<Vec<_>>(),
-            }),
-            Answer::Report(r) => {
-                let q = &r.question;
-                json!({
-                    "query": query,
-                    "report": self.program.policy.report(q.report).meta.name,
-                    "user": self.user(q.user),
-                    "event": q.event.map(|e| self.program.data.events[e.index()].meta.name.clone()),
-                    "allowed": r.rows.is_some(),
-                    "rows": r.rows.as_ref().map(|rows| rows.iter().map(|(res, vis)| {
-                        let resource = self.resource(*res);
-                        let full = *vis == crate::syntax::ast::Visibility::Full;
-                        json!({
-                            "resource": resource.meta.name,
-                            "name": resource.meta.label,
-                            "visibility": vis.as_str(),
-                            "details": if full { Some(resource.details.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>()) } else { None },
-                        })
-                    }).collect::<Vec<_>>()).unwrap_or_default(),
-                    "reasons": if r.rows.is_none() { vec![self.json_reason(&r.requires)] } else { Vec::new() },
-                })
-            }
-        }
-    }
-
-    fn json_reason(&self, r: &Reason) -> Value {
-        json!({
-            "holds": r.holds,
-            "text": r.text,
-            "at": self.at(r.site),
-            "because": r.because.iter().map(|c| self.json_reason(c)).collect::<Vec<_>>(),
-        })
     }
 }
 
@@ -449,15 +319,4 @@ fn label_suffix(label: &Option<String>) -> String {
         .as_ref()
         .map(|l| format!(" ({l})"))
         .unwrap_or_default()
-}
-
-/// "jane may run …" → "jane may not run …"; "jane holds …" → "jane does not hold …".
-fn negate(subject: &str) -> String {
-    if let Some(i) = subject.find(" may ") {
-        return format!("{} may not {}", &subject[..i], &subject[i + 5..]);
-    }
-    if let Some(i) = subject.find(" holds ") {
-        return format!("{} does not hold {}", &subject[..i], &subject[i + 7..]);
-    }
-    format!("not: {subject}")
 }

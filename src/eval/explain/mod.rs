@@ -1,0 +1,285 @@
+//! Explanations as data: the facts a decision rests on, each with where it
+//! comes from, and for a denial, the smallest changes that would allow it.
+//! No English here: [`crate::words`] says all of it, for every front end.
+//!
+//! - `facts.rs`: why a condition, right, role, flag or access level holds
+//!   for a user, as a tree of [`Reason`]s;
+//! - `fixes.rs`: what would change a denial — alternatives of typed
+//!   [`Fix`]es, each verified with the evaluator on a "what if" copy of the
+//!   user — and the denies and revokes no grant can lift.
+//!
+//! Every truth value comes from the evaluator's own functions (`eval`,
+//! `has_right`, `has_access`, …), so an explanation cannot disagree with the
+//! decision it explains. Fixes are searched only when they are asked for.
+
+mod facts;
+mod fixes;
+
+use crate::ir::Program;
+use crate::sema::model::*;
+use crate::source::Span;
+
+/// One fact in an explanation, with the facts it rests on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    /// Whether this part of the condition is satisfied.
+    pub holds: bool,
+    pub fact: Fact,
+    /// Where the fact comes from (a grant, a data entry, a deny…).
+    pub site: Option<Span>,
+    pub because: Vec<Reason>,
+}
+
+impl Reason {
+    pub(crate) fn new(holds: bool, fact: Fact) -> Reason {
+        Reason {
+            holds,
+            fact,
+            site: None,
+            because: Vec::new(),
+        }
+    }
+    pub(crate) fn at(mut self, site: Span) -> Reason {
+        self.site = Some(site);
+        self
+    }
+    pub(crate) fn at_maybe(mut self, site: Option<Span>) -> Reason {
+        self.site = site;
+        self
+    }
+    pub(crate) fn because(mut self, r: Vec<Reason>) -> Reason {
+        self.because = r;
+        self
+    }
+}
+
+/// What a [`Reason`] states.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fact {
+    /// `true` or `false` as written in a condition.
+    Const(bool),
+    /// The user holds the right (`Held`), or not, and why not.
+    Right {
+        user: UserId,
+        right: RightId,
+        how: RightHow,
+    },
+    /// A role of the user grants the right (site: the grant).
+    GrantedByRole { role: RoleId },
+    /// The user's own data grants the right (site: the grant).
+    GrantedDirectly { user: UserId },
+    /// The user's data revokes the right (site: the revoke).
+    Revoked { user: UserId },
+    /// A deny whose condition holds takes the right (site: the deny).
+    Denied { user: UserId },
+    /// The user has the role, or not, and how.
+    Role {
+        user: UserId,
+        role: RoleId,
+        how: RoleFact,
+    },
+    /// The user has the flag (`has`), or not.
+    Flag {
+        user: UserId,
+        flag: FlagId,
+        has: bool,
+    },
+    /// The user's access level on a resource, and where it comes from.
+    Access {
+        user: UserId,
+        resource: ResourceId,
+        level: AccessId,
+        how: AccessHow,
+    },
+    /// `access` asked where no resource is in scope.
+    NoResource,
+    /// An action used through `can` holds (or not), on a resource if scoped.
+    Action {
+        action: ActionId,
+        on: Option<ResourceId>,
+        holds: bool,
+    },
+    /// Every part of an `and` holds (`all`), or not all do.
+    AllOf { all: bool },
+    /// No part of an `or` holds.
+    NoneOf,
+    /// The user may run the report at all (`requires`).
+    MayRun { user: UserId, report: ReportId },
+    /// The resource is (or is not) a row of the report for the user.
+    Row {
+        user: UserId,
+        report: ReportId,
+        resource: ResourceId,
+        rows: RowsNote,
+        is_row: bool,
+    },
+    /// One of the user's roles has an `assigns` rule covering the role.
+    AssignRule {
+        user: UserId,
+        from: RoleId,
+        role: RoleId,
+        scope: AssignScope,
+        holds: bool,
+    },
+    /// None of the user's roles may assign the role.
+    NoAssignRule { user: UserId, role: RoleId },
+}
+
+/// Why a user holds a right or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RightHow {
+    Held,
+    /// Granted, but a revoke or a deny takes it away.
+    TakenAway,
+    /// No role of the user grants it, nor does the user's data.
+    NotGranted,
+}
+
+/// How a user has a role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleFact {
+    /// The user does not have it.
+    Missing,
+    /// Listed in the user's data (site: the listing).
+    Listed,
+    /// An ancestor of this listed role (site: its listing).
+    InheritedFrom(RoleId),
+    /// The default role (site: the default-role line).
+    Default,
+    /// An ancestor of this default role (site: the default-role line).
+    DefaultInherited(RoleId),
+    /// The user has it (no more is known).
+    Held,
+}
+
+/// Where an access level comes from, or that it is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessHow {
+    /// The data grants it (site: the data entry).
+    Data,
+    /// An `also when` rule holds (site: the rule's condition).
+    AlsoWhen,
+    /// Neither.
+    Missing,
+}
+
+/// What a report's rows are, for a row that is not filtered by `where`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowsNote {
+    /// `rows … where COND`: the reason's children say why.
+    Filtered,
+    /// `rows event` with no `where`: every resource of the event.
+    EveryEventResource,
+    /// `rows resources` with no `where`: every resource.
+    EveryResource,
+}
+
+/// Where an `assigns` rule applies, as asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignScope {
+    /// No condition: anywhere.
+    Anywhere,
+    /// `on resource when …`, asked about this resource.
+    OnResource(ResourceId),
+    /// `on resource when …`, asked without a resource.
+    NeedsResource,
+}
+
+/// One change to a user's data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fix {
+    GrantRight(RightId),
+    AssignRole(RoleId),
+    SetFlag(FlagId),
+    GrantAccess(AccessId, ResourceId),
+    RemoveRevoke(RightId),
+    RemoveRole(RoleId),
+    ClearFlag(FlagId),
+    RemoveAccess(AccessId, ResourceId),
+}
+
+/// What an explanation is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A `can` question.
+    Can(CanQ),
+    /// Whether a report row shows in full (`details when`).
+    Details {
+        user: UserId,
+        report: ReportId,
+        resource: ResourceId,
+    },
+}
+
+/// A decision with its reasons.
+#[derive(Clone, Debug)]
+pub struct Explanation {
+    pub allowed: bool,
+    /// The user the question is about.
+    pub user: UserId,
+    pub subject: Subject,
+    pub reasons: Vec<Reason>,
+    /// Whether fixes were searched for (`explain`), not only reasons (`can`).
+    pub searched: bool,
+    /// For a denial: alternative sets of changes, smallest first (at most
+    /// three), each verified. Empty when nothing would allow it (see
+    /// `blocked`), or when fixes were not searched for.
+    pub fixes: Vec<Vec<Fix>>,
+    /// For a denial no grant can lift: the denies and revokes that forbid it.
+    pub blocked: Vec<Reason>,
+}
+
+impl Program {
+    /// Explains a `can` decision: its reasons, and for a denial what would
+    /// allow it.
+    pub fn explain(&self, q: &CanQ) -> Explanation {
+        let mut e = self.reasons(q);
+        if !e.allowed {
+            e.searched = true;
+            e.fixes = self.fixes_for(q);
+            e.blocked = self.blockers(q);
+        }
+        e
+    }
+
+    /// The reasons for a decision, without searching for what would change it
+    /// (for `can`, which shows why; `explain` also shows what would allow it).
+    pub fn reasons(&self, q: &CanQ) -> Explanation {
+        Explanation {
+            allowed: self.can(q),
+            user: q.user,
+            subject: Subject::Can(*q),
+            reasons: self.can_reasons(q),
+            searched: false,
+            fixes: Vec::new(),
+            blocked: Vec::new(),
+        }
+    }
+
+    /// Why a report row shows in full or by name only (`details when`), and
+    /// for a name-only row what would show it in full.
+    pub fn explain_details(&self, u: UserId, rep: ReportId, res: ResourceId) -> Explanation {
+        let vis = self.visibility(u, rep, res);
+        let cond = self.code.report_details.get(rep.index()).copied().flatten();
+        let reasons = cond
+            .map(|c| vec![self.explain_node(c, u, Some(res))])
+            .unwrap_or_default();
+        let fixes = match cond {
+            Some(c) if vis != Visibility::Full => self.details_fixes(c, u, rep, res),
+            _ => Vec::new(),
+        };
+        Explanation {
+            allowed: vis == Visibility::Full,
+            user: u,
+            subject: Subject::Details {
+                user: u,
+                report: rep,
+                resource: res,
+            },
+            reasons,
+            searched: true,
+            fixes,
+            blocked: Vec::new(),
+        }
+    }
+}

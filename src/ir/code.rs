@@ -1,0 +1,161 @@
+//! The policy half of a program, compiled once per policy: conditions as a
+//! flat node array, role closure and role rights as bit matrices, denies,
+//! default-role lines, access rules, actions, reports and `assigns`. Nothing
+//! here depends on users, resources or events.
+
+use super::bits::{self, BitMatrix};
+use super::{AssignsIr, Node, NodeId, PolicyCode};
+use crate::sema::model::*;
+
+impl PolicyCode {
+    /// Compiles a checked policy (no cycles: see `sema::limits`).
+    pub fn compile(policy: &Policy) -> PolicyCode {
+        let nr = policy.rights.len();
+        let nroles = policy.roles.len();
+        let mut c = PolicyCode {
+            nodes: Vec::new(),
+            kids: Vec::new(),
+            n_rights: nr,
+            n_roles: nroles,
+            n_flags: policy.flags.len(),
+            n_access: policy.access.len(),
+            role_closure: BitMatrix::new(nroles, nroles),
+            role_rights: BitMatrix::new(nroles, nr),
+            deny_rights: BitMatrix::new(policy.denies.len(), nr),
+            deny_cond: Vec::new(),
+            default_cond: Vec::new(),
+            default_role: policy.default_roles.iter().map(|l| l.role).collect(),
+            access_rules: Vec::new(),
+            action_cond: Vec::new(),
+            action_scoped: policy.actions.iter().map(|a| a.on_resource).collect(),
+            report_requires: Vec::new(),
+            report_where: Vec::new(),
+            report_details: Vec::new(),
+            assigns: Vec::new(),
+            assign_sets: BitMatrix::with_width(nroles),
+        };
+        c.compile_conditions(policy);
+        c.compile_roles(policy);
+        c
+    }
+
+    fn compile_conditions(&mut self, policy: &Policy) {
+        self.access_rules = policy
+            .access
+            .iter()
+            .map(|l| l.also_when.iter().map(|c| self.cond(c)).collect())
+            .collect();
+        self.action_cond = policy.actions.iter().map(|a| self.cond(&a.when)).collect();
+        for r in &policy.reports {
+            let req = self.cond(&r.requires);
+            self.report_requires.push(req);
+            let w = r.rows_where.as_ref().map(|c| self.cond(c));
+            self.report_where.push(w);
+            let d = r.details_when.as_ref().map(|c| self.cond(c));
+            self.report_details.push(d);
+        }
+        for (i, d) in policy.denies.iter().enumerate() {
+            for site in &d.rights {
+                self.deny_rights.set(i, site.right.index());
+            }
+            let c = d.when.as_ref().map(|c| self.cond(c));
+            self.deny_cond.push(c);
+        }
+        self.default_cond = policy
+            .default_roles
+            .iter()
+            .map(|l| self.cond(&l.when))
+            .collect();
+    }
+
+    /// Compiles a condition into nodes. The model's conditions nest at most
+    /// `syntax::MAX_NESTING` deep, so this recursion is bounded.
+    fn cond(&mut self, c: &Cond) -> NodeId {
+        let node = match c {
+            Cond::Const(b, _) => Node::Const(*b),
+            Cond::Right(id, _) => Node::Right(*id),
+            Cond::Role(id, _) => Node::Role(*id),
+            Cond::Flag(id, _) => Node::Flag(*id),
+            Cond::Access(id, _) => Node::Access(*id),
+            Cond::Can(id, _) => Node::Can(*id),
+            Cond::Not(x, _) => Node::Not(self.cond(x)),
+            Cond::And(xs, _) | Cond::Or(xs, _) => {
+                let children: Vec<NodeId> = xs.iter().map(|x| self.cond(x)).collect();
+                let start = self.kids.len() as u32;
+                self.kids.extend_from_slice(&children);
+                let len = children.len() as u32;
+                if matches!(c, Cond::And(..)) {
+                    Node::And { start, len }
+                } else {
+                    Node::Or { start, len }
+                }
+            }
+        };
+        self.nodes.push(node);
+        (self.nodes.len() - 1) as NodeId
+    }
+
+    fn compile_roles(&mut self, policy: &Policy) {
+        // parents before children (the model is acyclic)
+        let n = policy.roles.len();
+        let mut pending: Vec<usize> = policy.roles.iter().map(|r| r.parents.len()).collect();
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, r) in policy.roles.iter().enumerate() {
+            for (p, _) in &r.parents {
+                children[p.index()].push(i);
+            }
+        }
+        let mut ready: Vec<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+        while let Some(r) = ready.pop() {
+            self.role_closure.set(r, r);
+            for site in &policy.roles[r].grants {
+                self.role_rights.set(r, site.right.index());
+            }
+            for (p, _) in &policy.roles[r].parents {
+                let anc = self.role_closure.row(p.index()).to_vec();
+                bits::union_into(self.role_closure.row_mut(r), &anc);
+                let rights = self.role_rights.row(p.index()).to_vec();
+                bits::union_into(self.role_rights.row_mut(r), &rights);
+            }
+            for &c in &children[r] {
+                pending[c] -= 1;
+                if pending[c] == 0 {
+                    ready.push(c);
+                }
+            }
+        }
+        for (ri, role) in policy.roles.iter().enumerate() {
+            for (k, rule) in role.assigns.iter().enumerate() {
+                let roles = rule.roles.as_ref().map(|rs| {
+                    let mut row = vec![0u64; self.assign_sets.stride()];
+                    for r in rs {
+                        bits::set(&mut row, r.index());
+                    }
+                    self.assign_sets.push(&row)
+                });
+                let cond = rule.on_resource_when.as_ref().map(|c| self.cond(c));
+                self.assigns.push(AssignsIr {
+                    from: RoleId::from_index(ri),
+                    rule: k,
+                    roles,
+                    cond,
+                });
+            }
+        }
+    }
+
+    /// The rights a role grants (inherited ones included), in id order.
+    pub fn role_rights(&self, r: RoleId) -> impl Iterator<Item = RightId> + '_ {
+        bits::ones(self.role_rights.row(r.index())).map(RightId::from_index)
+    }
+
+    /// Whether role `r` grants right `right` (itself or through an ancestor).
+    pub fn role_grants(&self, r: RoleId, right: RightId) -> bool {
+        self.role_rights.get(r.index(), right.index())
+    }
+
+    /// Whether role `r` is `ancestor` or inherits from it.
+    pub fn role_inherits(&self, r: RoleId, ancestor: RoleId) -> bool {
+        self.role_closure.get(r.index(), ancestor.index())
+    }
+}

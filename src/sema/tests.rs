@@ -1,0 +1,184 @@
+//! `test` blocks: each test's own data (global data with the test's
+//! declarations added or shadowing) and its expectations, resolved.
+
+use super::data::{extend, Decls};
+use super::duplicate;
+use super::model::*;
+use super::names::{unknown_data, Kind};
+use super::query::{resolve_can, resolve_report_query};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::Span;
+use crate::syntax::ast;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Every test block among `items`, in order; also warns of two tests with one name.
+pub(super) fn resolve(
+    policy: &Policy,
+    global: &Data,
+    decls: &Decls,
+    items: &[&ast::Item],
+    diags: &mut Diagnostics,
+) -> Vec<Test> {
+    let mut tests = Vec::new();
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for item in items {
+        let ast::Item::Test(t) = item else { continue };
+        tests.push(test(policy, global, decls, t, diags));
+        match seen.get(t.name.as_str()) {
+            Some(first) => diags.push(
+                Diagnostic::warning(Code::Duplicate, format!("two tests are named {:?}", t.name))
+                    .at(t.name_span, "this name is taken")
+                    .also(*first, "first test with this name")
+                    .help("give each test its own name, so failures say which one failed"),
+            ),
+            None => {
+                seen.insert(&t.name, t.name_span);
+            }
+        }
+    }
+    tests
+}
+
+fn test(
+    policy: &Policy,
+    global: &Data,
+    decls: &Decls,
+    t: &ast::TestDecl,
+    diags: &mut Diagnostics,
+) -> Test {
+    let has_local = !(t.users.is_empty() && t.resources.is_empty() && t.events.is_empty());
+    let local = has_local.then(|| Arc::new(local_data(policy, decls, t, diags)));
+    let data = local.as_deref().unwrap_or(global);
+    let mut expects = Vec::new();
+    for e in &t.expects {
+        match e {
+            ast::Expect::Can {
+                negated,
+                query,
+                span,
+            } => match resolve_can(policy, data, query) {
+                Ok(question) => expects.push(Expectation::Can {
+                    negated: *negated,
+                    question,
+                    span: *span,
+                }),
+                Err(ds) => diags.extend(ds),
+            },
+            ast::Expect::Report {
+                query,
+                outcome,
+                span,
+            } => {
+                let q = resolve_report_query(policy, data, query);
+                let outcome = match outcome {
+                    ast::ReportOutcome::Denied => Some(ExpectedReport::Denied),
+                    ast::ReportOutcome::Empty => Some(ExpectedReport::Empty),
+                    ast::ReportOutcome::Shows(rows) => {
+                        let mut out = Vec::new();
+                        let mut ok = true;
+                        for (id, vis) in rows {
+                            match data.resource_ids.get(&id.text) {
+                                Some(&rid) => out.push((
+                                    rid,
+                                    match vis {
+                                        ast::Visibility::Full => Visibility::Full,
+                                        ast::Visibility::NameOnly => Visibility::NameOnly,
+                                    },
+                                )),
+                                None => {
+                                    ok = false;
+                                    diags.push(unknown_data(data, Kind::Resource, id.into()));
+                                }
+                            }
+                        }
+                        ok.then_some(ExpectedReport::Shows(out))
+                    }
+                };
+                match (q, outcome) {
+                    (Ok(question), Some(outcome)) => expects.push(Expectation::Report {
+                        question,
+                        outcome,
+                        span: *span,
+                    }),
+                    (Err(ds), _) => diags.extend(ds),
+                    _ => {}
+                }
+            }
+        }
+    }
+    Test {
+        name: t.name.clone(),
+        span: t.span,
+        data: local,
+        expects,
+    }
+}
+
+/// The test's own declarations, then the global ones they do not shadow.
+/// Only problems in the test's own text are reported: global data was
+/// checked once already.
+fn local_data(policy: &Policy, decls: &Decls, t: &ast::TestDecl, diags: &mut Diagnostics) -> Data {
+    let local_ids = |ids: Vec<&ast::Name>, kind: &str, ds: &mut Diagnostics| {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for id in ids {
+            if let Some(first) = seen.get(id.text.as_str()) {
+                ds.push(duplicate(kind, id, *first));
+            }
+            seen.entry(&id.text).or_insert(id.span);
+        }
+        seen.into_keys().map(str::to_string).collect::<HashSet<_>>()
+    };
+    let lu = local_ids(t.users.iter().map(|u| &u.id).collect(), "user", diags);
+    let lr = local_ids(
+        t.resources.iter().map(|u| &u.id).collect(),
+        "resource",
+        diags,
+    );
+    let le = local_ids(t.events.iter().map(|u| &u.id).collect(), "event", diags);
+    let mine = Decls {
+        users: t
+            .users
+            .iter()
+            .chain(
+                decls
+                    .users
+                    .iter()
+                    .copied()
+                    .filter(|u| !lu.contains(&u.id.text)),
+            )
+            .collect(),
+        resources: t
+            .resources
+            .iter()
+            .chain(
+                decls
+                    .resources
+                    .iter()
+                    .copied()
+                    .filter(|r| !lr.contains(&r.id.text)),
+            )
+            .collect(),
+        events: t
+            .events
+            .iter()
+            .chain(
+                decls
+                    .events
+                    .iter()
+                    .copied()
+                    .filter(|e| !le.contains(&e.id.text)),
+            )
+            .collect(),
+    };
+    let mut found = Diagnostics::new();
+    let mut data = Data::default();
+    extend(policy, &mut data, &mine, &mut found);
+    diags.extend(found.into_iter().filter(|d| {
+        let inside = d.primary.as_ref().is_some_and(|(s, _)| {
+            s.file == t.span.file && s.start >= t.span.start && s.end <= t.span.end
+        });
+        inside && (d.code != Code::Duplicate || !d.is_error())
+    }));
+    data
+}

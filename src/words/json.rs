@@ -1,0 +1,110 @@
+//! Answers as JSON for machines (the shapes are listed in the README).
+
+use super::Words;
+use crate::eval::answer::*;
+use crate::eval::explain::Reason;
+use crate::sema::model::*;
+use serde_json::{json, Value};
+
+impl Words<'_> {
+    /// An answer as one JSON object; `query` is the text asked.
+    pub fn json(&self, answer: &Answer, query: &str) -> Value {
+        match answer {
+            Answer::Can { explanation: e, .. } => {
+                let user = e.user;
+                json!({
+                    "query": query,
+                    "decision": if e.allowed { "allow" } else { "deny" },
+                    "subject": self.subject(&e.subject, true),
+                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                    "fixes": e.fixes.iter().filter(|a| !a.is_empty()).map(|alt| alt.iter().map(|&f| self.fix(user, f)).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    "blocked": e.blocked.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                })
+            }
+            Answer::Who { target, on, users } => json!({
+                "query": query,
+                "subject": self.target(*target, *on),
+                "users": users.iter().map(|&u| self.user(u)).collect::<Vec<_>>(),
+            }),
+            Answer::What(w) => json!({
+                "query": query,
+                "user": self.user(w.user),
+                "resource": w.on.map(|r| self.resource(r).meta.name.clone()),
+                "actions": w.actions.iter().map(|(a, e)| json!({
+                    "action": self.program.policy.action(*a).meta.name,
+                    "label": self.program.policy.action(*a).meta.label,
+                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "reports": w.reports.iter().map(|(rep, e)| json!({
+                    "report": self.program.policy.report(*rep).meta.name,
+                    "label": self.program.policy.report(*rep).meta.label,
+                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            }),
+            Answer::Rights(r) => json!({
+                "query": query,
+                "user": self.user(r.user),
+                "rights": r.held.iter().map(|h| {
+                    let m = &self.program.policy.right(h.right).meta;
+                    json!({
+                        "right": m.name,
+                        "label": m.label,
+                        "roles": h.from_roles.iter().map(|(role, span)| json!({
+                            "role": self.program.policy.role(*role).meta.name,
+                            "at": self.sources.file_line(*span),
+                        })).collect::<Vec<_>>(),
+                        "direct": h.direct.map(|s| self.sources.file_line(s)),
+                        "redundant": h.redundant,
+                    })
+                }).collect::<Vec<_>>(),
+                "removed": r.removed.iter().map(|(right, reasons)| json!({
+                    "right": self.program.policy.right(*right).meta.name,
+                    "reasons": reasons.iter().map(|x| self.json_reason(x)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            }),
+            Answer::Roles(r) => json!({
+                "query": query,
+                "user": self.user(r.user),
+                "roles": r.roles.iter().map(|(role, how)| {
+                    let m = &self.program.policy.role(*role).meta;
+                    let (kind, from, at) = match how {
+                        RoleHow::Explicit(s) => ("explicit", None, Some(self.sources.file_line(*s))),
+                        RoleHow::Default(s) => ("default", None, Some(self.sources.file_line(*s))),
+                        RoleHow::Inherited(f) => ("inherited", Some(self.program.policy.role(*f).meta.name.clone()), None),
+                    };
+                    json!({"role": m.name, "label": m.label, "how": kind, "from": from, "at": at})
+                }).collect::<Vec<_>>(),
+            }),
+            Answer::Report(r) => {
+                let q = &r.question;
+                json!({
+                    "query": query,
+                    "report": self.program.policy.report(q.report).meta.name,
+                    "user": self.user(q.user),
+                    "event": q.event.map(|e| self.program.data.events[e.index()].meta.name.clone()),
+                    "allowed": r.rows.is_some(),
+                    "rows": r.rows.as_ref().map(|rows| rows.iter().map(|(res, vis)| {
+                        let resource = self.resource(*res);
+                        let full = *vis == Visibility::Full;
+                        json!({
+                            "resource": resource.meta.name,
+                            "name": resource.meta.label,
+                            "visibility": vis.as_str(),
+                            "details": if full { Some(resource.details.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>()) } else { None },
+                        })
+                    }).collect::<Vec<_>>()).unwrap_or_default(),
+                    "reasons": if r.rows.is_none() { vec![self.json_reason(&r.requires)] } else { Vec::new() },
+                })
+            }
+        }
+    }
+
+    fn json_reason(&self, r: &Reason) -> Value {
+        json!({
+            "holds": r.holds,
+            "text": self.fact(&r.fact),
+            "at": self.at(r.site),
+            "because": r.because.iter().map(|c| self.json_reason(c)).collect::<Vec<_>>(),
+        })
+    }
+}

@@ -1,0 +1,315 @@
+//! Every sentence users read about answers: facts, questions, fixes and
+//! listings, for people ([`Words::human`]) and for machines ([`Words::json`]).
+//! The CLI, the REPL and the test runner's report all speak through here, so
+//! a fact is worded one way everywhere.
+//!
+//! - `mod.rs`: facts, subjects, fixes and targets in words;
+//! - `human.rs`: answers as text (a verdict line, reasons as a tree, tables);
+//! - `json.rs`: answers as JSON;
+//! - [`tests`]: the test runner's report.
+
+mod human;
+mod json;
+pub mod tests;
+
+use crate::eval::explain::*;
+use crate::ir::{Program, RoleOrigin};
+use crate::sema::model::*;
+use crate::source::{SourceMap, Span};
+
+/// Words for one program's answers; `sources` gives `file:line` for sites.
+pub struct Words<'a> {
+    pub program: &'a Program,
+    pub sources: &'a SourceMap,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(program: &'a Program, sources: &'a SourceMap) -> Words<'a> {
+        Words { program, sources }
+    }
+
+    fn at(&self, span: Option<Span>) -> Option<String> {
+        span.map(|s| self.sources.file_line(s))
+    }
+
+    fn user(&self, u: UserId) -> &str {
+        self.program
+            .data
+            .users
+            .get(u.index())
+            .map_or("?", |x| x.meta.name.as_str())
+    }
+
+    fn resource_name(&self, r: ResourceId) -> &str {
+        self.program
+            .data
+            .resources
+            .get(r.index())
+            .map_or("?", |x| x.meta.name.as_str())
+    }
+
+    /// "`report.status_detail` (Report - Status Detail)".
+    fn right(&self, r: RightId) -> String {
+        let m = &self.program.policy.right(r).meta;
+        match &m.label {
+            Some(l) => format!("`{}` ({l})", m.name),
+            None => format!("`{}`", m.name),
+        }
+    }
+
+    fn role(&self, r: RoleId) -> String {
+        format!("`{}`", self.program.policy.role(r).meta.name)
+    }
+
+    fn on(&self, r: Option<ResourceId>) -> String {
+        r.map(|r| format!(" on `{}`", self.resource_name(r)))
+            .unwrap_or_default()
+    }
+
+    /// A fact as a sentence: "jane has no `run_reports` access on `resource_m`".
+    pub fn fact(&self, f: &Fact) -> String {
+        let p = &self.program.policy;
+        match *f {
+            Fact::Const(b) => format!("`{b}`"),
+            Fact::Right { user, right, how } => {
+                let user = self.user(user);
+                let name = self.right(right);
+                match how {
+                    RightHow::Held => format!("{user} holds right {name}"),
+                    RightHow::TakenAway => {
+                        format!("{user} does not hold right {name}: it is taken away")
+                    }
+                    RightHow::NotGranted => format!(
+                        "{user} does not hold right {name}: none of {user}'s roles grants it, and it is not granted to {user} directly"
+                    ),
+                }
+            }
+            Fact::GrantedByRole { role } => format!("role {} grants it", self.role(role)),
+            Fact::GrantedDirectly { user } => {
+                format!("it is granted to {} directly", self.user(user))
+            }
+            Fact::Revoked { user } => format!("it is revoked from {}", self.user(user)),
+            Fact::Denied { user } => format!("a deny takes it from {}", self.user(user)),
+            Fact::Role { user, role, how } => {
+                let user = self.user(user);
+                let name = self.role(role);
+                match how {
+                    RoleFact::Missing => format!("{user} does not have role {name}"),
+                    RoleFact::Listed => {
+                        format!("{user} has role {name}: it is listed in {user}'s data")
+                    }
+                    RoleFact::InheritedFrom(d) => format!(
+                        "{user} has role {name}: inherited, as {user}'s role {} extends it",
+                        self.role(d)
+                    ),
+                    RoleFact::Default => format!(
+                        "{user} has role {name} by default: {user}'s data lists no roles, and this is the first default-role line that matches"
+                    ),
+                    RoleFact::DefaultInherited(d) => format!(
+                        "{user} has role {name}: inherited from the default role {}",
+                        self.role(d)
+                    ),
+                    RoleFact::Held => format!("{user} has role {name}"),
+                }
+            }
+            Fact::Flag { user, flag, has } => {
+                let name = &p.flag(flag).meta.name;
+                if has {
+                    format!("{} has flag `{name}`", self.user(user))
+                } else {
+                    format!("{} does not have flag `{name}`", self.user(user))
+                }
+            }
+            Fact::Access {
+                user,
+                resource,
+                level,
+                how,
+            } => {
+                let user = self.user(user);
+                let level = &p.access_level(level).meta.name;
+                let r = self.resource_name(resource);
+                match how {
+                    AccessHow::Data => format!("{user} has `{level}` access on `{r}` in the data"),
+                    AccessHow::AlsoWhen => {
+                        format!("{user} has `{level}` access on `{r}` by an `also when` rule")
+                    }
+                    AccessHow::Missing => format!("{user} has no `{level}` access on `{r}`"),
+                }
+            }
+            Fact::NoResource => "no resource is in scope".into(),
+            Fact::Action { action, on, holds } => format!(
+                "action `{}` {}{}",
+                p.action(action).meta.name,
+                if holds { "holds" } else { "does not hold" },
+                self.on(on)
+            ),
+            Fact::AllOf { all: true } => "all of these hold".into(),
+            Fact::AllOf { all: false } => "not all of these hold".into(),
+            Fact::NoneOf => "none of these holds".into(),
+            Fact::MayRun { user, report } => format!(
+                "{} may run report `{}` at all (`requires`)",
+                self.user(user),
+                p.report(report).meta.name
+            ),
+            Fact::Row {
+                user,
+                report,
+                resource,
+                rows,
+                is_row,
+            } => {
+                let mut s = format!(
+                    "`{}` is {}a row of `{}` for {}",
+                    self.resource_name(resource),
+                    if is_row { "" } else { "not " },
+                    p.report(report).meta.name,
+                    self.user(user)
+                );
+                match rows {
+                    RowsNote::Filtered => {}
+                    RowsNote::EveryEventResource => {
+                        s.push_str(" (it lists every resource of the event it is run for)")
+                    }
+                    RowsNote::EveryResource => s.push_str(" (it lists every resource)"),
+                }
+                s
+            }
+            Fact::AssignRule {
+                user,
+                from,
+                role,
+                scope,
+                holds,
+            } => {
+                let mut s = format!(
+                    "{}'s role {} may assign role {}",
+                    self.user(user),
+                    self.role(from),
+                    self.role(role)
+                );
+                match scope {
+                    AssignScope::Anywhere => {}
+                    AssignScope::OnResource(res) => s.push_str(&format!(
+                        " on resources where its condition holds, as it does{} on `{}`",
+                        if holds { "" } else { " not" },
+                        self.resource_name(res)
+                    )),
+                    AssignScope::NeedsResource => s.push_str(
+                        " only on resources where its condition holds: name one with `on RESOURCE`",
+                    ),
+                }
+                s
+            }
+            Fact::NoAssignRule { user, role } => format!(
+                "none of {}'s roles may assign role {}",
+                self.user(user),
+                self.role(role)
+            ),
+        }
+    }
+
+    /// The question in words, as allowed or as denied: "jane may (not) run
+    /// report `status_detail` on `resource_m`".
+    pub fn subject(&self, s: &Subject, allowed: bool) -> String {
+        let p = &self.program.policy;
+        let may = if allowed { "may" } else { "may not" };
+        match *s {
+            Subject::Can(q) => {
+                let user = self.user(q.user);
+                match q.target {
+                    Target::Right(r) => {
+                        let holds = if allowed { "holds" } else { "does not hold" };
+                        format!("{user} {holds} right {}", self.right(r))
+                    }
+                    Target::Action(a) => {
+                        let action = p.action(a);
+                        let on = if action.on_resource { q.on } else { None };
+                        format!("{user} {may} `{}`{}", action.meta.name, self.on(on))
+                    }
+                    Target::Run(rep) => format!(
+                        "{user} {may} run report `{}`{}",
+                        p.report(rep).meta.name,
+                        self.on(q.on)
+                    ),
+                    Target::Assign { role, to } => format!(
+                        "{user} {may} assign role {} to {}{}",
+                        self.role(role),
+                        self.user(to),
+                        self.on(q.on)
+                    ),
+                }
+            }
+            Subject::Details {
+                user,
+                report,
+                resource,
+            } => format!(
+                "{} {may} see `{}` in full in report `{}` (`details when`)",
+                self.user(user),
+                self.resource_name(resource),
+                p.report(report).meta.name
+            ),
+        }
+    }
+
+    /// What a `who can` asks, after "can": "run report `status_detail` on `resource_z`".
+    pub fn target(&self, target: Target, on: Option<ResourceId>) -> String {
+        let p = &self.program.policy;
+        let on = self.on(on);
+        match target {
+            Target::Right(r) => format!("hold right `{}`", p.right(r).meta.name),
+            Target::Action(a) => format!("`{}`{on}", p.action(a).meta.name),
+            Target::Run(r) => format!("run report `{}`{on}", p.report(r).meta.name),
+            Target::Assign { role, to } => {
+                format!(
+                    "assign role `{}` to {}{on}",
+                    p.role(role).meta.name,
+                    self.user(to)
+                )
+            }
+        }
+    }
+
+    /// A change in words: "grant access `run_reports` on `resource_m` to jane".
+    pub fn fix(&self, u: UserId, fix: Fix) -> String {
+        let p = &self.program.policy;
+        let user = self.user(u);
+        match fix {
+            Fix::GrantRight(r) => format!("grant right `{}` to {user}", p.right(r).meta.name),
+            Fix::AssignRole(r) => match self.program.role_origin(u) {
+                RoleOrigin::Default(i) if i < p.default_roles.len() => format!(
+                    "assign role {} to {user}, keeping the default role {}",
+                    self.role(r),
+                    self.role(p.default_roles[i].role)
+                ),
+                _ => format!("assign role {} to {user}", self.role(r)),
+            },
+            Fix::SetFlag(f) => format!("set flag `{}` for {user}", p.flag(f).meta.name),
+            Fix::GrantAccess(l, r) => format!(
+                "grant access `{}` on `{}` to {user}",
+                p.access_level(l).meta.name,
+                self.resource_name(r)
+            ),
+            Fix::RemoveRevoke(r) => format!(
+                "remove the revoke of `{}` from {user}",
+                p.right(r).meta.name
+            ),
+            Fix::RemoveRole(r) => format!("take role {} from {user}", self.role(r)),
+            Fix::ClearFlag(f) => format!("clear flag `{}` for {user}", p.flag(f).meta.name),
+            Fix::RemoveAccess(l, r) => format!(
+                "take access `{}` on `{}` from {user}",
+                p.access_level(l).meta.name,
+                self.resource_name(r)
+            ),
+        }
+    }
+
+    /// One alternative: its changes joined by ", and ".
+    pub fn alternative(&self, u: UserId, alt: &[Fix]) -> String {
+        alt.iter()
+            .map(|&f| self.fix(u, f))
+            .collect::<Vec<_>>()
+            .join(", and ")
+    }
+}

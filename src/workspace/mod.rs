@@ -1,0 +1,486 @@
+//! The loaded policy: every text read or typed, what parsing made of each,
+//! the checked model, every diagnostic, and the compiled program. The one way
+//! from files to answers: every subcommand, the REPL, the test runner, lint
+//! and the library API go through a [`Workspace`].
+//!
+//! - `read.rs`: reading paths from disk (files, directories, JSON data);
+//! - `mod.rs`: parsing, checking (with follow-on errors of unparsable files
+//!   held back), compiling, adding typed declarations (data incrementally),
+//!   and answering query text.
+
+mod read;
+
+pub use read::MAX_FILE_SIZE;
+
+use crate::diag::{has_errors, render_all, Code, Diagnostic, Diagnostics, RenderOptions};
+use crate::eval::answer::Answer;
+use crate::ir::Program;
+use crate::sema::model::*;
+use crate::sema::{self, Model};
+use crate::source::{FileId, Origin, SourceMap, Span};
+use crate::syntax::{self, ast};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What kind of text a source is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    /// A `.rights` file.
+    Policy,
+    /// A JSON data file.
+    Data,
+    /// Declarations typed in the REPL.
+    Typed,
+}
+
+/// One text and what parsing made of it.
+#[derive(Clone, Debug)]
+struct Text {
+    file: FileId,
+    kind: TextKind,
+    /// `None` when the text did not parse (a syntax error, or invalid JSON).
+    parsed: Option<ast::File>,
+}
+
+/// Everything read, checked and compiled in one session.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    pub sources: SourceMap,
+    texts: Vec<Text>,
+    /// Problems found while reading and parsing.
+    read_diags: Diagnostics,
+    /// A path could not be read at all (the CLI exits 2).
+    pub io_failed: bool,
+    /// The paths the workspace was read from (for reloading).
+    pub policy_paths: Vec<PathBuf>,
+    pub data_paths: Vec<PathBuf>,
+    model: Model,
+    diags: Diagnostics,
+    program: Program,
+    compiled: bool,
+    /// Every text added has been checked.
+    checked: bool,
+}
+
+impl Default for Workspace {
+    fn default() -> Workspace {
+        Workspace {
+            sources: SourceMap::new(),
+            texts: Vec::new(),
+            read_diags: Diagnostics::new(),
+            io_failed: false,
+            policy_paths: Vec::new(),
+            data_paths: Vec::new(),
+            model: Model::default(),
+            diags: Diagnostics::new(),
+            program: Program::compile(&Model::default()),
+            compiled: false,
+            checked: true,
+        }
+    }
+}
+
+/// Why a policy could not be loaded, or a question not asked: the
+/// diagnostics and the sources they point into.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+    /// A file could not be read at all.
+    pub io: bool,
+}
+
+impl Failure {
+    /// The diagnostics rendered for people (no colour).
+    pub fn render(&self) -> String {
+        render_all(&self.diagnostics, &self.sources, RenderOptions::default())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl Workspace {
+    /// Reads policy paths (files or directories) and JSON data files, then
+    /// checks and compiles them.
+    pub fn load(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Workspace {
+        let mut ws = Workspace::read(policy_paths, data_paths);
+        ws.check();
+        ws
+    }
+
+    /// Reads and parses policy paths and JSON data files, without checking
+    /// them (the formatter needs only the texts).
+    pub fn read(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Workspace {
+        let mut ws = Workspace {
+            policy_paths: policy_paths.to_vec(),
+            data_paths: data_paths.to_vec(),
+            ..Workspace::default()
+        };
+        ws.read_paths(policy_paths, data_paths);
+        ws.diags = ws.read_diags.clone();
+        ws
+    }
+
+    /// A checked and compiled policy (with its data) from one text.
+    pub fn from_text(text: &str) -> Workspace {
+        let mut ws = Workspace::default();
+        ws.add_policy_text(Origin::Input("<policy>".into()), text.to_string());
+        ws.check();
+        ws
+    }
+
+    /// Adds and parses a policy text (call [`Workspace::check`] after adding).
+    pub fn add_policy_text(&mut self, origin: Origin, text: String) -> FileId {
+        self.add_text(origin, text, TextKind::Policy)
+    }
+
+    /// Adds and parses a JSON data text (call [`Workspace::check`] after adding).
+    pub fn add_data_text(&mut self, origin: Origin, text: String) -> FileId {
+        self.add_text(origin, text, TextKind::Data)
+    }
+
+    fn add_text(&mut self, origin: Origin, text: String, kind: TextKind) -> FileId {
+        let id = self.sources.add(origin, text);
+        self.checked = false;
+        let Some(f) = self.sources.get(id) else {
+            return id;
+        };
+        let parsed = match kind {
+            TextKind::Data => {
+                let (items, diags) = crate::data::parse_json(id, &f.text);
+                let failed = diags.iter().any(|d| d.code == Code::InvalidJson);
+                self.read_diags.extend(diags);
+                (!failed).then_some(ast::File { items })
+            }
+            _ => match syntax::parse_file(id, &f.text) {
+                Ok(file) => Some(file),
+                Err(d) => {
+                    self.read_diags.push(*d);
+                    None
+                }
+            },
+        };
+        self.texts.push(Text {
+            file: id,
+            kind,
+            parsed,
+        });
+        id
+    }
+
+    /// Adds and parses declarations typed earlier in a REPL session (when its
+    /// files are read again); call [`Workspace::check`] after adding.
+    pub fn add_typed_text(&mut self, text: &str) -> FileId {
+        let name = self.next_typed_name();
+        self.add_text(Origin::Input(name), text.to_string(), TextKind::Typed)
+    }
+
+    /// Every item of every text that parsed: policy files, then JSON data,
+    /// then typed declarations.
+    pub fn items(&self) -> impl Iterator<Item = &ast::Item> {
+        let of = move |kind: TextKind| {
+            self.texts
+                .iter()
+                .filter(move |t| t.kind == kind)
+                .filter_map(|t| t.parsed.as_ref())
+                .flat_map(|f| f.items.iter())
+        };
+        of(TextKind::Policy)
+            .chain(of(TextKind::Data))
+            .chain(of(TextKind::Typed))
+    }
+
+    /// The spans of the top-level declarations of each parsed text (for lint's
+    /// suppression comments, which may sit above a declaration).
+    pub fn declaration_spans(&self) -> Vec<Span> {
+        self.items().map(ast::Item::span).collect()
+    }
+
+    /// Resolves everything read so far and, when there is no error, compiles it.
+    pub fn check(&mut self) {
+        let (model, diags) = self.resolve_all();
+        self.commit(model, diags);
+    }
+
+    fn commit(&mut self, model: Model, diags: Diagnostics) {
+        self.checked = true;
+        self.compiled = !self.io_failed && !has_errors(&diags);
+        self.program = if self.compiled {
+            Program::compile(&model)
+        } else {
+            Program::compile(&Model::default())
+        };
+        self.model = model;
+        self.diags = diags;
+    }
+
+    /// The model and every diagnostic, in order: reading and syntax problems
+    /// first (they are the causes), then the rest by place. When a path could
+    /// not be read, nothing is resolved: the rest would only follow from it.
+    fn resolve_all(&self) -> (Model, Diagnostics) {
+        let mut first = self.read_diags.clone();
+        if self.io_failed {
+            return (Model::default(), first);
+        }
+        let (model, mut rest) = sema::resolve(self.items());
+        self.hold_back_follow_ons(&mut first, &mut rest);
+        rest.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| (s.file, s.start)));
+        first.append(&mut rest);
+        (model, first)
+    }
+
+    /// Names declared in a text that did not parse are unknown everywhere
+    /// else: those "unknown name" errors are held back, and the syntax error
+    /// says how many.
+    fn hold_back_follow_ons(&self, first: &mut Diagnostics, rest: &mut Diagnostics) {
+        let failed: Vec<FileId> = self
+            .texts
+            .iter()
+            .filter(|t| t.parsed.is_none())
+            .map(|t| t.file)
+            .collect();
+        if failed.is_empty() {
+            return;
+        }
+        let texts: Vec<&str> = failed
+            .iter()
+            .filter_map(|&f| self.sources.get(f).map(|s| &*s.text))
+            .collect();
+        let before = rest.len();
+        rest.retain(|d| {
+            if d.code != Code::UnknownName {
+                return true;
+            }
+            let Some((span, _)) = &d.primary else {
+                return true;
+            };
+            let name = self.sources.slice(*span).trim_matches('"');
+            !texts.iter().any(|t| mentions(t, name))
+        });
+        let held = before - rest.len();
+        if held == 0 {
+            return;
+        }
+        let note = format!(
+            "{held} error{} about unknown names {} not shown: {} may be declared in the text that did not parse; fix this first",
+            if held == 1 { "" } else { "s" },
+            if held == 1 { "is" } else { "are" },
+            if held == 1 { "it" } else { "they" },
+        );
+        if let Some(d) = first
+            .iter_mut()
+            .find(|d| matches!(d.code, Code::Syntax | Code::TooDeep | Code::InvalidJson))
+        {
+            d.help = Some(match d.help.take() {
+                Some(h) => format!("{h}\n{note}"),
+                None => note,
+            });
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Every diagnostic found (errors and warnings), causes first.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diags
+    }
+
+    /// Whether every text added has been checked ([`Workspace::check`]).
+    pub fn is_checked(&self) -> bool {
+        self.checked
+    }
+
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diags)
+    }
+
+    /// Whether the policy checked and was compiled (no I/O failure, no error).
+    pub fn is_compiled(&self) -> bool {
+        self.compiled
+    }
+
+    /// The compiled program (an empty one unless [`Workspace::is_compiled`]).
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The diagnostics with the sources, when the policy did not compile.
+    pub fn failure(&self) -> Option<Failure> {
+        (!self.compiled).then(|| Failure {
+            diagnostics: self.diags.clone(),
+            sources: self.sources.clone(),
+            io: self.io_failed,
+        })
+    }
+
+    /// The name the next typed declarations will have: `<repl:N>` for the
+    /// N-th added.
+    pub fn next_typed_name(&self) -> String {
+        let n = self
+            .texts
+            .iter()
+            .filter(|t| t.kind == TextKind::Typed)
+            .count();
+        format!("<repl:{}>", n + 1)
+    }
+
+    /// Parses a REPL entry (a query or declarations), with the file id it will
+    /// have if its declarations are added; `name` names it in diagnostics.
+    pub fn parse_entry(&self, text: &str, name: &str) -> Result<ast::ReplInput, Failure> {
+        syntax::parse_repl_line(self.sources.next_id(), text).map_err(|d| Failure {
+            diagnostics: vec![*d],
+            sources: self.with_text(name, text),
+            io: false,
+        })
+    }
+
+    /// The sources with one more text (for diagnostics about it).
+    fn with_text(&self, name: &str, text: &str) -> SourceMap {
+        let mut sources = self.sources.clone();
+        sources.add(Origin::Input(name.into()), text.to_string());
+        sources
+    }
+
+    /// Adds typed declarations (parsed by [`Workspace::parse_entry`] from
+    /// `text`) if the policy still checks with them. Users, resources and
+    /// events are added to the compiled program as they are: only their own
+    /// tables are built. Anything else checks the whole policy again, from
+    /// memory (no file is read again). Returns the warnings, or the errors
+    /// (nothing is added then).
+    pub fn declare(&mut self, text: &str, items: Vec<ast::Item>) -> Result<Diagnostics, Failure> {
+        let name = self.next_typed_name();
+        let file = self.sources.add(Origin::Input(name), text.to_string());
+        let result = if self.compiled && items.iter().all(sema::is_data_item) {
+            self.declare_data(file, items)
+        } else {
+            self.texts.push(Text {
+                file,
+                kind: TextKind::Typed,
+                parsed: Some(ast::File { items }),
+            });
+            let (model, diags) = self.resolve_all();
+            if has_errors(&diags) {
+                self.texts.pop();
+                Err(diags)
+            } else {
+                let warnings = diags.iter().filter(|d| in_file(d, file)).cloned().collect();
+                self.commit(model, diags);
+                Ok(warnings)
+            }
+        };
+        result.map_err(|diagnostics| {
+            let failure = Failure {
+                diagnostics,
+                sources: self.sources.clone(),
+                io: false,
+            };
+            self.sources.truncate(file);
+            failure
+        })
+    }
+
+    fn declare_data(
+        &mut self,
+        file: FileId,
+        items: Vec<ast::Item>,
+    ) -> Result<Diagnostics, Diagnostics> {
+        // the program lets go of the data so that it is changed in place
+        drop(self.program.release_data());
+        let data = Arc::make_mut(&mut self.model.data);
+        let (users, resources, events) =
+            (data.users.len(), data.resources.len(), data.events.len());
+        let diags = sema::add_data(&self.model.policy, data, &items);
+        let failed = has_errors(&diags);
+        if failed {
+            data.truncate(users, resources, events);
+        }
+        self.program.extend_data(self.model.data.clone());
+        if failed {
+            return Err(diags);
+        }
+        self.texts.push(Text {
+            file,
+            kind: TextKind::Typed,
+            parsed: Some(ast::File { items }),
+        });
+        self.diags.extend(diags.iter().cloned());
+        Ok(diags)
+    }
+
+    /// Resolves a query written in the query language; `name` names its
+    /// text in diagnostics (`<query>`, `<stdin:3>`).
+    pub fn resolve_query(&self, text: &str, name: &str) -> Result<Question, Failure> {
+        // the query gets the next file id; the sources are copied only on error
+        let fail = |diagnostics: Diagnostics| Failure {
+            diagnostics,
+            sources: self.with_text(name, text),
+            io: false,
+        };
+        let q = syntax::parse_query(self.sources.next_id(), text).map_err(|d| fail(vec![*d]))?;
+        let p = &self.program;
+        sema::resolve_query(&p.policy, &p.data, &q).map_err(fail)
+    }
+
+    /// Answers a query written in the query language.
+    pub fn ask(&self, text: &str, name: &str) -> Result<Answer, Failure> {
+        Ok(self.program.answer(&self.resolve_query(text, name)?))
+    }
+
+    /// Answers a parsed query (from [`Workspace::parse_entry`] of `text`).
+    pub fn ask_parsed(&self, text: &str, name: &str, q: &ast::Query) -> Result<Answer, Failure> {
+        let p = &self.program;
+        match sema::resolve_query(&p.policy, &p.data, q) {
+            Ok(q) => Ok(p.answer(&q)),
+            Err(diagnostics) => Err(Failure {
+                diagnostics,
+                sources: self.with_text(name, text),
+                io: false,
+            }),
+        }
+    }
+
+    /// The texts read from disk, by name, with their contents.
+    pub fn files_read(&self) -> Vec<(String, Arc<str>)> {
+        self.sources
+            .files()
+            .filter(|(_, f)| matches!(f.origin, Origin::Path(_)))
+            .map(|(_, f)| (f.name.clone(), f.text.clone()))
+            .collect()
+    }
+
+    /// The texts typed so far that were added (in order).
+    pub fn typed_texts(&self) -> Vec<String> {
+        self.texts
+            .iter()
+            .filter(|t| t.kind == TextKind::Typed)
+            .filter_map(|t| self.sources.get(t.file).map(|f| f.text.to_string()))
+            .collect()
+    }
+}
+
+/// Whether a diagnostic points into a file.
+fn in_file(d: &Diagnostic, file: FileId) -> bool {
+    d.primary.as_ref().is_some_and(|(s, _)| s.file == file)
+        || d.secondary.iter().any(|(s, _)| s.file == file)
+}
+
+/// Whether `text` mentions `name` as a whole word.
+fn mentions(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
