@@ -93,6 +93,7 @@ impl Engine {
         self.program().data.resource_ids.get(id).copied()
     }
 
+    #[cold]
     fn error(&self, diagnostics: Diagnostics) -> Error {
         Error {
             diagnostics,
@@ -101,6 +102,7 @@ impl Engine {
         }
     }
 
+    #[inline]
     fn ask_names(&self, user: &str, target: TargetNames, on: Option<&str>) -> Result<bool, Error> {
         let p = self.program();
         let q = resolve_can_names(

@@ -30,6 +30,11 @@ impl BitMatrix {
         }
     }
 
+    /// Makes room for `rows` more rows.
+    pub fn reserve_rows(&mut self, rows: usize) {
+        self.words.reserve(rows * self.stride);
+    }
+
     pub fn stride(&self) -> usize {
         self.stride
     }

@@ -16,6 +16,15 @@ use crate::sema::model::*;
 /// Deduplication of effective-rights sets while a table is built.
 type Dedup = rustc_hash::FxHashMap<Vec<u64>, u32>;
 
+/// Buffers reused from one user to the next while tables are built.
+struct Scratch {
+    flags: Vec<u64>,
+    roles: Vec<u64>,
+    granted: Vec<u64>,
+    entries: Vec<(ResourceId, AccessId)>,
+    row: Vec<u64>,
+}
+
 impl DataTables {
     /// Empty tables shaped for a policy.
     pub fn empty(code: &PolicyCode) -> DataTables {
@@ -31,19 +40,42 @@ impl DataTables {
         }
     }
 
+    fn scratch(&self) -> Scratch {
+        Scratch {
+            flags: vec![0; self.user_flags.stride()],
+            roles: vec![0; self.user_roles.stride()],
+            granted: vec![0; self.rights_sets.stride()],
+            entries: Vec::new(),
+            row: vec![0; self.access_masks.stride()],
+        }
+    }
+
     /// The tables of every user, in data order.
-    pub fn build<'u>(code: &PolicyCode, users: impl IntoIterator<Item = &'u User>) -> DataTables {
+    pub fn build<'u, I>(code: &PolicyCode, users: I) -> DataTables
+    where
+        I: IntoIterator<Item = &'u User>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let users = users.into_iter();
         let mut t = DataTables::empty(code);
+        let n = users.len();
+        t.user_roles.reserve_rows(n);
+        t.user_flags.reserve_rows(n);
+        t.user_role_origin.reserve(n);
+        t.user_rights.reserve(n);
+        t.access_start.reserve(n);
         let mut dedup = Dedup::default();
+        let mut scratch = t.scratch();
         for u in users {
-            t.push_user_with(code, u, Some(&mut dedup));
+            t.push_user_with(code, u, &mut scratch, Some(&mut dedup));
         }
         t
     }
 
     /// Adds one user at the end (their id is the number of users before).
     pub fn push_user(&mut self, code: &PolicyCode, user: &User) {
-        self.push_user_with(code, user, None);
+        let mut scratch = self.scratch();
+        self.push_user_with(code, user, &mut scratch, None);
     }
 
     /// Number of users in the tables.
@@ -51,18 +83,24 @@ impl DataTables {
         self.user_rights.len()
     }
 
-    fn push_user_with(&mut self, code: &PolicyCode, user: &User, dedup: Option<&mut Dedup>) {
-        let mut flags = vec![0u64; self.user_flags.stride()];
+    fn push_user_with(
+        &mut self,
+        code: &PolicyCode,
+        user: &User,
+        s: &mut Scratch,
+        dedup: Option<&mut Dedup>,
+    ) {
+        s.flags.fill(0);
+        s.roles.fill(0);
+        s.granted.fill(0);
         for (f, _) in &user.flags {
-            bits::set(&mut flags, f.index());
+            bits::set(&mut s.flags, f.index());
         }
         // roles: explicit, or the first matching default line; then ancestors
-        let mut roles = vec![0u64; self.user_roles.stride()];
-        let mut granted = vec![0u64; self.rights_sets.stride()];
         let origin = match &user.roles {
             Some(rs) => {
                 for (r, _) in rs {
-                    add_role(code, &mut roles, &mut granted, *r);
+                    add_role(code, &mut s.roles, &mut s.granted, *r);
                 }
                 RoleOrigin::Explicit
             }
@@ -70,7 +108,7 @@ impl DataTables {
                 // default-role conditions use flags only (sema checks it)
                 let facts = RoleFlagFacts {
                     roles: &[],
-                    flags: &flags,
+                    flags: &s.flags,
                 };
                 match code
                     .default_cond
@@ -79,7 +117,7 @@ impl DataTables {
                 {
                     Some(i) => {
                         if let Some(&r) = code.default_role.get(i) {
-                            add_role(code, &mut roles, &mut granted, r);
+                            add_role(code, &mut s.roles, &mut s.granted, r);
                         }
                         RoleOrigin::Default(i)
                     }
@@ -88,54 +126,51 @@ impl DataTables {
             }
         };
         for site in &user.grants {
-            bits::set(&mut granted, site.right.index());
+            bits::set(&mut s.granted, site.right.index());
         }
         // revokes and denies always win
         for site in &user.revokes {
-            bits::clear(&mut granted, site.right.index());
+            bits::clear(&mut s.granted, site.right.index());
         }
         let facts = RoleFlagFacts {
-            roles: &roles,
-            flags: &flags,
+            roles: &s.roles,
+            flags: &s.flags,
         };
         for (d, cond) in code.deny_cond.iter().enumerate() {
-            let applies = match *cond {
-                None => true,
-                Some(c) => code.holds(c, &facts),
-            };
-            if applies {
-                bits::subtract(&mut granted, code.deny_rights.row(d));
+            if cond.is_none_or(|c| code.holds(c, &facts)) {
+                bits::subtract(&mut s.granted, code.deny_rights.row(d));
             }
         }
-        self.user_flags.push(&flags);
-        self.user_roles.push(&roles);
+        self.user_flags.push(&s.flags);
+        self.user_roles.push(&s.roles);
         self.user_role_origin.push(origin);
         let set = match dedup {
-            Some(dedup) => {
-                let next = self.rights_sets.rows() as u32;
-                *dedup.entry(granted).or_insert_with_key(|row| {
-                    self.rights_sets.push(row);
-                    next
-                })
-            }
-            None => self.rights_sets.push(&granted) as u32,
+            Some(dedup) => match dedup.get(s.granted.as_slice()) {
+                Some(&set) => set,
+                None => {
+                    let set = self.rights_sets.push(&s.granted) as u32;
+                    dedup.insert(s.granted.clone(), set);
+                    set
+                }
+            },
+            None => self.rights_sets.push(&s.granted) as u32,
         };
         self.user_rights.push(set);
         // access: this user's entries sorted by resource, one mask per resource
-        let mut entries: Vec<(ResourceId, AccessId)> =
-            user.access.iter().map(|(r, l, _)| (*r, *l)).collect();
-        entries.sort_unstable();
-        let mut row = vec![0u64; self.access_masks.stride()];
+        s.entries.clear();
+        s.entries
+            .extend(user.access.iter().map(|(r, l, _)| (*r, *l)));
+        s.entries.sort_unstable();
         let mut i = 0;
-        while i < entries.len() {
-            let res = entries[i].0;
-            row.iter_mut().for_each(|w| *w = 0);
-            while i < entries.len() && entries[i].0 == res {
-                bits::set(&mut row, entries[i].1.index());
+        while i < s.entries.len() {
+            let res = s.entries[i].0;
+            s.row.fill(0);
+            while i < s.entries.len() && s.entries[i].0 == res {
+                bits::set(&mut s.row, s.entries[i].1.index());
                 i += 1;
             }
             self.access_res.push(res);
-            self.access_masks.push(&row);
+            self.access_masks.push(&s.row);
         }
         self.access_start.push(self.access_res.len() as u32);
     }

@@ -168,6 +168,7 @@ fn user(policy: &Policy, data: &Data, u: &ast::UserDecl, diags: &mut Diagnostics
         }
     }
     let mut access: Vec<(ResourceId, AccessId, crate::source::Span)> = Vec::new();
+    let mut seen: Vec<(AccessId, crate::source::Span)> = Vec::new();
     for a in &u.access {
         let Some(&rid) = data.resource_ids.get(&a.resource.text) else {
             diags.push(entry(
@@ -176,7 +177,7 @@ fn user(policy: &Policy, data: &Data, u: &ast::UserDecl, diags: &mut Diagnostics
             ));
             continue;
         };
-        let mut seen: Vec<(AccessId, crate::source::Span)> = Vec::new();
+        seen.clear();
         for l in &a.levels {
             match policy.names.access.get(&l.text) {
                 Some(&lid) => match seen.iter().find(|(x, _)| *x == lid) {

@@ -23,41 +23,60 @@ pub enum TargetNames<'a> {
     Named { name: NameRef<'a> },
 }
 
-fn user(data: &Data, n: NameRef) -> Result<UserId, Diagnostic> {
-    data.user_ids
-        .get(n.text)
-        .copied()
-        .ok_or_else(|| unknown_data(data, Kind::User, n))
-}
+/// One look-up's result: the error is boxed, so that the common case (found)
+/// moves a few bytes, not a whole diagnostic.
+type One<T> = Result<T, Box<Diagnostic>>;
 
-fn resource(data: &Data, n: NameRef) -> Result<ResourceId, Diagnostic> {
-    data.resource_ids
-        .get(n.text)
-        .copied()
-        .ok_or_else(|| unknown_data(data, Kind::Resource, n))
-}
+// The look-ups are small and inlined; building an error is kept out of the
+// way (`#[cold]`), so asking by name costs the hash look-ups and little else.
 
-fn report(policy: &Policy, n: NameRef) -> Result<ReportId, Diagnostic> {
-    policy
-        .names
-        .reports
-        .get(n.text)
-        .copied()
-        .ok_or_else(|| unknown(policy, Kind::Report, n))
-}
-
-/// Collects the errors of several independent look-ups.
-fn all<A, B>(a: Result<A, Diagnostic>, b: Result<B, Diagnostic>) -> Res<(A, B)> {
-    match (a, b) {
-        (Ok(a), Ok(b)) => Ok((a, b)),
-        (a, b) => Err(a.err().into_iter().chain(b.err()).collect()),
+#[inline]
+fn user(data: &Data, n: NameRef) -> One<UserId> {
+    match data.user_ids.get(n.text) {
+        Some(&id) => Ok(id),
+        None => Err(missing_data(data, Kind::User, n)),
     }
 }
 
-fn opt<'a, T>(
-    n: Option<NameRef<'a>>,
-    f: impl FnOnce(NameRef<'a>) -> Result<T, Diagnostic>,
-) -> Result<Option<T>, Diagnostic> {
+#[inline]
+fn resource(data: &Data, n: NameRef) -> One<ResourceId> {
+    match data.resource_ids.get(n.text) {
+        Some(&id) => Ok(id),
+        None => Err(missing_data(data, Kind::Resource, n)),
+    }
+}
+
+#[inline]
+fn report(policy: &Policy, n: NameRef) -> One<ReportId> {
+    match policy.names.reports.get(n.text) {
+        Some(&id) => Ok(id),
+        None => Err(missing(policy, Kind::Report, n)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn missing_data(data: &Data, kind: Kind, n: NameRef) -> Box<Diagnostic> {
+    Box::new(unknown_data(data, kind, n))
+}
+
+#[cold]
+#[inline(never)]
+fn missing(policy: &Policy, kind: Kind, n: NameRef) -> Box<Diagnostic> {
+    Box::new(unknown(policy, kind, n))
+}
+
+/// Collects the errors of several independent look-ups.
+#[inline]
+fn all<A, B>(a: One<A>, b: One<B>) -> Res<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => Err(a.err().into_iter().chain(b.err()).map(|d| *d).collect()),
+    }
+}
+
+#[inline]
+fn opt<'a, T>(n: Option<NameRef<'a>>, f: impl FnOnce(NameRef<'a>) -> One<T>) -> One<Option<T>> {
     n.map(f).transpose()
 }
 
@@ -84,12 +103,16 @@ fn target_names(t: &ast::CanTarget) -> (TargetNames<'_>, Option<NameRef<'_>>) {
 }
 
 /// Resolves `can USER …` as written.
+#[inline]
 pub fn resolve_can(policy: &Policy, data: &Data, q: &ast::CanQuery) -> Res<CanQ> {
     let (t, on) = target_names(&q.target);
     resolve_can_names(policy, data, (&q.user).into(), t, on)
 }
 
-/// Resolves `can USER TARGET [on RESOURCE]` from names.
+/// Resolves `can USER TARGET [on RESOURCE]` from names: what every name
+/// means is decided by [`lookup_can`]; when it finds nothing, the question is
+/// resolved again step by step only to say what is wrong.
+#[inline]
 pub fn resolve_can_names(
     policy: &Policy,
     data: &Data,
@@ -97,20 +120,75 @@ pub fn resolve_can_names(
     t: TargetNames,
     on: Option<NameRef>,
 ) -> Res<CanQ> {
-    let u = user(data, u);
-    let t = target(policy, data, t, on);
-    match (t, u) {
-        (Ok((target, on)), Ok(user)) => Ok(CanQ { user, target, on }),
-        (t, u) => Err(t
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .chain(u.err())
-            .collect()),
+    match lookup_can(policy, data, u.text, t, on.map(|n| n.text)) {
+        Some(q) => Ok(q),
+        None => Err(why_not(policy, data, u, t, on)),
     }
 }
 
+/// The meaning of `can USER TARGET [on RESOURCE]` when every name is known
+/// and the resource fits the target: a few hash look-ups, nothing built.
+#[inline(always)]
+pub fn lookup_can(
+    policy: &Policy,
+    data: &Data,
+    user: &str,
+    t: TargetNames,
+    on: Option<&str>,
+) -> Option<CanQ> {
+    let user = *data.user_ids.get(user)?;
+    let on = match on {
+        Some(r) => Some(*data.resource_ids.get(r)?),
+        None => None,
+    };
+    let target = match t {
+        TargetNames::Run { report } => Target::Run(*policy.names.reports.get(report.text)?),
+        TargetNames::Assign { role, to } => Target::Assign {
+            role: *policy.names.roles.get(role.text)?,
+            to: *data.user_ids.get(to.text)?,
+        },
+        TargetNames::Named { name } => match policy.names.actions.get(name.text) {
+            // an action decided per resource needs one; a global one takes none
+            Some(&a) => {
+                (policy.action(a).on_resource == on.is_some()).then_some(Target::Action(a))?
+            }
+            None if on.is_none() => Target::Right(*policy.names.rights.get(name.text)?),
+            None => return None,
+        },
+    };
+    Some(CanQ { user, target, on })
+}
+
+/// Everything wrong with a `can` question that [`lookup_can`] could not resolve.
+#[cold]
+#[inline(never)]
+fn why_not(
+    policy: &Policy,
+    data: &Data,
+    u: NameRef,
+    t: TargetNames,
+    on: Option<NameRef>,
+) -> Vec<Diagnostic> {
+    let u = user(data, u);
+    let t = target(policy, data, t, on);
+    let errors: Vec<Diagnostic> = t
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .chain(u.err().map(|d| *d))
+        .collect();
+    if errors.is_empty() {
+        // cannot happen: both agree on every name; say so rather than panic
+        return vec![Diagnostic::error(
+            Code::QueryShape,
+            "internal error: the question could not be resolved (this is a bug, please report it)",
+        )];
+    }
+    errors
+}
+
 /// Resolves the target of `can`/`who can` and checks that `on RESOURCE` fits it.
+#[inline]
 fn target(
     policy: &Policy,
     data: &Data,
@@ -123,14 +201,12 @@ fn target(
             Ok((Target::Run(rid), on))
         }
         TargetNames::Assign { role, to } => {
-            let role_id = policy
-                .names
-                .roles
-                .get(role.text)
-                .copied()
-                .ok_or_else(|| unknown(policy, Kind::Role, role));
+            let role_id = match policy.names.roles.get(role.text) {
+                Some(&id) => Ok(id),
+                None => Err(missing(policy, Kind::Role, role)),
+            };
             let (role_id, to_id) = all(role_id, user(data, to))?;
-            let on = opt(on, |n| resource(data, n)).map_err(|e| vec![e])?;
+            let on = opt(on, |n| resource(data, n)).map_err(|e| vec![*e])?;
             Ok((
                 Target::Assign {
                     role: role_id,
@@ -140,17 +216,11 @@ fn target(
             ))
         }
         TargetNames::Named { name } => {
-            let on_id = opt(on, |n| resource(data, n)).map_err(|e| vec![e])?;
+            let on_id = opt(on, |n| resource(data, n)).map_err(|e| vec![*e])?;
             if let Some(&a) = policy.names.actions.get(name.text) {
                 let action = policy.action(a);
                 if action.on_resource && on_id.is_none() {
-                    return Err(vec![Diagnostic::error(
-                        Code::QueryShape,
-                        format!("action `{}` is decided per resource", name.text),
-                    )
-                    .at_maybe(name.span, "this action needs a resource")
-                    .also(action.meta.span, "declared `on resource` here")
-                    .help(format!("add the resource: `… {} on RESOURCE`", name.text))]);
+                    return Err(vec![needs_resource(action, name)]);
                 }
                 if !action.on_resource {
                     if let Some(on) = on {
@@ -165,11 +235,25 @@ fn target(
                 }
                 return Ok((Target::Right(r), None));
             }
-            Err(vec![unknown(policy, Kind::ActionOrRight, name)])
+            Err(vec![*missing(policy, Kind::ActionOrRight, name)])
         }
     }
 }
 
+#[cold]
+#[inline(never)]
+fn needs_resource(action: &Action, name: NameRef) -> Diagnostic {
+    Diagnostic::error(
+        Code::QueryShape,
+        format!("action `{}` is decided per resource", name.text),
+    )
+    .at_maybe(name.span, "this action needs a resource")
+    .also(action.meta.span, "declared `on resource` here")
+    .help(format!("add the resource: `… {} on RESOURCE`", name.text))
+}
+
+#[cold]
+#[inline(never)]
 fn global_with_resource(kind: &str, name: &str, on: NameRef) -> Diagnostic {
     Diagnostic::error(
         Code::QueryShape,
@@ -244,10 +328,10 @@ pub fn resolve_query(policy: &Policy, data: &Data, q: &ast::Query) -> Res<Questi
             Question::What { user, on }
         }
         ast::Query::Rights { user: u, .. } => {
-            Question::Rights(user(data, u.into()).map_err(|e| vec![e])?)
+            Question::Rights(user(data, u.into()).map_err(|e| vec![*e])?)
         }
         ast::Query::Roles { user: u, .. } => {
-            Question::Roles(user(data, u.into()).map_err(|e| vec![e])?)
+            Question::Roles(user(data, u.into()).map_err(|e| vec![*e])?)
         }
         ast::Query::Report(r) => Question::Report(resolve_report_query(policy, data, r)?),
     })

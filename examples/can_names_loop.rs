@@ -1,0 +1,67 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a measuring tool"
+)]
+use rights::bench_gen::{Query, Shape, Workload};
+fn main() {
+    let shape = Shape::default();
+    let w = Workload::generate(&shape);
+    let mut ws = rights::workspace::Workspace::default();
+    ws.add_policy_text(rights::source::Origin::Input("p".into()), w.policy());
+    ws.add_data_text(
+        rights::source::Origin::Input("d".into()),
+        w.data_json().to_string(),
+    );
+    let engine = rights::Engine::from_workspace(ws).unwrap();
+    let names: Vec<(String, String, Option<String>, bool)> = w
+        .queries(4096)
+        .iter()
+        .map(|q| match *q {
+            Query::Right { user, right } => (
+                format!("user{user}"),
+                rights::bench_gen::right_name(&w.shape, right),
+                None,
+                false,
+            ),
+            Query::Action {
+                user,
+                action,
+                resource,
+            } => (
+                format!("user{user}"),
+                action.to_string(),
+                Some(format!("res{resource}")),
+                false,
+            ),
+            Query::Run { user, resource } => (
+                format!("user{user}"),
+                "status_detail".to_string(),
+                Some(format!("res{resource}")),
+                true,
+            ),
+        })
+        .collect();
+    let t = std::time::Instant::now();
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000_000);
+    let mut yes = 0usize;
+    for i in 0..n {
+        let (u, t, r, run) = &names[i & 4095];
+        let ok = if *run {
+            engine.can_run(u, t, r.as_deref())
+        } else {
+            engine.can(u, t, r.as_deref())
+        };
+        if ok.unwrap_or(false) {
+            yes += 1;
+        }
+    }
+    println!(
+        "{} ns per can ({yes})",
+        t.elapsed().as_nanos() as f64 / n as f64
+    );
+}
