@@ -240,12 +240,18 @@ impl<'t> Entry<'t> {
         (!is_null(f.value)).then_some(f.value)
     }
 
-    /// A field of the wrong type.
+    /// A field of the wrong type (`key` may name a place inside a field:
+    /// "`access` on `r1`").
     fn wrong(&self, key: &str, raw: &RawValue, expected: &str, example: &str) -> Diagnostic {
+        let place = if key.starts_with('`') {
+            key.to_string()
+        } else {
+            format!("field `{key}`")
+        };
         Diagnostic::error(
             Code::BadData,
             format!(
-                "field `{key}` of {} `{}` must be {expected}, not {}",
+                "{place} of {} `{}` must be {expected}, not {}",
                 self.kind,
                 self.id.text,
                 found(raw)
@@ -336,18 +342,19 @@ impl<'t> Entry<'t> {
     }
 
     /// The strings of a JSON list with their spans; elements that are not
-    /// strings are reported and left out.
-    fn list(&self, key: &str, raw: &'t RawValue, diags: &mut Vec<Diagnostic>) -> Option<Vec<Name>> {
+    /// strings are reported and left out. `example` shows the right shape.
+    fn list(
+        &self,
+        key: &str,
+        raw: &'t RawValue,
+        example: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<Name>> {
         if let Some(names) = self.plain_list(raw) {
             return Some(names);
         }
         let Ok(elements) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
-            diags.push(self.wrong(
-                key,
-                raw,
-                "a list of strings",
-                &format!("\"{key}\": [\"…\", \"…\"]"),
-            ));
+            diags.push(self.wrong(key, raw, "a list of strings", example));
             return None;
         };
         let mut out = Vec::new();
@@ -361,7 +368,12 @@ impl<'t> Entry<'t> {
                     Diagnostic::error(
                         Code::BadData,
                         format!(
-                            "field `{key}` of {} `{}` lists {}, where a name belongs",
+                            "{} of {} `{}` lists {}, where a name belongs",
+                            if key.starts_with('`') {
+                                key.to_string()
+                            } else {
+                                format!("field `{key}`")
+                            },
                             self.kind,
                             self.id.text,
                             found(el)
@@ -378,7 +390,7 @@ impl<'t> Entry<'t> {
     /// An optional list of names; `None` when absent or `null`.
     pub fn names(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Name>> {
         let raw = self.take(key)?;
-        self.list(key, raw, diags)
+        self.list(key, raw, &format!("\"{key}\": [\"…\", \"…\"]"), diags)
     }
 
     /// A list of right patterns (`report.*` and `*` as in `.rights` files).
@@ -484,7 +496,9 @@ impl<'t> Entry<'t> {
             if is_null(v) {
                 continue;
             }
-            let Some(levels) = self.list(key, v, diags) else {
+            let place = format!("`{key}` on `{}`", resource.text);
+            let example = format!("\"{}\": [\"view_resource\"]", resource.text);
+            let Some(levels) = self.list(&place, v, &example, diags) else {
                 continue;
             };
             out.push(ast::AccessEntry {

@@ -101,7 +101,11 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
         for r in &e.resources {
             match data.resource_ids.get(&r.text) {
                 Some(&rid) => match res.iter().position(|&x| x == rid) {
-                    Some(k) => diags.push(listed_twice("resource", r, spans[k])),
+                    Some(k) => diags.push(listed_twice("resource", r, spans[k]).in_entry(
+                        "event",
+                        &e.id.text,
+                        "resources",
+                    )),
                     None => {
                         res.push(rid);
                         spans.push(r.span);

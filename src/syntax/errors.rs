@@ -28,6 +28,11 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
     } else {
         Span::new(file, pos, pos + found.len())
     };
+    let no_rules = Vec::new();
+    let positives = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
+        pest::error::ErrorVariant::CustomError { .. } => &no_rules,
+    };
     let (expected, help) = match &err.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
@@ -54,6 +59,7 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
         None
     };
     let mut d = Diagnostic::error(Code::Syntax, message).at(span, label);
+    let mut open_before = None;
     let help = help.or_else(|| {
         if wants_string && !found.starts_with('"') && !is_keyword(found) && !found.is_empty() {
             Some(
@@ -61,11 +67,16 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
                     .to_string(),
             )
         } else {
-            found_help(found)
+            let (h, open) = advice(text, pos, found, positives);
+            open_before = open;
+            h
         }
     });
     if let Some(h) = help {
         d = d.help(h);
+    }
+    if let Some(open) = open_before {
+        d = d.also(Span::new(file, open, open + 1), "this `{` is still open");
     }
     if let Some(open) = unclosed {
         d = d
@@ -156,19 +167,110 @@ fn token_at(text: &str, pos: usize) -> &str {
     }
 }
 
-fn found_help(found: &str) -> Option<String> {
-    if is_keyword(found) {
-        return Some(format!(
-            "`{found}` is a keyword: it cannot be a name on its own, but it can be a segment of a dotted name (`{found}.x`, `x.{found}`); a data id may be a string (`\"{found}\"`)"
-        ));
+/// Whether pest wanted a name (or a data id) where the error is.
+fn wants_name(positives: &[Rule]) -> bool {
+    positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::name | Rule::prefix_pattern | Rule::data_id | Rule::data_ident | Rule::ident
+        )
+    })
+}
+
+/// The keywords pest wanted where the error is (`grant`, `assigns`, …).
+fn wanted_keywords(positives: &[Rule]) -> Vec<String> {
+    positives
+        .iter()
+        .filter_map(|r| format!("{r:?}").strip_prefix("kw_").map(str::to_string))
+        .collect()
+}
+
+/// Advice for what was found, given what was expected: the most likely
+/// mistake first. Returns the help, and the position of a `{` that a missing
+/// `}` leaves open, if that is the likely mistake.
+fn advice(
+    text: &str,
+    pos: usize,
+    found: &str,
+    positives: &[Rule],
+) -> (Option<String>, Option<usize>) {
+    let rest = text.get(pos..).unwrap_or("");
+    // operators from other languages
+    for (sign, word) in [
+        ("&&", "and"),
+        ("||", "or"),
+        ("&", "and"),
+        ("|", "or"),
+        ("!", "not"),
+    ] {
+        if rest.starts_with(sign) {
+            return (
+                Some(format!(
+                    "conditions are written with words: `{word}` instead of `{sign}` (`and`, `or`, `not`)"
+                )),
+                None,
+            );
+        }
     }
-    if found.chars().any(|c| c.is_ascii_uppercase()) {
-        return Some(
-            "names are lowercase ASCII (`[a-z_][a-z0-9_]*`); write labels as strings: `\"My Label\"`"
-                .to_string(),
+    let wanted = wanted_keywords(positives);
+    // a declaration where a body's statement or its `}` belongs: a `}` is missing
+    if super::keywords::starts_declaration_only(found)
+        || (found == "rights" || found == "report") && !wants_name(positives)
+    {
+        if let Some(&open) = unclosed_braces(&text[..pos.min(text.len())]).last() {
+            if !wanted.iter().any(|w| w == found) {
+                return (
+                    Some(format!(
+                        "a `}}` may be missing: the `{{` before it is still open where `{found}` starts a new declaration"
+                    )),
+                    Some(open),
+                );
+            }
+        }
+    }
+    if found == "extends" && wanted.iter().any(|w| w == "grant" || w == "assigns") {
+        return (
+            Some("`extends` comes before the role's body: `role NAME \"Label\" extends PARENT { grant … }`".into()),
+            None,
         );
     }
-    None
+    if wanted == ["can"]
+        && matches!(
+            found,
+            "who" | "what" | "explain" | "rights" | "roles" | "report"
+        )
+    {
+        return (
+            Some(format!(
+                "`explain` explains one `can` question: `explain can USER …`; ask `{found} …` on its own"
+            )),
+            None,
+        );
+    }
+    if is_keyword(found) {
+        if wants_name(positives) {
+            return (
+                Some(format!(
+                    "`{found}` is a keyword: it cannot be a name on its own, but it can be a segment of a dotted name (`{found}.x`, `x.{found}`); a data id may be a string (`\"{found}\"`)"
+                )),
+                None,
+            );
+        }
+        return (None, None);
+    }
+    if let Some(h) = crate::diag::did_you_mean(found, wanted.iter().map(String::as_str)) {
+        return (Some(h), None);
+    }
+    if found.chars().any(|c| c.is_ascii_uppercase()) {
+        return (
+            Some(
+                "names are lowercase ASCII (`[a-z_][a-z0-9_]*`); write labels as strings: `\"My Label\"`"
+                    .to_string(),
+            ),
+            None,
+        );
+    }
+    (None, None)
 }
 
 fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
