@@ -283,7 +283,14 @@ fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
         }
     };
     if starts_declaration {
-        push("a declaration (`right`, `rights`, `access`, `flag`, `role`, `default role`, `action`, `deny`, `report`, `user`, `resource`, `event`, `test`)".into());
+        let words: Vec<String> = super::keywords::DECLARATION_WORDS
+            .iter()
+            .map(|w| match *w {
+                "default" => "`default role`".to_string(),
+                w => format!("`{w}`"),
+            })
+            .collect();
+        push(format!("a declaration ({})", words.join(", ")));
     }
     let mut query_start = false;
     for r in positives {
@@ -320,9 +327,14 @@ fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
         push(w);
     }
     if query_start {
-        push(
-            "a query (`can`, `explain`, `who can`, `what can`, `rights`, `roles`, `report`)".into(),
-        );
+        let words: Vec<String> = super::keywords::QUERY_WORDS
+            .iter()
+            .map(|w| match *w {
+                "who" | "what" => format!("`{w} can`"),
+                w => format!("`{w}`"),
+            })
+            .collect();
+        push(format!("a query ({})", words.join(", ")));
     }
     let text = match words.len() {
         0 => "something else".to_string(),
@@ -332,21 +344,9 @@ fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
     (text, None)
 }
 
+/// Whether a rule is the keyword that starts a declaration.
 fn is_declaration_start(r: Rule) -> bool {
-    matches!(
-        r,
-        Rule::kw_right
-            | Rule::kw_rights
-            | Rule::kw_access
-            | Rule::kw_flag
-            | Rule::kw_role
-            | Rule::kw_default
-            | Rule::kw_action
-            | Rule::kw_deny
-            | Rule::kw_report
-            | Rule::kw_user
-            | Rule::kw_resource
-            | Rule::kw_event
-            | Rule::kw_test
-    )
+    format!("{r:?}")
+        .strip_prefix("kw_")
+        .is_some_and(|k| super::keywords::DECLARATION_WORDS.contains(&k))
 }

@@ -70,6 +70,11 @@ pub const DECLARATION_WORDS: &[&str] = &[
 /// The words that start a query (§5).
 pub const QUERY_WORDS: &[&str] = &["can", "explain", "who", "what", "rights", "roles", "report"];
 
+/// The words that start a condition's operand (§2 "Conditions").
+pub const CONDITION_WORDS: &[&str] = &[
+    "right", "role", "flag", "access", "can", "not", "true", "false",
+];
+
 /// Whether a line starting with `word` is a query (`rights` and `report` also
 /// start declarations; the REPL reads those as queries first).
 pub fn is_query_word(word: &str) -> bool {

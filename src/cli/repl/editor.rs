@@ -126,9 +126,9 @@ impl ReplHelper {
             "access" if first == "user" => n.resources.clone(),
             "access" => n.access.clone(),
             "resources" | "in" => n.resources.clone(),
-            "when" | "and" | "or" | "not" | "requires" | "where" => list(&[
-                "right", "role", "flag", "access", "can", "not", "true", "false",
-            ]),
+            "when" | "and" | "or" | "not" | "requires" | "where" => {
+                list(crate::syntax::keywords::CONDITION_WORDS)
+            }
             _ => Vec::new(),
         }
     }
