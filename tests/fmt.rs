@@ -107,11 +107,25 @@ fn check_shows_a_diff_and_writing_fixes_the_file() {
     assert_eq!(rights(&["fmt", "--check", p]).code, 0);
 }
 
+/// Every `tests/fmt/*.rights` case, formatted, is a golden snapshot; each is
+/// also formatted again to check it is a fixed point. Adding a case means
+/// adding a file.
+#[test]
+fn golden_formatting() {
+    insta::glob!("fmt/*.rights", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let once = rights::fmt::format(&text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(rights::fmt::format(&once).unwrap(), once);
+        insta::assert_snapshot!(once);
+    });
+}
+
 /// Comments inside a declaration stay inside it: such a declaration is kept as
 /// written rather than reflowed (see `Printer::verbatim`).
 #[test]
 fn comments_inside_declarations_stay_where_they_are() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fmt_comments.rights");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fmt/comments_inside_declarations.rights");
     let text = std::fs::read_to_string(path).unwrap();
     let once = rights::fmt::format(&text).unwrap();
     assert!(
@@ -126,8 +140,6 @@ fn comments_inside_declarations_stay_where_they_are() {
         once.contains("  detail k \"v\"\n  # a note on r\n}"),
         "{once}"
     );
-    assert_eq!(rights::fmt::format(&once).unwrap(), once);
-    insta::assert_snapshot!(once);
 }
 
 #[test]
@@ -142,7 +154,7 @@ fn a_byte_order_mark_on_stdin_is_dropped() {
 #[test]
 fn fuzz_regression_blank_line_keeps_a_doc_comment_detached() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/fuzz/fmt_blank_line_before_entry.rights");
+        .join("tests/fmt/blank_line_keeps_a_doc_comment_detached.rights");
     let text = std::fs::read_to_string(path).unwrap();
     let out = rights::fmt::format(&text).unwrap();
     assert_eq!(out, "rights e {\n  ##\n\n  s\n}\n");
