@@ -313,3 +313,19 @@ impl<'a> Words<'a> {
             .join(", and ")
     }
 }
+
+/// What typed declarations added: "role `auditor`, user `bob`".
+pub fn declared(items: &[crate::workspace::Declared]) -> String {
+    use crate::workspace::Declared;
+    items
+        .iter()
+        .map(|d| match d {
+            Declared::Named(kind, name) => format!("{kind} `{name}`"),
+            Declared::Rights(n, prefix) => format!("{n} rights under `{prefix}`"),
+            Declared::DefaultRoles => "default roles".to_string(),
+            Declared::Deny => "a deny".to_string(),
+            Declared::Test(name) => format!("test {name:?}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -80,6 +80,58 @@ impl Default for Workspace {
     }
 }
 
+/// A REPL entry, parsed once: a query, or declarations to add.
+#[derive(Clone, Debug)]
+pub enum Entry {
+    Query(ParsedQuery),
+    Declarations(Declarations),
+}
+
+/// A parsed query (answer it with [`Workspace::ask_parsed`]).
+#[derive(Clone, Debug)]
+pub struct ParsedQuery(ast::Query);
+
+/// Parsed declarations (add them with [`Workspace::declare`]).
+#[derive(Clone, Debug)]
+pub struct Declarations(Vec<ast::Item>);
+
+/// What one declaration declares, for saying what was added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Declared {
+    /// A named declaration: its kind (`right`, `access level`, `role`,
+    /// `user`, …) and its name.
+    Named(&'static str, String),
+    /// A `rights PREFIX { … }` group: how many rights, under which prefix.
+    Rights(usize, String),
+    DefaultRoles,
+    Deny,
+    Test(String),
+}
+
+impl Declarations {
+    /// What each declaration declares, in order.
+    pub fn declared(&self) -> Vec<Declared> {
+        self.0
+            .iter()
+            .map(|i| match i {
+                ast::Item::Right(d) => Declared::Named("right", d.name.text.clone()),
+                ast::Item::Rights(g) => Declared::Rights(g.entries.len(), g.prefix.text.clone()),
+                ast::Item::Access(d) => Declared::Named("access level", d.name.text.clone()),
+                ast::Item::Flag(d) => Declared::Named("flag", d.name.text.clone()),
+                ast::Item::Role(d) => Declared::Named("role", d.name.text.clone()),
+                ast::Item::DefaultRoles(_) => Declared::DefaultRoles,
+                ast::Item::Action(d) => Declared::Named("action", d.name.text.clone()),
+                ast::Item::Deny(_) => Declared::Deny,
+                ast::Item::Report(d) => Declared::Named("report", d.name.text.clone()),
+                ast::Item::User(d) => Declared::Named("user", d.id.text.clone()),
+                ast::Item::Resource(d) => Declared::Named("resource", d.id.text.clone()),
+                ast::Item::Event(d) => Declared::Named("event", d.id.text.clone()),
+                ast::Item::Test(d) => Declared::Test(d.name.clone()),
+            })
+            .collect()
+    }
+}
+
 /// Why a policy could not be loaded, or a question not asked: the
 /// diagnostics and the sources they point into.
 #[derive(Clone, Debug)]
@@ -334,12 +386,16 @@ impl Workspace {
 
     /// Parses a REPL entry (a query or declarations), with the file id it will
     /// have if its declarations are added; `name` names it in diagnostics.
-    pub fn parse_entry(&self, text: &str, name: &str) -> Result<ast::ReplInput, Failure> {
-        syntax::parse_repl_line(self.sources.next_id(), text).map_err(|d| Failure {
-            diagnostics: vec![*d],
-            sources: self.with_text(name, text),
-            io: false,
-        })
+    pub fn parse_entry(&self, text: &str, name: &str) -> Result<Entry, Failure> {
+        match syntax::parse_repl_line(self.sources.next_id(), text) {
+            Ok(ast::ReplInput::Query(q)) => Ok(Entry::Query(ParsedQuery(q))),
+            Ok(ast::ReplInput::Items(items)) => Ok(Entry::Declarations(Declarations(items))),
+            Err(d) => Err(Failure {
+                diagnostics: vec![*d],
+                sources: self.with_text(name, text),
+                io: false,
+            }),
+        }
     }
 
     /// The sources with one more text (for diagnostics about it).
@@ -355,7 +411,8 @@ impl Workspace {
     /// tables are built. Anything else checks the whole policy again, from
     /// memory (no file is read again). Returns the warnings, or the errors
     /// (nothing is added then).
-    pub fn declare(&mut self, text: &str, items: Vec<ast::Item>) -> Result<Diagnostics, Failure> {
+    pub fn declare(&mut self, text: &str, items: Declarations) -> Result<Diagnostics, Failure> {
+        let items = items.0;
         let name = self.next_typed_name();
         let file = self.sources.add(Origin::Input(name), text.to_string());
         let result = if self.compiled && items.iter().all(sema::is_data_item) {
@@ -435,9 +492,9 @@ impl Workspace {
     }
 
     /// Answers a parsed query (from [`Workspace::parse_entry`] of `text`).
-    pub fn ask_parsed(&self, text: &str, name: &str, q: &ast::Query) -> Result<Answer, Failure> {
+    pub fn ask_parsed(&self, text: &str, name: &str, q: &ParsedQuery) -> Result<Answer, Failure> {
         let p = &self.program;
-        match sema::resolve_query(&p.policy, &p.data, q) {
+        match sema::resolve_query(&p.policy, &p.data, &q.0) {
             Ok(q) => Ok(p.answer(&q)),
             Err(diagnostics) => Err(Failure {
                 diagnostics,

@@ -4,10 +4,9 @@
 
 use crate::cli::Format;
 use crate::diag::{self, RenderOptions};
-use crate::syntax::ast;
 use crate::syntax::keywords::is_query_word;
 use crate::words::Words;
-use crate::workspace::{Failure, Workspace};
+use crate::workspace::{Declarations, Entry, Failure, ParsedQuery, Workspace};
 use std::path::PathBuf;
 
 /// What one entry produced.
@@ -165,8 +164,8 @@ impl Session {
             self.ws.next_typed_name()
         };
         match self.ws.parse_entry(text, &name) {
-            Ok(ast::ReplInput::Items(items)) => self.declare(text, items),
-            Ok(ast::ReplInput::Query(q)) => self.query(text, &q),
+            Ok(Entry::Declarations(items)) => self.declare(text, items),
+            Ok(Entry::Query(q)) => self.query(text, &q),
             Err(f) if query_like => self.query_error(text, f),
             Err(f) => {
                 let mut r = self.rendered(&f.diagnostics, &f);
@@ -185,7 +184,7 @@ impl Session {
         )
     }
 
-    fn query(&mut self, text: &str, q: &ast::Query) -> Reply {
+    fn query(&mut self, text: &str, q: &ParsedQuery) -> Reply {
         if !self.ws.is_compiled() {
             return Reply::error(
                 "no policy is compiled: fix the errors shown, then :reload\n".into(),
@@ -223,8 +222,8 @@ impl Session {
     }
 
     /// Adds declarations to the session's policy if the result still checks.
-    fn declare(&mut self, text: &str, items: Vec<ast::Item>) -> Reply {
-        let added = describe_items(&items);
+    fn declare(&mut self, text: &str, items: Declarations) -> Reply {
+        let added = crate::words::declared(&items.declared());
         let file = self.ws.sources.next_id();
         let was_compiled = self.ws.is_compiled();
         match self.ws.declare(text, items) {
@@ -409,29 +408,6 @@ fn changed_files(before: &Workspace, after: &Workspace) -> Vec<String> {
         }
     }
     out
-}
-
-/// "role `auditor`", "user `bob` and resource `r9`".
-fn describe_items(items: &[ast::Item]) -> String {
-    let names: Vec<String> = items
-        .iter()
-        .map(|i| match i {
-            ast::Item::Right(d) => format!("right `{}`", d.name.text),
-            ast::Item::Rights(g) => format!("{} rights under `{}`", g.entries.len(), g.prefix.text),
-            ast::Item::Access(d) => format!("access level `{}`", d.name.text),
-            ast::Item::Flag(d) => format!("flag `{}`", d.name.text),
-            ast::Item::Role(d) => format!("role `{}`", d.name.text),
-            ast::Item::DefaultRoles(_) => "default roles".to_string(),
-            ast::Item::Action(d) => format!("action `{}`", d.name.text),
-            ast::Item::Deny(_) => "a deny".to_string(),
-            ast::Item::Report(d) => format!("report `{}`", d.name.text),
-            ast::Item::User(d) => format!("user `{}`", d.id.text),
-            ast::Item::Resource(d) => format!("resource `{}`", d.id.text),
-            ast::Item::Event(d) => format!("event `{}`", d.id.text),
-            ast::Item::Test(d) => format!("test {:?}", d.name),
-        })
-        .collect();
-    names.join(", ")
 }
 
 /// "rights 38 → 39 (+1), users 5 → 4 (−1)" or "nothing changed".
