@@ -64,7 +64,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The top-level module a source file belongs to (`src/eval/explain/facts.rs` → `eval`).
 fn module_of(path: &Path) -> String {
     let rel = path.strip_prefix(root().join("src")).unwrap();
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -120,7 +125,9 @@ fn every_module_imports_only_what_architecture_md_allows() {
             continue;
         }
         let Some(ok) = allowed.get(&module) else {
-            problems.push(format!("module `{module}` has no Imports line in ARCHITECTURE.md"));
+            problems.push(format!(
+                "module `{module}` has no Imports line in ARCHITECTURE.md"
+            ));
             continue;
         };
         let code = code_of(&std::fs::read_to_string(&f).unwrap());
@@ -162,7 +169,13 @@ fn only_syntax_sees_pest_and_only_cli_prints() {
             assert!(!code.contains("pest"), "{} mentions pest", f.display());
         }
         if module != "cli" && module != "main" {
-            for p in ["println!", "eprintln!", "print!(", "eprint!(", "process::exit"] {
+            for p in [
+                "println!",
+                "eprintln!",
+                "print!(",
+                "eprint!(",
+                "process::exit",
+            ] {
                 assert!(!code.contains(p), "{} uses {p}", f.display());
             }
         }
@@ -175,6 +188,10 @@ fn no_source_file_is_longer_than_700_lines() {
     rust_files(&root().join("src"), &mut files);
     for f in files {
         let n = std::fs::read_to_string(&f).unwrap().lines().count();
-        assert!(n <= 700, "{} has {n} lines: give its second job its own file", f.display());
+        assert!(
+            n <= 700,
+            "{} has {n} lines: give its second job its own file",
+            f.display()
+        );
     }
 }
