@@ -56,6 +56,15 @@ impl<'de: 't, 't> Deserialize<'de> for Members<'t> {
     }
 }
 
+/// Where a list is, for an error about it.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    /// A field of the entry.
+    Field(&'a str),
+    /// The levels of `access` on one resource.
+    AccessOn(&'a str),
+}
+
 /// One member of an entry: its key's span and its value.
 struct Field<'t> {
     key: Cow<'t, str>,
@@ -342,19 +351,27 @@ impl<'t> Entry<'t> {
     }
 
     /// The strings of a JSON list with their spans; elements that are not
-    /// strings are reported and left out. `example` shows the right shape.
+    /// strings are reported and left out.
     fn list(
         &self,
-        key: &str,
+        place: Place,
         raw: &'t RawValue,
-        example: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Vec<Name>> {
         if let Some(names) = self.plain_list(raw) {
             return Some(names);
         }
+        // the uncommon case: say what is wrong (strings built only now)
+        let (key, example) = match place {
+            Place::Field(key) => (key.to_string(), format!("\"{key}\": [\"…\", \"…\"]")),
+            Place::AccessOn(resource) => (
+                format!("`access` on `{resource}`"),
+                format!("\"{resource}\": [\"view_resource\"]"),
+            ),
+        };
+        let key = key.as_str();
         let Ok(elements) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
-            diags.push(self.wrong(key, raw, "a list of strings", example));
+            diags.push(self.wrong(key, raw, "a list of strings", &example));
             return None;
         };
         let mut out = Vec::new();
@@ -390,7 +407,7 @@ impl<'t> Entry<'t> {
     /// An optional list of names; `None` when absent or `null`.
     pub fn names(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Name>> {
         let raw = self.take(key)?;
-        self.list(key, raw, &format!("\"{key}\": [\"…\", \"…\"]"), diags)
+        self.list(Place::Field(key), raw, diags)
     }
 
     /// A list of right patterns (`report.*` and `*` as in `.rights` files).
@@ -407,17 +424,19 @@ impl<'t> Entry<'t> {
         &self,
         key: &str,
         raw: &'t RawValue,
-        example: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<(Name, &'t RawValue)> {
-        let Ok(members) = serde_json::from_str::<Members>(raw.get()) else {
-            diags.push(self.wrong(key, raw, "an object", example));
-            return Vec::new();
+        let members = match serde_json::from_str::<Members>(raw.get()) {
+            Ok(m) if raw.get().trim_start().starts_with('{') => m,
+            _ => {
+                let example = match key {
+                    "details" => format!("\"{key}\": {{\"beds\": \"12\"}}"),
+                    _ => format!("\"{key}\": {{\"resource_z\": [\"view_resource\"]}}"),
+                };
+                diags.push(self.wrong(key, raw, "an object", &example));
+                return Vec::new();
+            }
         };
-        if !raw.get().trim_start().starts_with('{') {
-            diags.push(self.wrong(key, raw, "an object", example));
-            return Vec::new();
-        }
         let mut out: Vec<(Name, &RawValue)> = Vec::new();
         for (k, v) in members.0 {
             // the key is the last string token before its value
@@ -458,9 +477,8 @@ impl<'t> Entry<'t> {
         let Some(raw) = self.take(key) else {
             return Vec::new();
         };
-        let example = format!("\"{key}\": {{\"beds\": \"12\"}}");
         let mut out = Vec::new();
-        for (k, v) in self.object(key, raw, &example, diags) {
+        for (k, v) in self.object(key, raw, diags) {
             match serde_json::from_str::<String>(v.get()) {
                 Ok(s) => out.push((k, s)),
                 Err(_) => diags.push(
@@ -490,15 +508,12 @@ impl<'t> Entry<'t> {
         let Some(raw) = self.take(key) else {
             return Vec::new();
         };
-        let example = format!("\"{key}\": {{\"resource_z\": [\"view_resource\"]}}");
         let mut out = Vec::new();
-        for (resource, v) in self.object(key, raw, &example, diags) {
+        for (resource, v) in self.object(key, raw, diags) {
             if is_null(v) {
                 continue;
             }
-            let place = format!("`{key}` on `{}`", resource.text);
-            let example = format!("\"{}\": [\"view_resource\"]", resource.text);
-            let Some(levels) = self.list(&place, v, &example, diags) else {
+            let Some(levels) = self.list(Place::AccessOn(&resource.text), v, diags) else {
                 continue;
             };
             out.push(ast::AccessEntry {

@@ -48,6 +48,7 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
     let decls = data::Decls::of(&items);
     let mut data = Data::default();
     data::extend(&policy, &mut data, &decls, &mut diags);
+    data.compact_names();
     let tests = tests::resolve(&policy, &data, &decls, &items, &mut diags);
     (
         Model {

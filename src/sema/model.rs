@@ -300,6 +300,33 @@ pub struct Data {
 }
 
 impl Data {
+    /// Rebuilds the name tables at their exact size, their keys allocated one
+    /// after another: lookups by name then touch less memory.
+    pub fn compact_names(&mut self) {
+        fn table<T>(
+            names: impl ExactSizeIterator<Item = String>,
+            id: impl Fn(usize) -> T,
+        ) -> NameMap<T> {
+            let mut m = NameMap::with_capacity_and_hasher(names.len(), Default::default());
+            for (i, n) in names.enumerate() {
+                m.insert(n, id(i));
+            }
+            m
+        }
+        self.user_ids = table(
+            self.users.iter().map(|u| u.meta.name.clone()),
+            UserId::from_index,
+        );
+        self.resource_ids = table(
+            self.resources.iter().map(|r| r.meta.name.clone()),
+            ResourceId::from_index,
+        );
+        self.event_ids = table(
+            self.events.iter().map(|e| e.meta.name.clone()),
+            EventId::from_index,
+        );
+    }
+
     /// Keeps only the first `users`, `resources` and `events` entries (undoes
     /// additions made after those counts, name tables included).
     pub fn truncate(&mut self, users: usize, resources: usize, events: usize) {
