@@ -61,8 +61,9 @@ impl<'de: 't, 't> Deserialize<'de> for Members<'t> {
 enum Place<'a> {
     /// A field of the entry.
     Field(&'a str),
-    /// The levels of `access` on one resource.
-    AccessOn(&'a str),
+    /// The levels of an access field (`access`, `revoke_access`, `role_access`)
+    /// under one key (a resource, or a role).
+    AccessOn(&'a str, &'a str),
 }
 
 /// One member of an entry: its key's span and its value.
@@ -364,8 +365,11 @@ impl<'t> Entry<'t> {
         // the uncommon case: say what is wrong (strings built only now)
         let (key, example) = match place {
             Place::Field(key) => (key.to_string(), format!("\"{key}\": [\"…\", \"…\"]")),
-            Place::AccessOn(resource) => (
-                format!("`access` on `{resource}`"),
+            Place::AccessOn(field, resource) => (
+                format!(
+                    "`{field}` {} `{resource}`",
+                    if field == "role_access" { "for" } else { "on" }
+                ),
                 format!("\"{resource}\": [\"view_resource\"]"),
             ),
         };
@@ -513,7 +517,7 @@ impl<'t> Entry<'t> {
             if is_null(v) {
                 continue;
             }
-            let Some(levels) = self.list(Place::AccessOn(&resource.text), v, diags) else {
+            let Some(levels) = self.list(Place::AccessOn(key, &resource.text), v, diags) else {
                 continue;
             };
             out.push(ast::AccessEntry {

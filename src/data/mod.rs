@@ -29,6 +29,8 @@ struct DataFile<'a> {
     resources: Option<Vec<&'a RawValue>>,
     #[serde(borrow, default)]
     events: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    groups: Option<Vec<&'a RawValue>>,
 }
 
 /// Reads one JSON data file into data declarations. Shape errors are reported
@@ -57,13 +59,48 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
         let label = e.string("name", &mut diags);
         let parent = e.name("parent", &mut diags);
         let details = e.string_map("details", &mut diags);
-        e.no_other_fields(&["id", "name", "parent", "details"], &mut diags);
+        let tags = e.names("tags", &mut diags).unwrap_or_default();
+        let role_access = e
+            .access("role_access", &mut diags)
+            .into_iter()
+            .map(|a| ast::RoleAccess {
+                role: a.resource,
+                levels: a.levels,
+                span: a.span,
+            })
+            .collect();
+        e.no_other_fields(
+            &["id", "name", "parent", "details", "tags", "role_access"],
+            &mut diags,
+        );
         items.push(ast::Item::Resource(ast::ResourceDecl {
             doc: None,
             id: e.id.clone(),
             label,
             parent,
             details,
+            tags,
+            role_access,
+            span: e.span,
+            from_json: true,
+        }));
+    }
+    for raw in top.groups.iter().flatten() {
+        let Some(mut e) = Entry::read(file, text, raw, "group", &mut diags) else {
+            continue;
+        };
+        let label = e.string("name", &mut diags);
+        let parent = e.name("parent", &mut diags);
+        let roles = e.names("roles", &mut diags).unwrap_or_default();
+        let access = e.access("access", &mut diags);
+        e.no_other_fields(&["id", "name", "parent", "roles", "access"], &mut diags);
+        items.push(ast::Item::Group(ast::GroupDecl {
+            doc: None,
+            id: e.id.clone(),
+            label,
+            parent,
+            roles,
+            access,
             span: e.span,
             from_json: true,
         }));
@@ -95,9 +132,19 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
         let revokes = e.patterns("revokes", &mut diags);
         let flags = e.names("flags", &mut diags).unwrap_or_default();
         let access = e.access("access", &mut diags);
+        let groups = e.names("groups", &mut diags).unwrap_or_default();
+        let revoke_access = e.access("revoke_access", &mut diags);
         e.no_other_fields(
             &[
-                "id", "name", "roles", "grants", "revokes", "flags", "access",
+                "id",
+                "name",
+                "roles",
+                "grants",
+                "revokes",
+                "flags",
+                "access",
+                "groups",
+                "revoke_access",
             ],
             &mut diags,
         );
@@ -110,6 +157,8 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
             revokes,
             flags,
             access,
+            groups,
+            revoke_access,
             span: e.span,
             from_json: true,
         }));

@@ -49,6 +49,7 @@ codes! {
     Duplicate = "rights::resolve::duplicate", "a name or data id is declared twice";
     UnknownName = "rights::resolve::unknown_name", "a name refers to nothing declared";
     RoleCycle = "rights::resolve::role_cycle", "role inheritance forms a cycle";
+    GroupCycle = "rights::resolve::group_cycle", "groups nested with `in` form a cycle";
     ActionCycle = "rights::resolve::action_cycle", "actions or access rules depend on themselves";
     TooComplex = "rights::resolve::too_complex",
         "an action or access rule depends on too long a chain, or expands too far";

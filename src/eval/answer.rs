@@ -23,7 +23,25 @@ pub enum Answer {
     What(WhatAnswer),
     Rights(RightsAnswer),
     Roles(RolesAnswer),
+    Groups(GroupsAnswer),
     Report(ReportAnswer),
+}
+
+/// `groups U` (§8.6): every group the user is a member of, once.
+#[derive(Clone, Debug)]
+pub struct GroupsAnswer {
+    pub user: UserId,
+    pub groups: Vec<Membership>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub group: GroupId,
+    /// `None` for a group the user joined; otherwise the group they joined
+    /// through which it is reached (the first in their list, when several).
+    pub via: Option<GroupId>,
+    /// The user's `groups` entry that makes them a member.
+    pub at: Option<Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -34,6 +52,8 @@ pub struct WhatAnswer {
     pub actions: Vec<(ActionId, Explanation)>,
     /// Reports the user may run (on the resource, if one is given).
     pub reports: Vec<(ReportId, Explanation)>,
+    /// On a resource: the access levels the user holds there, each with why.
+    pub access: Vec<(AccessId, Explanation)>,
 }
 
 #[derive(Clone, Debug)]
@@ -68,6 +88,9 @@ pub enum RoleHow {
     Default(Span),
     /// Inherited from this role the user has directly.
     Inherited(RoleId),
+    /// Given by a group of the user (the group's `roles` entry), or inherited
+    /// from a role a group gives.
+    Group(GroupId, Span),
 }
 
 #[derive(Clone, Debug)]
@@ -99,6 +122,7 @@ impl Program {
             Question::What { user, on } => Answer::What(self.what(user, on)),
             Question::Rights(u) => Answer::Rights(self.rights_answer(u)),
             Question::Roles(u) => Answer::Roles(self.roles_answer(u)),
+            Question::Groups(u) => Answer::Groups(self.groups_answer(u)),
             Question::Report(r) => Answer::Report(self.report_answer(r)),
         }
     }
@@ -130,11 +154,25 @@ impl Program {
                 reports.push((ReportId::from_index(i), self.reasons(&q)));
             }
         }
+        let mut access = Vec::new();
+        if let Some(r) = on {
+            for i in 0..self.policy.access.len() {
+                let q = CanQ {
+                    user,
+                    target: Target::Access(AccessId::from_index(i)),
+                    on: Some(r),
+                };
+                if self.can(&q) {
+                    access.push((AccessId::from_index(i), self.reasons(&q)));
+                }
+            }
+        }
         WhatAnswer {
             user,
             on,
             actions,
             reports,
+            access,
         }
     }
 
@@ -210,15 +248,57 @@ impl Program {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
+        // the roles the user's groups give, with the group entry
+        let mut from_groups: Vec<(RoleId, GroupId, Span)> = Vec::new();
+        for g in self.groups_of(u) {
+            if let Some(group) = self.data.groups.get(g.index()) {
+                from_groups.extend(group.roles.iter().map(|(r, s)| (*r, g, *s)));
+            }
+        }
         let mut roles = Vec::new();
         for r in self.roles_of(u) {
             if let Some(d) = direct.iter().find(|(x, _)| *x == r) {
                 roles.push(*d);
+            } else if let Some((_, g, s)) = from_groups.iter().find(|(x, _, _)| *x == r) {
+                roles.push((r, RoleHow::Group(*g, *s)));
             } else if let Some((from, _)) = direct.iter().find(|(x, _)| self.role_inherits(*x, r)) {
                 roles.push((r, RoleHow::Inherited(*from)));
+            } else if let Some((x, _, _)) = from_groups
+                .iter()
+                .find(|(x, _, _)| self.role_inherits(*x, r))
+            {
+                roles.push((r, RoleHow::Inherited(*x)));
             }
         }
         RolesAnswer { user: u, roles }
+    }
+
+    fn groups_answer(&self, u: UserId) -> GroupsAnswer {
+        let joined = self
+            .data
+            .users
+            .get(u.index())
+            .map_or(&[][..], |d| &d.groups[..]);
+        let groups = self
+            .groups_of(u)
+            .into_iter()
+            .map(|g| match joined.iter().find(|(x, _)| *x == g) {
+                Some((_, s)) => Membership {
+                    group: g,
+                    via: None,
+                    at: Some(*s),
+                },
+                None => {
+                    let via = joined.iter().find(|(x, _)| self.group_nested_in(*x, g));
+                    Membership {
+                        group: g,
+                        via: via.map(|(x, _)| *x),
+                        at: via.map(|(_, s)| *s),
+                    }
+                }
+            })
+            .collect();
+        GroupsAnswer { user: u, groups }
     }
 
     fn report_answer(&self, q: ReportQ) -> ReportAnswer {

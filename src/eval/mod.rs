@@ -47,6 +47,26 @@ impl Program {
         self.tables.user_flags.get(u.index(), f.index())
     }
 
+    /// Is `u` a member of group `g` (directly or through nested groups)?
+    #[inline]
+    pub fn in_group(&self, u: UserId, g: GroupId) -> bool {
+        self.tables.user_groups.get(u.index(), g.index())
+    }
+
+    /// Is group `g` nested in group `ancestor` (or the same)?
+    pub fn group_nested_in(&self, g: GroupId, ancestor: GroupId) -> bool {
+        self.tables
+            .shared
+            .group_closure
+            .get(g.index(), ancestor.index())
+    }
+
+    /// Does resource `r` have tag `t`?
+    #[inline]
+    pub fn has_tag(&self, r: ResourceId, t: TagId) -> bool {
+        self.tables.shared.resource_tags.get(r.index(), t.index())
+    }
+
     /// The row of `access_masks` for user `u` on `res`, if the data grants any level there.
     #[inline]
     pub(crate) fn access_row(&self, u: UserId, res: ResourceId) -> Option<usize> {
@@ -57,17 +77,68 @@ impl Program {
         slice.binary_search(&res).ok().map(|i| start + i)
     }
 
-    /// Does the data grant `u` access level `l` on `res`?
+    /// Do the data or `u`'s groups grant `u` access level `l` on `res`
+    /// (before revokes and denies)?
     #[inline]
     pub fn data_access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
         self.access_row(u, res)
             .is_some_and(|row| self.tables.access_masks.get(row, l.index()))
     }
 
-    /// Access of `u` on `res` (§4.4): what data grants plus every `also when` rule that holds.
+    /// Does `u`'s data revoke access level `l` on `res`?
+    #[inline]
+    pub fn access_revoked(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
+        self.access_row(u, res)
+            .is_some_and(|row| self.tables.revoke_masks.get(row, l.index()))
+    }
+
+    /// Does `access for role` on `res` give `u` level `l` (through one of `u`'s roles)?
+    #[inline]
+    pub fn role_access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
+        self.role_access_via(u, res, l).is_some()
+    }
+
+    /// The role through which `access for role` on `res` gives `u` level `l`.
+    #[inline]
+    pub fn role_access_via(&self, u: UserId, res: ResourceId, l: AccessId) -> Option<RoleId> {
+        let sh = &self.tables.shared;
+        let start = *sh.role_access_start.get(res.index())? as usize;
+        let end = *sh.role_access_start.get(res.index() + 1)? as usize;
+        (start..end).find_map(|i| {
+            let role = *sh.role_access.get(i)?;
+            (sh.role_access_masks.get(i, l.index()) && self.has_role(u, role)).then_some(role)
+        })
+    }
+
+    /// Access of `u` on `res` (§4.4, §8.4): what data, groups, `access for
+    /// role` and `also when` rules grant, minus revokes, minus access denies.
     #[inline]
     pub fn has_access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
         self.has_access_in(&self.scope(u, Some(res)), l)
+    }
+
+    /// The first access deny that removes `l` from `u` on `res`, if any.
+    pub fn access_denied_by(
+        &self,
+        u: UserId,
+        res: ResourceId,
+        l: AccessId,
+    ) -> Option<AccessDenyId> {
+        self.denied_in(&self.scope(u, Some(res)), l)
+            .map(|d| AccessDenyId::from_index(d as usize))
+    }
+
+    #[inline]
+    fn denied_in(&self, s: &Scope, l: AccessId) -> Option<u32> {
+        let denies = self.code.access_denies_of.get(l.index())?;
+        denies.iter().copied().find(|&d| {
+            self.code
+                .access_deny_cond
+                .get(d as usize)
+                .copied()
+                .flatten()
+                .is_none_or(|c| self.eval_in(c, s))
+        })
     }
 
     /// Where a condition is evaluated: the user, the resource in scope, and the
@@ -83,15 +154,24 @@ impl Program {
 
     #[inline]
     fn has_access_in(&self, s: &Scope, l: AccessId) -> bool {
-        s.res.is_some()
-            && (s
-                .row
-                .is_some_and(|row| self.tables.access_masks.get(row, l.index()))
-                || self
-                    .code
-                    .access_rules
-                    .get(l.index())
-                    .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, s))))
+        let Some(res) = s.res else {
+            return false;
+        };
+        // revokes and denies always win
+        if s.row
+            .is_some_and(|row| self.tables.revoke_masks.get(row, l.index()))
+            || self.denied_in(s, l).is_some()
+        {
+            return false;
+        }
+        s.row
+            .is_some_and(|row| self.tables.access_masks.get(row, l.index()))
+            || self.role_access(s.user, res, l)
+            || self
+                .code
+                .access_rules
+                .get(l.index())
+                .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, s)))
     }
 
     /// Evaluates a compiled condition for user `u`, on resource `res` where one is in scope.
@@ -171,31 +251,42 @@ impl Program {
     }
 
     /// May `u` assign `role` to another user (on `on`)? A rule limited to
-    /// resources (`assigns … on resource when …`) only counts with a resource.
+    /// resources (`assigns … on resource …`) only counts with a resource; a
+    /// rule with `when COND` alone counts where COND holds for `u`.
     pub fn may_assign(&self, u: UserId, role: RoleId, on: Option<ResourceId>) -> bool {
-        self.code
-            .assigns
-            .iter()
-            .any(|a| self.assigns_rule_covers(a, u, role) && self.assigns_rule_holds(a, u, on))
+        self.code.assigns.iter().any(|a| {
+            !a.access
+                && self.assigns_rule_covers(a, u, role.index())
+                && self.assigns_rule_holds(a, u, on)
+        })
     }
 
-    pub(crate) fn assigns_rule_covers(&self, a: &AssignsIr, u: UserId, role: RoleId) -> bool {
-        self.has_role(u, a.from)
-            && match a.roles {
-                None => true,
-                Some(row) => self.code.assign_sets.get(row, role.index()),
-            }
+    /// May `u` grant access level `l` to another user on `on` (§8.5)?
+    pub fn may_assign_access(&self, u: UserId, l: AccessId, on: Option<ResourceId>) -> bool {
+        self.code.assigns.iter().any(|a| {
+            a.access
+                && self.assigns_rule_covers(a, u, l.index())
+                && self.assigns_rule_holds(a, u, on)
+        })
     }
 
+    /// Whether rule `a` belongs to one of `u`'s roles and covers the role (or
+    /// level) with index `what`.
+    pub(crate) fn assigns_rule_covers(&self, a: &AssignsIr, u: UserId, what: usize) -> bool {
+        a.covers(&self.code, what) && self.has_role(u, a.from)
+    }
+
+    /// Whether rule `a`'s scope and condition hold for `u` (on `on`).
     pub(crate) fn assigns_rule_holds(
         &self,
         a: &AssignsIr,
         u: UserId,
         on: Option<ResourceId>,
     ) -> bool {
-        match a.cond {
-            None => true,
-            Some(c) => on.is_some_and(|r| self.eval(c, u, Some(r))),
+        if a.on_resource {
+            on.is_some_and(|r| a.cond.is_none_or(|c| self.eval(c, u, Some(r))))
+        } else {
+            a.cond.is_none_or(|c| self.eval(c, u, None))
         }
     }
 
@@ -209,6 +300,8 @@ impl Program {
                 self.may_run(q.user, rep) && q.on.is_none_or(|r| self.is_row(q.user, rep, r))
             }
             Target::Assign { role, .. } => self.may_assign(q.user, role, q.on),
+            Target::Access(l) => q.on.is_some_and(|r| self.has_access(q.user, r, l)),
+            Target::AssignAccess { level, .. } => self.may_assign_access(q.user, level, q.on),
         }
     }
 
@@ -255,6 +348,13 @@ impl Program {
         }
     }
 
+    /// The groups the user is a member of (nesting included), in declaration order.
+    pub fn groups_of(&self, u: UserId) -> Vec<GroupId> {
+        bits::ones(self.tables.user_groups.row(u.index()))
+            .map(GroupId::from_index)
+            .collect()
+    }
+
     /// The user's roles (ancestors included), in declaration order.
     pub fn roles_of(&self, u: UserId) -> Vec<RoleId> {
         bits::ones(self.tables.user_roles.row(u.index()))
@@ -289,5 +389,13 @@ impl Facts for At<'_> {
     #[inline]
     fn action(&self, a: ActionId) -> bool {
         self.p.action_in(a, self.s)
+    }
+    #[inline]
+    fn group(&self, g: GroupId) -> bool {
+        self.p.in_group(self.s.user, g)
+    }
+    #[inline]
+    fn tag(&self, t: TagId) -> bool {
+        self.s.res.is_some_and(|r| self.p.has_tag(r, t))
     }
 }

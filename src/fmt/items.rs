@@ -103,6 +103,21 @@ fn print_item(p: &mut Printer, item: &Item) {
             0,
             &[format!("flag {}{}", d.name.text, label(&d.label))],
         ),
+        Item::Tag(d) => p.element(
+            start,
+            end,
+            0,
+            &[format!("tag {}{}", d.name.text, label(&d.label))],
+        ),
+        Item::DenyAccess(d) => {
+            let head = format!("deny access {}", names_or_all(&d.levels));
+            let lines = match &d.when {
+                Some(c) => with_condition(&head, "when", c, 0),
+                None => vec![head],
+            };
+            p.element(start, end, 0, &lines);
+        }
+        Item::Group(g) => print_group(p, g),
         Item::Role(d) => {
             let mut header = format!("role {}{}", d.name.text, label(&d.label));
             if !d.extends.is_empty() {
@@ -115,13 +130,18 @@ fn print_item(p: &mut Printer, item: &Item) {
                 d.grants.iter().map(|x| (x.span(), pattern(x))),
             );
             for a in &d.assigns {
-                let mut text = match &a.roles {
-                    None => "assigns *".to_string(),
-                    Some(rs) => format!("assigns {}", names(rs)),
+                let head = match &a.what {
+                    AssignsWhat::Roles(rs) => format!("assigns {}", names_or_all(rs)),
+                    AssignsWhat::Access(ls) => format!("assigns access {}", names_or_all(ls)),
                 };
-                if let Some(c) = &a.on_resource_when {
-                    text = with_condition(&text, "on resource when", c, 1).join("\n");
-                }
+                let text = match &a.scope {
+                    AssignsScope::Anywhere => head,
+                    AssignsScope::When(c) => with_condition(&head, "when", c, 1).join("\n"),
+                    AssignsScope::OnResource(None) => format!("{head} on resource"),
+                    AssignsScope::OnResource(Some(c)) => {
+                        with_condition(&head, "on resource when", c, 1).join("\n")
+                    }
+                };
                 stmts.push((a.span.start as usize, a.span.end as usize, text));
             }
             if stmts.is_empty() {
@@ -331,14 +351,42 @@ fn print_user(p: &mut Printer, indent: usize, u: &UserDecl) {
         "flags",
         u.flags.iter().map(|n| (n.span, n.text.clone())),
     ));
-    for a in &u.access {
-        stmts.push((
-            a.span.start as usize,
-            a.span.end as usize,
-            format!("access {}: {}", data_id(&a.resource.text), names(&a.levels)),
-        ));
-    }
+    stmts.extend(by_line(
+        p.src,
+        "groups",
+        u.groups.iter().map(|n| (n.span, data_id(&n.text))),
+    ));
+    stmts.extend(access_lines("access", &u.access));
+    stmts.extend(access_lines("revoke access", &u.revoke_access));
     block(p, indent, u.span, &header, stmts);
+}
+
+/// `KW RES: LEVEL, …` statements, one per entry.
+fn access_lines(kw: &str, entries: &[AccessEntry]) -> Vec<(usize, usize, String)> {
+    entries
+        .iter()
+        .map(|a| {
+            (
+                a.span.start as usize,
+                a.span.end as usize,
+                format!("{kw} {}: {}", data_id(&a.resource.text), names(&a.levels)),
+            )
+        })
+        .collect()
+}
+
+fn print_group(p: &mut Printer, g: &GroupDecl) {
+    let mut header = format!("group {}{}", data_id(&g.id.text), label(&g.label));
+    if let Some(parent) = &g.parent {
+        header.push_str(&format!(" in {}", data_id(&parent.text)));
+    }
+    let mut stmts = by_line(
+        p.src,
+        "roles",
+        g.roles.iter().map(|n| (n.span, n.text.clone())),
+    );
+    stmts.extend(access_lines("access", &g.access));
+    block(p, 0, g.span, &header, stmts);
 }
 
 fn print_resource(p: &mut Printer, indent: usize, r: &ResourceDecl) {
@@ -346,7 +394,7 @@ fn print_resource(p: &mut Printer, indent: usize, r: &ResourceDecl) {
     if let Some(parent) = &r.parent {
         header.push_str(&format!(" in {}", data_id(&parent.text)));
     }
-    let stmts = r
+    let mut stmts: Vec<(usize, usize, String)> = r
         .details
         .iter()
         .map(|(k, v)| {
@@ -357,6 +405,18 @@ fn print_resource(p: &mut Printer, indent: usize, r: &ResourceDecl) {
             )
         })
         .collect();
+    stmts.extend(by_line(
+        p.src,
+        "tags",
+        r.tags.iter().map(|n| (n.span, n.text.clone())),
+    ));
+    for a in &r.role_access {
+        stmts.push((
+            a.span.start as usize,
+            a.span.end as usize,
+            format!("access for role {}: {}", a.role.text, names(&a.levels)),
+        ));
+    }
     block(p, indent, r.span, &header, stmts);
 }
 

@@ -85,6 +85,15 @@ pub(super) fn target(t: &CanTarget) -> String {
             format!("assign {} to {}{}", role.text, data_id(&to.text), on(o))
         }
         CanTarget::Named { name, on: o } => format!("{}{}", name.text, on(o)),
+        CanTarget::Access { level, on: r } => {
+            format!("access {} on {}", level.text, data_id(&r.text))
+        }
+        CanTarget::AssignAccess { level, to, on: o } => format!(
+            "assign access {} to {}{}",
+            level.text,
+            data_id(&to.text),
+            on(o)
+        ),
     }
 }
 
@@ -190,6 +199,8 @@ pub(super) fn cond_at(c: &Cond, ctx: Prec, depth: usize) -> String {
         Cond::Flag(n) => format!("flag {}", n.text),
         Cond::Access(n) => format!("access {}", n.text),
         Cond::Can(n) => format!("can {}", n.text),
+        Cond::Group(n) => format!("group {}", data_id(&n.text)),
+        Cond::Tag(n) => format!("tag {}", n.text),
     };
     if needs {
         format!("({text})")
@@ -208,6 +219,14 @@ pub(super) fn label(l: &Option<String>) -> String {
     l.as_ref()
         .map(|l| format!(" {}", quote(l)))
         .unwrap_or_default()
+}
+
+/// A list of names, or `*` for `None`.
+pub(super) fn names_or_all(ns: &Option<Vec<Name>>) -> String {
+    match ns {
+        None => "*".to_string(),
+        Some(ns) => names(ns),
+    }
 }
 
 pub(super) fn names(ns: &[Name]) -> String {

@@ -19,6 +19,8 @@ impl PolicyCode {
             n_roles: nroles,
             n_flags: policy.flags.len(),
             n_access: policy.access.len(),
+            n_groups: policy.names.groups.len(),
+            n_tags: policy.tags.len(),
             role_closure: BitMatrix::new(nroles, nroles),
             role_rights: BitMatrix::new(nroles, nr),
             deny_rights: BitMatrix::new(policy.denies.len(), nr),
@@ -33,6 +35,10 @@ impl PolicyCode {
             report_details: Vec::new(),
             assigns: Vec::new(),
             assign_sets: BitMatrix::with_width(nroles),
+            assign_levels: BitMatrix::with_width(policy.access.len()),
+            access_deny_levels: BitMatrix::new(policy.access_denies.len(), policy.access.len()),
+            access_deny_cond: Vec::new(),
+            access_denies_of: vec![Vec::new(); policy.access.len()],
         };
         c.compile_conditions(policy);
         c.compile_roles(policy);
@@ -66,6 +72,18 @@ impl PolicyCode {
             .iter()
             .map(|l| self.cond(&l.when))
             .collect();
+        for (i, d) in policy.access_denies.iter().enumerate() {
+            for &l in &d.levels {
+                self.access_deny_levels.set(i, l.index());
+                if let Some(list) = self.access_denies_of.get_mut(l.index()) {
+                    if !list.contains(&(i as u32)) {
+                        list.push(i as u32);
+                    }
+                }
+            }
+            let c = d.when.as_ref().map(|c| self.cond(c));
+            self.access_deny_cond.push(c);
+        }
     }
 
     /// Compiles a condition into nodes. The model's conditions nest at most
@@ -78,6 +96,8 @@ impl PolicyCode {
             Cond::Flag(id, _) => Node::Flag(*id),
             Cond::Access(id, _) => Node::Access(*id),
             Cond::Can(id, _) => Node::Can(*id),
+            Cond::Group(id, _) => Node::Group(*id),
+            Cond::Tag(id, _) => Node::Tag(*id),
             Cond::Not(x, _) => Node::Not(self.cond(x)),
             Cond::And(xs, _) | Cond::Or(xs, _) => {
                 let children: Vec<NodeId> = xs.iter().map(|x| self.cond(x)).collect();
@@ -126,18 +146,36 @@ impl PolicyCode {
         }
         for (ri, role) in policy.roles.iter().enumerate() {
             for (k, rule) in role.assigns.iter().enumerate() {
-                let roles = rule.roles.as_ref().map(|rs| {
-                    let mut row = vec![0u64; self.assign_sets.stride()];
-                    for r in rs {
-                        bits::set(&mut row, r.index());
-                    }
-                    self.assign_sets.push(&row)
-                });
-                let cond = rule.on_resource_when.as_ref().map(|c| self.cond(c));
+                let (access, set) = match &rule.what {
+                    Assignable::Roles(rs) => (
+                        false,
+                        rs.as_ref().map(|rs| {
+                            let mut row = vec![0u64; self.assign_sets.stride()];
+                            for r in rs {
+                                bits::set(&mut row, r.index());
+                            }
+                            self.assign_sets.push(&row)
+                        }),
+                    ),
+                    Assignable::Access(ls) => (
+                        true,
+                        ls.as_ref().map(|ls| {
+                            let mut row = vec![0u64; self.assign_levels.stride()];
+                            for l in ls {
+                                bits::set(&mut row, l.index());
+                            }
+                            self.assign_levels.push(&row)
+                        }),
+                    ),
+                };
+                let on_resource = matches!(rule.scope, AssignsScope::OnResource(_));
+                let cond = rule.scope.cond().map(|c| self.cond(c));
                 self.assigns.push(AssignsIr {
                     from: RoleId::from_index(ri),
                     rule: k,
-                    roles,
+                    access,
+                    set,
+                    on_resource,
                     cond,
                 });
             }

@@ -1,8 +1,8 @@
 //! The one walker of compiled conditions. What an atom (`right`, `role`,
 //! `flag`, `access`, `can`) means is asked of a [`Facts`]: the evaluator in
 //! `eval` answers for a user on a resource; the table builder in `tables.rs`
-//! answers roles and flags while it decides each user's default role and
-//! denies (sema allows nothing else there). Monomorphised per caller, so the
+//! answers roles, flags and groups while it decides each user's default role
+//! and denies (sema allows nothing else there). Monomorphised per caller, so the
 //! evaluator's hot path pays for no indirection.
 
 use super::{Node, NodeId, PolicyCode};
@@ -15,6 +15,8 @@ pub(crate) trait Facts {
     fn flag(&self, f: FlagId) -> bool;
     fn access(&self, l: AccessId) -> bool;
     fn action(&self, a: ActionId) -> bool;
+    fn group(&self, g: GroupId) -> bool;
+    fn tag(&self, t: TagId) -> bool;
 }
 
 impl PolicyCode {
@@ -32,6 +34,8 @@ impl PolicyCode {
                 Node::Flag(x) => f.flag(x),
                 Node::Access(l) => f.access(l),
                 Node::Can(a) => f.action(a),
+                Node::Group(g) => f.group(g),
+                Node::Tag(t) => f.tag(t),
                 Node::Not(x) => !self.holds(x, f),
                 Node::And { start, len } => {
                     self.children(start, len).iter().all(|&c| self.holds(c, f))
@@ -58,10 +62,11 @@ impl PolicyCode {
     }
 }
 
-/// Roles and flags of one user, for deny and default-role conditions.
+/// Roles, flags and groups of one user, for deny and default-role conditions.
 pub(crate) struct RoleFlagFacts<'a> {
     pub roles: &'a [u64],
     pub flags: &'a [u64],
+    pub groups: &'a [u64],
 }
 
 impl Facts for RoleFlagFacts<'_> {
@@ -78,6 +83,12 @@ impl Facts for RoleFlagFacts<'_> {
         false
     }
     fn action(&self, _: ActionId) -> bool {
+        false
+    }
+    fn group(&self, g: GroupId) -> bool {
+        super::bits::test(self.groups, g.index())
+    }
+    fn tag(&self, _: TagId) -> bool {
         false
     }
 }

@@ -37,6 +37,8 @@ pub enum Node {
     Flag(FlagId),
     Access(AccessId),
     Can(ActionId),
+    Group(GroupId),
+    Tag(TagId),
     Not(NodeId),
     And { start: u32, len: u32 },
     Or { start: u32, len: u32 },
@@ -54,14 +56,31 @@ pub enum RoleOrigin {
 }
 
 /// An `assigns` rule, flattened: `from` (and every role extending it) may
-/// assign `roles` (all when `None`) where `cond` holds.
+/// hand out the roles (or, with `access`, the access levels) of row `set`
+/// (all when `None`) where `cond` holds.
 #[derive(Clone, Debug)]
 pub struct AssignsIr {
     pub from: RoleId,
     pub rule: usize,
-    /// Row in `PolicyCode::assign_sets`, or `None` for `*`.
-    pub roles: Option<usize>,
+    /// Access levels (`assigns access …`) rather than roles.
+    pub access: bool,
+    /// Row in `PolicyCode::assign_sets` (roles) or `assign_levels` (levels),
+    /// or `None` for `*`.
+    pub set: Option<usize>,
+    /// Only with a resource (`on resource`).
+    pub on_resource: bool,
     pub cond: Option<NodeId>,
+}
+
+impl AssignsIr {
+    /// Whether the rule hands out the role (or level) with index `what`.
+    pub(crate) fn covers(&self, code: &PolicyCode, what: usize) -> bool {
+        match self.set {
+            None => true,
+            Some(row) if self.access => code.assign_levels.get(row, what),
+            Some(row) => code.assign_sets.get(row, what),
+        }
+    }
 }
 
 /// The policy half of a program: everything that does not depend on data.
@@ -73,6 +92,8 @@ pub struct PolicyCode {
     pub(crate) n_roles: usize,
     pub(crate) n_flags: usize,
     pub(crate) n_access: usize,
+    pub(crate) n_groups: usize,
+    pub(crate) n_tags: usize,
     /// Row r: every ancestor of role r, r included.
     pub(crate) role_closure: BitMatrix,
     /// Row r: every right role r grants, inherited ones included.
@@ -93,22 +114,54 @@ pub struct PolicyCode {
     pub(crate) report_details: Vec<Option<NodeId>>,
     pub(crate) assigns: Vec<AssignsIr>,
     pub(crate) assign_sets: BitMatrix,
+    pub(crate) assign_levels: BitMatrix,
+    /// `deny access`: row d holds the levels deny d removes; its condition.
+    pub(crate) access_deny_levels: BitMatrix,
+    pub(crate) access_deny_cond: Vec<Option<NodeId>>,
+    /// For each access level, the access denies that can remove it.
+    pub(crate) access_denies_of: Vec<Vec<u32>>,
+}
+
+/// What the per-user tables share, built once per data set: group closure,
+/// each group's roles and access, each resource's tags and `access for role`.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    /// Row g: g and every group it is nested in.
+    pub(crate) group_closure: BitMatrix,
+    /// Row g: the roles group g gives (its own; nesting is in `group_closure`).
+    pub(crate) group_roles: BitMatrix,
+    /// Each group's own access entries.
+    pub(crate) group_access: Vec<Vec<(ResourceId, AccessId)>>,
+    /// Row r: the tags of resource r.
+    pub(crate) resource_tags: BitMatrix,
+    /// `access for role` of resource r: entries
+    /// `role_access_start[r]..role_access_start[r+1]` of `role_access`, each a
+    /// role and a row of `role_access_masks`.
+    pub(crate) role_access_start: Vec<u32>,
+    pub(crate) role_access: Vec<RoleId>,
+    pub(crate) role_access_masks: BitMatrix,
 }
 
 /// The data half of a program: per-user tables (see `tables.rs`).
 #[derive(Clone, Debug)]
 pub struct DataTables {
+    pub(crate) shared: Arc<Shared>,
     pub(crate) user_roles: BitMatrix,
+    /// Row u: every group user u is a member of (nesting included).
+    pub(crate) user_groups: BitMatrix,
     pub(crate) user_role_origin: Vec<RoleOrigin>,
     pub(crate) user_flags: BitMatrix,
     /// User u's effective rights are row `user_rights[u]` of `rights_sets`.
     pub(crate) user_rights: Vec<u32>,
     pub(crate) rights_sets: BitMatrix,
     /// CSR: user u's access entries are `access_start[u]..access_start[u+1]`,
-    /// sorted by resource; row i of `access_masks` holds the levels on `access_res[i]`.
+    /// sorted by resource; row i of `access_masks` holds the levels granted on
+    /// `access_res[i]` by the data and the user's groups, row i of
+    /// `revoke_masks` those the user's data revokes there.
     pub(crate) access_start: Vec<u32>,
     pub(crate) access_res: Vec<ResourceId>,
     pub(crate) access_masks: BitMatrix,
+    pub(crate) revoke_masks: BitMatrix,
 }
 
 /// A compiled policy joined with one data set.
@@ -136,7 +189,7 @@ impl Program {
 
     /// Joins an already compiled policy with a set of data (builds the tables only).
     pub fn join(policy: Arc<Policy>, code: Arc<PolicyCode>, data: Arc<Data>) -> Program {
-        let tables = DataTables::build(&code, &data.users);
+        let tables = DataTables::build(&code, &data);
         Program {
             policy,
             data,
@@ -165,6 +218,10 @@ impl Program {
     /// users, resources or events after them) and builds tables for the new
     /// users only.
     pub fn extend_data(&mut self, data: Arc<Data>) {
+        // new resources may carry tags and `access for role`
+        if data.resources.len() != self.tables.shared.resource_tags.rows() {
+            self.tables.shared = Arc::new(Shared::build(&self.code, &data));
+        }
         for u in data.users.iter().skip(self.tables.users()) {
             self.tables.push_user(&self.code, u);
         }

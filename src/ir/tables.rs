@@ -10,8 +10,9 @@
 
 use super::bits::{self, BitMatrix};
 use super::cond::RoleFlagFacts;
-use super::{DataTables, PolicyCode, RoleOrigin};
+use super::{DataTables, PolicyCode, RoleOrigin, Shared};
 use crate::sema::model::*;
+use std::sync::Arc;
 
 /// Deduplication of effective-rights sets while a table is built.
 type Dedup = rustc_hash::FxHashMap<Vec<u64>, u32>;
@@ -20,16 +21,82 @@ type Dedup = rustc_hash::FxHashMap<Vec<u64>, u32>;
 struct Scratch {
     flags: Vec<u64>,
     roles: Vec<u64>,
+    groups: Vec<u64>,
     granted: Vec<u64>,
-    entries: Vec<(ResourceId, AccessId)>,
+    /// (resource, level, revoked)
+    entries: Vec<(ResourceId, AccessId, bool)>,
     row: Vec<u64>,
+    revoked: Vec<u64>,
+}
+
+impl Shared {
+    /// What users share in one data set.
+    pub fn build(code: &PolicyCode, data: &Data) -> Shared {
+        let ng = code.n_groups;
+        let mut group_closure = BitMatrix::new(ng, ng);
+        let mut group_roles = BitMatrix::new(ng, code.n_roles);
+        let mut group_access = vec![Vec::new(); ng];
+        // each group and its parents; the chain is acyclic (checked by sema)
+        // and at most `ng` long
+        for (g, group) in data.groups.iter().enumerate().take(ng) {
+            let mut cur = Some(GroupId::from_index(g));
+            let mut steps = 0;
+            while let Some(c) = cur {
+                if steps > ng {
+                    break;
+                }
+                group_closure.set(g, c.index());
+                cur = data.groups.get(c.index()).and_then(|x| x.parent);
+                steps += 1;
+            }
+            for (r, _) in &group.roles {
+                group_roles.set(g, r.index());
+            }
+            group_access[g] = group.access.iter().map(|(r, l, _)| (*r, *l)).collect();
+        }
+        let mut resource_tags = BitMatrix::new(data.resources.len(), code.n_tags);
+        let mut role_access_start = Vec::with_capacity(data.resources.len() + 1);
+        let mut role_access = Vec::new();
+        let mut role_access_masks = BitMatrix::with_width(code.n_access);
+        for (i, r) in data.resources.iter().enumerate() {
+            for (t, _) in &r.tags {
+                resource_tags.set(i, t.index());
+            }
+            role_access_start.push(role_access.len() as u32);
+            let mut roles: Vec<RoleId> = r.role_access.iter().map(|(role, _, _)| *role).collect();
+            roles.sort_unstable();
+            roles.dedup();
+            for role in roles {
+                let mut row = vec![0u64; role_access_masks.stride()];
+                for (x, l, _) in &r.role_access {
+                    if *x == role {
+                        bits::set(&mut row, l.index());
+                    }
+                }
+                role_access.push(role);
+                role_access_masks.push(&row);
+            }
+        }
+        role_access_start.push(role_access.len() as u32);
+        Shared {
+            group_closure,
+            group_roles,
+            group_access,
+            resource_tags,
+            role_access_start,
+            role_access,
+            role_access_masks,
+        }
+    }
 }
 
 impl DataTables {
-    /// Empty tables shaped for a policy.
-    pub fn empty(code: &PolicyCode) -> DataTables {
+    /// Empty tables shaped for a policy, sharing `shared`.
+    pub fn empty(code: &PolicyCode, shared: Arc<Shared>) -> DataTables {
         DataTables {
+            shared,
             user_roles: BitMatrix::with_width(code.n_roles),
+            user_groups: BitMatrix::with_width(code.n_groups),
             user_role_origin: Vec::new(),
             user_flags: BitMatrix::with_width(code.n_flags),
             user_rights: Vec::new(),
@@ -37,6 +104,7 @@ impl DataTables {
             access_start: vec![0],
             access_res: Vec::new(),
             access_masks: BitMatrix::with_width(code.n_access),
+            revoke_masks: BitMatrix::with_width(code.n_access),
         }
     }
 
@@ -44,22 +112,31 @@ impl DataTables {
         Scratch {
             flags: vec![0; self.user_flags.stride()],
             roles: vec![0; self.user_roles.stride()],
+            groups: vec![0; self.user_groups.stride()],
             granted: vec![0; self.rights_sets.stride()],
             entries: Vec::new(),
             row: vec![0; self.access_masks.stride()],
+            revoked: vec![0; self.revoke_masks.stride()],
         }
     }
 
-    /// The tables of every user, in data order.
-    pub fn build<'u, I>(code: &PolicyCode, users: I) -> DataTables
+    /// The tables of every user of a data set, in data order.
+    pub fn build(code: &PolicyCode, data: &Data) -> DataTables {
+        let shared = Arc::new(Shared::build(code, data));
+        DataTables::build_users(code, shared, &data.users)
+    }
+
+    /// The tables of some users, sharing what their data set shares.
+    pub fn build_users<'u, I>(code: &PolicyCode, shared: Arc<Shared>, users: I) -> DataTables
     where
         I: IntoIterator<Item = &'u User>,
         I::IntoIter: ExactSizeIterator,
     {
         let users = users.into_iter();
-        let mut t = DataTables::empty(code);
+        let mut t = DataTables::empty(code, shared);
         let n = users.len();
         t.user_roles.reserve_rows(n);
+        t.user_groups.reserve_rows(n);
         t.user_flags.reserve_rows(n);
         t.user_role_origin.reserve(n);
         t.user_rights.reserve(n);
@@ -92,9 +169,16 @@ impl DataTables {
     ) {
         s.flags.fill(0);
         s.roles.fill(0);
+        s.groups.fill(0);
         s.granted.fill(0);
         for (f, _) in &user.flags {
             bits::set(&mut s.flags, f.index());
+        }
+        let shared = Arc::clone(&self.shared);
+        for (g, _) in &user.groups {
+            if g.index() < code.n_groups {
+                bits::union_into(&mut s.groups, shared.group_closure.row(g.index()));
+            }
         }
         // roles: explicit, or the first matching default line; then ancestors
         let origin = match &user.roles {
@@ -105,10 +189,11 @@ impl DataTables {
                 RoleOrigin::Explicit
             }
             None => {
-                // default-role conditions use flags only (sema checks it)
+                // default-role conditions use flags and groups only (sema checks it)
                 let facts = RoleFlagFacts {
                     roles: &[],
                     flags: &s.flags,
+                    groups: &s.groups,
                 };
                 match code
                     .default_cond
@@ -125,6 +210,12 @@ impl DataTables {
                 }
             }
         };
+        // the roles of every group the user is a member of (§8.1)
+        for g in bits::ones(&s.groups) {
+            for r in bits::ones(shared.group_roles.row(g)) {
+                add_role(code, &mut s.roles, &mut s.granted, RoleId::from_index(r));
+            }
+        }
         for site in &user.grants {
             bits::set(&mut s.granted, site.right.index());
         }
@@ -135,6 +226,7 @@ impl DataTables {
         let facts = RoleFlagFacts {
             roles: &s.roles,
             flags: &s.flags,
+            groups: &s.groups,
         };
         for (d, cond) in code.deny_cond.iter().enumerate() {
             if cond.is_none_or(|c| code.holds(c, &facts)) {
@@ -143,6 +235,7 @@ impl DataTables {
         }
         self.user_flags.push(&s.flags);
         self.user_roles.push(&s.roles);
+        self.user_groups.push(&s.groups);
         self.user_role_origin.push(origin);
         let set = match dedup {
             Some(dedup) => match dedup.get(s.granted.as_slice()) {
@@ -156,21 +249,33 @@ impl DataTables {
             None => self.rights_sets.push(&s.granted) as u32,
         };
         self.user_rights.push(set);
-        // access: this user's entries sorted by resource, one mask per resource
+        // access: the user's entries and their groups', and their revokes,
+        // sorted by resource: per resource one granted and one revoked mask
         s.entries.clear();
         s.entries
-            .extend(user.access.iter().map(|(r, l, _)| (*r, *l)));
+            .extend(user.access.iter().map(|(r, l, _)| (*r, *l, false)));
+        for g in bits::ones(&s.groups) {
+            if let Some(entries) = shared.group_access.get(g) {
+                s.entries
+                    .extend(entries.iter().map(|(r, l)| (*r, *l, false)));
+            }
+        }
+        s.entries
+            .extend(user.revoke_access.iter().map(|(r, l, _)| (*r, *l, true)));
         s.entries.sort_unstable();
         let mut i = 0;
         while i < s.entries.len() {
             let res = s.entries[i].0;
             s.row.fill(0);
+            s.revoked.fill(0);
             while i < s.entries.len() && s.entries[i].0 == res {
-                bits::set(&mut s.row, s.entries[i].1.index());
+                let (_, l, revoked) = s.entries[i];
+                bits::set(if revoked { &mut s.revoked } else { &mut s.row }, l.index());
                 i += 1;
             }
             self.access_res.push(res);
             self.access_masks.push(&s.row);
+            self.revoke_masks.push(&s.revoked);
         }
         self.access_start.push(self.access_res.len() as u32);
     }

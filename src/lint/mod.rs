@@ -86,8 +86,9 @@ impl Ctx<'_> {
         out.extend(
             p.roles
                 .iter()
-                .flat_map(|r| r.assigns.iter().filter_map(|a| a.on_resource_when.as_ref())),
+                .flat_map(|r| r.assigns.iter().filter_map(|a| a.scope.cond())),
         );
+        out.extend(p.access_denies.iter().filter_map(|d| d.when.as_ref()));
         out
     }
 

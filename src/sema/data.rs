@@ -8,6 +8,7 @@ use super::model::*;
 use super::names::{unknown, unknown_data, Kind};
 use super::{duplicate, meta};
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::Span;
 use crate::syntax::ast;
 
 /// The data declarations among a list of items, by kind.
@@ -16,6 +17,7 @@ pub(super) struct Decls<'a> {
     pub users: Vec<&'a ast::UserDecl>,
     pub resources: Vec<&'a ast::ResourceDecl>,
     pub events: Vec<&'a ast::EventDecl>,
+    pub groups: Vec<&'a ast::GroupDecl>,
 }
 
 impl<'a> Decls<'a> {
@@ -26,6 +28,7 @@ impl<'a> Decls<'a> {
                 ast::Item::User(u) => d.users.push(u),
                 ast::Item::Resource(r) => d.resources.push(r),
                 ast::Item::Event(e) => d.events.push(e),
+                ast::Item::Group(g) => d.groups.push(g),
                 _ => {}
             }
         }
@@ -72,7 +75,21 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
                 .iter()
                 .map(|(k, v)| (k.text.clone(), v.clone()))
                 .collect(),
+            tags: Vec::new(),
+            role_access: Vec::new(),
         });
+    }
+    for r in &decls.resources {
+        let Some(&id) = data.resource_ids.get(&r.id.text) else {
+            continue;
+        };
+        if !data.resources[id.index()].meta.span.same_place(&r.id.span) {
+            continue;
+        }
+        let (tags, role_access) = resource_extras(policy, r, diags);
+        let res = &mut data.resources[id.index()];
+        res.tags = tags;
+        res.role_access = role_access;
     }
     for r in &decls.resources {
         let (Some(p), Some(&id)) = (&r.parent, data.resource_ids.get(&r.id.text)) else {
@@ -90,6 +107,9 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
         }
     }
     resource_cycles(data, first_new_resource, diags);
+    if !decls.groups.is_empty() {
+        groups(policy, data, &decls.groups, diags);
+    }
     for e in &decls.events {
         if let Some(&id) = data.event_ids.get(&e.id.text) {
             let first = data.events[id.index()].meta.span;
@@ -171,32 +191,13 @@ fn user(policy: &Policy, data: &Data, u: &ast::UserDecl, diags: &mut Diagnostics
             None => diags.push(entry(unknown(policy, Kind::Flag, n.into()), "flags")),
         }
     }
-    let mut access: Vec<(ResourceId, AccessId, crate::source::Span)> = Vec::new();
-    let mut seen: Vec<(AccessId, crate::source::Span)> = Vec::new();
-    for a in &u.access {
-        let Some(&rid) = data.resource_ids.get(&a.resource.text) else {
-            diags.push(entry(
-                unknown_data(data, Kind::Resource, (&a.resource).into()),
-                "access",
-            ));
-            continue;
-        };
-        seen.clear();
-        for l in &a.levels {
-            match policy.names.access.get(&l.text) {
-                Some(&lid) => match seen.iter().find(|(x, _)| *x == lid) {
-                    Some((_, first)) => {
-                        diags.push(entry(listed_twice("access level", l, *first), "access"))
-                    }
-                    None => {
-                        seen.push((lid, l.span));
-                        access.push((rid, lid, a.span));
-                    }
-                },
-                None => diags.push(entry(unknown(policy, Kind::Access, l.into()), "access")),
-            }
-        }
-    }
+    let access = access_entries(policy, data, &u.access, &mut found);
+    diags.extend(found.drain(..).map(|d| entry(d, "access")));
+    let revoke_access = access_entries(policy, data, &u.revoke_access, &mut found);
+    let f = field(u.from_json, "revoke access", "revoke_access");
+    diags.extend(found.drain(..).map(|d| entry(d, f)));
+    let groups = group_refs(policy, &u.groups, &mut found);
+    diags.extend(found.drain(..).map(|d| entry(d, "groups")));
     User {
         meta: meta(&u.id, &u.label, &u.doc),
         roles,
@@ -204,7 +205,187 @@ fn user(policy: &Policy, data: &Data, u: &ast::UserDecl, diags: &mut Diagnostics
         revokes,
         flags,
         access,
+        groups,
+        revoke_access,
         span: u.span,
+    }
+}
+
+/// `RES: LEVEL, …` entries (a user's or group's access, a user's revoked
+/// access), each level with the span of its entry; a level listed twice on one
+/// resource is a warning.
+fn access_entries(
+    policy: &Policy,
+    data: &Data,
+    entries: &[ast::AccessEntry],
+    diags: &mut Diagnostics,
+) -> Vec<(ResourceId, AccessId, Span)> {
+    let mut access = Vec::new();
+    let mut seen: Vec<(AccessId, Span)> = Vec::new();
+    for a in entries {
+        let Some(&rid) = data.resource_ids.get(&a.resource.text) else {
+            diags.push(unknown_data(data, Kind::Resource, (&a.resource).into()));
+            continue;
+        };
+        seen.clear();
+        for l in &a.levels {
+            match policy.names.access.get(&l.text) {
+                Some(&lid) => match seen.iter().find(|(x, _)| *x == lid) {
+                    Some((_, first)) => diags.push(listed_twice("access level", l, *first)),
+                    None => {
+                        seen.push((lid, l.span));
+                        access.push((rid, lid, a.span));
+                    }
+                },
+                None => diags.push(unknown(policy, Kind::Access, l.into())),
+            }
+        }
+    }
+    access
+}
+
+/// Group names (a user's `groups`), each once.
+fn group_refs(
+    policy: &Policy,
+    names: &[ast::Name],
+    diags: &mut Diagnostics,
+) -> Vec<(GroupId, Span)> {
+    let mut out: Vec<(GroupId, Span)> = Vec::new();
+    for n in names {
+        match policy.names.groups.get(&n.text) {
+            Some(&g) => match out.iter().find(|(x, _)| *x == g) {
+                Some((_, first)) => diags.push(listed_twice("group", n, *first)),
+                None => out.push((g, n.span)),
+            },
+            None => diags.push(unknown(policy, Kind::Group, n.into())),
+        }
+    }
+    out
+}
+
+/// A resource's tags and `access for role` lines.
+fn resource_extras(
+    policy: &Policy,
+    r: &ast::ResourceDecl,
+    diags: &mut Diagnostics,
+) -> (Vec<(TagId, Span)>, Vec<(RoleId, AccessId, Span)>) {
+    let entry = |d: Diagnostic, f: &str| d.in_entry("resource", &r.id.text, f);
+    let mut tags: Vec<(TagId, Span)> = Vec::new();
+    for n in &r.tags {
+        match policy.names.tags.get(&n.text) {
+            Some(&t) => match tags.iter().find(|(x, _)| *x == t) {
+                Some((_, first)) => diags.push(entry(listed_twice("tag", n, *first), "tags")),
+                None => tags.push((t, n.span)),
+            },
+            None => diags.push(entry(unknown(policy, Kind::Tag, n.into()), "tags")),
+        }
+    }
+    let mut role_access = Vec::new();
+    let f = field(r.from_json, "access for role", "role_access");
+    for ra in &r.role_access {
+        let mut found = Diagnostics::new();
+        let Some(role) = role_ref(policy, &mut found, &ra.role) else {
+            diags.extend(found.into_iter().map(|d| entry(d, f)));
+            continue;
+        };
+        let mut seen: Vec<(AccessId, Span)> = Vec::new();
+        for l in &ra.levels {
+            match policy.names.access.get(&l.text) {
+                Some(&lid) => match seen.iter().find(|(x, _)| *x == lid) {
+                    Some((_, first)) => {
+                        diags.push(entry(listed_twice("access level", l, *first), f))
+                    }
+                    None => {
+                        seen.push((lid, l.span));
+                        role_access.push((role, lid, ra.span));
+                    }
+                },
+                None => diags.push(entry(unknown(policy, Kind::Access, l.into()), f)),
+            }
+        }
+    }
+    (tags, role_access)
+}
+
+/// Every group's body, in the order the policy numbered them (a name declared
+/// twice was reported when it was declared; the first declaration counts),
+/// then parents and nesting cycles.
+fn groups(policy: &Policy, data: &mut Data, decls: &[&ast::GroupDecl], diags: &mut Diagnostics) {
+    let n = policy.names.groups.len();
+    let mut defined: Vec<Option<&ast::GroupDecl>> = vec![None; n];
+    for g in decls {
+        if let Some(&id) = policy.names.groups.get(&g.id.text) {
+            if defined[id.index()].is_none() {
+                defined[id.index()] = Some(g);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for g in defined.iter().flatten() {
+        let entry = |d: Diagnostic, f: &str| d.in_entry("group", &g.id.text, f);
+        let mut found = Diagnostics::new();
+        let mut roles: Vec<(RoleId, Span)> = Vec::new();
+        for r in &g.roles {
+            if let Some(role) = role_ref(policy, &mut found, r) {
+                match roles.iter().find(|(x, _)| *x == role) {
+                    Some((_, first)) => found.push(listed_twice("role", r, *first)),
+                    None => roles.push((role, r.span)),
+                }
+            }
+        }
+        diags.extend(found.drain(..).map(|d| entry(d, "roles")));
+        let access = access_entries(policy, data, &g.access, &mut found);
+        diags.extend(found.drain(..).map(|d| entry(d, "access")));
+        let parent = g
+            .parent
+            .as_ref()
+            .and_then(|p| match policy.names.groups.get(&p.text) {
+                Some(&id) => Some(id),
+                None => {
+                    diags.push(entry(unknown(policy, Kind::Group, p.into()), "parent"));
+                    None
+                }
+            });
+        out.push(Group {
+            meta: meta(&g.id, &g.label, &g.doc),
+            parent,
+            roles,
+            access,
+        });
+    }
+    data.groups = out;
+    let edges: Vec<Vec<usize>> = data
+        .groups
+        .iter()
+        .map(|g| g.parent.iter().map(|p| p.index()).collect())
+        .collect();
+    for cycle in super::cycles::find_cycles(&edges) {
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|&i| format!("`{}`", data.groups[i].meta.name))
+            .collect();
+        let mut d = Diagnostic::error(
+            Code::GroupCycle,
+            if names.len() == 1 {
+                format!("group {} is nested in itself", names[0])
+            } else {
+                format!(
+                    "groups {} are nested in each other in a cycle",
+                    names.join(", ")
+                )
+            },
+        );
+        for (k, &i) in cycle.iter().enumerate() {
+            let next = cycle[(k + 1) % cycle.len()];
+            let g = &data.groups[i];
+            let label = format!("`{}` is in `{}`", g.meta.name, data.groups[next].meta.name);
+            d = if k == 0 {
+                d.at(g.meta.span, label)
+            } else {
+                d.also(g.meta.span, label)
+            };
+        }
+        diags.push(d.help("a group's `in PARENT` chain must end at a group that is in no other; remove one of these `in`"));
     }
 }
 

@@ -10,6 +10,7 @@ use crate::syntax::ast;
 impl Resolver {
     pub(super) fn declare(&mut self, items: &[&ast::Item]) {
         let mut default_block: Option<Span> = None;
+        let mut group_spans: Vec<Span> = Vec::new();
         for item in items {
             match item {
                 ast::Item::Right(d) => self.declare_right(d),
@@ -35,6 +36,30 @@ impl Resolver {
                         });
                     }
                 }
+                ast::Item::Tag(d) => {
+                    if let Some(&id) = self.policy.names.tags.get(&d.name.text) {
+                        let first = self.policy.tags[id.index()].meta.span;
+                        self.diags.push(duplicate("tag", &d.name, first));
+                    } else {
+                        let id = TagId::from_index(self.policy.tags.len());
+                        self.policy.names.tags.insert(d.name.text.clone(), id);
+                        self.policy.tags.push(Tag {
+                            meta: meta(&d.name, &d.label, &d.doc),
+                        });
+                    }
+                }
+                // groups are data, but conditions name them: their ids are given here
+                ast::Item::Group(d) => match self.policy.names.groups.get(&d.id.text) {
+                    Some(&id) => {
+                        let first = group_spans[id.index()];
+                        self.diags.push(duplicate("group", &d.id, first));
+                    }
+                    None => {
+                        let id = GroupId::from_index(group_spans.len());
+                        self.policy.names.groups.insert(d.id.text.clone(), id);
+                        group_spans.push(d.id.span);
+                    }
+                },
                 ast::Item::Role(d) => {
                     if let Some(&id) = self.policy.names.roles.get(&d.name.text) {
                         let first = self.policy.roles[id.index()].meta.span;

@@ -38,7 +38,7 @@ impl Resolver {
                                 c,
                                 Ctx {
                                     resource: false,
-                                    allowed: Allowed::FlagOnly,
+                                    allowed: Allowed::FlagGroup,
                                     place: "a default-role condition",
                                     access_help: "",
                                 },
@@ -92,8 +92,45 @@ impl Resolver {
                         span: d.span,
                     });
                 }
+                ast::Item::DenyAccess(d) => {
+                    let levels = match &d.levels {
+                        None => (0..self.policy.access.len())
+                            .map(AccessId::from_index)
+                            .collect(),
+                        Some(names) => names.iter().filter_map(|n| self.level_ref(n)).collect(),
+                    };
+                    let when = d.when.as_ref().map(|c| {
+                        self.cond(
+                            c,
+                            Ctx {
+                                resource: true,
+                                allowed: Allowed::AccessDeny,
+                                place: "an access deny condition",
+                                access_help: "",
+                            },
+                        )
+                    });
+                    self.policy.access_denies.push(AccessDeny {
+                        levels,
+                        all: d.levels.is_none(),
+                        when,
+                        span: d.span,
+                    });
+                }
                 ast::Item::Report(d) => self.define_report(d),
                 _ => {}
+            }
+        }
+    }
+
+    /// An access level by name, reporting it when unknown.
+    pub(super) fn level_ref(&mut self, name: &ast::Name) -> Option<AccessId> {
+        match self.policy.names.access.get(&name.text) {
+            Some(&id) => Some(id),
+            None => {
+                self.diags
+                    .push(unknown(&self.policy, Kind::Access, name.into()));
+                None
             }
         }
     }
@@ -117,24 +154,44 @@ impl Resolver {
         let grants = self.patterns(&d.grants);
         let mut assigns = Vec::new();
         for a in &d.assigns {
-            let roles = a
-                .roles
-                .as_ref()
-                .map(|names| names.iter().filter_map(|n| self.role_ref(n)).collect());
-            let on_resource_when = a.on_resource_when.as_ref().map(|c| {
-                self.cond(
+            let what = match &a.what {
+                ast::AssignsWhat::Roles(names) => Assignable::Roles(
+                    names
+                        .as_ref()
+                        .map(|ns| ns.iter().filter_map(|n| self.role_ref(n)).collect()),
+                ),
+                ast::AssignsWhat::Access(names) => Assignable::Access(
+                    names
+                        .as_ref()
+                        .map(|ns| ns.iter().filter_map(|n| self.level_ref(n)).collect()),
+                ),
+            };
+            let scope = match &a.scope {
+                ast::AssignsScope::Anywhere => AssignsScope::Anywhere,
+                ast::AssignsScope::When(c) => AssignsScope::When(self.cond(
                     c,
                     Ctx {
-                        resource: true,
+                        resource: false,
                         allowed: Allowed::All,
-                        place: "`assigns … on resource when`",
-                        access_help: "",
+                        place: "`assigns … when` without `on resource`",
+                        access_help: "the condition of `assigns … when` is about the assigning user alone; to depend on the resource, write `assigns … on resource when …`",
                     },
-                )
-            });
+                )),
+                ast::AssignsScope::OnResource(c) => AssignsScope::OnResource(c.as_ref().map(|c| {
+                    self.cond(
+                        c,
+                        Ctx {
+                            resource: true,
+                            allowed: Allowed::All,
+                            place: "`assigns … on resource when`",
+                            access_help: "",
+                        },
+                    )
+                })),
+            };
             assigns.push(AssignsRule {
-                roles,
-                on_resource_when,
+                what,
+                scope,
                 span: a.span,
             });
         }
@@ -255,7 +312,7 @@ impl Resolver {
                 }
             }
             ast::Cond::Role(n) => {
-                if ctx.allowed == Allowed::FlagOnly {
+                if ctx.allowed == Allowed::FlagGroup {
                     return self.not_allowed("role", n, ctx);
                 }
                 match self.policy.names.roles.get(&n.text) {
@@ -267,24 +324,28 @@ impl Resolver {
                 Some(&id) => Cond::Flag(id, n.span),
                 None => self.unknown_in_cond(Kind::Flag, n),
             },
+            ast::Cond::Group(n) => match self.policy.names.groups.get(&n.text) {
+                Some(&id) => Cond::Group(id, n.span),
+                None => self.unknown_in_cond(Kind::Group, n),
+            },
+            ast::Cond::Tag(n) => {
+                if !matches!(ctx.allowed, Allowed::All | Allowed::AccessDeny) {
+                    return self.not_allowed("tag", n, ctx);
+                }
+                if !ctx.resource {
+                    return self.out_of_scope("tag", n, ctx);
+                }
+                match self.policy.names.tags.get(&n.text) {
+                    Some(&id) => Cond::Tag(id, n.span),
+                    None => self.unknown_in_cond(Kind::Tag, n),
+                }
+            }
             ast::Cond::Access(n) => {
                 if ctx.allowed != Allowed::All {
                     return self.not_allowed("access", n, ctx);
                 }
                 if !ctx.resource {
-                    let mut d = Diagnostic::error(
-                        Code::AccessOutOfScope,
-                        format!(
-                            "`access {}` needs a resource, and {} has none",
-                            n.text, ctx.place
-                        ),
-                    )
-                    .at(n.span, "no resource in scope here");
-                    if !ctx.access_help.is_empty() {
-                        d = d.help(ctx.access_help);
-                    }
-                    self.diags.push(d);
-                    return Cond::Const(false, n.span);
+                    return self.out_of_scope("access", n, ctx);
                 }
                 match self.policy.names.access.get(&n.text) {
                     Some(&id) => Cond::Access(id, n.span),
@@ -329,15 +390,36 @@ impl Resolver {
         }
     }
 
+    /// `access X` or `tag X` where no resource is in scope.
+    fn out_of_scope(&mut self, what: &str, n: &ast::Name, ctx: Ctx) -> Cond {
+        let mut d = Diagnostic::error(
+            Code::AccessOutOfScope,
+            format!(
+                "`{what} {}` needs a resource, and {} has none",
+                n.text, ctx.place
+            ),
+        )
+        .at(n.span, "no resource in scope here");
+        if !ctx.access_help.is_empty() {
+            d = d.help(ctx.access_help);
+        }
+        self.diags.push(d);
+        Cond::Const(false, n.span)
+    }
+
     fn not_allowed(&mut self, what: &str, n: &ast::Name, ctx: Ctx) -> Cond {
         let (allowed, why) = match ctx.allowed {
             Allowed::RoleFlag => (
-                "`role`, `flag`, `not`, `and` and `or`",
+                "`role`, `group`, `flag`, `not`, `and` and `or`",
                 "so that whether a right is denied never depends on a right or a resource",
             ),
+            Allowed::AccessDeny => (
+                "`role`, `group`, `flag`, `tag`, `not`, `and` and `or`",
+                "so that whether access is denied never depends on access or a right",
+            ),
             _ => (
-                "`flag`, `not`, `and` and `or`",
-                "the default role is chosen from the user's flags alone",
+                "`flag`, `group`, `not`, `and` and `or`",
+                "the default role is chosen from the user's flags and groups alone",
             ),
         };
         self.diags.push(

@@ -89,10 +89,12 @@ pub fn is_data_item(item: &ast::Item) -> bool {
 enum Allowed {
     /// Everything (actions, `also when`, report clauses, `assigns`).
     All,
-    /// Only `role`, `flag`, `not`, `and`, `or` (deny conditions).
+    /// Only `role`, `group`, `flag`, `not`, `and`, `or` (deny conditions).
     RoleFlag,
-    /// Only `flag`, `not`, `and`, `or` (default-role conditions).
-    FlagOnly,
+    /// Only `flag`, `group`, `not`, `and`, `or` (default-role conditions).
+    FlagGroup,
+    /// Only `role`, `group`, `flag`, `tag`, `not`, `and`, `or` (access denies).
+    AccessDeny,
 }
 
 #[derive(Clone, Copy)]

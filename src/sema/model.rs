@@ -48,6 +48,14 @@ ids!(
     ResourceId,
     /// An event in the data.
     EventId,
+    /// A group (§8.1). Groups are data, but conditions name them, so their
+    /// ids are given when the policy is resolved (`Names::groups`) and data
+    /// built for that policy holds them in the same order.
+    GroupId,
+    /// A declared resource tag (§8.2).
+    TagId,
+    /// A `deny access` declaration (§8.4).
+    AccessDenyId,
 );
 
 /// A resolved condition. Unknown names were reported and replaced by `Const(false)`.
@@ -62,6 +70,8 @@ pub enum Cond {
     Flag(FlagId, Span),
     Access(AccessId, Span),
     Can(ActionId, Span),
+    Group(GroupId, Span),
+    Tag(TagId, Span),
 }
 
 impl Cond {
@@ -75,7 +85,9 @@ impl Cond {
             | Cond::Role(_, s)
             | Cond::Flag(_, s)
             | Cond::Access(_, s)
-            | Cond::Can(_, s) => *s,
+            | Cond::Can(_, s)
+            | Cond::Group(_, s)
+            | Cond::Tag(_, s) => *s,
         }
     }
 
@@ -137,6 +149,11 @@ pub struct Flag {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    pub meta: Meta,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Role {
     pub meta: Meta,
     pub parents: Vec<(RoleId, Span)>,
@@ -146,11 +163,40 @@ pub struct Role {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssignsRule {
-    /// `None`: every role (`assigns *`).
-    pub roles: Option<Vec<RoleId>>,
-    /// Evaluated for the assigning user on the resource; `None`: anywhere.
-    pub on_resource_when: Option<Cond>,
+    pub what: Assignable,
+    pub scope: AssignsScope,
     pub span: Span,
+}
+
+/// What an `assigns` rule lets a user hand out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Assignable {
+    /// Roles; `None`: every role (`assigns *`).
+    Roles(Option<Vec<RoleId>>),
+    /// Access levels on a resource (`assigns access …`); `None`: every level.
+    Access(Option<Vec<AccessId>>),
+}
+
+/// Where an `assigns` rule applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssignsScope {
+    /// No condition.
+    Anywhere,
+    /// `when COND`, for the assigning user alone (no resource in scope).
+    When(Cond),
+    /// `on resource [when COND]`: only with a resource, where COND holds for
+    /// the assigning user on it.
+    OnResource(Option<Cond>),
+}
+
+impl AssignsScope {
+    /// The rule's condition, if it has one.
+    pub fn cond(&self) -> Option<&Cond> {
+        match self {
+            AssignsScope::Anywhere | AssignsScope::OnResource(None) => None,
+            AssignsScope::When(c) | AssignsScope::OnResource(Some(c)) => Some(c),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,6 +212,18 @@ pub struct Action {
     pub meta: Meta,
     pub on_resource: bool,
     pub when: Cond,
+}
+
+/// `deny access LEVELS [when COND]` (§8.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessDeny {
+    /// The levels it removes (every declared level for `*`).
+    pub levels: Vec<AccessId>,
+    /// Written `*`.
+    pub all: bool,
+    /// `None`: always applies. Evaluated per user and resource.
+    pub when: Option<Cond>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,10 +277,12 @@ pub struct Policy {
     pub rights: Vec<Right>,
     pub access: Vec<AccessLevel>,
     pub flags: Vec<Flag>,
+    pub tags: Vec<Tag>,
     pub roles: Vec<Role>,
     pub default_roles: Vec<DefaultLine>,
     pub actions: Vec<Action>,
     pub denies: Vec<Deny>,
+    pub access_denies: Vec<AccessDeny>,
     pub reports: Vec<Report>,
     pub names: Names,
 }
@@ -233,6 +293,10 @@ pub struct Names {
     pub rights: NameMap<RightId>,
     pub access: NameMap<AccessId>,
     pub flags: NameMap<FlagId>,
+    pub tags: NameMap<TagId>,
+    /// Every group declared (in `.rights` files or JSON), first declaration
+    /// first: the ids `group G` conditions use, and the order of `Data::groups`.
+    pub groups: NameMap<GroupId>,
     pub roles: NameMap<RoleId>,
     pub actions: NameMap<ActionId>,
     pub reports: NameMap<ReportId>,
@@ -259,6 +323,9 @@ impl Policy {
     pub fn flag(&self, id: FlagId) -> &Flag {
         &self.flags[id.index()]
     }
+    pub fn tag(&self, id: TagId) -> &Tag {
+        &self.tags[id.index()]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -271,8 +338,22 @@ pub struct User {
     pub flags: Vec<(FlagId, Span)>,
     /// Access levels granted on resources, each with the span of the data entry.
     pub access: Vec<(ResourceId, AccessId, Span)>,
+    /// The groups the user joins directly (§8.1).
+    pub groups: Vec<(GroupId, Span)>,
+    /// `revoke access R: LEVELS` (§8.4).
+    pub revoke_access: Vec<(ResourceId, AccessId, Span)>,
     /// The whole declaration (for "the data entry" in explanations).
     pub span: Span,
+}
+
+/// A group (§8.1): its members have its roles and access, and are members of
+/// its parent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub meta: Meta,
+    pub parent: Option<GroupId>,
+    pub roles: Vec<(RoleId, Span)>,
+    pub access: Vec<(ResourceId, AccessId, Span)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -280,6 +361,10 @@ pub struct Resource {
     pub meta: Meta,
     pub parent: Option<ResourceId>,
     pub details: Vec<(String, String)>,
+    /// Its tags (§8.2).
+    pub tags: Vec<(TagId, Span)>,
+    /// `access for role X: LEVELS` (§8.3), each with its line's span.
+    pub role_access: Vec<(RoleId, AccessId, Span)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -294,6 +379,8 @@ pub struct Data {
     pub users: Vec<User>,
     pub resources: Vec<Resource>,
     pub events: Vec<Event>,
+    /// Every group, in the order of `Names::groups` (so a `GroupId` indexes it).
+    pub groups: Vec<Group>,
     pub user_ids: NameMap<UserId>,
     pub resource_ids: NameMap<ResourceId>,
     pub event_ids: NameMap<EventId>,
@@ -350,6 +437,9 @@ impl Data {
     pub fn event(&self, id: EventId) -> &Event {
         &self.events[id.index()]
     }
+    pub fn group(&self, id: GroupId) -> &Group {
+        &self.groups[id.index()]
+    }
 }
 
 // ───────────────────────────── questions ─────────────────────────────
@@ -360,7 +450,17 @@ pub enum Target {
     Right(RightId),
     Action(ActionId),
     Run(ReportId),
-    Assign { role: RoleId, to: UserId },
+    Assign {
+        role: RoleId,
+        to: UserId,
+    },
+    /// `access LEVEL on R` (§8.6): always with a resource.
+    Access(AccessId),
+    /// `assign access LEVEL to USER on R` (§8.5): always with a resource.
+    AssignAccess {
+        level: AccessId,
+        to: UserId,
+    },
 }
 
 /// A resolved `can` question: may `user` do `target` (on `on`)?
@@ -394,6 +494,7 @@ pub enum Question {
     },
     Rights(UserId),
     Roles(UserId),
+    Groups(UserId),
     Report(ReportQ),
 }
 

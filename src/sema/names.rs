@@ -36,6 +36,8 @@ pub enum Kind {
     Right,
     Access,
     Flag,
+    Tag,
+    Group,
     Role,
     Action,
     Report,
@@ -52,6 +54,8 @@ impl Kind {
             Kind::Right => "right",
             Kind::Access => "access level",
             Kind::Flag => "flag",
+            Kind::Tag => "tag",
+            Kind::Group => "group",
             Kind::Role => "role",
             Kind::Action => "action",
             Kind::Report => "report",
@@ -75,6 +79,10 @@ impl Kind {
             Kind::Right => format!("declare it: `right {name} \"Label\"`"),
             Kind::Access => format!("declare it: `access {name} \"Label\"`"),
             Kind::Flag => format!("declare it: `flag {name} \"Label\"`"),
+            Kind::Tag => format!("declare it: `tag {name} \"Label\"`"),
+            Kind::Group => {
+                format!("declare it: `group {id} \"Name\" {{ roles … }}` or add it to a data file")
+            }
             Kind::Role => format!("declare it: `role {name} \"Label\" {{ grant … }}`"),
             Kind::Action => format!("declare it: `action {name} when …`"),
             Kind::Report => {
@@ -103,6 +111,8 @@ fn policy_names(policy: &Policy, kind: Kind) -> Vec<&str> {
         Kind::Right => n.rights.keys().map(String::as_str).collect(),
         Kind::Access => n.access.keys().map(String::as_str).collect(),
         Kind::Flag => n.flags.keys().map(String::as_str).collect(),
+        Kind::Tag => n.tags.keys().map(String::as_str).collect(),
+        Kind::Group => n.groups.keys().map(String::as_str).collect(),
         Kind::Role => n.roles.keys().map(String::as_str).collect(),
         Kind::Action => n.actions.keys().map(String::as_str).collect(),
         Kind::Report => n.reports.keys().map(String::as_str).collect(),
@@ -123,6 +133,8 @@ fn other_kind(policy: &Policy, kind: Kind, name: &str) -> Option<String> {
         (Kind::Right, n.rights.contains_key(name), "right"),
         (Kind::Role, n.roles.contains_key(name), "role"),
         (Kind::Flag, n.flags.contains_key(name), "flag"),
+        (Kind::Tag, n.tags.contains_key(name), "tag"),
+        (Kind::Group, n.groups.contains_key(name), "group"),
         (Kind::Access, n.access.contains_key(name), "access"),
         (Kind::Action, n.actions.contains_key(name), "can"),
         (Kind::Report, n.reports.contains_key(name), ""),

@@ -21,6 +21,10 @@ pub enum TargetNames<'a> {
     Assign { role: NameRef<'a>, to: NameRef<'a> },
     /// `NAME`: an action or a right (an action if both could be meant).
     Named { name: NameRef<'a> },
+    /// `access LEVEL` (on a resource, §8.6).
+    Access { level: NameRef<'a> },
+    /// `assign access LEVEL to USER` (on a resource, §8.5).
+    AssignAccess { level: NameRef<'a>, to: NameRef<'a> },
 }
 
 /// One look-up's result: the error is boxed, so that the common case (found)
@@ -99,6 +103,19 @@ fn target_names(t: &ast::CanTarget) -> (TargetNames<'_>, Option<NameRef<'_>>) {
             TargetNames::Named { name: name.into() },
             on.as_ref().map(NameRef::from),
         ),
+        ast::CanTarget::Access { level, on } => (
+            TargetNames::Access {
+                level: level.into(),
+            },
+            Some(on.into()),
+        ),
+        ast::CanTarget::AssignAccess { level, to, on } => (
+            TargetNames::AssignAccess {
+                level: level.into(),
+                to: to.into(),
+            },
+            on.as_ref().map(NameRef::from),
+        ),
     }
 }
 
@@ -155,6 +172,18 @@ pub fn lookup_can(
             None if on.is_none() => Target::Right(*policy.names.rights.get(name.text)?),
             None => return None,
         },
+        // access is held and handed out on one resource
+        TargetNames::Access { level } => {
+            on?;
+            Target::Access(*policy.names.access.get(level.text)?)
+        }
+        TargetNames::AssignAccess { level, to } => {
+            on?;
+            Target::AssignAccess {
+                level: *policy.names.access.get(level.text)?,
+                to: *data.user_ids.get(to.text)?,
+            }
+        }
     };
     Some(CanQ { user, target, on })
 }
@@ -237,7 +266,46 @@ fn target(
             }
             Err(vec![*missing(policy, Kind::ActionOrRight, name)])
         }
+        TargetNames::Access { level } => {
+            let l = match policy.names.access.get(level.text) {
+                Some(&id) => Ok(id),
+                None => Err(missing(policy, Kind::Access, level)),
+            };
+            let (l, on) = all(l, opt(on, |n| resource(data, n)))?;
+            match on {
+                Some(on) => Ok((Target::Access(l), Some(on))),
+                None => Err(vec![access_needs_resource(level, "access")]),
+            }
+        }
+        TargetNames::AssignAccess { level, to } => {
+            let l = match policy.names.access.get(level.text) {
+                Some(&id) => Ok(id),
+                None => Err(missing(policy, Kind::Access, level)),
+            };
+            let (l, to) = all(l, user(data, to))?;
+            match opt(on, |n| resource(data, n)).map_err(|e| vec![*e])? {
+                Some(on) => Ok((Target::AssignAccess { level: l, to }, Some(on))),
+                None => Err(vec![access_needs_resource(level, "assign access")]),
+            }
+        }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn access_needs_resource(level: NameRef, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::QueryShape,
+        format!(
+            "access `{}` is held on a resource, and none is named",
+            level.text
+        ),
+    )
+    .at_maybe(level.span, "on which resource?")
+    .help(format!(
+        "name the resource: `… {what} {} … on RESOURCE`",
+        level.text
+    ))
 }
 
 #[cold]
@@ -332,6 +400,9 @@ pub fn resolve_query(policy: &Policy, data: &Data, q: &ast::Query) -> Res<Questi
         }
         ast::Query::Roles { user: u, .. } => {
             Question::Roles(user(data, u.into()).map_err(|e| vec![*e])?)
+        }
+        ast::Query::Groups { user: u, .. } => {
+            Question::Groups(user(data, u.into()).map_err(|e| vec![*e])?)
         }
         ast::Query::Report(r) => Question::Report(resolve_report_query(policy, data, r)?),
     })

@@ -170,6 +170,8 @@ fn local_data(policy: &Policy, decls: &Decls, t: &ast::TestDecl, diags: &mut Dia
                     .filter(|e| !le.contains(&e.id.text)),
             )
             .collect(),
+        // groups are global: a test shares them
+        groups: decls.groups.clone(),
     };
     let mut found = Diagnostics::new();
     let mut data = Data::default();

@@ -43,15 +43,23 @@ pub enum Cond {
     Flag(Name),
     Access(Name),
     Can(Name),
+    /// `group G` (§8.1)
+    Group(Name),
+    /// `tag T` (§8.2)
+    Tag(Name),
 }
 
 impl Cond {
     pub fn span(&self) -> Span {
         match self {
             Cond::Or(_, s) | Cond::And(_, s) | Cond::Not(_, s) | Cond::Const(_, s) => *s,
-            Cond::Right(n) | Cond::Role(n) | Cond::Flag(n) | Cond::Access(n) | Cond::Can(n) => {
-                n.span
-            }
+            Cond::Right(n)
+            | Cond::Role(n)
+            | Cond::Flag(n)
+            | Cond::Access(n)
+            | Cond::Can(n)
+            | Cond::Group(n)
+            | Cond::Tag(n) => n.span,
         }
     }
 }
@@ -63,11 +71,14 @@ pub enum Item {
     Rights(RightsGroup),
     Access(AccessDecl),
     Flag(FlagDecl),
+    Tag(TagDecl),
     Role(RoleDecl),
     DefaultRoles(DefaultRoles),
     Action(ActionDecl),
     Deny(DenyDecl),
+    DenyAccess(DenyAccessDecl),
     Report(ReportDecl),
+    Group(GroupDecl),
     User(UserDecl),
     Resource(ResourceDecl),
     Event(EventDecl),
@@ -81,11 +92,14 @@ impl Item {
             Item::Rights(d) => d.span,
             Item::Access(d) => d.span,
             Item::Flag(d) => d.span,
+            Item::Tag(d) => d.span,
             Item::Role(d) => d.span,
             Item::DefaultRoles(d) => d.span,
             Item::Action(d) => d.span,
             Item::Deny(d) => d.span,
+            Item::DenyAccess(d) => d.span,
             Item::Report(d) => d.span,
+            Item::Group(d) => d.span,
             Item::User(d) => d.span,
             Item::Resource(d) => d.span,
             Item::Event(d) => d.span,
@@ -133,6 +147,15 @@ pub struct FlagDecl {
     pub span: Span,
 }
 
+/// `tag NAME "Label"` (§8.2): declared like a flag, set on resources in data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagDecl {
+    pub doc: Doc,
+    pub name: Name,
+    pub label: Label,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleDecl {
     pub doc: Doc,
@@ -144,13 +167,32 @@ pub struct RoleDecl {
     pub span: Span,
 }
 
-/// `assigns ROLE, … [on resource when COND]`.
+/// `assigns ROLE, …|* [on resource [when COND] | when COND]`, or
+/// `assigns access LEVEL, …|* on resource [when COND]` (§8.5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assigns {
-    /// `None` for `assigns *`.
-    pub roles: Option<Vec<Name>>,
-    pub on_resource_when: Option<Cond>,
+    /// Roles, or access levels (`assigns access …`); `None` inside for `*`.
+    pub what: AssignsWhat,
+    pub scope: AssignsScope,
     pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssignsWhat {
+    /// `None` for `assigns *`.
+    Roles(Option<Vec<Name>>),
+    /// `None` for `assigns access *`.
+    Access(Option<Vec<Name>>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssignsScope {
+    /// No condition: anywhere.
+    Anywhere,
+    /// `when COND`: the condition holds for the assigning user alone.
+    When(Cond),
+    /// `on resource [when COND]`: only on resources (where COND holds).
+    OnResource(Option<Cond>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -182,6 +224,16 @@ pub struct ActionDecl {
 pub struct DenyDecl {
     pub doc: Doc,
     pub patterns: Vec<Pattern>,
+    pub when: Option<Cond>,
+    pub span: Span,
+}
+
+/// `deny access LEVEL, …|* [when COND]` (§8.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DenyAccessDecl {
+    pub doc: Doc,
+    /// `None` for `*` (every level).
+    pub levels: Option<Vec<Name>>,
     pub when: Option<Cond>,
     pub span: Span,
 }
@@ -224,8 +276,25 @@ pub struct UserDecl {
     pub revokes: Vec<Pattern>,
     pub flags: Vec<Name>,
     pub access: Vec<AccessEntry>,
+    /// `groups G, …` (§8.1)
+    pub groups: Vec<Name>,
+    /// `revoke access R: LEVEL, …` (§8.4)
+    pub revoke_access: Vec<AccessEntry>,
     pub span: Span,
     /// Read from a JSON data file (its field names are `grants`, `revokes`, …).
+    pub from_json: bool,
+}
+
+/// `group ID "Label" [in PARENT] { roles …  access R: … }` (§8.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupDecl {
+    pub doc: Doc,
+    pub id: Name,
+    pub label: Label,
+    pub parent: Option<Name>,
+    pub roles: Vec<Name>,
+    pub access: Vec<AccessEntry>,
+    pub span: Span,
     pub from_json: bool,
 }
 
@@ -244,9 +313,21 @@ pub struct ResourceDecl {
     pub label: Label,
     pub parent: Option<Name>,
     pub details: Vec<(Name, String)>,
+    /// `tags T, …` (§8.2)
+    pub tags: Vec<Name>,
+    /// `access for role ROLE: LEVEL, …` (§8.3)
+    pub role_access: Vec<RoleAccess>,
     pub span: Span,
     /// Read from a JSON data file (its field names are `grants`, `revokes`, …).
     pub from_json: bool,
+}
+
+/// `access for role ROLE: LEVEL, …` in a resource (§8.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleAccess {
+    pub role: Name,
+    pub levels: Vec<Name>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -325,6 +406,14 @@ pub enum CanTarget {
     },
     /// `NAME [on R]`: an action or a right (resolution decides which).
     Named { name: Name, on: Option<Name> },
+    /// `access LEVEL on R` (§8.6)
+    Access { level: Name, on: Name },
+    /// `assign access LEVEL to USER [on R]` (§8.5)
+    AssignAccess {
+        level: Name,
+        to: Name,
+        on: Option<Name>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -361,6 +450,11 @@ pub enum Query {
         span: Span,
     },
     Roles {
+        user: Name,
+        span: Span,
+    },
+    /// `groups USER` (§8.6)
+    Groups {
         user: Name,
         span: Span,
     },

@@ -59,20 +59,26 @@ pub const KEYWORDS: &[&str] = &[
     "name_only",
     "denied",
     "empty",
+    "group",
+    "groups",
+    "tag",
+    "tags",
 ];
 
 /// The words that start a declaration (§2, §3, §7).
 pub const DECLARATION_WORDS: &[&str] = &[
-    "right", "rights", "access", "flag", "role", "default", "action", "deny", "report", "user",
-    "resource", "event", "test",
+    "right", "rights", "access", "flag", "tag", "role", "default", "action", "deny", "report",
+    "group", "user", "resource", "event", "test",
 ];
 
 /// The words that start a query (§5).
-pub const QUERY_WORDS: &[&str] = &["can", "explain", "who", "what", "rights", "roles", "report"];
+pub const QUERY_WORDS: &[&str] = &[
+    "can", "explain", "who", "what", "rights", "roles", "groups", "report",
+];
 
 /// The words that start a condition's operand (§2 "Conditions").
 pub const CONDITION_WORDS: &[&str] = &[
-    "right", "role", "flag", "access", "can", "not", "true", "false",
+    "right", "role", "flag", "access", "can", "group", "tag", "not", "true", "false",
 ];
 
 /// Whether a line starting with `word` is a query (`rights` and `report` also

@@ -75,6 +75,7 @@ pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplInput, Box<Diagno
             | Rule::what_query
             | Rule::rights_query
             | Rule::roles_query
+            | Rule::groups_query
             | Rule::report_query => return Ok(ReplInput::Query(b.query(p)?)),
             _ => items.push(b.item(p)?),
         }
@@ -148,6 +149,6 @@ mod tests {
                 "`{k}.x` is a dotted name"
             );
         }
-        assert_eq!(KEYWORDS.len(), 50);
+        assert_eq!(KEYWORDS.len(), 54);
     }
 }

@@ -1,24 +1,38 @@
-//! Policy coverage: which rights, roles, actions, reports, denies, revokes and
-//! default-role lines the tests exercised.
+//! Policy coverage: which rights, roles, actions, reports, denies, access
+//! denies, revokes (of rights and of access), groups, tags and default-role
+//! lines the tests exercised.
 //!
 //! An expectation exercises what its decision depends on: the report, action,
-//! right or role it asks about; everything its conditions reach (through `can`
-//! and access rules); and, for every right involved, the user's role that
-//! grants it, the denies that cover it (their conditions were evaluated), the
-//! user's revoke of it, and the default-role line that gave the user a role.
+//! right, role or access level it asks about; everything its conditions reach
+//! (through `can` and access rules); for every right involved, the user's
+//! roles that grant it, the denies that cover it (their conditions were
+//! evaluated), the user's revoke of it, and the default-role line that gave
+//! the user a role; for every access level involved on a resource, the
+//! groups and `access for role` roles that grant it, the user's revoke of it
+//! there, and the access denies that cover it; and every group and tag a
+//! condition names, with the groups that made the user a member.
 
 use crate::ir::{Node, NodeId, Program, RoleOrigin};
 use crate::sema::model::*;
 use crate::source::Span;
 
-/// A revoke in some data, and whether a test exercised it.
+/// A revoke in some data (of a right, or of an access level on a
+/// resource), and whether a test exercised it.
 #[derive(Clone, Debug)]
 pub struct RevokeSite {
     pub span: Span,
-    pub right: RightId,
+    pub what: Revoked,
     /// The user's id.
     pub user: String,
     pub seen: bool,
+}
+
+/// What a revoke takes away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Revoked {
+    Right(RightId),
+    /// An access level on a resource (names kept: test data differ).
+    Access(AccessId, ResourceId),
 }
 
 /// Something no test exercised.
@@ -41,30 +55,52 @@ pub struct Coverage {
     pub actions: Vec<bool>,
     pub reports: Vec<bool>,
     pub denies: Vec<bool>,
+    pub access_denies: Vec<bool>,
     pub default_lines: Vec<bool>,
+    pub groups: Vec<bool>,
+    pub tags: Vec<bool>,
     /// Every revoke in the data (global and tests'), by site.
     pub revokes: Vec<RevokeSite>,
+    /// Names of the global data's groups (every data set has the same).
+    group_names: Vec<(String, Span)>,
+    /// The resource in scope while a condition is walked.
+    resource: Option<ResourceId>,
+    /// Resource names per revoke of access (data sets differ).
+    revoke_names: Vec<String>,
 }
 
 impl Coverage {
     pub fn new(model: &Model) -> Coverage {
         let p = &model.policy;
         let mut revokes = Vec::new();
+        let mut revoke_names = Vec::new();
         let datas = std::iter::once(&*model.data)
             .chain(model.tests.iter().filter_map(|t| t.data.as_deref()));
         for data in datas {
             for u in &data.users {
-                for s in &u.revokes {
+                let sites = u
+                    .revokes
+                    .iter()
+                    .map(|s| (s.span, Revoked::Right(s.right), String::new()))
+                    .chain(u.revoke_access.iter().map(|(r, l, span)| {
+                        let name = data
+                            .resources
+                            .get(r.index())
+                            .map_or(String::new(), |x| x.meta.name.clone());
+                        (*span, Revoked::Access(*l, *r), name)
+                    }));
+                for (span, what, name) in sites {
                     if !revokes
                         .iter()
-                        .any(|r: &RevokeSite| r.span.same_place(&s.span))
+                        .any(|r: &RevokeSite| r.span.same_place(&span) && r.what == what)
                     {
                         revokes.push(RevokeSite {
-                            span: s.span,
-                            right: s.right,
+                            span,
+                            what,
                             user: u.meta.name.clone(),
                             seen: false,
                         });
+                        revoke_names.push(name);
                     }
                 }
             }
@@ -75,8 +111,19 @@ impl Coverage {
             actions: vec![false; p.actions.len()],
             reports: vec![false; p.reports.len()],
             denies: vec![false; p.denies.len()],
+            access_denies: vec![false; p.access_denies.len()],
             default_lines: vec![false; p.default_roles.len()],
+            groups: vec![false; p.names.groups.len()],
+            tags: vec![false; p.tags.len()],
             revokes,
+            group_names: model
+                .data
+                .groups
+                .iter()
+                .map(|g| (g.meta.name.clone(), g.meta.span))
+                .collect(),
+            revoke_names,
+            resource: None,
         }
     }
 
@@ -91,19 +138,108 @@ impl Coverage {
                     Target::Run(rep) => self.report(program, u, rep),
                     Target::Assign { role, .. } => {
                         self.roles[role.index()] = true;
-                        for a in &program.code().assigns {
-                            if program.assigns_rule_covers(a, u, role) {
-                                self.roles[a.from.index()] = true;
-                                if let Some(c) = a.cond {
-                                    self.cond(program, u, c);
-                                }
-                            }
+                        self.assigns(program, u, false, role.index(), question.on);
+                    }
+                    Target::Access(l) => {
+                        if let Some(r) = question.on {
+                            self.access(program, u, r, l);
                         }
+                    }
+                    Target::AssignAccess { level, .. } => {
+                        self.assigns(program, u, true, level.index(), question.on)
                     }
                 }
             }
             Expectation::Report { question, .. } => {
                 self.report(program, question.user, question.report)
+            }
+        }
+    }
+
+    /// The `assigns` rules of the user's roles that cover what is handed out.
+    fn assigns(
+        &mut self,
+        program: &Program,
+        u: UserId,
+        access: bool,
+        what: usize,
+        on: Option<ResourceId>,
+    ) {
+        for a in &program.code().assigns {
+            if a.access == access && program.assigns_rule_covers(a, u, what) {
+                self.role(program, u, a.from);
+                if let Some(c) = a.cond {
+                    self.cond_on(program, u, c, if a.on_resource { on } else { None });
+                }
+            }
+        }
+    }
+
+    /// An access level of `u` on `r`, with everything that decided it.
+    fn access(&mut self, program: &Program, u: UserId, r: ResourceId, l: AccessId) {
+        for g in program.groups_of(u) {
+            let gives = program
+                .data
+                .groups
+                .get(g.index())
+                .is_some_and(|grp| grp.access.iter().any(|(x, y, _)| *x == r && *y == l));
+            if gives {
+                self.group(program, u, g);
+            }
+        }
+        if let Some(role) = program.role_access_via(u, r, l) {
+            self.role(program, u, role);
+        }
+        if let Some(user) = program.data.users.get(u.index()) {
+            for (x, y, span) in &user.revoke_access {
+                if *x == r && *y == l {
+                    if let Some(site) = self
+                        .revokes
+                        .iter_mut()
+                        .find(|s| s.span.same_place(span) && s.what == Revoked::Access(l, r))
+                    {
+                        site.seen = true;
+                    }
+                }
+            }
+        }
+        for &d in program
+            .code()
+            .access_denies_of
+            .get(l.index())
+            .map_or(&[][..], |v| v.as_slice())
+        {
+            if let Some(seen) = self.access_denies.get_mut(d as usize) {
+                *seen = true;
+            }
+            if let Some(Some(c)) = program.code().access_deny_cond.get(d as usize) {
+                self.cond_on(program, u, *c, Some(r));
+            }
+        }
+        let rules = program
+            .code()
+            .access_rules
+            .get(l.index())
+            .cloned()
+            .unwrap_or_default();
+        for c in rules {
+            self.cond_on(program, u, c, Some(r));
+        }
+    }
+
+    /// A group condition or a group that gave the user a role or access: the
+    /// group, and the groups the user joined that lead to it.
+    fn group(&mut self, program: &Program, u: UserId, g: GroupId) {
+        if let Some(seen) = self.groups.get_mut(g.index()) {
+            *seen = true;
+        }
+        if let Some(user) = program.data.users.get(u.index()) {
+            for (j, _) in &user.groups {
+                if program.in_group(u, g) && program.group_nested_in(*j, g) {
+                    if let Some(seen) = self.groups.get_mut(j.index()) {
+                        *seen = true;
+                    }
+                }
             }
         }
     }
@@ -137,6 +273,14 @@ impl Coverage {
         }
     }
 
+    /// Like [`Coverage::cond`], on one resource: access levels there are
+    /// followed to what decided them.
+    fn cond_on(&mut self, program: &Program, u: UserId, node: NodeId, on: Option<ResourceId>) {
+        self.resource = on;
+        self.cond(program, u, node);
+        self.resource = None;
+    }
+
     /// Walks a condition and everything it reaches, each action and access
     /// level once.
     fn cond(&mut self, program: &Program, u: UserId, node: NodeId) {
@@ -151,6 +295,17 @@ impl Coverage {
                 Node::Access(l) => {
                     if !std::mem::replace(&mut seen_access[l.index()], true) {
                         stack.extend(program.code().access_rules[l.index()].iter().copied());
+                        if let Some(r) = self.resource {
+                            let saved = self.resource.take();
+                            self.access(program, u, r, l);
+                            self.resource = saved;
+                        }
+                    }
+                }
+                Node::Group(g) => self.group(program, u, g),
+                Node::Tag(t) => {
+                    if let Some(seen) = self.tags.get_mut(t.index()) {
+                        *seen = true;
                     }
                 }
                 Node::Can(a) => {
@@ -194,6 +349,16 @@ impl Coverage {
                 .map(|rs| rs.iter().map(|(x, _)| *x).collect())
                 .unwrap_or_default(),
         };
+        for g in program.groups_of(u) {
+            let gives = program
+                .data
+                .groups
+                .get(g.index())
+                .is_some_and(|grp| grp.roles.iter().any(|(x, _)| program.role_inherits(*x, r)));
+            if gives {
+                self.group(program, u, g);
+            }
+        }
         for x in direct {
             if program.role_inherits(x, r) {
                 self.roles[x.index()] = true;
@@ -282,21 +447,52 @@ impl Coverage {
             };
             (shown, policy.denies[i].span)
         });
+        add("access deny", &self.access_denies, &|i| {
+            let d = &policy.access_denies[i];
+            let shown = if d.all {
+                "*".to_string()
+            } else {
+                d.levels
+                    .iter()
+                    .map(|l| policy.access_level(*l).meta.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            (shown, d.span)
+        });
+        add("group", &self.groups, &|i| {
+            self.group_names.get(i).cloned().unwrap_or_default()
+        });
+        add("tag", &self.tags, &|i| {
+            (policy.tags[i].meta.name.clone(), policy.tags[i].meta.span)
+        });
         add("default-role line", &self.default_lines, &|i| {
             (
                 policy.role(policy.default_roles[i].role).meta.name.clone(),
                 policy.default_roles[i].span,
             )
         });
-        for r in &self.revokes {
-            if !r.seen {
-                out.push(Missed {
-                    kind: "revoke",
-                    name: policy.right(r.right).meta.name.clone(),
-                    user: Some(r.user.clone()),
-                    span: r.span,
-                });
+        for (k, r) in self.revokes.iter().enumerate() {
+            if r.seen {
+                continue;
             }
+            let (kind, name) = match r.what {
+                Revoked::Right(right) => ("revoke", policy.right(right).meta.name.clone()),
+                Revoked::Access(l, _) => (
+                    "revoke access",
+                    format!(
+                        "{}` on `{}",
+                        policy.access_level(l).meta.name,
+                        self.revoke_names.get(k).map_or("?", String::as_str)
+                    ),
+                ),
+            };
+            out.push(Missed {
+                kind,
+                name,
+                user: Some(r.user.clone()),
+                span: r.span,
+            });
         }
         out
     }
@@ -311,6 +507,9 @@ impl Coverage {
             ("actions", &self.actions),
             ("reports", &self.reports),
             ("denies", &self.denies),
+            ("access denies", &self.access_denies),
+            ("groups", &self.groups),
+            ("tags", &self.tags),
             ("default-role lines", &self.default_lines),
         ] {
             let (a, b) = count(v);

@@ -43,6 +43,7 @@ impl Words<'_> {
                 }
             }
             Answer::What(w) => self.human_what(&mut out, w),
+            Answer::Groups(g) => self.human_groups(&mut out, g),
             Answer::Rights(r) => self.human_rights(&mut out, r),
             Answer::Roles(r) => self.human_roles(&mut out, r),
             Answer::Report(r) => self.human_report(&mut out, r),
@@ -96,7 +97,7 @@ impl Words<'_> {
             w.on.map(|r| format!(" on `{}`", self.resource(r).meta.name))
                 .unwrap_or_default();
         let user = self.user(w.user);
-        if w.actions.is_empty() && w.reports.is_empty() {
+        if w.actions.is_empty() && w.reports.is_empty() && w.access.is_empty() {
             out.push_str(&format!("{user} can do nothing{on}\n"));
             return;
         }
@@ -120,6 +121,52 @@ impl Words<'_> {
                     self.human_reason(out, r, 3);
                 }
             }
+        }
+        if !w.access.is_empty() {
+            out.push_str("  access:\n");
+            for (l, e) in &w.access {
+                let m = &self.program.policy.access_level(*l).meta;
+                out.push_str(&format!("    {}{}\n", m.name, label_suffix(&m.label)));
+                for r in &e.reasons {
+                    self.human_reason(out, r, 3);
+                }
+            }
+        }
+    }
+
+    fn human_groups(&self, out: &mut String, g: &GroupsAnswer) {
+        let user = self.user(g.user);
+        if g.groups.is_empty() {
+            out.push_str(&format!("{user} is in no group\n"));
+            return;
+        }
+        out.push_str(&format!("groups of {user}:\n"));
+        let width = g
+            .groups
+            .iter()
+            .map(|m| self.group(m.group).len())
+            .max()
+            .unwrap_or(0);
+        for m in &g.groups {
+            let how = match m.via {
+                None => "direct".to_string(),
+                Some(v) => format!("through {}", self.group(v)),
+            };
+            let at =
+                m.at.map(|s| format!(" [{}]", self.sources.file_line(s)))
+                    .unwrap_or_default();
+            let label = self
+                .program
+                .data
+                .groups
+                .get(m.group.index())
+                .and_then(|x| x.meta.label.as_ref())
+                .map(|l| format!("  ({l})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {:width$}  {how}{at}{label}\n",
+                self.group(m.group)
+            ));
         }
     }
 
@@ -219,6 +266,11 @@ impl Words<'_> {
                         self.program.policy.role(*from).meta.name
                     )
                 }
+                RoleHow::Group(g, s) => format!(
+                    "from group {} [{}]",
+                    self.group(*g),
+                    self.sources.file_line(*s)
+                ),
             };
             out.push_str(&format!(
                 "  {:width$}  {how}{}\n",

@@ -40,6 +40,21 @@ impl Words<'_> {
                     "label": self.program.policy.report(*rep).meta.label,
                     "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
+                "access": w.access.iter().map(|(l, e)| json!({
+                    "level": self.program.policy.access_level(*l).meta.name,
+                    "label": self.program.policy.access_level(*l).meta.label,
+                    "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            }),
+            Answer::Groups(g) => json!({
+                "query": query,
+                "user": self.user(g.user),
+                "groups": g.groups.iter().map(|m| json!({
+                    "group": self.group(m.group),
+                    "label": self.program.data.groups.get(m.group.index()).and_then(|x| x.meta.label.clone()),
+                    "via": m.via.map(|v| self.group(v).to_string()),
+                    "at": m.at.map(|s| self.sources.file_line(s)),
+                })).collect::<Vec<_>>(),
             }),
             Answer::Rights(r) => json!({
                 "query": query,
@@ -71,6 +86,7 @@ impl Words<'_> {
                         RoleHow::Explicit(s) => ("explicit", None, Some(self.sources.file_line(*s))),
                         RoleHow::Default(s) => ("default", None, Some(self.sources.file_line(*s))),
                         RoleHow::Inherited(f) => ("inherited", Some(self.program.policy.role(*f).meta.name.clone()), None),
+                        RoleHow::Group(g, s) => ("group", Some(self.group(*g).to_string()), Some(self.sources.file_line(*s))),
                     };
                     json!({"role": m.name, "label": m.label, "how": kind, "from": from, "at": at})
                 }).collect::<Vec<_>>(),

@@ -109,6 +109,10 @@ impl<'a> Words<'a> {
                         "{user} has role {name}: inherited from the default role {}",
                         self.role(d)
                     ),
+                    RoleFact::FromGroup(g) => format!(
+                        "{user} has role {name} through group `{}`",
+                        self.group(g)
+                    ),
                     RoleFact::Held => format!("{user} has role {name}"),
                 }
             }
@@ -131,12 +135,49 @@ impl<'a> Words<'a> {
                 let r = self.resource_name(resource);
                 match how {
                     AccessHow::Data => format!("{user} has `{level}` access on `{r}` in the data"),
+                    AccessHow::Group(g) => format!(
+                        "{user} has `{level}` access on `{r}` through group `{}`",
+                        self.group(g)
+                    ),
+                    AccessHow::RoleAccess(role) => format!(
+                        "{user} has `{level}` access on `{r}`: `{r}` gives it to role {}",
+                        self.role(role)
+                    ),
                     AccessHow::AlsoWhen => {
                         format!("{user} has `{level}` access on `{r}` by an `also when` rule")
+                    }
+                    AccessHow::Revoked => {
+                        format!("{user}'s `{level}` access on `{r}` is revoked")
+                    }
+                    AccessHow::Denied => {
+                        format!("an access deny takes `{level}` on `{r}` from {user}")
                     }
                     AccessHow::Missing => format!("{user} has no `{level}` access on `{r}`"),
                 }
             }
+            Fact::Member {
+                user,
+                group,
+                via,
+                member,
+            } => {
+                let user = self.user(user);
+                let g = self.group(group);
+                match (member, via) {
+                    (false, _) => format!("{user} is not a member of group `{g}`"),
+                    (true, None) => format!("{user} is a member of group `{g}`"),
+                    (true, Some(v)) => format!(
+                        "{user} is a member of group `{g}` through group `{}`",
+                        self.group(v)
+                    ),
+                }
+            }
+            Fact::Tag { resource, tag, has } => format!(
+                "`{}` {} tag `{}`",
+                self.resource_name(resource),
+                if has { "has" } else { "does not have" },
+                p.tag(tag).meta.name
+            ),
             Fact::NoResource => "no resource is in scope".into(),
             Fact::Action { action, on, holds } => format!(
                 "action `{}` {}{}",
@@ -178,18 +219,22 @@ impl<'a> Words<'a> {
             Fact::AssignRule {
                 user,
                 from,
-                role,
+                what,
                 scope,
                 holds,
             } => {
                 let mut s = format!(
-                    "{}'s role {} may assign role {}",
+                    "{}'s role {} may {}",
                     self.user(user),
                     self.role(from),
-                    self.role(role)
+                    self.handed(what)
                 );
                 match scope {
                     AssignScope::Anywhere => {}
+                    AssignScope::When => s.push_str(&format!(
+                        " when its condition holds, as it does{}",
+                        if holds { "" } else { " not" }
+                    )),
                     AssignScope::OnResource(res) => s.push_str(&format!(
                         " on resources where its condition holds, as it does{} on `{}`",
                         if holds { "" } else { " not" },
@@ -201,10 +246,29 @@ impl<'a> Words<'a> {
                 }
                 s
             }
-            Fact::NoAssignRule { user, role } => format!(
-                "none of {}'s roles may assign role {}",
+            Fact::NoAssignRule { user, what } => format!(
+                "none of {}'s roles may {}",
                 self.user(user),
-                self.role(role)
+                self.handed(what)
+            ),
+        }
+    }
+
+    pub(super) fn group(&self, g: GroupId) -> &str {
+        self.program
+            .data
+            .groups
+            .get(g.index())
+            .map_or("?", |x| x.meta.name.as_str())
+    }
+
+    /// "assign role `reporter`", "grant access `update_status`".
+    fn handed(&self, what: Handed) -> String {
+        match what {
+            Handed::Role(r) => format!("assign role {}", self.role(r)),
+            Handed::Level(l) => format!(
+                "grant access `{}`",
+                self.program.policy.access_level(l).meta.name
             ),
         }
     }
@@ -238,6 +302,20 @@ impl<'a> Words<'a> {
                         self.user(to),
                         self.on(q.on)
                     ),
+                    Target::Access(l) => {
+                        let has = if allowed { "has" } else { "does not have" };
+                        format!(
+                            "{user} {has} `{}` access{}",
+                            p.access_level(l).meta.name,
+                            self.on(q.on)
+                        )
+                    }
+                    Target::AssignAccess { level, to } => format!(
+                        "{user} {may} grant access `{}` to {}{}",
+                        p.access_level(level).meta.name,
+                        self.user(to),
+                        self.on(q.on)
+                    ),
                 }
             }
             Subject::Details {
@@ -258,6 +336,12 @@ impl<'a> Words<'a> {
         let p = &self.program.policy;
         let on = self.on(on);
         match target {
+            Target::Access(l) => format!("access `{}`{on}", p.access_level(l).meta.name),
+            Target::AssignAccess { level, to } => format!(
+                "assign access `{}` to {}{on}",
+                p.access_level(level).meta.name,
+                self.user(to)
+            ),
             Target::Right(r) => format!("hold right `{}`", p.right(r).meta.name),
             Target::Action(a) => format!("`{}`{on}", p.action(a).meta.name),
             Target::Run(r) => format!("run report `{}`{on}", p.report(r).meta.name),
@@ -300,6 +384,23 @@ impl<'a> Words<'a> {
             Fix::RemoveAccess(l, r) => format!(
                 "take access `{}` on `{}` from {user}",
                 p.access_level(l).meta.name,
+                self.resource_name(r)
+            ),
+            Fix::AddToGroup(g) => format!("add {user} to group `{}`", self.group(g)),
+            Fix::RemoveFromGroup(g) => format!("take {user} out of group `{}`", self.group(g)),
+            Fix::RemoveAccessRevoke(l, r) => format!(
+                "remove the revoke of access `{}` on `{}` from {user}",
+                p.access_level(l).meta.name,
+                self.resource_name(r)
+            ),
+            Fix::TagResource(t, r) => format!(
+                "tag `{}` with `{}`",
+                self.resource_name(r),
+                p.tag(t).meta.name
+            ),
+            Fix::UntagResource(t, r) => format!(
+                "remove tag `{}` from `{}`",
+                p.tag(t).meta.name,
                 self.resource_name(r)
             ),
         }

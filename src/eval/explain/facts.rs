@@ -61,7 +61,14 @@ impl Program {
                 }
                 reasons
             }
-            Target::Assign { role, .. } => self.assign_reasons(u, role, q.on),
+            Target::Assign { role, .. } => self.assign_reasons(u, Handed::Role(role), q.on),
+            Target::Access(l) => match q.on {
+                Some(r) => vec![self.explain_access(u, r, l)],
+                None => vec![Reason::new(false, Fact::NoResource)],
+            },
+            Target::AssignAccess { level, .. } => {
+                self.assign_reasons(u, Handed::Level(level), q.on)
+            }
         }
     }
 
@@ -150,38 +157,114 @@ impl Program {
             .users
             .get(u.index())
             .and_then(|d| d.roles.as_ref());
-        match self.role_origin(u) {
-            RoleOrigin::Explicit => {
-                if let Some((_, span)) = listed.and_then(|rs| rs.iter().find(|(x, _)| *x == r)) {
-                    return Reason::new(true, fact(RoleFact::Listed)).at(*span);
-                }
-                match listed.and_then(|rs| rs.iter().find(|(x, _)| self.role_inherits(*x, r))) {
-                    Some((d, span)) => {
-                        Reason::new(true, fact(RoleFact::InheritedFrom(*d))).at(*span)
-                    }
-                    None => Reason::new(true, fact(RoleFact::Held)),
-                }
-            }
-            RoleOrigin::Default(i) => {
-                let Some(line) = self.policy.default_roles.get(i) else {
-                    return Reason::new(true, fact(RoleFact::Held));
-                };
-                let how = if line.role == r {
-                    RoleFact::Default
-                } else {
-                    RoleFact::DefaultInherited(line.role)
-                };
-                let cond = self
-                    .code
-                    .default_cond
-                    .get(i)
-                    .map(|&c| self.explain_node(c, u, None));
-                Reason::new(true, fact(how))
-                    .at(line.span)
-                    .because(cond.into_iter().collect())
-            }
-            RoleOrigin::None => Reason::new(true, fact(RoleFact::Held)),
+        let default = match self.role_origin(u) {
+            RoleOrigin::Default(i) => self.policy.default_roles.get(i).map(|l| (i, l)),
+            _ => None,
+        };
+        let default_reason = |how, i: usize, span| {
+            let cond = self
+                .code
+                .default_cond
+                .get(i)
+                .map(|&c| self.explain_node(c, u, None));
+            Reason::new(true, fact(how))
+                .at(span)
+                .because(cond.into_iter().collect())
+        };
+        // the role itself, as listed, chosen by default, or given by a group
+        if let Some((_, span)) = listed.and_then(|rs| rs.iter().find(|(x, _)| *x == r)) {
+            return Reason::new(true, fact(RoleFact::Listed)).at(*span);
         }
+        if let Some((i, line)) = default.filter(|(_, l)| l.role == r) {
+            return default_reason(RoleFact::Default, i, line.span);
+        }
+        if let Some(reason) = self.group_role(u, r, |x| x == r) {
+            return reason;
+        }
+        // an ancestor of one of those
+        if let Some((d, span)) =
+            listed.and_then(|rs| rs.iter().find(|(x, _)| self.role_inherits(*x, r)))
+        {
+            return Reason::new(true, fact(RoleFact::InheritedFrom(*d))).at(*span);
+        }
+        if let Some((i, line)) = default.filter(|(_, l)| self.role_inherits(l.role, r)) {
+            return default_reason(RoleFact::DefaultInherited(line.role), i, line.span);
+        }
+        if let Some(reason) = self.group_role(u, r, |x| self.role_inherits(x, r)) {
+            return reason;
+        }
+        Reason::new(true, fact(RoleFact::Held))
+    }
+
+    /// Role `r` as given by one of `u`'s groups (a group role `g` with
+    /// `gives(g)`), with how `u` is a member.
+    fn group_role(&self, u: UserId, r: RoleId, gives: impl Fn(RoleId) -> bool) -> Option<Reason> {
+        for g in self.groups_of(u) {
+            let group = self.data.groups.get(g.index())?;
+            if let Some((_, span)) = group.roles.iter().find(|(x, _)| gives(*x)) {
+                return Some(
+                    Reason::new(
+                        true,
+                        Fact::Role {
+                            user: u,
+                            role: r,
+                            how: RoleFact::FromGroup(g),
+                        },
+                    )
+                    .at(*span)
+                    .because(vec![self.explain_member(u, g)]),
+                );
+            }
+        }
+        None
+    }
+
+    /// Why `u` is a member of group `g`, or not: directly (site: the user's
+    /// `groups` entry) or through a group they joined that is nested in it.
+    pub fn explain_member(&self, u: UserId, g: GroupId) -> Reason {
+        let fact = |via, member| Fact::Member {
+            user: u,
+            group: g,
+            via,
+            member,
+        };
+        if !self.in_group(u, g) {
+            return Reason::new(false, fact(None, false));
+        }
+        let joined = self
+            .data
+            .users
+            .get(u.index())
+            .map_or(&[][..], |d| &d.groups[..]);
+        if let Some((_, span)) = joined.iter().find(|(x, _)| *x == g) {
+            return Reason::new(true, fact(None, true)).at(*span);
+        }
+        let via = joined
+            .iter()
+            .find(|(x, _)| self.tables.shared.group_closure.get(x.index(), g.index()));
+        match via {
+            Some((v, span)) => Reason::new(true, fact(Some(*v), true)).at(*span),
+            None => Reason::new(true, fact(None, true)),
+        }
+    }
+
+    fn explain_tag(&self, res: ResourceId, t: TagId) -> Reason {
+        let has = self.has_tag(res, t);
+        let site = self
+            .data
+            .resources
+            .get(res.index())
+            .and_then(|r| r.tags.iter().find(|(x, _)| *x == t))
+            .map(|(_, s)| *s);
+        Reason::new(
+            has,
+            Fact::Tag {
+                resource: res,
+                tag: t,
+                has,
+            },
+        )
+        .at_maybe(site)
     }
 
     fn explain_flag(&self, u: UserId, f: FlagId) -> Reason {
@@ -203,34 +286,58 @@ impl Program {
         Reason::new(true, fact).at_maybe(site)
     }
 
-    fn explain_access(&self, u: UserId, res: ResourceId, l: AccessId) -> Reason {
+    /// Why `u` has access level `l` on `res`, or not: what grants it, and
+    /// what takes it away (§8.4).
+    pub fn explain_access(&self, u: UserId, res: ResourceId, l: AccessId) -> Reason {
         let fact = |how| Fact::Access {
             user: u,
             resource: res,
             level: l,
             how,
         };
-        let data = self.data.users.get(u.index());
-        if self.data_access(u, res, l) {
-            let site = data
-                .and_then(|d| d.access.iter().find(|(r, x, _)| *r == res && *x == l))
-                .map(|(_, _, s)| *s);
-            return Reason::new(true, fact(AccessHow::Data)).at_maybe(site);
+        let sources = self.access_sources(u, res, l);
+        if self.has_access(u, res, l) {
+            let mut it = sources.into_iter();
+            return it
+                .next()
+                .unwrap_or_else(|| Reason::new(true, fact(AccessHow::Missing)));
         }
+        // what takes it away: the revoke, or the deny that applies
+        if self.access_revoked(u, res, l) {
+            let site = self
+                .data
+                .users
+                .get(u.index())
+                .and_then(|d| {
+                    d.revoke_access
+                        .iter()
+                        .find(|(r, x, _)| *r == res && *x == l)
+                })
+                .map(|(_, _, s)| *s);
+            return Reason::new(false, fact(AccessHow::Revoked))
+                .at_maybe(site)
+                .because(sources);
+        }
+        if let Some(d) = self.access_denied_by(u, res, l) {
+            let deny = &self.policy.access_denies[d.index()];
+            let mut because = sources;
+            if let Some(Some(c)) = self.code.access_deny_cond.get(d.index()) {
+                because.push(self.explain_node(*c, u, Some(res)));
+            }
+            return Reason::new(false, fact(AccessHow::Denied))
+                .at(deny.span)
+                .because(because);
+        }
+        let entry = self
+            .data
+            .users
+            .get(u.index())
+            .and_then(|d| d.access.iter().find(|(r, _, _)| *r == res));
         let rules: &[NodeId] = self
             .code
             .access_rules
             .get(l.index())
             .map_or(&[], |v| v.as_slice());
-        let conds = &self.policy.access_level(l).also_when;
-        for (k, &c) in rules.iter().enumerate() {
-            if self.eval(c, u, Some(res)) {
-                return Reason::new(true, fact(AccessHow::AlsoWhen))
-                    .at_maybe(conds.get(k).map(|c| c.span()))
-                    .because(vec![self.explain_node(c, u, Some(res))]);
-            }
-        }
-        let entry = data.and_then(|d| d.access.iter().find(|(r, _, _)| *r == res));
         Reason::new(false, fact(AccessHow::Missing))
             .at_maybe(entry.map(|(_, _, s)| *s))
             .because(
@@ -241,6 +348,67 @@ impl Program {
             )
     }
 
+    /// Everything that grants `u` level `l` on `res` (before revokes and
+    /// denies): the data entry, a group, `access for role`, an `also when` rule.
+    fn access_sources(&self, u: UserId, res: ResourceId, l: AccessId) -> Vec<Reason> {
+        let fact = |how| Fact::Access {
+            user: u,
+            resource: res,
+            level: l,
+            how,
+        };
+        let mut out = Vec::new();
+        let data = self.data.users.get(u.index());
+        if let Some((_, _, span)) =
+            data.and_then(|d| d.access.iter().find(|(r, x, _)| *r == res && *x == l))
+        {
+            out.push(Reason::new(true, fact(AccessHow::Data)).at(*span));
+        }
+        for g in self.groups_of(u) {
+            let Some(group) = self.data.groups.get(g.index()) else {
+                continue;
+            };
+            if let Some((_, _, span)) = group.access.iter().find(|(r, x, _)| *r == res && *x == l) {
+                out.push(
+                    Reason::new(true, fact(AccessHow::Group(g)))
+                        .at(*span)
+                        .because(vec![self.explain_member(u, g)]),
+                );
+                break;
+            }
+        }
+        if let Some(role) = self.role_access_via(u, res, l) {
+            let site = self
+                .data
+                .resources
+                .get(res.index())
+                .and_then(|r| r.role_access.iter().find(|(x, y, _)| *x == role && *y == l))
+                .map(|(_, _, s)| *s);
+            out.push(
+                Reason::new(true, fact(AccessHow::RoleAccess(role)))
+                    .at_maybe(site)
+                    .because(vec![self.explain_role(u, role)]),
+            );
+        }
+        let rules: &[NodeId] = self
+            .code
+            .access_rules
+            .get(l.index())
+            .map_or(&[], |v| v.as_slice());
+        let conds = &self.policy.access_level(l).also_when;
+        for (k, &c) in rules.iter().enumerate() {
+            if self.eval(c, u, Some(res)) {
+                out.push(
+                    Reason::new(true, fact(AccessHow::AlsoWhen))
+                        .at_maybe(conds.get(k).map(|c| c.span()))
+                        .because(vec![self.explain_node(c, u, Some(res))]),
+                );
+                break;
+            }
+        }
+        out
+    }
+
     /// Describes a condition's value for `u` (on `res`).
     pub fn explain_node(&self, node: NodeId, u: UserId, res: Option<ResourceId>) -> Reason {
         match self.code.node(node) {
@@ -248,6 +416,11 @@ impl Program {
             Node::Right(r) => self.explain_right(u, r),
             Node::Role(r) => self.explain_role(u, r),
             Node::Flag(f) => self.explain_flag(u, f),
+            Node::Group(g) => self.explain_member(u, g),
+            Node::Tag(t) => match res {
+                Some(r) => self.explain_tag(r, t),
+                None => Reason::new(false, Fact::NoResource),
+            },
             Node::Access(l) => match res {
                 Some(r) => self.explain_access(u, r, l),
                 None => Reason::new(false, Fact::NoResource),
@@ -300,26 +473,31 @@ impl Program {
         }
     }
 
-    /// Every `assigns` rule that covers the role, as it applies to `u`.
-    fn assign_reasons(&self, u: UserId, role: RoleId, on: Option<ResourceId>) -> Vec<Reason> {
+    /// Every `assigns` rule that covers the role (or level), as it applies to `u`.
+    fn assign_reasons(&self, u: UserId, what: Handed, on: Option<ResourceId>) -> Vec<Reason> {
+        let (access, index) = match what {
+            Handed::Role(r) => (false, r.index()),
+            Handed::Level(l) => (true, l.index()),
+        };
         let mut reasons = Vec::new();
         for a in &self.code.assigns {
-            let covers_role = match a.roles {
-                None => true,
-                Some(row) => self.code.assign_sets.get(row, role.index()),
-            };
-            if !covers_role || !self.has_role(u, a.from) {
+            if a.access != access || !a.covers(&self.code, index) || !self.has_role(u, a.from) {
                 continue;
             }
             let rule = &self.policy.role(a.from).assigns[a.rule];
-            let scope = match (a.cond, on) {
-                (None, _) => AssignScope::Anywhere,
-                (Some(_), Some(res)) => AssignScope::OnResource(res),
-                (Some(_), None) => AssignScope::NeedsResource,
+            let scope = match (a.on_resource, on) {
+                (false, _) if a.cond.is_some() => AssignScope::When,
+                (false, _) => AssignScope::Anywhere,
+                (true, Some(res)) => AssignScope::OnResource(res),
+                (true, None) => AssignScope::NeedsResource,
             };
             let mut because = vec![self.explain_role(u, a.from)];
-            if let (Some(c), Some(res)) = (a.cond, on) {
-                because.push(self.explain_node(c, u, Some(res)));
+            if let Some(c) = a.cond {
+                match (a.on_resource, on) {
+                    (true, Some(res)) => because.push(self.explain_node(c, u, Some(res))),
+                    (false, _) => because.push(self.explain_node(c, u, None)),
+                    (true, None) => {}
+                }
             }
             let holds = self.assigns_rule_holds(a, u, on);
             reasons.push(
@@ -328,7 +506,7 @@ impl Program {
                     Fact::AssignRule {
                         user: u,
                         from: a.from,
-                        role,
+                        what,
                         scope,
                         holds,
                     },
@@ -338,7 +516,7 @@ impl Program {
             );
         }
         if reasons.is_empty() {
-            reasons.push(Reason::new(false, Fact::NoAssignRule { user: u, role }));
+            reasons.push(Reason::new(false, Fact::NoAssignRule { user: u, what }));
         }
         reasons
     }

@@ -43,7 +43,12 @@ impl Program {
                     _ => fixes,
                 }
             }
-            Target::Assign { role, .. } => self.assign_alts(u, role, q.on),
+            Target::Assign { role, .. } => self.assign_alts(u, Handed::Role(role), q.on),
+            Target::Access(l) => match q.on {
+                Some(r) => self.alts_access(u, r, l, true),
+                None => Vec::new(),
+            },
+            Target::AssignAccess { level, .. } => self.assign_alts(u, Handed::Level(level), q.on),
         };
         alts.into_iter()
             .filter(|alt| !alt.is_empty() && self.would_allow(q, alt))
@@ -132,13 +137,36 @@ impl Program {
                 Fix::RemoveAccess(l, r) => {
                     user.access.retain(|(rr, ll, _)| !(*rr == r && *ll == l))
                 }
+                Fix::AddToGroup(g) => user.groups.push((g, span)),
+                Fix::RemoveFromGroup(g) => user.groups.retain(|(x, _)| *x != g),
+                Fix::RemoveAccessRevoke(l, r) => user
+                    .revoke_access
+                    .retain(|(rr, ll, _)| !(*rr == r && *ll == l)),
+                Fix::TagResource(..) | Fix::UntagResource(..) => {}
+            }
+        }
+        // tags are on resources: the what-if shares the resources' tags, changed
+        let mut shared = self.tables.shared.clone();
+        for &fix in changes {
+            match fix {
+                Fix::TagResource(t, r) => std::sync::Arc::make_mut(&mut shared)
+                    .resource_tags
+                    .set(r.index(), t.index()),
+                Fix::UntagResource(t, r) => {
+                    let sh = std::sync::Arc::make_mut(&mut shared);
+                    if let Some(word) = sh.resource_tags.row_mut(r.index()).get_mut(t.index() / 64)
+                    {
+                        *word &= !(1u64 << (t.index() % 64));
+                    }
+                }
+                _ => {}
             }
         }
         Some(Program {
             policy: self.policy.clone(),
             data: self.data.clone(),
             code: self.code.clone(),
-            tables: DataTables::build(&self.code, [&user]),
+            tables: DataTables::build_users(&self.code, shared, [&user]),
         })
     }
 
@@ -157,7 +185,28 @@ impl Program {
                     self.rights_in(n, &mut rights)
                 }
             }
-            Target::Assign { .. } => {}
+            Target::Assign { .. } | Target::AssignAccess { .. } => {}
+            Target::Access(l) => {
+                // the revoke or deny that takes the level away
+                return match q.on {
+                    Some(r) if !self.has_access(q.user, r, l) => {
+                        let reason = self.explain_access(q.user, r, l);
+                        let removed = matches!(
+                            reason.fact,
+                            Fact::Access {
+                                how: AccessHow::Revoked | AccessHow::Denied,
+                                ..
+                            }
+                        );
+                        if removed {
+                            vec![reason]
+                        } else {
+                            Vec::new()
+                        }
+                    }
+                    _ => Vec::new(),
+                };
+            }
         }
         rights
             .into_iter()
@@ -179,8 +228,13 @@ impl Program {
                         out.push(r)
                     }
                 }
-                Node::Not(_) | Node::Const(_) | Node::Role(_) | Node::Flag(_) | Node::Access(_) => {
-                }
+                Node::Not(_)
+                | Node::Const(_)
+                | Node::Role(_)
+                | Node::Flag(_)
+                | Node::Access(_)
+                | Node::Group(_)
+                | Node::Tag(_) => {}
                 Node::Can(a) => {
                     if let Some(&c) = self.code.action_cond.get(a.index()) {
                         stack.push((c, depth + 1))
@@ -193,22 +247,23 @@ impl Program {
         }
     }
 
-    /// Ways to be allowed to assign `role`: take a role whose rule covers it
-    /// (and meet its condition), or meet the condition of a rule held.
-    fn assign_alts(&self, u: UserId, role: RoleId, on: Option<ResourceId>) -> Vec<Vec<Fix>> {
+    /// Ways to be allowed to hand out a role or level: take a role whose rule
+    /// covers it (and meet its condition), or meet the condition of a rule held.
+    fn assign_alts(&self, u: UserId, what: Handed, on: Option<ResourceId>) -> Vec<Vec<Fix>> {
+        let (access, index) = match what {
+            Handed::Role(r) => (false, r.index()),
+            Handed::Level(l) => (true, l.index()),
+        };
         let mut fixes = Vec::new();
         for a in &self.code.assigns {
-            let covers_role = match a.roles {
-                None => true,
-                Some(row) => self.code.assign_sets.get(row, role.index()),
-            };
-            if !covers_role {
+            if a.access != access || !a.covers(&self.code, index) {
                 continue;
             }
-            let cond = match (a.cond, on) {
-                (None, _) => vec![Vec::new()],
-                (Some(c), Some(res)) => self.alts(c, u, Some(res), true),
-                (Some(_), None) => Vec::new(),
+            let cond = match (a.on_resource, a.cond, on) {
+                (true, _, None) => Vec::new(),
+                (_, None, _) => vec![Vec::new()],
+                (true, Some(c), Some(res)) => self.alts(c, u, Some(res), true),
+                (false, Some(c), _) => self.alts(c, u, None, true),
             };
             if self.has_role(u, a.from) {
                 if a.cond.is_some() {
@@ -219,6 +274,78 @@ impl Program {
             }
         }
         normalize(fixes)
+    }
+
+    /// Ways to give `u` level `l` on `r`: grant it (in data, by a role with
+    /// `access for role`, or by an `also when` rule), lift the revoke, and make
+    /// every access deny that applies stop applying.
+    fn alts_access(&self, u: UserId, r: ResourceId, l: AccessId, want: bool) -> Vec<Vec<Fix>> {
+        if self.has_access(u, r, l) == want {
+            return vec![Vec::new()];
+        }
+        if !want {
+            return vec![vec![Fix::RemoveAccess(l, r)]];
+        }
+        let granted = self.data_access(u, r, l)
+            || self.role_access(u, r, l)
+            || self
+                .code
+                .access_rules
+                .get(l.index())
+                .is_some_and(|rules| rules.iter().any(|&c| self.eval(c, u, Some(r))));
+        let grant = if granted {
+            vec![Vec::new()]
+        } else {
+            let mut v = vec![vec![Fix::GrantAccess(l, r)]];
+            if let Some(res) = self.data.resources.get(r.index()) {
+                for (role, x, _) in &res.role_access {
+                    if *x == l {
+                        v.push(vec![Fix::AssignRole(*role)]);
+                    }
+                }
+            }
+            for &c in self
+                .code
+                .access_rules
+                .get(l.index())
+                .map(|x| x.as_slice())
+                .unwrap_or(&[])
+            {
+                v.extend(self.alts(c, u, Some(r), true));
+            }
+            normalize(v)
+        };
+        let mut out = if self.access_revoked(u, r, l) {
+            and_alts(grant, vec![vec![Fix::RemoveAccessRevoke(l, r)]])
+        } else {
+            grant
+        };
+        // every deny of this level that applies must stop applying
+        let denies: Vec<u32> = self
+            .code
+            .access_denies_of
+            .get(l.index())
+            .cloned()
+            .unwrap_or_default();
+        for d in denies {
+            match self
+                .code
+                .access_deny_cond
+                .get(d as usize)
+                .copied()
+                .flatten()
+            {
+                None => return Vec::new(),
+                Some(c) if self.eval(c, u, Some(r)) => {
+                    out = and_alts(out, self.alts(c, u, Some(r), false));
+                    if out.is_empty() {
+                        return out;
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        out
     }
 
     /// Alternative sets of changes that would make `node` evaluate to `want`.
@@ -247,20 +374,20 @@ impl Program {
             }]],
             Node::Access(l) => match res {
                 None => Vec::new(),
-                Some(r) if want => {
-                    let mut v = vec![vec![Fix::GrantAccess(l, r)]];
-                    for &c in self
-                        .code
-                        .access_rules
-                        .get(l.index())
-                        .map(|x| x.as_slice())
-                        .unwrap_or(&[])
-                    {
-                        v.extend(self.alts(c, u, Some(r), true));
-                    }
-                    v
-                }
-                Some(r) => vec![vec![Fix::RemoveAccess(l, r)]],
+                Some(r) => self.alts_access(u, r, l, want),
+            },
+            Node::Group(g) => vec![vec![if want {
+                Fix::AddToGroup(g)
+            } else {
+                Fix::RemoveFromGroup(g)
+            }]],
+            Node::Tag(t) => match res {
+                None => Vec::new(),
+                Some(r) => vec![vec![if want {
+                    Fix::TagResource(t, r)
+                } else {
+                    Fix::UntagResource(t, r)
+                }]],
             },
             Node::Can(a) => {
                 let res = if self.policy.action(a).on_resource {

@@ -84,12 +84,27 @@ pub enum Fact {
         flag: FlagId,
         has: bool,
     },
-    /// The user's access level on a resource, and where it comes from.
+    /// The user's access level on a resource, where it comes from, or what
+    /// takes it away.
     Access {
         user: UserId,
         resource: ResourceId,
         level: AccessId,
         how: AccessHow,
+    },
+    /// The user is a member of the group (`member`), directly or, with
+    /// `via`, through the group they joined that is nested in it (§8.1).
+    Member {
+        user: UserId,
+        group: GroupId,
+        via: Option<GroupId>,
+        member: bool,
+    },
+    /// The resource has the tag (`has`), or not (§8.2).
+    Tag {
+        resource: ResourceId,
+        tag: TagId,
+        has: bool,
     },
     /// `access` asked where no resource is in scope.
     NoResource,
@@ -113,16 +128,17 @@ pub enum Fact {
         rows: RowsNote,
         is_row: bool,
     },
-    /// One of the user's roles has an `assigns` rule covering the role.
+    /// One of the user's roles has an `assigns` rule covering the role (or
+    /// access level).
     AssignRule {
         user: UserId,
         from: RoleId,
-        role: RoleId,
+        what: Handed,
         scope: AssignScope,
         holds: bool,
     },
-    /// None of the user's roles may assign the role.
-    NoAssignRule { user: UserId, role: RoleId },
+    /// None of the user's roles may hand out the role (or access level).
+    NoAssignRule { user: UserId, what: Handed },
 }
 
 /// Why a user holds a right or not.
@@ -148,19 +164,40 @@ pub enum RoleFact {
     Default,
     /// An ancestor of this default role (site: the default-role line).
     DefaultInherited(RoleId),
+    /// Given by this group of the user, or an ancestor of a role it gives
+    /// (site: the group's `roles` entry).
+    FromGroup(GroupId),
     /// The user has it (no more is known).
     Held,
 }
 
-/// Where an access level comes from, or that it is missing.
+/// Where an access level comes from, what takes it away, or that it is missing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessHow {
-    /// The data grants it (site: the data entry).
+    /// The user's data grants it (site: the data entry).
     Data,
+    /// A group of the user grants it (site: the group's access entry); the
+    /// reason's child says how the user is a member.
+    Group(GroupId),
+    /// `access for role` on the resource, through this role of the user
+    /// (site: the `access for role` line).
+    RoleAccess(RoleId),
     /// An `also when` rule holds (site: the rule's condition).
     AlsoWhen,
-    /// Neither.
+    /// Granted, but the user's data revokes it (site: the revoke).
+    Revoked,
+    /// Granted or not, an access deny takes it (site: the deny).
+    Denied,
+    /// Nothing grants it.
     Missing,
+}
+
+/// What an `assigns` rule hands out, as asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handed {
+    Role(RoleId),
+    /// An access level (on a resource).
+    Level(AccessId),
 }
 
 /// What a report's rows are, for a row that is not filtered by `where`.
@@ -179,6 +216,8 @@ pub enum RowsNote {
 pub enum AssignScope {
     /// No condition: anywhere.
     Anywhere,
+    /// `when COND`, for the assigning user alone.
+    When,
     /// `on resource when …`, asked about this resource.
     OnResource(ResourceId),
     /// `on resource when …`, asked without a resource.
@@ -196,6 +235,13 @@ pub enum Fix {
     RemoveRole(RoleId),
     ClearFlag(FlagId),
     RemoveAccess(AccessId, ResourceId),
+    AddToGroup(GroupId),
+    RemoveFromGroup(GroupId),
+    /// Lift `revoke access R: LEVEL`.
+    RemoveAccessRevoke(AccessId, ResourceId),
+    /// Tag the resource (a change to the resource, not the user).
+    TagResource(TagId, ResourceId),
+    UntagResource(TagId, ResourceId),
 }
 
 /// What an explanation is about.

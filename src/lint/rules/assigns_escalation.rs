@@ -1,6 +1,6 @@
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Ctx, Rule};
-use crate::sema::model::RoleId;
+use crate::sema::model::{Assignable, RoleId};
 
 pub const RULE: Rule = Rule {
     code: "R010",
@@ -29,9 +29,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         let a = RoleId::from_index(ai);
         let own: Vec<_> = ctx.program.role_rights(a).collect();
         for rule in &role.assigns {
-            let targets: Vec<RoleId> = match &rule.roles {
-                Some(rs) => rs.clone(),
-                None => (0..p.roles.len()).map(RoleId::from_index).collect(),
+            let targets: Vec<RoleId> = match &rule.what {
+                Assignable::Roles(Some(rs)) => rs.clone(),
+                Assignable::Roles(None) => (0..p.roles.len()).map(RoleId::from_index).collect(),
+                Assignable::Access(_) => continue,
             };
             for t in targets {
                 let extra: Vec<String> = ctx

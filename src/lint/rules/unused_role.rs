@@ -1,6 +1,6 @@
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Ctx, Rule};
-use crate::sema::model::Cond;
+use crate::sema::model::{Assignable, Cond};
 
 pub const RULE: Rule = Rule {
     code: "R002",
@@ -29,8 +29,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             used[parent.index()] = true;
         }
         for a in &r.assigns {
-            for role in a.roles.iter().flatten() {
-                used[role.index()] = true;
+            if let Assignable::Roles(Some(roles)) = &a.what {
+                for role in roles {
+                    used[role.index()] = true;
+                }
             }
         }
     }

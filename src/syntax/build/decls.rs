@@ -74,6 +74,38 @@ impl<'t> Builder<'t> {
                     span,
                 })
             }
+            Rule::tag_decl => {
+                let (name, label) = self.name_label(p)?;
+                Item::Tag(TagDecl {
+                    doc,
+                    name,
+                    label,
+                    span,
+                })
+            }
+            Rule::deny_access => {
+                let mut levels = Some(Vec::new());
+                let mut when = None;
+                for c in self.children(p) {
+                    match c.as_rule() {
+                        Rule::all_pattern => levels = None,
+                        Rule::name => {
+                            if let Some(l) = levels.as_mut() {
+                                l.push(self.name(&c))
+                            }
+                        }
+                        Rule::cond => when = Some(self.cond(c)?),
+                        _ => return Err(self.shape_error(self.span(&c), "deny access")),
+                    }
+                }
+                Item::DenyAccess(DenyAccessDecl {
+                    doc,
+                    levels,
+                    when,
+                    span,
+                })
+            }
+            Rule::group_decl => Item::Group(self.group(p, doc)?),
             Rule::role_decl => Item::Role(self.role(p, doc)?),
             Rule::default_roles => {
                 let mut lines = Vec::new();
@@ -170,7 +202,9 @@ impl<'t> Builder<'t> {
                                     role.grants.push(self.pattern(pat)?);
                                 }
                             }
-                            Rule::assigns_stmt => role.assigns.push(self.assigns(stmt)?),
+                            Rule::assigns_stmt | Rule::assigns_access => {
+                                role.assigns.push(self.assigns(stmt)?)
+                            }
                             _ => return Err(self.shape_error(self.span(&stmt), "role body")),
                         }
                     }
@@ -183,25 +217,91 @@ impl<'t> Builder<'t> {
 
     pub(super) fn assigns(&self, p: Pair<'_, Rule>) -> PResult<Assigns> {
         let span = self.span(&p);
-        let mut roles = Some(Vec::new());
-        let mut on_resource_when = None;
+        let access = p.as_rule() == Rule::assigns_access;
+        let mut names = Some(Vec::new());
+        let mut scope = AssignsScope::Anywhere;
         for c in self.children(p) {
             match c.as_rule() {
-                Rule::all_pattern => roles = None,
+                Rule::all_pattern => names = None,
                 Rule::name => {
-                    if let Some(r) = roles.as_mut() {
+                    if let Some(r) = names.as_mut() {
                         r.push(self.name(&c))
                     }
                 }
-                Rule::assigns_scope => on_resource_when = Some(self.first_cond(c)?),
+                Rule::assigns_scope => {
+                    let cond = match self.children(c).into_iter().next() {
+                        Some(cond) => Some(self.cond(cond)?),
+                        None => None,
+                    };
+                    scope = AssignsScope::OnResource(cond);
+                }
+                Rule::assigns_when => scope = AssignsScope::When(self.first_cond(c)?),
                 _ => return Err(self.shape_error(self.span(&c), "assigns")),
             }
         }
         Ok(Assigns {
-            roles,
-            on_resource_when,
+            what: if access {
+                AssignsWhat::Access(names)
+            } else {
+                AssignsWhat::Roles(names)
+            },
+            scope,
             span,
         })
+    }
+
+    /// `RES: LEVEL, …` in `access` (users, groups) and `revoke access`.
+    fn access_entry(&self, stmt: Pair<'_, Rule>) -> PResult<AccessEntry> {
+        let aspan = self.span(&stmt);
+        let mut it = self.children(stmt).into_iter();
+        let resource = self.data_id(self.next_of(&mut it, aspan)?)?;
+        let levels = it.map(|n| self.name(&n)).collect();
+        Ok(AccessEntry {
+            resource,
+            levels,
+            span: aspan,
+        })
+    }
+
+    pub(super) fn group(&self, p: Pair<'_, Rule>, doc: Doc) -> PResult<GroupDecl> {
+        let span = self.span(&p);
+        let mut g = GroupDecl {
+            doc,
+            id: Name {
+                text: String::new(),
+                span,
+            },
+            label: None,
+            parent: None,
+            roles: Vec::new(),
+            access: Vec::new(),
+            span,
+            from_json: false,
+        };
+        for c in self.children(p) {
+            match c.as_rule() {
+                Rule::data_id => g.id = self.data_id(c)?,
+                Rule::label => g.label = Some(self.label(c)?),
+                Rule::group_parent => {
+                    let cspan = self.span(&c);
+                    let mut it = self.children(c).into_iter();
+                    g.parent = Some(self.data_id(self.next_of(&mut it, cspan)?)?);
+                }
+                Rule::group_body => {
+                    for stmt in self.children(c) {
+                        match stmt.as_rule() {
+                            Rule::user_roles => g
+                                .roles
+                                .extend(self.children(stmt).iter().map(|n| self.name(n))),
+                            Rule::user_access => g.access.push(self.access_entry(stmt)?),
+                            _ => return Err(self.shape_error(self.span(&stmt), "group body")),
+                        }
+                    }
+                }
+                _ => return Err(self.shape_error(self.span(&c), "group")),
+            }
+        }
+        Ok(g)
     }
 
     pub(super) fn report(&self, p: Pair<'_, Rule>, doc: Doc) -> PResult<ReportDecl> {
@@ -262,6 +362,8 @@ impl<'t> Builder<'t> {
             revokes: Vec::new(),
             flags: Vec::new(),
             access: Vec::new(),
+            groups: Vec::new(),
+            revoke_access: Vec::new(),
             span,
             from_json: false,
         };
@@ -290,16 +392,12 @@ impl<'t> Builder<'t> {
                             Rule::user_flags => u
                                 .flags
                                 .extend(self.children(stmt).iter().map(|n| self.name(n))),
-                            Rule::user_access => {
-                                let aspan = self.span(&stmt);
-                                let mut it = self.children(stmt).into_iter();
-                                let resource = self.data_id(self.next_of(&mut it, aspan)?)?;
-                                let levels = it.map(|n| self.name(&n)).collect();
-                                u.access.push(AccessEntry {
-                                    resource,
-                                    levels,
-                                    span: aspan,
-                                });
+                            Rule::user_access => u.access.push(self.access_entry(stmt)?),
+                            Rule::revoke_access => u.revoke_access.push(self.access_entry(stmt)?),
+                            Rule::user_groups => {
+                                for id in self.children(stmt) {
+                                    u.groups.push(self.data_id(id)?);
+                                }
                             }
                             _ => return Err(self.shape_error(self.span(&stmt), "user body")),
                         }
@@ -322,6 +420,8 @@ impl<'t> Builder<'t> {
             label: None,
             parent: None,
             details: Vec::new(),
+            tags: Vec::new(),
+            role_access: Vec::new(),
             span,
             from_json: false,
         };
@@ -337,10 +437,28 @@ impl<'t> Builder<'t> {
                 Rule::resource_body => {
                     for d in self.children(c) {
                         let dspan = self.span(&d);
-                        let mut it = self.children(d).into_iter();
-                        let key = self.name(&self.next_of(&mut it, dspan)?);
-                        let value = self.string(self.next_of(&mut it, dspan)?)?;
-                        r.details.push((key, value));
+                        match d.as_rule() {
+                            Rule::detail_stmt => {
+                                let mut it = self.children(d).into_iter();
+                                let key = self.name(&self.next_of(&mut it, dspan)?);
+                                let value = self.string(self.next_of(&mut it, dspan)?)?;
+                                r.details.push((key, value));
+                            }
+                            Rule::resource_tags => {
+                                r.tags.extend(self.children(d).iter().map(|n| self.name(n)))
+                            }
+                            Rule::role_access => {
+                                let mut it = self.children(d).into_iter();
+                                let role = self.name(&self.next_of(&mut it, dspan)?);
+                                let levels = it.map(|n| self.name(&n)).collect();
+                                r.role_access.push(RoleAccess {
+                                    role,
+                                    levels,
+                                    span: dspan,
+                                });
+                            }
+                            _ => return Err(self.shape_error(dspan, "resource body")),
+                        }
                     }
                 }
                 _ => return Err(self.shape_error(self.span(&c), "resource")),

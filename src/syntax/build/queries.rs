@@ -117,14 +117,14 @@ impl<'t> Builder<'t> {
                 };
                 Query::What { user, on, span }
             }
-            Rule::rights_query | Rule::roles_query => {
+            Rule::rights_query | Rule::roles_query | Rule::groups_query => {
                 let rule = p.as_rule();
                 let mut it = self.children(p).into_iter();
                 let user = self.data_id(self.next_of(&mut it, span)?)?;
-                if rule == Rule::rights_query {
-                    Query::Rights { user, span }
-                } else {
-                    Query::Roles { user, span }
+                match rule {
+                    Rule::rights_query => Query::Rights { user, span },
+                    Rule::roles_query => Query::Roles { user, span },
+                    _ => Query::Groups { user, span },
                 }
             }
             Rule::report_query => Query::Report(self.report_query(p)?),
@@ -167,6 +167,20 @@ impl<'t> Builder<'t> {
                     None => None,
                 };
                 CanTarget::Assign { role, to, on }
+            }
+            Rule::access_target => {
+                let level = self.name(&self.next_of(&mut it, span)?);
+                let on = self.on_clause(self.next_of(&mut it, span)?)?;
+                CanTarget::Access { level, on }
+            }
+            Rule::assign_access_target => {
+                let level = self.name(&self.next_of(&mut it, span)?);
+                let to = self.data_id(self.next_of(&mut it, span)?)?;
+                let on = match it.next() {
+                    Some(c) => Some(self.on_clause(c)?),
+                    None => None,
+                };
+                CanTarget::AssignAccess { level, to, on }
             }
             Rule::named_target => {
                 let name = self.name(&self.next_of(&mut it, span)?);
@@ -260,8 +274,13 @@ impl<'t> Builder<'t> {
             return Ok(Cond::Const(rule == Rule::c_true, span));
         }
         let mut it = self.children(p).into_iter();
-        let name = self.name(&self.next_of(&mut it, span)?);
+        let operand = self.next_of(&mut it, span)?;
+        if rule == Rule::c_group {
+            return Ok(Cond::Group(self.data_id(operand)?));
+        }
+        let name = self.name(&operand);
         Ok(match rule {
+            Rule::c_tag => Cond::Tag(name),
             Rule::c_right => Cond::Right(name),
             Rule::c_role => Cond::Role(name),
             Rule::c_flag => Cond::Flag(name),
