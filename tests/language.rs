@@ -78,7 +78,7 @@ fn reference_policy_checks_cleanly() {
         "{}",
         rights::diag::render_all(diags, &ws.sources, Default::default())
     );
-    assert_eq!(model.tests.len(), 3);
+    assert_eq!(model.tests.len(), 7);
     assert_eq!(model.policy.rights.len(), 10);
 }
 

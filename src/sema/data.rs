@@ -263,12 +263,11 @@ fn group_refs(
     out
 }
 
+/// A resource's tags, and its `access for role` lines (role, level, line).
+type Extras = (Vec<(TagId, Span)>, Vec<(RoleId, AccessId, Span)>);
+
 /// A resource's tags and `access for role` lines.
-fn resource_extras(
-    policy: &Policy,
-    r: &ast::ResourceDecl,
-    diags: &mut Diagnostics,
-) -> (Vec<(TagId, Span)>, Vec<(RoleId, AccessId, Span)>) {
+fn resource_extras(policy: &Policy, r: &ast::ResourceDecl, diags: &mut Diagnostics) -> Extras {
     let entry = |d: Diagnostic, f: &str| d.in_entry("resource", &r.id.text, f);
     let mut tags: Vec<(TagId, Span)> = Vec::new();
     for n in &r.tags {

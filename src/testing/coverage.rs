@@ -31,8 +31,9 @@ pub struct RevokeSite {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Revoked {
     Right(RightId),
-    /// An access level on a resource (names kept: test data differ).
-    Access(AccessId, ResourceId),
+    /// An access level (the site names the resource: resource ids differ
+    /// between the data sets of tests).
+    Access(AccessId),
 }
 
 /// Something no test exercised.
@@ -87,7 +88,7 @@ impl Coverage {
                             .resources
                             .get(r.index())
                             .map_or(String::new(), |x| x.meta.name.clone());
-                        (*span, Revoked::Access(*l, *r), name)
+                        (*span, Revoked::Access(*l), name)
                     }));
                 for (span, what, name) in sites {
                     if !revokes
@@ -196,7 +197,7 @@ impl Coverage {
                     if let Some(site) = self
                         .revokes
                         .iter_mut()
-                        .find(|s| s.span.same_place(span) && s.what == Revoked::Access(l, r))
+                        .find(|s| s.span.same_place(span) && s.what == Revoked::Access(l))
                     {
                         site.seen = true;
                     }
@@ -478,7 +479,7 @@ impl Coverage {
             }
             let (kind, name) = match r.what {
                 Revoked::Right(right) => ("revoke", policy.right(right).meta.name.clone()),
-                Revoked::Access(l, _) => (
+                Revoked::Access(l) => (
                     "revoke access",
                     format!(
                         "{}` on `{}",

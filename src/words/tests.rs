@@ -9,11 +9,13 @@ use crate::testing::coverage::{Coverage, Missed};
 use crate::testing::TestResult;
 use serde_json::{json, Value};
 
-/// A coverage gap in words: "right `x`", "revoke of `x` from jane".
+/// A coverage gap in words: "right `x`", "revoke of `x` from jane",
+/// "revoke of access `x` on `r` from jane".
 pub fn missed_text(m: &Missed) -> String {
-    match &m.user {
-        Some(user) => format!("{} of `{}` from {user}", m.kind, m.name),
-        None => format!("{} `{}`", m.kind, m.name),
+    match (&m.user, m.kind) {
+        (Some(user), "revoke access") => format!("revoke of access `{}` from {user}", m.name),
+        (Some(user), _) => format!("{} of `{}` from {user}", m.kind, m.name),
+        (None, _) => format!("{} `{}`", m.kind, m.name),
     }
 }
 
@@ -73,7 +75,7 @@ pub fn human(
         out.push_str(&format!("coverage: {}\n", totals.join(", ")));
         let missed = coverage.missed(policy);
         if missed.is_empty() {
-            out.push_str("every right, role, action, report, deny, revoke and default-role line is exercised\n");
+            out.push_str("every right, role, action, report, deny, access deny, group, tag, revoke and default-role line is exercised\n");
         } else {
             out.push_str("not exercised by any test:\n");
             for m in &missed {

@@ -1,7 +1,9 @@
 //! Random small policies, as text in the Rights language, from a seed: every
-//! construct of LANGUAGE.md §2–3 appears, names are always declared, and the
-//! structure is acyclic by construction (roles extend earlier roles, actions
-//! use earlier actions, access rules use earlier levels).
+//! construct of LANGUAGE.md §2–3 and §8 appears (groups, tags, `access for
+//! role`, access denies and revokes, `assigns access`, `assigns … when`),
+//! names are always declared, and the structure is acyclic by construction
+//! (roles extend earlier roles, groups nest in earlier groups, actions use
+//! earlier actions, access rules use earlier levels).
 
 use rights::bench_gen::Rng;
 
@@ -22,6 +24,8 @@ pub struct Gen {
     access: usize,
     flags: usize,
     roles: usize,
+    tags: usize,
+    groups: usize,
     actions: Vec<bool>, // on resource?
 }
 
@@ -32,9 +36,11 @@ struct Ctx {
     access_below: usize,
     /// Actions usable: those below this index.
     actions_below: usize,
-    /// Only role and flag atoms (deny), only flags (default roles).
+    /// Only role, group and flag atoms (deny), only flags and groups
+    /// (default roles); with `tags`, also tag atoms (access denies).
     roles_flags_only: bool,
     flags_only: bool,
+    tags: bool,
 }
 
 impl Gen {
@@ -44,6 +50,8 @@ impl Gen {
         let access = 1 + rng.below(3);
         let flags = rng.below(3);
         let roles = 1 + rng.below(4);
+        let tags = rng.below(3);
+        let groups = rng.below(4);
         Gen {
             rng,
             o,
@@ -51,6 +59,8 @@ impl Gen {
             access,
             flags,
             roles,
+            tags,
+            groups,
             actions: Vec::new(),
         }
     }
@@ -76,6 +86,18 @@ impl Gen {
 
     fn atom(&mut self, c: Ctx) -> String {
         loop {
+            // §8 atoms: a group anywhere (not in deny conditions when they must
+            // use flags only), a tag where a resource is in scope
+            match self.rng.below(12) {
+                8 if self.groups > 0 => return format!("group g{}", self.rng.below(self.groups)),
+                9 if self.tags > 0
+                    && c.resource
+                    && (c.tags || !c.roles_flags_only && !c.flags_only) =>
+                {
+                    return format!("tag t{}", self.rng.below(self.tags))
+                }
+                _ => {}
+            }
             match self.rng.below(8) {
                 0 => {
                     return if self.rng.chance(50) {
@@ -92,6 +114,7 @@ impl Gen {
                     }
                     continue;
                 }
+                5 if c.tags => continue,
                 5 if c.resource && c.access_below > 0 => {
                     return format!("access a{}", self.rng.below(c.access_below))
                 }
@@ -134,6 +157,7 @@ impl Gen {
             actions_below: self.actions.len(),
             roles_flags_only: false,
             flags_only: false,
+            tags: false,
         }
     }
 
@@ -148,6 +172,9 @@ impl Gen {
         }
         for f in 0..self.flags {
             out.push(format!("flag f{f}"));
+        }
+        for t in 0..self.tags {
+            out.push(format!("tag t{t}"));
         }
         // actions first (roles' `assigns` conditions may use them)
         let n_actions = self.rng.below(4);
@@ -196,13 +223,32 @@ impl Gen {
                 } else {
                     format!("ro{}", self.rng.below(self.roles))
                 };
-                let when = if self.rng.chance(50) {
+                let when = match self.rng.below(4) {
+                    0 | 1 => {
+                        let ctx = self.full_ctx(true);
+                        format!(" on resource when {}", self.cond(ctx, 2))
+                    }
+                    2 => {
+                        let ctx = self.full_ctx(false);
+                        format!(" when {}", self.cond(ctx, 2))
+                    }
+                    _ => String::new(),
+                };
+                body.push(format!("assigns {roles}{when}"));
+            }
+            if self.rng.chance(25) {
+                let levels = if self.rng.chance(25) {
+                    "*".to_string()
+                } else {
+                    format!("a{}", self.rng.below(self.access))
+                };
+                let when = if self.rng.chance(60) {
                     let ctx = self.full_ctx(true);
-                    format!(" on resource when {}", self.cond(ctx, 2))
+                    format!(" when {}", self.cond(ctx, 2))
                 } else {
                     String::new()
                 };
-                body.push(format!("assigns {roles}{when}"));
+                body.push(format!("assigns access {levels} on resource{when}"));
             }
             if !body.is_empty() {
                 s.push_str(&format!(" {{ {} }}", body.join("  ")));
@@ -241,6 +287,27 @@ impl Gen {
                 out.push(format!("deny {pats} when {c}"));
             }
         }
+        // access denies: role, group, flag and tag conditions (flags and tags
+        // only when denies must not depend on roles)
+        for _ in 0..self.rng.below(3) {
+            let levels = if self.rng.chance(25) {
+                "*".to_string()
+            } else {
+                format!("a{}", self.rng.below(self.access))
+            };
+            let ctx = Ctx {
+                roles_flags_only: true,
+                flags_only: self.o.deny_only_flags,
+                tags: true,
+                ..self.full_ctx(true)
+            };
+            if self.rng.chance(25) {
+                out.push(format!("deny access {levels}"));
+            } else {
+                let c = self.cond(ctx, 2);
+                out.push(format!("deny access {levels} when {c}"));
+            }
+        }
         for i in 0..self.rng.below(3) {
             let mut s = format!("report p{i} {{ ");
             if self.rng.chance(80) {
@@ -265,7 +332,46 @@ impl Gen {
         }
         let resources = 1 + self.rng.below(4);
         for r in 0..resources {
-            out.push(format!("resource s{r} \"Resource {r}\""));
+            let mut body = Vec::new();
+            if self.tags > 0 && self.rng.chance(50) {
+                body.push(format!("tags t{}", self.rng.below(self.tags)));
+            }
+            if !self.o.grants_nothing && self.rng.chance(40) {
+                body.push(format!(
+                    "access for role ro{}: a{}",
+                    self.rng.below(self.roles),
+                    self.rng.below(self.access)
+                ));
+            }
+            if body.is_empty() {
+                out.push(format!("resource s{r} \"Resource {r}\""));
+            } else {
+                out.push(format!(
+                    "resource s{r} \"Resource {r}\" {{ {} }}",
+                    body.join("  ")
+                ));
+            }
+        }
+        for g in 0..self.groups {
+            let mut s = format!("group g{g}");
+            if g > 0 && self.rng.chance(40) {
+                s.push_str(&format!(" in g{}", self.rng.below(g)));
+            }
+            let mut body = Vec::new();
+            if self.rng.chance(50) {
+                body.push(format!("roles ro{}", self.rng.below(self.roles)));
+            }
+            if !self.o.grants_nothing && self.rng.chance(50) {
+                body.push(format!(
+                    "access s{}: a{}",
+                    self.rng.below(resources),
+                    self.rng.below(self.access)
+                ));
+            }
+            if !body.is_empty() {
+                s.push_str(&format!(" {{ {} }}", body.join("  ")));
+            }
+            out.push(s);
         }
         for e in 0..self.rng.below(3) {
             let n = 1 + self.rng.below(resources);
@@ -291,6 +397,16 @@ impl Gen {
             }
             if self.flags > 0 && self.rng.chance(50) {
                 body.push(format!("flags f{}", self.rng.below(self.flags)));
+            }
+            if self.groups > 0 && self.rng.chance(50) {
+                body.push(format!("groups g{}", self.rng.below(self.groups)));
+            }
+            if self.rng.chance(25) {
+                body.push(format!(
+                    "revoke access s{}: a{}",
+                    self.rng.below(resources),
+                    self.rng.below(self.access)
+                ));
             }
             if !self.o.grants_nothing {
                 for _ in 0..self.rng.below(3) {

@@ -103,6 +103,23 @@ fn questions(m: &Model) -> Vec<CanQ> {
                 });
             }
         }
+        for level in (0..p.access.len()).map(AccessId::from_index) {
+            for &o in &res[1..] {
+                out.push(CanQ {
+                    user: u,
+                    target: Target::Access(level),
+                    on: o,
+                });
+                out.push(CanQ {
+                    user: u,
+                    target: Target::AssignAccess {
+                        level,
+                        to: UserId(0),
+                    },
+                    on: o,
+                });
+            }
+        }
     }
     out
 }
@@ -146,6 +163,10 @@ fn answers(m: &Model) -> Vec<(String, bool)> {
             Target::Action(a) => m.policy.action(a).meta.name.clone(),
             Target::Run(r) => format!("run {}", m.policy.report(r).meta.name),
             Target::Assign { role, .. } => format!("assign {}", m.policy.role(role).meta.name),
+            Target::Access(l) => format!("access {}", m.policy.access_level(l).meta.name),
+            Target::AssignAccess { level, .. } => {
+                format!("assign access {}", m.policy.access_level(level).meta.name)
+            }
         };
         format!("{user} {t} {on}")
     };
@@ -177,6 +198,7 @@ proptest! {
         for u in (0..m.data.users.len()).map(UserId::from_index) {
             prop_assert_eq!(program.rights_of(u), reference.rights(u).into_iter().collect::<Vec<_>>(), "{}", text);
             prop_assert_eq!(program.roles_of(u), reference.roles(u).into_iter().collect::<Vec<_>>(), "{}", text);
+            prop_assert_eq!(program.groups_of(u), reference.groups(u).into_iter().collect::<Vec<_>>(), "{}", text);
         }
         if let Some(q) = questions(&m).first() {
             let who: Vec<UserId> = (0..m.data.users.len()).map(UserId::from_index)
@@ -273,11 +295,31 @@ proptest! {
 }
 
 /// The generator produces policies that check, most of the time (otherwise
-/// the properties above would test little).
+/// the properties above would test little), and the checked ones use the
+/// constructs of §8 often.
 #[test]
 fn most_generated_policies_check() {
-    let ok = (0..500)
-        .filter(|&s| policy(s, Opts::default()).1.is_some())
-        .count();
-    assert!(ok > 300, "only {ok} of 500 generated policies check");
+    let checked: Vec<String> = (0..500)
+        .map(|s| policy(s, Opts::default()))
+        .filter(|(_, m)| m.is_some())
+        .map(|(t, _)| t)
+        .collect();
+    assert!(
+        checked.len() > 300,
+        "only {} of 500 generated policies check",
+        checked.len()
+    );
+    for construct in [
+        "group g",
+        "groups g",
+        "tag t",
+        "deny access",
+        "revoke access",
+        "access for role",
+        "assigns access",
+        " in g",
+    ] {
+        let n = checked.iter().filter(|t| t.contains(construct)).count();
+        assert!(n > 50, "only {n} checked policies use `{construct}`");
+    }
 }

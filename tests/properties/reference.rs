@@ -1,6 +1,6 @@
 //! A deliberately simple reference evaluator, written straight from
-//! LANGUAGE.md §4 over the resolved model: sets, recursion, no precomputation.
-//! The property tests compare the compiled IR against it.
+//! LANGUAGE.md §4 and §8 over the resolved model: sets, recursion, no
+//! precomputation. The property tests compare the compiled IR against it.
 
 use rights::sema::model::Visibility;
 use rights::sema::model::*;
@@ -12,10 +12,27 @@ pub struct Reference<'a> {
 }
 
 impl Reference<'_> {
-    /// §4.1: explicit roles, or the first default line that holds; then ancestors.
+    /// §8.1: the groups the user joined, and every group they are nested in.
+    pub fn groups(&self, u: UserId) -> BTreeSet<GroupId> {
+        let mut all = BTreeSet::new();
+        let mut todo: Vec<GroupId> = self.d.users[u.index()]
+            .groups
+            .iter()
+            .map(|(g, _)| *g)
+            .collect();
+        while let Some(g) = todo.pop() {
+            if all.insert(g) {
+                todo.extend(self.d.group(g).parent);
+            }
+        }
+        all
+    }
+
+    /// §4.1 and §8.1: explicit roles, or the first default line that holds,
+    /// plus the roles of every group; then ancestors.
     pub fn roles(&self, u: UserId) -> BTreeSet<RoleId> {
         let user = &self.d.users[u.index()];
-        let direct: Vec<RoleId> = match &user.roles {
+        let mut direct: Vec<RoleId> = match &user.roles {
             Some(rs) => rs.iter().map(|(r, _)| *r).collect(),
             None => self
                 .p
@@ -25,6 +42,9 @@ impl Reference<'_> {
                 .map(|l| vec![l.role])
                 .unwrap_or_default(),
         };
+        for g in self.groups(u) {
+            direct.extend(self.d.group(g).roles.iter().map(|(r, _)| *r));
+        }
         let mut all = BTreeSet::new();
         let mut todo = direct;
         while let Some(r) = todo.pop() {
@@ -61,7 +81,7 @@ impl Reference<'_> {
         granted
     }
 
-    /// Deny and default-role conditions: only roles and flags.
+    /// Deny and default-role conditions: only roles, groups and flags.
     fn cond_flags_roles(&self, c: &Cond, u: UserId, roles: &BTreeSet<RoleId>) -> bool {
         let user = &self.d.users[u.index()];
         match c {
@@ -71,14 +91,44 @@ impl Reference<'_> {
             Cond::Const(b, _) => *b,
             Cond::Flag(f, _) => user.flags.iter().any(|(x, _)| x == f),
             Cond::Role(r, _) => roles.contains(r),
+            Cond::Group(g, _) => self.groups(u).contains(g),
             _ => false,
         }
     }
 
-    /// §4.4: data grants plus every `also when` rule that holds.
+    /// §8.4, in full: the levels granted by data, by the user's groups, by
+    /// `access for role` on the resource and by `also when` rules; minus the
+    /// user's revokes there, minus every level an access deny removes.
     pub fn access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
         let user = &self.d.users[u.index()];
+        if user
+            .revoke_access
+            .iter()
+            .any(|(r, x, _)| *r == res && *x == l)
+        {
+            return false;
+        }
+        let denied = self.p.access_denies.iter().any(|d| {
+            d.levels.contains(&l) && d.when.as_ref().is_none_or(|c| self.cond(c, u, Some(res)))
+        });
+        if denied {
+            return false;
+        }
+        let roles = self.roles(u);
         user.access.iter().any(|(r, x, _)| *r == res && *x == l)
+            || self.groups(u).iter().any(|&g| {
+                self.d
+                    .group(g)
+                    .access
+                    .iter()
+                    .any(|(r, x, _)| *r == res && *x == l)
+            })
+            || self
+                .d
+                .resource(res)
+                .role_access
+                .iter()
+                .any(|(role, x, _)| *x == l && roles.contains(role))
             || self
                 .p
                 .access_level(l)
@@ -98,6 +148,10 @@ impl Reference<'_> {
             Cond::Role(r, _) => self.roles(u).contains(r),
             Cond::Flag(f, _) => user.flags.iter().any(|(x, _)| x == f),
             Cond::Access(l, _) => res.is_some_and(|r| self.access(u, r, *l)),
+            Cond::Group(g, _) => self.groups(u).contains(g),
+            Cond::Tag(t, _) => {
+                res.is_some_and(|r| self.d.resource(r).tags.iter().any(|(x, _)| x == t))
+            }
             Cond::Can(a, _) => {
                 let action = self.p.action(*a);
                 self.cond(&action.when, u, if action.on_resource { res } else { None })
@@ -128,19 +182,39 @@ impl Reference<'_> {
                             .is_none_or(|w| self.cond(w, u, Some(r)))
                     })
             }
-            Target::Assign { role, .. } => {
-                let roles = self.roles(u);
-                roles.iter().any(|&from| {
-                    self.p.role(from).assigns.iter().any(|a| {
-                        a.roles.as_ref().is_none_or(|rs| rs.contains(&role))
-                            && match &a.on_resource_when {
-                                None => true,
-                                Some(c) => q.on.is_some_and(|r| self.cond(c, u, Some(r))),
-                            }
-                    })
-                })
-            }
+            Target::Assign { role, .. } => self.may_hand_out(u, q.on, |what| match what {
+                Assignable::Roles(rs) => rs.as_ref().is_none_or(|rs| rs.contains(&role)),
+                Assignable::Access(_) => false,
+            }),
+            Target::Access(l) => q.on.is_some_and(|r| self.access(u, r, l)),
+            Target::AssignAccess { level, .. } => self.may_hand_out(u, q.on, |what| match what {
+                Assignable::Access(ls) => ls.as_ref().is_none_or(|ls| ls.contains(&level)),
+                Assignable::Roles(_) => false,
+            }),
         }
+    }
+
+    /// §2 and §8.5: a rule of one of the user's roles covers it, and its scope
+    /// holds: anywhere; `when COND` for the user alone; `on resource [when
+    /// COND]` only with a resource where COND holds.
+    fn may_hand_out(
+        &self,
+        u: UserId,
+        on: Option<ResourceId>,
+        covers: impl Fn(&Assignable) -> bool,
+    ) -> bool {
+        self.roles(u).iter().any(|&from| {
+            self.p.role(from).assigns.iter().any(|a| {
+                covers(&a.what)
+                    && match &a.scope {
+                        AssignsScope::Anywhere => true,
+                        AssignsScope::When(c) => self.cond(c, u, None),
+                        AssignsScope::OnResource(c) => {
+                            on.is_some_and(|r| c.as_ref().is_none_or(|c| self.cond(c, u, Some(r))))
+                        }
+                    }
+            })
+        })
     }
 
     /// §2 reports: rows in order, each full or name only; `None` when denied.
