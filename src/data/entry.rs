@@ -210,6 +210,17 @@ impl<'t> Entry<'t> {
                 let at = offset_in(text, f.value);
                 let vspan = Span::new(file, at, at + f.value.get().len());
                 match serde_json::from_str::<String>(f.value.get()) {
+                    Ok(s) if s.is_empty() => {
+                        diags.push(
+                            Diagnostic::error(
+                                Code::BadData,
+                                format!("the `id` of a {kind} is empty"),
+                            )
+                            .at(vspan, "an empty id")
+                            .help(format!("give the {kind} a non-empty id")),
+                        );
+                        return None;
+                    }
                     Ok(s) => Name {
                         text: s,
                         span: vspan,
@@ -483,6 +494,9 @@ impl<'t> Entry<'t> {
         };
         let mut out = Vec::new();
         for (k, v) in self.object(key, raw, diags) {
+            if is_null(v) {
+                continue;
+            }
             match serde_json::from_str::<String>(v.get()) {
                 Ok(s) => out.push((k, s)),
                 Err(_) => diags.push(

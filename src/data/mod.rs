@@ -39,6 +39,16 @@ struct DataFile<'a> {
 /// no items.
 pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    // a data file is an object (serde would also read a list by position)
+    if !text.trim_start().starts_with('{') {
+        let at = text.len() - text.trim_start().len();
+        diags.push(
+            Diagnostic::error(Code::InvalidJson, "invalid data file: expected an object")
+                .at(Span::new(file, at, at), "here")
+                .help("a data file is an object with optional `users`, `resources`, `events` and `groups` arrays (see LANGUAGE.md §6 and §8.6)"),
+        );
+        return (Vec::new(), diags);
+    }
     let top: DataFile = match serde_json::from_str(text) {
         Ok(t) => t,
         Err(e) => {

@@ -56,8 +56,27 @@ fn listed_twice(what: &str, name: &ast::Name, first: crate::source::Span) -> Dia
     .help("it counts once: remove the second mention")
 }
 
+/// An empty data id (`user ""`): refused, as nothing could name it.
+fn empty_id(kind: &str, id: &ast::Name) -> Option<Diagnostic> {
+    id.text.is_empty().then(|| {
+        Diagnostic::error(Code::BadData, format!("a {kind} with an empty id"))
+            .at(id.span, "an empty id")
+            .help(format!("give the {kind} a non-empty id"))
+    })
+}
+
 /// Resolves data declarations and adds them to `data`, reporting into `diags`.
 pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mut Diagnostics) {
+    for (kind, id) in decls
+        .users
+        .iter()
+        .map(|u| ("user", &u.id))
+        .chain(decls.resources.iter().map(|r| ("resource", &r.id)))
+        .chain(decls.events.iter().map(|e| ("event", &e.id)))
+        .chain(decls.groups.iter().map(|g| ("group", &g.id)))
+    {
+        diags.extend(empty_id(kind, id));
+    }
     let first_new_resource = data.resources.len();
     for r in &decls.resources {
         if let Some(&id) = data.resource_ids.get(&r.id.text) {

@@ -195,7 +195,12 @@ fn advice(
     positives: &[Rule],
 ) -> (Option<String>, Option<usize>) {
     let rest = text.get(pos..).unwrap_or("");
-    // operators from other languages
+    let wanted = wanted_keywords(positives);
+    // operators from other languages, where a condition goes on
+    let in_condition = wanted.iter().any(|w| w == "and" || w == "or")
+        || positives
+            .iter()
+            .any(|r| matches!(r, Rule::cond | Rule::unary));
     for (sign, word) in [
         ("&&", "and"),
         ("||", "or"),
@@ -203,7 +208,7 @@ fn advice(
         ("|", "or"),
         ("!", "not"),
     ] {
-        if rest.starts_with(sign) {
+        if in_condition && rest.starts_with(sign) {
             return (
                 Some(format!(
                     "conditions are written with words: `{word}` instead of `{sign}` (`and`, `or`, `not`)"
@@ -212,20 +217,26 @@ fn advice(
             );
         }
     }
-    let wanted = wanted_keywords(positives);
-    // a declaration where a body's statement or its `}` belongs: a `}` is missing
-    if super::keywords::starts_declaration_only(found)
-        || (found == "rights" || found == "report") && !wants_name(positives)
+    // a declaration starting a line where a body's statement or its `}`
+    // belongs, in a text whose braces do not balance: a `}` is missing
+    let starts_line = text[..pos.min(text.len())]
+        .rsplit('\n')
+        .next()
+        .is_some_and(|line| line.trim().is_empty());
+    let declares = super::keywords::starts_declaration_only(found)
+        || (found == "rights" || found == "report") && !wants_name(positives);
+    if declares
+        && starts_line
+        && !wanted.iter().any(|w| w == found)
+        && !unclosed_braces(text).is_empty()
     {
         if let Some(&open) = unclosed_braces(&text[..pos.min(text.len())]).last() {
-            if !wanted.iter().any(|w| w == found) {
-                return (
-                    Some(format!(
-                        "a `}}` may be missing: the `{{` before it is still open where `{found}` starts a new declaration"
-                    )),
-                    Some(open),
-                );
-            }
+            return (
+                Some(format!(
+                    "a `}}` may be missing: the `{{` before it is still open where `{found}` starts a new declaration"
+                )),
+                Some(open),
+            );
         }
     }
     if found == "extends" && wanted.iter().any(|w| w == "grant" || w == "assigns") {
@@ -234,18 +245,29 @@ fn advice(
             None,
         );
     }
-    if wanted == ["can"]
-        && matches!(
-            found,
-            "who" | "what" | "explain" | "rights" | "roles" | "report"
-        )
-    {
-        return (
-            Some(format!(
+    // a query word after `explain`, `who` or `what`, which want `can`
+    if wanted == ["can"] {
+        let before = text[..pos.min(text.len())]
+            .split_whitespace()
+            .last()
+            .unwrap_or("");
+        let h = match before {
+            "explain" => Some(format!(
                 "`explain` explains one `can` question: `explain can USER …`; ask `{found} …` on its own"
             )),
-            None,
-        );
+            "who" => Some("`who` asks `who can …`: `who can run REPORT on RESOURCE`".to_string()),
+            "what" => Some("`what` asks `what can USER do [on RESOURCE]`".to_string()),
+            _ => None,
+        };
+        if h.is_some() {
+            return (h, None);
+        }
+    }
+    // a misspelt keyword (`grants`, `role` for `roles`, `assign` for `assigns`)
+    if !wanted.iter().any(|w| w == found) {
+        if let Some(h) = crate::diag::did_you_mean(found, wanted.iter().map(String::as_str)) {
+            return (Some(h), None);
+        }
     }
     if is_keyword(found) {
         if wants_name(positives) {
@@ -257,9 +279,6 @@ fn advice(
             );
         }
         return (None, None);
-    }
-    if let Some(h) = crate::diag::did_you_mean(found, wanted.iter().map(String::as_str)) {
-        return (Some(h), None);
     }
     if found.chars().any(|c| c.is_ascii_uppercase()) {
         return (
@@ -314,6 +333,9 @@ fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
             | Rule::c_access
             | Rule::c_can => "a condition".to_string(),
             Rule::file | Rule::item => "a declaration".to_string(),
+            Rule::repl_line => "a query or a declaration".to_string(),
+            Rule::query => "a query".to_string(),
+            Rule::segments => "a name".to_string(),
             Rule::EOI if starts_declaration => continue,
             Rule::EOI => "end of input".to_string(),
             other => {

@@ -200,6 +200,16 @@ impl Workspace {
         self.add_text(origin, text, TextKind::Data)
     }
 
+    /// Records a text that could not be read as text (invalid UTF-8): it did
+    /// not parse, so what it may declare is unknown.
+    pub(super) fn add_unreadable(&mut self, file: FileId) {
+        self.texts.push(Text {
+            file,
+            kind: TextKind::Policy,
+            parsed: None,
+        });
+    }
+
     fn add_text(&mut self, origin: Origin, text: String, kind: TextKind) -> FileId {
         let id = self.sources.add(origin, text);
         self.checked = false;
@@ -208,8 +218,10 @@ impl Workspace {
         };
         let parsed = match kind {
             TextKind::Data => {
-                let (items, diags) = crate::data::parse_json(id, &f.text);
+                let (items, mut diags) = crate::data::parse_json(id, &f.text);
                 let failed = diags.iter().any(|d| d.code == Code::InvalidJson);
+                // in the order they are written in the file
+                diags.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| s.start));
                 self.read_diags.extend(diags);
                 (!failed).then_some(ast::File { items })
             }
@@ -309,14 +321,19 @@ impl Workspace {
             .collect();
         let before = rest.len();
         rest.retain(|d| {
-            if d.code != Code::UnknownName {
+            if !matches!(d.code, Code::UnknownName | Code::EmptyPattern) {
                 return true;
             }
             let Some((span, _)) = &d.primary else {
                 return true;
             };
             let name = self.sources.slice(*span).trim_matches('"');
-            !texts.iter().any(|t| mentions(t, name))
+            // a dotted name may come from a `rights PREFIX { … }` group: its
+            // prefix is what the text mentions
+            let prefix = name.split('.').next().unwrap_or(name);
+            !texts
+                .iter()
+                .any(|t| mentions(t, name) || (prefix != name && mentions(t, prefix)))
         });
         let held = before - rest.len();
         if held == 0 {
@@ -328,10 +345,12 @@ impl Workspace {
             if held == 1 { "is" } else { "are" },
             if held == 1 { "it" } else { "they" },
         );
-        if let Some(d) = first
-            .iter_mut()
-            .find(|d| matches!(d.code, Code::Syntax | Code::TooDeep | Code::InvalidJson))
-        {
+        if let Some(d) = first.iter_mut().find(|d| {
+            matches!(
+                d.code,
+                Code::Syntax | Code::TooDeep | Code::InvalidJson | Code::InvalidUtf8
+            )
+        }) {
             d.help = Some(match d.help.take() {
                 Some(h) => format!("{h}\n{note}"),
                 None => note,

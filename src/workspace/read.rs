@@ -98,6 +98,7 @@ impl Workspace {
                     let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
                     // the lossy text has the same prefix, so the offset holds
                     let id = self.sources.add(Origin::Path(path.to_path_buf()), lossy);
+                    self.add_unreadable(id);
                     self.read_diags.push(
                         Diagnostic::error(
                             Code::InvalidUtf8,
