@@ -6,7 +6,8 @@ pub const RULE: Rule = Rule {
     name: "empty-role",
     severity: Severity::Warning,
     summary: "a role that grants nothing, extends nothing and assigns nothing",
-    doc: "What it does: finds roles with no `grant`, no `extends` and no `assigns`.
+    doc: "What it does: finds roles with no `grant`, no `extends`, no `assigns`, and no \
+`access for role` line that gives them access.
 
 Why it matters: holding such a role changes nothing except `role X` conditions; when no \
 condition mentions it either, the role is a placeholder someone forgot to fill.
@@ -22,8 +23,21 @@ with `# rights: allow(empty-role)`.",
 
 fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let mentioned = mentioned_roles(ctx);
+    // a role that `access for role` names gives access (§8.3)
+    let mut gives_access = vec![false; ctx.policy().roles.len()];
+    for data in ctx.all_data() {
+        for r in &data.resources {
+            for (role, _, _) in &r.role_access {
+                gives_access[role.index()] = true;
+            }
+        }
+    }
     for (i, role) in ctx.policy().roles.iter().enumerate() {
-        if role.grants.is_empty() && role.parents.is_empty() && role.assigns.is_empty() {
+        if role.grants.is_empty()
+            && role.parents.is_empty()
+            && role.assigns.is_empty()
+            && !gives_access[i]
+        {
             let mut d = Diagnostic::warning(
                 crate::diag::Code::Lint(RULE.code),
                 format!("role `{}` grants nothing", role.meta.name),

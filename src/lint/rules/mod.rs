@@ -3,6 +3,8 @@
 
 use super::Rule;
 
+mod access_deny_removes_nothing;
+mod assigns_access_escalation;
 mod assigns_escalation;
 mod duplicate_label;
 mod empty_role;
@@ -11,10 +13,13 @@ mod redundant_role_grant;
 mod redundant_user_grant;
 mod report_shows_everything;
 mod right_without_prefix;
+mod role_access_unreachable;
 pub(crate) mod trojan_source;
 mod unreachable_default_line;
+mod unused_group;
 mod unused_right;
 mod unused_role;
+mod unused_tag;
 mod useless_revoke;
 
 pub const RULES: &[Rule] = &[
@@ -31,4 +36,9 @@ pub const RULES: &[Rule] = &[
     right_without_prefix::RULE,
     duplicate_label::RULE,
     trojan_source::RULE,
+    unused_group::RULE,
+    unused_tag::RULE,
+    role_access_unreachable::RULE,
+    access_deny_removes_nothing::RULE,
+    assigns_access_escalation::RULE,
 ];

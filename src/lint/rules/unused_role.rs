@@ -7,8 +7,9 @@ pub const RULE: Rule = Rule {
     name: "unused-role",
     severity: Severity::Warning,
     summary: "a role that no user has and nothing extends, assigns or mentions",
-    doc: "What it does: finds roles that no user lists, no default-role line gives, no role \
-extends, no `assigns` names, and no `role X` condition mentions.
+    doc: "What it does: finds roles that no user lists, no group gives, no default-role line \
+gives, no role extends, no `assigns` names, no `access for role` line names (R016 looks at \
+those), and no `role X` condition mentions.
 
 Why it matters: nobody can end up holding such a role, so its grants have no effect; it \
 is usually left over from a reorganisation or misspelt where it is used.
@@ -45,6 +46,17 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 used[r.index()] = true;
             }
         }
+        // a group gives its roles to its members
+        for g in &data.groups {
+            for (r, _) in &g.roles {
+                used[r.index()] = true;
+            }
+        }
+        for res in &data.resources {
+            for (r, _, _) in &res.role_access {
+                used[r.index()] = true;
+            }
+        }
     }
     for c in ctx.conditions() {
         c.for_each_atom(|a| {
@@ -62,7 +74,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 )
                 .at(
                     role.meta.span,
-                    "no user, default line, role or `assigns` refers to it",
+                    "no user, group, default line, role or `assigns` refers to it",
                 )
                 .help("give it to users, let a role assign or extend it, or delete it"),
             );
