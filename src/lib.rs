@@ -57,6 +57,7 @@
 pub mod api;
 pub mod bench_gen;
 pub mod cli;
+pub mod complete;
 pub mod data;
 pub mod diag;
 pub mod eval;

@@ -3,49 +3,13 @@
 //! multi-line input while a `{` or `(` is open.
 
 use super::session::COMMANDS;
-use crate::workspace::Workspace;
+pub use crate::complete::Names;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::HistoryHinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper, Hinter};
 use std::borrow::Cow;
-
-/// Declared names, refreshed after every change to the session's policy.
-#[derive(Clone, Debug, Default)]
-pub struct Names {
-    pub users: Vec<String>,
-    pub resources: Vec<String>,
-    pub events: Vec<String>,
-    pub rights: Vec<String>,
-    pub roles: Vec<String>,
-    pub actions: Vec<String>,
-    pub reports: Vec<String>,
-    pub access: Vec<String>,
-    pub flags: Vec<String>,
-}
-
-impl Names {
-    pub fn of(ws: &Workspace) -> Names {
-        if !ws.is_compiled() {
-            return Names::default();
-        }
-        let p = &ws.program().policy;
-        let d = &ws.program().data;
-        let quote = crate::syntax::keywords::data_id_text;
-        Names {
-            users: d.users.iter().map(|x| quote(&x.meta.name)).collect(),
-            resources: d.resources.iter().map(|x| quote(&x.meta.name)).collect(),
-            events: d.events.iter().map(|x| quote(&x.meta.name)).collect(),
-            rights: p.rights.iter().map(|x| x.meta.name.clone()).collect(),
-            roles: p.roles.iter().map(|x| x.meta.name.clone()).collect(),
-            actions: p.actions.iter().map(|x| x.meta.name.clone()).collect(),
-            reports: p.reports.iter().map(|x| x.meta.name.clone()).collect(),
-            access: p.access.iter().map(|x| x.meta.name.clone()).collect(),
-            flags: p.flags.iter().map(|x| x.meta.name.clone()).collect(),
-        }
-    }
-}
 
 #[derive(Helper, Hinter)]
 pub struct ReplHelper {
@@ -58,79 +22,8 @@ pub struct ReplHelper {
 impl ReplHelper {
     /// The words that fit after `before` (the text before the word being completed).
     pub fn candidates(&self, before: &str) -> Vec<String> {
-        let words: Vec<&str> = before.split_whitespace().collect();
-        let n = &self.names;
-        let list = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        if let Some(first) = words.first() {
-            if let Some(cmd) = first.strip_prefix(':') {
-                return match (cmd, words.len()) {
-                    (c, 1) if "format".starts_with(c) && !c.is_empty() => list(&["human", "json"]),
-                    _ => Vec::new(),
-                };
-            }
-        }
-        let Some(&prev) = words.last() else {
-            let mut v: Vec<String> = crate::syntax::keywords::first_words()
-                .map(str::to_string)
-                .collect();
-            v.extend(COMMANDS.iter().map(|(c, _, _)| format!(":{c}")));
-            return v;
-        };
-        let first = words[0];
-        let is_query = matches!(first, "can" | "explain" | "who" | "what")
-            || (matches!(first, "rights" | "roles" | "report") && !before.contains('{'));
-        let two_back = words.len().checked_sub(2).map(|i| words[i]);
-        if is_query {
-            // what can follows each word of a query
-            return match prev {
-                "explain" => list(&["can"]),
-                "who" | "what" => list(&["can"]),
-                "can" if first == "who" => {
-                    let mut v = list(&["run", "assign"]);
-                    v.extend(n.actions.iter().cloned());
-                    v.extend(n.rights.iter().cloned());
-                    v
-                }
-                "can" | "as" | "to" => n.users.clone(),
-                "rights" | "roles" if words.len() == 1 => n.users.clone(),
-                "report" if words.len() == 1 => n.reports.clone(),
-                "run" => n.reports.clone(),
-                "assign" => n.roles.clone(),
-                "on" => n.resources.clone(),
-                "for" => list(&["event"]),
-                "event" => n.events.clone(),
-                "do" => list(&["on"]),
-                _ => match two_back {
-                    Some("can") if first == "what" => list(&["do"]),
-                    Some("can") => {
-                        let mut v = list(&["run", "assign"]);
-                        v.extend(n.actions.iter().cloned());
-                        v.extend(n.rights.iter().cloned());
-                        v
-                    }
-                    Some("report") => list(&["as"]),
-                    Some("assign") => list(&["to"]),
-                    Some("as") => list(&["for"]),
-                    Some("run") | Some("to") => list(&["on"]),
-                    _ if n.actions.contains(&prev.to_string()) => list(&["on"]),
-                    _ => Vec::new(),
-                },
-            };
-        }
-        // declarations and conditions
-        match prev {
-            "right" | "grant" | "revoke" | "deny" => n.rights.clone(),
-            "role" | "roles" | "extends" | "assigns" => n.roles.clone(),
-            "flag" | "flags" => n.flags.clone(),
-            "can" => n.actions.clone(),
-            "access" if first == "user" => n.resources.clone(),
-            "access" => n.access.clone(),
-            "resources" | "in" => n.resources.clone(),
-            "when" | "and" | "or" | "not" | "requires" | "where" => {
-                list(crate::syntax::keywords::CONDITION_WORDS)
-            }
-            _ => Vec::new(),
-        }
+        let commands: Vec<&str> = COMMANDS.iter().map(|(c, _, _)| *c).collect();
+        crate::complete::candidates(&self.names, &commands, before)
     }
 }
 
@@ -253,6 +146,8 @@ mod tests {
                 reports: vec!["status_detail".into()],
                 access: vec!["run_reports".into()],
                 flags: vec!["analytics_access".into()],
+                groups: vec!["nurses".into()],
+                tags: vec!["archived".into()],
             },
             color: false,
             hinter: HistoryHinter::new(),
@@ -283,6 +178,22 @@ mod tests {
         assert_eq!(h.candidates("user x { roles "), vec!["reporter"]);
         assert!(h.candidates("").contains(&":help".to_string()));
         assert_eq!(h.candidates(":format "), vec!["human", "json"]);
+        // §8: groups, tags, levels
+        assert_eq!(h.candidates("user dana { groups "), vec!["nurses"]);
+        assert_eq!(h.candidates("deny access x when group "), vec!["nurses"]);
+        assert_eq!(h.candidates("resource r { tags "), vec!["archived"]);
+        assert_eq!(h.candidates("can jane access "), vec!["run_reports"]);
+        assert_eq!(h.candidates("can jane access run_reports "), vec!["on"]);
+        assert!(h
+            .candidates("can jane assign ")
+            .contains(&"access".to_string()));
+        assert_eq!(h.candidates("can jane assign access "), vec!["run_reports"]);
+        assert_eq!(
+            h.candidates("can jane assign access run_reports "),
+            vec!["to"]
+        );
+        assert_eq!(h.candidates("groups "), vec!["jane", "bob"]);
+        assert_eq!(h.candidates("resource r { access for "), vec!["role"]);
     }
 
     #[test]

@@ -35,7 +35,11 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             .users
             .iter()
             .flat_map(|u| u.access.iter().map(|(_, l, _)| *l))
-            .chain(data.groups.iter().flat_map(|g| g.access.iter().map(|(_, l, _)| *l)))
+            .chain(
+                data.groups
+                    .iter()
+                    .flat_map(|g| g.access.iter().map(|(_, l, _)| *l)),
+            )
             .chain(
                 data.resources
                     .iter()

@@ -38,7 +38,11 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     for data in ctx.all_data() {
         for r in &data.resources {
             for (role, _, span) in &r.role_access {
-                if held[role.index()] || seen.iter().any(|s: &crate::source::Span| s.same_place(span)) {
+                if held[role.index()]
+                    || seen
+                        .iter()
+                        .any(|s: &crate::source::Span| s.same_place(span))
+                {
                     continue;
                 }
                 seen.push(*span);
@@ -46,7 +50,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::warning(
                         crate::diag::Code::Lint(RULE.code),
-                        format!("`access for role {name}` on `{}` reaches no user", r.meta.name),
+                        format!(
+                            "`access for role {name}` on `{}` reaches no user",
+                            r.meta.name
+                        ),
                     )
                     .at(*span, "no user has this role")
                     .help(format!(

@@ -58,7 +58,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     crate::diag::Code::Lint(RULE.code),
                     format!("group `{}` has no members", group.meta.name),
                 )
-                .at(group.meta.span, "no user joins it, no group is nested in it, no condition names it")
+                .at(
+                    group.meta.span,
+                    "no user joins it, no group is nested in it, no condition names it",
+                )
                 .help("add members with `groups` in a user, nest a group in it, or delete it"),
             );
         }
