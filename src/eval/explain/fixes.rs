@@ -304,6 +304,12 @@ impl Program {
                     }
                 }
             }
+            // a group whose members have it
+            for (g, group) in self.data.groups.iter().enumerate() {
+                if group.access.iter().any(|(x, y, _)| *x == r && *y == l) {
+                    v.push(vec![Fix::AddToGroup(GroupId::from_index(g))]);
+                }
+            }
             for &c in self
                 .code
                 .access_rules
@@ -362,11 +368,17 @@ impl Program {
                     Vec::new()
                 }
             }
-            Node::Role(r) => vec![vec![if want {
-                Fix::AssignRole(r)
-            } else {
-                Fix::RemoveRole(r)
-            }]],
+            Node::Role(r) if want => {
+                // the role, or a group that gives it
+                let mut v = vec![vec![Fix::AssignRole(r)]];
+                for (g, group) in self.data.groups.iter().enumerate() {
+                    if group.roles.iter().any(|(x, _)| self.role_inherits(*x, r)) {
+                        v.push(vec![Fix::AddToGroup(GroupId::from_index(g))]);
+                    }
+                }
+                v
+            }
+            Node::Role(r) => vec![vec![Fix::RemoveRole(r)]],
             Node::Flag(f) => vec![vec![if want {
                 Fix::SetFlag(f)
             } else {
@@ -460,6 +472,12 @@ impl Program {
             return vec![lift(Vec::new())];
         }
         let mut out = vec![lift(vec![Fix::GrantRight(r)])];
+        // groups whose roles grant it
+        for (g, group) in self.data.groups.iter().enumerate() {
+            if group.roles.iter().any(|(role, _)| self.code.role_grants(*role, r)) {
+                out.push(lift(vec![Fix::AddToGroup(GroupId::from_index(g))]));
+            }
+        }
         // roles that grant it, narrowest first
         let mut roles: Vec<(usize, RoleId)> = (0..self.policy.roles.len())
             .map(RoleId::from_index)
