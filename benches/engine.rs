@@ -7,7 +7,8 @@
 
 //! criterion benchmarks on generated workloads (see `src/bench_gen.rs` and
 //! BENCHMARKS.md): load, `can` from names and from ids, `who can`, a
-//! 10,000-row report, `explain`, and a REPL-sized query end to end.
+//! 10,000-row report, `explain`, a REPL-sized query end to end, and the
+//! version-2 access path (groups, tags, access for role, access denies).
 //!
 //! `cargo bench` runs the default workload; `RIGHTS_BENCH_LARGE=1 cargo bench`
 //! adds the large one (100,000 users, 1,000 roles, 10,000 rights).
@@ -218,9 +219,149 @@ fn bench_big_report(c: &mut Criterion) {
     g.finish();
 }
 
+/// The default workload with LANGUAGE.md §8 added: 50 groups (nested in
+/// pairs, each with a role and access on 20 resources), half the users in one
+/// or two groups, every 10th resource tagged `critical`, every 25th with
+/// access for a role, one revoke in ten users, and two access denies.
+fn version2(w: &Workload) -> (String, String) {
+    let s = &w.shape;
+    let mut policy = w.policy();
+    policy.push_str("tag critical \"Critical\"\ntag archived \"Archived\"\n");
+    policy.push_str("deny access update, run_reports when tag critical and not role role0\n");
+    policy.push_str("deny access * when tag archived and flag suspended\n");
+    let mut rng = rights::bench_gen::Rng::new(s.seed ^ 0x5eed);
+    for g in 0..50 {
+        let parent = if g % 2 == 1 {
+            format!(" in team{}", g - 1)
+        } else {
+            String::new()
+        };
+        let mut body = format!("  roles role{}\n", rng.below(s.roles));
+        for _ in 0..20 {
+            body.push_str(&format!(
+                "  access res{}: view, update\n",
+                rng.below(s.resources)
+            ));
+        }
+        policy.push_str(&format!(
+            "group team{g} \"Team {g}\"{parent} {{\n{body}}}\n"
+        ));
+    }
+    let mut data = w.data_json();
+    if let Some(users) = data["users"].as_array_mut() {
+        for (i, u) in users.iter_mut().enumerate() {
+            if i % 2 == 0 {
+                let mut gs = vec![format!("team{}", rng.below(50))];
+                if rng.chance(30) {
+                    gs.push(format!("team{}", rng.below(50)));
+                }
+                gs.dedup();
+                u["groups"] = serde_json::json!(gs);
+            }
+            if i % 10 == 0 {
+                u["revoke_access"] =
+                    serde_json::json!({ format!("res{}", rng.below(s.resources)): ["update"] });
+            }
+        }
+    }
+    if let Some(resources) = data["resources"].as_array_mut() {
+        for (i, r) in resources.iter_mut().enumerate() {
+            let mut tags = Vec::new();
+            if i % 10 == 0 {
+                tags.push("critical");
+            }
+            if i % 97 == 0 {
+                tags.push("archived");
+            }
+            if !tags.is_empty() {
+                r["tags"] = serde_json::json!(tags);
+            }
+            if i % 25 == 0 {
+                r["role_access"] = serde_json::json!({ format!("role{}", rng.below(s.roles)): ["view", "run_reports"] });
+            }
+        }
+    }
+    (policy, data.to_string())
+}
+
+/// The access path of version 2: `can U access L on R` from ids, against the
+/// rights path on the same engine (groups add roles, so rights change too).
+fn bench_version2(c: &mut Criterion) {
+    let w = Workload::generate(&Shape::default());
+    let (policy, data) = version2(&w);
+    let mut g = c.benchmark_group("version2");
+    g.sample_size(30);
+    g.bench_function(
+        "load: parse + check + compile, §8 policy and JSON data",
+        |b| {
+            b.iter(|| {
+                let mut ws = rights::workspace::Workspace::default();
+                ws.add_policy_text(Origin::Input("p".into()), policy.clone());
+                ws.add_data_text(Origin::Input("d".into()), data.clone());
+                black_box(Engine::from_workspace(ws).is_ok())
+            })
+        },
+    );
+    let mut ws = rights::workspace::Workspace::default();
+    ws.add_policy_text(Origin::Input("p".into()), policy.clone());
+    ws.add_data_text(Origin::Input("d".into()), data.clone());
+    let engine = match Engine::from_workspace(ws) {
+        Ok(e) => e,
+        Err(e) => panic!("{}", e.render()),
+    };
+    let program = engine.program();
+    let mut rng = rights::bench_gen::Rng::new(7);
+    let access: Vec<CanQ> = (0..4096)
+        .map(|_| {
+            let q = format!(
+                "can user{} access {} on res{}",
+                rng.below(w.shape.users),
+                rights::bench_gen::ACCESS[rng.below(3)],
+                rng.below(w.shape.resources)
+            );
+            match engine.resolve_can(&q) {
+                Ok(q) => q,
+                Err(e) => panic!("{q}: {}", e.render()),
+            }
+        })
+        .collect();
+    let allowed = access.iter().filter(|q| program.can(q)).count();
+    assert!(
+        allowed > 0 && allowed < access.len(),
+        "a mix of answers: {allowed}"
+    );
+    g.sample_size(50);
+    let mut i = 0usize;
+    g.bench_function("can: access LEVEL on RESOURCE, from resolved ids", |b| {
+        b.iter(|| {
+            i = (i + 1) & 4095;
+            black_box(program.can(&access[i]))
+        })
+    });
+    let queries = resolved(&engine, &w, 4096);
+    let mut i = 0usize;
+    g.bench_function(
+        "can: the default mix from resolved ids, users in groups",
+        |b| {
+            b.iter(|| {
+                i = (i + 1) & 4095;
+                black_box(program.can(&queries[i]))
+            })
+        },
+    );
+    if let Some(q) = access.iter().find(|q| !program.can(q)).copied() {
+        g.bench_function(
+            "explain an access denial (reasons and verified fixes)",
+            |b| b.iter(|| black_box(program.explain(&q).fixes.len())),
+        );
+    }
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     bench_workload(c, "default", Shape::default());
     bench_big_report(c);
+    bench_version2(c);
     if std::env::var_os("RIGHTS_BENCH_LARGE").is_some() {
         bench_workload(c, "large", Shape::large());
     }

@@ -152,26 +152,40 @@ impl Program {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn has_access_in(&self, s: &Scope, l: AccessId) -> bool {
         let Some(res) = s.res else {
             return false;
         };
-        // revokes and denies always win
-        if s.row
-            .is_some_and(|row| self.tables.revoke_masks.get(row, l.index()))
-            || self.denied_in(s, l).is_some()
+        let row = |m: &crate::ir::bits::BitMatrix| s.row.is_some_and(|r| m.get(r, l.index()));
+        if self.tables.shared.role_access.is_empty()
+            && self
+                .code
+                .access_plain
+                .get(l.index())
+                .copied()
+                .unwrap_or(false)
         {
-            return false;
+            // the common case: the access row decides
+            return row(&self.tables.access_masks) && !row(&self.tables.revoke_masks);
         }
-        s.row
-            .is_some_and(|row| self.tables.access_masks.get(row, l.index()))
+        self.has_access_full(s, res, l)
+    }
+
+    /// Access with `access for role`, `also when` rules and access denies:
+    /// what grants it, cheapest first; then revokes and denies, which always
+    /// win, only when something grants it.
+    #[inline(never)]
+    fn has_access_full(&self, s: &Scope, res: ResourceId, l: AccessId) -> bool {
+        let row = |m: &crate::ir::bits::BitMatrix| s.row.is_some_and(|r| m.get(r, l.index()));
+        let granted = row(&self.tables.access_masks)
             || self.role_access(s.user, res, l)
             || self
                 .code
                 .access_rules
                 .get(l.index())
-                .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, s)))
+                .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, s)));
+        granted && !row(&self.tables.revoke_masks) && self.denied_in(s, l).is_none()
     }
 
     /// Evaluates a compiled condition for user `u`, on resource `res` where one is in scope.

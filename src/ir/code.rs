@@ -39,6 +39,7 @@ impl PolicyCode {
             access_deny_levels: BitMatrix::new(policy.access_denies.len(), policy.access.len()),
             access_deny_cond: Vec::new(),
             access_denies_of: vec![Vec::new(); policy.access.len()],
+            access_plain: Vec::new(),
         };
         c.compile_conditions(policy);
         c.compile_roles(policy);
@@ -84,6 +85,12 @@ impl PolicyCode {
             let c = d.when.as_ref().map(|c| self.cond(c));
             self.access_deny_cond.push(c);
         }
+        self.access_plain = self
+            .access_rules
+            .iter()
+            .zip(&self.access_denies_of)
+            .map(|(rules, denies)| rules.is_empty() && denies.is_empty())
+            .collect();
     }
 
     /// Compiles a condition into nodes. The model's conditions nest at most

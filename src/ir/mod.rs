@@ -120,6 +120,9 @@ pub struct PolicyCode {
     pub(crate) access_deny_cond: Vec<Option<NodeId>>,
     /// For each access level, the access denies that can remove it.
     pub(crate) access_denies_of: Vec<Vec<u32>>,
+    /// Levels with no `also when` rule and no access deny: decided by the
+    /// access row alone (plus `access for role`), the fast path.
+    pub(crate) access_plain: Vec<bool>,
 }
 
 /// What the per-user tables share, built once per data set: group closure,

@@ -446,11 +446,15 @@ pub fn help_text() -> String {
          \x20 can USER ACTION [on RESOURCE]          can jane edit_sub_resources on resource_m\n\
          \x20 can USER RIGHT                         can jane report.status_detail\n\
          \x20 can USER assign ROLE to USER [on R]    can bob assign status_updater to carol on resource_m\n\
+         \x20 can USER access LEVEL on RESOURCE      can jane access update_status on beds_available\n\
+         \x20 can USER assign access LEVEL to USER on RESOURCE\n\
+         \x20                                        can bob assign access update_status to sam on resource_m\n\
          \x20 explain can …                          explain can jane run status_detail on resource_m\n\
          \x20 who can …                              who can run status_detail on resource_z\n\
          \x20 what can USER do [on RESOURCE]         what can jane do on resource_z\n\
          \x20 rights USER                            rights jane\n\
          \x20 roles USER                             roles jane\n\
+         \x20 groups USER                            groups jane\n\
          \x20 report REPORT as USER [for event E]    report status_snapshot as jane for event flood\n\
          \n\
          Declarations add to the session's policy (and are checked with it):\n\

@@ -474,7 +474,11 @@ impl Program {
         let mut out = vec![lift(vec![Fix::GrantRight(r)])];
         // groups whose roles grant it
         for (g, group) in self.data.groups.iter().enumerate() {
-            if group.roles.iter().any(|(role, _)| self.code.role_grants(*role, r)) {
+            if group
+                .roles
+                .iter()
+                .any(|(role, _)| self.code.role_grants(*role, r))
+            {
                 out.push(lift(vec![Fix::AddToGroup(GroupId::from_index(g))]));
             }
         }
