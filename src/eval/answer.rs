@@ -273,31 +273,45 @@ impl Program {
         RolesAnswer { user: u, roles }
     }
 
+    /// The groups `u` joined, in the order of `u`'s list, each followed by
+    /// the groups it is nested in, nearest first; each group once.
     fn groups_answer(&self, u: UserId) -> GroupsAnswer {
         let joined = self
             .data
             .users
             .get(u.index())
             .map_or(&[][..], |d| &d.groups[..]);
-        let groups = self
-            .groups_of(u)
-            .into_iter()
-            .map(|g| match joined.iter().find(|(x, _)| *x == g) {
-                Some((_, s)) => Membership {
+        let mut groups: Vec<Membership> = Vec::new();
+        let seen = |gs: &[Membership], g: GroupId| gs.iter().any(|m| m.group == g);
+        for &(g, at) in joined {
+            if !seen(&groups, g) {
+                groups.push(Membership {
                     group: g,
                     via: None,
-                    at: Some(*s),
-                },
-                None => {
-                    let via = joined.iter().find(|(x, _)| self.group_nested_in(*x, g));
-                    Membership {
-                        group: g,
-                        via: via.map(|(x, _)| *x),
-                        at: via.map(|(_, s)| *s),
-                    }
+                    at: Some(at),
+                });
+            }
+        }
+        for &(g, at) in joined {
+            // the chain is finite: cycles are errors before a program exists,
+            // and the bound keeps it so whatever the data
+            let mut next = self.data.groups.get(g.index()).and_then(|x| x.parent);
+            let mut steps = 0;
+            while let Some(p) = next {
+                if steps > self.data.groups.len() {
+                    break;
                 }
-            })
-            .collect();
+                steps += 1;
+                if !seen(&groups, p) {
+                    groups.push(Membership {
+                        group: p,
+                        via: Some(g),
+                        at: Some(at),
+                    });
+                }
+                next = self.data.groups.get(p.index()).and_then(|x| x.parent);
+            }
+        }
         GroupsAnswer { user: u, groups }
     }
 

@@ -13,6 +13,10 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
         pest::error::InputLocation::Span((s, _)) => s,
     };
     let pos = skip_trivia(text, pos);
+    // pest names the furthest rule it tried; a missing `{`, `:` or `)` is a
+    // literal further on, known only from its parse attempts
+    let literal = missing_literal(text, pos, &err);
+    let pos = literal.as_ref().map_or(pos, |l| l.at);
     let found = token_at(text, pos);
     // at the end of the input, point at the last thing written, not past it
     let at_end = text
@@ -30,12 +34,15 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
     };
     let no_rules = Vec::new();
     let positives = match &err.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => positives,
-        pest::error::ErrorVariant::CustomError { .. } => &no_rules,
+        pest::error::ErrorVariant::ParsingError { positives, .. } if literal.is_none() => positives,
+        _ => &no_rules,
     };
-    let (expected, help) = match &err.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
-        pest::error::ErrorVariant::CustomError { message } => (message.clone(), None),
+    let (expected, help) = match (&literal, &err.variant) {
+        (Some(l), _) => (l.expected.clone(), l.help.clone()),
+        (None, pest::error::ErrorVariant::ParsingError { positives, .. }) => {
+            describe_expected(positives)
+        }
+        (None, pest::error::ErrorVariant::CustomError { message }) => (message.clone(), None),
     };
     if let Some(d) = string_error(file, text, pos) {
         return d;
@@ -84,6 +91,59 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
             .help("close every `{` with a `}`");
     }
     d
+}
+
+/// A punctuation token pest expected further on than the rule it reports.
+struct Literal {
+    at: usize,
+    expected: String,
+    help: Option<String>,
+}
+
+fn missing_literal(text: &str, pos: usize, err: &pest::error::Error<Rule>) -> Option<Literal> {
+    let attempts = err.parse_attempts()?;
+    let at = skip_trivia(text, attempts.max_position);
+    if at <= pos {
+        return None;
+    }
+    let mut wanted: Vec<String> = Vec::new();
+    for t in attempts.expected_tokens() {
+        // a name, a string or a keyword is left to the rule-level message
+        let token = t.to_string();
+        match token.as_str() {
+            " " | "\t" | "\n" | "\r" | "#" => {}
+            "{" | "}" | "(" | ")" | ":" | "," => wanted.push(format!("`{token}`")),
+            _ => return None,
+        }
+    }
+    let expected = match wanted.len() {
+        0 => return None,
+        1 => wanted[0].clone(),
+        n => format!("{} or {}", wanted[..n - 1].join(", "), wanted[n - 1]),
+    };
+    let stacks = attempts.call_stacks();
+    let deepest = stacks.first().and_then(|c| c.deepest.get_rule().copied());
+    let example = match deepest {
+        Some(r) => match r {
+            Rule::default_roles => {
+                Some("`default role { reporting_user when flag analytics_access }`")
+            }
+            Rule::report_decl => Some(
+                "`report status_detail \"Status Detail\" { requires right report.status_detail }`",
+            ),
+            Rule::test_decl => {
+                Some("`test \"Jane reports\" { expect can jane report.status_detail }`")
+            }
+            Rule::rights_group => Some("`rights report { status_detail \"Status Detail\" }`"),
+            Rule::user_access | Rule::revoke_access | Rule::role_access => {
+                Some("`access resource_m: view_resource, update_status`")
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let help = example.map(|e| format!("write it as {e}"));
+    Some(Literal { at, expected, help })
 }
 
 /// The length of the UTF-8 character starting at byte `i`.

@@ -30,11 +30,28 @@ pub(super) static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 type PResult<T> = Result<T, Box<Diagnostic>>;
 
+/// Pest's parse attempts (the literal tokens it expected, not only rules)
+/// are tracked only while a process-wide switch is on, which slows every
+/// parse; so a failed parse is run again with it on, one at a time.
+fn detailed(rule: Rule, text: &str, first: pest::error::Error<Rule>) -> pest::error::Error<Rule> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    pest::set_error_detail(true);
+    let again = RightsParser::parse(rule, text);
+    pest::set_error_detail(false);
+    match again {
+        Err(e) if e.location == first.location => e,
+        _ => first,
+    }
+}
+
 /// Parses a whole policy file.
 pub fn parse_file(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
     check_nesting(file, text)?;
-    let mut pairs =
-        RightsParser::parse(Rule::file, text).map_err(|e| Box::new(syntax_error(file, text, e)))?;
+    let mut pairs = RightsParser::parse(Rule::file, text)
+        .map_err(|e| Box::new(syntax_error(file, text, detailed(Rule::file, text, e))))?;
     let b = Builder { file, text };
     let top = b.next(&mut pairs)?;
     let mut items = Vec::new();
@@ -51,7 +68,7 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
 pub fn parse_query(file: FileId, text: &str) -> Result<Query, Box<Diagnostic>> {
     check_nesting(file, text)?;
     let mut pairs = RightsParser::parse(Rule::query, text)
-        .map_err(|e| Box::new(syntax_error(file, text, e)))?;
+        .map_err(|e| Box::new(syntax_error(file, text, detailed(Rule::query, text, e))))?;
     let b = Builder { file, text };
     let top = b.next(&mut pairs)?;
     let mut inner = top.into_inner();
@@ -62,7 +79,7 @@ pub fn parse_query(file: FileId, text: &str) -> Result<Query, Box<Diagnostic>> {
 pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplInput, Box<Diagnostic>> {
     check_nesting(file, text)?;
     let mut pairs = RightsParser::parse(Rule::repl_line, text)
-        .map_err(|e| Box::new(syntax_error(file, text, e)))?;
+        .map_err(|e| Box::new(syntax_error(file, text, detailed(Rule::repl_line, text, e))))?;
     let b = Builder { file, text };
     let top = b.next(&mut pairs)?;
     let mut items = Vec::new();
