@@ -67,8 +67,9 @@ pub struct RightsAnswer {
 #[derive(Clone, Debug)]
 pub struct HeldRight {
     pub right: RightId,
-    /// Roles that grant it: (role, the grant's span).
-    pub from_roles: Vec<(RoleId, Span)>,
+    /// Roles that grant it: (role, the grant's span, the group that gives the
+    /// user that role, if it comes from a group).
+    pub from_roles: Vec<(RoleId, Span, Option<GroupId>)>,
     /// The user's own grant of it.
     pub direct: Option<Span>,
     /// Granted directly although a role already gives it (the seed's red asterisk).
@@ -178,17 +179,21 @@ impl Program {
 
     fn rights_answer(&self, u: UserId) -> RightsAnswer {
         let data = self.data.users.get(u.index());
-        let roles = self.roles_of(u);
-        let from_roles = |r: RightId| -> Vec<(RoleId, Span)> {
+        let roles = self.roles_answer(u).roles;
+        let from_roles = |r: RightId| -> Vec<(RoleId, Span, Option<GroupId>)> {
             roles
                 .iter()
-                .filter_map(|&role| {
+                .filter_map(|&(role, how)| {
+                    let group = match how {
+                        RoleHow::Group(g, _) => Some(g),
+                        _ => None,
+                    };
                     self.policy
                         .role(role)
                         .grants
                         .iter()
                         .find(|s| s.right == r)
-                        .map(|s| (role, s.span))
+                        .map(|s| (role, s.span, group))
                 })
                 .collect()
         };

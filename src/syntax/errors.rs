@@ -277,6 +277,17 @@ fn advice(
             );
         }
     }
+    // inside a test, where only data declarations and `expect` go
+    if found == "group" && wanted.iter().any(|w| w == "expect") {
+        return (
+            Some(
+                "groups are global data: declare the group outside the test; \
+                 the test's users may join it with `groups`"
+                    .to_string(),
+            ),
+            None,
+        );
+    }
     // a declaration starting a line where a body's statement or its `}`
     // belongs, in a text whose braces do not balance: a `}` is missing
     let starts_line = text[..pos.min(text.len())]

@@ -198,9 +198,12 @@ impl Words<'_> {
             let mut sources: Vec<String> = h
                 .from_roles
                 .iter()
-                .map(|(role, span)| {
+                .map(|(role, span, group)| {
+                    let through = group.map_or(String::new(), |g| {
+                        format!(" (from group {})", self.group(g))
+                    });
                     format!(
-                        "via role {} [{}]",
+                        "via role {}{through} [{}]",
                         self.program.policy.role(*role).meta.name,
                         self.sources.file_line(*span)
                     )

@@ -64,9 +64,10 @@ impl Words<'_> {
                     json!({
                         "right": m.name,
                         "label": m.label,
-                        "roles": h.from_roles.iter().map(|(role, span)| json!({
+                        "roles": h.from_roles.iter().map(|(role, span, group)| json!({
                             "role": self.program.policy.role(*role).meta.name,
                             "at": self.sources.file_line(*span),
+                            "group": group.map(|g| self.group(g)),
                         })).collect::<Vec<_>>(),
                         "direct": h.direct.map(|s| self.sources.file_line(s)),
                         "redundant": h.redundant,

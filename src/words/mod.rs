@@ -231,13 +231,18 @@ impl<'a> Words<'a> {
                 );
                 match scope {
                     AssignScope::Anywhere => {}
-                    AssignScope::When => s.push_str(&format!(
-                        " when its condition holds, as it does{}",
-                        if holds { "" } else { " not" }
-                    )),
+                    AssignScope::When => s.push_str(if holds {
+                        " when its condition holds, as it does"
+                    } else {
+                        " only when its condition holds, and it does not"
+                    }),
                     AssignScope::OnResource(res) => s.push_str(&format!(
-                        " on resources where its condition holds, as it does{} on `{}`",
-                        if holds { "" } else { " not" },
+                        " on resources where its condition holds, {} on `{}`",
+                        if holds {
+                            "as it does"
+                        } else {
+                            "and it does not"
+                        },
                         self.resource_name(res)
                     )),
                     AssignScope::NeedsResource => s.push_str(
