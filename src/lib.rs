@@ -66,6 +66,7 @@ pub mod ir;
 pub mod lint;
 pub mod sema;
 pub mod source;
+pub mod symbolic;
 pub mod syntax;
 pub mod testing;
 pub mod words;

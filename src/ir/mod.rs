@@ -167,6 +167,10 @@ pub struct DataTables {
     pub(crate) revoke_masks: BitMatrix,
 }
 
+/// A value built on first use and kept with a program, of a type `ir`
+/// cannot name (the symbolic view, which comes after `ir`).
+pub(crate) type Slot = Arc<std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>>;
+
 /// A compiled policy joined with one data set.
 #[derive(Clone, Debug)]
 pub struct Program {
@@ -175,6 +179,8 @@ pub struct Program {
     pub data: Arc<Data>,
     pub(crate) code: Arc<PolicyCode>,
     pub(crate) tables: DataTables,
+    /// The symbolic view (`symbolic::of`), once built.
+    pub(crate) symbolic: Slot,
 }
 
 impl Program {
@@ -198,6 +204,7 @@ impl Program {
             data,
             code,
             tables,
+            symbolic: Slot::default(),
         }
     }
 
@@ -229,6 +236,13 @@ impl Program {
             self.tables.push_user(&self.code, u);
         }
         self.data = data;
+        // the symbolic view reads users and resources: build it again when asked
+        self.symbolic = Slot::default();
+    }
+
+    /// Where the symbolic view of this program is kept once built.
+    pub(crate) fn symbolic_slot(&self) -> &Slot {
+        &self.symbolic
     }
 
     /// Number of distinct effective-rights sets (users share them).

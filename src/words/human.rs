@@ -68,11 +68,19 @@ impl Words<'_> {
                 out.push_str(&format!("{lead}{}\n", self.alternative(e.user, alt)));
             }
         } else {
-            out.push_str("nothing would allow it by granting more");
+            let unsearched = e
+                .blocked
+                .first()
+                .is_some_and(|r| matches!(r.fact, crate::eval::explain::Fact::NotSearched(_)));
+            out.push_str(if unsearched {
+                "what would allow it is not known"
+            } else {
+                "nothing would allow it"
+            });
             if e.blocked.is_empty() {
                 out.push('\n');
             } else {
-                out.push_str(": it is taken away\n");
+                out.push_str(":\n");
                 for r in &e.blocked {
                     self.human_reason(out, r, 1);
                 }

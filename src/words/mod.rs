@@ -70,6 +70,20 @@ impl<'a> Words<'a> {
     pub fn fact(&self, f: &Fact) -> String {
         let p = &self.program.policy;
         match *f {
+            Fact::NobodyEver => "no user could ever be allowed this, whatever their roles, flags, \
+                                 groups, grants and access"
+                .to_string(),
+            Fact::NotOnResource { resource } => format!(
+                "no user could be allowed this on `{}`, given the access its data gives to roles \
+                 and groups",
+                self.resource_name(resource)
+            ),
+            Fact::NoChangeWould => "only a change that no fix makes would allow it (adding a \
+                                    revoke, say)"
+                .to_string(),
+            Fact::NotSearched(limit) => {
+                format!("the smallest changes could not be searched: {limit}")
+            }
             Fact::Const(b) => format!("`{b}`"),
             Fact::Right { user, right, how } => {
                 let user = self.user(user);
@@ -379,6 +393,10 @@ impl<'a> Words<'a> {
                 "grant access `{}` on `{}` to {user}",
                 p.access_level(l).meta.name,
                 self.resource_name(r)
+            ),
+            Fix::RemoveGrant(r) => format!(
+                "take the direct grant of `{}` from {user}",
+                p.right(r).meta.name
             ),
             Fix::RemoveRevoke(r) => format!(
                 "remove the revoke of `{}` from {user}",

@@ -1,79 +1,182 @@
-//! What would change a denial: alternative sets of [`Fix`]es, smallest first,
-//! each verified by asking the question again, with the same evaluator, of a
-//! "what if" copy of the user (a one-user table build against the same
-//! compiled policy, never a policy compile); and the denies and revokes that
-//! no grant can lift.
+//! What would change a denial: the smallest sets of changes to the user's
+//! facts (or the resource's tags) under which the question holds, found
+//! exactly in the symbolic view (`crate::symbolic`) — all minimal
+//! alternatives up to a few, smallest first — each then verified by asking
+//! the question again, with the same evaluator, of a "what if" copy of the
+//! user (a one-user table build against the same compiled policy). When no
+//! change would do, why: nobody could ever be allowed, not on this resource,
+//! or the denies and revokes in the way.
 
 use super::*;
 use crate::ir::{DataTables, Node, NodeId, RoleOrigin};
+use crate::symbolic::{self, search, Fact as Var, Limit, Symbolic};
+use biodivine_lib_bdd::{Bdd, BddPartialValuation};
 
-/// Candidate alternatives kept while searching; at most [`MAX_SHOWN_FIXES`] are shown.
+/// Alternatives kept from each search; at most [`MAX_SHOWN_FIXES`] are shown.
 const MAX_ALTERNATIVES: usize = 8;
-const MAX_SHOWN_FIXES: usize = 3;
-/// The most changes one suggested alternative may combine.
-const MAX_FIX_SIZE: usize = 12;
+const MAX_SHOWN_FIXES: usize = 4;
+
+/// What the search found for a denial.
+pub(super) struct Found {
+    pub fixes: Vec<Vec<Fix>>,
+    /// Why nothing would allow it, when nothing would.
+    pub never: Option<Reason>,
+}
 
 impl Program {
     /// Verified alternatives that would allow a denied question.
-    pub(super) fn fixes_for(&self, q: &CanQ) -> Vec<Vec<Fix>> {
-        let u = q.user;
-        let alts = match q.target {
-            Target::Right(r) => self.alts_right(u, r, true),
-            Target::Action(a) => {
-                let node = self.code.action_cond.get(a.index()).copied().unwrap_or(0);
-                let res = if self.policy.action(a).on_resource {
-                    q.on
-                } else {
-                    None
-                };
-                self.alts(node, u, res, true)
-            }
-            Target::Run(rep) => {
-                let req = self
-                    .code
-                    .report_requires
-                    .get(rep.index())
-                    .copied()
-                    .unwrap_or(0);
-                let fixes = self.alts(req, u, None, true);
-                match (q.on, self.code.report_where.get(rep.index())) {
-                    (Some(res), Some(Some(w))) => {
-                        and_alts(fixes, self.alts(*w, u, Some(res), true))
-                    }
-                    _ => fixes,
-                }
-            }
-            Target::Assign { role, .. } => self.assign_alts(u, Handed::Role(role), q.on),
-            Target::Access(l) => match q.on {
-                Some(r) => self.alts_access(u, r, l, true),
-                None => Vec::new(),
-            },
-            Target::AssignAccess { level, .. } => self.assign_alts(u, Handed::Level(level), q.on),
+    pub(super) fn fixes_for(&self, q: &CanQ) -> Found {
+        let search = || -> Result<Found, Limit> {
+            let sym = symbolic::of(self)?;
+            let question = sym.question(q)?;
+            let f = question.function.restrict(&question.fixed);
+            let fixes =
+                self.smallest_fixes(&sym, &f, q.user, q.on, |alt| self.would_allow(q, alt))?;
+            let never = if !fixes.is_empty() {
+                None
+            } else if question.function.is_false() {
+                Some(Reason::new(false, Fact::NobodyEver))
+            } else if f.is_false() {
+                q.on.map(|r| Reason::new(false, Fact::NotOnResource { resource: r }))
+            } else {
+                Some(Reason::new(false, Fact::NoChangeWould))
+            };
+            Ok(Found { fixes, never })
         };
-        alts.into_iter()
-            .filter(|alt| !alt.is_empty() && self.would_allow(q, alt))
-            .take(MAX_SHOWN_FIXES)
-            .collect()
+        search().unwrap_or_else(|limit| Found {
+            fixes: Vec::new(),
+            never: Some(Reason::new(false, Fact::NotSearched(limit))),
+        })
     }
 
     /// Verified alternatives that would show a name-only row in full.
-    pub(super) fn details_fixes(
-        &self,
-        cond: NodeId,
-        u: UserId,
-        rep: ReportId,
-        res: ResourceId,
-    ) -> Vec<Vec<Fix>> {
-        self.alts(cond, u, Some(res), true)
-            .into_iter()
-            .filter(|alt| {
-                !alt.is_empty()
-                    && self
-                        .with_changes(u, alt)
-                        .is_some_and(|p| p.visibility(UserId(0), rep, res) == Visibility::Full)
+    pub(super) fn details_fixes(&self, u: UserId, rep: ReportId, res: ResourceId) -> Vec<Vec<Fix>> {
+        let search = || -> Result<Vec<Vec<Fix>>, Limit> {
+            let sym = symbolic::of(self)?;
+            let f = sym.report_details(rep)?.restrict(&sym.resource_facts(res));
+            self.smallest_fixes(&sym, &f, u, Some(res), |alt| {
+                self.with_changes(u, alt)
+                    .is_some_and(|p| p.visibility(UserId(0), rep, res) == Visibility::Full)
             })
+        };
+        search().unwrap_or_default()
+    }
+
+    /// The smallest sets of changes to user `u` (on `on`) under which `f`
+    /// holds, as fixes, verified, smallest first.
+    ///
+    /// A user whose data lists no roles is searched twice: with roles left
+    /// as they are (so the default role still follows the flags), and with
+    /// roles listed — the default role kept as a listed one — where at least
+    /// one role changes, as `with_changes` applies a role fix.
+    fn smallest_fixes(
+        &self,
+        sym: &Symbolic,
+        f: &Bdd,
+        u: UserId,
+        on: Option<ResourceId>,
+        verify: impl Fn(&[Fix]) -> bool,
+    ) -> Result<Vec<Vec<Fix>>, Limit> {
+        let b = sym.binding();
+        let vars = &sym.universe().vars;
+        let lists = b.var(Var::Lists);
+        let current = sym.facts_of(u, on);
+        let lists_now = lists.is_some_and(|v| current.get(v.to_index()).copied().unwrap_or(false));
+        let changeable =
+            |v: usize, now: bool| match b.fact(biodivine_lib_bdd::BddVariable::from_index(v)) {
+                Some(Var::Role(_) | Var::Flag(_) | Var::Group(_) | Var::Grant(_)) => true,
+                Some(Var::Tag(_) | Var::Access(_)) => on.is_some(),
+                // revokes may be lifted, never added
+                Some(Var::Revoke(_)) => now,
+                Some(Var::AccessRevoke(_)) => now && on.is_some(),
+                Some(Var::Lists | Var::RoleAccess(..) | Var::GroupAccess(..)) | None => false,
+            };
+        let mut alts: Vec<Vec<Fix>> = Vec::new();
+        let add = |changes: Vec<search::Change>, alts: &mut Vec<Vec<Fix>>| {
+            let fixes: Vec<Fix> = changes
+                .into_iter()
+                .filter_map(|(v, to)| fix_of(b.fact(v)?, to, on))
+                .collect();
+            if !fixes.is_empty() {
+                alts.push(fixes);
+            }
+        };
+        let kept = search::restrict_unchangeable(f, &current, changeable);
+        for changes in search::smallest(vars, &kept, &current, MAX_ALTERNATIVES)? {
+            add(changes, &mut alts);
+        }
+        if let (Some(lists), false) = (lists, lists_now) {
+            // roles listed: the default role (if one applies) becomes listed
+            let mut base = current.clone();
+            base[lists.to_index()] = true;
+            if let RoleOrigin::Default(i) = self.role_origin(u) {
+                let listed = self
+                    .code
+                    .default_role
+                    .get(i)
+                    .and_then(|&r| b.var(Var::Role(r)));
+                if let Some(v) = listed {
+                    base[v.to_index()] = true;
+                }
+            }
+            let roles_as_base = BddPartialValuation::from_values(
+                &b.role
+                    .iter()
+                    .map(|&v| (v, base[v.to_index()]))
+                    .collect::<Vec<_>>(),
+            );
+            let unchanged = vars.mk_conjunctive_clause(&roles_as_base);
+            let g = Bdd::binary_op_with_limit(
+                symbolic::NODE_LIMIT,
+                &f.restrict(&[(lists, true)]),
+                &unchanged,
+                biodivine_lib_bdd::op_function::and_not,
+            )
+            .ok_or(Limit::TooLarge)?;
+            let g = search::restrict_unchangeable(&g, &base, changeable);
+            for changes in search::smallest(vars, &g, &base, MAX_ALTERNATIVES)? {
+                add(changes, &mut alts);
+            }
+        }
+        // smallest first, then the most ordinary changes (least privilege
+        // among roles); drop any alternative that contains a smaller one
+        let key = |f: &Fix| self.fix_rank(*f);
+        for alt in &mut alts {
+            alt.sort_by_key(key);
+        }
+        alts.sort_by(|a, b| {
+            a.len()
+                .cmp(&b.len())
+                .then_with(|| a.iter().map(key).cmp(b.iter().map(key)))
+        });
+        let mut minimal: Vec<Vec<Fix>> = Vec::new();
+        for alt in alts {
+            if !minimal.iter().any(|m| m.iter().all(|x| alt.contains(x))) {
+                minimal.push(alt);
+            }
+        }
+        // within one size, one of each kind of change before a second of any
+        let mut seen: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut keyed: Vec<(usize, usize, usize, Vec<Fix>)> = minimal
+            .into_iter()
+            .enumerate()
+            .map(|(i, alt)| {
+                let kinds: Vec<u8> = alt.iter().map(|f| self.fix_rank(*f).0).collect();
+                let nth = seen
+                    .iter()
+                    .filter(|(n, k)| *n == alt.len() && *k == kinds)
+                    .count();
+                seen.push((alt.len(), kinds));
+                (alt.len(), nth, i, alt)
+            })
+            .collect();
+        keyed.sort_by_key(|(len, nth, i, _)| (*len, *nth, *i));
+        let minimal: Vec<Vec<Fix>> = keyed.into_iter().map(|(.., alt)| alt).collect();
+        Ok(minimal
+            .into_iter()
+            .filter(|alt| verify(alt))
             .take(MAX_SHOWN_FIXES)
-            .collect()
+            .collect())
     }
 
     /// Would the question be allowed after these changes to the user?
@@ -119,6 +222,7 @@ impl Program {
         }
         for &fix in changes {
             match fix {
+                Fix::RemoveGrant(r) => user.grants.retain(|s| s.right != r),
                 Fix::GrantRight(r) => user.grants.push(RightSite {
                     right: r,
                     span,
@@ -167,6 +271,7 @@ impl Program {
             data: self.data.clone(),
             code: self.code.clone(),
             tables: DataTables::build_users(&self.code, shared, [&user]),
+            symbolic: Default::default(),
         })
     }
 
@@ -246,299 +351,46 @@ impl Program {
             }
         }
     }
+}
 
-    /// Ways to be allowed to hand out a role or level: take a role whose rule
-    /// covers it (and meet its condition), or meet the condition of a rule held.
-    fn assign_alts(&self, u: UserId, what: Handed, on: Option<ResourceId>) -> Vec<Vec<Fix>> {
-        let (access, index) = match what {
-            Handed::Role(r) => (false, r.index()),
-            Handed::Level(l) => (true, l.index()),
-        };
-        let mut fixes = Vec::new();
-        for a in &self.code.assigns {
-            if a.access != access || !a.covers(&self.code, index) {
-                continue;
-            }
-            let cond = match (a.on_resource, a.cond, on) {
-                (true, _, None) => Vec::new(),
-                (_, None, _) => vec![Vec::new()],
-                (true, Some(c), Some(res)) => self.alts(c, u, Some(res), true),
-                (false, Some(c), _) => self.alts(c, u, None, true),
-            };
-            if self.has_role(u, a.from) {
-                if a.cond.is_some() {
-                    fixes.extend(cond);
-                }
-            } else {
-                fixes.extend(and_alts(vec![vec![Fix::AssignRole(a.from)]], cond));
-            }
+impl Program {
+    /// How ordinary a change is, for ordering alternatives of one size:
+    /// granting before taking away, a role with fewer rights before one with
+    /// more, then declaration order.
+    fn fix_rank(&self, f: Fix) -> (u8, usize, Fix) {
+        let rights = |r: RoleId| self.code.role_rights(r).count();
+        match f {
+            Fix::AssignRole(r) => (0, rights(r), f),
+            Fix::GrantAccess(..) => (1, 0, f),
+            Fix::GrantRight(_) => (2, 0, f),
+            Fix::AddToGroup(_) => (3, 0, f),
+            Fix::SetFlag(_) => (4, 0, f),
+            Fix::RemoveRevoke(_) | Fix::RemoveAccessRevoke(..) => (5, 0, f),
+            Fix::TagResource(..) | Fix::UntagResource(..) => (6, 0, f),
+            Fix::ClearFlag(_) => (7, 0, f),
+            Fix::RemoveRole(_) | Fix::RemoveFromGroup(_) => (8, 0, f),
+            Fix::RemoveGrant(_) | Fix::RemoveAccess(..) => (9, 0, f),
         }
-        normalize(fixes)
-    }
-
-    /// Ways to give `u` level `l` on `r`: grant it (in data, by a role with
-    /// `access for role`, or by an `also when` rule), lift the revoke, and make
-    /// every access deny that applies stop applying.
-    fn alts_access(&self, u: UserId, r: ResourceId, l: AccessId, want: bool) -> Vec<Vec<Fix>> {
-        if self.has_access(u, r, l) == want {
-            return vec![Vec::new()];
-        }
-        if !want {
-            return vec![vec![Fix::RemoveAccess(l, r)]];
-        }
-        let granted = self.data_access(u, r, l)
-            || self.role_access(u, r, l)
-            || self
-                .code
-                .access_rules
-                .get(l.index())
-                .is_some_and(|rules| rules.iter().any(|&c| self.eval(c, u, Some(r))));
-        let grant = if granted {
-            vec![Vec::new()]
-        } else {
-            let mut v = vec![vec![Fix::GrantAccess(l, r)]];
-            if let Some(res) = self.data.resources.get(r.index()) {
-                for (role, x, _) in &res.role_access {
-                    if *x == l {
-                        v.push(vec![Fix::AssignRole(*role)]);
-                    }
-                }
-            }
-            // a group whose members have it
-            for (g, group) in self.data.groups.iter().enumerate() {
-                if group.access.iter().any(|(x, y, _)| *x == r && *y == l) {
-                    v.push(vec![Fix::AddToGroup(GroupId::from_index(g))]);
-                }
-            }
-            for &c in self
-                .code
-                .access_rules
-                .get(l.index())
-                .map(|x| x.as_slice())
-                .unwrap_or(&[])
-            {
-                v.extend(self.alts(c, u, Some(r), true));
-            }
-            normalize(v)
-        };
-        let mut out = if self.access_revoked(u, r, l) {
-            and_alts(grant, vec![vec![Fix::RemoveAccessRevoke(l, r)]])
-        } else {
-            grant
-        };
-        // every deny of this level that applies must stop applying
-        let denies: Vec<u32> = self
-            .code
-            .access_denies_of
-            .get(l.index())
-            .cloned()
-            .unwrap_or_default();
-        for d in denies {
-            match self
-                .code
-                .access_deny_cond
-                .get(d as usize)
-                .copied()
-                .flatten()
-            {
-                None => return Vec::new(),
-                Some(c) if self.eval(c, u, Some(r)) => {
-                    out = and_alts(out, self.alts(c, u, Some(r), false));
-                    if out.is_empty() {
-                        return out;
-                    }
-                }
-                Some(_) => {}
-            }
-        }
-        out
-    }
-
-    /// Alternative sets of changes that would make `node` evaluate to `want`.
-    fn alts(&self, node: NodeId, u: UserId, res: Option<ResourceId>, want: bool) -> Vec<Vec<Fix>> {
-        if self.eval(node, u, res) == want {
-            return vec![Vec::new()];
-        }
-        let out = match self.code.node(node) {
-            Node::Const(_) => Vec::new(),
-            Node::Right(r) => {
-                if want {
-                    self.alts_right(u, r, true)
-                } else {
-                    Vec::new()
-                }
-            }
-            Node::Role(r) if want => {
-                // the role, or a group that gives it
-                let mut v = vec![vec![Fix::AssignRole(r)]];
-                for (g, group) in self.data.groups.iter().enumerate() {
-                    if group.roles.iter().any(|(x, _)| self.role_inherits(*x, r)) {
-                        v.push(vec![Fix::AddToGroup(GroupId::from_index(g))]);
-                    }
-                }
-                v
-            }
-            Node::Role(r) => vec![vec![Fix::RemoveRole(r)]],
-            Node::Flag(f) => vec![vec![if want {
-                Fix::SetFlag(f)
-            } else {
-                Fix::ClearFlag(f)
-            }]],
-            Node::Access(l) => match res {
-                None => Vec::new(),
-                Some(r) => self.alts_access(u, r, l, want),
-            },
-            Node::Group(g) => vec![vec![if want {
-                Fix::AddToGroup(g)
-            } else {
-                Fix::RemoveFromGroup(g)
-            }]],
-            Node::Tag(t) => match res {
-                None => Vec::new(),
-                Some(r) => vec![vec![if want {
-                    Fix::TagResource(t, r)
-                } else {
-                    Fix::UntagResource(t, r)
-                }]],
-            },
-            Node::Can(a) => {
-                let res = if self.policy.action(a).on_resource {
-                    res
-                } else {
-                    None
-                };
-                match self.code.action_cond.get(a.index()) {
-                    Some(&c) => self.alts(c, u, res, want),
-                    None => Vec::new(),
-                }
-            }
-            Node::Not(x) => self.alts(x, u, res, !want),
-            Node::And { start, len } | Node::Or { start, len } => {
-                let is_and = matches!(self.code.node(node), Node::And { .. });
-                let kids = self.code.children(start, len);
-                // every child must change (and→true, or→false), or any one may (and→false, or→true)
-                if is_and == want {
-                    let mut acc = vec![Vec::new()];
-                    for &c in kids {
-                        acc = and_alts(acc, self.alts(c, u, res, want));
-                        if acc.is_empty() {
-                            break;
-                        }
-                    }
-                    acc
-                } else {
-                    kids.iter()
-                        .flat_map(|&c| self.alts(c, u, res, want))
-                        .collect()
-                }
-            }
-        };
-        normalize(out)
-    }
-
-    /// Ways to give `u` right `r`: none if a deny takes it; else lift the
-    /// revoke, or grant it, or assign a role that grants it.
-    fn alts_right(&self, u: UserId, r: RightId, want: bool) -> Vec<Vec<Fix>> {
-        if !want || self.has_right(u, r) {
-            return vec![Vec::new()];
-        }
-        let denied = self.policy.denies.iter().enumerate().any(|(d, deny)| {
-            deny.rights.iter().any(|s| s.right == r)
-                && self
-                    .code
-                    .deny_cond
-                    .get(d)
-                    .copied()
-                    .flatten()
-                    .is_none_or(|c| self.eval(c, u, None))
-        });
-        if denied {
-            return Vec::new();
-        }
-        let data = self.data.users.get(u.index());
-        let revoked = data.is_some_and(|d| d.revokes.iter().any(|s| s.right == r));
-        let granted = self
-            .roles_of(u)
-            .iter()
-            .any(|&role| self.code.role_grants(role, r))
-            || data.is_some_and(|d| d.grants.iter().any(|s| s.right == r));
-        let lift = |mut alt: Vec<Fix>| {
-            if revoked {
-                alt.push(Fix::RemoveRevoke(r));
-            }
-            alt
-        };
-        if granted {
-            return vec![lift(Vec::new())];
-        }
-        let mut out = vec![lift(vec![Fix::GrantRight(r)])];
-        // groups whose roles grant it
-        for (g, group) in self.data.groups.iter().enumerate() {
-            if group
-                .roles
-                .iter()
-                .any(|(role, _)| self.code.role_grants(*role, r))
-            {
-                out.push(lift(vec![Fix::AddToGroup(GroupId::from_index(g))]));
-            }
-        }
-        // roles that grant it, narrowest first
-        let mut roles: Vec<(usize, RoleId)> = (0..self.policy.roles.len())
-            .map(RoleId::from_index)
-            .filter(|&role| self.code.role_grants(role, r))
-            .map(|role| (self.code.role_rights(role).count(), role))
-            .collect();
-        roles.sort();
-        out.extend(
-            roles
-                .into_iter()
-                .take(2)
-                .map(|(_, role)| vec![Fix::AssignRole(role)]),
-        );
-        out
     }
 }
 
-/// Every combination of one alternative from each side (both must happen).
-fn and_alts(a: Vec<Vec<Fix>>, b: Vec<Vec<Fix>>) -> Vec<Vec<Fix>> {
-    let mut out = Vec::new();
-    for x in a.iter().take(MAX_ALTERNATIVES) {
-        for y in b.iter().take(MAX_ALTERNATIVES) {
-            // a change of more than this many facts is no "smallest change"
-            if x.len() + y.len() > MAX_FIX_SIZE {
-                continue;
-            }
-            let mut v = x.clone();
-            v.extend(y.iter().copied());
-            out.push(v);
-        }
-    }
-    normalize(out)
-}
-
-/// Sorted, deduplicated alternatives, smallest first, at most eight; an empty
-/// alternative ("nothing to change") makes every other one unnecessary.
-fn normalize(alts: Vec<Vec<Fix>>) -> Vec<Vec<Fix>> {
-    let mut alts: Vec<Vec<Fix>> = alts
-        .into_iter()
-        .map(|mut v| {
-            v.sort();
-            v.dedup();
-            v
-        })
-        .collect();
-    alts.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    alts.dedup();
-    if alts.first().is_some_and(|a| a.is_empty()) {
-        return vec![Vec::new()];
-    }
-    // drop an alternative that contains a smaller one
-    let mut kept: Vec<Vec<Fix>> = Vec::new();
-    for a in alts {
-        if !kept.iter().any(|k| k.iter().all(|f| a.contains(f))) {
-            kept.push(a);
-        }
-    }
-    kept.truncate(MAX_ALTERNATIVES);
-    kept
+/// The fix that sets a fact of the user (or the resource `on`) to `to`.
+fn fix_of(fact: Var, to: bool, on: Option<ResourceId>) -> Option<Fix> {
+    Some(match (fact, to) {
+        (Var::Role(r), true) => Fix::AssignRole(r),
+        (Var::Role(r), false) => Fix::RemoveRole(r),
+        (Var::Flag(x), true) => Fix::SetFlag(x),
+        (Var::Flag(x), false) => Fix::ClearFlag(x),
+        (Var::Group(g), true) => Fix::AddToGroup(g),
+        (Var::Group(g), false) => Fix::RemoveFromGroup(g),
+        (Var::Grant(r), true) => Fix::GrantRight(r),
+        (Var::Grant(r), false) => Fix::RemoveGrant(r),
+        (Var::Revoke(r), false) => Fix::RemoveRevoke(r),
+        (Var::Tag(t), true) => Fix::TagResource(t, on?),
+        (Var::Tag(t), false) => Fix::UntagResource(t, on?),
+        (Var::Access(l), true) => Fix::GrantAccess(l, on?),
+        (Var::Access(l), false) => Fix::RemoveAccess(l, on?),
+        (Var::AccessRevoke(l), false) => Fix::RemoveAccessRevoke(l, on?),
+        _ => return None,
+    })
 }

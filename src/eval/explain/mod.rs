@@ -139,6 +139,16 @@ pub enum Fact {
     },
     /// None of the user's roles may hand out the role (or access level).
     NoAssignRule { user: UserId, what: Handed },
+    /// No user could ever be allowed this, whatever their roles, flags,
+    /// groups, grants and access.
+    NobodyEver,
+    /// No user could be allowed this on the resource, given what its data
+    /// says (`access for role`, group access).
+    NotOnResource { resource: ResourceId },
+    /// Only changes no fix makes (adding a revoke, say) would allow it.
+    NoChangeWould,
+    /// The symbolic view could not be built for this policy.
+    NotSearched(crate::symbolic::Limit),
 }
 
 /// Why a user holds a right or not.
@@ -228,6 +238,8 @@ pub enum AssignScope {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Fix {
     GrantRight(RightId),
+    /// Remove the user's direct grant of the right.
+    RemoveGrant(RightId),
     AssignRole(RoleId),
     SetFlag(FlagId),
     GrantAccess(AccessId, ResourceId),
@@ -282,8 +294,11 @@ impl Program {
         let mut e = self.reasons(q);
         if !e.allowed {
             e.searched = true;
-            e.fixes = self.fixes_for(q);
-            e.blocked = self.blockers(q);
+            let found = self.fixes_for(q);
+            e.fixes = found.fixes;
+            if let Some(never) = found.never {
+                e.blocked = std::iter::once(never).chain(self.blockers(q)).collect();
+            }
         }
         e
     }
@@ -311,7 +326,7 @@ impl Program {
             .map(|c| vec![self.explain_node(c, u, Some(res))])
             .unwrap_or_default();
         let fixes = match cond {
-            Some(c) if vis != Visibility::Full => self.details_fixes(c, u, rep, res),
+            Some(_) if vis != Visibility::Full => self.details_fixes(u, rep, res),
             _ => Vec::new(),
         };
         Explanation {

@@ -1,0 +1,299 @@
+//! The symbolic view of a policy: every decision as a boolean function of a
+//! user's facts (and, on a resource, the resource's), held as a binary
+//! decision diagram (`biodivine-lib-bdd`), so questions about **every
+//! possible user** have exact answers.
+//!
+//! - `universe.rs`: the variables — one per fact a user or the resource in
+//!   scope can have (roles listed, flags, groups joined, direct grants and
+//!   revokes; access granted or revoked, tags, `access for role` and group
+//!   access on the resource) — shared by name between policies compared.
+//! - `build.rs`: the functions, built lazily, once each, and kept: roles,
+//!   rights, conditions, actions, access levels, reports, `assigns`, denies
+//!   and default-role lines.
+//! - `search.rs`: the smallest changes to one user's facts that make a
+//!   function hold (a shortest path in the diagram), all minimal
+//!   alternatives up to a number, ordered by size.
+//! - `findings.rs`: what holds for every possible user of one policy (a right
+//!   nobody can hold, a deny that never applies, …): proofs, not heuristics.
+//! - `compare.rs`: two policies side by side, item by item, with witnesses.
+//!
+//! The concrete evaluator (`eval`) stays the source of truth for single
+//! decisions; what this module proposes is checked with it.
+
+mod build;
+pub mod compare;
+pub mod findings;
+pub mod search;
+pub mod universe;
+
+use crate::ir::{PolicyCode, Program, Shared};
+use crate::sema::model::*;
+use biodivine_lib_bdd::{op_function, Bdd, BddVariable};
+use std::sync::Arc;
+pub use universe::{Binding, Fact, Meaning, Universe};
+
+/// The most nodes one diagram may have before the view gives up (a policy
+/// whose conditions defeat the variable order); about 100 MB.
+pub const NODE_LIMIT: usize = 4_000_000;
+
+/// Why the symbolic view could not be built or used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// More facts than the diagrams can number (65,535).
+    TooManyFacts(usize),
+    /// A diagram grew past [`NODE_LIMIT`] nodes.
+    TooLarge,
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::TooManyFacts(n) => write!(
+                f,
+                "the policy has {n} facts a user can have; the symbolic view handles at most 65,535"
+            ),
+            Limit::TooLarge => write!(
+                f,
+                "a decision's diagram grew past {NODE_LIMIT} nodes; the policy's conditions are too \
+                 tangled for the symbolic view"
+            ),
+        }
+    }
+}
+
+type R = Result<Bdd, Limit>;
+
+/// One policy (with its groups and resources) as functions over a universe
+/// of facts. Built on first use and kept with the program.
+pub struct Symbolic {
+    pub(crate) universe: Arc<Universe>,
+    pub(crate) b: Binding,
+    pub(crate) policy: Arc<Policy>,
+    pub(crate) data: Arc<Data>,
+    pub(crate) code: Arc<PolicyCode>,
+    pub(crate) shared: Arc<Shared>,
+    memo: build::Memo,
+}
+
+impl std::fmt::Debug for Symbolic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Symbolic")
+            .field("facts", &self.universe.meaning.len())
+            .finish()
+    }
+}
+
+impl Symbolic {
+    /// The symbolic view of one program, over its own facts.
+    pub fn new(p: &Program) -> Result<Symbolic, Limit> {
+        let (u, mut bs) = universe::universe(&[p])?;
+        let b = bs.pop().ok_or(Limit::TooManyFacts(0))?;
+        Ok(Symbolic::bind(Arc::new(u), b, p))
+    }
+
+    /// Two programs over one universe (facts matched by name), to compare.
+    pub fn pair(old: &Program, new: &Program) -> Result<(Symbolic, Symbolic), Limit> {
+        let (u, mut bs) = universe::universe(&[old, new])?;
+        let u = Arc::new(u);
+        let bn = bs.pop().ok_or(Limit::TooManyFacts(0))?;
+        let bo = bs.pop().ok_or(Limit::TooManyFacts(0))?;
+        Ok((
+            Symbolic::bind(u.clone(), bo, old),
+            Symbolic::bind(u, bn, new),
+        ))
+    }
+
+    fn bind(universe: Arc<Universe>, b: Binding, p: &Program) -> Symbolic {
+        Symbolic {
+            memo: build::Memo::new(p),
+            universe,
+            b,
+            policy: p.policy.clone(),
+            data: p.data.clone(),
+            code: p.code.clone(),
+            shared: p.tables.shared.clone(),
+        }
+    }
+
+    /// The universe of facts.
+    pub fn universe(&self) -> &Universe {
+        &self.universe
+    }
+
+    /// This program's facts as variables.
+    pub fn binding(&self) -> &Binding {
+        &self.b
+    }
+
+    fn and(&self, a: &Bdd, b: &Bdd) -> R {
+        Bdd::binary_op_with_limit(NODE_LIMIT, a, b, op_function::and).ok_or(Limit::TooLarge)
+    }
+
+    fn or(&self, a: &Bdd, b: &Bdd) -> R {
+        Bdd::binary_op_with_limit(NODE_LIMIT, a, b, op_function::or).ok_or(Limit::TooLarge)
+    }
+
+    fn and_not(&self, a: &Bdd, b: &Bdd) -> R {
+        Bdd::binary_op_with_limit(NODE_LIMIT, a, b, op_function::and_not).ok_or(Limit::TooLarge)
+    }
+
+    fn t(&self) -> Bdd {
+        self.universe.vars.mk_true()
+    }
+
+    fn f(&self) -> Bdd {
+        self.universe.vars.mk_false()
+    }
+
+    fn var(&self, v: BddVariable) -> Bdd {
+        self.universe.vars.mk_var(v)
+    }
+
+    /// The disjunction of some variables (false when there are none).
+    fn any_of(&self, vs: &mut Vec<BddVariable>) -> Bdd {
+        vs.sort();
+        vs.dedup();
+        let clause = biodivine_lib_bdd::BddPartialValuation::from_values(
+            &vs.iter().map(|&v| (v, true)).collect::<Vec<_>>(),
+        );
+        self.universe.vars.mk_disjunctive_clause(&clause)
+    }
+
+    /// Whether `a` and `b` are the same function.
+    pub fn same(&self, a: &Bdd, b: &Bdd) -> Result<bool, Limit> {
+        Ok(
+            Bdd::binary_op_with_limit(NODE_LIMIT, a, b, op_function::xor)
+                .ok_or(Limit::TooLarge)?
+                .is_false(),
+        )
+    }
+}
+
+/// A question in the symbolic view: the function, and the facts of the
+/// resource in scope that are data, not the user's.
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub function: Bdd,
+    /// Facts fixed by the resource's data (`access for role`, group access).
+    pub fixed: Vec<(BddVariable, bool)>,
+}
+
+impl Symbolic {
+    /// The function deciding a `can` question, over the generic user and
+    /// the resource named (its data facts fixed).
+    pub fn question(&self, q: &CanQ) -> Result<Question, Limit> {
+        let function = match q.target {
+            Target::Right(r) => self.right(r)?,
+            Target::Action(a) => self.action(a)?,
+            Target::Run(rep) => {
+                let req = self.report_requires(rep)?;
+                match q.on {
+                    Some(_) => self.and(&req, &self.report_where(rep)?)?,
+                    None => req,
+                }
+            }
+            Target::Assign { role, .. } => self.assign(false, role.index(), q.on.is_some())?,
+            Target::Access(l) => match q.on {
+                Some(_) => self.access(l)?,
+                None => self.f(),
+            },
+            Target::AssignAccess { level, .. } => {
+                self.assign(true, level.index(), q.on.is_some())?
+            }
+        };
+        Ok(Question {
+            function,
+            fixed: q.on.map(|r| self.resource_facts(r)).unwrap_or_default(),
+        })
+    }
+
+    /// The facts of resource `r` that are data: which roles its `access for
+    /// role` serves, which group access names it.
+    pub fn resource_facts(&self, r: ResourceId) -> Vec<(BddVariable, bool)> {
+        let mut out = Vec::new();
+        let res = self.data.resources.get(r.index());
+        for &(y, l, v) in &self.b.role_access {
+            let on = res.is_some_and(|x| x.role_access.iter().any(|(a, b, _)| *a == y && *b == l));
+            out.push((v, on));
+        }
+        for &(g, l, v) in &self.b.group_access {
+            let on = self
+                .shared
+                .group_access
+                .get(g.index())
+                .is_some_and(|acc| acc.iter().any(|(rr, ll)| *rr == r && *ll == l));
+            out.push((v, on));
+        }
+        out
+    }
+
+    /// User `u`'s facts (on resource `on`): every variable's current value.
+    pub fn facts_of(&self, u: UserId, on: Option<ResourceId>) -> Vec<bool> {
+        let mut val = vec![false; self.universe.meaning.len()];
+        let Some(user) = self.data.users.get(u.index()) else {
+            return val;
+        };
+        let mut set = |v: Option<BddVariable>| {
+            if let Some(v) = v {
+                if let Some(x) = val.get_mut(v.to_index()) {
+                    *x = true;
+                }
+            }
+        };
+        if let Some(rs) = &user.roles {
+            set(Some(self.b.lists));
+            for (r, _) in rs {
+                set(self.b.var(Fact::Role(*r)));
+            }
+        }
+        for (f, _) in &user.flags {
+            set(self.b.var(Fact::Flag(*f)));
+        }
+        for (g, _) in &user.groups {
+            set(self.b.var(Fact::Group(*g)));
+        }
+        for s in &user.grants {
+            set(self.b.var(Fact::Grant(s.right)));
+        }
+        for s in &user.revokes {
+            set(self.b.var(Fact::Revoke(s.right)));
+        }
+        if let Some(r) = on {
+            for (rr, l, _) in &user.access {
+                if *rr == r {
+                    set(self.b.var(Fact::Access(*l)));
+                }
+            }
+            for (rr, l, _) in &user.revoke_access {
+                if *rr == r {
+                    set(self.b.var(Fact::AccessRevoke(*l)));
+                }
+            }
+            if let Some(res) = self.data.resources.get(r.index()) {
+                for (t, _) in &res.tags {
+                    set(self.b.var(Fact::Tag(*t)));
+                }
+            }
+            for (v, on) in self.resource_facts(r) {
+                if on {
+                    set(Some(v));
+                }
+            }
+        }
+        val
+    }
+}
+
+/// The symbolic view of a program, built on first use and kept with it (a
+/// clone of the program shares it).
+pub fn of(p: &Program) -> Result<Arc<Symbolic>, Limit> {
+    let slot = p.symbolic_slot();
+    let cell = slot.get_or_init(|| {
+        let built: Result<Arc<Symbolic>, Limit> = Symbolic::new(p).map(Arc::new);
+        Arc::new(built)
+    });
+    match cell.downcast_ref::<Result<Arc<Symbolic>, Limit>>() {
+        Some(r) => r.clone(),
+        None => Err(Limit::TooManyFacts(0)),
+    }
+}

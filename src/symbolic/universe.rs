@@ -1,0 +1,330 @@
+//! The variables of the symbolic view: one per fact a user (and the resource
+//! in scope) can have, shared by every policy compared over them, matched by
+//! name.
+
+use super::Limit;
+use crate::ir::Program;
+use crate::sema::model::*;
+use biodivine_lib_bdd::{BddVariable, BddVariableSet};
+use rustc_hash::FxHashMap;
+
+/// What a variable stands for, by name (so two policies share it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Meaning {
+    /// The user's data lists `roles` (no default role then).
+    Lists,
+    Flag(String),
+    /// The user joins this group directly.
+    Group(String),
+    /// The user's data lists this role.
+    Role(String),
+    /// The user is granted this right directly.
+    Grant(String),
+    /// The user's data revokes this right.
+    Revoke(String),
+    /// The resource in scope has this tag.
+    Tag(String),
+    /// The data grants the user this level on the resource in scope.
+    Access(String),
+    /// The user's data revokes this level on the resource in scope.
+    AccessRevoke(String),
+    /// The resource in scope gives this level to this role (`access for role`).
+    RoleAccess(String, String),
+    /// This group's `access` gives this level on the resource in scope.
+    GroupAccess(String, String),
+}
+
+impl Meaning {
+    /// Whether the fact is about the resource in scope.
+    pub fn scoped(&self) -> bool {
+        matches!(
+            self,
+            Meaning::Tag(_)
+                | Meaning::Access(_)
+                | Meaning::AccessRevoke(_)
+                | Meaning::RoleAccess(..)
+                | Meaning::GroupAccess(..)
+        )
+    }
+}
+
+/// The same facts in one program's ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fact {
+    Lists,
+    Flag(FlagId),
+    Group(GroupId),
+    Role(RoleId),
+    Grant(RightId),
+    Revoke(RightId),
+    Tag(TagId),
+    Access(AccessId),
+    AccessRevoke(AccessId),
+    RoleAccess(RoleId, AccessId),
+    GroupAccess(GroupId, AccessId),
+}
+
+/// Every variable, in BDD order.
+#[derive(Debug)]
+pub struct Universe {
+    pub(crate) vars: BddVariableSet,
+    pub(crate) meaning: Vec<Meaning>,
+}
+
+/// One program's facts as variables of a universe.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub(crate) lists: BddVariable,
+    pub(crate) flag: Vec<BddVariable>,
+    pub(crate) group: Vec<BddVariable>,
+    pub(crate) role: Vec<BddVariable>,
+    pub(crate) grant: Vec<BddVariable>,
+    pub(crate) revoke: Vec<BddVariable>,
+    pub(crate) tag: Vec<BddVariable>,
+    pub(crate) access: Vec<BddVariable>,
+    pub(crate) access_revoke: Vec<BddVariable>,
+    pub(crate) role_access: Vec<(RoleId, AccessId, BddVariable)>,
+    pub(crate) group_access: Vec<(GroupId, AccessId, BddVariable)>,
+    /// Per universe variable: the fact in this program's ids, if it has it.
+    pub(crate) fact: Vec<Option<Fact>>,
+}
+
+/// The names of one program, kind by kind, in id order.
+struct Named<'a> {
+    p: &'a Program,
+}
+
+impl Named<'_> {
+    fn flags(&self) -> impl Iterator<Item = &str> {
+        self.p.policy.flags.iter().map(|x| x.meta.name.as_str())
+    }
+    fn groups(&self) -> impl Iterator<Item = &str> {
+        self.p.data.groups.iter().map(|x| x.meta.name.as_str())
+    }
+    fn roles(&self) -> impl Iterator<Item = &str> {
+        self.p.policy.roles.iter().map(|x| x.meta.name.as_str())
+    }
+    fn rights(&self) -> impl Iterator<Item = &str> {
+        self.p.policy.rights.iter().map(|x| x.meta.name.as_str())
+    }
+    fn tags(&self) -> impl Iterator<Item = &str> {
+        self.p.policy.tags.iter().map(|x| x.meta.name.as_str())
+    }
+    fn levels(&self) -> impl Iterator<Item = &str> {
+        self.p.policy.access.iter().map(|x| x.meta.name.as_str())
+    }
+    /// (role, level) pairs some resource's `access for role` names.
+    fn role_access(&self) -> Vec<(RoleId, AccessId)> {
+        let mut v: Vec<(RoleId, AccessId)> = self
+            .p
+            .data
+            .resources
+            .iter()
+            .flat_map(|r| r.role_access.iter().map(|(y, l, _)| (*y, *l)))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+    /// (group, level) pairs some group's `access` names.
+    fn group_access(&self) -> Vec<(GroupId, AccessId)> {
+        let mut v: Vec<(GroupId, AccessId)> = self
+            .p
+            .data
+            .groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, x)| {
+                x.access
+                    .iter()
+                    .map(move |(_, l, _)| (GroupId::from_index(g), *l))
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Builds the universe of facts of one or more programs and binds each.
+pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit> {
+    let named: Vec<Named> = programs.iter().map(|p| Named { p }).collect();
+    let mut meaning: Vec<Meaning> = vec![Meaning::Lists];
+    let mut index: FxHashMap<Meaning, usize> = FxHashMap::default();
+    index.insert(Meaning::Lists, 0);
+    let mut add = |m: Meaning, meaning: &mut Vec<Meaning>| -> usize {
+        *index.entry(m.clone()).or_insert_with(|| {
+            meaning.push(m);
+            meaning.len() - 1
+        })
+    };
+    // declaration order within each kind, kinds in the order of dependence
+    let mut flag = vec![Vec::new(); named.len()];
+    let mut group = vec![Vec::new(); named.len()];
+    let mut role = vec![Vec::new(); named.len()];
+    let mut grant = vec![Vec::new(); named.len()];
+    let mut revoke = vec![Vec::new(); named.len()];
+    let mut tag = vec![Vec::new(); named.len()];
+    let mut access = vec![Vec::new(); named.len()];
+    let mut access_revoke = vec![Vec::new(); named.len()];
+    let mut role_access = vec![Vec::new(); named.len()];
+    let mut group_access = vec![Vec::new(); named.len()];
+    for (i, n) in named.iter().enumerate() {
+        flag[i] = n
+            .flags()
+            .map(|x| add(Meaning::Flag(x.into()), &mut meaning))
+            .collect();
+    }
+    for (i, n) in named.iter().enumerate() {
+        group[i] = n
+            .groups()
+            .map(|x| add(Meaning::Group(x.into()), &mut meaning))
+            .collect();
+    }
+    for (i, n) in named.iter().enumerate() {
+        role[i] = n
+            .roles()
+            .map(|x| add(Meaning::Role(x.into()), &mut meaning))
+            .collect();
+    }
+    for (i, n) in named.iter().enumerate() {
+        for x in n.rights() {
+            grant[i].push(add(Meaning::Grant(x.into()), &mut meaning));
+            revoke[i].push(add(Meaning::Revoke(x.into()), &mut meaning));
+        }
+    }
+    for (i, n) in named.iter().enumerate() {
+        tag[i] = n
+            .tags()
+            .map(|x| add(Meaning::Tag(x.into()), &mut meaning))
+            .collect();
+    }
+    for (i, n) in named.iter().enumerate() {
+        for x in n.levels() {
+            access[i].push(add(Meaning::Access(x.into()), &mut meaning));
+            access_revoke[i].push(add(Meaning::AccessRevoke(x.into()), &mut meaning));
+        }
+    }
+    for (i, n) in named.iter().enumerate() {
+        let p = n.p;
+        role_access[i] = n
+            .role_access()
+            .into_iter()
+            .map(|(y, l)| {
+                let m = Meaning::RoleAccess(
+                    p.policy.role(y).meta.name.clone(),
+                    p.policy.access[l.index()].meta.name.clone(),
+                );
+                (y, l, add(m, &mut meaning))
+            })
+            .collect();
+        group_access[i] = n
+            .group_access()
+            .into_iter()
+            .map(|(g, l)| {
+                let m = Meaning::GroupAccess(
+                    p.data.groups[g.index()].meta.name.clone(),
+                    p.policy.access[l.index()].meta.name.clone(),
+                );
+                (g, l, add(m, &mut meaning))
+            })
+            .collect();
+    }
+    let n = u16::try_from(meaning.len()).map_err(|_| Limit::TooManyFacts(meaning.len()))?;
+    let vars = BddVariableSet::new_anonymous(n);
+    let all = vars.variables();
+    let v = |i: usize| all[i];
+    let bindings = (0..named.len())
+        .map(|i| {
+            let mut fact = vec![None; all.len()];
+            let mut put = |var: usize, f: Fact| fact[var] = Some(f);
+            put(0, Fact::Lists);
+            for (k, &x) in flag[i].iter().enumerate() {
+                put(x, Fact::Flag(FlagId::from_index(k)));
+            }
+            for (k, &x) in group[i].iter().enumerate() {
+                put(x, Fact::Group(GroupId::from_index(k)));
+            }
+            for (k, &x) in role[i].iter().enumerate() {
+                put(x, Fact::Role(RoleId::from_index(k)));
+            }
+            for (k, (&g, &r)) in grant[i].iter().zip(&revoke[i]).enumerate() {
+                put(g, Fact::Grant(RightId::from_index(k)));
+                put(r, Fact::Revoke(RightId::from_index(k)));
+            }
+            for (k, &x) in tag[i].iter().enumerate() {
+                put(x, Fact::Tag(TagId::from_index(k)));
+            }
+            for (k, (&a, &r)) in access[i].iter().zip(&access_revoke[i]).enumerate() {
+                put(a, Fact::Access(AccessId::from_index(k)));
+                put(r, Fact::AccessRevoke(AccessId::from_index(k)));
+            }
+            for &(y, l, x) in &role_access[i] {
+                put(x, Fact::RoleAccess(y, l));
+            }
+            for &(g, l, x) in &group_access[i] {
+                put(x, Fact::GroupAccess(g, l));
+            }
+            let vs = |xs: &[usize]| xs.iter().map(|&x| v(x)).collect::<Vec<_>>();
+            Binding {
+                lists: v(0),
+                flag: vs(&flag[i]),
+                group: vs(&group[i]),
+                role: vs(&role[i]),
+                grant: vs(&grant[i]),
+                revoke: vs(&revoke[i]),
+                tag: vs(&tag[i]),
+                access: vs(&access[i]),
+                access_revoke: vs(&access_revoke[i]),
+                role_access: role_access[i]
+                    .iter()
+                    .map(|&(y, l, x)| (y, l, v(x)))
+                    .collect(),
+                group_access: group_access[i]
+                    .iter()
+                    .map(|&(g, l, x)| (g, l, v(x)))
+                    .collect(),
+                fact,
+            }
+        })
+        .collect();
+    Ok((Universe { vars, meaning }, bindings))
+}
+
+impl Binding {
+    /// The variable of a fact of this program.
+    pub fn var(&self, f: Fact) -> Option<BddVariable> {
+        let at = |v: &Vec<BddVariable>, i: usize| v.get(i).copied();
+        match f {
+            Fact::Lists => Some(self.lists),
+            Fact::Flag(x) => at(&self.flag, x.index()),
+            Fact::Group(x) => at(&self.group, x.index()),
+            Fact::Role(x) => at(&self.role, x.index()),
+            Fact::Grant(x) => at(&self.grant, x.index()),
+            Fact::Revoke(x) => at(&self.revoke, x.index()),
+            Fact::Tag(x) => at(&self.tag, x.index()),
+            Fact::Access(x) => at(&self.access, x.index()),
+            Fact::AccessRevoke(x) => at(&self.access_revoke, x.index()),
+            Fact::RoleAccess(y, l) => self
+                .role_access
+                .iter()
+                .find(|(a, b, _)| *a == y && *b == l)
+                .map(|x| x.2),
+            Fact::GroupAccess(g, l) => self
+                .group_access
+                .iter()
+                .find(|(a, b, _)| *a == g && *b == l)
+                .map(|x| x.2),
+        }
+    }
+
+    /// The fact a variable stands for in this program.
+    pub fn fact(&self, v: BddVariable) -> Option<Fact> {
+        self.fact.get(var_index(v)).copied().flatten()
+    }
+}
+
+/// A variable's position in the universe.
+pub(crate) fn var_index(v: BddVariable) -> usize {
+    v.to_index()
+}
