@@ -15,6 +15,8 @@ pub struct Opts {
     pub grants_nothing: bool,
     /// Deny conditions use flags only (adding a role cannot trigger one).
     pub deny_only_flags: bool,
+    /// Few names of each kind, so every set of changes to a user can be tried.
+    pub small: bool,
 }
 
 pub struct Gen {
@@ -46,12 +48,25 @@ struct Ctx {
 impl Gen {
     pub fn new(seed: u64, o: Opts) -> Gen {
         let mut rng = Rng::new(seed);
-        let rights = 1 + rng.below(6);
-        let access = 1 + rng.below(3);
-        let flags = rng.below(3);
-        let roles = 1 + rng.below(4);
-        let tags = rng.below(3);
-        let groups = rng.below(4);
+        let (rights, access, flags, roles, tags, groups) = if o.small {
+            (
+                1 + rng.below(3),
+                1 + rng.below(2),
+                rng.below(3),
+                1 + rng.below(3),
+                rng.below(2),
+                rng.below(3),
+            )
+        } else {
+            (
+                1 + rng.below(6),
+                1 + rng.below(3),
+                rng.below(3),
+                1 + rng.below(4),
+                rng.below(3),
+                rng.below(4),
+            )
+        };
         Gen {
             rng,
             o,
