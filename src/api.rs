@@ -174,4 +174,21 @@ impl Engine {
     pub fn ask_named(&self, text: &str, name: &str) -> Result<Answer, Error> {
         self.ws.ask(text, name)
     }
+
+    /// What holds for every possible user of the policy (`rights analyze`):
+    /// rights nobody can hold, denies that never apply, … each a proof.
+    pub fn analyze(
+        &self,
+    ) -> Result<Vec<crate::symbolic::findings::Finding>, crate::symbolic::Limit> {
+        crate::analyze::findings(self.program())
+    }
+
+    /// Compares this policy (the new one) with `old` for every possible user
+    /// (`rights analyze OLD NEW`).
+    pub fn compare_with(
+        &self,
+        old: &Engine,
+    ) -> Result<crate::analyze::Comparison, crate::symbolic::Limit> {
+        crate::analyze::compare(old.program(), self.program())
+    }
 }

@@ -54,6 +54,7 @@
 //! # Ok::<(), rights::api::Error>(())
 //! ```
 
+pub mod analyze;
 pub mod api;
 pub mod bench_gen;
 pub mod cli;

@@ -4,6 +4,7 @@
 //! query/test failed where that is documented), 2 usage or I/O error, and 2 for
 //! an internal error ("this is a bug"), never an abort trace.
 
+mod analyze;
 mod bench_gen;
 mod check;
 mod fmt;
@@ -41,6 +42,8 @@ pub enum Command {
     Repl(repl::Args),
     /// Run the policy's `test` blocks and report failures with explanations.
     Test(test::Args),
+    /// Prove what holds for every possible user of a policy, or compare two policies (OLD NEW).
+    Analyze(analyze::Args),
 }
 
 /// Output format for commands that print results or diagnostics.
@@ -114,6 +117,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check::run(args),
         Command::Query(args) => query::run(args),
         Command::Test(args) => test::run(args),
+        Command::Analyze(args) => analyze::run(args),
         Command::Repl(args) => repl::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),

@@ -14,6 +14,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::ir::Program;
 use crate::sema::model::*;
 use crate::source::{SourceMap, Span};
+use crate::symbolic::findings::Finding;
 
 /// One lint rule.
 pub struct Rule {
@@ -50,6 +51,8 @@ pub struct Ctx<'a> {
     pub program: &'a Program,
     pub sources: &'a SourceMap,
     pub declarations: &'a [Span],
+    /// What the symbolic view proves, computed on first use.
+    findings: std::cell::OnceCell<Vec<Finding>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -60,6 +63,7 @@ impl<'a> Ctx<'a> {
             program: ws.program(),
             sources: &ws.sources,
             declarations,
+            findings: std::cell::OnceCell::new(),
         }
     }
 }
@@ -67,6 +71,27 @@ impl<'a> Ctx<'a> {
 impl Ctx<'_> {
     pub fn policy(&self) -> &Policy {
         &self.model.policy
+    }
+
+    /// What holds for every possible user (`rights analyze`), for the rules
+    /// that are proofs; none when the policy is too large for the symbolic view.
+    pub fn findings(&self) -> &[Finding] {
+        self.findings.get_or_init(|| {
+            crate::symbolic::of(self.program)
+                .and_then(|s| s.findings())
+                .unwrap_or_default()
+        })
+    }
+
+    /// A finding as a warning, in the words `rights analyze` uses.
+    pub fn proved(&self, f: &Finding, code: &'static str) -> Diagnostic {
+        let (text, site, also) = crate::words::Words::new(self.program, self.sources).finding(f);
+        let d = Diagnostic::warning(crate::diag::Code::Lint(code), text)
+            .at(site, "proved for every possible user");
+        match also {
+            Some((span, label)) => d.also(span, label),
+            None => d,
+        }
     }
 
     /// Every condition of the policy (actions, access rules, reports, denies,

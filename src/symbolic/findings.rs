@@ -1,1 +1,274 @@
-//! Findings (later).
+//! What holds for every possible user of one policy: each finding is a
+//! proof over all values of every fact (roles listed, flags, groups,
+//! direct grants and revokes; on a resource, access, revokes, tags and the
+//! access its data gives to roles and groups), not a pattern match.
+
+use super::{Limit, Symbolic, R};
+use crate::sema::model::*;
+use biodivine_lib_bdd::Bdd;
+
+/// One thing proved about a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finding {
+    /// No user could ever hold the right (a deny always takes it away).
+    RightNeverHeld {
+        right: RightId,
+    },
+    /// No user could ever be allowed the action (on any resource).
+    ActionNeverAllowed {
+        action: ActionId,
+    },
+    /// No user could ever run the report.
+    ReportNeverRun {
+        report: ReportId,
+    },
+    /// Whoever runs the report, it never has a row.
+    ReportNeverRows {
+        report: ReportId,
+    },
+    /// Every row of the report is name-only, for everyone (`details when`
+    /// never holds where there is a row).
+    DetailsNever {
+        report: ReportId,
+    },
+    /// Every row of the report is in full, for everyone: its `details when`
+    /// changes nothing.
+    DetailsAlways {
+        report: ReportId,
+    },
+    /// The deny's condition never holds: it removes nothing from anyone.
+    DenyNever {
+        deny: usize,
+    },
+    /// The deny's condition always holds: it is a deny without `when`.
+    DenyAlways {
+        deny: usize,
+    },
+    /// The same for `deny access`.
+    AccessDenyNever {
+        deny: usize,
+    },
+    AccessDenyAlways {
+        deny: usize,
+    },
+    /// The default-role line is never the one chosen: its condition never
+    /// holds, or earlier lines always hold when it does (`earlier`: one
+    /// earlier line that alone does, if one does).
+    DefaultLineNever {
+        line: usize,
+        never_holds: bool,
+        earlier: Option<usize>,
+    },
+    /// A role's own grant of a right that a deny removes from every holder
+    /// of the role: `deny` is one deny that applies to them all, when one does.
+    GrantAlwaysDenied {
+        role: RoleId,
+        right: RightId,
+        deny: Option<usize>,
+    },
+    /// Two roles grant exactly the same rights (inherited ones included).
+    IdenticalRoles {
+        first: RoleId,
+        second: RoleId,
+    },
+}
+
+impl Symbolic {
+    /// Everything this module can prove about the policy, in declaration
+    /// order of kind: rights, actions, reports, denies, access denies,
+    /// default lines, grants, roles.
+    pub fn findings(&self) -> Result<Vec<Finding>, Limit> {
+        let mut out = Vec::new();
+        let p = &self.policy;
+        for r in (0..p.rights.len()).map(RightId::from_index) {
+            if self.right(r)?.is_false() {
+                out.push(Finding::RightNeverHeld { right: r });
+            }
+        }
+        for a in (0..p.actions.len()).map(ActionId::from_index) {
+            if self.action(a)?.is_false() {
+                out.push(Finding::ActionNeverAllowed { action: a });
+            }
+        }
+        for rep in (0..p.reports.len()).map(ReportId::from_index) {
+            let run = self.report_requires(rep)?;
+            if run.is_false() {
+                out.push(Finding::ReportNeverRun { report: rep });
+                continue;
+            }
+            let row = self.and(&run, &self.report_where(rep)?)?;
+            if row.is_false() {
+                out.push(Finding::ReportNeverRows { report: rep });
+                continue;
+            }
+            if self
+                .code
+                .report_details
+                .get(rep.index())
+                .copied()
+                .flatten()
+                .is_some()
+            {
+                let details = self.report_details(rep)?;
+                if self.and(&row, &details)?.is_false() {
+                    out.push(Finding::DetailsNever { report: rep });
+                } else if self.and_not(&row, &details)?.is_false() {
+                    out.push(Finding::DetailsAlways { report: rep });
+                }
+            }
+        }
+        for d in 0..p.denies.len() {
+            if self.code.deny_cond.get(d).copied().flatten().is_none() {
+                continue;
+            }
+            match constant(self.deny_applies(d))? {
+                Some(false) => out.push(Finding::DenyNever { deny: d }),
+                Some(true) => out.push(Finding::DenyAlways { deny: d }),
+                None => {}
+            }
+        }
+        for d in 0..p.access_denies.len() {
+            if self
+                .code
+                .access_deny_cond
+                .get(d)
+                .copied()
+                .flatten()
+                .is_none()
+            {
+                continue;
+            }
+            match constant(self.access_deny_applies(d))? {
+                Some(false) => out.push(Finding::AccessDenyNever { deny: d }),
+                Some(true) => out.push(Finding::AccessDenyAlways { deny: d }),
+                None => {}
+            }
+        }
+        for line in 0..self.code.default_cond.len() {
+            if self.default_line(line)?.is_false() {
+                let own = match self.code.default_cond.get(line) {
+                    Some(&c) => self.node(c, false)?,
+                    None => self.f(),
+                };
+                let mut earlier = None;
+                if !own.is_false() {
+                    for j in 0..line {
+                        let before = match self.code.default_cond.get(j) {
+                            Some(&c) => self.node(c, false)?,
+                            None => self.f(),
+                        };
+                        if self.and_not(&own, &before)?.is_false() {
+                            earlier = Some(j);
+                            break;
+                        }
+                    }
+                }
+                out.push(Finding::DefaultLineNever {
+                    line,
+                    never_holds: own.is_false(),
+                    earlier,
+                });
+            }
+        }
+        out.extend(self.grants_always_denied()?);
+        out.extend(self.identical_roles());
+        Ok(out)
+    }
+
+    /// Each role's own grants that a deny removes from every holder of it.
+    pub fn grants_always_denied(&self) -> Result<Vec<Finding>, Limit> {
+        let mut out = Vec::new();
+        for (ri, role) in self.policy.roles.iter().enumerate() {
+            let y = RoleId::from_index(ri);
+            let has = self.has_role(y)?;
+            for site in &role.grants {
+                let r = site.right;
+                let covering: Vec<usize> = (0..self.code.deny_cond.len())
+                    .filter(|&d| self.code.deny_rights.get(d, r.index()))
+                    .collect();
+                if covering.is_empty() {
+                    continue;
+                }
+                let mut denied = self.f();
+                for &d in &covering {
+                    denied = self.or(&denied, &self.deny_applies(d)?)?;
+                }
+                if self.and_not(&has, &denied)?.is_false() {
+                    // name one deny that alone covers every holder, if one does
+                    let mut one = None;
+                    for &d in &covering {
+                        if self.and_not(&has, &self.deny_applies(d)?)?.is_false() {
+                            one = Some(d);
+                            break;
+                        }
+                    }
+                    let finding = Finding::GrantAlwaysDenied {
+                        role: y,
+                        right: r,
+                        deny: one,
+                    };
+                    if !out.contains(&finding) {
+                        out.push(finding);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Pairs of roles that are interchangeable: the same rights (inherited
+    /// ones included, not none), neither extending the other, neither with
+    /// `assigns`, neither named by a condition or an `access for role` (a
+    /// role that differs in those is deliberate); each role paired with the
+    /// first one like it.
+    pub fn identical_roles(&self) -> Vec<Finding> {
+        let n = self.policy.roles.len();
+        let rights = &self.code.role_rights;
+        let mut distinct = vec![false; n];
+        for node in &self.code.nodes {
+            if let crate::ir::Node::Role(y) = node {
+                if let Some(d) = distinct.get_mut(y.index()) {
+                    *d = true;
+                }
+            }
+        }
+        for res in &self.data.resources {
+            for (y, _, _) in &res.role_access {
+                if let Some(d) = distinct.get_mut(y.index()) {
+                    *d = true;
+                }
+            }
+        }
+        for (i, role) in self.policy.roles.iter().enumerate() {
+            if !role.assigns.is_empty() {
+                distinct[i] = true;
+            }
+        }
+        let mut out = Vec::new();
+        for second in 1..n {
+            if distinct[second] || rights.row(second).iter().all(|&w| w == 0) {
+                continue;
+            }
+            let related = |f: usize| {
+                distinct[f]
+                    || self.code.role_closure.get(f, second)
+                    || self.code.role_closure.get(second, f)
+            };
+            if let Some(first) =
+                (0..second).find(|&f| rights.row(f) == rights.row(second) && !related(f))
+            {
+                out.push(Finding::IdenticalRoles {
+                    first: RoleId::from_index(first),
+                    second: RoleId::from_index(second),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// `Some(b)` when the function is the constant `b`.
+fn constant(f: R) -> Result<Option<bool>, Limit> {
+    let f: Bdd = f?;
+    Ok(f.as_bool())
+}

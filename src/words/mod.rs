@@ -8,6 +8,7 @@
 //! - `json.rs`: answers as JSON;
 //! - [`tests`]: the test runner's report.
 
+pub mod analysis;
 mod human;
 mod json;
 pub mod tests;

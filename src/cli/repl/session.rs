@@ -56,6 +56,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("format", ":format human|json", "how answers are printed"),
     (
+        "analyze",
+        ":analyze",
+        "what holds for every possible user of the session's policy",
+    ),
+    (
         "reset",
         ":reset",
         "forget the declarations typed in this session",
@@ -306,6 +311,7 @@ impl Session {
                 _ => Reply::error("usage: :format human|json\n".into()),
             },
             "reset" => self.reset(),
+            "analyze" => self.analyze(),
             "load" => match arg.as_slice() {
                 [path] => self.load(PathBuf::from(path)),
                 _ => Reply::error("usage: :load FILE\n".into()),
@@ -341,6 +347,24 @@ impl Session {
         let change = change_text(before.as_deref(), &counts(&ws));
         self.ws = ws;
         Reply::out(format!("loaded {}: {change}\n", path.display())).changed()
+    }
+
+    fn analyze(&mut self) -> Reply {
+        if !self.ws.is_compiled() {
+            return Reply::error(
+                "no policy is compiled: fix the errors shown, then :reload\n".into(),
+            );
+        }
+        match crate::analyze::findings(self.ws.program()) {
+            Ok(found) => {
+                let w = Words::new(self.ws.program(), &self.ws.sources);
+                Reply::out(match self.format {
+                    Format::Human => w.findings_human(&found),
+                    Format::Json => format!("{}\n", w.findings_json(&found)),
+                })
+            }
+            Err(e) => Reply::error(format!("the policy cannot be analyzed: {e}\n")),
+        }
     }
 
     fn reset(&mut self) -> Reply {

@@ -1,15 +1,16 @@
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Ctx, Rule};
-use crate::sema::model::Cond;
+use crate::symbolic::findings::Finding;
 
 pub const RULE: Rule = Rule {
     code: "R007",
     name: "grant-always-denied",
     severity: Severity::Warning,
     summary: "a grant that a deny always removes",
-    doc: "What it does: finds a role's grant of a right that a deny removes from every holder \
-of that role: a deny with no condition, or one whose condition is `role R` where the \
-granting role is R or extends it.
+    doc: "What it does: finds a role's grant of a right that denies remove from every holder \
+of that role, whatever else is true of them (their flags, groups, other roles). It is a proof \
+over every possible user, not a pattern: `deny x when role lead or not flag sso` on a grant of \
+`lead` is found; `deny x when flag suspended` is not (a holder without the flag keeps it).
 
 Why it matters: the grant can never take effect, yet reads as if the role had the right.
 
@@ -23,33 +24,18 @@ Instead: remove the grant, or narrow the deny's condition if some holders should
 
 fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let p = ctx.policy();
-    for (ri, role) in p.roles.iter().enumerate() {
-        let rid = crate::sema::model::RoleId::from_index(ri);
-        for site in &role.grants {
-            if !ctx.names_exactly(site) {
-                continue;
-            }
-            let deny = p.denies.iter().find(|d| {
-                d.rights.iter().any(|s| s.right == site.right)
-                    && match &d.when {
-                        None | Some(Cond::Const(true, _)) => true,
-                        Some(Cond::Role(r, _)) => ctx.program.role_inherits(rid, *r),
-                        _ => false,
-                    }
-            });
-            if let Some(d) = deny {
+    for f in ctx.findings() {
+        if let Finding::GrantAlwaysDenied { role, right, .. } = *f {
+            // a pattern (`report.*`) that happens to cover the right is not this grant
+            let exact = p
+                .role(role)
+                .grants
+                .iter()
+                .any(|s| s.right == right && ctx.names_exactly(s));
+            if exact {
                 out.push(
-                    Diagnostic::warning(
-                        crate::diag::Code::Lint(RULE.code),
-                        format!(
-                            "role `{}` grants `{}`, but a deny always takes it away",
-                            role.meta.name,
-                            p.right(site.right).meta.name
-                        ),
-                    )
-                    .at(site.span, "this grant never takes effect")
-                    .also(d.span, "this deny removes it from every holder of the role")
-                    .help("remove the grant, or narrow the deny"),
+                    ctx.proved(f, RULE.code)
+                        .help("remove the grant, or narrow the deny"),
                 );
             }
         }

@@ -6,12 +6,17 @@ use super::Rule;
 mod access_deny_removes_nothing;
 mod assigns_access_escalation;
 mod assigns_escalation;
+mod deny_constant;
+mod details_constant;
 mod duplicate_label;
 mod empty_role;
 mod grant_always_denied;
+mod identical_roles;
+mod never_allowed;
 mod redundant_role_grant;
 mod redundant_user_grant;
 mod report_shows_everything;
+mod right_never_held;
 mod right_without_prefix;
 mod role_access_unreachable;
 pub(crate) mod trojan_source;
@@ -41,4 +46,9 @@ pub const RULES: &[Rule] = &[
     role_access_unreachable::RULE,
     access_deny_removes_nothing::RULE,
     assigns_access_escalation::RULE,
+    right_never_held::RULE,
+    never_allowed::RULE,
+    details_constant::RULE,
+    deny_constant::RULE,
+    identical_roles::RULE,
 ];

@@ -1,0 +1,106 @@
+//! `rights analyze PATH [--data …]`: what holds for every possible user of
+//! one policy (findings that are proofs).
+//!
+//! `rights analyze OLD NEW [--data …] [--allow-new]`: every right, action,
+//! report, access level and `assigns` present in both, compared for every
+//! possible user, with a witness for each difference and the users of the
+//! data it affects.
+//!
+//! Exit codes: 0 done (one policy), or no new access (two); 1 the new policy
+//! allows something the old did not (unless `--allow-new`); 2 a policy has
+//! errors, a usage or I/O error, or a policy too large for the symbolic view
+//! (so that 1 means exactly "new access" to a CI gate).
+
+use super::{unless_compiled, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::analyze;
+use crate::words::{analysis, Words};
+use crate::workspace::Workspace;
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeFormat {
+    /// Text for people.
+    Human,
+    /// One JSON object.
+    Json,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  rights analyze policies/\n  rights analyze old/ new/ --format markdown\n  rights analyze policies/emresource.rights changed.rights --data users.json --allow-new"
+)]
+pub struct Args {
+    /// One policy (file or directory) to analyze, or OLD and NEW to compare.
+    #[arg(value_name = "PATH", required = true, num_args = 1..=2)]
+    pub paths: Vec<PathBuf>,
+    /// JSON data files, loaded with each policy; may be repeated.
+    #[arg(long = "data", value_name = "FILE.json")]
+    pub data: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = AnalyzeFormat::Human)]
+    pub format: AnalyzeFormat,
+    /// Report new access without failing (exit 0).
+    #[arg(long)]
+    pub allow_new: bool,
+}
+
+fn load(path: &PathBuf, data: &[PathBuf]) -> Result<Workspace, i32> {
+    let ws = Workspace::load(std::slice::from_ref(path), data);
+    match unless_compiled(&ws) {
+        Some(_) => Err(EXIT_USAGE),
+        None => Ok(ws),
+    }
+}
+
+fn too_large(e: crate::symbolic::Limit) -> i32 {
+    eprintln!("error: the policy cannot be analyzed: {e}");
+    EXIT_USAGE
+}
+
+pub fn run(args: Args) -> i32 {
+    match args.paths.as_slice() {
+        [one] => {
+            let ws = match load(one, &args.data) {
+                Ok(ws) => ws,
+                Err(code) => return code,
+            };
+            let found = match analyze::findings(ws.program()) {
+                Ok(f) => f,
+                Err(e) => return too_large(e),
+            };
+            let w = Words::new(ws.program(), &ws.sources);
+            match args.format {
+                AnalyzeFormat::Human => print!("{}", w.findings_human(&found)),
+                AnalyzeFormat::Json => println!("{}", w.findings_json(&found)),
+                AnalyzeFormat::Markdown => print!("{}", w.findings_markdown(&found)),
+            }
+            EXIT_OK
+        }
+        [old, new] => {
+            let (wo, wn) = match (load(old, &args.data), load(new, &args.data)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(c), _) | (_, Err(c)) => return c,
+            };
+            let c = match analyze::compare(wo.program(), wn.program()) {
+                Ok(c) => c,
+                Err(e) => return too_large(e),
+            };
+            let (lo, ln) = (old.display().to_string(), new.display().to_string());
+            match args.format {
+                AnalyzeFormat::Human => print!("{}", analysis::comparison_human(&c, &lo, &ln)),
+                AnalyzeFormat::Json => println!("{}", analysis::comparison_json(&c, &lo, &ln)),
+                AnalyzeFormat::Markdown => {
+                    print!("{}", analysis::comparison_markdown(&c, &lo, &ln))
+                }
+            }
+            if c.new_access() && !args.allow_new {
+                EXIT_ERRORS
+            } else {
+                EXIT_OK
+            }
+        }
+        _ => EXIT_USAGE,
+    }
+}
