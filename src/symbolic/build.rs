@@ -11,6 +11,10 @@
 //! - access(l) on R = (granted in data ∨ by a group's access on R ∨ by R's
 //!   `access for role` to a role of U ∨ an `also when` rule) ∧ ¬revoked on R
 //!   ∧ no access deny covering l applies.
+//!
+//! What R's data says about access (`access for role`, group access) is its
+//! profile (`universe.rs`): a function about a resource is built for one
+//! profile, `Some(p)`; `None` is no resource in scope.
 
 use super::{Symbolic, R};
 use crate::ir::{bits, Node, NodeId, Program};
@@ -29,23 +33,32 @@ pub(super) struct Memo {
     role: Vec<Cell>,
     right: Vec<Cell>,
     default_line: Vec<Cell>,
-    /// Condition nodes, without a resource in scope and with one.
-    node: [Vec<Cell>; 2],
+    /// Condition nodes without a resource in scope.
+    node: Vec<Cell>,
+    /// Per profile (allocated on first use): condition nodes and access
+    /// levels on a resource with that profile.
+    scoped: Vec<OnceLock<Scoped>>,
+}
+
+struct Scoped {
+    node: Vec<Cell>,
     access: Vec<Cell>,
 }
 
 impl Memo {
-    pub(super) fn new(p: &Program) -> Memo {
-        let n = p.code.nodes.len();
+    pub(super) fn new(p: &Program, profiles: usize) -> Memo {
         Memo {
             role: cells(p.policy.roles.len()),
             right: cells(p.policy.rights.len()),
             default_line: cells(p.code.default_cond.len()),
-            node: [cells(n), cells(n)],
-            access: cells(p.policy.access.len()),
+            node: cells(p.code.nodes.len()),
+            scoped: (0..profiles).map(|_| OnceLock::new()).collect(),
         }
     }
 }
+
+/// Where a function is evaluated: no resource, or a resource of a profile.
+pub type Scope = Option<usize>;
 
 fn cached(cell: Option<&Cell>, build: impl FnOnce() -> R) -> R {
     match cell {
@@ -55,6 +68,15 @@ fn cached(cell: Option<&Cell>, build: impl FnOnce() -> R) -> R {
 }
 
 impl Symbolic {
+    fn scoped(&self, prof: usize) -> Option<&Scoped> {
+        self.memo.scoped.get(prof).map(|cell| {
+            cell.get_or_init(|| Scoped {
+                node: cells(self.code.nodes.len()),
+                access: cells(self.policy.access.len()),
+            })
+        })
+    }
+
     /// U is a member of group `g` (joined it or a group nested in it).
     pub fn member(&self, g: GroupId) -> Bdd {
         let closure = &self.shared.group_closure;
@@ -83,7 +105,7 @@ impl Symbolic {
         cached(self.memo.default_line.get(i), || {
             let mut f = self.t();
             for (j, &c) in self.code.default_cond.iter().enumerate().take(i + 1) {
-                let cond = self.node(c, false)?;
+                let cond = self.node(c, None)?;
                 f = if j == i {
                     self.and(&f, &cond)?
                 } else {
@@ -145,65 +167,68 @@ impl Symbolic {
     /// Deny `d`'s condition holds (always, with no `when`).
     pub fn deny_applies(&self, d: usize) -> R {
         match self.code.deny_cond.get(d).copied().flatten() {
-            Some(c) => self.node(c, false),
+            Some(c) => self.node(c, None),
             None => Ok(self.t()),
         }
     }
 
-    /// Access deny `d`'s condition holds on the resource in scope.
-    pub fn access_deny_applies(&self, d: usize) -> R {
+    /// Access deny `d`'s condition holds on a resource of profile `prof`.
+    pub fn access_deny_applies(&self, d: usize, prof: usize) -> R {
         match self.code.access_deny_cond.get(d).copied().flatten() {
-            Some(c) => self.node(c, true),
+            Some(c) => self.node(c, Some(prof)),
             None => Ok(self.t()),
         }
     }
 
-    /// U has access level `l` on the resource in scope (§8.4).
-    pub fn access(&self, l: AccessId) -> R {
-        cached(self.memo.access.get(l.index()), || {
+    /// U has access level `l` on a resource of profile `prof` (§8.4).
+    pub fn access(&self, l: AccessId, prof: usize) -> R {
+        let cell = self.scoped(prof).and_then(|s| s.access.get(l.index()));
+        cached(cell, || {
             let mut granted = match self.b.access.get(l.index()) {
                 Some(&v) => self.var(v),
                 None => self.f(),
             };
-            for &(g, ll, v) in &self.b.group_access {
-                if ll == l {
-                    granted = self.or(&granted, &self.and(&self.var(v), &self.member(g))?)?;
+            if let Some(ids) = self.b.profiles.get(prof) {
+                for &(g, ll) in &ids.group_access {
+                    if ll == l {
+                        granted = self.or(&granted, &self.member(g))?;
+                    }
                 }
-            }
-            for &(y, ll, v) in &self.b.role_access {
-                if ll == l {
-                    granted = self.or(&granted, &self.and(&self.var(v), &self.has_role(y)?)?)?;
+                for &(y, ll) in &ids.role_access {
+                    if ll == l {
+                        granted = self.or(&granted, &self.has_role(y)?)?;
+                    }
                 }
             }
             for &c in self.code.access_rules.get(l.index()).into_iter().flatten() {
-                granted = self.or(&granted, &self.node(c, true)?)?;
+                granted = self.or(&granted, &self.node(c, Some(prof))?)?;
             }
             if let Some(&v) = self.b.access_revoke.get(l.index()) {
                 granted = self.and_not(&granted, &self.var(v))?;
             }
-            for &d in self
-                .code
-                .access_denies_of
-                .get(l.index())
-                .into_iter()
-                .flatten()
-            {
-                granted = self.and_not(&granted, &self.access_deny_applies(d as usize)?)?;
+            let denies = self.code.access_denies_of.get(l.index());
+            for &d in denies.into_iter().flatten() {
+                granted = self.and_not(&granted, &self.access_deny_applies(d as usize, prof)?)?;
             }
             Ok(granted)
         })
     }
 
-    /// Action `a` holds (on the resource in scope, for a resource-scoped action).
-    pub fn action(&self, a: ActionId) -> R {
-        let scoped = self
-            .code
+    /// Whether action `a` is decided per resource.
+    pub fn action_scoped(&self, a: ActionId) -> bool {
+        self.code
             .action_scoped
             .get(a.index())
             .copied()
-            .unwrap_or(false);
+            .unwrap_or(false)
+    }
+
+    /// Action `a` holds (for a resource-scoped action, on a resource of
+    /// profile `prof`, and never without one).
+    pub fn action(&self, a: ActionId, prof: Scope) -> R {
+        let scope = if self.action_scoped(a) { prof } else { None };
         match self.code.action_cond.get(a.index()) {
-            Some(&c) => self.node(c, scoped),
+            Some(&c) => self.node(c, scope),
             None => Ok(self.f()),
         }
     }
@@ -211,51 +236,104 @@ impl Symbolic {
     /// U may run the report at all (`requires`).
     pub fn report_requires(&self, rep: ReportId) -> R {
         match self.code.report_requires.get(rep.index()) {
-            Some(&c) => self.node(c, false),
+            Some(&c) => self.node(c, None),
             None => Ok(self.f()),
         }
     }
 
-    /// The resource in scope is a row (`where`; true without one).
-    pub fn report_where(&self, rep: ReportId) -> R {
+    /// A resource of profile `prof` is a row (`where`; true without one).
+    pub fn report_where(&self, rep: ReportId, prof: usize) -> R {
         match self.code.report_where.get(rep.index()).copied().flatten() {
-            Some(c) => self.node(c, true),
+            Some(c) => self.node(c, Some(prof)),
             None => Ok(self.t()),
         }
     }
 
-    /// A row shows in full (`details when`; true without one).
-    pub fn report_details(&self, rep: ReportId) -> R {
+    /// A row of profile `prof` shows in full (`details when`; true without one).
+    pub fn report_details(&self, rep: ReportId, prof: usize) -> R {
         match self.code.report_details.get(rep.index()).copied().flatten() {
-            Some(c) => self.node(c, true),
+            Some(c) => self.node(c, Some(prof)),
             None => Ok(self.t()),
         }
     }
 
     /// U may assign the role (or, with `access`, grant the level) with index
-    /// `what`, with a resource named or not (§8.5).
-    pub fn assign(&self, access: bool, what: usize, on_resource: bool) -> R {
+    /// `what`, with no resource named (`None`) or on a resource of a profile
+    /// (§8.5).
+    pub fn assign(&self, access: bool, what: usize, on: Scope) -> R {
         let mut f = self.f();
         for a in &self.code.assigns {
             if a.access != access || !a.covers(&self.code, what) {
                 continue;
             }
-            let scope = match (a.on_resource, on_resource, a.cond) {
-                (true, false, _) => continue,
+            let scope = match (a.on_resource, on, a.cond) {
+                (true, None, _) => continue,
                 (_, _, None) => self.t(),
-                (true, true, Some(c)) => self.node(c, true)?,
-                (false, _, Some(c)) => self.node(c, false)?,
+                (true, Some(p), Some(c)) => self.node(c, Some(p))?,
+                (false, _, Some(c)) => self.node(c, None)?,
             };
             f = self.or(&f, &self.and(&self.has_role(a.from)?, &scope)?)?;
         }
         Ok(f)
     }
 
-    /// A compiled condition, with or without a resource in scope. Conditions
+    /// Builds every function of the policy (rights, roles, actions, access
+    /// levels, reports, `assigns`, denies, default lines) and returns their
+    /// total size in nodes: what `rights analyze` needs, for benchmarks.
+    pub fn build_all(&self) -> Result<usize, crate::symbolic::Limit> {
+        let mut nodes = 0;
+        let p = &self.policy;
+        let profiles = 0..self.universe.profiles.len();
+        for r in (0..p.rights.len()).map(RightId::from_index) {
+            nodes += self.right(r)?.size();
+        }
+        for y in (0..p.roles.len()).map(RoleId::from_index) {
+            nodes += self.has_role(y)?.size();
+            nodes += self.assign(false, y.index(), None)?.size();
+            for prof in profiles.clone() {
+                nodes += self.assign(false, y.index(), Some(prof))?.size();
+            }
+        }
+        for a in (0..p.actions.len()).map(ActionId::from_index) {
+            for prof in profiles.clone() {
+                nodes += self.action(a, Some(prof))?.size();
+            }
+        }
+        for l in (0..p.access.len()).map(AccessId::from_index) {
+            for prof in profiles.clone() {
+                nodes += self.access(l, prof)?.size();
+                nodes += self.assign(true, l.index(), Some(prof))?.size();
+            }
+        }
+        for rep in (0..p.reports.len()).map(ReportId::from_index) {
+            nodes += self.report_requires(rep)?.size();
+            for prof in profiles.clone() {
+                nodes += self.report_where(rep, prof)?.size();
+                nodes += self.report_details(rep, prof)?.size();
+            }
+        }
+        for d in 0..self.code.deny_cond.len() {
+            nodes += self.deny_applies(d)?.size();
+        }
+        for d in 0..self.code.access_deny_cond.len() {
+            for prof in profiles.clone() {
+                nodes += self.access_deny_applies(d, prof)?.size();
+            }
+        }
+        for i in 0..self.code.default_cond.len() {
+            nodes += self.default_line(i)?.size();
+        }
+        Ok(nodes)
+    }
+
+    /// A compiled condition, without a resource or on one of a profile. Conditions
     /// nest at most `syntax::MAX_NESTING` deep and chains of actions and
     /// rules are bounded by sema, so the recursion is bounded.
-    pub(crate) fn node(&self, n: NodeId, scoped: bool) -> R {
-        let cell = self.memo.node[usize::from(scoped)].get(n as usize);
+    pub(crate) fn node(&self, n: NodeId, scope: Scope) -> R {
+        let cell = match scope {
+            None => self.memo.node.get(n as usize),
+            Some(p) => self.scoped(p).and_then(|s| s.node.get(n as usize)),
+        };
         cached(cell, || {
             let Some(&node) = self.code.nodes.get(n as usize) else {
                 return Ok(self.f());
@@ -270,30 +348,21 @@ impl Symbolic {
                     .get(x.index())
                     .map_or_else(|| self.f(), |&v| self.var(v))),
                 Node::Group(g) => Ok(self.member(g)),
-                Node::Access(l) if scoped => self.access(l),
-                Node::Tag(t) if scoped => Ok(self
-                    .b
-                    .tag
-                    .get(t.index())
-                    .map_or_else(|| self.f(), |&v| self.var(v))),
-                Node::Access(_) | Node::Tag(_) => Ok(self.f()),
-                Node::Can(a) => {
-                    let own = self
-                        .code
-                        .action_scoped
-                        .get(a.index())
-                        .copied()
-                        .unwrap_or(false);
-                    match self.code.action_cond.get(a.index()) {
-                        Some(&c) => self.node(c, own && scoped),
-                        None => Ok(self.f()),
-                    }
-                }
-                Node::Not(x) => Ok(self.node(x, scoped)?.not()),
+                Node::Access(l) => match scope {
+                    Some(p) => self.access(l, p),
+                    None => Ok(self.f()),
+                },
+                Node::Tag(t) => Ok(match (scope, self.b.tag.get(t.index())) {
+                    (Some(_), Some(&v)) => self.var(v),
+                    _ => self.f(),
+                }),
+                // on the same resource if it is decided per resource
+                Node::Can(a) => self.action(a, scope),
+                Node::Not(x) => Ok(self.node(x, scope)?.not()),
                 Node::And { start, len } => {
                     let mut f = self.t();
                     for &c in self.code.children(start, len) {
-                        f = self.and(&f, &self.node(c, scoped)?)?;
+                        f = self.and(&f, &self.node(c, scope)?)?;
                         if f.is_false() {
                             break;
                         }
@@ -303,7 +372,7 @@ impl Symbolic {
                 Node::Or { start, len } => {
                     let mut f = self.f();
                     for &c in self.code.children(start, len) {
-                        f = self.or(&f, &self.node(c, scoped)?)?;
+                        f = self.or(&f, &self.node(c, scope)?)?;
                         if f.is_true() {
                             break;
                         }

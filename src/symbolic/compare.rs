@@ -4,15 +4,15 @@
 //! more, less, or some of each — with, for each difference, a witness: the
 //! user (and resource) with the fewest facts on which the two disagree.
 //!
-//! Facts are shared by name ([`super::Symbolic::pair`]). The access a
-//! group's `access` gives on a named resource is left out of the generic
-//! resource (it is fixed to none): group access is compared through group
-//! membership, the roles groups give and the conditions that name groups.
+//! Facts are shared by name ([`super::Symbolic::pair`]). An item about a
+//! resource is compared on every resource profile of either policy's data
+//! (what `access for role` and group access say of it), the empty profile
+//! included: a resource of any tags, on which the user has any access.
 
 use super::search;
-use super::{Limit, Meaning, Symbolic, R};
+use super::{Limit, Meaning, Profile, Scope, Symbolic, R};
 use crate::sema::model::*;
-use biodivine_lib_bdd::{Bdd, BddVariable};
+use biodivine_lib_bdd::Bdd;
 
 /// What is compared, by name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -55,6 +55,9 @@ pub enum Verdict {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Witness {
     pub facts: Vec<Meaning>,
+    /// For an item about a resource: what the resource's data says of
+    /// access, and a resource of the data that says the same.
+    pub resource: Option<(Profile, Option<String>)>,
 }
 
 /// One item compared.
@@ -71,33 +74,61 @@ pub struct OnlyIn {
     pub new: Vec<Item>,
 }
 
+type Family<'a> = &'a dyn Fn(&Symbolic, usize, Scope) -> R;
+
 /// Compares `new` with `old` (built with [`Symbolic::pair`]).
 pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn), Limit> {
     let mut out = Vec::new();
     let mut only = OnlyIn::default();
-    // group access on named resources is not part of the generic resource
-    let fixed: Vec<(BddVariable, bool)> = old
-        .universe
-        .meaning
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| matches!(m, Meaning::GroupAccess(..)))
-        .map(|(i, _)| (BddVariable::from_index(i), false))
-        .collect();
-    let mut item =
-        |it: Item, o: Option<R>, n: Option<R>, out: &mut Vec<Compared>| -> Result<(), Limit> {
-            match (o, n) {
-                (Some(o), Some(n)) => {
-                    let (o, n) = (o?.restrict(&fixed), n?.restrict(&fixed));
-                    let verdict = verdict(new, &o, &n)?;
-                    out.push(Compared { item: it, verdict });
-                }
-                (Some(_), None) => only.old.push(it),
-                (None, Some(_)) => only.new.push(it),
-                (None, None) => {}
+    let profiles = old.universe.profiles.len();
+    let mut item = |it: Item,
+                    ids: (Option<usize>, Option<usize>),
+                    scoped: bool,
+                    f: Family,
+                    out: &mut Vec<Compared>|
+     -> Result<(), Limit> {
+        let (o, n) = match ids {
+            (Some(o), Some(n)) => (o, n),
+            (Some(_), None) => {
+                only.old.push(it);
+                return Ok(());
             }
-            Ok(())
+            (None, Some(_)) => {
+                only.new.push(it);
+                return Ok(());
+            }
+            (None, None) => return Ok(()),
         };
+        let scopes: Vec<Scope> = if scoped {
+            (0..profiles).map(Some).collect()
+        } else {
+            vec![None]
+        };
+        let (mut more, mut less) = (None, None);
+        for scope in scopes {
+            let (fo, fn_) = (f(old, o, scope)?, f(new, n, scope)?);
+            if more.is_none() {
+                let gained = new.and_not(&fn_, &fo)?;
+                if !gained.is_false() {
+                    more = Some(witness(new, &gained, scope));
+                }
+            }
+            if less.is_none() {
+                let lost = new.and_not(&fo, &fn_)?;
+                if !lost.is_false() {
+                    less = Some(witness(new, &lost, scope));
+                }
+            }
+        }
+        let verdict = match (more, less) {
+            (None, None) => Verdict::Same,
+            (Some(m), None) => Verdict::More(m),
+            (None, Some(l)) => Verdict::Less(l),
+            (Some(more), Some(less)) => Verdict::Both { more, less },
+        };
+        out.push(Compared { item: it, verdict });
+        Ok(())
+    };
     let names = |s: &Symbolic, kind: Kind| -> Vec<String> {
         let p = &s.policy;
         match kind {
@@ -122,89 +153,50 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
             }
         }
         for name in all {
-            let fo = |s: &Symbolic, f: &dyn Fn(&Symbolic, usize) -> R| {
-                id_of(s, kind, &name).map(|i| f(s, i))
-            };
+            let ids = (id_of(old, kind, &name), id_of(new, kind, &name));
             match kind {
                 Kind::Right => {
-                    let f = |s: &Symbolic, i: usize| s.right(RightId::from_index(i));
-                    item(
-                        Item::Right(name.clone()),
-                        fo(old, &f),
-                        fo(new, &f),
-                        &mut out,
-                    )?;
+                    let f = |s: &Symbolic, i: usize, _: Scope| s.right(RightId::from_index(i));
+                    item(Item::Right(name), ids, false, &f, &mut out)?;
                 }
                 Kind::Action => {
-                    let f = |s: &Symbolic, i: usize| s.action(ActionId::from_index(i));
-                    item(
-                        Item::Action(name.clone()),
-                        fo(old, &f),
-                        fo(new, &f),
-                        &mut out,
-                    )?;
+                    let scoped = [(old, ids.0), (new, ids.1)]
+                        .iter()
+                        .any(|(s, i)| i.is_some_and(|i| s.action_scoped(ActionId::from_index(i))));
+                    let f = |s: &Symbolic, i: usize, p: Scope| s.action(ActionId::from_index(i), p);
+                    item(Item::Action(name), ids, scoped, &f, &mut out)?;
                 }
                 Kind::Report => {
-                    let run = |s: &Symbolic, i: usize| s.report_requires(ReportId::from_index(i));
-                    let rows = |s: &Symbolic, i: usize| {
-                        let rep = ReportId::from_index(i);
-                        s.and(&s.report_requires(rep)?, &s.report_where(rep)?)
+                    let run = |s: &Symbolic, i: usize, _: Scope| {
+                        s.report_requires(ReportId::from_index(i))
                     };
-                    let full = |s: &Symbolic, i: usize| {
+                    let rows = |s: &Symbolic, i: usize, p: Scope| {
                         let rep = ReportId::from_index(i);
-                        let row = s.and(&s.report_requires(rep)?, &s.report_where(rep)?)?;
-                        s.and(&row, &s.report_details(rep)?)
+                        let w = s.report_where(rep, p.unwrap_or(0))?;
+                        s.and(&s.report_requires(rep)?, &w)
                     };
-                    item(
-                        Item::Run(name.clone()),
-                        fo(old, &run),
-                        fo(new, &run),
-                        &mut out,
-                    )?;
-                    item(
-                        Item::Rows(name.clone()),
-                        fo(old, &rows),
-                        fo(new, &rows),
-                        &mut out,
-                    )?;
-                    item(
-                        Item::Details(name.clone()),
-                        fo(old, &full),
-                        fo(new, &full),
-                        &mut out,
-                    )?;
+                    let full = |s: &Symbolic, i: usize, p: Scope| {
+                        let rep = ReportId::from_index(i);
+                        let prof = p.unwrap_or(0);
+                        let row = s.and(&s.report_requires(rep)?, &s.report_where(rep, prof)?)?;
+                        s.and(&row, &s.report_details(rep, prof)?)
+                    };
+                    item(Item::Run(name.clone()), ids, false, &run, &mut out)?;
+                    item(Item::Rows(name.clone()), ids, true, &rows, &mut out)?;
+                    item(Item::Details(name), ids, true, &full, &mut out)?;
                 }
                 Kind::Access => {
-                    let f = |s: &Symbolic, i: usize| s.access(AccessId::from_index(i));
-                    let g = |s: &Symbolic, i: usize| s.assign(true, i, true);
-                    item(
-                        Item::Access(name.clone()),
-                        fo(old, &f),
-                        fo(new, &f),
-                        &mut out,
-                    )?;
-                    item(
-                        Item::AssignAccess(name.clone()),
-                        fo(old, &g),
-                        fo(new, &g),
-                        &mut out,
-                    )?;
+                    let f = |s: &Symbolic, i: usize, p: Scope| {
+                        s.access(AccessId::from_index(i), p.unwrap_or(0))
+                    };
+                    let g = |s: &Symbolic, i: usize, p: Scope| s.assign(true, i, p);
+                    item(Item::Access(name.clone()), ids, true, &f, &mut out)?;
+                    item(Item::AssignAccess(name), ids, true, &g, &mut out)?;
                 }
                 Kind::Role => {
-                    let without = |s: &Symbolic, i: usize| s.assign(false, i, false);
-                    let with = |s: &Symbolic, i: usize| s.assign(false, i, true);
-                    item(
-                        Item::Assign(name.clone(), false),
-                        fo(old, &without),
-                        fo(new, &without),
-                        &mut out,
-                    )?;
-                    item(
-                        Item::Assign(name.clone(), true),
-                        fo(old, &with),
-                        fo(new, &with),
-                        &mut out,
-                    )?;
+                    let f = |s: &Symbolic, i: usize, p: Scope| s.assign(false, i, p);
+                    item(Item::Assign(name.clone(), false), ids, false, &f, &mut out)?;
+                    item(Item::Assign(name, true), ids, true, &f, &mut out)?;
                 }
             }
         }
@@ -232,23 +224,9 @@ fn id_of(s: &Symbolic, kind: Kind, name: &str) -> Option<usize> {
     }
 }
 
-fn verdict(s: &Symbolic, old: &Bdd, new: &Bdd) -> Result<Verdict, Limit> {
-    let gained = s.and_not(new, old)?;
-    let lost = s.and_not(old, new)?;
-    let w = |f: &Bdd| witness(s, f);
-    Ok(match (gained.is_false(), lost.is_false()) {
-        (true, true) => Verdict::Same,
-        (false, true) => Verdict::More(w(&gained)),
-        (true, false) => Verdict::Less(w(&lost)),
-        (false, false) => Verdict::Both {
-            more: w(&gained),
-            less: w(&lost),
-        },
-    })
-}
-
-/// The valuation with the fewest true facts on which `f` holds.
-fn witness(s: &Symbolic, f: &Bdd) -> Witness {
+/// The valuation with the fewest true facts on which `f` holds (on a
+/// resource of profile `scope`).
+fn witness(s: &Symbolic, f: &Bdd, scope: Scope) -> Witness {
     let none = vec![false; s.universe.meaning.len()];
     let facts = search::cheapest(f, &none)
         .unwrap_or_default()
@@ -256,5 +234,11 @@ fn witness(s: &Symbolic, f: &Bdd) -> Witness {
         .filter(|&(_, value)| value)
         .filter_map(|(v, _)| s.universe.meaning.get(v.to_index()).cloned())
         .collect();
-    Witness { facts }
+    let resource = scope.map(|p| {
+        (
+            s.universe.profiles.get(p).cloned().unwrap_or_default(),
+            s.universe.examples.get(p).cloned().flatten(),
+        )
+    });
+    Witness { facts, resource }
 }

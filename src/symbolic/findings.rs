@@ -85,8 +85,14 @@ impl Symbolic {
                 out.push(Finding::RightNeverHeld { right: r });
             }
         }
+        // on a resource: on every profile the data's resources have
+        let profiles = 0..self.universe.profiles.len();
         for a in (0..p.actions.len()).map(ActionId::from_index) {
-            if self.action(a)?.is_false() {
+            let mut never = true;
+            for prof in profiles.clone() {
+                never &= self.action(a, Some(prof))?.is_false();
+            }
+            if never {
                 out.push(Finding::ActionNeverAllowed { action: a });
             }
         }
@@ -96,25 +102,22 @@ impl Symbolic {
                 out.push(Finding::ReportNeverRun { report: rep });
                 continue;
             }
-            let row = self.and(&run, &self.report_where(rep)?)?;
-            if row.is_false() {
-                out.push(Finding::ReportNeverRows { report: rep });
-                continue;
+            let (mut no_rows, mut never, mut always) = (true, true, true);
+            for prof in profiles.clone() {
+                let row = self.and(&run, &self.report_where(rep, prof)?)?;
+                no_rows &= row.is_false();
+                let details = self.report_details(rep, prof)?;
+                never &= self.and(&row, &details)?.is_false();
+                always &= self.and_not(&row, &details)?.is_false();
             }
-            if self
-                .code
-                .report_details
-                .get(rep.index())
-                .copied()
-                .flatten()
-                .is_some()
-            {
-                let details = self.report_details(rep)?;
-                if self.and(&row, &details)?.is_false() {
-                    out.push(Finding::DetailsNever { report: rep });
-                } else if self.and_not(&row, &details)?.is_false() {
-                    out.push(Finding::DetailsAlways { report: rep });
-                }
+            let details = self.code.report_details.get(rep.index());
+            let has_details = details.copied().flatten().is_some();
+            if no_rows {
+                out.push(Finding::ReportNeverRows { report: rep });
+            } else if has_details && never {
+                out.push(Finding::DetailsNever { report: rep });
+            } else if has_details && always {
+                out.push(Finding::DetailsAlways { report: rep });
             }
         }
         for d in 0..p.denies.len() {
@@ -138,23 +141,31 @@ impl Symbolic {
             {
                 continue;
             }
-            match constant(self.access_deny_applies(d))? {
-                Some(false) => out.push(Finding::AccessDenyNever { deny: d }),
-                Some(true) => out.push(Finding::AccessDenyAlways { deny: d }),
-                None => {}
+            let (mut never, mut always) = (true, true);
+            for prof in profiles.clone() {
+                match constant(self.access_deny_applies(d, prof))? {
+                    Some(false) => always = false,
+                    Some(true) => never = false,
+                    None => (never, always) = (false, false),
+                }
+            }
+            if never {
+                out.push(Finding::AccessDenyNever { deny: d });
+            } else if always {
+                out.push(Finding::AccessDenyAlways { deny: d });
             }
         }
         for line in 0..self.code.default_cond.len() {
             if self.default_line(line)?.is_false() {
                 let own = match self.code.default_cond.get(line) {
-                    Some(&c) => self.node(c, false)?,
+                    Some(&c) => self.node(c, None)?,
                     None => self.f(),
                 };
                 let mut earlier = None;
                 if !own.is_false() {
                     for j in 0..line {
                         let before = match self.code.default_cond.get(j) {
-                            Some(&c) => self.node(c, false)?,
+                            Some(&c) => self.node(c, None)?,
                             None => self.f(),
                         };
                         if self.and_not(&own, &before)?.is_false() {

@@ -29,8 +29,9 @@ pub mod universe;
 use crate::ir::{PolicyCode, Program, Shared};
 use crate::sema::model::*;
 use biodivine_lib_bdd::{op_function, Bdd, BddVariable};
+pub use build::Scope;
 use std::sync::Arc;
-pub use universe::{Binding, Fact, Meaning, Universe};
+pub use universe::{Binding, Fact, Meaning, Profile, Universe};
 
 /// The most nodes one diagram may have before the view gives up (a policy
 /// whose conditions defeat the variable order); about 100 MB.
@@ -105,7 +106,7 @@ impl Symbolic {
 
     fn bind(universe: Arc<Universe>, b: Binding, p: &Program) -> Symbolic {
         Symbolic {
-            memo: build::Memo::new(p),
+            memo: build::Memo::new(p, universe.profiles.len()),
             universe,
             b,
             policy: p.policy.clone(),
@@ -169,62 +170,39 @@ impl Symbolic {
     }
 }
 
-/// A question in the symbolic view: the function, and the facts of the
-/// resource in scope that are data, not the user's.
-#[derive(Clone, Debug)]
-pub struct Question {
-    pub function: Bdd,
-    /// Facts fixed by the resource's data (`access for role`, group access).
-    pub fixed: Vec<(BddVariable, bool)>,
-}
-
 impl Symbolic {
-    /// The function deciding a `can` question, over the generic user and
-    /// the resource named (its data facts fixed).
-    pub fn question(&self, q: &CanQ) -> Result<Question, Limit> {
-        let function = match q.target {
-            Target::Right(r) => self.right(r)?,
-            Target::Action(a) => self.action(a)?,
-            Target::Run(rep) => {
-                let req = self.report_requires(rep)?;
-                match q.on {
-                    Some(_) => self.and(&req, &self.report_where(rep)?)?,
-                    None => req,
-                }
-            }
-            Target::Assign { role, .. } => self.assign(false, role.index(), q.on.is_some())?,
-            Target::Access(l) => match q.on {
-                Some(_) => self.access(l)?,
-                None => self.f(),
-            },
-            Target::AssignAccess { level, .. } => {
-                self.assign(true, level.index(), q.on.is_some())?
-            }
-        };
-        Ok(Question {
-            function,
-            fixed: q.on.map(|r| self.resource_facts(r)).unwrap_or_default(),
-        })
+    /// The function deciding a `can` question, over the user's facts (and
+    /// the resource's tags and the user's access on it), for the resource
+    /// named (its profile).
+    pub fn question(&self, q: &CanQ) -> R {
+        self.question_on(q, q.on.map(|r| self.b.profile_of(r)))
     }
 
-    /// The facts of resource `r` that are data: which roles its `access for
-    /// role` serves, which group access names it.
-    pub fn resource_facts(&self, r: ResourceId) -> Vec<(BddVariable, bool)> {
-        let mut out = Vec::new();
-        let res = self.data.resources.get(r.index());
-        for &(y, l, v) in &self.b.role_access {
-            let on = res.is_some_and(|x| x.role_access.iter().any(|(a, b, _)| *a == y && *b == l));
-            out.push((v, on));
+    /// The same question on any resource of profile `prof` (`None`: no
+    /// resource named).
+    pub fn question_on(&self, q: &CanQ, prof: Scope) -> R {
+        match q.target {
+            Target::Right(r) => self.right(r),
+            Target::Action(a) => self.action(a, prof),
+            Target::Run(rep) => {
+                let req = self.report_requires(rep)?;
+                match prof {
+                    Some(p) => self.and(&req, &self.report_where(rep, p)?),
+                    None => Ok(req),
+                }
+            }
+            Target::Assign { role, .. } => self.assign(false, role.index(), prof),
+            Target::Access(l) => match prof {
+                Some(p) => self.access(l, p),
+                None => Ok(self.f()),
+            },
+            Target::AssignAccess { level, .. } => self.assign(true, level.index(), prof),
         }
-        for &(g, l, v) in &self.b.group_access {
-            let on = self
-                .shared
-                .group_access
-                .get(g.index())
-                .is_some_and(|acc| acc.iter().any(|(rr, ll)| *rr == r && *ll == l));
-            out.push((v, on));
-        }
-        out
+    }
+
+    /// How many resource profiles there are (`universe.rs`).
+    pub fn profiles(&self) -> usize {
+        self.universe.profiles.len()
     }
 
     /// User `u`'s facts (on resource `on`): every variable's current value.
@@ -272,11 +250,6 @@ impl Symbolic {
             if let Some(res) = self.data.resources.get(r.index()) {
                 for (t, _) in &res.tags {
                     set(self.b.var(Fact::Tag(*t)));
-                }
-            }
-            for (v, on) in self.resource_facts(r) {
-                if on {
-                    set(Some(v));
                 }
             }
         }

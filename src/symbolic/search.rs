@@ -71,8 +71,9 @@ pub fn cheapest(f: &Bdd, current: &[bool]) -> Option<Vec<Change>> {
         let c = |child: BddPointer, value: bool| {
             cost[child.to_index()].saturating_add(u32::from(value != cur))
         };
-        // prefer keeping the user's value on a tie
-        let take_hi = c(hi, true) < c(lo, false) || (c(hi, true) == c(lo, false) && cur);
+        // on a tie, change this (earlier-declared) fact rather than a later
+        // one: the first role that would do, not the last
+        let take_hi = c(hi, true) < c(lo, false) || (c(hi, true) == c(lo, false) && !cur);
         let value = take_hi;
         if value != cur {
             changes.push((v, value));

@@ -28,10 +28,6 @@ pub enum Meaning {
     Access(String),
     /// The user's data revokes this level on the resource in scope.
     AccessRevoke(String),
-    /// The resource in scope gives this level to this role (`access for role`).
-    RoleAccess(String, String),
-    /// This group's `access` gives this level on the resource in scope.
-    GroupAccess(String, String),
 }
 
 impl Meaning {
@@ -39,11 +35,7 @@ impl Meaning {
     pub fn scoped(&self) -> bool {
         matches!(
             self,
-            Meaning::Tag(_)
-                | Meaning::Access(_)
-                | Meaning::AccessRevoke(_)
-                | Meaning::RoleAccess(..)
-                | Meaning::GroupAccess(..)
+            Meaning::Tag(_) | Meaning::Access(_) | Meaning::AccessRevoke(_)
         )
     }
 }
@@ -60,15 +52,39 @@ pub enum Fact {
     Tag(TagId),
     Access(AccessId),
     AccessRevoke(AccessId),
-    RoleAccess(RoleId, AccessId),
-    GroupAccess(GroupId, AccessId),
 }
 
-/// Every variable, in BDD order.
+/// What a resource's data says about who has access to it: its `access for
+/// role` lines and the groups whose `access` names it, by name, sorted. It
+/// is data, not a variable: the resources of the data fall into a few
+/// profiles, and functions about a resource are built per profile (as
+/// variables, they would defeat every variable order).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Profile {
+    /// (role, level) pairs.
+    pub role_access: Vec<(String, String)>,
+    /// (group, level) pairs.
+    pub group_access: Vec<(String, String)>,
+}
+
+/// A profile in one program's ids.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileIds {
+    pub role_access: Vec<(RoleId, AccessId)>,
+    pub group_access: Vec<(GroupId, AccessId)>,
+}
+
+/// Every variable, in BDD order, and every resource profile.
 #[derive(Debug)]
 pub struct Universe {
     pub(crate) vars: BddVariableSet,
     pub(crate) meaning: Vec<Meaning>,
+    /// Profile 0 is the empty one (a resource no `access for role` or group
+    /// access names); then every other profile of the programs' resources.
+    pub profiles: Vec<Profile>,
+    /// Per profile: a resource of the data that has it (none for profile 0
+    /// unless one does).
+    pub examples: Vec<Option<String>>,
 }
 
 /// One program's facts as variables of a universe.
@@ -83,8 +99,10 @@ pub struct Binding {
     pub(crate) tag: Vec<BddVariable>,
     pub(crate) access: Vec<BddVariable>,
     pub(crate) access_revoke: Vec<BddVariable>,
-    pub(crate) role_access: Vec<(RoleId, AccessId, BddVariable)>,
-    pub(crate) group_access: Vec<(GroupId, AccessId, BddVariable)>,
+    /// Every profile of the universe in this program's ids.
+    pub(crate) profiles: Vec<ProfileIds>,
+    /// The profile of each of this program's resources.
+    pub(crate) resource_profile: Vec<usize>,
     /// Per universe variable: the fact in this program's ids, if it has it.
     pub(crate) fact: Vec<Option<Fact>>,
 }
@@ -113,36 +131,37 @@ impl Named<'_> {
     fn levels(&self) -> impl Iterator<Item = &str> {
         self.p.policy.access.iter().map(|x| x.meta.name.as_str())
     }
-    /// (role, level) pairs some resource's `access for role` names.
-    fn role_access(&self) -> Vec<(RoleId, AccessId)> {
-        let mut v: Vec<(RoleId, AccessId)> = self
-            .p
+    /// The profile of each resource, by name.
+    fn profiles(&self) -> Vec<Profile> {
+        let p = self.p;
+        let level = |l: AccessId| p.policy.access[l.index()].meta.name.clone();
+        let mut out: Vec<Profile> = p
             .data
             .resources
             .iter()
-            .flat_map(|r| r.role_access.iter().map(|(y, l, _)| (*y, *l)))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    }
-    /// (group, level) pairs some group's `access` names.
-    fn group_access(&self) -> Vec<(GroupId, AccessId)> {
-        let mut v: Vec<(GroupId, AccessId)> = self
-            .p
-            .data
-            .groups
-            .iter()
-            .enumerate()
-            .flat_map(|(g, x)| {
-                x.access
+            .map(|r| Profile {
+                role_access: r
+                    .role_access
                     .iter()
-                    .map(move |(_, l, _)| (GroupId::from_index(g), *l))
+                    .map(|(y, l, _)| (p.policy.role(*y).meta.name.clone(), level(*l)))
+                    .collect(),
+                group_access: Vec::new(),
             })
             .collect();
-        v.sort();
-        v.dedup();
-        v
+        for g in &p.data.groups {
+            for (r, l, _) in &g.access {
+                if let Some(prof) = out.get_mut(r.index()) {
+                    prof.group_access.push((g.meta.name.clone(), level(*l)));
+                }
+            }
+        }
+        for prof in &mut out {
+            prof.role_access.sort();
+            prof.role_access.dedup();
+            prof.group_access.sort();
+            prof.group_access.dedup();
+        }
+        out
     }
 }
 
@@ -167,8 +186,6 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
     let mut tag = vec![Vec::new(); named.len()];
     let mut access = vec![Vec::new(); named.len()];
     let mut access_revoke = vec![Vec::new(); named.len()];
-    let mut role_access = vec![Vec::new(); named.len()];
-    let mut group_access = vec![Vec::new(); named.len()];
     for (i, n) in named.iter().enumerate() {
         flag[i] = n
             .flags()
@@ -205,30 +222,25 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
             access_revoke[i].push(add(Meaning::AccessRevoke(x.into()), &mut meaning));
         }
     }
+    // resource profiles: the empty one first, then each new one, in data order
+    let mut profiles: Vec<Profile> = vec![Profile::default()];
+    let mut examples: Vec<Option<String>> = vec![None];
+    let mut resource_profile = vec![Vec::new(); named.len()];
     for (i, n) in named.iter().enumerate() {
-        let p = n.p;
-        role_access[i] = n
-            .role_access()
-            .into_iter()
-            .map(|(y, l)| {
-                let m = Meaning::RoleAccess(
-                    p.policy.role(y).meta.name.clone(),
-                    p.policy.access[l.index()].meta.name.clone(),
-                );
-                (y, l, add(m, &mut meaning))
-            })
-            .collect();
-        group_access[i] = n
-            .group_access()
-            .into_iter()
-            .map(|(g, l)| {
-                let m = Meaning::GroupAccess(
-                    p.data.groups[g.index()].meta.name.clone(),
-                    p.policy.access[l.index()].meta.name.clone(),
-                );
-                (g, l, add(m, &mut meaning))
-            })
-            .collect();
+        for (r, prof) in n.profiles().into_iter().enumerate() {
+            let k = match profiles.iter().position(|x| *x == prof) {
+                Some(k) => k,
+                None => {
+                    profiles.push(prof);
+                    examples.push(None);
+                    profiles.len() - 1
+                }
+            };
+            if examples[k].is_none() {
+                examples[k] = n.p.data.resources.get(r).map(|x| x.meta.name.clone());
+            }
+            resource_profile[i].push(k);
+        }
     }
     let n = u16::try_from(meaning.len()).map_err(|_| Limit::TooManyFacts(meaning.len()))?;
     let vars = BddVariableSet::new_anonymous(n);
@@ -259,12 +271,6 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
                 put(a, Fact::Access(AccessId::from_index(k)));
                 put(r, Fact::AccessRevoke(AccessId::from_index(k)));
             }
-            for &(y, l, x) in &role_access[i] {
-                put(x, Fact::RoleAccess(y, l));
-            }
-            for &(g, l, x) in &group_access[i] {
-                put(x, Fact::GroupAccess(g, l));
-            }
             let vs = |xs: &[usize]| xs.iter().map(|&x| v(x)).collect::<Vec<_>>();
             Binding {
                 lists: v(0),
@@ -276,19 +282,42 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
                 tag: vs(&tag[i]),
                 access: vs(&access[i]),
                 access_revoke: vs(&access_revoke[i]),
-                role_access: role_access[i]
+                profiles: profiles
                     .iter()
-                    .map(|&(y, l, x)| (y, l, v(x)))
+                    .map(|prof| ids_of(named[i].p, prof))
                     .collect(),
-                group_access: group_access[i]
-                    .iter()
-                    .map(|&(g, l, x)| (g, l, v(x)))
-                    .collect(),
+                resource_profile: std::mem::take(&mut resource_profile[i]),
                 fact,
             }
         })
         .collect();
-    Ok((Universe { vars, meaning }, bindings))
+    Ok((
+        Universe {
+            vars,
+            meaning,
+            profiles,
+            examples,
+        },
+        bindings,
+    ))
+}
+
+/// A profile in a program's ids (pairs naming what it lacks are left out).
+fn ids_of(p: &Program, prof: &Profile) -> ProfileIds {
+    let n = &p.policy.names;
+    let level = |l: &str| n.access.get(l).copied();
+    ProfileIds {
+        role_access: prof
+            .role_access
+            .iter()
+            .filter_map(|(y, l)| Some((*n.roles.get(y.as_str())?, level(l)?)))
+            .collect(),
+        group_access: prof
+            .group_access
+            .iter()
+            .filter_map(|(g, l)| Some((*n.groups.get(g.as_str())?, level(l)?)))
+            .collect(),
+    }
 }
 
 impl Binding {
@@ -305,17 +334,12 @@ impl Binding {
             Fact::Tag(x) => at(&self.tag, x.index()),
             Fact::Access(x) => at(&self.access, x.index()),
             Fact::AccessRevoke(x) => at(&self.access_revoke, x.index()),
-            Fact::RoleAccess(y, l) => self
-                .role_access
-                .iter()
-                .find(|(a, b, _)| *a == y && *b == l)
-                .map(|x| x.2),
-            Fact::GroupAccess(g, l) => self
-                .group_access
-                .iter()
-                .find(|(a, b, _)| *a == g && *b == l)
-                .map(|x| x.2),
         }
+    }
+
+    /// The profile of one of this program's resources.
+    pub fn profile_of(&self, r: ResourceId) -> usize {
+        self.resource_profile.get(r.index()).copied().unwrap_or(0)
     }
 
     /// The fact a variable stands for in this program.

@@ -285,8 +285,7 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
     let mut lists = false;
     let (mut flags, mut groups, mut grants, mut revokes) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut access, mut revoke_access, mut tags, mut role_access) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut access, mut revoke_access, mut tags) = (Vec::new(), Vec::new(), Vec::new());
     for m in &w.facts {
         match m {
             Meaning::Lists => lists = true,
@@ -298,20 +297,18 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
             Meaning::Access(x) => access.push(x.clone()),
             Meaning::AccessRevoke(x) => revoke_access.push(x.clone()),
             Meaning::Tag(x) => tags.push(x.clone()),
-            Meaning::RoleAccess(y, l) => role_access.push((y.clone(), l.clone())),
-            Meaning::GroupAccess(..) => {}
         }
     }
     let mut body: Vec<String> = Vec::new();
     if lists && !roles.is_empty() {
         body.push(format!("roles {}", roles.join(", ")));
     }
-    for (kw, xs) in [("flags", &flags), ("groups", &groups)] {
-        if !xs.is_empty() {
-            body.push(format!("{kw} {}", xs.join(", ")));
-        }
-    }
-    for (kw, xs) in [("grant", &grants), ("revoke", &revokes)] {
+    for (kw, xs) in [
+        ("flags", &flags),
+        ("groups", &groups),
+        ("grant", &grants),
+        ("revoke", &revokes),
+    ] {
         if !xs.is_empty() {
             body.push(format!("{kw} {}", xs.join(", ")));
         }
@@ -333,20 +330,32 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
     if lists && roles.is_empty() {
         user.push_str("  # its data lists no roles (in JSON: \"roles\": [])");
     }
-    let mut rbody: Vec<String> = Vec::new();
-    if !tags.is_empty() {
-        rbody.push(format!("tags {}", tags.join(", ")));
-    }
-    for (y, l) in &role_access {
-        rbody.push(format!("access for role {y}: {l}"));
-    }
-    let needs_resource = !rbody.is_empty() || !access.is_empty() || !revoke_access.is_empty();
-    let resource = needs_resource.then(|| {
-        if rbody.is_empty() {
+    let resource = w.resource.as_ref().map(|(profile, like)| {
+        let mut rbody: Vec<String> = Vec::new();
+        if !tags.is_empty() {
+            rbody.push(format!("tags {}", tags.join(", ")));
+        }
+        for (y, l) in &profile.role_access {
+            rbody.push(format!("access for role {y}: {l}"));
+        }
+        let mut r = if rbody.is_empty() {
             "resource witness_resource { }".to_string()
         } else {
             format!("resource witness_resource {{ {} }}", rbody.join("  "))
+        };
+        if !profile.group_access.is_empty() {
+            let given: Vec<String> = profile
+                .group_access
+                .iter()
+                .map(|(g, l)| format!("group {g} gives {l}"))
+                .collect();
+            let like = like
+                .as_ref()
+                .map(|x| format!("like {x}: "))
+                .unwrap_or_default();
+            r.push_str(&format!("  # {like}{} on it", given.join(", ")));
         }
+        r
     });
     (user, resource)
 }

@@ -28,16 +28,23 @@ impl Program {
     pub(super) fn fixes_for(&self, q: &CanQ) -> Found {
         let search = || -> Result<Found, Limit> {
             let sym = symbolic::of(self)?;
-            let question = sym.question(q)?;
-            let f = question.function.restrict(&question.fixed);
+            let f = sym.question(q)?;
             let fixes =
                 self.smallest_fixes(&sym, &f, q.user, q.on, |alt| self.would_allow(q, alt))?;
             let never = if !fixes.is_empty() {
                 None
-            } else if question.function.is_false() {
-                Some(Reason::new(false, Fact::NobodyEver))
             } else if f.is_false() {
-                q.on.map(|r| Reason::new(false, Fact::NotOnResource { resource: r }))
+                // on another kind of resource, someone could be?
+                let mut elsewhere = false;
+                if q.on.is_some() {
+                    for prof in 0..sym.profiles() {
+                        elsewhere |= !sym.question_on(q, Some(prof))?.is_false();
+                    }
+                }
+                Some(match q.on {
+                    Some(r) if elsewhere => Reason::new(false, Fact::NotOnResource { resource: r }),
+                    _ => Reason::new(false, Fact::NobodyEver),
+                })
             } else {
                 Some(Reason::new(false, Fact::NoChangeWould))
             };
@@ -53,7 +60,7 @@ impl Program {
     pub(super) fn details_fixes(&self, u: UserId, rep: ReportId, res: ResourceId) -> Vec<Vec<Fix>> {
         let search = || -> Result<Vec<Vec<Fix>>, Limit> {
             let sym = symbolic::of(self)?;
-            let f = sym.report_details(rep)?.restrict(&sym.resource_facts(res));
+            let f = sym.report_details(rep, sym.binding().profile_of(res))?;
             self.smallest_fixes(&sym, &f, u, Some(res), |alt| {
                 self.with_changes(u, alt)
                     .is_some_and(|p| p.visibility(UserId(0), rep, res) == Visibility::Full)
@@ -89,7 +96,7 @@ impl Program {
                 // revokes may be lifted, never added
                 Some(Var::Revoke(_)) => now,
                 Some(Var::AccessRevoke(_)) => now && on.is_some(),
-                Some(Var::Lists | Var::RoleAccess(..) | Var::GroupAccess(..)) | None => false,
+                Some(Var::Lists) | None => false,
             };
         let mut alts: Vec<Vec<Fix>> = Vec::new();
         let add = |changes: Vec<search::Change>, alts: &mut Vec<Vec<Fix>>| {
