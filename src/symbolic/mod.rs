@@ -203,7 +203,8 @@ impl Symbolic {
     /// Whether `f` holds where the facts have these values (one per variable).
     pub fn holds(&self, f: &Bdd, facts: &[bool]) -> bool {
         let n = self.universe.meaning.len();
-        let mut v = biodivine_lib_bdd::BddValuation::all_false(u16::try_from(n).unwrap_or(u16::MAX));
+        let mut v =
+            biodivine_lib_bdd::BddValuation::all_false(u16::try_from(n).unwrap_or(u16::MAX));
         for (i, &x) in facts.iter().enumerate().take(n) {
             if x {
                 v.set(BddVariable::from_index(i));
