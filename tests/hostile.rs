@@ -222,3 +222,49 @@ fn a_panic_is_reported_as_a_bug_with_exit_2() {
         "one short line, no trace: {stderr}"
     );
 }
+
+/// A condition that defeats any variable order (pairs of flags declared
+/// apart) stops the symbolic view at its node limit, quickly and in bounded
+/// memory, with words: `analyze` exits 2, `explain` says what would allow it
+/// is not known, `lint` says the rules that are proofs were not run.
+#[test]
+fn a_condition_too_tangled_for_the_symbolic_view_is_refused_in_words() {
+    let n = 30;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("flag a{i} \"A{i}\"\n"));
+    }
+    for i in 0..n {
+        text.push_str(&format!("flag b{i} \"B{i}\"\n"));
+    }
+    let pairs: Vec<String> = (0..n)
+        .map(|i| format!("(flag a{i} and flag b{i})"))
+        .collect();
+    text.push_str(&format!(
+        "action go when {}\nuser u {{ }}\n",
+        pairs.join(" or ")
+    ));
+    let dir = scratch("tangled");
+    let path = dir.join("tangled.rights");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let t = Instant::now();
+    let analyze = rights(&["analyze", p]);
+    assert_eq!(analyze.code, 2, "{}", analyze.transcript());
+    assert!(analyze.stderr.contains("too tangled"), "{}", analyze.stderr);
+    let explain = rights(&["query", p, "explain can u go"]);
+    assert_eq!(explain.code, 0, "{}", explain.transcript());
+    assert!(
+        explain.stdout.contains("what would allow it is not known"),
+        "{}",
+        explain.stdout
+    );
+    let lint = rights(&["lint", p]);
+    assert_eq!(lint.code, 0, "{}", lint.transcript());
+    assert!(lint.stderr.contains("were not run"), "{}", lint.stderr);
+    assert!(
+        t.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        t.elapsed()
+    );
+}

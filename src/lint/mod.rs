@@ -52,7 +52,7 @@ pub struct Ctx<'a> {
     pub sources: &'a SourceMap,
     pub declarations: &'a [Span],
     /// What the symbolic view proves, computed on first use.
-    findings: std::cell::OnceCell<Vec<Finding>>,
+    findings: std::cell::OnceCell<Result<Vec<Finding>, crate::symbolic::Limit>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -76,11 +76,21 @@ impl Ctx<'_> {
     /// What holds for every possible user (`rights analyze`), for the rules
     /// that are proofs; none when the policy is too large for the symbolic view.
     pub fn findings(&self) -> &[Finding] {
-        self.findings.get_or_init(|| {
-            crate::symbolic::of(self.program)
-                .and_then(|s| s.findings())
-                .unwrap_or_default()
-        })
+        match self.proofs() {
+            Ok(f) => f,
+            Err(_) => &[],
+        }
+    }
+
+    fn proofs(&self) -> &Result<Vec<Finding>, crate::symbolic::Limit> {
+        self.findings
+            .get_or_init(|| crate::symbolic::of(self.program).and_then(|s| s.findings()))
+    }
+
+    /// Why the rules that are proofs found nothing, when the policy is too
+    /// large for the symbolic view (for a note beside the findings).
+    pub fn proofs_skipped(&self) -> Option<crate::symbolic::Limit> {
+        self.proofs().as_ref().err().copied()
     }
 
     /// A finding as a warning, in the words `rights analyze` uses.

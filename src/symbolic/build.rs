@@ -38,6 +38,8 @@ pub(super) struct Memo {
     /// Per profile (allocated on first use): condition nodes and access
     /// levels on a resource with that profile.
     scoped: Vec<OnceLock<Scoped>>,
+    /// Nodes of every function kept so far.
+    total: std::sync::atomic::AtomicUsize,
 }
 
 struct Scoped {
@@ -53,6 +55,7 @@ impl Memo {
             default_line: cells(p.code.default_cond.len()),
             node: cells(p.code.nodes.len()),
             scoped: (0..profiles).map(|_| OnceLock::new()).collect(),
+            total: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 }
@@ -60,14 +63,28 @@ impl Memo {
 /// Where a function is evaluated: no resource, or a resource of a profile.
 pub type Scope = Option<usize>;
 
-fn cached(cell: Option<&Cell>, build: impl FnOnce() -> R) -> R {
-    match cell {
-        Some(c) => c.get_or_init(build).clone(),
-        None => build(),
-    }
-}
-
 impl Symbolic {
+    /// A function from its cell, built on first use; every function kept
+    /// counts against [`super::TOTAL_LIMIT`], so a policy whose functions are
+    /// each just under the node limit still stops in bounded time and memory.
+    fn cached(&self, cell: Option<&Cell>, build: impl FnOnce() -> R) -> R {
+        let counted = || {
+            let f = build()?;
+            let total = self
+                .memo
+                .total
+                .fetch_add(f.size(), std::sync::atomic::Ordering::Relaxed);
+            if total + f.size() > super::TOTAL_LIMIT {
+                return Err(super::Limit::TooLarge);
+            }
+            Ok(f)
+        };
+        match cell {
+            Some(c) => c.get_or_init(counted).clone(),
+            None => counted(),
+        }
+    }
+
     fn scoped(&self, prof: usize) -> Option<&Scoped> {
         self.memo.scoped.get(prof).map(|cell| {
             cell.get_or_init(|| Scoped {
@@ -102,7 +119,7 @@ impl Symbolic {
 
     /// Default-role line `i` is the one chosen (the first whose condition holds).
     pub fn default_line(&self, i: usize) -> R {
-        cached(self.memo.default_line.get(i), || {
+        self.cached(self.memo.default_line.get(i), || {
             let mut f = self.t();
             for (j, &c) in self.code.default_cond.iter().enumerate().take(i + 1) {
                 let cond = self.node(c, None)?;
@@ -137,14 +154,14 @@ impl Symbolic {
 
     /// U has role `y` (directly, by default, through a group, or by extending it).
     pub fn has_role(&self, y: RoleId) -> R {
-        cached(self.memo.role.get(y.index()), || {
+        self.cached(self.memo.role.get(y.index()), || {
             self.roles_where(|z| self.code.role_closure.get(z, y.index()))
         })
     }
 
     /// U holds right `r` (§4.3).
     pub fn right(&self, r: RightId) -> R {
-        cached(self.memo.right.get(r.index()), || {
+        self.cached(self.memo.right.get(r.index()), || {
             let by_role = self.roles_where(|z| self.code.role_rights.get(z, r.index()))?;
             let direct = self.b.grant.get(r.index()).map(|&v| self.var(v));
             let granted = match direct {
@@ -183,7 +200,7 @@ impl Symbolic {
     /// U has access level `l` on a resource of profile `prof` (§8.4).
     pub fn access(&self, l: AccessId, prof: usize) -> R {
         let cell = self.scoped(prof).and_then(|s| s.access.get(l.index()));
-        cached(cell, || {
+        self.cached(cell, || {
             let mut granted = match self.b.access.get(l.index()) {
                 Some(&v) => self.var(v),
                 None => self.f(),
@@ -334,7 +351,7 @@ impl Symbolic {
             None => self.memo.node.get(n as usize),
             Some(p) => self.scoped(p).and_then(|s| s.node.get(n as usize)),
         };
-        cached(cell, || {
+        self.cached(cell, || {
             let Some(&node) = self.code.nodes.get(n as usize) else {
                 return Ok(self.f());
             };

@@ -255,24 +255,25 @@ impl Symbolic {
                 distinct[i] = true;
             }
         }
+        // roles by their rights row: the first role with each row, and which
+        // roles have it (a hash, not every pair: 20,000 roles stay quick)
+        let mut first_with: rustc_hash::FxHashMap<&[u64], Vec<usize>> = Default::default();
         let mut out = Vec::new();
-        for second in 1..n {
-            if distinct[second] || rights.row(second).iter().all(|&w| w == 0) {
+        for (second, &deliberate) in distinct.iter().enumerate() {
+            if deliberate || rights.row(second).iter().all(|&w| w == 0) {
                 continue;
             }
+            let same = first_with.entry(rights.row(second)).or_default();
             let related = |f: usize| {
-                distinct[f]
-                    || self.code.role_closure.get(f, second)
-                    || self.code.role_closure.get(second, f)
+                self.code.role_closure.get(f, second) || self.code.role_closure.get(second, f)
             };
-            if let Some(first) =
-                (0..second).find(|&f| rights.row(f) == rights.row(second) && !related(f))
-            {
+            if let Some(&first) = same.iter().find(|&&f| !related(f)) {
                 out.push(Finding::IdenticalRoles {
                     first: RoleId::from_index(first),
                     second: RoleId::from_index(second),
                 });
             }
+            same.push(second);
         }
         out
     }

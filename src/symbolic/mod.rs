@@ -34,8 +34,12 @@ use std::sync::Arc;
 pub use universe::{Binding, Fact, Meaning, Profile, Universe};
 
 /// The most nodes one diagram may have before the view gives up (a policy
-/// whose conditions defeat the variable order); about 100 MB.
-pub const NODE_LIMIT: usize = 4_000_000;
+/// whose conditions defeat the variable order). Real policies' diagrams
+/// have hundreds of nodes; a thousand roles granting one right, a thousand.
+pub const NODE_LIMIT: usize = 1_000_000;
+
+/// The most nodes all the functions kept may have together.
+pub const TOTAL_LIMIT: usize = 50_000_000;
 
 /// Why the symbolic view could not be built or used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,8 +59,8 @@ impl std::fmt::Display for Limit {
             ),
             Limit::TooLarge => write!(
                 f,
-                "a decision's diagram grew past {NODE_LIMIT} nodes; the policy's conditions are too \
-                 tangled for the symbolic view"
+                "a decision's diagram grew past {NODE_LIMIT} nodes (or all of them past \
+                 {TOTAL_LIMIT}); the policy's conditions are too tangled for the symbolic view"
             ),
         }
     }
