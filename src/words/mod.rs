@@ -403,7 +403,15 @@ impl<'a> Words<'a> {
                 "remove the revoke of `{}` from {user}",
                 p.right(r).meta.name
             ),
-            Fix::RemoveRole(r) => format!("take role {} from {user}", self.role(r)),
+            Fix::RemoveRole(r) => match self.program.role_origin(u) {
+                RoleOrigin::Default(i) if p.default_roles.get(i).is_some_and(|l| l.role == r) => {
+                    format!(
+                        "list {user}'s roles without the default role {}",
+                        self.role(r)
+                    )
+                }
+                _ => format!("take role {} from {user}", self.role(r)),
+            },
             Fix::ClearFlag(f) => format!("clear flag `{}` for {user}", p.flag(f).meta.name),
             Fix::RemoveAccess(l, r) => format!(
                 "take access `{}` on `{}` from {user}",
