@@ -98,7 +98,7 @@ fn affected(old: &Program, new: &Program, item: &Item) -> (Vec<Affected>, bool) 
                 .get(a)
                 .is_some_and(|&id| p.policy.action(id).on_resource)
         }),
-        Item::Right(_) | Item::Run(_) | Item::Assign(_, false) => false,
+        Item::Right(_) | Item::Run(_) | Item::Assign(_, false) | Item::RowsFrom(_) => false,
         _ => true,
     };
     let resources: Vec<(&str, Option<ResourceId>, Option<ResourceId>)> = if scoped {
@@ -163,6 +163,11 @@ fn decide(p: &Program, u: UserId, on: Option<ResourceId>, item: &Item) -> bool {
             can(Target::Action(a), on)
         }),
         Item::Run(x) => n.reports.get(x).is_some_and(|&r| p.may_run(u, r)),
+        // "sees every resource as a row": may run it, with `rows resources`
+        Item::RowsFrom(x) => n
+            .reports
+            .get(x)
+            .is_some_and(|&r| p.may_run(u, r) && p.policy.report(r).rows == RowsSource::Resources),
         Item::Rows(x) => n.reports.get(x).is_some_and(|&r| can(Target::Run(r), on)),
         Item::Details(x) => n.reports.get(x).is_some_and(|&r| {
             can(Target::Run(r), on)

@@ -146,3 +146,55 @@ fn one_policy_findings_are_proofs() {
     }
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn a_new_right_or_action_someone_can_use_is_new_access() {
+    let run = rights(&["analyze", BASE, "tests/analyze/new_right.rights"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("more permissive: right `admin.delete_all` (new)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("more permissive: action `wipe` (new)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("vic (now allowed)"), "{}", run.stdout);
+    // the other way round it is taken away: listed, not new access
+    let back = rights(&["analyze", "tests/analyze/new_right.rights", BASE]);
+    assert_eq!(back.code, 0, "{}", back.transcript());
+    assert!(
+        back.stdout.contains(
+            "only in tests/analyze/new_right.rights: right `admin.delete_all`, action `wipe`"
+        ),
+        "{}",
+        back.stdout
+    );
+}
+
+#[test]
+fn access_a_resource_now_gives_to_a_role_is_new_access_on_that_resource() {
+    let run = rights(&["analyze", BASE, "tests/analyze/role_access.rights"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("more permissive: access `run_reports` on a resource"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("access for role event_manager: run_reports }  # like r1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("sam on r1 (now allowed)"),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!(compared("tests/analyze/role_access.rights", &[]));
+}

@@ -93,11 +93,23 @@ impl Ctx<'_> {
         self.proofs().as_ref().err().copied()
     }
 
+    /// Whether a `deny` without `when` removes the right from everyone: a
+    /// right deliberately retired, which the proof rules leave alone.
+    pub fn retired(&self, r: RightId) -> bool {
+        self.policy()
+            .denies
+            .iter()
+            .any(|d| d.when.is_none() && d.rights.iter().any(|s| s.right == r))
+    }
+
     /// A finding as a warning, in the words `rights analyze` uses.
     pub fn proved(&self, f: &Finding, code: &'static str) -> Diagnostic {
         let (text, site, also) = crate::words::Words::new(self.program, self.sources).finding(f);
-        let d = Diagnostic::warning(crate::diag::Code::Lint(code), text)
-            .at(site, "proved for every possible user");
+        let label = match f {
+            Finding::IdenticalRoles { .. } => "the same rights as the other role",
+            _ => "proved for every possible user",
+        };
+        let d = Diagnostic::warning(crate::diag::Code::Lint(code), text).at(site, label);
         match also {
             Some((span, label)) => d.also(span, label),
             None => d,

@@ -38,8 +38,14 @@ pub(super) struct Memo {
     /// Per profile (allocated on first use): condition nodes and access
     /// levels on a resource with that profile.
     scoped: Vec<OnceLock<Scoped>>,
-    /// Nodes of every function kept so far.
-    total: std::sync::atomic::AtomicUsize,
+    /// Per node: whether it reaches an `access` condition (through `can`
+    /// too), so that it differs from one profile to another; other nodes on
+    /// a resource are built once, for profile 0.
+    by_profile: Vec<bool>,
+    /// Per node: its class among nodes that are the same condition (the
+    /// same text compiles to separate nodes; they share one function).
+    canon: Vec<u32>,
+    classes: usize,
 }
 
 struct Scoped {
@@ -49,46 +55,140 @@ struct Scoped {
 
 impl Memo {
     pub(super) fn new(p: &Program, profiles: usize) -> Memo {
+        let (canon, classes) = canonical(&p.code);
         Memo {
             role: cells(p.policy.roles.len()),
             right: cells(p.policy.rights.len()),
             default_line: cells(p.code.default_cond.len()),
-            node: cells(p.code.nodes.len()),
+            node: cells(classes),
+            canon,
+            classes,
             scoped: (0..profiles).map(|_| OnceLock::new()).collect(),
-            total: std::sync::atomic::AtomicUsize::new(0),
+            by_profile: by_profile(&p.code),
         }
     }
+}
+
+/// Classes of nodes that are the same condition: same kind, same atom, same
+/// classes of children (`can A` by A's condition's class), numbered densely.
+/// Computed to a fixed point, since `can` may refer to a later node.
+fn canonical(code: &crate::ir::PolicyCode) -> (Vec<u32>, usize) {
+    use rustc_hash::FxHashMap;
+    let n = code.nodes.len();
+    // start from each node its own class; merge until nothing changes
+    let mut canon: Vec<u32> = (0..n as u32).collect();
+    for _round in 0..=n.min(64) {
+        let mut ids: FxHashMap<(u8, u32, Vec<u32>), u32> = FxHashMap::default();
+        let mut class_of = |node: &Node| {
+            let key = match *node {
+                Node::Const(b) => (0, u32::from(b), Vec::new()),
+                Node::Right(r) => (1, r.index() as u32, Vec::new()),
+                Node::Role(r) => (2, r.index() as u32, Vec::new()),
+                Node::Flag(f) => (3, f.index() as u32, Vec::new()),
+                Node::Access(l) => (4, l.index() as u32, Vec::new()),
+                Node::Group(g) => (5, g.index() as u32, Vec::new()),
+                Node::Tag(t) => (6, t.index() as u32, Vec::new()),
+                Node::Can(a) => {
+                    let scoped = code.action_scoped.get(a.index()).copied().unwrap_or(false);
+                    let cond = code
+                        .action_cond
+                        .get(a.index())
+                        .and_then(|&c| canon.get(c as usize).copied())
+                        .unwrap_or(u32::MAX);
+                    (7, u32::from(scoped), vec![cond])
+                }
+                Node::Not(x) => (
+                    8,
+                    0,
+                    vec![canon.get(x as usize).copied().unwrap_or(u32::MAX)],
+                ),
+                Node::And { start, len } => (
+                    9,
+                    0,
+                    code.children(start, len)
+                        .iter()
+                        .map(|&c| canon.get(c as usize).copied().unwrap_or(u32::MAX))
+                        .collect(),
+                ),
+                Node::Or { start, len } => (
+                    10,
+                    0,
+                    code.children(start, len)
+                        .iter()
+                        .map(|&c| canon.get(c as usize).copied().unwrap_or(u32::MAX))
+                        .collect(),
+                ),
+            };
+            let fresh = ids.len() as u32;
+            *ids.entry(key).or_insert(fresh)
+        };
+        let next: Vec<u32> = code.nodes.iter().map(&mut class_of).collect();
+        if next == canon {
+            break;
+        }
+        canon = next;
+    }
+    let classes = canon.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    (canon, classes)
+}
+
+/// Which nodes reach an `access` condition (directly, or through `can` of
+/// an action decided per resource). Children come before parents in the
+/// node array except through `can`, so this walks to a fixed point (chains
+/// of actions are bounded by sema).
+fn by_profile(code: &crate::ir::PolicyCode) -> Vec<bool> {
+    let n = code.nodes.len();
+    let mut out = vec![false; n];
+    let mut changed = true;
+    let mut rounds = 0;
+    while changed && rounds <= n {
+        changed = false;
+        rounds += 1;
+        for i in 0..n {
+            if out[i] {
+                continue;
+            }
+            let yes = match code.nodes[i] {
+                Node::Access(_) => true,
+                Node::Can(a) => {
+                    code.action_scoped.get(a.index()).copied().unwrap_or(false)
+                        && code
+                            .action_cond
+                            .get(a.index())
+                            .is_some_and(|&c| out.get(c as usize).copied().unwrap_or(false))
+                }
+                Node::Not(x) => out.get(x as usize).copied().unwrap_or(false),
+                Node::And { start, len } | Node::Or { start, len } => code
+                    .children(start, len)
+                    .iter()
+                    .any(|&c| out.get(c as usize).copied().unwrap_or(false)),
+                _ => false,
+            };
+            if yes {
+                out[i] = true;
+                changed = true;
+            }
+        }
+    }
+    out
 }
 
 /// Where a function is evaluated: no resource, or a resource of a profile.
 pub type Scope = Option<usize>;
 
 impl Symbolic {
-    /// A function from its cell, built on first use; every function kept
-    /// counts against [`super::TOTAL_LIMIT`], so a policy whose functions are
-    /// each just under the node limit still stops in bounded time and memory.
+    /// A function from its cell, built on first use and kept.
     fn cached(&self, cell: Option<&Cell>, build: impl FnOnce() -> R) -> R {
-        let counted = || {
-            let f = build()?;
-            let total = self
-                .memo
-                .total
-                .fetch_add(f.size(), std::sync::atomic::Ordering::Relaxed);
-            if total + f.size() > super::TOTAL_LIMIT {
-                return Err(super::Limit::TooLarge);
-            }
-            Ok(f)
-        };
         match cell {
-            Some(c) => c.get_or_init(counted).clone(),
-            None => counted(),
+            Some(c) => c.get_or_init(build).clone(),
+            None => build(),
         }
     }
 
     fn scoped(&self, prof: usize) -> Option<&Scoped> {
         self.memo.scoped.get(prof).map(|cell| {
             cell.get_or_init(|| Scoped {
-                node: cells(self.code.nodes.len()),
+                node: cells(self.memo.classes),
                 access: cells(self.policy.access.len()),
             })
         })
@@ -347,9 +447,24 @@ impl Symbolic {
     /// nest at most `syntax::MAX_NESTING` deep and chains of actions and
     /// rules are bounded by sema, so the recursion is bounded.
     pub(crate) fn node(&self, n: NodeId, scope: Scope) -> R {
+        // a node that reaches no `access` is the same on every profile
+        let scope = match scope {
+            Some(_)
+                if !self
+                    .memo
+                    .by_profile
+                    .get(n as usize)
+                    .copied()
+                    .unwrap_or(true) =>
+            {
+                Some(0)
+            }
+            s => s,
+        };
+        let class = self.memo.canon.get(n as usize).copied().unwrap_or(u32::MAX) as usize;
         let cell = match scope {
-            None => self.memo.node.get(n as usize),
-            Some(p) => self.scoped(p).and_then(|s| s.node.get(n as usize)),
+            None => self.memo.node.get(class),
+            Some(p) => self.scoped(p).and_then(|s| s.node.get(class)),
         };
         self.cached(cell, || {
             let Some(&node) = self.code.nodes.get(n as usize) else {

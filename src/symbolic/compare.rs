@@ -32,6 +32,8 @@ pub enum Item {
     Assign(String, bool),
     /// May grant the access level on a resource.
     AssignAccess(String),
+    /// Where the report's rows come from (`rows event` or `rows resources`).
+    RowsFrom(String),
 }
 
 /// How the new policy compares with the old on one item.
@@ -65,6 +67,8 @@ pub struct Witness {
 pub struct Compared {
     pub item: Item,
     pub verdict: Verdict,
+    /// The item is only in the new policy (and some user could use it).
+    pub only_new: bool,
 }
 
 /// Items present in only one of the two policies (by kind and name).
@@ -76,10 +80,31 @@ pub struct OnlyIn {
 
 type Family<'a> = &'a dyn Fn(&Symbolic, usize, Scope) -> R;
 
+/// Where an item about a resource is compared: each profile against itself,
+/// and each resource of both data sets whose profile changed, its old
+/// profile against its new one.
+fn resource_pairs(old: &Symbolic, new: &Symbolic) -> Vec<(usize, usize, Option<String>)> {
+    let mut pairs: Vec<(usize, usize, Option<String>)> = (0..old.universe.profiles.len())
+        .map(|p| (p, p, None))
+        .collect();
+    for (i, r) in old.data.resources.iter().enumerate() {
+        let Some(&n) = new.data.resource_ids.get(r.meta.name.as_str()) else {
+            continue;
+        };
+        let po = old.b.profile_of(ResourceId::from_index(i));
+        let pn = new.b.profile_of(n);
+        if po != pn && !pairs.iter().any(|(a, b, _)| *a == po && *b == pn) {
+            pairs.push((po, pn, Some(r.meta.name.clone())));
+        }
+    }
+    pairs
+}
+
 /// Compares `new` with `old` (built with [`Symbolic::pair`]).
 pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn), Limit> {
     let mut out = Vec::new();
     let mut only = OnlyIn::default();
+    let pairs = resource_pairs(old, new);
     let profiles = old.universe.profiles.len();
     let mut item = |it: Item,
                     ids: (Option<usize>, Option<usize>),
@@ -87,36 +112,69 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
                     f: Family,
                     out: &mut Vec<Compared>|
      -> Result<(), Limit> {
+        let scopes: Vec<(Scope, Scope, Option<String>)> = if scoped {
+            pairs
+                .iter()
+                .map(|(a, b, name)| (Some(*a), Some(*b), name.clone()))
+                .collect()
+        } else {
+            vec![(None, None, None)]
+        };
+        let resource = |p: Scope, name: &Option<String>| {
+            p.map(|p| {
+                (
+                    new.universe.profiles.get(p).cloned().unwrap_or_default(),
+                    name.clone()
+                        .or_else(|| new.universe.examples.get(p).cloned().flatten()),
+                )
+            })
+        };
         let (o, n) = match ids {
             (Some(o), Some(n)) => (o, n),
             (Some(_), None) => {
                 only.old.push(it);
                 return Ok(());
             }
-            (None, Some(_)) => {
-                only.new.push(it);
+            (None, Some(n)) => {
+                // new: new access if anyone could use it
+                let mut usable = None;
+                let new_scopes: Vec<Scope> = if scoped {
+                    (0..profiles).map(Some).collect()
+                } else {
+                    vec![None]
+                };
+                for p in new_scopes {
+                    let fnew = f(new, n, p)?;
+                    if !fnew.is_false() {
+                        usable = Some(witness(new, &fnew, resource(p, &None)));
+                        break;
+                    }
+                }
+                match usable {
+                    Some(w) => out.push(Compared {
+                        item: it,
+                        verdict: Verdict::More(w),
+                        only_new: true,
+                    }),
+                    None => only.new.push(it),
+                }
                 return Ok(());
             }
             (None, None) => return Ok(()),
         };
-        let scopes: Vec<Scope> = if scoped {
-            (0..profiles).map(Some).collect()
-        } else {
-            vec![None]
-        };
         let (mut more, mut less) = (None, None);
-        for scope in scopes {
-            let (fo, fn_) = (f(old, o, scope)?, f(new, n, scope)?);
+        for (so, sn, name) in scopes {
+            let (fo, fn_) = (f(old, o, so)?, f(new, n, sn)?);
             if more.is_none() {
-                let gained = new.and_not(&fn_, &fo)?;
+                let gained = Symbolic::and_not_once(&fn_, &fo)?;
                 if !gained.is_false() {
-                    more = Some(witness(new, &gained, scope));
+                    more = Some(witness(new, &gained, resource(sn, &name)));
                 }
             }
             if less.is_none() {
-                let lost = new.and_not(&fo, &fn_)?;
+                let lost = Symbolic::and_not_once(&fo, &fn_)?;
                 if !lost.is_false() {
-                    less = Some(witness(new, &lost, scope));
+                    less = Some(witness(new, &lost, resource(sn, &name)));
                 }
             }
         }
@@ -126,7 +184,11 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
             (None, Some(l)) => Verdict::Less(l),
             (Some(more), Some(less)) => Verdict::Both { more, less },
         };
-        out.push(Compared { item: it, verdict });
+        out.push(Compared {
+            item: it,
+            verdict,
+            only_new: false,
+        });
         Ok(())
     };
     let names = |s: &Symbolic, kind: Kind| -> Vec<String> {
@@ -183,7 +245,27 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
                     };
                     item(Item::Run(name.clone()), ids, false, &run, &mut out)?;
                     item(Item::Rows(name.clone()), ids, true, &rows, &mut out)?;
-                    item(Item::Details(name), ids, true, &full, &mut out)?;
+                    item(Item::Details(name.clone()), ids, true, &full, &mut out)?;
+                    if let (Some(o), Some(n)) = ids {
+                        let src =
+                            |s: &Symbolic, i: usize| s.policy.report(ReportId::from_index(i)).rows;
+                        let (so, sn) = (src(old, o), src(new, n));
+                        if so != sn {
+                            // every resource is more than the event's; whoever may run it
+                            let runs = new.report_requires(ReportId::from_index(n))?;
+                            let w = witness(new, &runs, None);
+                            let verdict = if sn == RowsSource::Resources {
+                                Verdict::More(w)
+                            } else {
+                                Verdict::Less(w)
+                            };
+                            out.push(Compared {
+                                item: Item::RowsFrom(name),
+                                verdict,
+                                only_new: false,
+                            });
+                        }
+                    }
                 }
                 Kind::Access => {
                     let f = |s: &Symbolic, i: usize, p: Scope| {
@@ -225,8 +307,8 @@ fn id_of(s: &Symbolic, kind: Kind, name: &str) -> Option<usize> {
 }
 
 /// The valuation with the fewest true facts on which `f` holds (on a
-/// resource of profile `scope`).
-fn witness(s: &Symbolic, f: &Bdd, scope: Scope) -> Witness {
+/// resource with that profile, like that named resource).
+fn witness(s: &Symbolic, f: &Bdd, resource: Option<(Profile, Option<String>)>) -> Witness {
     let none = vec![false; s.universe.meaning.len()];
     let facts = search::cheapest(f, &none)
         .unwrap_or_default()
@@ -234,11 +316,5 @@ fn witness(s: &Symbolic, f: &Bdd, scope: Scope) -> Witness {
         .filter(|&(_, value)| value)
         .filter_map(|(v, _)| s.universe.meaning.get(v.to_index()).cloned())
         .collect();
-    let resource = scope.map(|p| {
-        (
-            s.universe.profiles.get(p).cloned().unwrap_or_default(),
-            s.universe.examples.get(p).cloned().flatten(),
-        )
-    });
     Witness { facts, resource }
 }

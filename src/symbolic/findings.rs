@@ -229,9 +229,10 @@ impl Symbolic {
 
     /// Pairs of roles that are interchangeable: the same rights (inherited
     /// ones included, not none), neither extending the other, neither with
-    /// `assigns`, neither named by a condition or an `access for role` (a
-    /// role that differs in those is deliberate); each role paired with the
-    /// first one like it.
+    /// `assigns`, neither named by a condition, an `access for role`, an
+    /// `assigns` list, a default-role line or a group's `roles` (a role that
+    /// differs in those is deliberate); each role paired with the first one
+    /// like it.
     pub fn identical_roles(&self) -> Vec<Finding> {
         let n = self.policy.roles.len();
         let rights = &self.code.role_rights;
@@ -253,6 +254,27 @@ impl Symbolic {
         for (i, role) in self.policy.roles.iter().enumerate() {
             if !role.assigns.is_empty() {
                 distinct[i] = true;
+            }
+        }
+        // named by an `assigns` list, a default-role line or a group
+        let mut mark = |y: usize| {
+            if let Some(d) = distinct.get_mut(y) {
+                *d = true;
+            }
+        };
+        for a in &self.code.assigns {
+            if let (false, Some(row)) = (a.access, a.set) {
+                for y in crate::ir::bits::ones(self.code.assign_sets.row(row)) {
+                    mark(y);
+                }
+            }
+        }
+        for y in &self.code.default_role {
+            mark(y.index());
+        }
+        for g in 0..self.shared.group_roles.rows() {
+            for y in crate::ir::bits::ones(self.shared.group_roles.row(g)) {
+                mark(y);
             }
         }
         // roles by their rights row: the first role with each row, and which

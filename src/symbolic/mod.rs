@@ -38,8 +38,9 @@ pub use universe::{Binding, Fact, Meaning, Profile, Universe};
 /// have hundreds of nodes; a thousand roles granting one right, a thousand.
 pub const NODE_LIMIT: usize = 1_000_000;
 
-/// The most nodes all the functions kept may have together.
-pub const TOTAL_LIMIT: usize = 50_000_000;
+/// The most nodes building every function may produce in all (building
+/// takes time in proportion: about a third of a microsecond per node).
+pub const WORK_LIMIT: usize = 30_000_000;
 
 /// Why the symbolic view could not be built or used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +49,8 @@ pub enum Limit {
     TooManyFacts(usize),
     /// A diagram grew past [`NODE_LIMIT`] nodes.
     TooLarge,
+    /// Building the functions asked for took more than [`WORK_LIMIT`] nodes.
+    TooMuch,
 }
 
 impl std::fmt::Display for Limit {
@@ -59,8 +62,13 @@ impl std::fmt::Display for Limit {
             ),
             Limit::TooLarge => write!(
                 f,
-                "a decision's diagram grew past {NODE_LIMIT} nodes (or all of them past \
-                 {TOTAL_LIMIT}); the policy's conditions are too tangled for the symbolic view"
+                "a decision's diagram grew past {NODE_LIMIT} nodes: the policy's conditions are \
+                 too tangled for the symbolic view"
+            ),
+            Limit::TooMuch => write!(
+                f,
+                "building the policy's functions took more than {WORK_LIMIT} nodes: it has too \
+                 many decisions, resource profiles or tangled conditions for the symbolic view"
             ),
         }
     }
@@ -78,6 +86,7 @@ pub struct Symbolic {
     pub(crate) code: Arc<PolicyCode>,
     pub(crate) shared: Arc<Shared>,
     memo: build::Memo,
+    work: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for Symbolic {
@@ -111,6 +120,7 @@ impl Symbolic {
     fn bind(universe: Arc<Universe>, b: Binding, p: &Program) -> Symbolic {
         Symbolic {
             memo: build::Memo::new(p, universe.profiles.len()),
+            work: std::sync::atomic::AtomicUsize::new(0),
             universe,
             b,
             policy: p.policy.clone(),
@@ -130,16 +140,45 @@ impl Symbolic {
         &self.b
     }
 
+    /// One operation on diagrams, within the node limit; what it builds
+    /// counts against [`WORK_LIMIT`] (time is proportional to it).
+    fn op(&self, a: &Bdd, b: &Bdd, f: fn(Option<bool>, Option<bool>) -> Option<bool>) -> R {
+        let r = Bdd::binary_op_with_limit(NODE_LIMIT, a, b, f).ok_or(Limit::TooLarge)?;
+        let before = self
+            .work
+            .fetch_add(r.size(), std::sync::atomic::Ordering::Relaxed);
+        if before + r.size() > WORK_LIMIT {
+            return Err(Limit::TooMuch);
+        }
+        Ok(r)
+    }
+
     fn and(&self, a: &Bdd, b: &Bdd) -> R {
-        Bdd::binary_op_with_limit(NODE_LIMIT, a, b, op_function::and).ok_or(Limit::TooLarge)
+        self.op(a, b, op_function::and)
     }
 
     fn or(&self, a: &Bdd, b: &Bdd) -> R {
-        Bdd::binary_op_with_limit(NODE_LIMIT, a, b, op_function::or).ok_or(Limit::TooLarge)
+        self.op(a, b, op_function::or)
     }
 
     fn and_not(&self, a: &Bdd, b: &Bdd) -> R {
+        self.op(a, b, op_function::and_not)
+    }
+
+    /// `a ∧ ¬b` for one question (not kept, not counted against the work
+    /// limit, so a long session of questions never runs out).
+    pub fn and_not_once(a: &Bdd, b: &Bdd) -> R {
         Bdd::binary_op_with_limit(NODE_LIMIT, a, b, op_function::and_not).ok_or(Limit::TooLarge)
+    }
+
+    /// `a ∧ b` for one question.
+    pub fn and_once(a: &Bdd, b: &Bdd) -> R {
+        Bdd::binary_op_with_limit(NODE_LIMIT, a, b, op_function::and).ok_or(Limit::TooLarge)
+    }
+
+    /// How many nodes the functions built so far took to build.
+    pub fn work(&self) -> usize {
+        self.work.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn t(&self) -> Bdd {
@@ -191,7 +230,7 @@ impl Symbolic {
             Target::Run(rep) => {
                 let req = self.report_requires(rep)?;
                 match prof {
-                    Some(p) => self.and(&req, &self.report_where(rep, p)?),
+                    Some(p) => Symbolic::and_once(&req, &self.report_where(rep, p)?),
                     None => Ok(req),
                 }
             }

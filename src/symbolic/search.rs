@@ -83,21 +83,28 @@ pub fn cheapest(f: &Bdd, current: &[bool]) -> Option<Vec<Change>> {
     Some(changes)
 }
 
-/// Up to `max` minimal sets of changes under which `f` holds, smallest
-/// first. Empty when nothing would make it hold (or it already holds).
+/// Minimal sets of changes under which `f` holds, smallest first: at least
+/// `enough` of them (when there are so many), and then every other one of
+/// the same size as the last, up to `cap` in all — so that a caller ranking
+/// alternatives of one size sees all of them. Empty when nothing would make
+/// it hold (or it already holds).
 pub fn smallest(
     vars: &BddVariableSet,
     f: &Bdd,
     current: &[bool],
-    max: usize,
+    enough: usize,
+    cap: usize,
 ) -> Result<Vec<Vec<Change>>, Limit> {
     let mut g = f.clone();
-    let mut found = Vec::new();
-    while found.len() < max {
+    let mut found: Vec<Vec<Change>> = Vec::new();
+    while found.len() < cap {
         let Some(changes) = cheapest(&g, current) else {
             break;
         };
         if changes.is_empty() {
+            break;
+        }
+        if found.len() >= enough && found.last().is_some_and(|l| l.len() < changes.len()) {
             break;
         }
         // exclude this set and every superset of it

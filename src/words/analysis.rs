@@ -188,8 +188,9 @@ impl Words<'_> {
     /// Findings as text, one per line with its site.
     pub fn findings_human(&self, fs: &[Finding]) -> String {
         if fs.is_empty() {
-            return "nothing found: every right, action, report, deny and default-role line can \
-                    both hold and fail for some user\n"
+            return "nothing found: no right nobody can hold, no action or report nobody can use, \
+                    no `details when` or deny condition that never or always holds, no default-role \
+                    line never chosen, no grant always denied, no interchangeable roles\n"
                 .to_string();
         }
         let mut out = String::new();
@@ -260,6 +261,9 @@ pub fn item(i: &Item) -> String {
         Item::Assign(x, false) => format!("assigning role `{x}` (no resource named)"),
         Item::Assign(x, true) => format!("assigning role `{x}` on a resource"),
         Item::AssignAccess(x) => format!("granting access `{x}` on a resource"),
+        Item::RowsFrom(x) => {
+            format!("report `{x}` listing every resource (`rows resources`), not only an event's")
+        }
     }
 }
 
@@ -274,6 +278,7 @@ fn item_json(i: &Item) -> Value {
         Item::Assign(x, false) => ("assign", x),
         Item::Assign(x, true) => ("assign_on_resource", x),
         Item::AssignAccess(x) => ("assign_access", x),
+        Item::RowsFrom(x) => ("rows_from", x),
     };
     json!({ "kind": kind, "name": name })
 }
@@ -343,17 +348,16 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
         } else {
             format!("resource witness_resource {{ {} }}", rbody.join("  "))
         };
-        if !profile.group_access.is_empty() {
-            let given: Vec<String> = profile
-                .group_access
-                .iter()
-                .map(|(g, l)| format!("group {g} gives {l}"))
-                .collect();
-            let like = like
-                .as_ref()
-                .map(|x| format!("like {x}: "))
-                .unwrap_or_default();
-            r.push_str(&format!("  # {like}{} on it", given.join(", ")));
+        let given: Vec<String> = profile
+            .group_access
+            .iter()
+            .map(|(g, l)| format!("group {g} gives {l} on it"))
+            .collect();
+        match (like, given.is_empty()) {
+            (Some(x), true) => r.push_str(&format!("  # like {x}")),
+            (Some(x), false) => r.push_str(&format!("  # like {x}: {}", given.join(", "))),
+            (None, false) => r.push_str(&format!("  # {}", given.join(", "))),
+            (None, true) => {}
         }
         r
     });
@@ -421,9 +425,10 @@ pub fn comparison_human(c: &Comparison, old: &str, new: &str) -> String {
     ));
     for d in c.differences() {
         out.push_str(&format!(
-            "  {}: {}\n",
+            "  {}: {}{}\n",
             verdict_word(&d.compared.verdict),
-            item(&d.compared.item)
+            item(&d.compared.item),
+            if d.compared.only_new { " (new)" } else { "" }
         ));
         for (what, w) in witnesses(&d.compared.verdict) {
             let (user, resource) = witness_declarations(w);
@@ -463,6 +468,7 @@ pub fn comparison_json(c: &Comparison, old: &str, new: &str) -> Value {
         "items": c.items.iter().map(|d| {
             let mut v = item_json(&d.compared.item);
             v["verdict"] = json!(verdict_json(&d.compared.verdict));
+            v["only_new"] = json!(d.compared.only_new);
             match &d.compared.verdict {
                 Verdict::Same => {}
                 Verdict::More(w) => v["gains"] = witness(w),
@@ -515,7 +521,8 @@ pub fn comparison_markdown(c: &Comparison, old: &str, new: &str) -> String {
                 .collect();
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
-                item(&d.compared.item).replace('|', "\\|"),
+                (item(&d.compared.item) + if d.compared.only_new { " (new)" } else { "" })
+                    .replace('|', "\\|"),
                 verdict_word(&d.compared.verdict),
                 examples.join("<br>").replace('|', "\\|"),
                 affected_text(d).replace('|', "\\|"),

@@ -79,6 +79,9 @@ impl<'a> Words<'a> {
                  and groups",
                 self.resource_name(resource)
             ),
+            Fact::NeedsResource => {
+                "not without a resource: name one with `on RESOURCE`".to_string()
+            }
             Fact::NoChangeWould => "only a change that no fix makes would allow it (adding a \
                                     revoke, say)"
                 .to_string(),

@@ -12,8 +12,9 @@ use crate::ir::{DataTables, Node, NodeId, RoleOrigin};
 use crate::symbolic::{self, search, Fact as Var, Limit, Symbolic};
 use biodivine_lib_bdd::{Bdd, BddPartialValuation};
 
-/// Alternatives kept from each search; at most [`MAX_SHOWN_FIXES`] are shown.
-const MAX_ALTERNATIVES: usize = 8;
+/// Alternatives looked at from each search (all of the sizes shown, up to
+/// this many); at most [`MAX_SHOWN_FIXES`] are shown.
+const MAX_ALTERNATIVES: usize = 64;
 const MAX_SHOWN_FIXES: usize = 4;
 
 /// What the search found for a denial.
@@ -34,15 +35,14 @@ impl Program {
             let never = if !fixes.is_empty() {
                 None
             } else if f.is_false() {
-                // on another kind of resource, someone could be?
+                // on another kind of resource (or with one), someone could be?
                 let mut elsewhere = false;
-                if q.on.is_some() {
-                    for prof in 0..sym.profiles() {
-                        elsewhere |= !sym.question_on(q, Some(prof))?.is_false();
-                    }
+                for prof in 0..sym.profiles() {
+                    elsewhere |= !sym.question_on(q, Some(prof))?.is_false();
                 }
                 Some(match q.on {
                     Some(r) if elsewhere => Reason::new(false, Fact::NotOnResource { resource: r }),
+                    None if elsewhere => Reason::new(false, Fact::NeedsResource),
                     _ => Reason::new(false, Fact::NobodyEver),
                 })
             } else {
@@ -109,7 +109,7 @@ impl Program {
             }
         };
         let kept = search::restrict_unchangeable(f, &current, changeable);
-        for changes in search::smallest(vars, &kept, &current, MAX_ALTERNATIVES)? {
+        for changes in search::smallest(vars, &kept, &current, MAX_SHOWN_FIXES, MAX_ALTERNATIVES)? {
             add(changes, &mut alts);
         }
         if let (Some(lists), false) = (lists, lists_now) {
@@ -141,7 +141,7 @@ impl Program {
             )
             .ok_or(Limit::TooLarge)?;
             let g = search::restrict_unchangeable(&g, &base, changeable);
-            for changes in search::smallest(vars, &g, &base, MAX_ALTERNATIVES)? {
+            for changes in search::smallest(vars, &g, &base, MAX_SHOWN_FIXES, MAX_ALTERNATIVES)? {
                 add(changes, &mut alts);
             }
         }

@@ -147,6 +147,8 @@ pub enum Fact {
     NotOnResource { resource: ResourceId },
     /// Only changes no fix makes (adding a revoke, say) would allow it.
     NoChangeWould,
+    /// Someone could be allowed this on a resource, but not without one.
+    NeedsResource,
     /// The symbolic view could not be built for this policy.
     NotSearched(crate::symbolic::Limit),
 }

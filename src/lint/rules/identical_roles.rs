@@ -8,8 +8,9 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "two roles that grant exactly the same rights",
     doc: "What it does: finds pairs of roles whose rights (inherited ones included) are exactly \
-the same, where neither extends the other, neither has `assigns`, and no condition or `access \
-for role` names either (roles that differ in those are deliberate).
+the same, where neither extends the other, neither has `assigns`, and no condition, `access \
+for role`, `assigns` list, default-role line or group's `roles` names either (roles that differ \
+in those are deliberate).
 
 Why it matters: two names for one set of rights drift apart as the policy changes, and \
 reviewers cannot tell which to assign.

@@ -16,13 +16,14 @@ Example:
     right report.benchmarking \"Benchmarking\"
     deny report.benchmarking when flag analytics_access or not flag analytics_access
 
-Instead: narrow the deny, or remove the right and what refers to it.",
+Instead: narrow the deny, or remove the right and what refers to it. (A right retired on \
+purpose with a `deny` without `when` is not reported.)",
     check,
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     for f in ctx.findings() {
-        if matches!(f, Finding::RightNeverHeld { .. }) {
+        if matches!(f, Finding::RightNeverHeld { right } if !ctx.retired(*right)) {
             out.push(
                 ctx.proved(f, RULE.code)
                     .help("narrow the deny that always applies"),
