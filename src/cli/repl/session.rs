@@ -311,6 +311,7 @@ impl Session {
                 _ => Reply::error("usage: :format human|json\n".into()),
             },
             "reset" => self.reset(),
+            "analyze" if !arg.is_empty() => Reply::error("usage: :analyze\n".into()),
             "analyze" => self.analyze(),
             "load" => match arg.as_slice() {
                 [path] => self.load(PathBuf::from(path)),
