@@ -61,6 +61,7 @@ pub mod cli;
 pub mod complete;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod ir;

@@ -7,6 +7,7 @@
 mod analyze;
 mod bench_gen;
 mod check;
+mod diff;
 mod fmt;
 pub mod lint;
 mod query;
@@ -44,6 +45,8 @@ pub enum Command {
     Test(test::Args),
     /// Prove what holds for every possible user of a policy, or compare two policies (OLD NEW).
     Analyze(analyze::Args),
+    /// What a policy (or data) change does to the users of the data, with the lines that caused it.
+    Diff(diff::Args),
 }
 
 /// Output format for commands that print results or diagnostics.
@@ -118,6 +121,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Query(args) => query::run(args),
         Command::Test(args) => test::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Repl(args) => repl::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),

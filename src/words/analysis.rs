@@ -537,3 +537,21 @@ pub fn comparison_markdown(c: &Comparison, old: &str, new: &str) -> String {
     }
     out
 }
+
+/// The differences no user of the data exercises yet (with `rights diff
+/// --symbolic`): they would change someone's answer, but nobody's today.
+pub fn unexercised_human(c: &Comparison) -> String {
+    let quiet: Vec<String> = c
+        .differences()
+        .filter(|d| d.affected.is_empty())
+        .map(|d| item(&d.compared.item))
+        .collect();
+    if quiet.is_empty() {
+        "every difference above changes some user of the data\n".to_string()
+    } else {
+        format!(
+            "not exercised by any user of the data yet: {}\n",
+            quiet.join(", ")
+        )
+    }
+}

@@ -9,6 +9,7 @@
 //! - [`tests`]: the test runner's report.
 
 pub mod analysis;
+pub mod diff;
 mod human;
 mod json;
 pub mod tests;

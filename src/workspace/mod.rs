@@ -8,6 +8,7 @@
 //!   held back), compiling, adding typed declarations (data incrementally),
 //!   and answering query text.
 
+pub mod git;
 mod read;
 
 pub use read::MAX_FILE_SIZE;

@@ -319,6 +319,18 @@ impl Program {
         }
     }
 
+    /// Why a report row shows in full or by name only (`details when`),
+    /// without searching for what would change it.
+    pub fn details_reasons(&self, u: UserId, rep: ReportId, res: ResourceId) -> Vec<Reason> {
+        self.code
+            .report_details
+            .get(rep.index())
+            .copied()
+            .flatten()
+            .map(|c| vec![self.explain_node(c, u, Some(res))])
+            .unwrap_or_default()
+    }
+
     /// Why a report row shows in full or by name only (`details when`), and
     /// for a name-only row what would show it in full.
     pub fn explain_details(&self, u: UserId, rep: ReportId, res: ResourceId) -> Explanation {
