@@ -19,6 +19,50 @@ struct Pair<'a> {
     changed: &'a Changed,
 }
 
+/// The conditions a decision is taken on, as sites: an explanation cites
+/// the facts a condition reads, and these add the condition's own lines (a
+/// `details when` rewritten, a default-role line reordered).
+fn condition_sites(prog: &Program, u: UserId, what: &What) -> Vec<Reason> {
+    use crate::eval::explain::Fact;
+    let p = &prog.policy;
+    let site = |c: &Cond| Reason::new(true, Fact::Const(true)).at(c.span());
+    let mut out = Vec::new();
+    match what {
+        What::Action { action, .. } => {
+            if let Some(&a) = p.names.actions.get(action.as_str()) {
+                out.push(site(&p.action(a).when));
+            }
+        }
+        What::Run(r) | What::Row { report: r, .. } => {
+            if let Some(&rep) = p.names.reports.get(r.as_str()) {
+                let rep = p.report(rep);
+                out.push(site(&rep.requires));
+                if matches!(what, What::Row { .. }) {
+                    out.extend(
+                        rep.rows_where
+                            .iter()
+                            .chain(rep.details_when.iter())
+                            .map(site),
+                    );
+                }
+            }
+        }
+        What::Access { level, .. } => {
+            if let Some(&l) = p.names.access.get(level.as_str()) {
+                out.extend(p.access_level(l).also_when.iter().map(site));
+            }
+        }
+        _ => {}
+    }
+    // the default-role line that gave the user a role
+    if let RoleOrigin::Default(i) = prog.role_origin(u) {
+        if let Some(line) = p.default_roles.get(i) {
+            out.push(Reason::new(true, Fact::Const(true)).at(line.span));
+        }
+    }
+    out
+}
+
 impl Pair<'_> {
     fn push(
         &self,
@@ -27,7 +71,10 @@ impl Pair<'_> {
         gained: bool,
         why: (Vec<Reason>, Vec<Reason>),
     ) {
-        let causes = self.changed.causes(&self.old, &why.0, &self.new, &why.1);
+        let (mut old, mut new) = why;
+        old.extend(condition_sites(self.old.program, self.uo, &what));
+        new.extend(condition_sites(self.new.program, self.un, &what));
+        let causes = self.changed.causes(&self.old, &old, &self.new, &new);
         out.push(Change {
             user: self.name.to_string(),
             what,

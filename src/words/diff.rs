@@ -3,7 +3,7 @@
 //! Markdown for a pull request (summary table, details folded away, capped)
 //! and GitHub annotations on the lines that caused them.
 
-use crate::diff::{Cause, Change, Diff, Group, On, Side, What};
+use crate::diff::{Cause, Change, Diff, On, Side, What};
 use crate::sema::model::Visibility;
 use serde_json::{json, Value};
 
@@ -91,22 +91,106 @@ fn cause(c: &Cause) -> String {
     format!("{sign} {}:{}  {}", c.file, c.line, c.text)
 }
 
-fn users(g: &Group) -> String {
-    let mut names: Vec<&str> = g
+/// Groups that differ only in what changed (same kind, same way, same
+/// users, same causes) shown as one line: a user moved to a role gains
+/// seven rights for one reason, not seven times.
+struct Line {
+    whats: Vec<What>,
+    gained: bool,
+    causes: Vec<Cause>,
+    users: Vec<String>,
+}
+
+fn lines(d: &Diff) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    for g in d.groups() {
+        let same = out.iter_mut().find(|l| {
+            l.gained == g.gained
+                && l.causes == g.causes
+                && l.users == g.users
+                && l.whats.first().is_some_and(|w| kind(w) == kind(&g.what))
+        });
+        match same {
+            Some(l) => l.whats.push(g.what),
+            None => out.push(Line {
+                whats: vec![g.what],
+                gained: g.gained,
+                causes: g.causes,
+                users: g.users,
+            }),
+        }
+    }
+    out
+}
+
+fn line_what(l: &Line) -> String {
+    match l.whats.as_slice() {
+        [one] => what(one),
+        many => {
+            let plural = match kind(&many[0]) {
+                "right" => "rights",
+                "role" => "roles",
+                "group" => "group memberships",
+                "default_role" => "default roles",
+                "action" => "actions",
+                "run" => "reports to run",
+                "row" => "report rows",
+                "access" => "access levels",
+                "assign" => "roles to assign",
+                _ => "levels to grant",
+            };
+            let shown: Vec<String> = many
+                .iter()
+                .map(|w| {
+                    let full = what(w);
+                    [
+                        "right ",
+                        "role ",
+                        "running report ",
+                        "row of report ",
+                        "access ",
+                        "membership of group ",
+                        "assigning role ",
+                        "granting access ",
+                    ]
+                    .iter()
+                    .find_map(|p| full.strip_prefix(p).map(str::to_string))
+                    .unwrap_or(full)
+                })
+                .collect();
+            format!("{} {plural}: {}", many.len(), shown.join("; "))
+        }
+    }
+}
+
+fn line_who(l: &Line) -> (String, String) {
+    let n = l.users.len();
+    let mut names: Vec<&str> = l
         .users
         .iter()
         .take(USERS_NAMED)
         .map(String::as_str)
         .collect();
-    if g.users.len() > USERS_NAMED {
+    if n > USERS_NAMED {
         names.push("…");
     }
-    names.join(", ")
+    (
+        format!("{n} user{}", if n == 1 { "" } else { "s" }),
+        names.join(", "),
+    )
 }
 
-fn who(g: &Group) -> String {
-    let n = g.users.len();
-    format!("{n} user{}", if n == 1 { "" } else { "s" })
+fn verb(l: &Line) -> &'static str {
+    match (l.gained, l.users.len() == 1, l.whats.len() == 1) {
+        (true, true, true) => "gains it",
+        (true, true, false) => "gains them",
+        (true, false, true) => "gain it",
+        (true, false, false) => "gain them",
+        (false, true, true) => "loses it",
+        (false, true, false) => "loses them",
+        (false, false, true) => "lose it",
+        (false, false, false) => "lose them",
+    }
 }
 
 /// Counts for the summary: (gained, lost) per kind, in a fixed order.
@@ -185,20 +269,18 @@ pub fn human(d: &Diff, old: &str, new: &str, color: bool) -> String {
         });
         return out;
     }
-    for g in d.groups() {
-        let (sign, c) = if g.gained { ("+", green) } else { ("-", red) };
-        let verb = if g.gained { "gain" } else { "lose" };
+    for l in lines(d) {
+        let (sign, c) = if l.gained { ("+", green) } else { ("-", red) };
+        let (count, names) = line_who(&l);
         out.push_str(&format!(
-            "{c}{sign}{off} {}: {} {verb}{} it ({})\n",
-            what(&g.what),
-            who(&g),
-            if g.users.len() == 1 { "s" } else { "" },
-            users(&g)
+            "{c}{sign}{off} {}: {count} {} ({names})\n",
+            line_what(&l),
+            verb(&l)
         ));
-        if g.causes.is_empty() {
+        if l.causes.is_empty() {
             out.push_str("    because: no changed line appears in its explanations\n");
         }
-        for cz in &g.causes {
+        for cz in &l.causes {
             out.push_str(&format!("    because: {}\n", cause(cz)));
         }
     }
@@ -313,9 +395,9 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
             out.push_str(&format!("{label}: {}.\n\n", list.join(", ")));
         }
     }
-    let groups = d.groups();
+    let all = lines(d);
     for (title, gained) in [("Gained", true), ("Lost", false)] {
-        let mine: Vec<&Group> = groups.iter().filter(|g| g.gained == gained).collect();
+        let mine: Vec<&Line> = all.iter().filter(|l| l.gained == gained).collect();
         if mine.is_empty() {
             continue;
         }
@@ -324,17 +406,16 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
             mine.len(),
             if mine.len() == 1 { "" } else { "s" }
         ));
-        for g in mine.iter().take(MARKDOWN_GROUPS) {
-            let because: Vec<String> = g
+        for l in mine.iter().take(MARKDOWN_GROUPS) {
+            let because: Vec<String> = l
                 .causes
                 .iter()
                 .map(|c| format!("`{}`", cause(c).replace('`', "'")))
                 .collect();
+            let (count, names) = line_who(l);
             out.push_str(&format!(
-                "- {} — {} ({}){}\n",
-                what(&g.what),
-                who(g),
-                users(g),
+                "- {} — {count} ({names}){}\n",
+                line_what(l),
                 if because.is_empty() {
                     String::new()
                 } else {
@@ -356,15 +437,11 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
 /// GitHub workflow commands: a notice on each line that caused changes.
 pub fn github(d: &Diff) -> String {
     let mut out = String::new();
-    for g in d.groups() {
-        for c in &g.causes {
-            let text = format!(
-                "{}: {} {} it",
-                what(&g.what),
-                who(&g),
-                if g.gained { "gain" } else { "lose" }
-            );
-            let escaped = text.replace('%', "%25").replace('\n', "%0A");
+    for l in lines(d) {
+        let (count, _) = line_who(&l);
+        let text = format!("{}: {count} {}", line_what(&l), verb(&l));
+        let escaped = text.replace('%', "%25").replace('\n', "%0A");
+        for c in &l.causes {
             match c.side {
                 // a line the new version has: annotate it
                 Side::Added => out.push_str(&format!(
@@ -373,7 +450,7 @@ pub fn github(d: &Diff) -> String {
                 )),
                 // a removed line exists only in the old version: annotate the file
                 Side::Removed => out.push_str(&format!(
-                    "::notice file={},title=rights diff (removed line {})::{escaped}\n",
+                    "::notice file={},title=rights diff (line {} removed)::{escaped}\n",
                     c.file, c.line
                 )),
             }

@@ -1,0 +1,249 @@
+//! `rights diff`: golden transcripts of what real changes to the seed
+//! policies (and to data) do to their users, in every output format; the
+//! gates; `git:REV` inside a temporary repository.
+//!
+//! Each `tests/diff/CASE.edit` names a seed policy file and one replacement;
+//! the edited copy is written to `target/diff-cases/CASE/` (a fixed path, so
+//! transcripts are stable) and diffed against the original.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+use common::{rel, rights, scratch};
+use std::path::Path;
+use std::process::Command;
+
+/// Applies a case's replacement; returns (original, edited copy, data
+/// arguments), relative.
+fn edited(case: &Path) -> (String, String, Vec<String>) {
+    let spec = std::fs::read_to_string(case).unwrap();
+    let mut body: Vec<&str> = spec.lines().skip_while(|l| l.starts_with('#')).collect();
+    let file = body.remove(0).strip_prefix("file: ").unwrap().to_string();
+    let mut data = Vec::new();
+    while let Some(d) = body.first().and_then(|l| l.strip_prefix("data: ")) {
+        data.extend(["--data".to_string(), d.to_string()]);
+        body.remove(0);
+    }
+    let text = body.join("\n");
+    let (replace, with) = text.split_once("\nwith: ").unwrap();
+    let replace = replace.strip_prefix("replace: ").unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let original = std::fs::read_to_string(root.join(&file)).unwrap();
+    assert_eq!(
+        original.matches(replace).count(),
+        1,
+        "{}: the text to replace must occur once",
+        case.display()
+    );
+    let name = case.file_stem().unwrap().to_str().unwrap();
+    let dir = format!("target/diff-cases/{name}");
+    std::fs::create_dir_all(root.join(&dir)).unwrap();
+    let copy = format!(
+        "{dir}/{}",
+        Path::new(&file).file_name().unwrap().to_str().unwrap()
+    );
+    std::fs::write(root.join(&copy), original.replacen(replace, with, 1)).unwrap();
+    (file, copy, data)
+}
+
+fn all_formats(args: &[&str]) -> String {
+    let mut out = String::new();
+    for format in ["human", "json", "markdown", "github"] {
+        let mut a = args.to_vec();
+        a.extend(["--format", format]);
+        let run = rights(&a);
+        if format == "json" {
+            serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap();
+        }
+        out.push_str(&format!("=== {format}\n{}", run.transcript()));
+    }
+    out
+}
+
+#[test]
+fn golden_diffs_of_seed_policy_changes() {
+    insta::glob!("diff/*.edit", |path| {
+        let (original, copy, data) = edited(path);
+        let mut args = vec!["diff", original.as_str(), copy.as_str()];
+        args.extend(data.iter().map(String::as_str));
+        let out = all_formats(&args);
+        insta::assert_snapshot!(out);
+        let _ = rel(path);
+    });
+}
+
+#[test]
+fn each_change_names_its_users_and_its_cause() {
+    let (original, copy, _) = edited(Path::new("tests/diff/grant_added.edit"));
+    let run = rights(&["diff", &original, &copy]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    // reporters (jane) and the roles extending reporter (bob, rita) gain it
+    assert!(
+        run.stdout
+            .contains("+ right `report.event_detail`: 2 users gain it (jane, bob)")
+            || run.stdout.contains("right `report.event_detail`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("because: + target/diff-cases/grant_added/emresource.rights:185"),
+        "{}",
+        run.stdout
+    );
+    let (original, copy, data) = edited(Path::new("tests/diff/deny_removed.edit"));
+    let run = rights(&["diff", &original, &copy, &data[0], &data[1]]);
+    assert!(
+        run.stdout.contains(
+            "because: - policies/analytics.rights:78  deny analytics.report.benchmarking"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_data_change_under_one_policy() {
+    let args = [
+        "diff",
+        "policies/emresource.rights",
+        "--data",
+        "tests/diff/users_before.json",
+        "--data-new",
+        "tests/diff/users_after.json",
+    ];
+    let run = rights(&args);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("ben"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("because: + tests/diff/users_after.json:4"),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!(all_formats(&args));
+}
+
+#[test]
+fn gates_and_errors() {
+    let (original, copy, data) = edited(Path::new("tests/diff/deny_removed.edit"));
+    let gate = |extra: &[&str]| {
+        let mut a = vec!["diff", original.as_str(), copy.as_str(), &data[0], &data[1]];
+        a.extend(extra);
+        rights(&a).code
+    };
+    assert_eq!(gate(&[]), 0);
+    assert_eq!(gate(&["--fail-on", "new-access"]), 1);
+    assert_eq!(gate(&["--fail-on", "any"]), 1);
+    // the other way round, access is only lost
+    let back = rights(&[
+        "diff",
+        &copy,
+        &original,
+        &data[0],
+        &data[1],
+        "--fail-on",
+        "new-access",
+    ]);
+    assert_eq!(back.code, 0, "{}", back.transcript());
+    assert_eq!(
+        rights(&[
+            "diff",
+            &copy,
+            &original,
+            &data[0],
+            &data[1],
+            "--fail-on",
+            "any"
+        ])
+        .code,
+        1
+    );
+    // unchanged
+    let same = rights(&["diff", "policies/", "policies/", "--fail-on", "any"]);
+    assert_eq!(same.code, 0, "{}", same.transcript());
+    assert!(
+        same.stdout.contains("the two versions are the same"),
+        "{}",
+        same.stdout
+    );
+    // errors: a missing path, a bad revision, one policy without --data-new
+    assert_eq!(rights(&["diff", "policies/", "nowhere/"]).code, 2);
+    assert_eq!(
+        rights(&["diff", "git:no-such-revision-xyz", "policies/"]).code,
+        2
+    );
+    assert_eq!(rights(&["diff", "policies/"]).code, 2);
+}
+
+/// `rights diff git:HEAD policies/` in a temporary repository: the committed
+/// policy against the working copy.
+#[test]
+fn git_revision_against_the_working_copy() {
+    let dir = scratch("diff_git");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output();
+        match out {
+            Ok(o) => o.status.success(),
+            Err(_) => false,
+        }
+    };
+    if !git(&["init", "-q"]) {
+        eprintln!("git is not installed: skipped");
+        return;
+    }
+    let policies = dir.join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    let policy = "right report.a \"A\"\nright report.b \"B\"\nrole reporter { grant report.a }\nuser jane { roles reporter }\n";
+    std::fs::write(policies.join("p.rights"), policy).unwrap();
+    assert!(git(&["add", "."]));
+    assert!(git(&["commit", "-q", "-m", "policy"]));
+    std::fs::write(
+        policies.join("p.rights"),
+        policy.replace("{ grant report.a }", "{ grant report.a, report.b }"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rights"))
+        .args(["diff", "git:HEAD", "policies/", "--fail-on", "new-access"])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("+ right `report.b`: 1 user gains it (jane)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("because: + policies/p.rights:3  role reporter { grant report.a, report.b }"),
+        "{stdout}"
+    );
+    // a revision and a path
+    let out = Command::new(env!("CARGO_BIN_EXE_rights"))
+        .args(["diff", "git:HEAD:policies/p.rights", "policies/p.rights"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("report.b"));
+}
