@@ -9,6 +9,7 @@ mod bench_gen;
 mod check;
 mod diff;
 mod fmt;
+mod install;
 pub mod lint;
 mod query;
 pub mod repl;
@@ -47,6 +48,10 @@ pub enum Command {
     Analyze(analyze::Args),
     /// What a policy (or data) change does to the users of the data, with the lines that caused it.
     Diff(diff::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(install::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(install::ManArgs),
 }
 
 /// Output format for commands that print results or diagnostics.
@@ -122,6 +127,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Test(args) => test::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Completions(args) => install::completions(args),
+        Command::Man(args) => install::man(args),
         Command::Repl(args) => repl::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),

@@ -1,0 +1,53 @@
+//! `rights completions SHELL` and `rights man`: what the tool needs to
+//! install like the command-line tools its users already know — shell
+//! completion scripts (clap_complete) and a man page (clap_mangen), both
+//! generated from the same definition as `--help`, so they never drift.
+
+use super::{Cli, EXIT_OK, EXIT_USAGE};
+use clap::CommandFactory;
+use std::io::Write;
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  rights completions bash > ~/.local/share/bash-completion/completions/rights\n  rights completions zsh > ~/.zfunc/_rights\n  rights completions fish > ~/.config/fish/completions/rights.fish"
+)]
+pub struct CompletionsArgs {
+    /// The shell to write a completion script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Example:\n  rights man > ~/.local/share/man/man1/rights.1")]
+pub struct ManArgs {}
+
+pub fn completions(args: CompletionsArgs) -> i32 {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "rights", &mut out);
+    write(&out)
+}
+
+pub fn man(_: ManArgs) -> i32 {
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+        Ok(()) => write(&out),
+        Err(e) => {
+            eprintln!("error: cannot write the man page: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn write(bytes: &[u8]) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => EXIT_OK,
+        // a closed pipe (`| head`) is not an error worth a message
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: cannot write: {e}");
+            EXIT_USAGE
+        }
+    }
+}
