@@ -118,6 +118,15 @@ impl SourceFile {
         }
     }
 
+    /// 1-based line of a byte offset (cheaper than [`SourceFile::line_col`]
+    /// on long lines: no characters are counted).
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i.max(1),
+        }
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let line = match self.line_starts.binary_search(&offset) {
@@ -132,6 +141,21 @@ impl SourceFile {
             .map(|s| s.chars().count())
             .unwrap_or(end.saturating_sub(start));
         (line + 1, col + 1)
+    }
+
+    /// The text of a 1-based line (without its line break), or "".
+    pub fn line(&self, n: usize) -> &str {
+        let Some(&start) = self.line_starts.get(n.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(n)
+            .map_or(self.text.len(), |&e| e as usize);
+        self.text
+            .get(start as usize..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 
     /// The text of a span, or "" if it is out of range.

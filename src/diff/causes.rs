@@ -155,8 +155,8 @@ impl Changed {
                     continue;
                 };
                 let key = key_in(version, &f.name);
-                let (first, _) = f.line_col(span.start);
-                let (last, _) = f.line_col(span.end.saturating_sub(1).max(span.start));
+                let first = f.line_of(span.start);
+                let last = f.line_of(span.end.saturating_sub(1).max(span.start));
                 for line in first..=last {
                     if set.contains(&(key.clone(), line)) {
                         let names = match side {
@@ -164,13 +164,7 @@ impl Changed {
                             Side::Added => &self.new_names,
                         };
                         let file = names.get(&key).cloned().unwrap_or_else(|| key.clone());
-                        let text = f
-                            .text
-                            .lines()
-                            .nth(line - 1)
-                            .unwrap_or("")
-                            .trim()
-                            .to_string();
+                        let text = f.line(line).trim().to_string();
                         push(Cause {
                             side,
                             file: file_key(&file),

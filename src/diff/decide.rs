@@ -84,38 +84,110 @@ impl Pair<'_> {
     }
 }
 
-/// The resources a user is asked about: those set apart by tags, `access for
-/// role` or group access (in either version), the user's own (in either),
-/// and one representative of the rest with how many it stands for.
-fn resources_of(
-    old: &Program,
-    new: &Program,
-    special: &[String],
-    plain: &[String],
-    p: &Pair,
-) -> Vec<(String, On)> {
-    let mut own: Vec<String> = Vec::new();
-    for (prog, u) in [(old, p.uo), (new, p.un)] {
-        if let Some(user) = prog.data.users.get(u.index()) {
-            for (r, _, _) in user.access.iter().chain(user.revoke_access.iter()) {
-                if let Some(res) = prog.data.resources.get(r.index()) {
-                    if !own.contains(&res.meta.name) {
-                        own.push(res.meta.name.clone());
+/// The resources of both versions (matched by name), and which are set
+/// apart: by tags, `access for role` or group access, in either version.
+struct Resources {
+    /// (name, id in the old version, id in the new).
+    both: Vec<(String, ResourceId, ResourceId)>,
+    /// Per old resource id: its place in `both`.
+    by_old: Vec<Option<usize>>,
+    by_new: Vec<Option<usize>>,
+    special: Vec<usize>,
+    plain: Vec<usize>,
+}
+
+impl Resources {
+    fn of(po: &Program, pn: &Program) -> Resources {
+        let grouped = |p: &Program| {
+            let mut v = vec![false; p.data.resources.len()];
+            for g in &p.data.groups {
+                for (r, _, _) in &g.access {
+                    if let Some(x) = v.get_mut(r.index()) {
+                        *x = true;
                     }
                 }
             }
+            v
+        };
+        let (go, gn) = (grouped(po), grouped(pn));
+        let apart = |p: &Program, g: &[bool], r: ResourceId| {
+            p.data
+                .resources
+                .get(r.index())
+                .is_some_and(|x| !x.tags.is_empty() || !x.role_access.is_empty())
+                || g.get(r.index()).copied().unwrap_or(false)
+        };
+        let mut res = Resources {
+            both: Vec::new(),
+            by_old: vec![None; po.data.resources.len()],
+            by_new: vec![None; pn.data.resources.len()],
+            special: Vec::new(),
+            plain: Vec::new(),
+        };
+        for (i, r) in pn.data.resources.iter().enumerate() {
+            let Some(&ro) = po.data.resource_ids.get(r.meta.name.as_str()) else {
+                continue;
+            };
+            let rn = ResourceId::from_index(i);
+            let k = res.both.len();
+            res.both.push((r.meta.name.clone(), ro, rn));
+            if let Some(x) = res.by_old.get_mut(ro.index()) {
+                *x = Some(k);
+            }
+            if let Some(x) = res.by_new.get_mut(i) {
+                *x = Some(k);
+            }
+            if apart(po, &go, ro) || apart(pn, &gn, rn) {
+                res.special.push(k);
+            } else {
+                res.plain.push(k);
+            }
         }
+        res
     }
-    let mut out: Vec<(String, On)> = special
-        .iter()
-        .chain(own.iter().filter(|n| !special.contains(n)))
-        .map(|n| (n.clone(), On::Resource(n.clone())))
-        .collect();
-    let rest: Vec<&String> = plain.iter().filter(|n| !own.contains(n)).collect();
-    if let Some(first) = rest.first() {
-        out.push(((*first).clone(), On::Others(rest.len())));
+
+    /// What a user is asked about: the resources set apart, the user's own
+    /// (access or revokes in either version), and one representative of all
+    /// the others with how many it stands for.
+    fn for_user(
+        &self,
+        po: &Program,
+        pn: &Program,
+        uo: UserId,
+        un: UserId,
+    ) -> Vec<(usize, Option<usize>)> {
+        let mut own: Vec<usize> = Vec::new();
+        let mut mine = |k: Option<usize>| {
+            if let Some(k) = k {
+                if !own.contains(&k) {
+                    own.push(k);
+                }
+            }
+        };
+        if let Some(u) = po.data.users.get(uo.index()) {
+            for (r, _, _) in u.access.iter().chain(&u.revoke_access) {
+                mine(self.by_old.get(r.index()).copied().flatten());
+            }
+        }
+        if let Some(u) = pn.data.users.get(un.index()) {
+            for (r, _, _) in u.access.iter().chain(&u.revoke_access) {
+                mine(self.by_new.get(r.index()).copied().flatten());
+            }
+        }
+        let mut out: Vec<(usize, Option<usize>)> =
+            self.special.iter().map(|&k| (k, None)).collect();
+        own.sort_unstable();
+        for &k in &own {
+            if !self.special.contains(&k) {
+                out.push((k, None));
+            }
+        }
+        let own_plain = own.iter().filter(|k| !self.special.contains(k)).count();
+        if let Some(&first) = self.plain.iter().find(|k| own.binary_search(k).is_err()) {
+            out.push((first, Some(self.plain.len().saturating_sub(own_plain))));
+        }
+        out
     }
-    out
 }
 
 /// Compares the decisions of every user present in both versions.
@@ -132,86 +204,141 @@ pub(super) fn compare(old: Version, new: Version, changed: &Changed) -> Diff {
             d.users_removed.push(u.meta.name.clone());
         }
     }
-    // resources in both, split into those set apart and the plain rest
-    let set_apart = |p: &Program, r: &Resource| {
-        !r.tags.is_empty()
-            || !r.role_access.is_empty()
-            || p.data.groups.iter().any(|g| {
-                g.access.iter().any(|(x, _, _)| {
-                    p.data
-                        .resources
-                        .get(x.index())
-                        .is_some_and(|y| y.meta.name == r.meta.name)
-                })
-            })
-    };
-    let mut special = Vec::new();
-    let mut plain = Vec::new();
-    for r in &pn.data.resources {
-        let Some(&ro) = po.data.resource_ids.get(r.meta.name.as_str()) else {
-            continue;
-        };
-        let apart = set_apart(pn, r)
-            || po
-                .data
-                .resources
-                .get(ro.index())
-                .is_some_and(|x| set_apart(po, x));
-        if apart {
-            special.push(r.meta.name.clone());
-        } else {
-            plain.push(r.meta.name.clone());
-        }
-    }
+    let resources = Resources::of(po, pn);
     let names = Names::of(po, pn);
-    for u in &po.data.users {
-        let (Some(&uo), Some(&un)) = (
-            po.data.user_ids.get(u.meta.name.as_str()),
-            pn.data.user_ids.get(u.meta.name.as_str()),
-        ) else {
+    // where only role grants, denies or default-role lines differ, a user
+    // whose rows are the same under both decides everything alike
+    let same_conditions = po.same_conditions(pn);
+    for (i, u) in po.data.users.iter().enumerate() {
+        let Some(&un) = pn.data.user_ids.get(u.meta.name.as_str()) else {
             continue;
         };
+        if same_conditions && po.same_user(UserId::from_index(i), pn, un) {
+            continue;
+        }
         let pair = Pair {
             old,
             new,
-            uo,
+            uo: UserId::from_index(i),
             un,
             name: &u.meta.name,
             changed,
         };
-        user_changes(&pair, &names, &special, &plain, &mut d.changes);
+        user_changes(&pair, &names, &resources, &mut d.changes);
     }
     d
 }
 
+/// The names of one kind in either version (old order first), and each
+/// version's ids mapped to their place in that list.
+struct Union {
+    names: Vec<String>,
+    old: Vec<usize>,
+    new: Vec<usize>,
+}
+
+impl Union {
+    fn of<'a>(old: impl Iterator<Item = &'a str>, new: impl Iterator<Item = &'a str>) -> Union {
+        let mut names: Vec<String> = Vec::new();
+        let mut at: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        let mut place = |x: &'a str, names: &mut Vec<String>| {
+            *at.entry(x).or_insert_with(|| {
+                names.push(x.to_string());
+                names.len() - 1
+            })
+        };
+        let old: Vec<usize> = old.map(|x| place(x, &mut names)).collect();
+        let new: Vec<usize> = new.map(|x| place(x, &mut names)).collect();
+        Union { names, old, new }
+    }
+
+    /// The names held in exactly one version (by the ids each holds), in
+    /// order, each with whether the new version holds it.
+    fn changed(
+        &self,
+        old: impl Iterator<Item = usize>,
+        new: impl Iterator<Item = usize>,
+    ) -> Vec<(&str, bool)> {
+        let mut a: Vec<usize> = old.filter_map(|i| self.old.get(i).copied()).collect();
+        let mut b: Vec<usize> = new.filter_map(|i| self.new.get(i).copied()).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        let (mut i, mut j, mut out) = (0, 0, Vec::new());
+        while i < a.len() || j < b.len() {
+            match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) if x == y => {
+                    i += 1;
+                    j += 1;
+                }
+                (Some(x), Some(y)) if x < y => {
+                    out.push((*x, false));
+                    i += 1;
+                }
+                (Some(_), Some(y)) => {
+                    out.push((*y, true));
+                    j += 1;
+                }
+                (Some(x), None) => {
+                    out.push((*x, false));
+                    i += 1;
+                }
+                (None, Some(y)) => {
+                    out.push((*y, true));
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        out.sort_unstable();
+        out.into_iter()
+            .filter_map(|(k, held)| self.names.get(k).map(|n| (n.as_str(), held)))
+            .collect()
+    }
+}
+
+/// A name of one kind with its id in each version (if it has it).
+struct Both<T> {
+    name: String,
+    old: Option<T>,
+    new: Option<T>,
+}
+
 /// Every name of each kind, in either version (old order first).
 struct Names {
-    rights: Vec<String>,
-    roles: Vec<String>,
-    groups: Vec<String>,
-    actions: Vec<String>,
-    reports: Vec<String>,
-    levels: Vec<String>,
+    rights: Union,
+    roles: Union,
+    groups: Union,
+    /// Actions, and whether each is decided per resource (in either).
+    actions: Vec<(Both<ActionId>, bool)>,
+    reports: Vec<Both<ReportId>>,
+    levels: Vec<Both<AccessId>>,
     /// Roles some `assigns` rule of either version may hand out.
-    assignable: Vec<String>,
+    assignable: Vec<Both<RoleId>>,
+}
+
+fn both<T: Copy>(
+    old: impl Iterator<Item = String>,
+    new: impl Iterator<Item = String>,
+    find_old: impl Fn(&str) -> Option<T>,
+    find_new: impl Fn(&str) -> Option<T>,
+) -> Vec<Both<T>> {
+    let mut out: Vec<Both<T>> = Vec::new();
+    let mut seen = FxHashSet::default();
+    for name in old.chain(new) {
+        if seen.insert(name.clone()) {
+            out.push(Both {
+                old: find_old(&name),
+                new: find_new(&name),
+                name,
+            });
+        }
+    }
+    out
 }
 
 impl Names {
     fn of(po: &Program, pn: &Program) -> Names {
-        fn union<'a>(
-            a: impl Iterator<Item = &'a str>,
-            b: impl Iterator<Item = &'a str>,
-        ) -> Vec<String> {
-            let mut out: Vec<String> = Vec::new();
-            let mut seen = FxHashSet::default();
-            for x in a.chain(b) {
-                if seen.insert(x) {
-                    out.push(x.to_string());
-                }
-            }
-            out
-        }
-        fn assignable(p: &Program) -> Vec<&str> {
+        let assignable = |p: &Program| -> Vec<String> {
             p.policy
                 .roles
                 .iter()
@@ -222,119 +349,142 @@ impl Names {
                         .iter()
                         .any(|a| !a.access && a.covers(p.code(), *i))
                 })
-                .map(|(_, r)| r.meta.name.as_str())
+                .map(|(_, r)| r.meta.name.clone())
                 .collect()
-        }
+        };
+        let names = |v: &[Meta]| v.iter().map(|m| m.name.clone()).collect::<Vec<_>>();
+        let metas = |p: &Program| {
+            (
+                p.policy
+                    .actions
+                    .iter()
+                    .map(|x| x.meta.clone())
+                    .collect::<Vec<_>>(),
+                p.policy
+                    .reports
+                    .iter()
+                    .map(|x| x.meta.clone())
+                    .collect::<Vec<_>>(),
+                p.policy
+                    .access
+                    .iter()
+                    .map(|x| x.meta.clone())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let ((ao, ro, lo), (an, rn, ln)) = (metas(po), metas(pn));
+        let (no, nn) = (&po.policy.names, &pn.policy.names);
+        let actions = both(
+            names(&ao).into_iter(),
+            names(&an).into_iter(),
+            |x| no.actions.get(x).copied(),
+            |x| nn.actions.get(x).copied(),
+        )
+        .into_iter()
+        .map(|b| {
+            let scoped = b.old.is_some_and(|a| po.policy.action(a).on_resource)
+                || b.new.is_some_and(|a| pn.policy.action(a).on_resource);
+            (b, scoped)
+        })
+        .collect();
         Names {
-            rights: union(
+            rights: Union::of(
                 po.policy.rights.iter().map(|x| x.meta.name.as_str()),
                 pn.policy.rights.iter().map(|x| x.meta.name.as_str()),
             ),
-            roles: union(
+            roles: Union::of(
                 po.policy.roles.iter().map(|x| x.meta.name.as_str()),
                 pn.policy.roles.iter().map(|x| x.meta.name.as_str()),
             ),
-            groups: union(
+            groups: Union::of(
                 po.data.groups.iter().map(|x| x.meta.name.as_str()),
                 pn.data.groups.iter().map(|x| x.meta.name.as_str()),
             ),
-            actions: union(
-                po.policy.actions.iter().map(|x| x.meta.name.as_str()),
-                pn.policy.actions.iter().map(|x| x.meta.name.as_str()),
+            actions,
+            reports: both(
+                names(&ro).into_iter(),
+                names(&rn).into_iter(),
+                |x| no.reports.get(x).copied(),
+                |x| nn.reports.get(x).copied(),
             ),
-            reports: union(
-                po.policy.reports.iter().map(|x| x.meta.name.as_str()),
-                pn.policy.reports.iter().map(|x| x.meta.name.as_str()),
+            levels: both(
+                names(&lo).into_iter(),
+                names(&ln).into_iter(),
+                |x| no.access.get(x).copied(),
+                |x| nn.access.get(x).copied(),
             ),
-            levels: union(
-                po.policy.access.iter().map(|x| x.meta.name.as_str()),
-                pn.policy.access.iter().map(|x| x.meta.name.as_str()),
+            assignable: both(
+                assignable(po).into_iter(),
+                assignable(pn).into_iter(),
+                |x| no.roles.get(x).copied(),
+                |x| nn.roles.get(x).copied(),
             ),
-            assignable: union(assignable(po).into_iter(), assignable(pn).into_iter()),
         }
     }
 }
 
-fn user_changes(p: &Pair, n: &Names, special: &[String], plain: &[String], out: &mut Vec<Change>) {
+fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
     let (po, pn) = (p.old.program, p.new.program);
     // rights, roles and groups: sets, compared by name
-    let rights = |prog: &Program, u: UserId| -> FxHashSet<String> {
-        prog.rights_of(u)
-            .into_iter()
-            .map(|r| prog.policy.right(r).meta.name.clone())
-            .collect()
-    };
-    let (ro, rn) = (rights(po, p.uo), rights(pn, p.un));
-    for name in &n.rights {
-        let (a, b) = (ro.contains(name), rn.contains(name));
-        if a != b {
-            let why = |prog: &Program, u: UserId| {
-                prog.policy
-                    .names
-                    .rights
-                    .get(name.as_str())
-                    .map(|&r| vec![prog.explain_right(u, r)])
-                    .unwrap_or_default()
-            };
-            p.push(
-                out,
-                What::Right(name.clone()),
-                b,
-                (why(po, p.uo), why(pn, p.un)),
-            );
-        }
+    let changed_rights = n.rights.changed(
+        po.rights_of(p.uo).into_iter().map(|r| r.index()),
+        pn.rights_of(p.un).into_iter().map(|r| r.index()),
+    );
+    for (name, b) in changed_rights {
+        let why = |prog: &Program, u: UserId| {
+            prog.policy
+                .names
+                .rights
+                .get(name)
+                .map(|&r| vec![prog.explain_right(u, r)])
+                .unwrap_or_default()
+        };
+        p.push(
+            out,
+            What::Right(name.to_string()),
+            b,
+            (why(po, p.uo), why(pn, p.un)),
+        );
     }
-    let roles = |prog: &Program, u: UserId| -> FxHashSet<String> {
-        prog.roles_of(u)
-            .into_iter()
-            .map(|r| prog.policy.role(r).meta.name.clone())
-            .collect()
-    };
-    let (ro, rn) = (roles(po, p.uo), roles(pn, p.un));
-    for name in &n.roles {
-        let (a, b) = (ro.contains(name), rn.contains(name));
-        if a != b {
-            let why = |prog: &Program, u: UserId| {
-                prog.policy
-                    .names
-                    .roles
-                    .get(name.as_str())
-                    .map(|&r| vec![prog.explain_role(u, r)])
-                    .unwrap_or_default()
-            };
-            p.push(
-                out,
-                What::Role(name.clone()),
-                b,
-                (why(po, p.uo), why(pn, p.un)),
-            );
-        }
+    let changed_roles = n.roles.changed(
+        po.roles_of(p.uo).into_iter().map(|r| r.index()),
+        pn.roles_of(p.un).into_iter().map(|r| r.index()),
+    );
+    for (name, b) in changed_roles {
+        let why = |prog: &Program, u: UserId| {
+            prog.policy
+                .names
+                .roles
+                .get(name)
+                .map(|&r| vec![prog.explain_role(u, r)])
+                .unwrap_or_default()
+        };
+        p.push(
+            out,
+            What::Role(name.to_string()),
+            b,
+            (why(po, p.uo), why(pn, p.un)),
+        );
     }
-    let groups = |prog: &Program, u: UserId| -> FxHashSet<String> {
-        prog.groups_of(u)
-            .into_iter()
-            .filter_map(|g| prog.data.groups.get(g.index()).map(|x| x.meta.name.clone()))
-            .collect()
-    };
-    let (go, gn) = (groups(po, p.uo), groups(pn, p.un));
-    for name in &n.groups {
-        let (a, b) = (go.contains(name), gn.contains(name));
-        if a != b {
-            let why = |prog: &Program, u: UserId| {
-                prog.policy
-                    .names
-                    .groups
-                    .get(name.as_str())
-                    .map(|&g| vec![prog.explain_member(u, g)])
-                    .unwrap_or_default()
-            };
-            p.push(
-                out,
-                What::Group(name.clone()),
-                b,
-                (why(po, p.uo), why(pn, p.un)),
-            );
-        }
+    let changed_groups = n.groups.changed(
+        po.groups_of(p.uo).into_iter().map(|g| g.index()),
+        pn.groups_of(p.un).into_iter().map(|g| g.index()),
+    );
+    for (name, b) in changed_groups {
+        let why = |prog: &Program, u: UserId| {
+            prog.policy
+                .names
+                .groups
+                .get(name)
+                .map(|&g| vec![prog.explain_member(u, g)])
+                .unwrap_or_default()
+        };
+        p.push(
+            out,
+            What::Group(name.to_string()),
+            b,
+            (why(po, p.uo), why(pn, p.un)),
+        );
     }
     // the default role
     let default = |prog: &Program, u: UserId| match prog.role_origin(u) {
@@ -362,171 +512,139 @@ fn user_changes(p: &Pair, n: &Names, special: &[String], plain: &[String], out: 
             (why(po, p.uo, &dfo), why(pn, p.un, &dfn)),
         );
     }
-    // questions for the user alone
-    let can = |prog: &Program, u: UserId, target: Option<Target>, on: Option<ResourceId>| {
-        target.map(|t| {
-            prog.can(&CanQ {
-                user: u,
-                target: t,
-                on,
-            })
-        })
-    };
-    let reasons = |prog: &Program, u: UserId, target: Option<Target>, on: Option<ResourceId>| {
-        target
-            .map(|t| {
-                prog.reasons(&CanQ {
-                    user: u,
-                    target: t,
-                    on,
-                })
-                .reasons
-            })
-            .unwrap_or_default()
-    };
-    let action = |prog: &Program, name: &str| prog.policy.names.actions.get(name).copied();
-    let report = |prog: &Program, name: &str| prog.policy.names.reports.get(name).copied();
-    let level = |prog: &Program, name: &str| prog.policy.names.access.get(name).copied();
-    let role = |prog: &Program, name: &str| prog.policy.names.roles.get(name).copied();
-    let scoped = |name: &str| {
-        [po, pn]
-            .iter()
-            .any(|prog| action(prog, name).is_some_and(|a| prog.policy.action(a).on_resource))
-    };
-    let ask = |what: What,
-               to: &dyn Fn(&Program) -> Option<Target>,
-               ro: Option<ResourceId>,
-               rn: Option<ResourceId>,
+    // one question under both versions; the change built only if it differs
+    let ask = |to: (Option<Target>, Option<Target>),
+               on: (Option<ResourceId>, Option<ResourceId>),
+               what: &dyn Fn() -> What,
                out: &mut Vec<Change>| {
-        let (a, b) = (
-            can(po, p.uo, to(po), ro).unwrap_or(false),
-            can(pn, p.un, to(pn), rn).unwrap_or(false),
-        );
-        if a != b {
-            let why = (reasons(po, p.uo, to(po), ro), reasons(pn, p.un, to(pn), rn));
-            p.push(out, what, b, why);
-        }
-    };
-    for name in &n.actions {
-        if !scoped(name) {
-            let to = |prog: &Program| action(prog, name).map(Target::Action);
-            ask(
-                What::Action {
-                    action: name.clone(),
-                    on: None,
-                },
-                &to,
-                None,
-                None,
-                out,
-            );
-        }
-    }
-    for name in &n.reports {
-        let (a, b) = (
-            report(po, name).is_some_and(|r| po.may_run(p.uo, r)),
-            report(pn, name).is_some_and(|r| pn.may_run(p.un, r)),
-        );
-        if a != b {
-            let to = |prog: &Program| report(prog, name).map(Target::Run);
-            let why = (
-                reasons(po, p.uo, to(po), None),
-                reasons(pn, p.un, to(pn), None),
-            );
-            p.push(out, What::Run(name.clone()), b, why);
-        }
-    }
-    for name in &n.assignable {
-        let to = |prog: &Program| {
-            role(prog, name).map(|role| Target::Assign {
-                role,
-                to: UserId(0),
+        let q = |u: UserId, t: Option<Target>, r: Option<ResourceId>| {
+            t.map(|target| CanQ {
+                user: u,
+                target,
+                on: r,
             })
         };
-        ask(
-            What::Assign {
-                role: name.clone(),
-                on: None,
-            },
-            &to,
-            None,
-            None,
-            out,
-        );
-    }
-    // questions on resources
-    for (rname, on) in resources_of(po, pn, special, plain, p) {
-        let ro = po.data.resource_ids.get(rname.as_str()).copied();
-        let rn = pn.data.resource_ids.get(rname.as_str()).copied();
-        for name in &n.actions {
-            if scoped(name) {
-                let to = |prog: &Program| action(prog, name).map(Target::Action);
-                let what = What::Action {
-                    action: name.clone(),
-                    on: Some(on.clone()),
-                };
-                ask(what, &to, ro, rn, out);
-            }
+        let (qo, qn) = (q(p.uo, to.0, on.0), q(p.un, to.1, on.1));
+        let a = qo.as_ref().is_some_and(|q| po.can(q));
+        let b = qn.as_ref().is_some_and(|q| pn.can(q));
+        if a != b {
+            let why = (
+                qo.map(|q| po.reasons(&q).reasons).unwrap_or_default(),
+                qn.map(|q| pn.reasons(&q).reasons).unwrap_or_default(),
+            );
+            p.push(out, what(), b, why);
         }
-        for name in &n.levels {
-            let to = |prog: &Program| level(prog, name).map(Target::Access);
+    };
+    for (a, scoped) in &n.actions {
+        if !scoped {
+            let what = || What::Action {
+                action: a.name.clone(),
+                on: None,
+            };
             ask(
-                What::Access {
-                    level: name.clone(),
-                    on: on.clone(),
-                },
-                &to,
-                ro,
-                rn,
+                (a.old.map(Target::Action), a.new.map(Target::Action)),
+                (None, None),
+                &what,
                 out,
             );
-            let to = |prog: &Program| {
-                level(prog, name).map(|level| Target::AssignAccess {
+        }
+    }
+    for r in &n.reports {
+        let a = r.old.is_some_and(|x| po.may_run(p.uo, x));
+        let b = r.new.is_some_and(|x| pn.may_run(p.un, x));
+        if a != b {
+            let reasons = |prog: &Program, u: UserId, x: Option<ReportId>| {
+                x.map(|x| {
+                    prog.reasons(&CanQ {
+                        user: u,
+                        target: Target::Run(x),
+                        on: None,
+                    })
+                    .reasons
+                })
+                .unwrap_or_default()
+            };
+            let why = (reasons(po, p.uo, r.old), reasons(pn, p.un, r.new));
+            p.push(out, What::Run(r.name.clone()), b, why);
+        }
+    }
+    let assign = |x: Option<RoleId>| {
+        x.map(|role| Target::Assign {
+            role,
+            to: UserId(0),
+        })
+    };
+    for y in &n.assignable {
+        let what = || What::Assign {
+            role: y.name.clone(),
+            on: None,
+        };
+        ask((assign(y.old), assign(y.new)), (None, None), &what, out);
+    }
+    // questions on resources
+    for (k, others) in res.for_user(po, pn, p.uo, p.un) {
+        let Some((rname, ro, rn)) = res.both.get(k) else {
+            continue;
+        };
+        let on = || match others {
+            Some(n) => On::Others(n),
+            None => On::Resource(rname.clone()),
+        };
+        let rs = (Some(*ro), Some(*rn));
+        for (a, scoped) in &n.actions {
+            if *scoped {
+                let what = || What::Action {
+                    action: a.name.clone(),
+                    on: Some(on()),
+                };
+                ask(
+                    (a.old.map(Target::Action), a.new.map(Target::Action)),
+                    rs,
+                    &what,
+                    out,
+                );
+            }
+        }
+        for l in &n.levels {
+            let what = || What::Access {
+                level: l.name.clone(),
+                on: on(),
+            };
+            ask(
+                (l.old.map(Target::Access), l.new.map(Target::Access)),
+                rs,
+                &what,
+                out,
+            );
+            let grant = |x: Option<AccessId>| {
+                x.map(|level| Target::AssignAccess {
                     level,
                     to: UserId(0),
                 })
             };
-            ask(
-                What::AssignAccess {
-                    level: name.clone(),
-                    on: on.clone(),
-                },
-                &to,
-                ro,
-                rn,
-                out,
-            );
-        }
-        for name in &n.assignable {
-            let to = |prog: &Program| {
-                role(prog, name).map(|role| Target::Assign {
-                    role,
-                    to: UserId(0),
-                })
+            let what = || What::AssignAccess {
+                level: l.name.clone(),
+                on: on(),
             };
-            ask(
-                What::Assign {
-                    role: name.clone(),
-                    on: Some(on.clone()),
-                },
-                &to,
-                ro,
-                rn,
-                out,
-            );
+            ask((grant(l.old), grant(l.new)), rs, &what, out);
         }
-        for name in &n.reports {
-            let row = |prog: &Program, u: UserId, r: Option<ResourceId>| {
-                let (Some(rep), Some(res)) = (report(prog, name), r) else {
-                    return None;
-                };
+        for y in &n.assignable {
+            let what = || What::Assign {
+                role: y.name.clone(),
+                on: Some(on()),
+            };
+            ask((assign(y.old), assign(y.new)), rs, &what, out);
+        }
+        for r in &n.reports {
+            let row = |prog: &Program, u: UserId, rep: Option<ReportId>, res: ResourceId| {
+                let rep = rep?;
                 (prog.may_run(u, rep) && prog.is_row(u, rep, res))
                     .then(|| prog.visibility(u, rep, res))
             };
-            let (before, after) = (row(po, p.uo, ro), row(pn, p.un, rn));
+            let (before, after) = (row(po, p.uo, r.old, *ro), row(pn, p.un, r.new, *rn));
             if before != after {
-                let why = |prog: &Program, u: UserId, r: Option<ResourceId>| {
-                    let (Some(rep), Some(res)) = (report(prog, name), r) else {
+                let why = |prog: &Program, u: UserId, rep: Option<ReportId>, res: ResourceId| {
+                    let Some(rep) = rep else {
                         return Vec::new();
                     };
                     let mut v = prog
@@ -545,12 +663,17 @@ fn user_changes(p: &Pair, n: &Names, special: &[String], plain: &[String], out: 
                     (b, a) => a == Some(Visibility::Full) && b != a,
                 };
                 let what = What::Row {
-                    report: name.clone(),
-                    on: on.clone(),
+                    report: r.name.clone(),
+                    on: on(),
                     before,
                     after,
                 };
-                p.push(out, what, gained, (why(po, p.uo, ro), why(pn, p.un, rn)));
+                p.push(
+                    out,
+                    what,
+                    gained,
+                    (why(po, p.uo, r.old, *ro), why(pn, p.un, r.new, *rn)),
+                );
             }
         }
     }

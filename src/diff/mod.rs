@@ -202,7 +202,8 @@ impl Diff {
                     resources: 0,
                 }
             });
-            if !g.users.contains(&c.user) {
+            // changes come user by user: a user already in the group is its last
+            if g.users.last() != Some(&c.user) {
                 g.users.push(c.user.clone());
             }
             g.resources += n;

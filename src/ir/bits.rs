@@ -2,7 +2,7 @@
 //! row `i` is `words[i * stride .. (i + 1) * stride]`. No allocation per row,
 //! and a membership test is one load and a mask.
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BitMatrix {
     stride: usize,
     words: Vec<u64>,

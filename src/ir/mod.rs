@@ -58,7 +58,7 @@ pub enum RoleOrigin {
 /// An `assigns` rule, flattened: `from` (and every role extending it) may
 /// hand out the roles (or, with `access`, the access levels) of row `set`
 /// (all when `None`) where `cond` holds.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssignsIr {
     pub from: RoleId,
     pub rule: usize,
@@ -127,7 +127,7 @@ pub struct PolicyCode {
 
 /// What the per-user tables share, built once per data set: group closure,
 /// each group's roles and access, each resource's tags and `access for role`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shared {
     /// Row g: g and every group it is nested in.
     pub(crate) group_closure: BitMatrix,
@@ -238,6 +238,106 @@ impl Program {
         self.data = data;
         // the symbolic view reads users and resources: build it again when asked
         self.symbolic = Slot::default();
+    }
+
+    /// Whether every decision of a user is the same under this program and
+    /// `other` when the user's rows (roles, flags, groups, rights, access)
+    /// are the same: the conditions of actions, reports, access levels and
+    /// access denies, `assigns`, and what the data says of resources and
+    /// groups are the same, over the same ids. Denies, default-role lines and
+    /// role grants may differ: they only change the rows.
+    pub fn same_conditions(&self, other: &Program) -> bool {
+        let (a, b) = (&self.code, &other.code);
+        type Names<'a> = (
+            Vec<&'a String>,
+            Vec<&'a String>,
+            Vec<&'a String>,
+            Vec<&'a String>,
+            Vec<&'a String>,
+            Vec<&'a String>,
+            Vec<&'a String>,
+        );
+        fn names(p: &Program) -> Names<'_> {
+            let pol = &p.policy;
+            (
+                pol.rights.iter().map(|x| &x.meta.name).collect::<Vec<_>>(),
+                pol.roles.iter().map(|x| &x.meta.name).collect::<Vec<_>>(),
+                pol.flags.iter().map(|x| &x.meta.name).collect::<Vec<_>>(),
+                pol.access.iter().map(|x| &x.meta.name).collect::<Vec<_>>(),
+                pol.tags.iter().map(|x| &x.meta.name).collect::<Vec<_>>(),
+                pol.actions.iter().map(|x| &x.meta.name).collect::<Vec<_>>(),
+                pol.reports.iter().map(|x| &x.meta.name).collect::<Vec<_>>(),
+            )
+        }
+        fn data(p: &Program) -> (Vec<&String>, Vec<&String>) {
+            (
+                p.data
+                    .groups
+                    .iter()
+                    .map(|x| &x.meta.name)
+                    .collect::<Vec<_>>(),
+                p.data
+                    .resources
+                    .iter()
+                    .map(|x| &x.meta.name)
+                    .collect::<Vec<_>>(),
+            )
+        }
+        names(self) == names(other)
+            && data(self) == data(other)
+            && a.nodes == b.nodes
+            && a.kids == b.kids
+            && a.access_rules == b.access_rules
+            && a.action_cond == b.action_cond
+            && a.action_scoped == b.action_scoped
+            && a.report_requires == b.report_requires
+            && a.report_where == b.report_where
+            && a.report_details == b.report_details
+            && a.assigns == b.assigns
+            && a.assign_sets == b.assign_sets
+            && a.assign_levels == b.assign_levels
+            && a.access_deny_levels == b.access_deny_levels
+            && a.access_deny_cond == b.access_deny_cond
+            && self.tables.shared == other.tables.shared
+            && self
+                .policy
+                .reports
+                .iter()
+                .zip(&other.policy.reports)
+                .all(|(x, y)| x.rows == y.rows)
+    }
+
+    /// Whether user `u` here and user `v` of `other` have the same rows:
+    /// roles (ancestors included), flags, groups, effective rights, and
+    /// access granted and revoked on each resource.
+    pub fn same_user(&self, u: UserId, other: &Program, v: UserId) -> bool {
+        let (a, b) = (&self.tables, &other.tables);
+        let (i, j) = (u.index(), v.index());
+        fn rights(t: &DataTables, k: usize) -> Option<&[u64]> {
+            t.user_rights.get(k).map(|&s| t.rights_sets.row(s as usize))
+        }
+        type Row<'a> = (Option<ResourceId>, &'a [u64], &'a [u64]);
+        fn access(t: &DataTables, k: usize) -> Vec<Row<'_>> {
+            let start = t.access_start.get(k).copied().unwrap_or(0) as usize;
+            let end = t.access_start.get(k + 1).copied().unwrap_or(0) as usize;
+            (start..end)
+                .map(|r| {
+                    (
+                        t.access_res.get(r).copied(),
+                        t.access_masks.row(r),
+                        t.revoke_masks.row(r),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+        i < a.users()
+            && j < b.users()
+            && a.user_roles.row(i) == b.user_roles.row(j)
+            && a.user_flags.row(i) == b.user_flags.row(j)
+            && a.user_groups.row(i) == b.user_groups.row(j)
+            && a.user_role_origin.get(i) == b.user_role_origin.get(j)
+            && rights(a, i) == rights(b, j)
+            && access(a, i) == access(b, j)
     }
 
     /// Where the symbolic view of this program is kept once built.
