@@ -247,3 +247,70 @@ fn git_revision_against_the_working_copy() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("report.b"));
 }
+
+/// Without users in the data, the differences for every possible user; with
+/// `--symbolic` and users, both, and which no user exercises yet.
+#[test]
+fn symbolic_differences_without_users_or_on_request() {
+    let dir = scratch("diff_symbolic");
+    let old = dir.join("old.rights");
+    let new = dir.join("new.rights");
+    std::fs::write(
+        &old,
+        "right a.x \"X\"\nright a.y \"Y\"\nrole r { grant a.x }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &new,
+        "right a.x \"X\"\nright a.y \"Y\"\nrole r { grant a.x, a.y }\n",
+    )
+    .unwrap();
+    let run = rights(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--fail-on",
+        "new-access",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("more permissive: right `a.y`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("user witness { roles r }"),
+        "{}",
+        run.stdout
+    );
+    let run = rights(&[
+        "diff",
+        BASE_POLICY,
+        "tests/analyze/added_grant.rights",
+        "--symbolic",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("+ right `report.status_detail`: 1 user gains it (vic)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("more permissive: right `report.status_detail`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("every difference above changes some user of the data")
+            || run
+                .stdout
+                .contains("not exercised by any user of the data yet"),
+        "{}",
+        run.stdout
+    );
+}
+
+const BASE_POLICY: &str = "tests/analyze/base.rights";
