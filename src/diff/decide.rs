@@ -87,8 +87,9 @@ impl Pair<'_> {
 /// The resources of both versions (matched by name), and which are set
 /// apart: by tags, `access for role` or group access, in either version.
 struct Resources {
-    /// (name, id in the old version, id in the new).
-    both: Vec<(String, ResourceId, ResourceId)>,
+    /// (name, id in the old version, id in the new): every resource of
+    /// either version (one only in one version is set apart).
+    both: Vec<(String, Option<ResourceId>, Option<ResourceId>)>,
     /// Per old resource id: its place in `both`.
     by_old: Vec<Option<usize>>,
     by_new: Vec<Option<usize>>,
@@ -125,23 +126,39 @@ impl Resources {
             plain: Vec::new(),
         };
         for (i, r) in pn.data.resources.iter().enumerate() {
-            let Some(&ro) = po.data.resource_ids.get(r.meta.name.as_str()) else {
-                continue;
-            };
             let rn = ResourceId::from_index(i);
+            let ro = po.data.resource_ids.get(r.meta.name.as_str()).copied();
             let k = res.both.len();
-            res.both.push((r.meta.name.clone(), ro, rn));
-            if let Some(x) = res.by_old.get_mut(ro.index()) {
+            res.both.push((r.meta.name.clone(), ro, Some(rn)));
+            if let Some(x) = ro.and_then(|ro| res.by_old.get_mut(ro.index())) {
                 *x = Some(k);
             }
             if let Some(x) = res.by_new.get_mut(i) {
                 *x = Some(k);
             }
-            if apart(po, &go, ro) || apart(pn, &gn, rn) {
+            let apart = match ro {
+                Some(ro) => apart(po, &go, ro) || apart(pn, &gn, rn),
+                // only in the new version: its decisions were all false
+                None => true,
+            };
+            if apart {
                 res.special.push(k);
             } else {
                 res.plain.push(k);
             }
+        }
+        for (i, r) in po.data.resources.iter().enumerate() {
+            if pn.data.resource_ids.contains_key(r.meta.name.as_str()) {
+                continue;
+            }
+            // only in the old version: its decisions are all false now
+            let k = res.both.len();
+            res.both
+                .push((r.meta.name.clone(), Some(ResourceId::from_index(i)), None));
+            if let Some(x) = res.by_old.get_mut(i) {
+                *x = Some(k);
+            }
+            res.special.push(k);
         }
         res
     }
@@ -513,18 +530,28 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
         );
     }
     // one question under both versions; the change built only if it differs
+    // `on`: None for a question without a resource; Some((old, new)) for
+    // one on a resource, where a side without the resource asks nothing
+    // (its answer is no)
     let ask = |to: (Option<Target>, Option<Target>),
-               on: (Option<ResourceId>, Option<ResourceId>),
+               on: Option<(Option<ResourceId>, Option<ResourceId>)>,
                what: &dyn Fn() -> What,
                out: &mut Vec<Change>| {
-        let q = |u: UserId, t: Option<Target>, r: Option<ResourceId>| {
+        let q = |u: UserId, t: Option<Target>, r: Option<Option<ResourceId>>| {
+            let on = match r {
+                None => None,
+                Some(r) => Some(r?),
+            };
             t.map(|target| CanQ {
                 user: u,
                 target,
-                on: r,
+                on,
             })
         };
-        let (qo, qn) = (q(p.uo, to.0, on.0), q(p.un, to.1, on.1));
+        let (qo, qn) = (
+            q(p.uo, to.0, on.map(|x| x.0)),
+            q(p.un, to.1, on.map(|x| x.1)),
+        );
         let a = qo.as_ref().is_some_and(|q| po.can(q));
         let b = qn.as_ref().is_some_and(|q| pn.can(q));
         if a != b {
@@ -543,7 +570,7 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
             };
             ask(
                 (a.old.map(Target::Action), a.new.map(Target::Action)),
-                (None, None),
+                None,
                 &what,
                 out,
             );
@@ -579,7 +606,7 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
             role: y.name.clone(),
             on: None,
         };
-        ask((assign(y.old), assign(y.new)), (None, None), &what, out);
+        ask((assign(y.old), assign(y.new)), None, &what, out);
     }
     // questions on resources
     for (k, others) in res.for_user(po, pn, p.uo, p.un) {
@@ -590,7 +617,7 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
             Some(n) => On::Others(n),
             None => On::Resource(rname.clone()),
         };
-        let rs = (Some(*ro), Some(*rn));
+        let rs = Some((*ro, *rn));
         for (a, scoped) in &n.actions {
             if *scoped {
                 let what = || What::Action {
@@ -636,27 +663,29 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
             ask((assign(y.old), assign(y.new)), rs, &what, out);
         }
         for r in &n.reports {
-            let row = |prog: &Program, u: UserId, rep: Option<ReportId>, res: ResourceId| {
-                let rep = rep?;
-                (prog.may_run(u, rep) && prog.is_row(u, rep, res))
-                    .then(|| prog.visibility(u, rep, res))
-            };
+            let row =
+                |prog: &Program, u: UserId, rep: Option<ReportId>, res: Option<ResourceId>| {
+                    let (rep, res) = (rep?, res?);
+                    (prog.may_run(u, rep) && prog.is_row(u, rep, res))
+                        .then(|| prog.visibility(u, rep, res))
+                };
             let (before, after) = (row(po, p.uo, r.old, *ro), row(pn, p.un, r.new, *rn));
             if before != after {
-                let why = |prog: &Program, u: UserId, rep: Option<ReportId>, res: ResourceId| {
-                    let Some(rep) = rep else {
-                        return Vec::new();
+                let why =
+                    |prog: &Program, u: UserId, rep: Option<ReportId>, res: Option<ResourceId>| {
+                        let (Some(rep), Some(res)) = (rep, res) else {
+                            return Vec::new();
+                        };
+                        let mut v = prog
+                            .reasons(&CanQ {
+                                user: u,
+                                target: Target::Run(rep),
+                                on: Some(res),
+                            })
+                            .reasons;
+                        v.extend(prog.details_reasons(u, rep, res));
+                        v
                     };
-                    let mut v = prog
-                        .reasons(&CanQ {
-                            user: u,
-                            target: Target::Run(rep),
-                            on: Some(res),
-                        })
-                        .reasons;
-                    v.extend(prog.details_reasons(u, rep, res));
-                    v
-                };
                 let gained = match (before, after) {
                     (None, Some(_)) => true,
                     (Some(_), None) => false,

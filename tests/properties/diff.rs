@@ -133,10 +133,24 @@ pub fn brute(old: &Program, new: &Program) -> (BTreeSet<String>, bool) {
             .map(|r| r.meta.name.clone())
             .filter(|r| old.data.resource_ids.contains_key(r.as_str()))
             .collect();
+        // resources of one version only are asked about one by one
+        let one_sided = new
+            .data
+            .resources
+            .iter()
+            .filter(|r| !old.data.resource_ids.contains_key(r.meta.name.as_str()))
+            .chain(
+                old.data
+                    .resources
+                    .iter()
+                    .filter(|r| !new.data.resource_ids.contains_key(r.meta.name.as_str())),
+            )
+            .map(|r| (r.meta.name.clone(), r.meta.name.clone()));
         let named: Vec<(String, String)> = both
             .iter()
             .filter(|r| sp.contains(*r))
             .map(|r| (r.clone(), r.clone()))
+            .chain(one_sided)
             .collect();
         let (a, b) = (answers(old, name, &named), answers(new, name, &named));
         for x in a.difference(&b) {
