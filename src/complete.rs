@@ -48,7 +48,11 @@ impl Names {
 /// completed): keywords, the front end's `:commands` and declared names, by
 /// context.
 pub fn candidates(n: &Names, commands: &[&str], before: &str) -> Vec<String> {
-    let words: Vec<&str> = before.split_whitespace().collect();
+    let mut words: Vec<&str> = before.split_whitespace().collect();
+    // inside a list (`grant a, b, |`): what fits is what fits after its keyword
+    while words.len() > 1 && words.last().is_some_and(|w| w.ends_with(',')) {
+        words.pop();
+    }
     let list = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     if let Some(first) = words.first() {
         if let Some(cmd) = first.strip_prefix(':') {

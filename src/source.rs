@@ -143,6 +143,16 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 
+    /// The byte offset where a 0-based line starts (`None` past the last line).
+    pub fn line_start(&self, line: usize) -> Option<u32> {
+        self.line_starts.get(line).copied()
+    }
+
+    /// How many lines the text has (a text without a line break has one).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// The text of a 1-based line (without its line break), or "".
     pub fn line(&self, n: usize) -> &str {
         let Some(&start) = self.line_starts.get(n.wrapping_sub(1)) else {

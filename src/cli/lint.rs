@@ -60,18 +60,7 @@ pub fn run(args: Args) -> i32 {
         );
         return EXIT_USAGE;
     }
-    let mut findings: Vec<Diagnostic> = ws.diagnostics().to_vec();
-    let mut skipped = None;
-    if ws.is_compiled() {
-        let declarations = ws.declaration_spans();
-        let ctx = lint::Ctx::of(&ws, &declarations);
-        findings.extend(lint::run(&ctx));
-        skipped = ctx.proofs_skipped();
-    } else {
-        // a policy that does not check is reported as it is by `check`, with
-        // any Trojan Source characters (they may be why it does not check)
-        findings.extend(lint::trojan_source(&ws.sources));
-    }
+    let (findings, skipped) = lint::check_and_lint(&ws);
     if let Some(limit) = skipped {
         eprintln!("note: the rules that are proofs (R007, R008, R019-R023) were not run: {limit}");
     }

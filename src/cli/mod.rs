@@ -52,6 +52,16 @@ pub enum Command {
     Completions(install::CompletionsArgs),
     /// Print the man page (roff).
     Man(install::ManArgs),
+    /// Run the language server on stdin and stdout, for editors (see the README).
+    Lsp(LspArgs),
+}
+
+/// `rights lsp`: the language server speaks on stdio only.
+#[derive(clap::Args, Debug)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it; stdio is the only transport.
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 /// Output format for commands that print results or diagnostics.
@@ -129,6 +139,13 @@ pub fn run(cli: Cli) -> i32 {
         Command::Diff(args) => diff::run(args),
         Command::Completions(args) => install::completions(args),
         Command::Man(args) => install::man(args),
+        Command::Lsp(_) => match crate::lsp::run() {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("error: rights lsp: {e}");
+                EXIT_USAGE
+            }
+        },
         Command::Repl(args) => repl::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),

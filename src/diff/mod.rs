@@ -13,6 +13,7 @@
 
 pub mod causes;
 mod decide;
+mod resources;
 
 use crate::ir::Program;
 use crate::sema::model::Visibility;

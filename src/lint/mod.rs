@@ -154,6 +154,27 @@ impl Ctx<'_> {
 }
 
 /// Runs every rule and drops suppressed findings. Findings come in source order.
+/// Everything `rights check` and `rights lint` report on a workspace, in
+/// that order, and why the proofs were skipped (if they were). The CLI's
+/// `lint` and the editor server both report exactly this.
+pub fn check_and_lint(
+    ws: &crate::workspace::Workspace,
+) -> (Vec<Diagnostic>, Option<crate::symbolic::Limit>) {
+    let mut findings: Vec<Diagnostic> = ws.diagnostics().to_vec();
+    let mut skipped = None;
+    if ws.is_compiled() {
+        let declarations = ws.declaration_spans();
+        let ctx = Ctx::of(ws, &declarations);
+        findings.extend(run(&ctx));
+        skipped = ctx.proofs_skipped();
+    } else {
+        // a policy that does not check is reported as it is by `check`, with
+        // any Trojan Source characters (they may be why it does not check)
+        findings.extend(trojan_source(&ws.sources));
+    }
+    (findings, skipped)
+}
+
 pub fn run(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in RULES {

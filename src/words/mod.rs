@@ -9,6 +9,8 @@
 //! - [`tests`]: the test runner's report.
 
 pub mod analysis;
+mod conditions;
+pub mod hover;
 pub mod diff;
 mod human;
 mod json;

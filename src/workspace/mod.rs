@@ -11,7 +11,7 @@
 pub mod git;
 mod read;
 
-pub use read::MAX_FILE_SIZE;
+pub use read::{policy_files, MAX_FILE_SIZE};
 
 use crate::diag::{has_errors, render_all, Code, Diagnostic, Diagnostics, RenderOptions};
 use crate::eval::answer::Answer;
@@ -262,6 +262,13 @@ impl Workspace {
         of(TextKind::Policy)
             .chain(of(TextKind::Data))
             .chain(of(TextKind::Typed))
+    }
+
+    /// Whether a text parsed (a syntax error or invalid JSON: it did not).
+    pub fn parsed(&self, file: FileId) -> bool {
+        self.texts
+            .iter()
+            .any(|t| t.file == file && t.parsed.is_some())
     }
 
     /// The spans of the top-level declarations of each parsed text (for lint's

@@ -123,7 +123,7 @@ impl Workspace {
 
 /// The `.rights` files a path names: the file itself, or every `.rights` file
 /// below a directory, sorted by path.
-fn policy_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub fn policy_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);

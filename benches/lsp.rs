@@ -1,0 +1,99 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "benchmarks fail by panicking"
+)]
+
+//! criterion benchmarks of `rights lsp` (issue 15), in process (the handlers
+//! the server runs, without JSON-RPC framing):
+//! - a keystroke's work (the text analysed: check, lint, tests, index; and its
+//!   diagnostics made) on the default workload's policy, with and without its
+//!   data, and on the large workload's policy (10,000 rights, 1,000 roles);
+//! - hover, definition, completion, references and rename on the seed policy
+//!   `policies/emresource.rights`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use rights::bench_gen::{Shape, Workload};
+use rights::lsp::InProcess;
+use serde_json::{json, Value};
+use std::hint::black_box;
+use std::path::PathBuf;
+
+fn folder() -> PathBuf {
+    std::env::temp_dir().join("rights-lsp-bench-absent")
+}
+
+fn keystroke(c: &mut Criterion, label: &str, policy: String, data: Option<String>) {
+    let dir = folder();
+    let p = dir.join("policy.rights");
+    let mut data_paths = Vec::new();
+    if let Some(d) = data {
+        std::fs::create_dir_all(&dir).unwrap();
+        let dp = dir.join(format!("{label}.json"));
+        std::fs::write(&dp, d).unwrap();
+        data_paths.push(dp);
+    }
+    let mut s = InProcess::new(dir.join("none"), vec![(p.clone(), policy.clone())], data_paths);
+    let edited = format!("{policy}\n# a comment typed\n");
+    let mut g = c.benchmark_group("lsp keystroke");
+    g.sample_size(10);
+    let mut flip = false;
+    g.bench_function(label, |b| {
+        b.iter(|| {
+            flip = !flip;
+            let t = if flip { edited.clone() } else { policy.clone() };
+            black_box(s.change(p.clone(), t))
+        })
+    });
+    g.finish();
+}
+
+fn at(path: &std::path::Path, text: &str, needle: &str, shift: usize) -> Value {
+    let i = text.find(needle).expect("needle") + shift;
+    let before = &text[..i];
+    let line = before.matches('\n').count();
+    let col = before.len() - before.rfind('\n').map_or(0, |x| x + 1);
+    json!({ "textDocument": { "uri": format!("file://{}", path.display()) },
+            "position": { "line": line, "character": col } })
+}
+
+fn handlers(c: &mut Criterion) {
+    let text = std::fs::read_to_string("policies/emresource.rights").unwrap();
+    let dir = folder();
+    let p = dir.join("emresource.rights");
+    let mut s = InProcess::new(dir.join("none"), vec![(p.clone(), text.clone())], Vec::new());
+    let role = at(&p, &text, "extends ", 8);
+    let mut refs = role.clone();
+    refs["context"] = json!({ "includeDeclaration": true });
+    let mut rename = role.clone();
+    rename["newName"] = json!("renamed_role");
+    let grant = at(&p, &text, "grant ", 6);
+    let cases: Vec<(&str, &str, Value)> = vec![
+        ("hover on a role", "textDocument/hover", role.clone()),
+        ("definition of a role", "textDocument/definition", role.clone()),
+        ("completion after grant", "textDocument/completion", grant),
+        ("references of a role", "textDocument/references", refs),
+        ("rename a role", "textDocument/rename", rename),
+    ];
+    let mut g = c.benchmark_group("lsp handlers (emresource)");
+    for (name, method, params) in cases {
+        let v = s.request(method, params.clone()).unwrap();
+        assert!(!v.is_null(), "{name}: no answer");
+        g.bench_function(name, |b| b.iter(|| black_box(s.request(method, params.clone()).unwrap())));
+    }
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let w = Workload::generate(&Shape::default());
+    keystroke(c, "default policy (200 rights, 20 roles)", w.policy(), None);
+    keystroke(c, "default policy with its data (1,000 users)", w.policy(), Some(w.data_json().to_string()));
+    let large = Workload::generate(&Shape::large()).policy();
+    eprintln!("large policy: {} bytes", large.len());
+    keystroke(c, "large policy (10,000 rights, 1,000 roles)", large, None);
+    handlers(c);
+}
+
+criterion_group!(lsp, benches);
+criterion_main!(lsp);

@@ -1,0 +1,289 @@
+//! One analysis of the editor's workspace: every `.rights` file of the open
+//! folders (the editor's unsaved text where a file is open) and the JSON data
+//! files the configuration names, loaded as one policy through the one
+//! [`Workspace`]; its `check` + `lint` diagnostics, its name index and its
+//! test results.
+
+use crate::diag::Diagnostic;
+use crate::index::{Index, Kind};
+use crate::source::{FileId, Origin, SourceFile};
+use crate::testing::TestResult;
+use crate::workspace::Workspace;
+use lsp_types::Uri;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// What the analysis reads: policy and data texts by path.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    pub policy: Vec<(PathBuf, String)>,
+    pub data: Vec<(PathBuf, String)>,
+}
+
+pub struct Analysis {
+    pub ws: Workspace,
+    /// Per file id: its path.
+    pub paths: Vec<PathBuf>,
+    pub index: Index,
+    /// `check` then `lint`, as `rights lint` reports them.
+    pub diagnostics: Vec<Diagnostic>,
+    pub tests: Vec<TestResult>,
+    /// What each file declares (outside tests), for completion: a file that
+    /// does not parse now (the user is typing) keeps what it declared when
+    /// it last did.
+    pub declared: HashMap<PathBuf, Vec<(Kind, String)>>,
+}
+
+impl Analysis {
+    pub fn build(inputs: &Inputs, previous: Option<&Analysis>) -> Analysis {
+        let mut ws = Workspace::default();
+        let mut paths = Vec::new();
+        for (p, text) in &inputs.policy {
+            ws.add_policy_text(Origin::Path(p.clone()), text.clone());
+            paths.push(p.clone());
+        }
+        for (p, text) in &inputs.data {
+            ws.add_data_text(Origin::Path(p.clone()), text.clone());
+            paths.push(p.clone());
+        }
+        ws.check();
+        let (diagnostics, _) = crate::lint::check_and_lint(&ws);
+        let index = Index::build(ws.items());
+        let tests = if ws.is_compiled() {
+            crate::testing::run(ws.program(), &ws.model().tests, None)
+        } else {
+            Vec::new()
+        };
+        let mut declared: HashMap<PathBuf, Vec<(Kind, String)>> = HashMap::new();
+        for (i, path) in paths.iter().enumerate() {
+            let file = FileId(i as u32);
+            let names = if ws.parsed(file) {
+                index
+                    .declarations_in(file)
+                    .filter(|o| o.scope.is_none())
+                    .map(|o| (o.kind, o.name.clone()))
+                    .collect()
+            } else {
+                previous
+                    .and_then(|p| p.declared.get(path).cloned())
+                    .unwrap_or_default()
+            };
+            declared.insert(path.clone(), names);
+        }
+        Analysis {
+            ws,
+            paths,
+            index,
+            diagnostics,
+            tests,
+            declared,
+        }
+    }
+
+    pub fn file_of(&self, path: &Path) -> Option<FileId> {
+        self.paths
+            .iter()
+            .position(|p| p == path)
+            .map(|i| FileId(i as u32))
+    }
+
+    pub fn source(&self, file: FileId) -> Option<&SourceFile> {
+        self.ws.sources.get(file)
+    }
+
+    pub fn path(&self, file: FileId) -> Option<&Path> {
+        self.paths.get(file.0 as usize).map(PathBuf::as_path)
+    }
+
+    pub fn is_data(&self, file: FileId) -> bool {
+        self.path(file)
+            .is_some_and(|p| p.extension().is_some_and(|e| e == "json"))
+    }
+}
+
+/// `rights.toml` at a folder's root: which paths form the policy (default:
+/// the whole folder) and which JSON data files to load.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub policy: Vec<PathBuf>,
+    #[serde(default)]
+    pub data: Vec<PathBuf>,
+}
+
+impl Config {
+    /// Reads `rights.toml` of a folder (absent: the defaults); an unreadable
+    /// one is an error message for the user.
+    pub fn read(folder: &Path) -> Result<Config, String> {
+        let p = folder.join("rights.toml");
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            return Ok(Config::default());
+        };
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))
+    }
+}
+
+/// Directories the server does not look into for `.rights` files.
+const SKIPPED: &[&str] = &["target", "node_modules"];
+
+/// Every `.rights` file under `dir` (hidden, `target` and `node_modules`
+/// directories skipped), sorted.
+pub fn rights_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => {
+                    if !name.starts_with('.') && !SKIPPED.contains(&name.as_str()) {
+                        dirs.push(p);
+                    }
+                }
+                Ok(_) if p.extension().is_some_and(|x| x == "rights") => out.push(p),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every `.rights` file a configured path names (a file, or a directory read
+/// like a folder).
+pub fn configured_files(folder: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        let p = folder.join(p);
+        if p.is_dir() {
+            out.extend(rights_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+const UNRESERVED: &[u8] = b"-._~/";
+
+/// `file:///path`, every byte but unreserved ones percent-encoded.
+pub fn path_to_uri(path: &Path) -> Option<Uri> {
+    let s = path.to_str()?;
+    let mut out = String::from("file://");
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || UNRESERVED.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Uri::from_str(&out).ok()
+}
+
+/// The path of a `file:` URI.
+pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
+    let s = uri.as_str().strip_prefix("file://")?;
+    let s = s.strip_prefix("localhost").unwrap_or(s);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(PathBuf::from(String::from_utf8(out).ok()?))
+}
+
+/// The open documents' texts by path, laid over the disk.
+pub fn gather(
+    folders: &[PathBuf],
+    open: &HashMap<PathBuf, String>,
+    extra_data: &[PathBuf],
+) -> (Inputs, Vec<String>) {
+    let mut inputs = Inputs::default();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let read = |p: &Path| -> Option<String> {
+        match open.get(p) {
+            Some(t) => Some(t.clone()),
+            None => std::fs::read_to_string(p).ok(),
+        }
+    };
+    let mut data_paths: Vec<PathBuf> = Vec::new();
+    let mut configured: Vec<PathBuf> = Vec::new();
+    for f in folders {
+        let config = match Config::read(f) {
+            Ok(c) => c,
+            Err(e) => {
+                problems.push(e);
+                Config::default()
+            }
+        };
+        let files = if config.policy.is_empty() {
+            rights_files(f)
+        } else {
+            configured.push(f.clone());
+            configured_files(f, &config.policy)
+        };
+        for p in files {
+            if seen.insert(p.clone()) {
+                if let Some(t) = read(&p) {
+                    inputs.policy.push((p, t));
+                }
+            }
+        }
+        data_paths.extend(config.data.iter().map(|d| f.join(d)));
+    }
+    // open files not on disk yet, or outside every folder, belong to the
+    // policy too (but not where `rights.toml` says which files do)
+    let mut extra: Vec<&PathBuf> = open
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "rights"))
+        .filter(|p| !configured.iter().any(|f| p.starts_with(f)))
+        .collect();
+    extra.sort();
+    for p in extra {
+        if seen.insert(p.clone()) {
+            if let Some(t) = read(p) {
+                inputs.policy.push((p.clone(), t));
+            }
+        }
+    }
+    data_paths.extend(extra_data.iter().cloned());
+    for p in data_paths {
+        if seen.insert(p.clone()) {
+            match read(&p) {
+                Some(t) => inputs.data.push((p, t)),
+                None => problems.push(format!("cannot read the data file `{}`", p.display())),
+            }
+        }
+    }
+    (inputs, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_round_trip_with_spaces_and_non_ascii() {
+        let p = PathBuf::from("/tmp/a b/é.rights");
+        let Some(u) = path_to_uri(&p) else {
+            unreachable!("no uri")
+        };
+        assert_eq!(u.as_str(), "file:///tmp/a%20b/%C3%A9.rights");
+        assert_eq!(uri_to_path(&u), Some(p));
+    }
+}

@@ -1,0 +1,248 @@
+//! Code actions (apply a "did you mean", allow a lint finding, remove a
+//! redundant grant, declare a missing right or role) and formatting through
+//! the one formatter, which refuses as `rights fmt` does.
+
+use super::analysis::{uri_to_path, Analysis};
+use super::convert::{offset_in, range, Encoding};
+use super::Failure;
+use crate::diag::Code;
+use crate::source::{FileId, SourceFile, Span};
+use lsp_types::*;
+use std::collections::HashMap;
+
+/// Lint rules whose finding is a grant that can simply be removed.
+const REDUNDANT_GRANTS: &[&str] = &["R004", "R005"];
+/// Lint findings that cannot be allowed by a comment.
+const UNSUPPRESSIBLE: &[&str] = &["R013"];
+
+fn edit(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    let mut changes = HashMap::new();
+    changes.insert(uri.clone(), edits);
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    }
+}
+
+fn action(title: String, uri: &Uri, edits: Vec<TextEdit>, preferred: bool) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        edit: Some(edit(uri, edits)),
+        is_preferred: preferred.then_some(true),
+        ..Default::default()
+    })
+}
+
+/// The suggestion of a "did you mean `x`?" help.
+fn suggestion(help: &str) -> Option<&str> {
+    let rest = &help[help.find("did you mean `")? + 14..];
+    rest.split('`').next()
+}
+
+/// The span of a list element with the comma and spaces that go with it.
+fn list_element(text: &str, s: Span) -> (usize, usize) {
+    let (start, end) = (s.start as usize, s.end as usize);
+    let after = &text[end..];
+    let trimmed = after.trim_start_matches([' ', '\t']);
+    if let Some(rest) = trimmed.strip_prefix(',') {
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        return (start, end + (after.len() - rest.len()) + spaces);
+    }
+    let before = &text[..start];
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    if let Some(b) = trimmed.strip_suffix(',') {
+        return (b.len(), end);
+    }
+    // the only element: the whole line when it holds nothing else
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = after.find('\n').map_or(text.len(), |i| end + i + 1);
+    let line = &text[line_start..line_end];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.len() == 2 && matches!(words[0], "grant" | "revoke") {
+        return (line_start, line_end);
+    }
+    (start, end)
+}
+
+pub fn code_actions(
+    a: &Analysis,
+    enc: Encoding,
+    p: &CodeActionParams,
+) -> Option<CodeActionResponse> {
+    let path = uri_to_path(&p.text_document.uri)?;
+    let file = a.file_of(&path)?;
+    let src = a.source(file)?;
+    let uri = &p.text_document.uri;
+    let (from, to) = (
+        offset_in(src, p.range.start, enc),
+        offset_in(src, p.range.end, enc),
+    );
+    let mut out = Vec::new();
+    for d in &a.diagnostics {
+        let Some((s, _)) = &d.primary else { continue };
+        if s.file != file || s.end < from || s.start > to {
+            continue;
+        }
+        let r = range(src, *s, enc);
+        if let Some(x) = d.help.as_deref().and_then(suggestion) {
+            let text = if a.is_data(file) {
+                serde_json::Value::String(x.to_string()).to_string()
+            } else {
+                x.to_string()
+            };
+            out.push(action(
+                format!("Replace with `{x}`"),
+                uri,
+                vec![TextEdit::new(r, text)],
+                true,
+            ));
+        }
+        if d.code == Code::UnknownName && !a.is_data(file) {
+            if let Some(decl) = declaration_for(&d.message) {
+                let at = src.text.len();
+                let end = super::convert::position(src, at as u32, enc);
+                let sep = if src.text.ends_with('\n') || src.text.is_empty() { "" } else { "\n" };
+                out.push(action(
+                    format!("Declare {}", decl.0),
+                    uri,
+                    vec![TextEdit::new(Range::new(end, end), format!("{sep}{}\n", decl.1))],
+                    false,
+                ));
+            }
+        }
+        if let Some(rule) = super::diagnostics::rule(d) {
+            if REDUNDANT_GRANTS.contains(&rule.code) {
+                let (s0, e0) = list_element(&src.text, *s);
+                let rr = range(src, Span::new(file, s0, e0), enc);
+                out.push(action(
+                    "Remove the redundant grant".into(),
+                    uri,
+                    vec![TextEdit::new(rr, String::new())],
+                    true,
+                ));
+            }
+            if !UNSUPPRESSIBLE.contains(&rule.code) && !a.is_data(file) {
+                out.push(allow(src, *s, rule, uri));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// `# rights: allow(CODE)` on its own line above the finding, indented alike.
+fn allow(
+    src: &SourceFile,
+    s: Span,
+    rule: &crate::lint::Rule,
+    uri: &Uri,
+) -> CodeActionOrCommand {
+    let line = src.line_of(s.start);
+    let text = src.line(line);
+    let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
+    let at = Position::new(line.saturating_sub(1) as u32, 0);
+    action(
+        format!("Allow {} ({}) here", rule.code, rule.name),
+        uri,
+        vec![TextEdit::new(
+            Range::new(at, at),
+            format!("{indent}# rights: allow({})\n", rule.code),
+        )],
+        false,
+    )
+}
+
+/// "unknown right `x`" → ("right `x`", "right x").
+fn declaration_for(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("unknown ")?;
+    let (noun, name) = rest.split_once(" `")?;
+    let name = name.strip_suffix('`')?;
+    let text = match noun {
+        "right" => format!("right {name}"),
+        "role" => format!("role {name} {{}}"),
+        "flag" => format!("flag {name}"),
+        "tag" => format!("tag {name}"),
+        "access level" => format!("access {name}"),
+        _ => return None,
+    };
+    Some((format!("{noun} `{name}`"), text))
+}
+
+fn whole(src: &SourceFile, enc: Encoding) -> Range {
+    range(src, Span::new(FileId(0), 0, src.text.len()), enc)
+}
+
+fn formatted(a: &Analysis, uri: &Uri) -> Result<Option<(FileId, String)>, Failure> {
+    let Some(file) = uri_to_path(uri).and_then(|p| a.file_of(&p)) else {
+        return Ok(None);
+    };
+    if a.is_data(file) {
+        return Ok(None);
+    }
+    let Some(src) = a.source(file) else {
+        return Ok(None);
+    };
+    match crate::fmt::format(&src.text) {
+        Ok(t) => Ok(Some((file, t))),
+        Err(crate::fmt::FmtError::Parse(d)) => {
+            let line = d.primary.as_ref().map_or(1, |(s, _)| src.line_of(s.start));
+            Err(Failure::failed(format!(
+                "rights fmt cannot format this file: line {line}: {}",
+                d.message
+            )))
+        }
+        Err(crate::fmt::FmtError::Unsound(m)) => Err(Failure::failed(format!(
+            "rights fmt refused to format this file: {m}"
+        ))),
+    }
+}
+
+pub fn format(
+    a: &Analysis,
+    enc: Encoding,
+    p: &DocumentFormattingParams,
+) -> Result<Option<Vec<TextEdit>>, Failure> {
+    let Some((file, new)) = formatted(a, &p.text_document.uri)? else {
+        return Ok(None);
+    };
+    let Some(src) = a.source(file) else {
+        return Ok(None);
+    };
+    if *src.text == *new {
+        return Ok(Some(Vec::new()));
+    }
+    Ok(Some(vec![TextEdit::new(whole(src, enc), new)]))
+}
+
+/// Formats the whole text, and keeps the changed lines that touch the range.
+pub fn format_range(
+    a: &Analysis,
+    _enc: Encoding,
+    p: &DocumentRangeFormattingParams,
+) -> Result<Option<Vec<TextEdit>>, Failure> {
+    let Some((file, new)) = formatted(a, &p.text_document.uri)? else {
+        return Ok(None);
+    };
+    let Some(src) = a.source(file) else {
+        return Ok(None);
+    };
+    let (first, last) = (p.range.start.line as usize, p.range.end.line as usize);
+    let diff = similar::TextDiff::from_lines(&*src.text, new.as_str());
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let mut edits = Vec::new();
+    for op in diff.ops() {
+        let (tag, old, new_r) = op.as_tag_tuple();
+        if tag == similar::DiffTag::Equal {
+            continue;
+        }
+        let touches = old.start <= last && first <= old.end.max(old.start + 1) - 1;
+        if !touches {
+            continue;
+        }
+        let start = Position::new(old.start as u32, 0);
+        let end = Position::new(old.end as u32, 0);
+        let text: String = new_lines[new_r].concat();
+        edits.push(TextEdit::new(Range::new(start, end), text));
+    }
+    Ok(Some(edits))
+}

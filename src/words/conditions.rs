@@ -1,0 +1,56 @@
+//! Conditions as English sentences: "the user has role `admin` and has flag
+//! `override`". Hover texts, generated documentation and explanations word a
+//! condition through here.
+
+use super::Words;
+use crate::sema::model::*;
+
+impl Words<'_> {
+    /// A condition in words, about "the user" (and "the resource" for tags
+    /// and access levels).
+    pub fn condition(&self, c: &Cond) -> String {
+        self.cond_in(c, false)
+    }
+
+    fn cond_in(&self, c: &Cond, nested: bool) -> String {
+        let p = &self.program.policy;
+        let join = |xs: &[Cond], word: &str| {
+            let parts: Vec<String> = xs.iter().map(|x| self.cond_in(x, true)).collect();
+            let s = parts.join(&format!(" {word} "));
+            if nested && xs.len() > 1 {
+                format!("({s})")
+            } else {
+                s
+            }
+        };
+        match c {
+            Cond::Or(xs, _) => join(xs, "or"),
+            Cond::And(xs, _) => join(xs, "and"),
+            Cond::Not(x, _) => match &**x {
+                Cond::Right(r, _) => format!("the user lacks right {}", self.right(*r)),
+                Cond::Role(r, _) => format!("the user lacks role {}", self.role(*r)),
+                Cond::Flag(f, _) => format!("the user lacks flag `{}`", p.flag(*f).meta.name),
+                Cond::Tag(t, _) => format!("the resource is not tagged `{}`", p.tag(*t).meta.name),
+                Cond::Group(g, _) => format!("the user is not in group `{}`", self.group(*g)),
+                Cond::Can(a, _) => format!("the user may not `{}`", p.action(*a).meta.name),
+                Cond::Access(l, _) => format!(
+                    "the user lacks access `{}` on the resource",
+                    p.access_level(*l).meta.name
+                ),
+                other => format!("not {}", self.cond_in(other, true)),
+            },
+            Cond::Const(true, _) => "always".into(),
+            Cond::Const(false, _) => "never".into(),
+            Cond::Right(r, _) => format!("the user has right {}", self.right(*r)),
+            Cond::Role(r, _) => format!("the user has role {}", self.role(*r)),
+            Cond::Flag(f, _) => format!("the user has flag `{}`", p.flag(*f).meta.name),
+            Cond::Access(l, _) => format!(
+                "the user has access `{}` on the resource",
+                p.access_level(*l).meta.name
+            ),
+            Cond::Can(a, _) => format!("the user may `{}`", p.action(*a).meta.name),
+            Cond::Group(g, _) => format!("the user is in group `{}`", self.group(*g)),
+            Cond::Tag(t, _) => format!("the resource is tagged `{}`", p.tag(*t).meta.name),
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! `rights lsp` as an editor meets it: the server is started as a child
+//! process and spoken to in JSON-RPC (client.rs). The workspace is
+//! `tests/lsp/workspace/`: two policy files, JSON data named by its
+//! `rights.toml`, a lint finding and a failing test. Every answer is a golden
+//! file, one folder per method (`tests/lsp/<method>/`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod client;
+mod fuzz;
+mod index;
+
+use client::{pos, portable, uri, Client};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp/workspace")
+}
+
+fn text(name: &str) -> String {
+    std::fs::read_to_string(root().join(name)).unwrap()
+}
+
+fn golden(method: &str, name: &str, v: &Value) {
+    let v = portable(v, &root());
+    insta::with_settings!({ snapshot_path => method, prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!(name, serde_json::to_string_pretty(&v).unwrap());
+    });
+}
+
+fn at(file: &str, needle: &str, nth: usize, shift: usize) -> Value {
+    let p = root().join(file);
+    json!({ "textDocument": { "uri": uri(&p) }, "position": pos(&text(file), needle, nth, shift) })
+}
+
+fn start() -> Client {
+    Client::start(&root(), json!({}))
+}
+
+#[test]
+fn initialize_and_diagnostics() {
+    let mut c = start();
+    let roles = c.diagnostics(&root().join("roles.rights"));
+    golden("publishDiagnostics", "roles", &roles);
+    let rights = c.diagnostics(&root().join("rights.rights"));
+    assert_eq!(rights, json!([]), "rights.rights has no findings");
+    c.shutdown();
+}
+
+#[test]
+fn hover() {
+    let mut c = start();
+    let cases = [
+        ("role_declaration", at("roles.rights", "role reporter", 0, 6)),
+        ("right_in_grant", at("roles.rights", "report.status_detail", 0, 3)),
+        ("right_declaration_in_group", at("rights.rights", "status_detail", 0, 2)),
+        ("user_in_test", at("roles.rights", "jane", 0, 1)),
+        ("action", at("roles.rights", "action override_status", 0, 9)),
+        ("report", at("roles.rights", "report status_detail", 0, 9)),
+        ("access_level", at("rights.rights", "access view", 0, 8)),
+        ("flag", at("roles.rights", "flag contractor", 0, 7)),
+        ("keyword_extends", at("roles.rights", "extends", 0, 2)),
+        ("lint_finding", at("roles.rights", "report.status_detail,", 0, 1)),
+        ("test_local_user", at("roles.rights", "tom", 1, 0)),
+        ("right_with_deny", at("roles.rights", "deny status.override", 0, 6)),
+    ];
+    for (name, params) in cases {
+        let v = c.result("textDocument/hover", params);
+        golden("hover", name, &v);
+    }
+    c.shutdown();
+}
+
+#[test]
+fn definition_and_references() {
+    let mut c = start();
+    let cases = [
+        ("role_in_extends", at("roles.rights", "extends reporter", 0, 9)),
+        ("right_in_group", at("roles.rights", "report.status_detail", 0, 0)),
+        ("user_in_json", at("roles.rights", "jane", 0, 0)),
+        ("test_local_user", at("roles.rights", "tom", 1, 0)),
+        ("prefix_pattern", at("roles.rights", "report.*", 0, 0)),
+    ];
+    for (name, params) in cases {
+        let v = c.result("textDocument/definition", params);
+        golden("definition", name, &v);
+    }
+    let mut refs = |name: &str, mut params: Value, decl: bool| {
+        params["context"] = json!({ "includeDeclaration": decl });
+        let v = c.result("textDocument/references", params);
+        golden("references", name, &v);
+    };
+    refs("role_reporter", at("roles.rights", "role reporter", 0, 6), true);
+    refs("access_view_across_files", at("rights.rights", "access view", 0, 8), true);
+    refs("user_jane_without_declaration", at("roles.rights", "jane", 0, 0), false);
+    c.shutdown();
+}
+
+#[test]
+fn rename() {
+    let mut c = start();
+    let mut ok = |name: &str, params: Value, new: &str| {
+        let mut p = params;
+        p["newName"] = json!(new);
+        let v = c.result("textDocument/rename", p);
+        golden("rename", name, &v);
+    };
+    ok("role_across_files_and_tests", at("roles.rights", "reporter {", 0, 0), "viewer");
+    ok("user_in_json_and_tests", at("roles.rights", "jane", 0, 0), "jane.doe@example.org");
+    ok("right_in_group_keeps_prefix", at("roles.rights", "report.status_detail", 0, 0), "report.detail");
+    let v = c.result("textDocument/prepareRename", at("roles.rights", "admin", 0, 0));
+    golden("prepareRename", "role", &v);
+    let refused = [
+        ("clash", at("roles.rights", "reporter {", 0, 0), "admin"),
+        ("keyword", at("roles.rights", "reporter {", 0, 0), "when"),
+        ("bad_name", at("roles.rights", "reporter {", 0, 0), "Viewer"),
+        ("group_prefix", at("roles.rights", "report.status_detail", 0, 0), "other.status_detail"),
+    ];
+    let mut errors = serde_json::Map::new();
+    for (name, mut p, new) in refused {
+        p["newName"] = json!(new);
+        let r = c.request("textDocument/rename", p);
+        errors.insert(name.into(), r["error"]["message"].clone());
+    }
+    let r = c.request("textDocument/prepareRename", at("roles.rights", "report.*", 0, 0));
+    errors.insert("prefix".into(), r["error"]["message"].clone());
+    golden("rename", "refused", &Value::Object(errors));
+    c.shutdown();
+}
+
+/// Opens roles.rights with `edit` applied and asks for completion at `marker`
+/// (which is removed from the text).
+fn complete_at(c: &mut Client, version: i64, text: &str) -> Vec<String> {
+    let p = root().join("roles.rights");
+    let at = text.find('|').unwrap();
+    let clean = text.replacen('|', "", 1);
+    c.change(&p, version, &clean);
+    let before = &clean[..at];
+    let line = before.matches('\n').count();
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    let v = c.result(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri(&p) }, "position": { "line": line, "character": col } }),
+    );
+    let mut labels: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect();
+    labels.sort();
+    labels
+}
+
+#[test]
+fn completion() {
+    let mut c = start();
+    let p = root().join("roles.rights");
+    let original = text("roles.rights");
+    c.open(&p, &original);
+    let mut results = serde_json::Map::new();
+    let cases = [
+        ("after_grant", "role x {\n  grant |\n}\n"),
+        ("after_grant_list_comma", "role x {\n  grant status.override, |\n}\n"),
+        ("after_extends", "role x extends |{}\n"),
+        ("in_expect_after_can", "test \"t\" {\n  expect can |\n}\n"),
+        ("in_condition", "action a when |\n"),
+        ("after_requires_right", "report r {\n  requires right |\n}\n"),
+    ];
+    for (i, (name, snippet)) in cases.iter().enumerate() {
+        let t = format!("{original}\n{snippet}");
+        results.insert((*name).into(), json!(complete_at(&mut c, 2 + i as i64, &t)));
+    }
+    golden("completion", "contexts", &Value::Object(results));
+    // the item's label and documentation come from the declaration
+    c.change(&p, 20, &original);
+    let v = c.result("textDocument/completion", at("roles.rights", "grant report.*", 0, 6));
+    let item = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "report.status_detail")
+        .cloned()
+        .unwrap();
+    golden("completion", "item_details", &item);
+    c.shutdown();
+}
+
+#[test]
+fn code_actions_and_formatting() {
+    let mut c = start();
+    let p = root().join("roles.rights");
+    let original = text("roles.rights");
+    let code_actions = |c: &mut Client, needle: &str, t: &str| {
+        let position = pos(t, needle, 0, 0);
+        c.result(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri(&p) },
+                    "range": { "start": position, "end": position },
+                    "context": { "diagnostics": [] } }),
+        )
+    };
+    let v = code_actions(&mut c, "report.status_detail,", &original);
+    golden("codeAction", "redundant_grant", &v);
+    c.open(&p, &original);
+    let typo = original.replace("extends reporter", "extends reportr");
+    c.change(&p, 2, &typo);
+    let v = code_actions(&mut c, "reportr", &typo);
+    golden("codeAction", "did_you_mean", &v);
+    let missing = original.replace("grant report.*", "grant report.*, audit.read");
+    c.change(&p, 3, &missing);
+    let v = code_actions(&mut c, "audit.read", &missing);
+    golden("codeAction", "declare_missing_right", &v);
+    // formatting: the whole document, and a range
+    let messy = original.replace("role reporter \"Reporting User\" {\n  grant report.*\n}", "role   reporter \"Reporting User\" {grant report.*}");
+    c.change(&p, 4, &messy);
+    let v = c.result(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri(&p) }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    golden("formatting", "document", &v);
+    let v = c.result(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": { "uri": uri(&p) },
+                "range": { "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 5 } },
+                "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    golden("rangeFormatting", "one_declaration", &v);
+    c.change(&p, 5, "role x {\n  grant\n");
+    let r = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri(&p) }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    golden("formatting", "refused_on_syntax_error", &r["error"]);
+    c.shutdown();
+}
+
+#[test]
+fn outline_tokens_folding_and_lenses() {
+    let mut c = start();
+    let roles = json!({ "textDocument": { "uri": uri(&root().join("roles.rights")) } });
+    let rights = json!({ "textDocument": { "uri": uri(&root().join("rights.rights")) } });
+    golden("documentSymbol", "roles", &c.result("textDocument/documentSymbol", roles.clone()));
+    golden("workspaceSymbol", "status", &c.result("workspace/symbol", json!({ "query": "status" })));
+    golden("semanticTokens", "rights", &c.result("textDocument/semanticTokens/full", rights));
+    golden("foldingRange", "roles", &c.result("textDocument/foldingRange", roles.clone()));
+    golden("codeLens", "roles", &c.result("textDocument/codeLens", roles));
+    let v = c.result(
+        "workspace/executeCommand",
+        json!({ "command": "rights.runTests", "arguments": [] }),
+    );
+    golden("executeCommand", "run_tests", &v);
+    let shown = c.notification("window/showMessage");
+    golden("executeCommand", "message", &shown["params"]);
+    c.shutdown();
+}
+
+#[test]
+fn explain_request() {
+    let mut c = start();
+    let v = c.result("rights/explain", at("roles.rights", "expect not can bob", 0, 4));
+    golden("explain", "expect_line", &v);
+    let v = c.result("rights/explain", at("roles.rights", "expect can tom", 0, 4));
+    golden("explain", "test_with_own_data", &v);
+    let v = c.result("rights/explain", json!({ "query": "who can override_status on resource_z" }));
+    golden("explain", "query", &v);
+    let r = c.request("rights/explain", json!({ "query": "can nobody run status_detail" }));
+    golden("explain", "unknown_user", &r["error"]);
+    c.shutdown();
+}
+
+#[test]
+fn an_edit_in_one_file_updates_the_others() {
+    let mut c = start();
+    let rights = root().join("rights.rights");
+    let roles = root().join("roles.rights");
+    c.diagnostics(&roles);
+    let t = text("rights.rights").replace("right status.override \"Override viewing restrictions\"\n", "");
+    c.open(&rights, &text("rights.rights"));
+    c.clear();
+    c.change(&rights, 2, &t);
+    // published after the pause in typing
+    let d = c.diagnostics(&roles);
+    let messages: Vec<&str> = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("unknown right `status.override`")),
+        "{messages:?}"
+    );
+    // and the error goes away with the declaration back
+    c.clear();
+    c.change(&rights, 3, &text("rights.rights"));
+    let d = c.diagnostics(&roles);
+    assert!(!d.to_string().contains("unknown right"), "{d}");
+    c.shutdown();
+}
+
+#[test]
+fn bad_requests_get_errors_not_crashes() {
+    let mut c = start();
+    let r = c.request("textDocument/hover", json!({ "nonsense": true }));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let r = c.request("rights/nothing", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // a document the server never saw: no answer, no crash
+    let v = c.result(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "file:///nowhere/x.rights" }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert_eq!(v, Value::Null);
+    // a position far past the end
+    let v = c.result("textDocument/hover", json!({ "textDocument": { "uri": uri(&root().join("roles.rights")) }, "position": { "line": 9999, "character": 9999 } }));
+    assert_eq!(v, Value::Null);
+    c.shutdown();
+}
