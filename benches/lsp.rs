@@ -34,7 +34,7 @@ fn keystroke(c: &mut Criterion, label: &str, policy: String, data: Option<String
         std::fs::write(&dp, d).unwrap();
         data_paths.push(dp);
     }
-    let mut s = InProcess::new(dir.join("none"), vec![(p.clone(), policy.clone())], data_paths);
+    let mut s = InProcess::new(dir.clone(), vec![(p.clone(), policy.clone())], data_paths);
     let edited = format!("{policy}\n# a comment typed\n");
     let mut g = c.benchmark_group("lsp keystroke");
     g.sample_size(10);
@@ -62,7 +62,7 @@ fn handlers(c: &mut Criterion) {
     let text = std::fs::read_to_string("policies/emresource.rights").unwrap();
     let dir = folder();
     let p = dir.join("emresource.rights");
-    let mut s = InProcess::new(dir.join("none"), vec![(p.clone(), text.clone())], Vec::new());
+    let mut s = InProcess::new(dir.clone(), vec![(p.clone(), text.clone())], Vec::new());
     let role = at(&p, &text, "extends ", 8);
     let mut refs = role.clone();
     refs["context"] = json!({ "includeDeclaration": true });
@@ -71,7 +71,11 @@ fn handlers(c: &mut Criterion) {
     let grant = at(&p, &text, "grant ", 6);
     let cases: Vec<(&str, &str, Value)> = vec![
         ("hover on a role", "textDocument/hover", role.clone()),
-        ("definition of a role", "textDocument/definition", role.clone()),
+        (
+            "definition of a role",
+            "textDocument/definition",
+            role.clone(),
+        ),
         ("completion after grant", "textDocument/completion", grant),
         ("references of a role", "textDocument/references", refs),
         ("rename a role", "textDocument/rename", rename),
@@ -80,7 +84,9 @@ fn handlers(c: &mut Criterion) {
     for (name, method, params) in cases {
         let v = s.request(method, params.clone()).unwrap();
         assert!(!v.is_null(), "{name}: no answer");
-        g.bench_function(name, |b| b.iter(|| black_box(s.request(method, params.clone()).unwrap())));
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(s.request(method, params.clone()).unwrap()))
+        });
     }
     g.finish();
 }
@@ -88,7 +94,12 @@ fn handlers(c: &mut Criterion) {
 fn benches(c: &mut Criterion) {
     let w = Workload::generate(&Shape::default());
     keystroke(c, "default policy (200 rights, 20 roles)", w.policy(), None);
-    keystroke(c, "default policy with its data (1,000 users)", w.policy(), Some(w.data_json().to_string()));
+    keystroke(
+        c,
+        "default policy with its data (1,000 users)",
+        w.policy(),
+        Some(w.data_json().to_string()),
+    );
     let large = Workload::generate(&Shape::large()).policy();
     eprintln!("large policy: {} bytes", large.len());
     keystroke(c, "large policy (10,000 rights, 1,000 roles)", large, None);

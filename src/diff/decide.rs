@@ -3,12 +3,12 @@
 //! decision that is false there.
 
 use super::causes::Changed;
+use super::resources::Resources;
 use super::{Change, Diff, On, Version, What};
 use crate::eval::explain::Reason;
 use crate::ir::{Program, RoleOrigin};
 use crate::sema::model::*;
 use rustc_hash::FxHashSet;
-use super::resources::Resources;
 
 /// Both versions of one user.
 struct Pair<'a> {

@@ -54,7 +54,10 @@ impl Kind {
 
     /// Data ids (users, resources, events, groups) may be written as strings.
     pub fn is_data(self) -> bool {
-        matches!(self, Kind::User | Kind::Resource | Kind::Event | Kind::Group)
+        matches!(
+            self,
+            Kind::User | Kind::Resource | Kind::Event | Kind::Group
+        )
     }
 }
 
@@ -68,8 +71,9 @@ pub struct Occurrence {
     pub decl: bool,
     /// The `test` block (its index among tests) whose own data this names.
     pub scope: Option<u32>,
-    /// Written as the last part only (an entry of a `rights prefix { … }` group).
-    pub suffix_only: bool,
+    /// Written without its prefix: an entry of a `rights PREFIX { … }`
+    /// group, with the group's prefix.
+    pub group: Option<String>,
 }
 
 /// Every name of a workspace.
@@ -105,7 +109,12 @@ impl Index {
         let mut all = w.out;
         all.sort_by_key(|o| (o.span.file.0, o.span.start, o.span.end));
         // (spans never take part in `==`: compare places explicitly)
-        all.dedup_by(|a, b| a.span.file == b.span.file && a.span.start == b.span.start && a.span.end == b.span.end && a.kind == b.kind);
+        all.dedup_by(|a, b| {
+            a.span.file == b.span.file
+                && a.span.start == b.span.start
+                && a.span.end == b.span.end
+                && a.kind == b.kind
+        });
         let mut decls: HashMap<(Kind, String, Option<u32>), Vec<usize>> = HashMap::new();
         for (i, o) in all.iter().enumerate() {
             if o.decl {
@@ -120,7 +129,9 @@ impl Index {
 
     /// The name at a byte offset of a file (a cursor just after a name counts).
     pub fn at(&self, file: FileId, offset: u32) -> Option<&Occurrence> {
-        let start = self.all.partition_point(|o| (o.span.file.0, o.span.end) < (file.0, offset));
+        let start = self
+            .all
+            .partition_point(|o| (o.span.file.0, o.span.end) < (file.0, offset));
         self.all[start..]
             .iter()
             .take_while(|o| o.span.file == file && o.span.start <= offset)
@@ -132,7 +143,11 @@ impl Index {
         let find = |scope| {
             self.decls
                 .get(&(o.kind, o.name.clone(), scope))
-                .map(|v| v.iter().filter_map(|&i| self.all.get(i)).collect::<Vec<_>>())
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|&i| self.all.get(i))
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         };
         match o.scope {
@@ -218,7 +233,11 @@ pub fn rename_problem(index: &Index, o: &Occurrence, new: &str) -> Option<String
         if !parts_ok {
             return Some(format!(
                 "`{new}` is not a {word} name: use lower-case letters, digits and `_`{}",
-                if dotted { ", with `.` between parts" } else { "" }
+                if dotted {
+                    ", with `.` between parts"
+                } else {
+                    ""
+                }
             ));
         }
         if keywords::is_keyword(new) {
@@ -227,11 +246,15 @@ pub fn rename_problem(index: &Index, o: &Occurrence, new: &str) -> Option<String
     }
     if o.kind == Kind::Right {
         // a right declared inside `rights prefix { … }` keeps its prefix
-        let grouped = index.references(o).into_iter().find(|x| x.suffix_only);
-        if let Some(g) = grouped {
-            let prefix = g.name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
-            let new_prefix = new.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
-            if prefix != new_prefix {
+        let grouped = index
+            .references(o)
+            .into_iter()
+            .find_map(|x| x.group.clone());
+        if let Some(prefix) = grouped {
+            let rest = new
+                .strip_prefix(prefix.as_str())
+                .and_then(|r| r.strip_prefix('.'));
+            if rest.is_none_or(str::is_empty) {
                 return Some(format!(
                     "`{}` is declared in `rights {prefix} {{ … }}`: a new name must keep the prefix `{prefix}.`",
                     o.name
@@ -239,13 +262,30 @@ pub fn rename_problem(index: &Index, o: &Occurrence, new: &str) -> Option<String
             }
         }
     }
+    if new.chars().any(char::is_control) {
+        return Some("a name cannot hold a line break or other control character".into());
+    }
     if new == o.name {
         return None;
     }
-    let clash = index.decls.contains_key(&(o.kind, new.to_string(), o.scope))
-        || (o.scope.is_some() && index.decls.contains_key(&(o.kind, new.to_string(), None)));
+    // the same kind anywhere (a test's own data would capture the uses in it)
+    let clash = index.decls.keys().any(|(k, n, _)| *k == o.kind && n == new);
     if clash {
         return Some(format!("a {word} named `{new}` is already declared"));
+    }
+    // `can U NAME` means an action before a right of the same name
+    let other = match o.kind {
+        Kind::Right => Some(Kind::Action),
+        Kind::Action => Some(Kind::Right),
+        _ => None,
+    };
+    if let Some(other) = other {
+        if index.decls.contains_key(&(other, new.to_string(), None)) {
+            return Some(format!(
+                "an {} named `{new}` is already declared: `can U {new}` would mean it",
+                other.word()
+            ));
+        }
     }
     None
 }
@@ -262,7 +302,9 @@ struct Walk<'a> {
 impl Walk<'_> {
     fn push(&mut self, kind: Kind, n: &Name, decl: bool) {
         let scope = match self.scope {
-            Some(t) if kind.is_data() && self.local.iter().any(|(k, x)| *k == kind && *x == n.text) => {
+            Some(t)
+                if kind.is_data() && self.local.iter().any(|(k, x)| *k == kind && *x == n.text) =>
+            {
                 Some(t)
             }
             _ => None,
@@ -273,7 +315,7 @@ impl Walk<'_> {
             span: n.span,
             decl,
             scope,
-            suffix_only: false,
+            group: None,
         });
     }
 
@@ -323,7 +365,7 @@ impl Walk<'_> {
                         span: e.name.span,
                         decl: true,
                         scope: None,
-                        suffix_only: true,
+                        group: Some(g.prefix.text.clone()),
                     });
                 }
             }
@@ -345,7 +387,9 @@ impl Walk<'_> {
                 }
                 for a in &d.assigns {
                     match &a.what {
-                        AssignsWhat::Roles(Some(ns)) => ns.iter().for_each(|n| self.use_(Kind::Role, n)),
+                        AssignsWhat::Roles(Some(ns)) => {
+                            ns.iter().for_each(|n| self.use_(Kind::Role, n))
+                        }
                         AssignsWhat::Access(Some(ns)) => {
                             ns.iter().for_each(|n| self.use_(Kind::Access, n))
                         }
@@ -413,7 +457,10 @@ impl Walk<'_> {
         for n in d.roles.iter().flatten() {
             self.use_(Kind::Role, n);
         }
-        d.grants.iter().chain(&d.revokes).for_each(|p| self.pattern(p));
+        d.grants
+            .iter()
+            .chain(&d.revokes)
+            .for_each(|p| self.pattern(p));
         d.flags.iter().for_each(|n| self.use_(Kind::Flag, n));
         d.access
             .iter()
@@ -436,7 +483,9 @@ impl Walk<'_> {
 
     fn event(&mut self, d: &EventDecl) {
         self.push(Kind::Event, &d.id, true);
-        d.resources.iter().for_each(|n| self.use_(Kind::Resource, n));
+        d.resources
+            .iter()
+            .for_each(|n| self.use_(Kind::Resource, n));
     }
 
     fn target(&mut self, t: &CanTarget) {
@@ -484,14 +533,18 @@ impl Walk<'_> {
             span: t.name_span,
             decl: true,
             scope: None,
-            suffix_only: false,
+            group: None,
         });
         self.scope = Some(index);
         self.local = t
             .users
             .iter()
             .map(|u| (Kind::User, u.id.text.clone()))
-            .chain(t.resources.iter().map(|r| (Kind::Resource, r.id.text.clone())))
+            .chain(
+                t.resources
+                    .iter()
+                    .map(|r| (Kind::Resource, r.id.text.clone())),
+            )
             .chain(t.events.iter().map(|e| (Kind::Event, e.id.text.clone())))
             .collect();
         t.users.iter().for_each(|u| self.user(u));

@@ -102,6 +102,22 @@ impl Analysis {
     }
 }
 
+/// A file's text as the command line reads it: a byte-order mark dropped;
+/// unreadable, too large or not UTF-8 is a message for the user.
+fn read_file(p: &Path) -> Result<String, String> {
+    let too_large = std::fs::metadata(p).is_ok_and(|m| m.len() > crate::workspace::MAX_FILE_SIZE);
+    if too_large {
+        return Err(format!("`{}` is larger than 64 MiB: not read", p.display()));
+    }
+    let bytes = std::fs::read(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("`{}` is not UTF-8 text: not read", p.display()))?;
+    Ok(match text.strip_prefix('\u{FEFF}') {
+        Some(t) => t.to_string(),
+        None => text,
+    })
+}
+
 /// `rights.toml` at a folder's root: which paths form the policy (default:
 /// the whole folder) and which JSON data files to load.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -142,7 +158,8 @@ pub fn rights_files(dir: &Path) -> Vec<PathBuf> {
             let name = e.file_name().to_string_lossy().to_string();
             match e.file_type() {
                 Ok(t) if t.is_dir() => {
-                    if !name.starts_with('.') && !SKIPPED.contains(&name.as_str()) {
+                    let skipped = name.starts_with('.') || SKIPPED.contains(&name.as_str());
+                    if !skipped {
                         dirs.push(p);
                     }
                 }
@@ -215,10 +232,16 @@ pub fn gather(
     let mut inputs = Inputs::default();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let read = |p: &Path| -> Option<String> {
-        match open.get(p) {
-            Some(t) => Some(t.clone()),
-            None => std::fs::read_to_string(p).ok(),
+    let read = |p: &Path, problems: &mut Vec<String>| -> Option<String> {
+        if let Some(t) = open.get(p) {
+            return Some(t.clone());
+        }
+        match read_file(p) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                problems.push(e);
+                None
+            }
         }
     };
     let mut data_paths: Vec<PathBuf> = Vec::new();
@@ -239,24 +262,25 @@ pub fn gather(
         };
         for p in files {
             if seen.insert(p.clone()) {
-                if let Some(t) = read(&p) {
+                if let Some(t) = read(&p, &mut problems) {
                     inputs.policy.push((p, t));
                 }
             }
         }
         data_paths.extend(config.data.iter().map(|d| f.join(d)));
     }
-    // open files not on disk yet, or outside every folder, belong to the
-    // policy too (but not where `rights.toml` says which files do)
+    // open files not on disk yet belong to the policy too (but not where
+    // `rights.toml` says which files do); with no folder open, every open file
     let mut extra: Vec<&PathBuf> = open
         .keys()
         .filter(|p| p.extension().is_some_and(|e| e == "rights"))
+        .filter(|p| folders.is_empty() || folders.iter().any(|f| p.starts_with(f)))
         .filter(|p| !configured.iter().any(|f| p.starts_with(f)))
         .collect();
     extra.sort();
     for p in extra {
         if seen.insert(p.clone()) {
-            if let Some(t) = read(p) {
+            if let Some(t) = read(p, &mut problems) {
                 inputs.policy.push((p.clone(), t));
             }
         }
@@ -264,9 +288,8 @@ pub fn gather(
     data_paths.extend(extra_data.iter().cloned());
     for p in data_paths {
         if seen.insert(p.clone()) {
-            match read(&p) {
-                Some(t) => inputs.data.push((p, t)),
-                None => problems.push(format!("cannot read the data file `{}`", p.display())),
+            if let Some(t) = read(&p, &mut problems) {
+                inputs.data.push((p, t));
             }
         }
     }

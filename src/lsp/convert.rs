@@ -43,7 +43,11 @@ pub fn offset(text: &str, pos: Position, enc: Encoding) -> usize {
             None => return text.len(),
         }
     }
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    // a position past the end of a CRLF line is before its `\r`
+    if text[..line_end].ends_with('\r') && line_end > start {
+        line_end -= 1;
+    }
     let line = &text[start..line_end];
     let want = pos.character as usize;
     match enc {
@@ -90,5 +94,6 @@ mod tests {
         assert_eq!(offset(text, Position::new(1, 1), Encoding::Utf16), 8);
         assert_eq!(offset(text, Position::new(1, 99), Encoding::Utf16), 9);
         assert_eq!(offset(text, Position::new(7, 0), Encoding::Utf16), 9);
+        assert_eq!(offset("ab\r\ncd", Position::new(0, 9), Encoding::Utf16), 2);
     }
 }

@@ -69,10 +69,9 @@ pub fn rule(d: &diag::Diagnostic) -> Option<&'static crate::lint::Rule> {
 }
 
 fn one(a: &Analysis, d: &diag::Diagnostic, span: Option<Span>, enc: Encoding) -> Diagnostic {
-    let r = match span.and_then(|s| a.source(s.file).map(|f| range(f, s, enc))) {
-        Some(r) => r,
-        None => lsp_types::Range::default(),
-    };
+    let r = span
+        .and_then(|s| a.source(s.file).map(|f| range(f, s, enc)))
+        .unwrap_or_default();
     let rule = rule(d);
     let code = match rule {
         Some(r) => format!("{} {}", r.code, r.name),
@@ -110,7 +109,14 @@ fn one(a: &Analysis, d: &diag::Diagnostic, span: Option<Span>, enc: Encoding) ->
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(code)),
-        source: Some(if rule.is_some() { "rights lint" } else { "rights check" }.into()),
+        source: Some(
+            if rule.is_some() {
+                "rights lint"
+            } else {
+                "rights check"
+            }
+            .into(),
+        ),
         message,
         related_information: (!related.is_empty()).then_some(related),
         tags: unused.then(|| vec![DiagnosticTag::UNNECESSARY]),

@@ -15,6 +15,8 @@ const REDUNDANT_GRANTS: &[&str] = &["R004", "R005"];
 /// Lint findings that cannot be allowed by a comment.
 const UNSUPPRESSIBLE: &[&str] = &["R013"];
 
+// `Uri` hashes its text only (the clippy lint is about interior mutability)
+#[allow(clippy::mutable_key_type)]
 fn edit(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
     let mut changes = HashMap::new();
     changes.insert(uri.clone(), edits);
@@ -54,7 +56,8 @@ fn list_element(text: &str, s: Span) -> (usize, usize) {
     if let Some(b) = trimmed.strip_suffix(',') {
         return (b.len(), end);
     }
-    // the only element: the whole line when it holds nothing else
+    // the only element: the whole line when it holds nothing else, else the
+    // element with its keyword
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line_end = after.find('\n').map_or(text.len(), |i| end + i + 1);
     let line = &text[line_start..line_end];
@@ -62,7 +65,16 @@ fn list_element(text: &str, s: Span) -> (usize, usize) {
     if words.len() == 2 && matches!(words[0], "grant" | "revoke") {
         return (line_start, line_end);
     }
-    (start, end)
+    let kw = ["grant", "revoke"]
+        .iter()
+        .find_map(|k| trimmed.strip_suffix(k).map(|b| b.len()));
+    match kw {
+        Some(k) => {
+            let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+            (k, end + spaces)
+        }
+        None => (start, end),
+    }
 }
 
 pub fn code_actions(
@@ -86,8 +98,18 @@ pub fn code_actions(
         }
         let r = range(src, *s, enc);
         if let Some(x) = d.help.as_deref().and_then(suggestion) {
+            let data_id = [
+                "unknown user ",
+                "unknown resource ",
+                "unknown event ",
+                "unknown group ",
+            ]
+            .iter()
+            .any(|p| d.message.starts_with(p));
             let text = if a.is_data(file) {
                 serde_json::Value::String(x.to_string()).to_string()
+            } else if data_id {
+                crate::syntax::keywords::data_id_text(x)
             } else {
                 x.to_string()
             };
@@ -102,11 +124,18 @@ pub fn code_actions(
             if let Some(decl) = declaration_for(&d.message) {
                 let at = src.text.len();
                 let end = super::convert::position(src, at as u32, enc);
-                let sep = if src.text.ends_with('\n') || src.text.is_empty() { "" } else { "\n" };
+                let sep = if src.text.ends_with('\n') || src.text.is_empty() {
+                    ""
+                } else {
+                    "\n"
+                };
                 out.push(action(
                     format!("Declare {}", decl.0),
                     uri,
-                    vec![TextEdit::new(Range::new(end, end), format!("{sep}{}\n", decl.1))],
+                    vec![TextEdit::new(
+                        Range::new(end, end),
+                        format!("{sep}{}\n", decl.1),
+                    )],
                     false,
                 ));
             }
@@ -131,12 +160,7 @@ pub fn code_actions(
 }
 
 /// `# rights: allow(CODE)` on its own line above the finding, indented alike.
-fn allow(
-    src: &SourceFile,
-    s: Span,
-    rule: &crate::lint::Rule,
-    uri: &Uri,
-) -> CodeActionOrCommand {
+fn allow(src: &SourceFile, s: Span, rule: &crate::lint::Rule, uri: &Uri) -> CodeActionOrCommand {
     let line = src.line_of(s.start);
     let text = src.line(line);
     let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
@@ -235,7 +259,7 @@ pub fn format_range(
         if tag == similar::DiffTag::Equal {
             continue;
         }
-        let touches = old.start <= last && first <= old.end.max(old.start + 1) - 1;
+        let touches = old.start <= last && first < old.end.max(old.start + 1);
         if !touches {
             continue;
         }

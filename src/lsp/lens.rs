@@ -27,8 +27,14 @@ pub fn code_lens(a: &Analysis, enc: Encoding, p: &CodeLensParams) -> Option<Vec<
             .find('\n')
             .map_or(t.span.end as usize, |i| t.span.start as usize + i);
         let r = range(src, Span::new(file, t.span.start as usize, line_end), enc);
-        let title = match a.tests.iter().find(|x| x.span.same_place(&t.span) && x.name == t.name) {
-            Some(res) if res.passed() => format!("✓ passed ({} expectations) · run test", res.expectations),
+        let title = match a
+            .tests
+            .iter()
+            .find(|x| x.span.same_place(&t.span) && x.name == t.name)
+        {
+            Some(res) if res.passed() => {
+                format!("✓ passed ({} expectations) · run test", res.expectations)
+            }
             Some(res) => format!(
                 "✗ failed: {} of {} expectations · run test",
                 res.failures.len(),
@@ -59,7 +65,9 @@ pub fn execute(
         return Err(Failure::invalid(format!("no command `{}`", p.command)));
     }
     if !a.ws.is_compiled() {
-        return Err(Failure::failed("the policy has errors: fix them to run its tests"));
+        return Err(Failure::failed(
+            "the policy has errors: fix them to run its tests",
+        ));
     }
     let only = p.arguments.first().and_then(Value::as_str);
     let results: Vec<_> = a
@@ -134,7 +142,9 @@ fn query_of_line(line: &str) -> String {
 
 pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, Failure> {
     if !a.ws.is_compiled() {
-        return Err(Failure::failed("the policy has errors: fix them to ask questions"));
+        return Err(Failure::failed(
+            "the policy has errors: fix them to ask questions",
+        ));
     }
     let global = a.ws.program();
     let mut program: Option<Program> = None;
@@ -144,7 +154,9 @@ pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, 
             let file = uri_to_path(&doc.uri)
                 .and_then(|path| a.file_of(&path))
                 .ok_or_else(|| Failure::invalid("the document is not part of the policy"))?;
-            let src = a.source(file).ok_or_else(|| Failure::invalid("no such document"))?;
+            let src = a
+                .source(file)
+                .ok_or_else(|| Failure::invalid("no such document"))?;
             let off = offset_in(src, pos, enc);
             // inside a test with its own data: that data answers
             let here = Span::new(file, off as usize, off as usize);
@@ -155,7 +167,11 @@ pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, 
             }
             query_of_line(src.line(src.line_of(off)))
         }
-        _ => return Err(Failure::invalid("give `query`, or `textDocument` and `position`")),
+        _ => {
+            return Err(Failure::invalid(
+                "give `query`, or `textDocument` and `position`",
+            ))
+        }
     };
     let program = program.as_ref().unwrap_or(global);
     let asked = if text.starts_with("can ") {

@@ -54,7 +54,11 @@ fn serve(conn: &Connection) -> Result<(), String> {
         .as_ref()
         .and_then(|g| g.position_encodings.as_ref())
         .is_some_and(|v| v.contains(&PositionEncodingKind::UTF8));
-    let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+    let enc = if utf8 {
+        Encoding::Utf8
+    } else {
+        Encoding::Utf16
+    };
     let caps = capabilities(enc);
     let result = json!({
         "capabilities": caps,
@@ -62,6 +66,43 @@ fn serve(conn: &Connection) -> Result<(), String> {
     });
     conn.initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
+    // changes on disk (a `git checkout`, a data file rewritten) reach us where
+    // the client can watch files for us
+    let watch = init
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
+    if watch {
+        let glob = |p: &str| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(p.into()),
+            kind: None,
+        };
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![
+                glob("**/*.rights"),
+                glob("**/*.json"),
+                glob("**/rights.toml"),
+            ],
+        };
+        let params = RegistrationParams {
+            registrations: vec![Registration {
+                id: "rights-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        };
+        send(
+            conn,
+            Message::Request(Request::new(
+                RequestId::from("rights-watch".to_string()),
+                "client/registerCapability".into(),
+                params,
+            )),
+        );
+    }
     let mut s = Server::new(&init, enc);
     s.analyse();
     s.publish(conn);
@@ -141,14 +182,14 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
-        semantic_tokens_provider: Some(
-            SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
                 legend: outline::legend(),
                 full: Some(SemanticTokensFullOptions::Bool(true)),
                 range: None,
                 work_done_progress_options: Default::default(),
-            }),
-        ),
+            },
+        )),
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
@@ -317,9 +358,7 @@ impl Server {
                 }
             }
             "workspace/didChangeWorkspaceFolders" => {
-                if let Ok(p) =
-                    serde_json::from_value::<DidChangeWorkspaceFoldersParams>(n.params)
-                {
+                if let Ok(p) = serde_json::from_value::<DidChangeWorkspaceFoldersParams>(n.params) {
                     for f in &p.event.removed {
                         if let Some(path) = uri_to_path(&f.uri) {
                             self.folders.retain(|x| *x != path);
@@ -400,7 +439,11 @@ fn params<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, Failure> {
 
 /// A document's text after the editor's changes (a change without a range
 /// replaces the whole text).
-fn apply_changes(mut text: String, changes: &[TextDocumentContentChangeEvent], enc: Encoding) -> String {
+fn apply_changes(
+    mut text: String,
+    changes: &[TextDocumentContentChangeEvent],
+    enc: Encoding,
+) -> String {
     for c in changes {
         match c.range {
             None => text = c.text.clone(),

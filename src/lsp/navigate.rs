@@ -56,8 +56,13 @@ pub fn hover(a: &Analysis, enc: Encoding, p: &HoverParams) -> Option<Hover> {
     let mut at = None;
     if let Some(o) = a.index.at(file, off) {
         at = Some(range(src, o.span, enc));
-        let text = if o.scope.is_some() && a.index.declarations(o).iter().any(|d| d.scope.is_some()) {
-            Some(format!("**{}** `{}`, declared in this test only", o.kind.word(), o.name))
+        let text = if o.scope.is_some() && a.index.declarations(o).iter().any(|d| d.scope.is_some())
+        {
+            Some(format!(
+                "**{}** `{}`, declared in this test only",
+                o.kind.word(),
+                o.name
+            ))
         } else if a.ws.is_compiled() {
             Words::new(a.ws.program(), &a.ws.sources).hover(o.kind, &o.name)
         } else {
@@ -171,6 +176,8 @@ pub fn prepare_rename(
     }))
 }
 
+// `Uri` hashes its text only (the clippy lint is about interior mutability)
+#[allow(clippy::mutable_key_type)]
 pub fn rename(
     a: &Analysis,
     enc: Encoding,
@@ -193,8 +200,11 @@ pub fn rename(
         };
         let text = if a.is_data(x.span.file) {
             serde_json::Value::String(new.to_string()).to_string()
-        } else if x.suffix_only {
-            new.rsplit_once('.').map_or(new, |(_, s)| s).to_string()
+        } else if let Some(prefix) = &x.group {
+            new.strip_prefix(prefix.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+                .unwrap_or(new)
+                .to_string()
         } else if x.kind == Kind::Test {
             crate::syntax::keywords::quote(new)
         } else if x.kind.is_data() {

@@ -45,11 +45,17 @@ fn names(a: &Analysis) -> Names {
 fn before_cursor(text: &str, off: usize) -> &str {
     let upto = &text[..off];
     let word_start = upto
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '"'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.' || *c == '"'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let upto = &upto[..word_start];
     let line_start = upto.rfind('\n').map_or(0, |i| i + 1);
     let line = upto[line_start..].trim_start();
+    // a line that starts at the margin starts a declaration (or is blank there)
+    if !upto[line_start..].starts_with([' ', '\t']) {
+        return &upto[line_start..];
+    }
     if let Some(rest) = line.strip_prefix("expect ") {
         let rest = rest.trim_start();
         return rest.strip_prefix("not ").unwrap_or(rest);
@@ -111,7 +117,12 @@ pub fn completion(a: &Analysis, enc: Encoding, p: &CompletionParams) -> Option<C
                     .or_else(|| names.roles.get(w.as_str()).map(|&r| &pol.role(r).meta))
                     .or_else(|| names.actions.get(w.as_str()).map(|&r| &pol.action(r).meta))
                     .or_else(|| names.reports.get(w.as_str()).map(|&r| &pol.report(r).meta))
-                    .or_else(|| names.access.get(w.as_str()).map(|&r| &pol.access_level(r).meta))
+                    .or_else(|| {
+                        names
+                            .access
+                            .get(w.as_str())
+                            .map(|&r| &pol.access_level(r).meta)
+                    })
             });
             CompletionItem {
                 label: w.clone(),

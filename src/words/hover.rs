@@ -70,14 +70,20 @@ impl Words<'_> {
                 let l = p.access_level(id);
                 let mut s = head("access level", &l.meta);
                 for c in &l.also_when {
-                    s.push_str(&format!("\n\nAlso held on a resource when {}.", self.condition(c)));
+                    s.push_str(&format!(
+                        "\n\nAlso held on a resource when {}.",
+                        self.condition(c)
+                    ));
                 }
                 for dn in &p.access_denies {
                     if dn.levels.contains(&id) {
                         let when = dn.when.as_ref().map_or("always".to_string(), |c| {
                             format!("when {}", self.condition(c))
                         });
-                        s.push_str(&format!("\n\nDenied {when} ({}).", self.sources.file_line(dn.span)));
+                        s.push_str(&format!(
+                            "\n\nDenied {when} ({}).",
+                            self.sources.file_line(dn.span)
+                        ));
                     }
                 }
                 s
@@ -90,7 +96,11 @@ impl Words<'_> {
                     .filter(|u| u.flags.iter().any(|(f, _)| *f == id))
                     .map(|u| format!("`{}`", u.meta.name))
                     .collect();
-                format!("{}\n\nSet for: {}.", head("flag", &p.flag(id).meta), list(users))
+                format!(
+                    "{}\n\nSet for: {}.",
+                    head("flag", &p.flag(id).meta),
+                    list(users)
+                )
             }
             Kind::Tag => {
                 let id = *n.tags.get(name)?;
@@ -100,7 +110,11 @@ impl Words<'_> {
                     .filter(|r| r.tags.iter().any(|(t, _)| *t == id))
                     .map(|r| format!("`{}`", r.meta.name))
                     .collect();
-                format!("{}\n\nOn resources: {}.", head("tag", &p.tag(id).meta), list(res))
+                format!(
+                    "{}\n\nOn resources: {}.",
+                    head("tag", &p.tag(id).meta),
+                    list(res)
+                )
             }
             Kind::Group => {
                 let id = *n.groups.get(name)?;
@@ -128,7 +142,11 @@ impl Words<'_> {
                     s.push_str(&format!("\n\nInside `{}`.", self.resource_name(parent)));
                 }
                 if !r.tags.is_empty() {
-                    let tags = r.tags.iter().map(|(t, _)| format!("`{}`", p.tag(*t).meta.name)).collect();
+                    let tags = r
+                        .tags
+                        .iter()
+                        .map(|(t, _)| format!("`{}`", p.tag(*t).meta.name))
+                        .collect();
                     s.push_str(&format!("\n\nTags: {}.", list(tags)));
                 }
                 for (role, level, _) in &r.role_access {
@@ -142,7 +160,11 @@ impl Words<'_> {
             }
             Kind::Event => {
                 let e = d.events.get(d.event_ids.get(name)?.index())?;
-                let res = e.resources.iter().map(|r| format!("`{}`", self.resource_name(*r))).collect();
+                let res = e
+                    .resources
+                    .iter()
+                    .map(|r| format!("`{}`", self.resource_name(*r)))
+                    .collect();
                 format!("{}\n\nResources: {}.", head("event", &e.meta), list(res))
             }
             Kind::RightPrefix => {
@@ -153,7 +175,11 @@ impl Words<'_> {
                     .filter(|(x, _)| x.starts_with(&prefix))
                     .map(|(_, r)| self.right(*r))
                     .collect();
-                format!("**rights** `{name}.*`\n\nMatches {} rights: {}.", rights.len(), list(rights))
+                format!(
+                    "**rights** `{name}.*`\n\nMatches {} rights: {}.",
+                    rights.len(),
+                    list(rights)
+                )
             }
             Kind::Test => format!("**test** \"{name}\""),
         })
@@ -181,7 +207,10 @@ impl Words<'_> {
                 let when = dn.when.as_ref().map_or("always".to_string(), |c| {
                     format!("when {}", self.condition(c))
                 });
-                s.push_str(&format!("\n\nDenied {when} ({}).", self.sources.file_line(dn.span)));
+                s.push_str(&format!(
+                    "\n\nDenied {when} ({}).",
+                    self.sources.file_line(dn.span)
+                ));
             }
         }
         let uses = |c: &Cond| matches!(c, Cond::Right(r, _) if *r == id);
@@ -215,7 +244,11 @@ impl Words<'_> {
             let parents = role.parents.iter().map(|(r, _)| self.role(*r)).collect();
             s.push_str(&format!("\n\nExtends: {}.", list(parents)));
         }
-        let rights: Vec<String> = self.program.role_rights(id).map(|r| self.right(r)).collect();
+        let rights: Vec<String> = self
+            .program
+            .role_rights(id)
+            .map(|r| self.right(r))
+            .collect();
         s.push_str(&format!("\n\nRights ({}): {}.", rights.len(), list(rights)));
         let holders = self
             .program
@@ -233,7 +266,12 @@ impl Words<'_> {
     fn hover_user(&self, id: UserId) -> String {
         let u = &self.program.data.users[id.index()];
         let mut s = head("user", &u.meta);
-        let roles = self.program.roles_of(id).into_iter().map(|r| self.role(r)).collect();
+        let roles = self
+            .program
+            .roles_of(id)
+            .into_iter()
+            .map(|r| self.role(r))
+            .collect();
         let how = match self.program.role_origin(id) {
             crate::ir::RoleOrigin::Default(_) => " (the default role)",
             _ => "",
@@ -248,7 +286,12 @@ impl Words<'_> {
         if !groups.is_empty() {
             s.push_str(&format!("\n\nGroups: {}.", list(groups)));
         }
-        let rights: Vec<String> = self.program.rights_of(id).into_iter().map(|r| self.right(r)).collect();
+        let rights: Vec<String> = self
+            .program
+            .rights_of(id)
+            .into_iter()
+            .map(|r| self.right(r))
+            .collect();
         s.push_str(&format!("\n\nRights ({}): {}.", rights.len(), list(rights)));
         s
     }
@@ -256,7 +299,10 @@ impl Words<'_> {
     fn hover_report(&self, id: ReportId) -> String {
         let r = self.program.policy.report(id);
         let mut s = head("report", &r.meta);
-        s.push_str(&format!("\n\nMay be run when {}.", self.condition(&r.requires)));
+        s.push_str(&format!(
+            "\n\nMay be run when {}.",
+            self.condition(&r.requires)
+        ));
         let rows = match r.rows {
             RowsSource::Resources => "every resource",
             RowsSource::Event => "the resources of the event it is run for",

@@ -10,8 +10,8 @@
 
 pub mod analysis;
 mod conditions;
-pub mod hover;
 pub mod diff;
+pub mod hover;
 mod human;
 mod json;
 pub mod tests;

@@ -107,7 +107,9 @@ impl Client {
                 Ok(m) if m.get("id") == Some(&json!(id)) && m.get("method").is_none() => return m,
                 Ok(m) => self.notifications.push(m),
                 Err(RecvTimeoutError::Timeout) => panic!("no answer to {method} in 60 s"),
-                Err(RecvTimeoutError::Disconnected) => panic!("the server went away during {method}"),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("the server went away during {method}")
+                }
             }
         }
     }

@@ -26,13 +26,41 @@ impl Lcg {
 }
 
 const PIECES: &[&str] = &[
-    "{", "}", "(", ")", "\"", ",", "\n", " ", "role ", "right ", "grant ", "extends ",
-    "when ", "and ", "or ", "not ", "flag ", "reporter", "admin", "report.*", "x",
-    "report.status_detail", "access view", "# c\n", "deny ", "*", "test \"t\" {", "expect can ",
+    "{",
+    "}",
+    "(",
+    ")",
+    "\"",
+    ",",
+    "\n",
+    " ",
+    "role ",
+    "right ",
+    "grant ",
+    "extends ",
+    "when ",
+    "and ",
+    "or ",
+    "not ",
+    "flag ",
+    "reporter",
+    "admin",
+    "report.*",
+    "x",
+    "report.status_detail",
+    "access view",
+    "# c\n",
+    "deny ",
+    "*",
+    "test \"t\" {",
+    "expect can ",
 ];
 
 /// (line, message) of what the library reports for the texts.
-fn expected(files: &[(std::path::PathBuf, String)], data: &(std::path::PathBuf, String)) -> BTreeSet<(String, u64, String)> {
+fn expected(
+    files: &[(std::path::PathBuf, String)],
+    data: &(std::path::PathBuf, String),
+) -> BTreeSet<(String, u64, String)> {
     let mut ws = Workspace::default();
     for (p, t) in files {
         ws.add_policy_text(Origin::Path(p.clone()), t.clone());
@@ -66,7 +94,11 @@ fn published(c: &mut Client, files: &[&str]) -> BTreeSet<(String, u64, String)> 
             // the editor's message adds the label and help after the message
             let first = msg.split(": ").next().unwrap_or(msg);
             let _ = first;
-            out.insert((f.to_string(), x["range"]["start"]["line"].as_u64().unwrap_or(0), msg.to_string()));
+            out.insert((
+                f.to_string(),
+                x["range"]["start"]["line"].as_u64().unwrap_or(0),
+                msg.to_string(),
+            ));
         }
     }
     out
@@ -112,7 +144,10 @@ fn random_edits_never_crash_and_match_check_and_lint() {
             "textDocument/hover",
             json!({ "textDocument": { "uri": uri(&root().join(names[k])) }, "position": { "line": 0, "character": 0 } }),
         );
-        assert!(r.get("error").is_none() || r["error"]["code"] != -32603, "{r}");
+        assert!(
+            r.get("error").is_none() || r["error"]["code"] != -32603,
+            "{r}"
+        );
         let files: Vec<(std::path::PathBuf, String)> = names
             .iter()
             .zip(&texts)
@@ -134,8 +169,15 @@ fn random_edits_never_crash_and_match_check_and_lint() {
             .into_iter()
             .filter(|(f, _, _)| names.contains(&f.as_str()))
             .collect();
-        assert_eq!(got_short, want_here, "step {step}: after editing {}:\n{}", names[k], texts[k]);
+        assert_eq!(
+            got_short, want_here,
+            "step {step}: after editing {}:\n{}",
+            names[k], texts[k]
+        );
     }
-    let _: Value = c.result("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri(&root().join("roles.rights")) } }));
+    let _: Value = c.result(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri(&root().join("roles.rights")) } }),
+    );
     c.shutdown();
 }

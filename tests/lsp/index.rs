@@ -15,7 +15,11 @@ fn index() -> (Workspace, Index) {
 }
 
 fn at<'a>(ix: &'a Index, text: &str, nth: usize) -> &'a Occurrence {
-    let off = POLICY.match_indices(text).nth(nth).map(|(i, _)| i).unwrap_or(0) as u32;
+    let off = POLICY
+        .match_indices(text)
+        .nth(nth)
+        .map(|(i, _)| i)
+        .unwrap_or(0) as u32;
     ix.at(FileId(0), off).expect("a name here")
 }
 
@@ -37,7 +41,7 @@ fn rights_in_groups_and_rename_rules() {
     let (_, ix) = index();
     let d = at(&ix, "d \"D\"", 0);
     assert_eq!(d.name, "c.d");
-    assert!(d.suffix_only);
+    assert_eq!(d.group.as_deref(), Some("c"));
     assert!(rename_problem(&ix, d, "e.d").is_some());
     assert!(rename_problem(&ix, d, "c.e").is_none());
     let r = at(&ix, "r {", 0);
@@ -46,6 +50,20 @@ fn rights_in_groups_and_rename_rules() {
     assert!(rename_problem(&ix, r, "when").is_some());
     assert!(rename_problem(&ix, r, "Bad").is_some());
     assert!(rename_problem(&ix, r, "t").is_none());
+}
+
+#[test]
+fn dotted_entries_of_a_rights_group_keep_the_group_prefix_only() {
+    let ws = Workspace::from_text("rights c { sub.x }\nright c.z\naction act when right c.sub.x\n");
+    let ix = Index::build(ws.items());
+    let x = ix.at(FileId(0), 11).expect("the entry");
+    assert_eq!(x.name, "c.sub.x");
+    assert!(rename_problem(&ix, x, "c.sub.y").is_none());
+    assert!(rename_problem(&ix, x, "c.w").is_none());
+    assert!(rename_problem(&ix, x, "d.sub.x").is_some());
+    assert!(rename_problem(&ix, x, "c.z").is_some(), "clash");
+    assert!(rename_problem(&ix, x, "act").is_some(), "an action's name");
+    assert!(rename_problem(&ix, x, "c.a\nb").is_some(), "a line break");
 }
 
 #[test]

@@ -15,7 +15,7 @@ mod client;
 mod fuzz;
 mod index;
 
-use client::{pos, portable, uri, Client};
+use client::{portable, pos, uri, Client};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -57,18 +57,33 @@ fn initialize_and_diagnostics() {
 fn hover() {
     let mut c = start();
     let cases = [
-        ("role_declaration", at("roles.rights", "role reporter", 0, 6)),
-        ("right_in_grant", at("roles.rights", "report.status_detail", 0, 3)),
-        ("right_declaration_in_group", at("rights.rights", "status_detail", 0, 2)),
+        (
+            "role_declaration",
+            at("roles.rights", "role reporter", 0, 6),
+        ),
+        (
+            "right_in_grant",
+            at("roles.rights", "report.status_detail", 0, 3),
+        ),
+        (
+            "right_declaration_in_group",
+            at("rights.rights", "status_detail", 0, 2),
+        ),
         ("user_in_test", at("roles.rights", "jane", 0, 1)),
         ("action", at("roles.rights", "action override_status", 0, 9)),
         ("report", at("roles.rights", "report status_detail", 0, 9)),
         ("access_level", at("rights.rights", "access view", 0, 8)),
         ("flag", at("roles.rights", "flag contractor", 0, 7)),
         ("keyword_extends", at("roles.rights", "extends", 0, 2)),
-        ("lint_finding", at("roles.rights", "report.status_detail,", 0, 1)),
+        (
+            "lint_finding",
+            at("roles.rights", "report.status_detail,", 0, 1),
+        ),
         ("test_local_user", at("roles.rights", "tom", 1, 0)),
-        ("right_with_deny", at("roles.rights", "deny status.override", 0, 6)),
+        (
+            "right_with_deny",
+            at("roles.rights", "deny status.override", 0, 6),
+        ),
     ];
     for (name, params) in cases {
         let v = c.result("textDocument/hover", params);
@@ -81,8 +96,14 @@ fn hover() {
 fn definition_and_references() {
     let mut c = start();
     let cases = [
-        ("role_in_extends", at("roles.rights", "extends reporter", 0, 9)),
-        ("right_in_group", at("roles.rights", "report.status_detail", 0, 0)),
+        (
+            "role_in_extends",
+            at("roles.rights", "extends reporter", 0, 9),
+        ),
+        (
+            "right_in_group",
+            at("roles.rights", "report.status_detail", 0, 0),
+        ),
         ("user_in_json", at("roles.rights", "jane", 0, 0)),
         ("test_local_user", at("roles.rights", "tom", 1, 0)),
         ("prefix_pattern", at("roles.rights", "report.*", 0, 0)),
@@ -96,9 +117,21 @@ fn definition_and_references() {
         let v = c.result("textDocument/references", params);
         golden("references", name, &v);
     };
-    refs("role_reporter", at("roles.rights", "role reporter", 0, 6), true);
-    refs("access_view_across_files", at("rights.rights", "access view", 0, 8), true);
-    refs("user_jane_without_declaration", at("roles.rights", "jane", 0, 0), false);
+    refs(
+        "role_reporter",
+        at("roles.rights", "role reporter", 0, 6),
+        true,
+    );
+    refs(
+        "access_view_across_files",
+        at("rights.rights", "access view", 0, 8),
+        true,
+    );
+    refs(
+        "user_jane_without_declaration",
+        at("roles.rights", "jane", 0, 0),
+        false,
+    );
     c.shutdown();
 }
 
@@ -111,16 +144,35 @@ fn rename() {
         let v = c.result("textDocument/rename", p);
         golden("rename", name, &v);
     };
-    ok("role_across_files_and_tests", at("roles.rights", "reporter {", 0, 0), "viewer");
-    ok("user_in_json_and_tests", at("roles.rights", "jane", 0, 0), "jane.doe@example.org");
-    ok("right_in_group_keeps_prefix", at("roles.rights", "report.status_detail", 0, 0), "report.detail");
-    let v = c.result("textDocument/prepareRename", at("roles.rights", "admin", 0, 0));
+    ok(
+        "role_across_files_and_tests",
+        at("roles.rights", "reporter {", 0, 0),
+        "viewer",
+    );
+    ok(
+        "user_in_json_and_tests",
+        at("roles.rights", "jane", 0, 0),
+        "jane.doe@example.org",
+    );
+    ok(
+        "right_in_group_keeps_prefix",
+        at("roles.rights", "report.status_detail", 0, 0),
+        "report.detail",
+    );
+    let v = c.result(
+        "textDocument/prepareRename",
+        at("roles.rights", "admin", 0, 0),
+    );
     golden("prepareRename", "role", &v);
     let refused = [
         ("clash", at("roles.rights", "reporter {", 0, 0), "admin"),
         ("keyword", at("roles.rights", "reporter {", 0, 0), "when"),
         ("bad_name", at("roles.rights", "reporter {", 0, 0), "Viewer"),
-        ("group_prefix", at("roles.rights", "report.status_detail", 0, 0), "other.status_detail"),
+        (
+            "group_prefix",
+            at("roles.rights", "report.status_detail", 0, 0),
+            "other.status_detail",
+        ),
     ];
     let mut errors = serde_json::Map::new();
     for (name, mut p, new) in refused {
@@ -128,7 +180,10 @@ fn rename() {
         let r = c.request("textDocument/rename", p);
         errors.insert(name.into(), r["error"]["message"].clone());
     }
-    let r = c.request("textDocument/prepareRename", at("roles.rights", "report.*", 0, 0));
+    let r = c.request(
+        "textDocument/prepareRename",
+        at("roles.rights", "report.*", 0, 0),
+    );
     errors.insert("prefix".into(), r["error"]["message"].clone());
     golden("rename", "refused", &Value::Object(errors));
     c.shutdown();
@@ -143,7 +198,10 @@ fn complete_at(c: &mut Client, version: i64, text: &str) -> Vec<String> {
     c.change(&p, version, &clean);
     let before = &clean[..at];
     let line = before.matches('\n').count();
-    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    // characters in UTF-16 code units, as the protocol counts them
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .encode_utf16()
+        .count();
     let v = c.result(
         "textDocument/completion",
         json!({ "textDocument": { "uri": uri(&p) }, "position": { "line": line, "character": col } }),
@@ -167,11 +225,22 @@ fn completion() {
     let mut results = serde_json::Map::new();
     let cases = [
         ("after_grant", "role x {\n  grant |\n}\n"),
-        ("after_grant_list_comma", "role x {\n  grant status.override, |\n}\n"),
+        (
+            "after_grant_list_comma",
+            "role x {\n  grant status.override, |\n}\n",
+        ),
         ("after_extends", "role x extends |{}\n"),
         ("in_expect_after_can", "test \"t\" {\n  expect can |\n}\n"),
         ("in_condition", "action a when |\n"),
-        ("after_requires_right", "report r {\n  requires right |\n}\n"),
+        (
+            "after_requires_right",
+            "report r {\n  requires right |\n}\n",
+        ),
+        ("top_level_after_a_block", "role y {}\n|"),
+        (
+            "after_non_ascii_text",
+            "# naïve café\nrole y \"Rôle\" extends |{}\n",
+        ),
     ];
     for (i, (name, snippet)) in cases.iter().enumerate() {
         let t = format!("{original}\n{snippet}");
@@ -180,7 +249,10 @@ fn completion() {
     golden("completion", "contexts", &Value::Object(results));
     // the item's label and documentation come from the declaration
     c.change(&p, 20, &original);
-    let v = c.result("textDocument/completion", at("roles.rights", "grant report.*", 0, 6));
+    let v = c.result(
+        "textDocument/completion",
+        at("roles.rights", "grant report.*", 0, 6),
+    );
     let item = v
         .as_array()
         .unwrap()
@@ -217,8 +289,19 @@ fn code_actions_and_formatting() {
     c.change(&p, 3, &missing);
     let v = code_actions(&mut c, "audit.read", &missing);
     golden("codeAction", "declare_missing_right", &v);
+    // the only grant of a one-line role goes with its keyword
+    let one_line = original.replace(
+        "extends reporter {\n  grant report.status_detail, status.override\n}",
+        "extends reporter { grant report.status_detail }",
+    );
+    c.change(&p, 30, &one_line);
+    let v = code_actions(&mut c, "report.status_detail }", &one_line);
+    golden("codeAction", "redundant_only_grant", &v);
     // formatting: the whole document, and a range
-    let messy = original.replace("role reporter \"Reporting User\" {\n  grant report.*\n}", "role   reporter \"Reporting User\" {grant report.*}");
+    let messy = original.replace(
+        "role reporter \"Reporting User\" {\n  grant report.*\n}",
+        "role   reporter \"Reporting User\" {grant report.*}",
+    );
     c.change(&p, 4, &messy);
     let v = c.result(
         "textDocument/formatting",
@@ -246,11 +329,31 @@ fn outline_tokens_folding_and_lenses() {
     let mut c = start();
     let roles = json!({ "textDocument": { "uri": uri(&root().join("roles.rights")) } });
     let rights = json!({ "textDocument": { "uri": uri(&root().join("rights.rights")) } });
-    golden("documentSymbol", "roles", &c.result("textDocument/documentSymbol", roles.clone()));
-    golden("workspaceSymbol", "status", &c.result("workspace/symbol", json!({ "query": "status" })));
-    golden("semanticTokens", "rights", &c.result("textDocument/semanticTokens/full", rights));
-    golden("foldingRange", "roles", &c.result("textDocument/foldingRange", roles.clone()));
-    golden("codeLens", "roles", &c.result("textDocument/codeLens", roles));
+    golden(
+        "documentSymbol",
+        "roles",
+        &c.result("textDocument/documentSymbol", roles.clone()),
+    );
+    golden(
+        "workspaceSymbol",
+        "status",
+        &c.result("workspace/symbol", json!({ "query": "status" })),
+    );
+    golden(
+        "semanticTokens",
+        "rights",
+        &c.result("textDocument/semanticTokens/full", rights),
+    );
+    golden(
+        "foldingRange",
+        "roles",
+        &c.result("textDocument/foldingRange", roles.clone()),
+    );
+    golden(
+        "codeLens",
+        "roles",
+        &c.result("textDocument/codeLens", roles),
+    );
     let v = c.result(
         "workspace/executeCommand",
         json!({ "command": "rights.runTests", "arguments": [] }),
@@ -264,13 +367,22 @@ fn outline_tokens_folding_and_lenses() {
 #[test]
 fn explain_request() {
     let mut c = start();
-    let v = c.result("rights/explain", at("roles.rights", "expect not can bob", 0, 4));
+    let v = c.result(
+        "rights/explain",
+        at("roles.rights", "expect not can bob", 0, 4),
+    );
     golden("explain", "expect_line", &v);
     let v = c.result("rights/explain", at("roles.rights", "expect can tom", 0, 4));
     golden("explain", "test_with_own_data", &v);
-    let v = c.result("rights/explain", json!({ "query": "who can override_status on resource_z" }));
+    let v = c.result(
+        "rights/explain",
+        json!({ "query": "who can override_status on resource_z" }),
+    );
     golden("explain", "query", &v);
-    let r = c.request("rights/explain", json!({ "query": "can nobody run status_detail" }));
+    let r = c.request(
+        "rights/explain",
+        json!({ "query": "can nobody run status_detail" }),
+    );
     golden("explain", "unknown_user", &r["error"]);
     c.shutdown();
 }
@@ -281,7 +393,10 @@ fn an_edit_in_one_file_updates_the_others() {
     let rights = root().join("rights.rights");
     let roles = root().join("roles.rights");
     c.diagnostics(&roles);
-    let t = text("rights.rights").replace("right status.override \"Override viewing restrictions\"\n", "");
+    let t = text("rights.rights").replace(
+        "right status.override \"Override viewing restrictions\"\n",
+        "",
+    );
     c.open(&rights, &text("rights.rights"));
     c.clear();
     c.change(&rights, 2, &t);
@@ -294,7 +409,9 @@ fn an_edit_in_one_file_updates_the_others() {
         .map(|x| x["message"].as_str().unwrap())
         .collect();
     assert!(
-        messages.iter().any(|m| m.starts_with("unknown right `status.override`")),
+        messages
+            .iter()
+            .any(|m| m.starts_with("unknown right `status.override`")),
         "{messages:?}"
     );
     // and the error goes away with the declaration back

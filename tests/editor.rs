@@ -1,0 +1,162 @@
+//! `rights lsp` in a real editor: headless Neovim runs
+//! `tests/editor/nvim_lsp.lua` against a copy of `tests/lsp/workspace/`. It
+//! opens a policy, receives the server's diagnostics, jumps to a definition in
+//! another file and renames a role across a policy file and the JSON data,
+//! then writes every buffer; this test checks what the script saw and what the
+//! files hold afterwards. Without `nvim` (0.7 or newer) on PATH the test says
+//! so and passes (`.ci/install-editors` installs it).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Longest a whole editor session may take before it is killed.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `(major, minor)` of the `nvim` on PATH, or `None` if there is none.
+fn nvim_version() -> Option<(u32, u32)> {
+    let out = Command::new("nvim")
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.lines().next()?.strip_prefix("NVIM v")?;
+    let mut parts = version.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+/// A copy of the LSP fixture in a fresh temporary folder, where the JSON data
+/// also names the role `reporter`, so renaming it reaches a second file.
+fn workspace() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rights-editor-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    for entry in fs::read_dir(root().join("tests/lsp/workspace")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let users = dir.join("users.json");
+    let json = fs::read_to_string(&users).unwrap();
+    let anchor = "\"users\": [\n";
+    assert!(json.contains(anchor), "users.json lists its users: {json}");
+    let json = json.replacen(
+        anchor,
+        &format!("{anchor}    {{ \"id\": \"carol\", \"roles\": [\"reporter\"] }},\n"),
+        1,
+    );
+    fs::write(&users, json).unwrap();
+    dir
+}
+
+#[test]
+fn neovim_diagnostics_definition_and_rename() {
+    match nvim_version() {
+        None => {
+            eprintln!(
+                "nvim is not installed: skipping the editor test (.ci/install-editors installs it)"
+            );
+            return;
+        }
+        Some(v) if v < (0, 7) => {
+            eprintln!(
+                "nvim {}.{} is older than 0.7: skipping the editor test",
+                v.0, v.1
+            );
+            return;
+        }
+        Some(_) => {}
+    }
+    let dir = workspace();
+    let script = root().join("tests/editor/nvim_lsp.lua");
+    // `:luafile` takes the rest of the line as the file name: escape spaces
+    let luafile = format!(
+        "luafile {}",
+        script.display().to_string().replace(' ', "\\ ")
+    );
+    let stdout = fs::File::create(dir.join("nvim.stdout")).unwrap();
+    let stderr = fs::File::create(dir.join("nvim.stderr")).unwrap();
+    let mut child = Command::new("nvim")
+        .args(["--headless", "--clean", "-c", &luafile])
+        .env("RIGHTS_BIN", env!("CARGO_BIN_EXE_rights"))
+        .env("WORKDIR", &dir)
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .expect("nvim starts");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "nvim still ran after {TIMEOUT:?} and was killed; see {}",
+                dir.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+
+    let read = |name: &str| fs::read_to_string(dir.join(name)).unwrap_or_default();
+    let result = read("result.txt");
+    let context = format!(
+        "nvim exited with {status}\n--- result.txt\n{result}--- stderr\n{}\n(workspace kept at {})",
+        read("nvim.stderr"),
+        dir.display()
+    );
+    assert!(status.success(), "{context}");
+    let lines: Vec<&str> = result.lines().collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("DIAG ")
+            && l.contains("role `admin` already inherits `report.status_detail`")),
+        "the R004 diagnostic reached the editor\n{context}"
+    );
+    assert!(
+        lines.contains(&"DEF rights.rights 4"),
+        "the definition is in rights.rights, line 4\n{context}"
+    );
+    assert!(lines.contains(&"RENAMED"), "{context}");
+
+    let roles = read("roles.rights");
+    for renamed in ["role viewer", "extends viewer", "roles viewer"] {
+        assert!(
+            roles.contains(renamed),
+            "roles.rights has `{renamed}`:\n{roles}"
+        );
+    }
+    assert!(
+        !roles.contains("reporter"),
+        "roles.rights still names `reporter`:\n{roles}"
+    );
+    let users = read("users.json");
+    assert!(
+        users.contains("\"roles\": [\"viewer\"]"),
+        "users.json has the new name:\n{users}"
+    );
+    assert!(
+        !users.contains("reporter"),
+        "users.json still names `reporter`:\n{users}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
