@@ -346,6 +346,26 @@ impl Query {
             }
         }
     }
+
+    /// The same question as a JSON request line (`rights query --input json -`).
+    pub fn json(&self, shape: &Shape) -> String {
+        match *self {
+            Query::Right { user, right } => format!(
+                "{{\"user\":\"user{user}\",\"right\":\"{}\"}}",
+                right_name(shape, right)
+            ),
+            Query::Action {
+                user,
+                action,
+                resource,
+            } => format!(
+                "{{\"user\":\"user{user}\",\"action\":\"{action}\",\"on\":\"res{resource}\"}}"
+            ),
+            Query::Run { user, resource } => format!(
+                "{{\"user\":\"user{user}\",\"run\":\"status_detail\",\"on\":\"res{resource}\"}}"
+            ),
+        }
+    }
 }
 
 fn dedup(mut v: Vec<usize>) -> Vec<usize> {

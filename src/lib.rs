@@ -56,6 +56,7 @@
 
 pub mod analyze;
 pub mod api;
+pub mod batch;
 pub mod bench_gen;
 pub mod cli;
 pub mod complete;

@@ -11,7 +11,7 @@ mod diff;
 mod fmt;
 mod install;
 pub mod lint;
-mod query;
+pub mod query;
 pub mod repl;
 mod test;
 

@@ -5,6 +5,7 @@
 //! deny alike), 1 when a query or the policy has errors, 2 on usage or I/O errors.
 
 use super::{render_options, Format, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::batch::{parse_request, Batch};
 use crate::diag;
 use crate::sema::model::Question;
 use crate::words::Words;
@@ -30,6 +31,19 @@ pub struct Args {
     /// without reasons: the fast path for scripts asking many questions.
     #[arg(long)]
     pub brief: bool,
+    /// How questions read from stdin (`-`) are written: query text, or one JSON
+    /// request per line (`{"user": "jane", "run": "status_detail", "on": "resource_z"}`).
+    #[arg(long, value_enum, default_value_t = Input::Text)]
+    pub input: Input,
+}
+
+/// How `rights query -` reads its questions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Input {
+    /// One query per line, in the query language.
+    Text,
+    /// One JSON request per line (see the README: "Batch questions").
+    Json,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -51,19 +65,19 @@ pub fn run(args: Args) -> i32 {
     let style = (args.format, args.brief);
     if query == "-" {
         let stdin = std::io::stdin();
-        for (n, line) in stdin.lock().lines().enumerate() {
-            let Ok(line) = line else {
-                eprintln!("error: standard input is not valid UTF-8 text");
+        let ok = answer_stream(&ws, args.input, &mut stdin.lock(), style, &mut out);
+        match ok {
+            Ok(true) => {}
+            Ok(false) => code = EXIT_ERRORS,
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!("error: {e}");
                 return EXIT_USAGE;
-            };
-            let text = line.trim();
-            if text.is_empty() || text.starts_with('#') {
-                continue;
-            }
-            if !answer(&ws, text, &format!("<stdin:{}>", n + 1), style, &mut out) {
-                code = EXIT_ERRORS;
             }
         }
+    } else if args.input == Input::Json {
+        eprintln!("error: --input json reads requests from stdin: give `-` as the query");
+        return EXIT_USAGE;
     } else if !answer(&ws, query, "<query>", style, &mut out) {
         code = EXIT_ERRORS;
     }
@@ -73,12 +87,145 @@ pub fn run(args: Args) -> i32 {
     code
 }
 
+/// Answers every question of a stream (`rights query -`): query text or
+/// JSON requests, one per line; false if any had errors (they are printed).
+/// Public for the benchmarks, which feed it from memory.
+pub fn answer_stream(
+    ws: &Workspace,
+    input: Input,
+    reader: &mut impl BufRead,
+    style: (Format, bool),
+    out: &mut impl Write,
+) -> Result<bool, String> {
+    match input {
+        Input::Text => text_lines(ws, reader, style, out),
+        Input::Json => json_lines(ws, reader, style, out),
+    }
+}
+
+/// Reads line by line into one reused buffer; `f` gets each line (1-based
+/// number, text without its line break); false if any had errors.
+fn each_line(
+    input: &mut impl BufRead,
+    mut f: impl FnMut(usize, &str) -> bool,
+) -> Result<bool, String> {
+    let mut line = String::with_capacity(256);
+    let mut n = 0;
+    let mut ok = true;
+    loop {
+        line.clear();
+        match input.read_line(&mut line) {
+            Ok(0) => return Ok(ok),
+            Ok(_) => {}
+            Err(_) => return Err("standard input is not valid UTF-8 text".into()),
+        }
+        n += 1;
+        ok &= f(n, line.trim_end_matches(['\n', '\r']));
+    }
+}
+
+/// `rights query -`: query text, one per line. `can` and `explain can`
+/// questions go through the batch resolver (a shape's parse remembered);
+/// the rest, and errors, through the workspace.
+fn text_lines(
+    ws: &Workspace,
+    input: &mut impl BufRead,
+    style: (Format, bool),
+    out: &mut impl Write,
+) -> Result<bool, String> {
+    let program = ws.program();
+    let words = Words::new(program, &ws.sources);
+    let mut batch = Batch::new(program);
+    each_line(input, |n, line| {
+        let text = line.trim();
+        if text.is_empty() || text.starts_with('#') {
+            return true;
+        }
+        match batch.resolve(text) {
+            Some(q) => write_answer(program, &words, text, q, style, out),
+            None => answer(ws, text, &format!("<stdin:{n}>"), style, out),
+        }
+    })
+}
+
+/// `rights query --input json -`: one JSON request per line; a bad line is
+/// reported with its number and the stream goes on.
+fn json_lines(
+    ws: &Workspace,
+    input: &mut impl BufRead,
+    style: (Format, bool),
+    out: &mut impl Write,
+) -> Result<bool, String> {
+    let program = ws.program();
+    let words = Words::new(program, &ws.sources);
+    let p = program;
+    each_line(input, |n, line| {
+        if line.trim().is_empty() {
+            return true;
+        }
+        let fail = |out: &mut dyn Write, message: &str| {
+            match style.0 {
+                Format::Human => {
+                    let _ = out.flush();
+                    eprintln!("error: stdin line {n}: {message}");
+                }
+                Format::Json => {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({"line": n, "error": true, "message": message})
+                    );
+                }
+            }
+            false
+        };
+        let r = match parse_request(line) {
+            Ok(r) => r,
+            Err(e) => return fail(out, &e),
+        };
+        let (u, t, on) = r.names();
+        let q = match crate::sema::lookup_can(&p.policy, &p.data, u.text, t, on.map(|x| x.text)) {
+            Some(q) => q,
+            None => {
+                // resolved again, step by step, only to say what is wrong
+                let why = match crate::sema::resolve_can_names(&p.policy, &p.data, u, t, on) {
+                    Err(ds) => ds
+                        .iter()
+                        .map(|d| match &d.help {
+                            Some(h) => format!("{} ({h})", d.message),
+                            None => d.message.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    Ok(_) => "the question cannot be answered".into(),
+                };
+                return fail(out, &why);
+            }
+        };
+        let q = if r.explain {
+            Question::Explain(q)
+        } else {
+            Question::Can(q)
+        };
+        match (style, &q) {
+            ((Format::Json, true), Question::Can(c)) => {
+                let decision = if p.can(c) { "allow" } else { "deny" };
+                writeln!(out, "{{\"line\":{n},\"decision\":\"{decision}\"}}").is_ok()
+            }
+            ((Format::Human, true), Question::Can(c)) => out
+                .write_all(if p.can(c) { b"allow\n" } else { b"deny\n" })
+                .is_ok(),
+            _ => write_answer(p, &words, &r.text(), q, style, out),
+        }
+    })
+}
+
 /// Answers one query; false if it had errors (they are printed).
 fn answer(
     ws: &Workspace,
     text: &str,
     name: &str,
-    (format, brief): (Format, bool),
+    style: (Format, bool),
     out: &mut impl Write,
 ) -> bool {
     let program = ws.program();
@@ -86,7 +233,7 @@ fn answer(
     let question = match ws.resolve_query(text, name) {
         Ok(q) => q,
         Err(e) => {
-            match format {
+            match style.0 {
                 Format::Human => {
                     let _ = out.flush();
                     eprint!(
@@ -110,19 +257,32 @@ fn answer(
             return false;
         }
     };
+    write_answer(program, &words, text, question, style, out)
+}
+
+/// Writes the answer to a resolved question (only the decision with
+/// `--brief`, written without building anything).
+fn write_answer(
+    program: &crate::ir::Program,
+    words: &Words,
+    text: &str,
+    question: Question,
+    (format, brief): (Format, bool),
+    out: &mut impl Write,
+) -> bool {
     let written = match (brief, format, question) {
         // only the decision: no reasons to build
         (true, Format::Json, Question::Can(c)) => {
             let decision = if program.can(&c) { "allow" } else { "deny" };
-            writeln!(
-                out,
-                "{{\"query\":{},\"decision\":\"{decision}\"}}",
-                serde_json::Value::from(text)
-            )
+            out.write_all(b"{\"query\":")
+                .and_then(|_| serde_json::to_writer(&mut *out, text).map_err(std::io::Error::other))
+                .and_then(|_| writeln!(out, ",\"decision\":\"{decision}\"}}"))
         }
-        (true, Format::Human, Question::Can(c)) => {
-            writeln!(out, "{}", if program.can(&c) { "allow" } else { "deny" })
-        }
+        (true, Format::Human, Question::Can(c)) => out.write_all(if program.can(&c) {
+            b"allow\n"
+        } else {
+            b"deny\n"
+        }),
         (_, Format::Human, q) => write!(out, "{}", words.human(&program.answer(&q))),
         (_, Format::Json, q) => writeln!(out, "{}", words.json(&program.answer(&q), text)),
     };

@@ -34,7 +34,9 @@ pub use limits::{MAX_DEPENDENCY_DEPTH, MAX_EXPANSION};
 pub use model::Model;
 use model::*;
 pub use names::NameRef;
-pub use query::{resolve_can, resolve_can_names, resolve_query, resolve_report_query, TargetNames};
+pub use query::{
+    lookup_can, resolve_can, resolve_can_names, resolve_query, resolve_report_query, TargetNames,
+};
 use std::sync::Arc;
 
 /// Resolves the items of every file of a policy (and its data) into a model.

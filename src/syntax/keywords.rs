@@ -4,8 +4,28 @@
 //! formatter, the REPL and the editor support share.
 
 pub fn is_keyword(word: &str) -> bool {
-    KEYWORDS.contains(&word)
+    // by length first: most names are longer than every keyword, and the
+    // rest compare against a few words of their length
+    if word.len() > LONGEST {
+        return false;
+    }
+    KEYWORDS
+        .iter()
+        .any(|k| k.len() == word.len() && k.as_bytes()[0] == word.as_bytes()[0] && *k == word)
 }
+
+/// The length of the longest keyword.
+const LONGEST: usize = {
+    let mut i = 0;
+    let mut max = 0;
+    while i < KEYWORDS.len() {
+        if KEYWORDS[i].len() > max {
+            max = KEYWORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 /// Every keyword of LANGUAGE.md §1 (kept in step with `keyword` in the grammar).
 pub const KEYWORDS: &[&str] = &[

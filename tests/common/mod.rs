@@ -44,14 +44,20 @@ pub fn rights_with_stdin(args: &[&str], stdin: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the rights binary starts");
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(stdin.as_bytes())
-            .expect("stdin is writable");
-    }
+    // written from a thread: a large answer fills stdout while we write
+    let writer = child.stdin.take().map(|mut input| {
+        let text = stdin.to_string();
+        std::thread::spawn(move || {
+            // the child may stop reading early (an error): that is its answer
+            let _ = input.write_all(text.as_bytes());
+        })
+    });
     let out = child
         .wait_with_output()
         .expect("the rights binary finishes");
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,0 +1,203 @@
+//! `rights query -` at the engine's speed (issue 16): the batch resolver
+//! (a line's shape parsed once by the grammar, later lines resolved from
+//! their tokens) answers exactly as the ordinary path; JSON request lines
+//! answer exactly as the query text they stand for; bad lines are reported
+//! with their numbers and the stream goes on.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+use common::rights_with_stdin;
+use rights::batch::Batch;
+use rights::bench_gen::{Shape, Workload};
+use rights::source::Origin;
+use rights::workspace::Workspace;
+
+fn small() -> (Shape, Workload) {
+    let shape = Shape {
+        users: 200,
+        resources: 300,
+        ..Shape::default()
+    };
+    let w = Workload::generate(&shape);
+    (shape, w)
+}
+
+/// The generated workload written where the binary can read it.
+fn written(w: &Workload) -> (String, String) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("batch-workload");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("policy.rights");
+    let d = dir.join("data.json");
+    std::fs::write(&p, w.policy()).unwrap();
+    std::fs::write(&d, w.data_json().to_string()).unwrap();
+    (p.display().to_string(), d.display().to_string())
+}
+
+#[test]
+fn the_batch_resolver_answers_as_the_ordinary_path() {
+    let (shape, w) = small();
+    let mut ws = Workspace::default();
+    ws.add_policy_text(Origin::Input("policy.rights".into()), w.policy());
+    ws.add_data_text(Origin::Input("data.json".into()), w.data_json().to_string());
+    ws.check();
+    let mut batch = Batch::new(ws.program());
+    let mut fast = 0;
+    for q in w.queries(3_000) {
+        let text = q.text(&shape);
+        let slow = ws.resolve_query(&text, "<q>").ok();
+        let quick = batch.resolve(&text);
+        // a line the batch resolves is resolved the same; one it does not
+        // (an error) goes the ordinary way
+        if let Some(qq) = quick {
+            fast += 1;
+            assert_eq!(Some(qq), slow, "{text}");
+        } else {
+            assert!(
+                slow.is_none(),
+                "{text} resolves but the batch path gave it up"
+            );
+        }
+    }
+    assert!(fast > 2_900, "only {fast} of 3,000 went the fast way");
+    assert!(batch.shapes() <= 3, "{} shapes learned", batch.shapes());
+}
+
+#[test]
+fn every_form_of_can_on_the_reference_policy() {
+    let ws = Workspace::load(&["tests/data/reference.rights".into()], &[]);
+    assert!(ws.is_compiled());
+    let mut batch = Batch::new(ws.program());
+    let lines = [
+        "can jane run status_detail on resource_z",
+        "can jane run status_detail",
+        "explain can jane run status_detail on resource_m",
+        "can jane edit_sub_resources on resource_m",
+        "can jane report.status_detail",
+        "can bob assign status_updater to carol on resource_m",
+        "can frank assign reporter to carol",
+        "can dana access update_status on resource_m",
+        "can frank assign access update_status to carol on resource_z",
+        "can \"jane@example.org\" report.status_detail",
+        "can jane access view_resource on \"R-1001\"",
+        "can   jane\trun status_detail   on resource_z  ",
+        // errors and other forms: the ordinary path
+        "can nobody run status_detail",
+        "can jane run nothing",
+        "can jane edit_sub_resources",
+        "who can run status_detail on resource_z",
+        "rights jane",
+        "can jane run status_detail on resource_z # a comment",
+        "can Jane run status_detail",
+        "can jane run",
+        "can \"a\\\"b\" report.x",
+    ];
+    for text in lines {
+        let slow = ws.resolve_query(text, "<q>").ok();
+        match batch.resolve(text) {
+            Some(q) => assert_eq!(Some(q), slow, "{text}"),
+            None => assert!(
+                slow.is_none()
+                    || !text.starts_with("can") && !text.starts_with("explain")
+                    || text.contains('#')
+                    || text.contains('\\'),
+                "{text}: resolvable, but not by the batch path"
+            ),
+        }
+    }
+}
+
+#[test]
+fn text_and_json_request_lines_give_identical_answers() {
+    let (shape, w) = small();
+    let (p, d) = written(&w);
+    let qs = w.queries(2_000);
+    let text: String = qs.iter().map(|q| q.text(&shape) + "\n").collect();
+    let json: String = qs.iter().map(|q| q.json(&shape) + "\n").collect();
+    let a = rights_with_stdin(&["query", "--brief", &p, "--data", &d, "-"], &text);
+    let b = rights_with_stdin(
+        &["query", "--brief", "--input", "json", &p, "--data", &d, "-"],
+        &json,
+    );
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    assert_eq!(a.stdout.lines().count(), 2_000);
+    assert_eq!(a.stdout, b.stdout);
+    assert!(a.stdout.contains("allow") && a.stdout.contains("deny"));
+    // with reasons, in JSON: the same decisions and the same query text
+    let a = rights_with_stdin(&["query", "--format", "json", &p, "--data", &d, "-"], &text);
+    let b = rights_with_stdin(
+        &[
+            "query", "--format", "json", "--input", "json", &p, "--data", &d, "-",
+        ],
+        &json,
+    );
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn bad_request_lines_are_reported_with_their_numbers_and_the_stream_goes_on() {
+    let input = concat!(
+        "{\"user\": \"jane\", \"run\": \"status_detail\", \"on\": \"resource_z\"}\n",
+        "{\"user\": \"jane\", \"run\": \"status_detail\", \"on\": \"resource_zz\"}\n",
+        "not json\n",
+        "{\"user\": \"jane\"}\n",
+        "{\"user\": \"jane\", \"run\": \"status_detail\", \"colour\": \"red\"}\n",
+        "\n",
+        "{\"user\": \"bob\", \"assign\": \"status_updater\", \"to\": \"carol\", \"on\": \"resource_m\"}\n",
+        "{\"user\": \"bob\", \"assign\": \"status_updater\", \"on\": \"resource_m\"}\n",
+        "{\"user\": \"jane\", \"right\": \"report.status_detail\", \"explain\": true}\n",
+    );
+    let mut out = String::new();
+    for args in [
+        vec![
+            "query",
+            "--brief",
+            "--input",
+            "json",
+            "tests/data/reference.rights",
+            "-",
+        ],
+        vec![
+            "query",
+            "--brief",
+            "--format",
+            "json",
+            "--input",
+            "json",
+            "tests/data/reference.rights",
+            "-",
+        ],
+        vec![
+            "query",
+            "--input",
+            "json",
+            "tests/data/reference.rights",
+            "-",
+        ],
+    ] {
+        let r = rights_with_stdin(&args, input);
+        out.push_str(&format!(
+            "$ rights {}\n{}\n",
+            args.join(" "),
+            r.transcript()
+        ));
+    }
+    insta::assert_snapshot!(out);
+    let r = rights_with_stdin(
+        &[
+            "query",
+            "--input",
+            "json",
+            "tests/data/reference.rights",
+            "can jane run status_detail",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+}
