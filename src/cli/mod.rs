@@ -5,6 +5,7 @@
 //! an internal error ("this is a bug"), never an abort trace.
 
 mod analyze;
+mod bench;
 mod bench_gen;
 mod check;
 mod diff;
@@ -40,6 +41,8 @@ pub enum Command {
     /// Write a synthetic workload for benchmarks (policy, data, queries).
     #[command(hide = true)]
     BenchGen(bench_gen::Args),
+    /// Measure the main figures of BENCHMARKS.md on this machine (a generated workload).
+    Bench(bench::Args),
     /// Explore a policy interactively: queries, declarations, :help.
     Repl(repl::Args),
     /// Run the policy's `test` blocks and report failures with explanations.
@@ -150,5 +153,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::BenchGen(args) => bench_gen::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

@@ -1,0 +1,176 @@
+//! `rights bench [--large]`: the main table of BENCHMARKS.md, measured on
+//! this machine in one command. It generates the workload in memory (the same
+//! generator as `bench-gen` and `cargo bench`), then times each figure with a
+//! plain clock over many repetitions (the best of several rounds, as noise
+//! only ever adds time).
+
+use super::query::{answer_stream, Input};
+use super::{Format, EXIT_ERRORS, EXIT_OK};
+use crate::bench_gen::{Shape, Workload};
+use crate::sema::model::{CanQ, Target};
+use crate::source::Origin;
+use crate::workspace::Workspace;
+use crate::Engine;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The large workload (100,000 users, 1,000 roles, 10,000 rights) instead of the default one.
+    #[arg(long)]
+    pub large: bool,
+    /// How many distinct questions the `can` and `rights query -` figures ask.
+    #[arg(long, default_value_t = 100_000)]
+    pub queries: usize,
+}
+
+/// The best of `rounds` runs of `f`, in seconds.
+fn best(rounds: usize, mut f: impl FnMut()) -> f64 {
+    let mut best = Duration::MAX;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        f();
+        best = best.min(t.elapsed());
+    }
+    best.as_secs_f64()
+}
+
+fn human(secs: f64) -> String {
+    if secs >= 1.0 {
+        format!("{secs:.2} s")
+    } else if secs >= 1e-3 {
+        format!("{:.1} ms", secs * 1e3)
+    } else if secs >= 1e-6 {
+        format!("{:.2} µs", secs * 1e6)
+    } else {
+        format!("{:.1} ns", secs * 1e9)
+    }
+}
+
+pub fn run(args: Args) -> i32 {
+    let shape = if args.large {
+        Shape::large()
+    } else {
+        Shape::default()
+    };
+    eprintln!(
+        "generating the {} workload: {} users, {} roles, {} rights, {} resources …",
+        if args.large { "large" } else { "default" },
+        shape.users,
+        shape.roles,
+        shape.rights,
+        shape.resources
+    );
+    let w = Workload::generate(&shape);
+    let policy = w.policy();
+    let data = w.data_json().to_string();
+    let load = || {
+        let mut ws = Workspace::default();
+        ws.add_policy_text(Origin::Input("policy.rights".into()), policy.clone());
+        ws.add_data_text(Origin::Input("data.json".into()), data.clone());
+        Engine::from_workspace(ws)
+    };
+    let rounds = if args.large { 2 } else { 5 };
+    let t_load = best(rounds, || {
+        black_box(load().is_ok());
+    });
+    let engine = match load() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: the generated workload does not load:\n{}", e.render());
+            return EXIT_ERRORS;
+        }
+    };
+    let program = engine.program();
+    let qs = w.queries(args.queries.max(1));
+    let texts: Vec<String> = qs.iter().map(|q| q.text(&shape)).collect();
+    let ids: Vec<CanQ> = texts.iter().filter_map(|t| engine.resolve_can(t).ok()).collect();
+    let n = ids.len().max(1) as f64;
+    let reps = if args.large { 3 } else { 20 };
+    let t_ids = best(reps, || {
+        for q in &ids {
+            black_box(program.can(q));
+        }
+    }) / n;
+    let names: Vec<(String, String, Option<String>, bool)> = texts
+        .iter()
+        .map(|t| {
+            let w: Vec<&str> = t.split_whitespace().collect();
+            let on = w.iter().position(|x| *x == "on").map(|i| w[i + 1].to_string());
+            if w[2] == "run" {
+                (w[1].to_string(), w[3].to_string(), on, true)
+            } else {
+                (w[1].to_string(), w[2].to_string(), on, false)
+            }
+        })
+        .collect();
+    let t_names = best(reps.min(5), || {
+        for (u, t, r, run) in &names {
+            let x = if *run {
+                engine.can_run(u, t, r.as_deref())
+            } else {
+                engine.can(u, t, r.as_deref())
+            };
+            black_box(x.is_ok());
+        }
+    }) / names.len().max(1) as f64;
+    let ws = engine.workspace();
+    let stream = |input: Input, lines: &str| {
+        let mut out = std::io::sink();
+        black_box(answer_stream(ws, input, &mut lines.as_bytes(), (Format::Human, true), &mut out).is_ok());
+    };
+    let text_lines: String = texts.iter().map(|t| format!("{t}\n")).collect();
+    let json_lines: String = qs.iter().map(|q| q.json(&shape) + "\n").collect();
+    let t_text = best(5, || stream(Input::Text, &text_lines)) / qs.len() as f64;
+    let t_json = best(5, || stream(Input::Json, &json_lines)) / qs.len() as f64;
+    let denial = ids.iter().find(|q| !program.can(q)).copied();
+    let t_explain = match denial {
+        Some(q) => best(5, || {
+            for _ in 0..200 {
+                black_box(program.explain(&q));
+            }
+        }) / 200.0,
+        None => f64::NAN,
+    };
+    let status_detail = program.policy.names.reports.get("status_detail").copied();
+    let t_who = match (status_detail, ids.iter().find_map(|q| q.on)) {
+        (Some(r), Some(res)) => best(5, || {
+            for _ in 0..20 {
+                black_box(program.who_can(Target::Run(r), Some(res)).len());
+            }
+        }) / 20.0,
+        _ => f64::NAN,
+    };
+    let (can_names_target, load_target) = if args.large {
+        (150e-9, 2.0)
+    } else {
+        (100e-9, 30e-3)
+    };
+    let rows: Vec<(&str, f64, f64)> = vec![
+        ("load: policy + JSON data, parsed, checked and compiled", t_load, load_target),
+        ("`can` from resolved ids", t_ids, 10e-9),
+        ("`can` from string names (library)", t_names, can_names_target),
+        ("`rights query -`, text, per question (--brief)", t_text, 300e-9),
+        ("`rights query --input json -`, per request (--brief)", t_json, 200e-9),
+        ("`explain` of a denial, with exact fixes", t_explain, f64::NAN),
+        ("`who can run status_detail on R`", t_who, if args.large { 20e-3 } else { f64::NAN }),
+    ];
+    println!("| figure | measured | target | status |");
+    println!("| --- | --- | --- | --- |");
+    for (name, v, target) in rows {
+        let (t, status) = if target.is_nan() {
+            ("—".to_string(), "")
+        } else if v <= target {
+            (format!("≤ {}", human(target)), "met")
+        } else {
+            (format!("≤ {}", human(target)), "missed")
+        };
+        println!("| {name} | {} | {t} | {status} |", human(v));
+    }
+    println!(
+        "\n{} questions ({} resolved); best of several rounds on this machine.",
+        qs.len(),
+        ids.len()
+    );
+    EXIT_OK
+}
