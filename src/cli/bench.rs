@@ -77,14 +77,20 @@ pub fn run(args: Args) -> i32 {
     let engine = match load() {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: the generated workload does not load:\n{}", e.render());
+            eprintln!(
+                "error: the generated workload does not load:\n{}",
+                e.render()
+            );
             return EXIT_ERRORS;
         }
     };
     let program = engine.program();
     let qs = w.queries(args.queries.max(1));
     let texts: Vec<String> = qs.iter().map(|q| q.text(&shape)).collect();
-    let ids: Vec<CanQ> = texts.iter().filter_map(|t| engine.resolve_can(t).ok()).collect();
+    let ids: Vec<CanQ> = texts
+        .iter()
+        .filter_map(|t| engine.resolve_can(t).ok())
+        .collect();
     let n = ids.len().max(1) as f64;
     let reps = if args.large { 3 } else { 20 };
     let t_ids = best(reps, || {
@@ -96,7 +102,10 @@ pub fn run(args: Args) -> i32 {
         .iter()
         .map(|t| {
             let w: Vec<&str> = t.split_whitespace().collect();
-            let on = w.iter().position(|x| *x == "on").map(|i| w[i + 1].to_string());
+            let on = w
+                .iter()
+                .position(|x| *x == "on")
+                .map(|i| w[i + 1].to_string());
             if w[2] == "run" {
                 (w[1].to_string(), w[3].to_string(), on, true)
             } else {
@@ -117,7 +126,16 @@ pub fn run(args: Args) -> i32 {
     let ws = engine.workspace();
     let stream = |input: Input, lines: &str| {
         let mut out = std::io::sink();
-        black_box(answer_stream(ws, input, &mut lines.as_bytes(), (Format::Human, true), &mut out).is_ok());
+        black_box(
+            answer_stream(
+                ws,
+                input,
+                &mut lines.as_bytes(),
+                (Format::Human, true),
+                &mut out,
+            )
+            .is_ok(),
+        );
     };
     let text_lines: String = texts.iter().map(|t| format!("{t}\n")).collect();
     let json_lines: String = qs.iter().map(|q| q.json(&shape) + "\n").collect();
@@ -125,20 +143,24 @@ pub fn run(args: Args) -> i32 {
     let t_json = best(5, || stream(Input::Json, &json_lines)) / qs.len() as f64;
     let denial = ids.iter().find(|q| !program.can(q)).copied();
     let t_explain = match denial {
-        Some(q) => best(5, || {
-            for _ in 0..200 {
-                black_box(program.explain(&q));
-            }
-        }) / 200.0,
+        Some(q) => {
+            best(5, || {
+                for _ in 0..200 {
+                    black_box(program.explain(&q));
+                }
+            }) / 200.0
+        }
         None => f64::NAN,
     };
     let status_detail = program.policy.names.reports.get("status_detail").copied();
     let t_who = match (status_detail, ids.iter().find_map(|q| q.on)) {
-        (Some(r), Some(res)) => best(5, || {
-            for _ in 0..20 {
-                black_box(program.who_can(Target::Run(r), Some(res)).len());
-            }
-        }) / 20.0,
+        (Some(r), Some(res)) => {
+            best(5, || {
+                for _ in 0..20 {
+                    black_box(program.who_can(Target::Run(r), Some(res)).len());
+                }
+            }) / 20.0
+        }
         _ => f64::NAN,
     };
     let (can_names_target, load_target) = if args.large {
@@ -147,13 +169,37 @@ pub fn run(args: Args) -> i32 {
         (100e-9, 30e-3)
     };
     let rows: Vec<(&str, f64, f64)> = vec![
-        ("load: policy + JSON data, parsed, checked and compiled", t_load, load_target),
+        (
+            "load: policy + JSON data, parsed, checked and compiled",
+            t_load,
+            load_target,
+        ),
         ("`can` from resolved ids", t_ids, 10e-9),
-        ("`can` from string names (library)", t_names, can_names_target),
-        ("`rights query -`, text, per question (--brief)", t_text, 300e-9),
-        ("`rights query --input json -`, per request (--brief)", t_json, 200e-9),
-        ("`explain` of a denial, with exact fixes", t_explain, f64::NAN),
-        ("`who can run status_detail on R`", t_who, if args.large { 20e-3 } else { f64::NAN }),
+        (
+            "`can` from string names (library)",
+            t_names,
+            can_names_target,
+        ),
+        (
+            "`rights query -`, text, per question (--brief)",
+            t_text,
+            300e-9,
+        ),
+        (
+            "`rights query --input json -`, per request (--brief)",
+            t_json,
+            200e-9,
+        ),
+        (
+            "`explain` of a denial, with exact fixes",
+            t_explain,
+            f64::NAN,
+        ),
+        (
+            "`who can run status_detail on R`",
+            t_who,
+            if args.large { 20e-3 } else { f64::NAN },
+        ),
     ];
     println!("| figure | measured | target | status |");
     println!("| --- | --- | --- | --- |");
