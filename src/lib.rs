@@ -63,6 +63,7 @@ pub mod complete;
 pub mod data;
 pub mod diag;
 pub mod diff;
+pub mod doc;
 pub mod eval;
 pub mod fmt;
 pub mod index;

@@ -9,6 +9,7 @@ mod bench;
 mod bench_gen;
 mod check;
 mod diff;
+mod doc;
 mod fmt;
 mod install;
 pub mod lint;
@@ -55,6 +56,10 @@ pub enum Command {
     Completions(install::CompletionsArgs),
     /// Print the man page (roff).
     Man(install::ManArgs),
+    /// Write the policy as pages its users read: rights catalogue, roles, reports (HTML or Markdown).
+    Doc(doc::Args),
+    /// Print the role graph (or the group graph) as DOT, Mermaid or SVG.
+    Graph(doc::GraphArgs),
     /// Run the language server on stdin and stdout, for editors (see the README).
     Lsp(LspArgs),
 }
@@ -142,6 +147,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Diff(args) => diff::run(args),
         Command::Completions(args) => install::completions(args),
         Command::Man(args) => install::man(args),
+        Command::Doc(args) => doc::run(args),
+        Command::Graph(args) => doc::graph(args),
         Command::Lsp(_) => match crate::lsp::run() {
             Ok(()) => EXIT_OK,
             Err(e) => {

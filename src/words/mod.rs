@@ -10,6 +10,7 @@
 
 pub mod analysis;
 mod conditions;
+pub mod doc;
 pub mod diff;
 pub mod hover;
 mod human;

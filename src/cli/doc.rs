@@ -1,0 +1,116 @@
+//! `rights doc PATH… [--data F.json…] -o DIR [--format html|markdown]` and
+//! `rights graph PATH… [--format dot|mermaid|svg] [--groups]`.
+
+use super::{EXIT_OK, EXIT_USAGE};
+use crate::doc::{self, graph::Graph};
+use crate::words::Words;
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// A static site: self-contained HTML pages.
+    Html,
+    /// The same pages as Markdown.
+    Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  rights doc policies/emresource.rights -o site/\n  rights doc policies/ --data users.json --format markdown -o docs/policy/")]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: super::Inputs,
+    /// The directory to write the pages into (created if missing).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = DocFormat::Html)]
+    pub format: DocFormat,
+    /// The site's title (default: the first policy file's name).
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Svg,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  rights graph policies/emresource.rights --format svg > roles.svg\n  rights graph policies/emresource.rights --format mermaid")]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub inputs: super::Inputs,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// The graph of groups (which group is in which) instead of roles.
+    #[arg(long)]
+    pub groups: bool,
+}
+
+fn title_of(paths: &[PathBuf]) -> String {
+    let name = paths
+        .first()
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "policy".into());
+    format!("The {name} policy")
+}
+
+pub fn run(args: Args) -> i32 {
+    let ws = crate::workspace::Workspace::load(&args.inputs.paths, &args.inputs.data);
+    if let Some(code) = super::unless_compiled(&ws) {
+        return code;
+    }
+    let title = args.title.unwrap_or_else(|| title_of(&args.inputs.paths));
+    let site = Words::new(ws.program(), &ws.sources).doc_site(&title);
+    let format = match args.format {
+        DocFormat::Html => doc::Format::Html,
+        DocFormat::Markdown => doc::Format::Markdown,
+    };
+    match doc::write(&site, &args.out, format) {
+        Ok(files) => {
+            eprintln!(
+                "wrote {} pages to {}: {}",
+                files.len(),
+                args.out.display(),
+                files.join(", ")
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write to `{}`: {e}", args.out.display());
+            EXIT_USAGE
+        }
+    }
+}
+
+pub fn graph(args: GraphArgs) -> i32 {
+    let ws = crate::workspace::Workspace::load(&args.inputs.paths, &args.inputs.data);
+    if let Some(code) = super::unless_compiled(&ws) {
+        return code;
+    }
+    let words = Words::new(ws.program(), &ws.sources);
+    let g: Graph = if args.groups {
+        words.doc_group_graph()
+    } else {
+        words.doc_role_graph()
+    };
+    match args.format {
+        GraphFormat::Dot => print!("{}", g.dot()),
+        GraphFormat::Mermaid => print!("{}", g.mermaid()),
+        GraphFormat::Svg => match g.svg() {
+            Some(s) => println!("{s}"),
+            None => {
+                eprintln!(
+                    "error: the graph has {} nodes: too many to draw as SVG (at most {}); use --format dot and Graphviz",
+                    g.nodes.len(),
+                    doc::graph::MAX_DRAWN
+                );
+                return EXIT_USAGE;
+            }
+        },
+    }
+    EXIT_OK
+}

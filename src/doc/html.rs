@@ -1,0 +1,255 @@
+//! A page as one self-contained HTML file: inline CSS (light and dark
+//! themes, print), inline search over every name and label (no network),
+//! landmarks, a skip link, tables with header cells and captions.
+
+use super::{file_name, Block, Cell, Format, Inline, Page, Site};
+
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The marks of the matrices, with what they mean (never colour alone).
+const MARKS: &[(&str, &str)] = &[
+    ("●", "granted directly"),
+    ("○", "inherited"),
+    ("‡", "a deny can take it away"),
+    ("✓", "the role's rights meet it"),
+    ("?", "depends on the user"),
+];
+
+fn text(t: &str) -> String {
+    for (m, meaning) in MARKS {
+        if t == *m {
+            return format!("<abbr title=\"{meaning}\">{m}</abbr><span class=\"sr\"> {meaning}</span>");
+        }
+        if let Some(rest) = t.strip_prefix(m) {
+            if let Some(rest) = rest.strip_prefix(' ') {
+                if MARKS.iter().any(|(m2, _)| *m2 == rest) {
+                    return format!("{} {}", text(m), text(rest));
+                }
+            }
+        }
+    }
+    // the words' `name` convention: code
+    let mut out = String::new();
+    for (i, part) in t.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str(&format!("<code>{}</code>", esc(part)));
+        } else {
+            out.push_str(&esc(part));
+        }
+    }
+    out
+}
+
+fn inline(xs: &[Inline]) -> String {
+    let mut out = String::new();
+    for x in xs {
+        match x {
+            Inline::Text(t) => out.push_str(&text(t)),
+            Inline::Code(t) => out.push_str(&format!("<code>{}</code>", esc(t))),
+            Inline::Strong(t) => out.push_str(&format!("<strong>{}</strong>", esc(t))),
+            Inline::Anchor(a) => out.push_str(&format!("<span id=\"{}\"></span>", esc(a))),
+            Inline::Link { text, to, code } => {
+                let shown = if *code {
+                    format!("<code>{}</code>", esc(text))
+                } else {
+                    esc(text)
+                };
+                out.push_str(&format!(
+                    "<a href=\"{}#{}\">{shown}</a>",
+                    file_name(to.page, Format::Html),
+                    esc(&to.anchor)
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn cell(tag: &str, scope: &str, c: &Cell) -> String {
+    format!("<{tag}{scope}>{}</{tag}>", inline(&c.0))
+}
+
+fn blocks(out: &mut String, bs: &[Block]) {
+    for b in bs {
+        match b {
+            Block::Heading {
+                level,
+                text: t,
+                anchor,
+            } => {
+                let l = (*level).clamp(1, 6);
+                out.push_str(&format!("<h{l} id=\"{}\">{}</h{l}>\n", esc(anchor), esc(t)));
+            }
+            Block::Para(xs) => out.push_str(&format!("<p>{}</p>\n", inline(xs))),
+            Block::List(items) => {
+                out.push_str("<ul>\n");
+                for i in items {
+                    out.push_str(&format!("<li>{}</li>\n", inline(i)));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Table {
+                caption,
+                head,
+                rows,
+            } => {
+                out.push_str("<div class=\"scroll\" tabindex=\"0\" role=\"region\"");
+                out.push_str(&format!(" aria-label=\"{}\">\n<table>\n", esc(caption)));
+                out.push_str(&format!("<caption>{}</caption>\n<thead><tr>", esc(caption)));
+                for h in head {
+                    out.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for r in rows {
+                    out.push_str("<tr>");
+                    for (i, c) in r.iter().enumerate() {
+                        if i == 0 {
+                            out.push_str(&cell("th", " scope=\"row\"", c));
+                        } else {
+                            out.push_str(&cell("td", "", c));
+                        }
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n</div>\n");
+            }
+            Block::Graph(g) => match g.svg() {
+                Some(svg) => out.push_str(&format!(
+                    "<figure class=\"graph\"><div role=\"img\" aria-label=\"The graph of which role {} which (listed in words below)\">{svg}</div></figure>\n",
+                    g.relation
+                )),
+                None => out.push_str(&format!(
+                    "<p>The graph has {} nodes: too many to draw here; <code>rights graph</code> writes it as DOT or Mermaid.</p>\n",
+                    g.nodes.len()
+                )),
+            },
+            Block::Details {
+                summary,
+                blocks: inner,
+            } => {
+                out.push_str(&format!("<details>\n<summary>{}</summary>\n", esc(summary)));
+                blocks(out, inner);
+                out.push_str("</details>\n");
+            }
+        }
+    }
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light dark; --bg: #ffffff; --fg: #1b1b1b; --muted: #4a4a4a; --link: #0b57d0; --line: #c4c7c5; --head: #eef1f6; --code: #f3f3f3; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #121212; --fg: #e8e8e8; --muted: #c2c2c2; --link: #8ab4f8; --line: #5f6368; --head: #242a33; --code: #2a2a2a; }
+}
+body { margin: 0; background: var(--bg); color: var(--fg); font: 16px/1.5 system-ui, sans-serif; }
+a { color: var(--link); }
+header { padding: .75rem 1.5rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
+header .site { font-weight: 600; }
+nav ul { list-style: none; display: flex; gap: 1rem; margin: 0; padding: 0; flex-wrap: wrap; }
+nav a[aria-current="page"] { font-weight: 700; }
+main { padding: 0 1.5rem 2rem; max-width: 80rem; }
+code { background: var(--code); padding: 0 .2em; border-radius: 3px; font-size: .95em; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; }
+thead th { background: var(--head); }
+tbody th { font-weight: normal; }
+abbr { text-decoration: none; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.skip { position: absolute; left: -10000px; }
+.skip:focus { left: 1rem; top: .5rem; background: var(--bg); padding: .25rem .5rem; }
+#search-results { list-style: none; padding: 0; margin: .25rem 0 0; }
+.search { position: relative; }
+.graph svg { max-width: 100%; height: auto; background: #ffffff; }
+footer { padding: 1rem 1.5rem; color: var(--muted); border-top: 1px solid var(--line); }
+@media print { header nav, .search, .skip { display: none; } .scroll { overflow: visible; } a { color: inherit; } }
+"#;
+
+const SCRIPT: &str = r#"
+(function () {
+  var input = document.getElementById('search');
+  var list = document.getElementById('search-results');
+  if (!input || !list) return;
+  input.addEventListener('input', function () {
+    var q = input.value.trim().toLowerCase();
+    list.innerHTML = '';
+    if (!q) return;
+    var shown = 0;
+    for (var i = 0; i < INDEX.length && shown < 20; i++) {
+      var e = INDEX[i];
+      if (e.t.toLowerCase().indexOf(q) < 0) continue;
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = e.h;
+      a.textContent = e.t + ' (' + e.k + ')';
+      li.appendChild(a);
+      list.appendChild(li);
+      shown++;
+    }
+    if (!shown) { var li = document.createElement('li'); li.textContent = 'Nothing matches.'; list.appendChild(li); }
+  });
+})();
+"#;
+
+pub fn page(site: &Site, p: &Page) -> String {
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str(&format!(
+        "<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        esc(&p.title),
+        esc(&site.title)
+    ));
+    out.push_str("<a class=\"skip\" href=\"#main\">Skip to the content</a>\n<header>\n");
+    out.push_str(&format!("<span class=\"site\">{}</span>\n", esc(&site.title)));
+    out.push_str("<nav aria-label=\"Pages\"><ul>");
+    for q in &site.pages {
+        let current = if q.file == p.file {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "<li><a href=\"{}\"{current}>{}</a></li>",
+            file_name(q.file, Format::Html),
+            esc(&q.title)
+        ));
+    }
+    out.push_str("</ul></nav>\n");
+    out.push_str("<div class=\"search\" role=\"search\"><label for=\"search\">Search names and labels</label> <input id=\"search\" type=\"search\" autocomplete=\"off\"><ul id=\"search-results\" aria-live=\"polite\"></ul></div>\n");
+    out.push_str("</header>\n<main id=\"main\">\n");
+    blocks(&mut out, &p.blocks);
+    out.push_str("</main>\n<footer>Generated by <code>rights doc</code> from the policy: every statement here is what the policy enforces.</footer>\n");
+    // the search index, as JSON inside the page (no network)
+    let index: Vec<serde_json::Value> = site
+        .index
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "t": e.text,
+                "k": e.kind,
+                "h": format!("{}#{}", file_name(e.to.page, Format::Html), e.to.anchor),
+            })
+        })
+        .collect();
+    let json = serde_json::Value::Array(index)
+        .to_string()
+        .replace("</", "<\\/");
+    out.push_str(&format!(
+        "<script>var INDEX = {json};{SCRIPT}</script>\n</body>\n</html>\n"
+    ));
+    out
+}

@@ -1,0 +1,123 @@
+//! A page as Markdown (GitHub-flavoured: tables, and the role graph as a
+//! Mermaid block), for wikis and repositories.
+
+use super::{file_name, Block, Cell, Format, Inline, Page};
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '`' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn code(s: &str) -> String {
+    // a backtick inside: a longer fence
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+fn inline(xs: &[Inline]) -> String {
+    let mut out = String::new();
+    for x in xs {
+        match x {
+            // the words' `name` convention is Markdown's code span
+            Inline::Text(t) => {
+                for (i, part) in t.split('`').enumerate() {
+                    if i % 2 == 1 {
+                        out.push_str(&code(part));
+                    } else {
+                        out.push_str(&escape(part));
+                    }
+                }
+            }
+            Inline::Code(t) => out.push_str(&code(t)),
+            Inline::Strong(t) => out.push_str(&format!("**{}**", escape(t))),
+            Inline::Anchor(a) => out.push_str(&format!("<a id=\"{a}\"></a>")),
+            Inline::Link { text, to, code: c } => {
+                let shown = if *c { code(text) } else { escape(text) };
+                out.push_str(&format!(
+                    "[{shown}]({}#{})",
+                    file_name(to.page, Format::Markdown),
+                    to.anchor
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn cell(c: &Cell) -> String {
+    inline(&c.0).replace('\n', " ")
+}
+
+fn blocks(out: &mut String, bs: &[Block]) {
+    for b in bs {
+        match b {
+            Block::Heading {
+                level,
+                text,
+                anchor,
+            } => {
+                out.push_str(&format!(
+                    "{} {} <a id=\"{anchor}\"></a>\n\n",
+                    "#".repeat(*level as usize),
+                    escape(text)
+                ));
+            }
+            Block::Para(xs) => {
+                out.push_str(&inline(xs));
+                out.push_str("\n\n");
+            }
+            Block::List(items) => {
+                for i in items {
+                    out.push_str(&format!("- {}\n", inline(i)));
+                }
+                out.push('\n');
+            }
+            Block::Table {
+                caption,
+                head,
+                rows,
+            } => {
+                out.push_str(&format!("*{}*\n\n", escape(caption)));
+                out.push_str(&format!(
+                    "| {} |\n",
+                    head.iter().map(|h| escape(h)).collect::<Vec<_>>().join(" | ")
+                ));
+                out.push_str(&format!("|{}\n", " --- |".repeat(head.len())));
+                for r in rows {
+                    out.push_str(&format!(
+                        "| {} |\n",
+                        r.iter().map(cell).collect::<Vec<_>>().join(" | ")
+                    ));
+                }
+                out.push('\n');
+            }
+            Block::Graph(g) => {
+                out.push_str("```mermaid\n");
+                out.push_str(&g.mermaid());
+                out.push_str("```\n\n");
+            }
+            Block::Details { summary, blocks: inner } => {
+                out.push_str(&format!("**{}**\n\n", escape(summary)));
+                blocks(out, inner);
+            }
+        }
+    }
+}
+
+pub fn page(p: &Page) -> String {
+    let mut out = String::new();
+    blocks(&mut out, &p.blocks);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}

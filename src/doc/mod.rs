@@ -1,0 +1,139 @@
+//! `rights doc`: the policy as the pages its users read. The pages are built
+//! once as a small document model ([`Page`], [`Block`], [`Inline`]) by
+//! `words::doc` (every sentence comes from the wording module), then written
+//! as a static HTML site (`html.rs`) or as Markdown (`markdown.rs`); the role
+//! graph is drawn by `graph.rs` (DOT, Mermaid, and SVG laid out by
+//! `layout-rs`).
+
+pub mod graph;
+mod html;
+mod markdown;
+
+use std::path::Path;
+
+/// A place to link to: a page file and an anchor on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub page: &'static str,
+    pub anchor: String,
+}
+
+/// Text within a paragraph or a cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inline {
+    Text(String),
+    Code(String),
+    Strong(String),
+    Link { text: String, to: Target, code: bool },
+    /// A place others link to (in a table's cell).
+    Anchor(String),
+}
+
+/// One cell of a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell(pub Vec<Inline>);
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell(vec![Inline::Text(s.into())])
+    }
+    pub fn empty() -> Cell {
+        Cell(Vec::new())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// A heading with its stable anchor.
+    Heading {
+        level: u8,
+        text: String,
+        anchor: String,
+    },
+    Para(Vec<Inline>),
+    List(Vec<Vec<Inline>>),
+    /// A table; the first column's cells are row headers.
+    Table {
+        caption: String,
+        head: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    },
+    /// The role graph (SVG in HTML, Mermaid in Markdown).
+    Graph(graph::Graph),
+    /// A part folded away by default in HTML (shown in full in Markdown).
+    Details { summary: String, blocks: Vec<Block> },
+}
+
+pub struct Page {
+    pub file: &'static str,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+/// What a search box finds: a name or label and where it is.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub text: String,
+    pub kind: &'static str,
+    pub to: Target,
+}
+
+pub struct Site {
+    pub title: String,
+    pub pages: Vec<Page>,
+    pub index: Vec<Entry>,
+}
+
+/// The output format of `rights doc`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Markdown,
+}
+
+/// An anchor made of a kind and a name: `role-reporter`,
+/// `right-report.status_detail`; characters outside `[a-z0-9_.-]` are
+/// written as `_XX` so that every name has its own.
+pub fn anchor(kind: &str, name: &str) -> String {
+    let mut s = format!("{kind}-");
+    for b in name.bytes() {
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-') {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("_{b:02X}"));
+        }
+    }
+    s
+}
+
+/// The file name of a page in a format.
+pub fn file_name(page: &str, format: Format) -> String {
+    match format {
+        Format::Html => format!("{page}.html"),
+        Format::Markdown => format!("{page}.md"),
+    }
+}
+
+/// Writes every page of the site into `dir` (created if missing).
+pub fn write(site: &Site, dir: &Path, format: Format) -> std::io::Result<Vec<String>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for p in &site.pages {
+        let text = match format {
+            Format::Html => html::page(site, p),
+            Format::Markdown => markdown::page(p),
+        };
+        let name = file_name(p.file, format);
+        std::fs::write(dir.join(&name), text)?;
+        written.push(name);
+    }
+    Ok(written)
+}
+
+/// One page as text (for tests and `-o -`).
+pub fn render(site: &Site, page: &Page, format: Format) -> String {
+    match format {
+        Format::Html => html::page(site, page),
+        Format::Markdown => markdown::page(page),
+    }
+}

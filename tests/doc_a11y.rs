@@ -1,0 +1,154 @@
+//! The site `rights doc` writes, as a reader's browser sees it: every page of
+//! the site of `policies/emresource.rights` and of `policies/analytics.rights`
+//! is opened in Debian's headless Chromium, in the light and the dark colour
+//! scheme, with every request that would leave the machine blocked, and checked
+//! with axe-core (WCAG 2 A and AA rules and axe's best practices) by
+//! `tests/doc/a11y/run.sh`. A serious or critical violation, a network request
+//! or a script error fails the test; screenshots of `roles.html` in both
+//! schemes are left in `target/doc-screenshots/POLICY/`. Without
+//! `/usr/bin/chromium` (`.ci/install-browser` installs it) or `node` the test
+//! says so and passes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The pages every site has; `users.html` comes with users in the data.
+const PAGES: [&str; 4] = ["index.html", "rights.html", "roles.html", "reports.html"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What is missing for the check to run here, if anything.
+fn missing_tool() -> Option<&'static str> {
+    if !Path::new(CHROMIUM).is_file() {
+        return Some("/usr/bin/chromium is missing (.ci/install-browser installs it)");
+    }
+    let node = Command::new("node")
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !node.is_ok_and(|status| status.success()) {
+        return Some("node is missing");
+    }
+    None
+}
+
+/// Where the screenshots go: `doc-screenshots/` in the target directory.
+fn screenshot_root() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map_or_else(|| root().join("target"), Path::to_path_buf)
+        .join("doc-screenshots")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "--- stdout\n{}--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `rights doc POLICY -o SITE` from the package root, into a fresh SITE.
+fn write_site(policy: &str, site: &Path) {
+    let _ = fs::remove_dir_all(site);
+    let out = Command::new(env!("CARGO_BIN_EXE_rights"))
+        .args(["doc", policy, "-o"])
+        .arg(site)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the rights binary starts");
+    assert!(
+        out.status.success(),
+        "rights doc {policy} -o {} exited with {}:\n{}",
+        site.display(),
+        out.status,
+        text(&out)
+    );
+    for page in PAGES {
+        assert!(
+            site.join(page).is_file(),
+            "rights doc {policy} wrote no {page}:\n{}",
+            text(&out)
+        );
+    }
+}
+
+/// `tests/doc/a11y/run.sh SITE SCREENSHOTS`; true if it ran rather than
+/// skipped.
+fn check_site(site: &Path, screenshots: &Path) -> bool {
+    let out = Command::new("bash")
+        .arg(root().join("tests/doc/a11y/run.sh"))
+        .arg(site)
+        .arg(screenshots)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash starts");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the accessibility check of {} failed ({}):\n{}",
+        site.display(),
+        out.status,
+        text(&out)
+    );
+    if let Some(reason) = stdout.lines().find(|l| l.starts_with("skipped:")) {
+        eprintln!("{reason}");
+        return false;
+    }
+    assert!(
+        stdout.lines().any(|l| l.starts_with("a11y: ")),
+        "the accessibility check printed no summary:\n{}",
+        text(&out)
+    );
+    print!("{stdout}");
+    true
+}
+
+#[test]
+fn doc_site_is_accessible_offline_in_both_colour_schemes() {
+    if let Some(why) = missing_tool() {
+        eprintln!("{why}: skipping the doc accessibility check");
+        return;
+    }
+    let sites = Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc-a11y");
+    for (policy, name) in [
+        ("policies/emresource.rights", "site"),
+        ("policies/analytics.rights", "site-analytics"),
+    ] {
+        let site = sites.join(name);
+        write_site(policy, &site);
+        let stem = Path::new(policy).file_stem().unwrap().to_str().unwrap();
+        let screenshots = screenshot_root().join(stem);
+        let _ = fs::remove_dir_all(&screenshots);
+        if !check_site(&site, &screenshots) {
+            return;
+        }
+        for shot in ["roles.png", "roles-dark.png"] {
+            let len = fs::metadata(screenshots.join(shot))
+                .map(|m| m.len())
+                .unwrap_or(0);
+            assert!(
+                len > 0,
+                "no screenshot {} of {policy}",
+                screenshots.join(shot).display()
+            );
+        }
+    }
+}
