@@ -17,7 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn out_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc").join(name);
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("doc")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -33,7 +35,14 @@ fn markdown_of_the_seed_policies() {
     for seed in ["emresource", "analytics"] {
         let dir = out_dir(&format!("md-{seed}"));
         let policy = format!("policies/{seed}.rights");
-        doc(&["doc", &policy, "--format", "markdown", "-o", dir.to_str().unwrap()]);
+        doc(&[
+            "doc",
+            &policy,
+            "--format",
+            "markdown",
+            "-o",
+            dir.to_str().unwrap(),
+        ]);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
@@ -75,20 +84,38 @@ fn the_html_site_is_whole_and_every_link_lands() {
         let pages: BTreeMap<String, String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap())
-            .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read_to_string(e.path()).unwrap()))
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().to_string(),
+                    std::fs::read_to_string(e.path()).unwrap(),
+                )
+            })
             .collect();
         for p in ["index.html", "rights.html", "roles.html", "reports.html"] {
             assert!(pages.contains_key(p), "{seed}: {p} missing");
         }
-        let anchors: BTreeMap<&String, BTreeSet<String>> = pages.iter().map(|(n, h)| (n, ids(h))).collect();
+        let anchors: BTreeMap<&String, BTreeSet<String>> =
+            pages.iter().map(|(n, h)| (n, ids(h))).collect();
         for (name, html) in &pages {
-            assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"), "{name}");
-            assert!(!html.contains("http://") && !html.contains("https://") || html.contains("http://www.w3.org/2000/svg"), "{name} links out");
+            assert!(
+                html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+                "{name}"
+            );
+            assert!(
+                !html.contains("http://") && !html.contains("https://")
+                    || html.contains("http://www.w3.org/2000/svg"),
+                "{name} links out"
+            );
             for (p, a) in links(html) {
                 // `#main`: this page
                 let p = if p.is_empty() { name.clone() } else { p };
-                let target = anchors.get(&p).unwrap_or_else(|| panic!("{seed}/{name}: a link to a missing page {p}"));
-                assert!(target.contains(&a), "{seed}/{name}: a link to {p}#{a}, which is not there");
+                let target = anchors
+                    .get(&p)
+                    .unwrap_or_else(|| panic!("{seed}/{name}: a link to a missing page {p}"));
+                assert!(
+                    target.contains(&a),
+                    "{seed}/{name}: a link to {p}#{a}, which is not there"
+                );
             }
         }
         let ws = Workspace::load(&[PathBuf::from(&policy)], &[]);
@@ -98,14 +125,27 @@ fn the_html_site_is_whole_and_every_link_lands() {
             let heading = format!(
                 "id=\"{}\">{}</h3>",
                 rights::doc::anchor("right", &r.meta.name),
-                r.meta.display().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+                r.meta
+                    .display()
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#39;")
             );
             assert_eq!(rights.matches(&heading).count(), 1, "{seed}: {heading}");
         }
         let roles = &pages["roles.html"];
         for role in &policy.roles {
-            let row = format!("<th scope=\"row\"><a href=\"roles.html#{}\">", rights::doc::anchor("role", &role.meta.name));
-            assert!(roles.matches(&row).count() >= 1, "{seed}: no matrix row for {}", role.meta.name);
+            let row = format!(
+                "<th scope=\"row\"><a href=\"roles.html#{}\">",
+                rights::doc::anchor("role", &role.meta.name)
+            );
+            assert!(
+                roles.matches(&row).count() >= 1,
+                "{seed}: no matrix row for {}",
+                role.meta.name
+            );
         }
         assert!(roles.contains("<svg"), "{seed}: the role graph is drawn");
     }
@@ -118,7 +158,11 @@ fn the_role_graph_as_dot_mermaid_and_svg() {
     insta::assert_snapshot!("emresource_roles.dot", dot.stdout);
     insta::assert_snapshot!("emresource_roles.mermaid", mermaid.stdout);
     let svg = doc(&["graph", "policies/emresource.rights", "--format", "svg"]);
-    assert!(svg.stdout.starts_with("<svg"), "{}", &svg.stdout[..100.min(svg.stdout.len())]);
+    assert!(
+        svg.stdout.starts_with("<svg"),
+        "{}",
+        &svg.stdout[..100.min(svg.stdout.len())]
+    );
     assert!(svg.stdout.contains("Regional Administrator"));
     let groups = doc(&["graph", "tests/data/reference.rights", "--groups"]);
     assert!(groups.stdout.contains("n1 -> n0"), "{}", groups.stdout);
@@ -126,9 +170,20 @@ fn the_role_graph_as_dot_mermaid_and_svg() {
 
 #[test]
 fn errors() {
-    let r = rights_with_stdin(&["doc", "tests/diagnostics/unknown_role.rights", "-o", "target/tmp/never"], "");
+    let r = rights_with_stdin(
+        &[
+            "doc",
+            "tests/diagnostics/unknown_role.rights",
+            "-o",
+            "target/tmp/never",
+        ],
+        "",
+    );
     assert!(r.code == 1 || r.code == 2, "{}", r.transcript());
-    let r = rights_with_stdin(&["doc", "policies/emresource.rights", "-o", "/proc/nope/site"], "");
+    let r = rights_with_stdin(
+        &["doc", "policies/emresource.rights", "-o", "/proc/nope/site"],
+        "",
+    );
     assert_eq!(r.code, 2, "{}", r.transcript());
     assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
     let r = rights_with_stdin(&["doc", "policies/emresource.rights"], "");

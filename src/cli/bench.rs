@@ -6,11 +6,11 @@
 
 use super::query::{answer_stream, Input};
 use super::{Format, EXIT_ERRORS, EXIT_OK};
+use crate::api::Engine;
 use crate::bench_gen::{Shape, Workload};
 use crate::sema::model::{CanQ, Target};
 use crate::source::Origin;
 use crate::workspace::Workspace;
-use crate::Engine;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

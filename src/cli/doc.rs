@@ -16,7 +16,9 @@ pub enum DocFormat {
 }
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  rights doc policies/emresource.rights -o site/\n  rights doc policies/ --data users.json --format markdown -o docs/policy/")]
+#[command(
+    after_help = "Examples:\n  rights doc policies/emresource.rights -o site/\n  rights doc policies/ --data users.json --format markdown -o docs/policy/"
+)]
 pub struct Args {
     #[command(flatten)]
     pub inputs: super::Inputs,
@@ -38,7 +40,9 @@ pub enum GraphFormat {
 }
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  rights graph policies/emresource.rights --format svg > roles.svg\n  rights graph policies/emresource.rights --format mermaid")]
+#[command(
+    after_help = "Examples:\n  rights graph policies/emresource.rights --format svg > roles.svg\n  rights graph policies/emresource.rights --format mermaid"
+)]
 pub struct GraphArgs {
     #[command(flatten)]
     pub inputs: super::Inputs,

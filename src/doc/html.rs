@@ -31,7 +31,9 @@ const MARKS: &[(&str, &str)] = &[
 fn text(t: &str) -> String {
     for (m, meaning) in MARKS {
         if t == *m {
-            return format!("<abbr title=\"{meaning}\">{m}</abbr><span class=\"sr\"> {meaning}</span>");
+            return format!(
+                "<abbr title=\"{meaning}\">{m}</abbr><span class=\"sr\"> {meaning}</span>"
+            );
         }
         if let Some(rest) = t.strip_prefix(m) {
             if let Some(rest) = rest.strip_prefix(' ') {
@@ -161,7 +163,7 @@ nav ul { list-style: none; display: flex; gap: 1rem; margin: 0; padding: 0; flex
 nav a[aria-current="page"] { font-weight: 700; }
 main { padding: 0 1.5rem 2rem; max-width: 80rem; }
 code { background: var(--code); padding: 0 .2em; border-radius: 3px; font-size: .95em; }
-.scroll { overflow-x: auto; }
+.scroll { overflow-x: auto; position: relative; max-width: 100%; }
 table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; }
@@ -214,7 +216,10 @@ pub fn page(site: &Site, p: &Page) -> String {
         esc(&site.title)
     ));
     out.push_str("<a class=\"skip\" href=\"#main\">Skip to the content</a>\n<header>\n");
-    out.push_str(&format!("<span class=\"site\">{}</span>\n", esc(&site.title)));
+    out.push_str(&format!(
+        "<span class=\"site\">{}</span>\n",
+        esc(&site.title)
+    ));
     out.push_str("<nav aria-label=\"Pages\"><ul>");
     for q in &site.pages {
         let current = if q.file == p.file {

@@ -6,7 +6,10 @@ use super::{file_name, Block, Cell, Format, Inline, Page};
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '`' | '#') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '`' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -89,7 +92,10 @@ fn blocks(out: &mut String, bs: &[Block]) {
                 out.push_str(&format!("*{}*\n\n", escape(caption)));
                 out.push_str(&format!(
                     "| {} |\n",
-                    head.iter().map(|h| escape(h)).collect::<Vec<_>>().join(" | ")
+                    head.iter()
+                        .map(|h| escape(h))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
                 ));
                 out.push_str(&format!("|{}\n", " --- |".repeat(head.len())));
                 for r in rows {
@@ -105,7 +111,10 @@ fn blocks(out: &mut String, bs: &[Block]) {
                 out.push_str(&g.mermaid());
                 out.push_str("```\n\n");
             }
-            Block::Details { summary, blocks: inner } => {
+            Block::Details {
+                summary,
+                blocks: inner,
+            } => {
                 out.push_str(&format!("**{}**\n\n", escape(summary)));
                 blocks(out, inner);
             }

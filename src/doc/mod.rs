@@ -24,7 +24,11 @@ pub enum Inline {
     Text(String),
     Code(String),
     Strong(String),
-    Link { text: String, to: Target, code: bool },
+    Link {
+        text: String,
+        to: Target,
+        code: bool,
+    },
     /// A place others link to (in a table's cell).
     Anchor(String),
 }
@@ -61,7 +65,10 @@ pub enum Block {
     /// The role graph (SVG in HTML, Mermaid in Markdown).
     Graph(graph::Graph),
     /// A part folded away by default in HTML (shown in full in Markdown).
-    Details { summary: String, blocks: Vec<Block> },
+    Details {
+        summary: String,
+        blocks: Vec<Block>,
+    },
 }
 
 pub struct Page {

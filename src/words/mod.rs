@@ -10,8 +10,8 @@
 
 pub mod analysis;
 mod conditions;
-pub mod doc;
 pub mod diff;
+pub mod doc;
 pub mod hover;
 mod human;
 mod json;

@@ -1,0 +1,464 @@
+//! The pages of `rights doc` in words: the rights catalogue by component,
+//! the roles (graph, matrices, what each may assign, the default-role
+//! table), the reports and actions with their conditions as sentences, and
+//! with data the users. Built as the document model of [`crate::doc`], which
+//! writes it as HTML or Markdown.
+
+mod reports;
+mod roles;
+
+use super::Words;
+
+use crate::doc::{anchor, Block, Cell, Entry, Inline, Page, Site, Target};
+use crate::ir::Program;
+use crate::sema::model::*;
+
+/// Above this many rights the role × right matrix is shown per component.
+const WIDE: usize = 60;
+
+fn link(kind: &'static str, page: &'static str, name: &str, text: &str, code: bool) -> Inline {
+    Inline::Link {
+        text: text.to_string(),
+        to: Target {
+            page,
+            anchor: anchor(kind, name),
+        },
+        code,
+    }
+}
+
+fn t(s: impl Into<String>) -> Inline {
+    Inline::Text(s.into())
+}
+
+/// At most this many names in one list; the rest are counted.
+const LIST: usize = 40;
+
+/// A matrix of more cells than this is not drawn (its counts are).
+const MAX_CELLS: usize = 20_000;
+
+/// Inlines joined by ", " (or "none"), at most [`LIST`] of them.
+fn joined(xs: Vec<Inline>) -> Vec<Inline> {
+    if xs.is_empty() {
+        return vec![t("none")];
+    }
+    let n = xs.len();
+    let mut out = Vec::new();
+    for (i, x) in xs.into_iter().take(LIST).enumerate() {
+        if i > 0 {
+            out.push(t(", "));
+        }
+        out.push(x);
+    }
+    if n > LIST {
+        out.push(t(format!(" and {} more", n - LIST)));
+    }
+    out
+}
+
+/// The component of a right: the part of its name before the first `.`.
+fn component(name: &str) -> &str {
+    name.split_once('.').map_or("(no component)", |(c, _)| c)
+}
+
+/// What a role alone decides of a condition: `Some(true)` when its rights
+/// and roles make the condition hold, `Some(false)` when they make it fail,
+/// `None` when it depends on the user (flags, groups, access, resources).
+fn role_decides(p: &Program, role: RoleId, c: &Cond, depth: u32) -> Option<bool> {
+    if depth > 32 {
+        return None;
+    }
+    let code = p.code();
+    match c {
+        Cond::Const(b, _) => Some(*b),
+        Cond::Right(r, _) => Some(code.role_grants(role, *r)),
+        Cond::Role(r, _) => Some(code.role_inherits(role, *r)),
+        Cond::Not(x, _) => role_decides(p, role, x, depth + 1).map(|b| !b),
+        Cond::And(xs, _) => {
+            let mut all = Some(true);
+            for x in xs {
+                match role_decides(p, role, x, depth + 1) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        Cond::Or(xs, _) => {
+            let mut any = Some(false);
+            for x in xs {
+                match role_decides(p, role, x, depth + 1) {
+                    Some(true) => return Some(true),
+                    None => any = None,
+                    Some(false) => {}
+                }
+            }
+            any
+        }
+        Cond::Can(a, _) => {
+            let a = p.policy.action(*a);
+            if a.on_resource {
+                None
+            } else {
+                role_decides(p, role, &a.when, depth + 1)
+            }
+        }
+        Cond::Flag(..) | Cond::Access(..) | Cond::Group(..) | Cond::Tag(..) => None,
+    }
+}
+
+/// Whether some deny can take away a right the condition needs.
+fn deny_touches(grants: &Grants, c: &Cond) -> bool {
+    match c {
+        Cond::Or(xs, _) | Cond::And(xs, _) => xs.iter().any(|x| deny_touches(grants, x)),
+        Cond::Not(x, _) => deny_touches(grants, x),
+        Cond::Right(r, _) => grants.denied.get(r.index()).copied().unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// The mark of what a role alone decides: ✓ holds, ? depends on the user.
+fn mark(decided: Option<bool>, denied: bool) -> Cell {
+    match (decided, denied) {
+        (Some(true), false) => Cell::text("✓"),
+        (Some(true), true) => Cell::text("✓ ‡"),
+        (None, _) => Cell::text("?"),
+        (Some(false), _) => Cell::empty(),
+    }
+}
+
+/// Who grants what, computed once: the pages ask it for every right and
+/// every cell of the matrices.
+struct Grants {
+    /// Per right: the roles that grant it directly.
+    direct: Vec<Vec<RoleId>>,
+    /// Per right: some deny names it.
+    denied: Vec<bool>,
+    /// Per right: its component's index in `components`.
+    component: Vec<usize>,
+    components: Vec<String>,
+}
+
+impl Grants {
+    fn of(p: &Policy) -> Grants {
+        let mut direct = vec![Vec::new(); p.rights.len()];
+        for (k, role) in p.roles.iter().enumerate() {
+            for g in &role.grants {
+                if let Some(v) = direct.get_mut(g.right.index()) {
+                    if v.last() != Some(&RoleId::from_index(k)) {
+                        v.push(RoleId::from_index(k));
+                    }
+                }
+            }
+        }
+        let mut denied = vec![false; p.rights.len()];
+        for d in &p.denies {
+            for x in &d.rights {
+                if let Some(b) = denied.get_mut(x.right.index()) {
+                    *b = true;
+                }
+            }
+        }
+        let mut components: Vec<String> = Vec::new();
+        let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let component = p
+            .rights
+            .iter()
+            .map(|r| {
+                let c = component(&r.meta.name).to_string();
+                *at.entry(c.clone()).or_insert_with(|| {
+                    components.push(c);
+                    components.len() - 1
+                })
+            })
+            .collect();
+        Grants {
+            direct,
+            denied,
+            component,
+            components,
+        }
+    }
+
+    fn is_direct(&self, r: RightId, role: RoleId) -> bool {
+        self.direct
+            .get(r.index())
+            .is_some_and(|v| v.contains(&role))
+    }
+}
+
+impl Words<'_> {
+    fn right_link(&self, r: RightId) -> Inline {
+        let m = &self.program.policy.right(r).meta;
+        link("right", "rights", &m.name, &m.name, true)
+    }
+
+    fn role_link(&self, r: RoleId) -> Inline {
+        let m = &self.program.policy.role(r).meta;
+        link("role", "roles", &m.name, &m.name, true)
+    }
+
+    fn report_link(&self, r: ReportId) -> Inline {
+        let m = &self.program.policy.report(r).meta;
+        link("report", "reports", &m.name, &m.name, true)
+    }
+
+    fn action_link(&self, a: ActionId) -> Inline {
+        let m = &self.program.policy.action(a).meta;
+        link("action", "reports", &m.name, &m.name, true)
+    }
+
+    /// The site: every page, and the search index.
+    pub fn doc_site(&self, title: &str) -> Site {
+        let has_data = !self.program.data.users.is_empty();
+        let grants = Grants::of(&self.program.policy);
+        let mut pages = vec![
+            self.doc_index(title, has_data, &grants),
+            self.doc_rights(&grants),
+            self.doc_roles(&grants),
+            self.doc_reports(&grants),
+        ];
+        if has_data {
+            pages.push(self.doc_users());
+        }
+        Site {
+            title: title.to_string(),
+            pages,
+            index: self.doc_search_index(has_data),
+        }
+    }
+
+    fn doc_search_index(&self, has_data: bool) -> Vec<Entry> {
+        let p = &self.program.policy;
+        let mut out = Vec::new();
+        let mut add = |text: &str, kind: &'static str, page: &'static str, a: String| {
+            out.push(Entry {
+                text: text.to_string(),
+                kind,
+                to: Target { page, anchor: a },
+            })
+        };
+        for r in &p.rights {
+            add(
+                &r.meta.name,
+                "right",
+                "rights",
+                anchor("right", &r.meta.name),
+            );
+            if let Some(l) = &r.meta.label {
+                add(l, "right", "rights", anchor("right", &r.meta.name));
+            }
+        }
+        for r in &p.roles {
+            add(&r.meta.name, "role", "roles", anchor("role", &r.meta.name));
+            if let Some(l) = &r.meta.label {
+                add(l, "role", "roles", anchor("role", &r.meta.name));
+            }
+        }
+        for r in &p.reports {
+            add(
+                r.meta.display(),
+                "report",
+                "reports",
+                anchor("report", &r.meta.name),
+            );
+        }
+        for a in &p.actions {
+            add(
+                a.meta.display(),
+                "action",
+                "reports",
+                anchor("action", &a.meta.name),
+            );
+        }
+        if has_data {
+            for u in &self.program.data.users {
+                add(&u.meta.name, "user", "users", anchor("user", &u.meta.name));
+            }
+        }
+        out
+    }
+
+    fn doc_index(&self, title: &str, has_data: bool, grants: &Grants) -> Page {
+        let p = &self.program.policy;
+        let components = grants.components.len();
+        let mut items = vec![
+            vec![
+                link("page", "rights", "top", "Rights", false),
+                t(format!(
+                    ": {} rights in {components} component{}, each with who has it and what can take it away.",
+                    p.rights.len(),
+                    if components == 1 { "" } else { "s" }
+                )),
+            ],
+            vec![
+                link("page", "roles", "top", "Roles", false),
+                t(format!(": {} roles, how they extend each other, and the rights and reports of each.", p.roles.len())),
+            ],
+            vec![
+                link("page", "reports", "top", "Reports and actions", false),
+                t(format!(": {} reports and {} actions, and who may run or use each.", p.reports.len(), p.actions.len())),
+            ],
+        ];
+        if has_data {
+            items.push(vec![
+                link("page", "users", "top", "Users", false),
+                t(format!(
+                    ": {} users, their roles and how each came.",
+                    self.program.data.users.len()
+                )),
+            ]);
+        }
+        let mut blocks = vec![
+            Block::Heading {
+                level: 1,
+                text: title.to_string(),
+                anchor: "page-top".into(),
+            },
+            Block::Para(vec![t(
+                "Generated from the policy: what these pages say is what the policy enforces.",
+            )]),
+            Block::List(items),
+        ];
+        blocks.extend(self.doc_default_roles());
+        Page {
+            file: "index",
+            title: "Overview".into(),
+            blocks,
+        }
+    }
+
+    fn doc_default_roles(&self) -> Vec<Block> {
+        let p = &self.program.policy;
+        if p.default_roles.is_empty() {
+            return Vec::new();
+        }
+        let rows = p
+            .default_roles
+            .iter()
+            .map(|l| {
+                vec![
+                    Cell(vec![t(self.condition(&l.when))]),
+                    Cell(vec![
+                        self.role_link(l.role),
+                        t(format!(" ({})", p.role(l.role).meta.display())),
+                    ]),
+                ]
+            })
+            .collect();
+        vec![
+            Block::Heading {
+                level: 2,
+                text: "Default roles".into(),
+                anchor: "default-roles".into(),
+            },
+            Block::Para(vec![t("A user whose data lists no roles gets the role of the first line whose condition holds.")]),
+            Block::Table {
+                caption: "When a user lists no roles: condition → default role".into(),
+                head: vec!["When".into(), "Default role".into()],
+                rows,
+            },
+        ]
+    }
+
+    fn doc_rights(&self, grants: &Grants) -> Page {
+        let p = &self.program.policy;
+        let mut blocks = vec![Block::Heading {
+            level: 1,
+            text: "Rights".into(),
+            anchor: "page-top".into(),
+        }];
+        let mut last = None;
+        for (i, r) in p.rights.iter().enumerate() {
+            let id = RightId::from_index(i);
+            let c = component(&r.meta.name);
+            if last != Some(c) {
+                blocks.push(Block::Heading {
+                    level: 2,
+                    text: format!("Component: {c}"),
+                    anchor: anchor("component", c),
+                });
+                last = Some(c);
+            }
+            blocks.push(Block::Heading {
+                level: 3,
+                text: r.meta.display().to_string(),
+                anchor: anchor("right", &r.meta.name),
+            });
+            let mut items = vec![vec![t("Name: "), Inline::Code(r.meta.name.clone())]];
+            if let Some(d) = &r.meta.doc {
+                blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
+            }
+            let mut direct = Vec::new();
+            let mut inherited = Vec::new();
+            let code = self.program.code();
+            for k in 0..p.roles.len() {
+                let rid = RoleId::from_index(k);
+                if grants.is_direct(id, rid) {
+                    direct.push(self.role_link(rid));
+                } else if code.role_grants(rid, id) {
+                    inherited.push(self.role_link(rid));
+                }
+            }
+            let mut granted = vec![t("Granted by roles: ")];
+            granted.extend(joined(direct));
+            items.push(granted);
+            if !inherited.is_empty() {
+                let mut x = vec![t("Through inheritance: ")];
+                x.extend(joined(inherited));
+                items.push(x);
+            }
+            let denies = p
+                .denies
+                .iter()
+                .filter(|d| grants.denied[i] && d.rights.iter().any(|x| x.right == id));
+            for dn in denies {
+                let when = dn.when.as_ref().map_or("always".to_string(), |c| {
+                    format!("when {}", self.condition(c))
+                });
+                items.push(vec![t(format!("Taken away from every user {when}."))]);
+            }
+            let uses = |c: &Cond| cond_mentions(c, id);
+            let mut needed: Vec<Inline> = p
+                .actions
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| uses(&a.when))
+                .map(|(k, _)| self.action_link(ActionId::from_index(k)))
+                .collect();
+            needed.extend(
+                p.reports
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| {
+                        uses(&r.requires)
+                            || r.rows_where.as_ref().is_some_and(uses)
+                            || r.details_when.as_ref().is_some_and(uses)
+                    })
+                    .map(|(k, _)| self.report_link(ReportId::from_index(k))),
+            );
+            if !needed.is_empty() {
+                let mut x = vec![t("Needed by: ")];
+                x.extend(joined(needed));
+                items.push(x);
+            }
+            blocks.push(Block::List(items));
+        }
+        Page {
+            file: "rights",
+            title: "Rights".into(),
+            blocks,
+        }
+    }
+}
+
+/// Whether a condition mentions a right.
+fn cond_mentions(c: &Cond, r: RightId) -> bool {
+    match c {
+        Cond::Or(xs, _) | Cond::And(xs, _) => xs.iter().any(|x| cond_mentions(x, r)),
+        Cond::Not(x, _) => cond_mentions(x, r),
+        Cond::Right(x, _) => *x == r,
+        _ => false,
+    }
+}

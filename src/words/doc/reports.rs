@@ -1,0 +1,167 @@
+//! The reports-and-actions page and the users page.
+
+use super::{deny_touches, joined, role_decides, t, Grants};
+use crate::doc::{anchor, Block, Cell, Inline, Page};
+use crate::ir::RoleOrigin;
+use crate::sema::model::*;
+use crate::words::Words;
+
+impl Words<'_> {
+    pub(super) fn doc_reports(&self, grants: &Grants) -> Page {
+        let p = &self.program.policy;
+        let data = &self.program.data;
+        let mut blocks = vec![Block::Heading {
+            level: 1,
+            text: "Reports and actions".into(),
+            anchor: "page-top".into(),
+        }];
+        for (k, r) in p.reports.iter().enumerate() {
+            let rid = ReportId::from_index(k);
+            blocks.push(Block::Heading {
+                level: 2,
+                text: format!("Report: {}", r.meta.display()),
+                anchor: anchor("report", &r.meta.name),
+            });
+            if let Some(d) = &r.meta.doc {
+                blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
+            }
+            let rows = match r.rows {
+                RowsSource::Resources => "every resource",
+                RowsSource::Event => "the resources of the event it is run for",
+            };
+            let mut items = vec![
+                vec![t("Name: "), Inline::Code(r.meta.name.clone())],
+                vec![t(format!(
+                    "May be run when {}.",
+                    self.condition(&r.requires)
+                ))],
+                vec![t(match &r.rows_where {
+                    Some(c) => format!("Rows: {rows}, where {}.", self.condition(c)),
+                    None => format!("Rows: {rows}."),
+                })],
+            ];
+            if let Some(c) = &r.details_when {
+                items.push(vec![t(format!(
+                    "A row shows in full when {}; otherwise by name only.",
+                    self.condition(c)
+                ))]);
+            }
+            let roles: Vec<Inline> = (0..p.roles.len())
+                .filter(|&i| {
+                    role_decides(self.program, RoleId::from_index(i), &r.requires, 0) == Some(true)
+                })
+                .map(|i| self.role_link(RoleId::from_index(i)))
+                .collect();
+            let mut x = vec![t(if deny_touches(grants, &r.requires) {
+                "Roles whose rights meet what it requires (a deny can take them away from some users): "
+            } else {
+                "Roles whose rights meet what it requires: "
+            })];
+            x.extend(joined(roles));
+            items.push(x);
+            if !data.users.is_empty() {
+                let n = (0..data.users.len())
+                    .filter(|&u| self.program.may_run(UserId::from_index(u), rid))
+                    .count();
+                items.push(vec![t(format!(
+                    "Users who may run it: {n} of {}.",
+                    data.users.len()
+                ))]);
+            }
+            blocks.push(Block::List(items));
+        }
+        for a in &p.actions {
+            blocks.push(Block::Heading {
+                level: 2,
+                text: format!("Action: {}", a.meta.display()),
+                anchor: anchor("action", &a.meta.name),
+            });
+            let on = if a.on_resource { " on a resource" } else { "" };
+            let mut items = vec![
+                vec![t("Name: "), Inline::Code(a.meta.name.clone())],
+                vec![t(format!("Allowed{on} when {}.", self.condition(&a.when)))],
+            ];
+            if !a.on_resource {
+                let roles: Vec<Inline> = (0..p.roles.len())
+                    .filter(|&i| {
+                        role_decides(self.program, RoleId::from_index(i), &a.when, 0) == Some(true)
+                    })
+                    .map(|i| self.role_link(RoleId::from_index(i)))
+                    .collect();
+                let mut x = vec![t("Roles whose rights meet its condition: ")];
+                x.extend(joined(roles));
+                items.push(x);
+            }
+            blocks.push(Block::List(items));
+        }
+        Page {
+            file: "reports",
+            title: "Reports and actions".into(),
+            blocks,
+        }
+    }
+
+    pub(super) fn doc_users(&self) -> Page {
+        let d = &self.program.data;
+        let rows = d
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let uid = UserId::from_index(i);
+                let how = match self.program.role_origin(uid) {
+                    RoleOrigin::Explicit => "listed in the data".to_string(),
+                    RoleOrigin::Default(k) => format!("default role (line {})", k + 1),
+                    RoleOrigin::None => "no role".to_string(),
+                };
+                let roles = joined(
+                    self.program
+                        .roles_of(uid)
+                        .into_iter()
+                        .map(|r| self.role_link(r))
+                        .collect(),
+                );
+                let groups: Vec<String> = self
+                    .program
+                    .groups_of(uid)
+                    .into_iter()
+                    .map(|g| self.group(g).to_string())
+                    .collect();
+                let mut name = Cell(vec![
+                    Inline::Anchor(anchor("user", &u.meta.name)),
+                    Inline::Code(u.meta.name.clone()),
+                ]);
+                if let Some(l) = &u.meta.label {
+                    name.0.push(t(format!(" ({l})")));
+                }
+                vec![
+                    name,
+                    Cell(roles),
+                    Cell::text(how),
+                    Cell::text(if groups.is_empty() {
+                        String::new()
+                    } else {
+                        groups.join(", ")
+                    }),
+                    Cell::text(self.program.rights_of(uid).len().to_string()),
+                ]
+            })
+            .collect();
+        Page {
+            file: "users",
+            title: "Users".into(),
+            blocks: vec![
+                Block::Heading {
+                    level: 1,
+                    text: "Users".into(),
+                    anchor: "page-top".into(),
+                },
+                Block::Table {
+                    caption: "Every user of the data: roles (and how they came), groups, and how many rights".into(),
+                    head: vec!["User".into(), "Roles".into(), "How".into(), "Groups".into(), "Rights".into()],
+                    rows,
+                },
+            ],
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The roles page: the graph, the role × right and role × report matrices,
+//! the default roles, and every role with what it may assign.
+
+use super::{deny_touches, joined, mark, role_decides, t, Grants, MAX_CELLS, WIDE};
+use crate::doc::graph::Graph;
+use crate::doc::{anchor, Block, Cell, Inline, Page};
+use crate::sema::model::*;
+use crate::words::Words;
+
+impl Words<'_> {
+    fn role_graph(&self) -> Graph {
+        let p = &self.program.policy;
+        Graph {
+            nodes: p
+                .roles
+                .iter()
+                .map(|r| (r.meta.name.clone(), r.meta.display().to_string()))
+                .collect(),
+            edges: p
+                .roles
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.parents.iter().map(move |(x, _)| (i, x.index())))
+                .collect(),
+            relation: "extends",
+        }
+    }
+
+    /// The role graph alone (`rights graph`).
+    pub fn doc_role_graph(&self) -> Graph {
+        self.role_graph()
+    }
+
+    /// The group graph (`rights graph --groups`).
+    pub fn doc_group_graph(&self) -> Graph {
+        let d = &self.program.data;
+        Graph {
+            nodes: d
+                .groups
+                .iter()
+                .map(|g| (g.meta.name.clone(), g.meta.display().to_string()))
+                .collect(),
+            edges: d
+                .groups
+                .iter()
+                .enumerate()
+                .filter_map(|(i, g)| g.parent.map(|x| (i, x.index())))
+                .collect(),
+            relation: "is in",
+        }
+    }
+
+    fn matrix(&self, grants: &Grants, caption: String, rights: &[RightId]) -> Block {
+        let p = &self.program.policy;
+        let code = self.program.code();
+        let denied = |r: RightId| grants.denied.get(r.index()).copied().unwrap_or(false);
+        let mut head = vec!["Role".to_string()];
+        head.extend(rights.iter().map(|&r| p.right(r).meta.name.clone()));
+        let rows = p
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(k, _)| {
+                let rid = RoleId::from_index(k);
+                let mut row = vec![Cell(vec![self.role_link(rid)])];
+                for &r in rights {
+                    let mark = if grants.is_direct(r, rid) {
+                        "●"
+                    } else if code.role_grants(rid, r) {
+                        "○"
+                    } else {
+                        ""
+                    };
+                    row.push(match (mark, denied(r)) {
+                        ("", _) => Cell::empty(),
+                        (m, true) => Cell::text(format!("{m} ‡")),
+                        (m, false) => Cell::text(m),
+                    });
+                }
+                row
+            })
+            .collect();
+        Block::Table {
+            caption,
+            head,
+            rows,
+        }
+    }
+
+    pub(super) fn doc_roles(&self, grants: &Grants) -> Page {
+        let p = &self.program.policy;
+        let mut blocks = vec![
+            Block::Heading {
+                level: 1,
+                text: "Roles".into(),
+                anchor: "page-top".into(),
+            },
+            Block::Heading {
+                level: 2,
+                text: "How roles extend each other".into(),
+                anchor: "graph".into(),
+            },
+            Block::Graph(self.role_graph()),
+            Block::Para(vec![t("An arrow goes from a role to the role it extends: it has every right of that role too.")]),
+            Block::Heading {
+                level: 2,
+                text: "Role × right".into(),
+                anchor: "matrix".into(),
+            },
+            Block::Para(vec![t("● granted directly; ○ inherited from a role it extends; ‡ a deny can take the right away from some users.")]),
+        ];
+        let all: Vec<RightId> = (0..p.rights.len()).map(RightId::from_index).collect();
+        if all.len() <= WIDE {
+            blocks.push(self.matrix(grants, "Which role has which right".into(), &all));
+        } else {
+            // too wide for one table: a count per component, then each component folded
+            let comps = &grants.components;
+            let mut total = vec![0usize; comps.len()];
+            for &c in &grants.component {
+                total[c] += 1;
+            }
+            let mut head = vec!["Role".to_string()];
+            head.extend(comps.iter().cloned());
+            let rows = (0..p.roles.len())
+                .map(|k| {
+                    let rid = RoleId::from_index(k);
+                    let mut row = vec![Cell(vec![self.role_link(rid)])];
+                    let mut has = vec![0usize; comps.len()];
+                    for r in self.program.role_rights(rid) {
+                        if let Some(&c) = grants.component.get(r.index()) {
+                            has[c] += 1;
+                        }
+                    }
+                    for (c, n) in has.iter().enumerate() {
+                        row.push(if *n == 0 {
+                            Cell::empty()
+                        } else {
+                            Cell::text(format!("{n} of {}", total[c]))
+                        });
+                    }
+                    row
+                })
+                .collect();
+            blocks.push(Block::Table {
+                caption: "How many rights of each component each role has".into(),
+                head,
+                rows,
+            });
+            let cells = p.roles.len() * all.len();
+            if cells > MAX_CELLS {
+                blocks.push(Block::Para(vec![t(format!(
+                    "With {} roles and {} rights the matrix would have {cells} cells: each component's own matrix is shown when it has at most {MAX_CELLS}; the others are given by the counts above and by each role's list of rights below.",
+                    p.roles.len(),
+                    all.len()
+                ))]));
+            }
+            for (ci, c) in comps.iter().enumerate() {
+                if p.roles.len() * total[ci] > MAX_CELLS {
+                    continue;
+                }
+                let rs: Vec<RightId> = all
+                    .iter()
+                    .copied()
+                    .filter(|&r| grants.component[r.index()] == ci)
+                    .collect();
+                blocks.push(Block::Details {
+                    summary: format!("Component {c}: {} rights", rs.len()),
+                    blocks: vec![self.matrix(
+                        grants,
+                        format!("Which role has which right of {c}"),
+                        &rs,
+                    )],
+                });
+            }
+        }
+        if !p.reports.is_empty() {
+            let mut head = vec!["Role".to_string()];
+            head.extend(p.reports.iter().map(|r| r.meta.display().to_string()));
+            let rows = p
+                .roles
+                .iter()
+                .enumerate()
+                .map(|(k, _)| {
+                    let mut row = vec![Cell(vec![self.role_link(RoleId::from_index(k))])];
+                    for rep in &p.reports {
+                        let decided =
+                            role_decides(self.program, RoleId::from_index(k), &rep.requires, 0);
+                        row.push(mark(decided, deny_touches(grants, &rep.requires)));
+                    }
+                    row
+                })
+                .collect();
+            blocks.push(Block::Heading {
+                level: 2,
+                text: "Role × report".into(),
+                anchor: "reports".into(),
+            });
+            blocks.push(Block::Para(vec![t("✓ the role's rights meet what the report requires; ? it depends on the user (flags, groups or access); ‡ a deny can take a needed right away from some users.")]));
+            blocks.push(Block::Table {
+                caption: "Which role may run which report".into(),
+                head,
+                rows,
+            });
+        }
+        blocks.extend(self.doc_default_roles());
+        blocks.push(Block::Heading {
+            level: 2,
+            text: "Every role".into(),
+            anchor: "every-role".into(),
+        });
+        for (k, role) in p.roles.iter().enumerate() {
+            let rid = RoleId::from_index(k);
+            blocks.push(Block::Heading {
+                level: 3,
+                text: role.meta.display().to_string(),
+                anchor: anchor("role", &role.meta.name),
+            });
+            if let Some(d) = &role.meta.doc {
+                blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
+            }
+            let mut items = vec![vec![t("Name: "), Inline::Code(role.meta.name.clone())]];
+            if !role.parents.is_empty() {
+                let mut x = vec![t("Extends: ")];
+                x.extend(joined(
+                    role.parents
+                        .iter()
+                        .map(|(r, _)| self.role_link(*r))
+                        .collect(),
+                ));
+                items.push(x);
+            }
+            let rights: Vec<RightId> = self.program.role_rights(rid).collect();
+            let mut x = vec![t(format!("Rights ({}): ", rights.len()))];
+            x.extend(joined(
+                rights.into_iter().map(|r| self.right_link(r)).collect(),
+            ));
+            items.push(x);
+            for a in &role.assigns {
+                items.push(vec![t(self.assigns_sentence(a))]);
+            }
+            blocks.push(Block::List(items));
+        }
+        Page {
+            file: "roles",
+            title: "Roles".into(),
+            blocks,
+        }
+    }
+
+    fn assigns_sentence(&self, a: &AssignsRule) -> String {
+        let p = &self.program.policy;
+        let what = match &a.what {
+            Assignable::Roles(None) => "every role".to_string(),
+            Assignable::Roles(Some(rs)) => format!(
+                "the roles {}",
+                rs.iter()
+                    .map(|r| format!("`{}`", p.role(*r).meta.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Assignable::Access(None) => "every access level".to_string(),
+            Assignable::Access(Some(ls)) => format!(
+                "access {}",
+                ls.iter()
+                    .map(|l| format!("`{}`", p.access_level(*l).meta.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let scope = match &a.scope {
+            AssignsScope::Anywhere => String::new(),
+            AssignsScope::When(c) => format!(", when {}", self.condition(c)),
+            AssignsScope::OnResource(None) => " on a resource".to_string(),
+            AssignsScope::OnResource(Some(c)) => {
+                format!(" on a resource where {}", self.condition(c))
+            }
+        };
+        format!("May assign {what}{scope}.")
+    }
+}
