@@ -46,6 +46,17 @@ fn condition_sites(prog: &Program, u: UserId, what: &What) -> Vec<Reason> {
                             .map(site),
                     );
                 }
+                // the event whose resources changed
+                if let What::Row { event: Some(e), .. } = what {
+                    let d = &prog.data;
+                    if let Some(ev) = d
+                        .event_ids
+                        .get(e.as_str())
+                        .and_then(|i| d.events.get(i.index()))
+                    {
+                        out.push(Reason::new(true, Fact::Const(true)).at(ev.meta.span));
+                    }
+                }
             }
         }
         What::Access { level, .. } => {
@@ -101,6 +112,7 @@ pub(super) fn compare(old: Version, new: Version, changed: &Changed) -> Diff {
     }
     let resources = Resources::of(po, pn);
     let names = Names::of(po, pn);
+    let moved = Moved::of(po, pn);
     // where only role grants, denies or default-role lines differ, a user
     // whose rows are the same under both decides everything alike
     let same_conditions = po.same_conditions(pn);
@@ -108,9 +120,6 @@ pub(super) fn compare(old: Version, new: Version, changed: &Changed) -> Diff {
         let Some(&un) = pn.data.user_ids.get(u.meta.name.as_str()) else {
             continue;
         };
-        if same_conditions && po.same_user(UserId::from_index(i), pn, un) {
-            continue;
-        }
         let pair = Pair {
             old,
             new,
@@ -119,9 +128,136 @@ pub(super) fn compare(old: Version, new: Version, changed: &Changed) -> Diff {
             name: &u.meta.name,
             changed,
         };
-        user_changes(&pair, &names, &resources, &mut d.changes);
+        if !(same_conditions && po.same_user(UserId::from_index(i), pn, un)) {
+            user_changes(&pair, &names, &resources, &mut d.changes);
+        }
+        // (the same user, and the same rows, but an event's resources changed)
+        event_rows(&pair, &names, &moved, &mut d.changes);
     }
     d
+}
+
+/// Resources that joined or left an event (matched by name): the rows of
+/// `rows event` reports run for that event change with them.
+struct Moved {
+    /// (event, resource, its id in the old and the new version, a member
+    /// before, a member after)
+    pairs: Vec<(
+        String,
+        String,
+        Option<ResourceId>,
+        Option<ResourceId>,
+        bool,
+        bool,
+    )>,
+}
+
+impl Moved {
+    fn of(po: &Program, pn: &Program) -> Moved {
+        let mut pairs = Vec::new();
+        let members = |p: &Program, e: &str| -> Vec<String> {
+            p.data
+                .event_ids
+                .get(e)
+                .and_then(|id| p.data.events.get(id.index()))
+                .map(|ev| {
+                    ev.resources
+                        .iter()
+                        .filter_map(|r| p.data.resources.get(r.index()))
+                        .map(|r| r.meta.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut events: Vec<&str> = po
+            .data
+            .events
+            .iter()
+            .map(|e| e.meta.name.as_str())
+            .collect();
+        for e in &pn.data.events {
+            if !po.data.event_ids.contains_key(e.meta.name.as_str()) {
+                events.push(&e.meta.name);
+            }
+        }
+        for e in events {
+            let (a, b) = (members(po, e), members(pn, e));
+            if a == b {
+                continue;
+            }
+            let a_set: FxHashSet<&str> = a.iter().map(String::as_str).collect();
+            let b_set: FxHashSet<&str> = b.iter().map(String::as_str).collect();
+            let mut seen: FxHashSet<&str> = Default::default();
+            for r in a.iter().chain(b.iter()) {
+                let (ia, ib) = (a_set.contains(r.as_str()), b_set.contains(r.as_str()));
+                if ia == ib || !seen.insert(r) {
+                    continue;
+                }
+                pairs.push((
+                    e.to_string(),
+                    r.clone(),
+                    po.data.resource_ids.get(r.as_str()).copied(),
+                    pn.data.resource_ids.get(r.as_str()).copied(),
+                    ia,
+                    ib,
+                ));
+            }
+        }
+        Moved { pairs }
+    }
+}
+
+/// A user's rows of `rows event` reports on the resources that joined or
+/// left an event.
+fn event_rows(p: &Pair, n: &Names, moved: &Moved, out: &mut Vec<Change>) {
+    if moved.pairs.is_empty() {
+        return;
+    }
+    let (po, pn) = (p.old.program, p.new.program);
+    let by_event = |prog: &Program, rep: Option<ReportId>| {
+        rep.is_some_and(|r| prog.policy.report(r).rows == RowsSource::Event)
+    };
+    for r in &n.reports {
+        if !by_event(po, r.old) && !by_event(pn, r.new) {
+            continue;
+        }
+        for (ev, res, ro, rn, was, is) in &moved.pairs {
+            let row = |prog: &Program,
+                       u: UserId,
+                       rep: Option<ReportId>,
+                       x: Option<ResourceId>,
+                       member: bool| {
+                let (rep, x) = (rep?, x?);
+                (member
+                    && prog.policy.report(rep).rows == RowsSource::Event
+                    && prog.may_run(u, rep)
+                    && prog.is_row(u, rep, x))
+                .then(|| prog.visibility(u, rep, x))
+            };
+            let before = row(po, p.uo, r.old, *ro, *was);
+            let after = row(pn, p.un, r.new, *rn, *is);
+            if before == after {
+                continue;
+            }
+            let gained = match (before, after) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (b, a) => a == Some(Visibility::Full) && b != a,
+            };
+            p.push(
+                out,
+                What::Row {
+                    report: r.name.clone(),
+                    on: On::Resource(res.clone()),
+                    event: Some(ev.clone()),
+                    before,
+                    after,
+                },
+                gained,
+                (Vec::new(), Vec::new()),
+            );
+        }
+    }
 }
 
 /// The names of one kind in either version (old order first), and each
@@ -572,6 +708,7 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
                 let what = What::Row {
                     report: r.name.clone(),
                     on: on(),
+                    event: None,
                     before,
                     after,
                 };

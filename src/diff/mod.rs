@@ -61,10 +61,13 @@ pub enum What {
     },
     /// May run the report at all.
     Run(String),
-    /// A row of a report: absent (`None`), in full or name only.
+    /// A row of a report: absent (`None`), in full or name only; with
+    /// `event`, the row as `report R as U for event E` shows it (the event's
+    /// resources changed).
     Row {
         report: String,
         on: On,
+        event: Option<String>,
         before: Option<Visibility>,
         after: Option<Visibility>,
     },
@@ -97,11 +100,13 @@ impl What {
             What::Row {
                 report,
                 on,
+                event,
                 before,
                 after,
             } => What::Row {
                 report: report.clone(),
                 on: fold(on),
+                event: event.clone(),
                 before: *before,
                 after: *after,
             },

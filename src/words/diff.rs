@@ -51,10 +51,15 @@ pub fn what(w: &What) -> String {
         What::Row {
             report,
             on: o,
+            event,
             before,
             after,
         } => format!(
-            "row of report `{report}`{}: {} → {}",
+            "row of report `{report}`{}{}: {} → {}",
+            event
+                .as_deref()
+                .map(|e| format!(" for event `{e}`"))
+                .unwrap_or_default(),
             on(o),
             vis(*before),
             vis(*after)
@@ -315,11 +320,15 @@ fn what_json(w: &What) -> Value {
         What::Row {
             report,
             on,
+            event,
             before,
             after,
         } => {
             v["name"] = json!(report);
             v["on"] = on_json(on);
+            if let Some(e) = event {
+                v["event"] = json!(e);
+            }
             let s = |x: Option<Visibility>| match x {
                 None => Value::Null,
                 Some(Visibility::Full) => json!("full"),

@@ -40,8 +40,34 @@ fn vis(v: Option<Visibility>) -> &'static str {
     }
 }
 
-/// Every answer of one user (by name) in one version, as text lines.
-fn answers(p: &Program, user: &str, resources: &[(String, String)]) -> BTreeSet<String> {
+/// (event, resource) pairs whose membership differs between the versions.
+fn moved(p: &Program, q: &Program) -> BTreeSet<(String, String)> {
+    let members = |x: &Program| -> BTreeSet<(String, String)> {
+        x.data
+            .events
+            .iter()
+            .flat_map(|e| {
+                e.resources.iter().map(move |r| {
+                    (
+                        e.meta.name.clone(),
+                        x.data.resources[r.index()].meta.name.clone(),
+                    )
+                })
+            })
+            .collect()
+    };
+    let (a, b) = (members(p), members(q));
+    a.symmetric_difference(&b).cloned().collect()
+}
+
+/// Every answer of one user (by name) in one version, as text lines; rows
+/// of `rows event` reports for the (event, resource) pairs in `moved`.
+fn answers(
+    p: &Program,
+    user: &str,
+    resources: &[(String, String)],
+    moved: &BTreeSet<(String, String)>,
+) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let Some(&u) = p.data.user_ids.get(user) else {
         return out;
@@ -76,6 +102,29 @@ fn answers(p: &Program, user: &str, resources: &[(String, String)]) -> BTreeSet<
     for (i, role) in pol.roles.iter().enumerate() {
         if p.may_assign(u, RoleId::from_index(i), None) {
             out.insert(format!("assign {}", role.meta.name));
+        }
+    }
+    for (i, rep) in pol.reports.iter().enumerate() {
+        let id = ReportId::from_index(i);
+        if rep.rows != RowsSource::Event || !p.may_run(u, id) {
+            continue;
+        }
+        for ev in &p.data.events {
+            for &res in &ev.resources {
+                let key = (
+                    ev.meta.name.clone(),
+                    p.data.resources[res.index()].meta.name.clone(),
+                );
+                if moved.contains(&key) && p.is_row(u, id, res) {
+                    out.insert(format!(
+                        "row {} for {} on {} {}",
+                        rep.meta.name,
+                        ev.meta.name,
+                        p.data.resources[res.index()].meta.name,
+                        vis(Some(p.visibility(u, id, res)))
+                    ));
+                }
+            }
         }
     }
     for (name, shown) in resources {
@@ -152,7 +201,11 @@ pub fn brute(old: &Program, new: &Program) -> (BTreeSet<String>, bool) {
             .map(|r| (r.clone(), r.clone()))
             .chain(one_sided)
             .collect();
-        let (a, b) = (answers(old, name, &named), answers(new, name, &named));
+        let mv = moved(old, new);
+        let (a, b) = (
+            answers(old, name, &named, &mv),
+            answers(new, name, &named, &mv),
+        );
         for x in a.difference(&b) {
             out.insert(format!("{name} -{x}"));
         }
@@ -163,7 +216,11 @@ pub fn brute(old: &Program, new: &Program) -> (BTreeSet<String>, bool) {
         let mut first: Option<BTreeSet<String>> = None;
         for r in both.iter().filter(|r| !sp.contains(*r)) {
             let one = vec![(r.clone(), "*".to_string())];
-            let (a, b) = (answers(old, name, &one), answers(new, name, &one));
+            let none = BTreeSet::new();
+            let (a, b) = (
+                answers(old, name, &one, &none),
+                answers(new, name, &one, &none),
+            );
             let mut d = BTreeSet::new();
             for x in a.difference(&b) {
                 if x.contains(" on *") {
@@ -240,14 +297,27 @@ pub fn reported(d: &Diff) -> BTreeSet<String> {
             What::Row {
                 report,
                 on: o,
+                event,
                 before,
                 after,
             } => {
+                let ev = event
+                    .as_deref()
+                    .map(|e| format!(" for {e}"))
+                    .unwrap_or_default();
                 if before.is_some() {
-                    out.insert(format!("{u} -row {report} on {} {}", on(o), vis(*before)));
+                    out.insert(format!(
+                        "{u} -row {report}{ev} on {} {}",
+                        on(o),
+                        vis(*before)
+                    ));
                 }
                 if after.is_some() {
-                    out.insert(format!("{u} +row {report} on {} {}", on(o), vis(*after)));
+                    out.insert(format!(
+                        "{u} +row {report}{ev} on {} {}",
+                        on(o),
+                        vis(*after)
+                    ));
                 }
             }
         }

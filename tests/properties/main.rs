@@ -332,7 +332,7 @@ proptest! {
         let policy_items: Vec<usize> = items
             .iter()
             .enumerate()
-            .filter(|(_, t)| !["user ", "event ", "group ", "test "].iter().any(|k| t.starts_with(k)))
+            .filter(|(_, t)| !["user ", "group ", "test "].iter().any(|k| t.starts_with(k)))
             .map(|(i, _)| i)
             .collect();
         if policy_items.is_empty() {
