@@ -140,17 +140,19 @@ pub(super) fn compare(old: Version, new: Version, changed: &Changed) -> Diff {
 /// Resources that joined or left an event (matched by name): the rows of
 /// `rows event` reports run for that event change with them.
 struct Moved {
-    /// (event, resource, its id in the old and the new version, a member
-    /// before, a member after)
-    pairs: Vec<(
-        String,
-        String,
-        Option<ResourceId>,
-        Option<ResourceId>,
-        bool,
-        bool,
-    )>,
+    pairs: Vec<MovedPair>,
 }
+
+/// (event, resource, its id in the old and the new version, a member
+/// before, a member after)
+type MovedPair = (
+    String,
+    String,
+    Option<ResourceId>,
+    Option<ResourceId>,
+    bool,
+    bool,
+);
 
 impl Moved {
     fn of(po: &Program, pn: &Program) -> Moved {
