@@ -13,6 +13,7 @@
 
 pub mod causes;
 mod decide;
+mod events;
 mod resources;
 
 use crate::ir::Program;
