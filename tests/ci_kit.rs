@@ -88,4 +88,16 @@ fn completions_and_man_page() {
     assert_eq!(man.code, 0);
     assert!(man.stdout.contains(".TH rights 1"), "{}", man.stdout);
     assert!(man.stdout.contains("diff"));
+    // a subcommand's own page
+    let diff = rights(&["man", "diff"]);
+    assert_eq!(diff.code, 0, "{}", diff.transcript());
+    assert!(diff.stdout.contains(".TH rights-diff 1"), "{}", diff.stdout);
+    assert!(diff.stdout.contains("fail\\-on"), "{}", diff.stdout);
+    let none = rights(&["man", "nothing"]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("no subcommand `nothing`"),
+        "{}",
+        none.stderr
+    );
 }

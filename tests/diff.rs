@@ -311,6 +311,34 @@ fn symbolic_differences_without_users_or_on_request() {
         "{}",
         run.stdout
     );
+    // users and every possible user in one JSON document
+    let run = rights(&[
+        "diff",
+        BASE_POLICY,
+        "tests/analyze/added_grant.rights",
+        "--symbolic",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert!(v["users"]["changes"].is_array(), "{v}");
+    assert!(v["every_possible_user"].is_object(), "{v}");
+    // and as GitHub annotations
+    let run = rights(&[
+        "diff",
+        BASE_POLICY,
+        "tests/analyze/added_grant.rights",
+        "--symbolic",
+        "--format",
+        "github",
+    ]);
+    assert!(
+        run.stdout.lines().all(|l| l.starts_with("::notice ")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("every possible user"), "{}", run.stdout);
 }
 
 const BASE_POLICY: &str = "tests/analyze/base.rights";

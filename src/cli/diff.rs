@@ -146,6 +146,7 @@ pub fn run(args: Args) -> i32 {
     };
     let has_users = !wo.program().data.users.is_empty() || !wn.program().data.users.is_empty();
     let mut tripped = false;
+    let mut users_json: Option<serde_json::Value> = None;
     if has_users {
         let root_of = |arg: &str, other: &str| match git::parse_spec(arg) {
             Some((_, Some(p))) => p.display().to_string(),
@@ -177,6 +178,8 @@ pub fn run(args: Args) -> i32 {
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         match args.format {
             DiffFormat::Human => print!("{}", words::human(&d, &lo, &ln, color)),
+            // with --symbolic too, one JSON document holds both (below)
+            DiffFormat::Json if args.symbolic => users_json = Some(words::json(&d, &lo, &ln)),
             DiffFormat::Json => println!("{}", words::json(&d, &lo, &ln)),
             DiffFormat::Markdown => print!("{}", words::markdown(&d, &lo, &ln)),
             DiffFormat::Github => print!("{}", words::github(&d)),
@@ -198,13 +201,37 @@ pub fn run(args: Args) -> i32 {
             }
         };
         match args.format {
-            DiffFormat::Human | DiffFormat::Github => {
+            DiffFormat::Human => {
                 print!("{}", analysis::comparison_human(&c, &lo, &ln));
                 if has_users {
                     print!("{}", analysis::unexercised_human(&c));
                 }
             }
-            DiffFormat::Json => println!("{}", analysis::comparison_json(&c, &lo, &ln)),
+            // every difference as a notice (they have no line of their own)
+            DiffFormat::Github => {
+                let text = analysis::comparison_human(&c, &lo, &ln);
+                for line in text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .take(50)
+                {
+                    println!(
+                        "::notice title=rights diff (every possible user)::{}",
+                        words::github_escape(line)
+                    );
+                }
+            }
+            DiffFormat::Json => {
+                let every = analysis::comparison_json(&c, &lo, &ln);
+                match users_json.take() {
+                    Some(users) => println!(
+                        "{}",
+                        serde_json::json!({ "users": users, "every_possible_user": every })
+                    ),
+                    None => println!("{every}"),
+                }
+            }
             DiffFormat::Markdown => print!("{}", analysis::comparison_markdown(&c, &lo, &ln)),
         }
         tripped |= match args.fail_on {

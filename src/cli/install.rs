@@ -19,7 +19,11 @@ pub struct CompletionsArgs {
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Example:\n  rights man > ~/.local/share/man/man1/rights.1")]
-pub struct ManArgs {}
+pub struct ManArgs {
+    /// The page of one subcommand (`rights man diff`); without it, the main page.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
+}
 
 pub fn completions(args: CompletionsArgs) -> i32 {
     let mut cmd = Cli::command();
@@ -28,9 +32,28 @@ pub fn completions(args: CompletionsArgs) -> i32 {
     write(&out)
 }
 
-pub fn man(_: ManArgs) -> i32 {
+pub fn man(args: ManArgs) -> i32 {
     let mut out = Vec::new();
-    match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+    let cmd = Cli::command();
+    let page = match &args.subcommand {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone().display_name(format!("rights-{name}")),
+            None => {
+                let names: Vec<String> = cmd
+                    .get_subcommands()
+                    .filter(|c| !c.is_hide_set())
+                    .map(|c| c.get_name().to_string())
+                    .collect();
+                eprintln!(
+                    "error: no subcommand `{name}`; the subcommands are: {}",
+                    names.join(", ")
+                );
+                return EXIT_USAGE;
+            }
+        },
+    };
+    match clap_mangen::Man::new(page).render(&mut out) {
         Ok(()) => write(&out),
         Err(e) => {
             eprintln!("error: cannot write the man page: {e}");

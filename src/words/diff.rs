@@ -444,23 +444,50 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
 }
 
 /// GitHub workflow commands: a notice on each line that caused changes.
+/// A workflow command's message, escaped (`%`, CR, LF).
+pub fn github_escape(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property, escaped (also `:` and `,`).
+fn github_property(s: &str) -> String {
+    github_escape(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// At most this many annotations (GitHub shows only the first few per step).
+const MAX_NOTICES: usize = 50;
+
 pub fn github(d: &Diff) -> String {
     let mut out = String::new();
-    for l in lines(d) {
-        let (count, _) = line_who(&l);
-        let text = format!("{}: {count} {}", line_what(&l), verb(&l));
-        let escaped = text.replace('%', "%25").replace('\n', "%0A");
+    let mut n = 0;
+    let all = lines(d);
+    let total: usize = all.iter().map(|l| l.causes.len()).sum();
+    for l in &all {
+        let (count, _) = line_who(l);
+        let text = format!("{}: {count} {}", line_what(l), verb(l));
+        let escaped = github_escape(&text);
         for c in &l.causes {
+            if n == MAX_NOTICES {
+                out.push_str(&format!(
+                    "::notice title=rights diff::{} more annotations left out; see the job summary (--format markdown)\n",
+                    total - n
+                ));
+                return out;
+            }
+            n += 1;
+            let file = github_property(&c.file);
             match c.side {
                 // a line the new version has: annotate it
                 Side::Added => out.push_str(&format!(
-                    "::notice file={},line={},title=rights diff::{escaped}\n",
-                    c.file, c.line
+                    "::notice file={file},line={},title=rights diff::{escaped}\n",
+                    c.line
                 )),
                 // a removed line exists only in the old version: annotate the file
                 Side::Removed => out.push_str(&format!(
-                    "::notice file={},title=rights diff (line {} removed)::{escaped}\n",
-                    c.file, c.line
+                    "::notice file={file},title=rights diff (line {} removed)::{escaped}\n",
+                    c.line
                 )),
             }
         }
