@@ -13,6 +13,7 @@ use lsp_types::Uri;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// What the analysis reads: policy and data texts by path.
 #[derive(Clone, Debug, Default)]
@@ -22,12 +23,17 @@ pub struct Inputs {
 }
 
 pub struct Analysis {
-    pub ws: Workspace,
+    /// Shared with the thread that lints it.
+    pub ws: Arc<Workspace>,
     /// Per file id: its path.
     pub paths: Vec<PathBuf>,
     pub index: Index,
-    /// `check` then `lint`, as `rights lint` reports them.
+    /// `check` then `lint`, as `rights lint` reports them (`check` alone
+    /// until `linted`).
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether `diagnostics` holds lint's findings too (or lint has nothing
+    /// to add: a policy with errors is reported as `check` reports it).
+    pub linted: bool,
     pub tests: Vec<TestResult>,
     /// What each file declares (outside tests), for completion: a file that
     /// does not parse now (the user is typing) keeps what it declared when
@@ -36,7 +42,9 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    pub fn build(inputs: &Inputs, previous: Option<&Analysis>) -> Analysis {
+    /// Reads, checks and indexes; lints too when `lint` (otherwise the
+    /// caller lints on another thread: [`Analysis::lint`]).
+    pub fn build(inputs: &Inputs, previous: Option<&Analysis>, lint: bool) -> Analysis {
         let mut ws = Workspace::default();
         let mut paths = Vec::new();
         for (p, text) in &inputs.policy {
@@ -48,7 +56,12 @@ impl Analysis {
             paths.push(p.clone());
         }
         ws.check();
-        let (diagnostics, _) = crate::lint::check_and_lint(&ws);
+        let linted = lint || !ws.is_compiled();
+        let diagnostics = if linted {
+            crate::lint::check_and_lint(&ws).0
+        } else {
+            ws.diagnostics().to_vec()
+        };
         let index = Index::build(ws.items());
         let tests = if ws.is_compiled() {
             crate::testing::run(ws.program(), &ws.model().tests, None)
@@ -72,13 +85,20 @@ impl Analysis {
             declared.insert(path.clone(), names);
         }
         Analysis {
-            ws,
+            ws: Arc::new(ws),
             paths,
             index,
             diagnostics,
+            linted,
             tests,
             declared,
         }
+    }
+
+    /// What `rights lint` reports on a checked workspace (run off the main
+    /// thread: on a large policy it is the slow part).
+    pub fn lint(ws: &Workspace) -> Vec<Diagnostic> {
+        crate::lint::check_and_lint(ws).0
     }
 
     pub fn file_of(&self, path: &Path) -> Option<FileId> {

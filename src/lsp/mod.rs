@@ -105,25 +105,33 @@ fn serve(conn: &Connection) -> Result<(), String> {
     }
     let mut s = Server::new(&init, enc);
     s.analyse();
-    s.publish(conn);
+    s.settle(conn);
     loop {
-        let msg = if s.dirty {
-            match conn.receiver.recv_timeout(DEBOUNCE) {
-                Ok(m) => m,
-                Err(crossbeam_timeout) => {
-                    if crossbeam_timeout.is_disconnected() {
-                        return Ok(());
-                    }
-                    s.analyse();
-                    s.publish(conn);
-                    continue;
-                }
-            }
+        // a message, lint's findings, or (while the text is dirty) the end
+        // of a pause in typing
+        let timeout = if s.dirty {
+            DEBOUNCE
         } else {
-            match conn.receiver.recv() {
+            Duration::from_secs(3600)
+        };
+        let msg = crossbeam_channel::select! {
+            recv(conn.receiver) -> m => match m {
                 Ok(m) => m,
                 Err(_) => return Ok(()),
-            }
+            },
+            recv(s.lint_rx) -> r => {
+                if let Ok((generation, findings)) = r {
+                    s.linted(conn, generation, findings);
+                }
+                continue;
+            },
+            default(timeout) => {
+                if s.dirty {
+                    s.analyse();
+                    s.settle(conn);
+                }
+                continue;
+            },
         };
         match msg {
             Message::Request(req) => {
@@ -132,7 +140,7 @@ fn serve(conn: &Connection) -> Result<(), String> {
                 }
                 if s.dirty {
                     s.analyse();
-                    s.publish(conn);
+                    s.settle(conn);
                 }
                 let resp = s.request(req);
                 send(conn, Message::Response(resp));
@@ -218,6 +226,10 @@ pub struct Server {
     /// Problems with the configuration, shown once each.
     problems: Vec<String>,
     outbox: Vec<Notification>,
+    /// Counts analyses: lint's findings for an older one are dropped.
+    generation: u64,
+    lint_tx: crossbeam_channel::Sender<(u64, Vec<crate::diag::Diagnostic>)>,
+    lint_rx: crossbeam_channel::Receiver<(u64, Vec<crate::diag::Diagnostic>)>,
 }
 
 impl Server {
@@ -234,16 +246,20 @@ impl Server {
                 folders.push(p);
             }
         }
+        let (lint_tx, lint_rx) = crossbeam_channel::unbounded();
         let mut s = Server {
             enc,
             folders,
             data: Vec::new(),
             open: HashMap::new(),
-            analysis: Analysis::build(&Default::default(), None),
+            analysis: Analysis::build(&Default::default(), None, true),
             dirty: true,
             published: Vec::new(),
             problems: Vec::new(),
             outbox: Vec::new(),
+            generation: 0,
+            lint_tx,
+            lint_rx,
         };
         if let Some(o) = &init.initialization_options {
             s.configure(o);
@@ -264,9 +280,11 @@ impl Server {
         }
     }
 
+    /// Analyses the current text (lint excepted: [`Server::settle`] starts it).
     fn analyse(&mut self) {
         let (inputs, problems) = analysis::gather(&self.folders, &self.open, &self.data);
-        self.analysis = Analysis::build(&inputs, Some(&self.analysis));
+        self.analysis = Analysis::build(&inputs, Some(&self.analysis), false);
+        self.generation += 1;
         self.dirty = false;
         for p in problems {
             if !self.problems.contains(&p) {
@@ -280,6 +298,39 @@ impl Server {
                 self.problems.push(p);
             }
         }
+    }
+
+    /// After an analysis: when lint has nothing to add, publish now; else
+    /// lint on another thread (requests are answered meanwhile) and publish
+    /// when it is done, so that findings do not flicker away while typing.
+    fn settle(&mut self, conn: &Connection) {
+        if self.analysis.linted {
+            self.publish(conn);
+            return;
+        }
+        let ws = self.analysis.ws.clone();
+        let tx = self.lint_tx.clone();
+        let generation = self.generation;
+        std::thread::spawn(move || {
+            // the receiver may be gone (the server stopped): nothing to do then
+            let _ = tx.send((generation, Analysis::lint(&ws)));
+        });
+    }
+
+    /// Lint's findings arrived: kept (and published) if they are of the
+    /// current text.
+    fn linted(
+        &mut self,
+        conn: &Connection,
+        generation: u64,
+        findings: Vec<crate::diag::Diagnostic>,
+    ) {
+        if generation != self.generation || self.dirty {
+            return;
+        }
+        self.analysis.diagnostics = findings;
+        self.analysis.linted = true;
+        self.publish(conn);
     }
 
     fn publish(&mut self, conn: &Connection) {
@@ -318,6 +369,14 @@ impl Server {
         for n in self.outbox.drain(..) {
             send(conn, Message::Notification(n));
         }
+        // for clients and tests that wait for the complete diagnostics
+        send(
+            conn,
+            Message::Notification(Notification::new(
+                "$/rights/analysed".into(),
+                json!({ "generation": self.generation }),
+            )),
+        );
     }
 
     fn notify(&mut self, n: Notification) {
@@ -382,6 +441,11 @@ impl Server {
     }
 
     fn answer(&mut self, req: Request) -> Result<Value, Failure> {
+        // fixes for lint's findings need them: lint now if it has not finished
+        if req.method == "textDocument/codeAction" && !self.analysis.linted {
+            self.analysis.diagnostics = Analysis::lint(&self.analysis.ws);
+            self.analysis.linted = true;
+        }
         let a = &self.analysis;
         let enc = self.enc;
         let p = req.params;
@@ -468,16 +532,20 @@ pub struct InProcess {
 impl InProcess {
     /// A server on `folder` with these texts open (UTF-16 positions).
     pub fn new(folder: PathBuf, open: Vec<(PathBuf, String)>, data: Vec<PathBuf>) -> InProcess {
+        let (lint_tx, lint_rx) = crossbeam_channel::unbounded();
         let mut server = Server {
             enc: Encoding::Utf16,
             folders: vec![folder],
             data,
             open: open.into_iter().collect(),
-            analysis: Analysis::build(&Default::default(), None),
+            analysis: Analysis::build(&Default::default(), None, true),
             dirty: true,
             published: Vec::new(),
             problems: Vec::new(),
             outbox: Vec::new(),
+            generation: 0,
+            lint_tx,
+            lint_rx,
         };
         server.analyse();
         InProcess { server }
@@ -488,6 +556,11 @@ impl InProcess {
     pub fn change(&mut self, path: PathBuf, text: String) -> usize {
         self.server.open.insert(path, text);
         self.server.analyse();
+        // the whole work, lint included, on this thread
+        if !self.server.analysis.linted {
+            let ws = self.server.analysis.ws.clone();
+            self.server.analysis.diagnostics = Analysis::lint(&ws);
+        }
         diagnostics::all(&self.server.analysis, self.server.enc)
             .values()
             .map(Vec::len)

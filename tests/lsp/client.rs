@@ -82,6 +82,8 @@ impl Client {
         );
         assert!(r.get("result").is_some(), "initialize failed: {r}");
         c.notify("initialized", json!({}));
+        // the first analysis, lint included, is complete
+        c.notification("$/rights/analysed");
         c
     }
 

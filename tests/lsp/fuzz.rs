@@ -148,6 +148,8 @@ fn random_edits_never_crash_and_match_check_and_lint() {
             r.get("error").is_none() || r["error"]["code"] != -32603,
             "{r}"
         );
+        // lint runs beside requests: wait until the analysis is complete
+        c.notification("$/rights/analysed");
         let files: Vec<(std::path::PathBuf, String)> = names
             .iter()
             .zip(&texts)
