@@ -67,6 +67,12 @@ fn condition_sites(prog: &Program, u: UserId, what: &What) -> Vec<Reason> {
         }
         _ => {}
     }
+    // the `extends` of the user's roles: a role hierarchy changed is a cause
+    for r in prog.roles_of(u) {
+        for (_, span) in &p.role(r).parents {
+            out.push(Reason::new(true, Fact::Const(true)).at(*span));
+        }
+    }
     // the default-role line that gave the user a role
     if let RoleOrigin::Default(i) = prog.role_origin(u) {
         if let Some(line) = p.default_roles.get(i) {
