@@ -246,6 +246,34 @@ fn git_revision_against_the_working_copy() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("report.b"));
+    // a folder with a space and a non-ASCII letter (git quotes such paths
+    // unless asked for NUL-separated output)
+    let odd = dir.join("polé cies");
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::write(odd.join("p.rights"), policy).unwrap();
+    assert!(git(&["add", "."]));
+    assert!(git(&["commit", "-q", "-m", "odd"]));
+    std::fs::write(
+        odd.join("p.rights"),
+        policy.replace("{ grant report.a }", "{ grant report.a, report.b }"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rights"))
+        .args(["diff", "git:HEAD:polé cies", "polé cies"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("+ right `report.b`: 1 user gains it (jane)"),
+        "{stdout}"
+    );
 }
 
 /// Without users in the data, the differences for every possible user; with

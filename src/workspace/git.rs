@@ -65,9 +65,10 @@ impl Workspace {
 /// directory, in path order.
 fn git_files(rev: &str, path: &Path) -> Result<Vec<String>, String> {
     let spec = path.to_string_lossy().to_string();
-    let listed = git(&["ls-tree", "-r", "--name-only", rev, "--", &spec])?;
+    // NUL-separated: a path with spaces or non-ASCII letters comes out as it is
+    let listed = git(&["ls-tree", "-r", "-z", "--name-only", rev, "--", &spec])?;
     let mut files: Vec<String> = listed
-        .lines()
+        .split('\0')
         .filter(|l| l.ends_with(".rights"))
         .map(str::to_string)
         .collect();
