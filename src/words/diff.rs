@@ -368,6 +368,11 @@ pub fn json(d: &Diff, old: &str, new: &str) -> Value {
         "changes": d.changes.iter().map(change).collect::<Vec<_>>(),
         "groups": d.groups().iter().map(|g| {
             let mut v = what_json(&g.what);
+            // folded over users: each has their own count of other resources
+            if v["on"].get("other_resources").is_some() {
+                v["on"] = json!({ "every_other_resource": true });
+                v["resources"] = json!(g.resources);
+            }
             v["gained"] = json!(g.gained);
             v["users"] = json!(g.users);
             v["causes"] = json!(g.causes.iter().map(cause_json).collect::<Vec<_>>());
