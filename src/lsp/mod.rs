@@ -142,7 +142,19 @@ fn serve(conn: &Connection) -> Result<(), String> {
                     s.analyse();
                     s.settle(conn);
                 }
-                let resp = s.request(req);
+                // a bug in a handler answers that request with an error; the
+                // server and the editor's session go on
+                let id = req.id.clone();
+                let resp =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.request(req)))
+                        .unwrap_or_else(|_| {
+                            Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                "internal error in rights lsp (this is a bug; please report it)"
+                                    .into(),
+                            )
+                        });
                 send(conn, Message::Response(resp));
                 for n in s.outbox.drain(..) {
                     send(conn, Message::Notification(n));
