@@ -204,26 +204,40 @@ fn git_revision_against_the_working_copy() {
         eprintln!("git is not installed: skipped");
         return;
     }
-    let policies = dir.join("policies");
-    std::fs::create_dir_all(&policies).unwrap();
     let policy = "right report.a \"A\"\nright report.b \"B\"\nrole reporter { grant report.a }\nuser jane { roles reporter }\n";
-    std::fs::write(policies.join("p.rights"), policy).unwrap();
-    assert!(git(&["add", "."]));
-    assert!(git(&["commit", "-q", "-m", "policy"]));
-    std::fs::write(
-        policies.join("p.rights"),
-        policy.replace("{ grant report.a }", "{ grant report.a, report.b }"),
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rights"))
-        .args(["diff", "git:HEAD", "policies/", "--fail-on", "new-access"])
-        .current_dir(&dir)
-        .env("NO_COLOR", "1")
-        .output()
+    // the policy committed in `folder`, then a grant added in the working copy
+    let commit_then_grant = |folder: &str| {
+        let f = dir.join(folder);
+        std::fs::create_dir_all(&f).unwrap();
+        std::fs::write(f.join("p.rights"), policy).unwrap();
+        assert!(git(&["add", "."]));
+        assert!(git(&["commit", "-q", "-m", folder]));
+        std::fs::write(
+            f.join("p.rights"),
+            policy.replace("{ grant report.a }", "{ grant report.a, report.b }"),
+        )
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    };
+    // `rights diff ARGS` in the repository: exit code and stdout (stderr on failure)
+    let diff = |args: &[&str], code: i32| -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_rights"))
+            .arg("diff")
+            .args(args)
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    commit_then_grant("policies");
+    let stdout = diff(&["git:HEAD", "policies/", "--fail-on", "new-access"], 1);
     assert!(
         stdout.contains("+ right `report.b`: 1 user gains it (jane)"),
         "{stdout}"
@@ -234,42 +248,12 @@ fn git_revision_against_the_working_copy() {
         "{stdout}"
     );
     // a revision and a path
-    let out = Command::new(env!("CARGO_BIN_EXE_rights"))
-        .args(["diff", "git:HEAD:policies/p.rights", "policies/p.rights"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("report.b"));
+    let stdout = diff(&["git:HEAD:policies/p.rights", "policies/p.rights"], 0);
+    assert!(stdout.contains("report.b"), "{stdout}");
     // a folder with a space and a non-ASCII letter (git quotes such paths
     // unless asked for NUL-separated output)
-    let odd = dir.join("polé cies");
-    std::fs::create_dir_all(&odd).unwrap();
-    std::fs::write(odd.join("p.rights"), policy).unwrap();
-    assert!(git(&["add", "."]));
-    assert!(git(&["commit", "-q", "-m", "odd"]));
-    std::fs::write(
-        odd.join("p.rights"),
-        policy.replace("{ grant report.a }", "{ grant report.a, report.b }"),
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rights"))
-        .args(["diff", "git:HEAD:polé cies", "polé cies"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    commit_then_grant("polé cies");
+    let stdout = diff(&["git:HEAD:polé cies", "polé cies"], 0);
     assert!(
         stdout.contains("+ right `report.b`: 1 user gains it (jane)"),
         "{stdout}"

@@ -101,9 +101,10 @@ fn the_html_site_is_whole_and_every_link_lands() {
                 html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
                 "{name}"
             );
+            // nothing from the network (the SVG namespace is a name, not a fetch)
+            let local = html.replace("http://www.w3.org/2000/svg", "");
             assert!(
-                !html.contains("http://") && !html.contains("https://")
-                    || html.contains("http://www.w3.org/2000/svg"),
+                !local.contains("http://") && !local.contains("https://"),
                 "{name} links out"
             );
             for (p, a) in links(html) {

@@ -81,7 +81,7 @@ pub fn run(args: Args) -> i32 {
         LintFormat::Json => {
             for d in &findings {
                 let mut j = serde_json::to_value(diag::to_json(d, &ws.sources)).unwrap_or_default();
-                if let (Some(obj), Some(rule)) = (j.as_object_mut(), rule_of(d)) {
+                if let (Some(obj), Some(rule)) = (j.as_object_mut(), lint::rule_of(d)) {
                     obj.insert("rule".into(), json!(rule.name));
                 }
                 println!("{j}");
@@ -105,13 +105,6 @@ pub fn run(args: Args) -> i32 {
         EXIT_ERRORS
     } else {
         EXIT_OK
-    }
-}
-
-fn rule_of(d: &Diagnostic) -> Option<&'static lint::Rule> {
-    match d.code {
-        diag::Code::Lint(code) => lint::rule(code),
-        _ => None,
     }
 }
 
@@ -141,7 +134,7 @@ fn explain(code: &str) -> i32 {
 /// `::warning file=policies/a.rights,line=3,col=5,title=R001 unused-right::message`
 fn github_line(d: &Diagnostic, sources: &SourceMap) -> String {
     let level = if d.is_error() { "error" } else { "warning" };
-    let title = match rule_of(d) {
+    let title = match lint::rule_of(d) {
         Some(r) => format!("{} {}", r.code, r.name),
         None => d.code.as_str().to_string(),
     };

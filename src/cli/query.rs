@@ -156,9 +156,8 @@ fn json_lines(
     style: (Format, bool),
     out: &mut impl Write,
 ) -> Result<bool, String> {
-    let program = ws.program();
-    let words = Words::new(program, &ws.sources);
-    let p = program;
+    let p = ws.program();
+    let words = Words::new(p, &ws.sources);
     each_line(input, |n, line| {
         if line.trim().is_empty() {
             return true;
@@ -184,22 +183,18 @@ fn json_lines(
             Err(e) => return fail(out, &e),
         };
         let (u, t, on) = r.names();
-        let q = match crate::sema::lookup_can(&p.policy, &p.data, u.text, t, on.map(|x| x.text)) {
-            Some(q) => q,
-            None => {
-                // resolved again, step by step, only to say what is wrong
-                let why = match crate::sema::resolve_can_names(&p.policy, &p.data, u, t, on) {
-                    Err(ds) => ds
-                        .iter()
-                        .map(|d| match &d.help {
-                            Some(h) => format!("{} ({h})", d.message),
-                            None => d.message.clone(),
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    Ok(_) => "the question cannot be answered".into(),
-                };
-                return fail(out, &why);
+        // resolved as query text is: a name not found is worded as there
+        let q = match crate::sema::resolve_can_names(&p.policy, &p.data, u, t, on) {
+            Ok(q) => q,
+            Err(ds) => {
+                let why: Vec<String> = ds
+                    .iter()
+                    .map(|d| match &d.help {
+                        Some(h) => format!("{} ({h})", d.message),
+                        None => d.message.clone(),
+                    })
+                    .collect();
+                return fail(out, &why.join("; "));
             }
         };
         let q = if r.explain {

@@ -126,10 +126,7 @@ pub fn write(site: &Site, dir: &Path, format: Format) -> std::io::Result<Vec<Str
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     for p in &site.pages {
-        let text = match format {
-            Format::Html => html::page(site, p),
-            Format::Markdown => markdown::page(p),
-        };
+        let text = render(site, p, format);
         let name = file_name(p.file, format);
         std::fs::write(dir.join(&name), text)?;
         written.push(name);

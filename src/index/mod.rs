@@ -138,29 +138,13 @@ impl Index {
             .find(|o| o.span.start <= offset && offset <= o.span.end)
     }
 
-    /// Where a name is declared (first declaration first).
+    /// Where a name is declared (first declaration first): in its test for
+    /// a test's own data, else outside tests.
     pub fn declarations(&self, o: &Occurrence) -> Vec<&Occurrence> {
-        let find = |scope| {
-            self.decls
-                .get(&(o.kind, o.name.clone(), scope))
-                .map(|v| {
-                    v.iter()
-                        .filter_map(|&i| self.all.get(i))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        };
-        match o.scope {
-            Some(t) => {
-                let own = find(Some(t));
-                if own.is_empty() {
-                    find(None)
-                } else {
-                    own
-                }
-            }
-            None => find(None),
-        }
+        self.decls
+            .get(&(o.kind, o.name.clone(), o.scope))
+            .map(|v| v.iter().filter_map(|&i| self.all.get(i)).collect())
+            .unwrap_or_default()
     }
 
     /// Whether a name of a kind is declared anywhere outside tests.
@@ -169,27 +153,12 @@ impl Index {
     }
 
     /// Every occurrence of the same thing as `o` (declarations included):
-    /// same kind and name, in the same scope.
+    /// same kind and name, in the same scope (a name has a test's scope only
+    /// where that test declares it).
     pub fn references(&self, o: &Occurrence) -> Vec<&Occurrence> {
-        let scope = if o.scope.is_some() && !self.declarations(o).iter().any(|d| d.scope.is_some())
-        {
-            None
-        } else {
-            o.scope
-        };
         self.all
             .iter()
-            .filter(|x| x.kind == o.kind && x.name == o.name)
-            .filter(|x| {
-                let xs = if x.scope.is_some()
-                    && !self.declarations(x).iter().any(|d| d.scope.is_some())
-                {
-                    None
-                } else {
-                    x.scope
-                };
-                xs == scope
-            })
+            .filter(|x| x.kind == o.kind && x.scope == o.scope && x.name == o.name)
             .collect()
     }
 

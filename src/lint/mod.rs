@@ -202,8 +202,23 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
 /// as it parses must not be hidden by more such text.
 const UNSUPPRESSIBLE: &[&str] = &["R013"];
 
+impl Rule {
+    /// Whether `# rights: allow(CODE)` can silence the rule.
+    pub fn suppressible(&self) -> bool {
+        !UNSUPPRESSIBLE.contains(&self.code)
+    }
+}
+
+/// The lint rule a diagnostic comes from, if it is a lint finding.
+pub fn rule_of(d: &Diagnostic) -> Option<&'static Rule> {
+    match d.code {
+        crate::diag::Code::Lint(code) => rule(code),
+        _ => None,
+    }
+}
+
 fn suppressed(ctx: &Ctx, d: &Diagnostic, rule: &Rule) -> bool {
-    if UNSUPPRESSIBLE.contains(&rule.code) {
+    if !rule.suppressible() {
         return false;
     }
     let Some((span, _)) = &d.primary else {

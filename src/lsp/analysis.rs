@@ -101,6 +101,12 @@ impl Analysis {
         crate::lint::check_and_lint(ws).0
     }
 
+    /// The file of a document the editor names, with its text.
+    pub fn document(&self, uri: &Uri) -> Option<(FileId, &SourceFile)> {
+        let file = self.file_of(&uri_to_path(uri)?)?;
+        Some((file, self.source(file)?))
+    }
+
     pub fn file_of(&self, path: &Path) -> Option<FileId> {
         self.paths
             .iter()
@@ -164,32 +170,12 @@ impl Config {
 /// Directories the server does not look into for `.rights` files.
 const SKIPPED: &[&str] = &["target", "node_modules"];
 
-/// Every `.rights` file under `dir` (hidden, `target` and `node_modules`
-/// directories skipped), sorted.
+/// Every `.rights` file under `dir`, as the command line reads a directory,
+/// but not inside hidden, `target` and `node_modules` directories; an
+/// unreadable folder gives none.
 pub fn rights_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            let name = e.file_name().to_string_lossy().to_string();
-            match e.file_type() {
-                Ok(t) if t.is_dir() => {
-                    let skipped = name.starts_with('.') || SKIPPED.contains(&name.as_str());
-                    if !skipped {
-                        dirs.push(p);
-                    }
-                }
-                Ok(_) if p.extension().is_some_and(|x| x == "rights") => out.push(p),
-                _ => {}
-            }
-        }
-    }
-    out.sort();
-    out
+    let skip = |name: &str| name.starts_with('.') || SKIPPED.contains(&name);
+    crate::workspace::policy_files_skipping(dir, &skip).unwrap_or_default()
 }
 
 /// Every `.rights` file a configured path names (a file, or a directory read

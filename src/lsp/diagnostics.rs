@@ -60,19 +60,11 @@ pub fn all(a: &Analysis, enc: Encoding) -> HashMap<u32, Vec<Diagnostic>> {
     out
 }
 
-/// The lint rule of a diagnostic, if it is a lint finding.
-pub fn rule(d: &diag::Diagnostic) -> Option<&'static crate::lint::Rule> {
-    match d.code {
-        diag::Code::Lint(code) => crate::lint::rule(code),
-        _ => None,
-    }
-}
-
 fn one(a: &Analysis, d: &diag::Diagnostic, span: Option<Span>, enc: Encoding) -> Diagnostic {
     let r = span
         .and_then(|s| a.source(s.file).map(|f| range(f, s, enc)))
         .unwrap_or_default();
-    let rule = rule(d);
+    let rule = crate::lint::rule_of(d);
     let code = match rule {
         Some(r) => format!("{} {}", r.code, r.name),
         None => d.code.as_str().to_string(),

@@ -2,18 +2,16 @@
 //! redundant grant, declare a missing right or role) and formatting through
 //! the one formatter, which refuses as `rights fmt` does.
 
-use super::analysis::{uri_to_path, Analysis};
-use super::convert::{offset_in, range, Encoding};
+use super::analysis::Analysis;
+use super::convert::{offset_in, position, range, Encoding};
 use super::Failure;
 use crate::diag::Code;
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{SourceFile, Span};
 use lsp_types::*;
 use std::collections::HashMap;
 
 /// Lint rules whose finding is a grant that can simply be removed.
 const REDUNDANT_GRANTS: &[&str] = &["R004", "R005"];
-/// Lint findings that cannot be allowed by a comment.
-const UNSUPPRESSIBLE: &[&str] = &["R013"];
 
 // `Uri` hashes its text only (the clippy lint is about interior mutability)
 #[allow(clippy::mutable_key_type)]
@@ -82,9 +80,7 @@ pub fn code_actions(
     enc: Encoding,
     p: &CodeActionParams,
 ) -> Option<CodeActionResponse> {
-    let path = uri_to_path(&p.text_document.uri)?;
-    let file = a.file_of(&path)?;
-    let src = a.source(file)?;
+    let (file, src) = a.document(&p.text_document.uri)?;
     let uri = &p.text_document.uri;
     let (from, to) = (
         offset_in(src, p.range.start, enc),
@@ -123,7 +119,7 @@ pub fn code_actions(
         if d.code == Code::UnknownName && !a.is_data(file) {
             if let Some(decl) = declaration_for(&d.message) {
                 let at = src.text.len();
-                let end = super::convert::position(src, at as u32, enc);
+                let end = position(src, at as u32, enc);
                 let sep = if src.text.ends_with('\n') || src.text.is_empty() {
                     ""
                 } else {
@@ -140,7 +136,7 @@ pub fn code_actions(
                 ));
             }
         }
-        if let Some(rule) = super::diagnostics::rule(d) {
+        if let Some(rule) = crate::lint::rule_of(d) {
             if REDUNDANT_GRANTS.contains(&rule.code) {
                 let (s0, e0) = list_element(&src.text, *s);
                 let rr = range(src, Span::new(file, s0, e0), enc);
@@ -151,7 +147,7 @@ pub fn code_actions(
                     true,
                 ));
             }
-            if !UNSUPPRESSIBLE.contains(&rule.code) && !a.is_data(file) {
+            if rule.suppressible() && !a.is_data(file) {
                 out.push(allow(src, *s, rule, uri));
             }
         }
@@ -193,21 +189,22 @@ fn declaration_for(message: &str) -> Option<(String, String)> {
 }
 
 fn whole(src: &SourceFile, enc: Encoding) -> Range {
-    range(src, Span::new(FileId(0), 0, src.text.len()), enc)
+    Range::new(
+        Position::new(0, 0),
+        position(src, src.text.len() as u32, enc),
+    )
 }
 
-fn formatted(a: &Analysis, uri: &Uri) -> Result<Option<(FileId, String)>, Failure> {
-    let Some(file) = uri_to_path(uri).and_then(|p| a.file_of(&p)) else {
+/// The document formatted (`None`: not a policy file of the workspace).
+fn formatted<'a>(a: &'a Analysis, uri: &Uri) -> Result<Option<(&'a SourceFile, String)>, Failure> {
+    let Some((file, src)) = a.document(uri) else {
         return Ok(None);
     };
     if a.is_data(file) {
         return Ok(None);
     }
-    let Some(src) = a.source(file) else {
-        return Ok(None);
-    };
     match crate::fmt::format(&src.text) {
-        Ok(t) => Ok(Some((file, t))),
+        Ok(t) => Ok(Some((src, t))),
         Err(crate::fmt::FmtError::Parse(d)) => {
             let line = d.primary.as_ref().map_or(1, |(s, _)| src.line_of(s.start));
             Err(Failure::failed(format!(
@@ -226,10 +223,7 @@ pub fn format(
     enc: Encoding,
     p: &DocumentFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>, Failure> {
-    let Some((file, new)) = formatted(a, &p.text_document.uri)? else {
-        return Ok(None);
-    };
-    let Some(src) = a.source(file) else {
+    let Some((src, new)) = formatted(a, &p.text_document.uri)? else {
         return Ok(None);
     };
     if *src.text == *new {
@@ -244,10 +238,7 @@ pub fn format_range(
     _enc: Encoding,
     p: &DocumentRangeFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>, Failure> {
-    let Some((file, new)) = formatted(a, &p.text_document.uri)? else {
-        return Ok(None);
-    };
-    let Some(src) = a.source(file) else {
+    let Some((src, new)) = formatted(a, &p.text_document.uri)? else {
         return Ok(None);
     };
     let (first, last) = (p.range.start.line as usize, p.range.end.line as usize);

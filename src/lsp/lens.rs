@@ -3,7 +3,7 @@
 //! which answers a query (written, or the `expect` line or query line at a
 //! position) with its explanation.
 
-use super::analysis::{uri_to_path, Analysis};
+use super::analysis::Analysis;
 use super::convert::{offset_in, range, Encoding};
 use super::Failure;
 use crate::ir::Program;
@@ -17,9 +17,7 @@ pub const RUN_TESTS: &str = "rights.runTests";
 pub const EXPLAIN: &str = "rights/explain";
 
 pub fn code_lens(a: &Analysis, enc: Encoding, p: &CodeLensParams) -> Option<Vec<CodeLens>> {
-    let path = uri_to_path(&p.text_document.uri)?;
-    let file = a.file_of(&path)?;
-    let src = a.source(file)?;
+    let (file, src) = a.document(&p.text_document.uri)?;
     let mut out = Vec::new();
     for t in a.ws.model().tests.iter().filter(|t| t.span.file == file) {
         // the lens sits on the test's first line
@@ -151,12 +149,9 @@ pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, 
     let text = match (&p.query, &p.text_document, p.position) {
         (Some(q), _, _) => q.clone(),
         (None, Some(doc), Some(pos)) => {
-            let file = uri_to_path(&doc.uri)
-                .and_then(|path| a.file_of(&path))
+            let (file, src) = a
+                .document(&doc.uri)
                 .ok_or_else(|| Failure::invalid("the document is not part of the policy"))?;
-            let src = a
-                .source(file)
-                .ok_or_else(|| Failure::invalid("no such document"))?;
             let off = offset_in(src, pos, enc);
             // inside a test with its own data: that data answers
             let here = Span::new(file, off as usize, off as usize);

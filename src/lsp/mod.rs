@@ -258,8 +258,17 @@ impl Server {
                 folders.push(p);
             }
         }
+        let mut s = Server::with(folders, enc);
+        if let Some(o) = &init.initialization_options {
+            s.configure(o);
+        }
+        s
+    }
+
+    /// A server on folders, before any document is opened.
+    fn with(folders: Vec<PathBuf>, enc: Encoding) -> Server {
         let (lint_tx, lint_rx) = crossbeam_channel::unbounded();
-        let mut s = Server {
+        Server {
             enc,
             folders,
             data: Vec::new(),
@@ -272,11 +281,7 @@ impl Server {
             generation: 0,
             lint_tx,
             lint_rx,
-        };
-        if let Some(o) = &init.initialization_options {
-            s.configure(o);
         }
-        s
     }
 
     fn configure(&mut self, settings: &Value) {
@@ -544,21 +549,9 @@ pub struct InProcess {
 impl InProcess {
     /// A server on `folder` with these texts open (UTF-16 positions).
     pub fn new(folder: PathBuf, open: Vec<(PathBuf, String)>, data: Vec<PathBuf>) -> InProcess {
-        let (lint_tx, lint_rx) = crossbeam_channel::unbounded();
-        let mut server = Server {
-            enc: Encoding::Utf16,
-            folders: vec![folder],
-            data,
-            open: open.into_iter().collect(),
-            analysis: Analysis::build(&Default::default(), None, true),
-            dirty: true,
-            published: Vec::new(),
-            problems: Vec::new(),
-            outbox: Vec::new(),
-            generation: 0,
-            lint_tx,
-            lint_rx,
-        };
+        let mut server = Server::with(vec![folder], Encoding::Utf16);
+        server.data = data;
+        server.open = open.into_iter().collect();
         server.analyse();
         InProcess { server }
     }

@@ -1,7 +1,7 @@
 //! Hover, go to definition, find references and rename: every kind of name,
 //! across every file (policy, JSON data, tests and their queries).
 
-use super::analysis::{path_to_uri, uri_to_path, Analysis};
+use super::analysis::{path_to_uri, Analysis};
 use super::convert::{offset_in, range, Encoding};
 use super::Failure;
 use crate::index::{rename_problem, Kind, Occurrence};
@@ -12,9 +12,7 @@ use std::collections::HashMap;
 
 /// The file and byte offset of a document position.
 pub fn place(a: &Analysis, enc: Encoding, p: &TextDocumentPositionParams) -> Option<(FileId, u32)> {
-    let path = uri_to_path(&p.text_document.uri)?;
-    let file = a.file_of(&path)?;
-    let src = a.source(file)?;
+    let (file, src) = a.document(&p.text_document.uri)?;
     Some((file, offset_in(src, p.position, enc)))
 }
 
@@ -56,8 +54,7 @@ pub fn hover(a: &Analysis, enc: Encoding, p: &HoverParams) -> Option<Hover> {
     let mut at = None;
     if let Some(o) = a.index.at(file, off) {
         at = Some(range(src, o.span, enc));
-        let text = if o.scope.is_some() && a.index.declarations(o).iter().any(|d| d.scope.is_some())
-        {
+        let text = if o.scope.is_some() {
             Some(format!(
                 "**{}** `{}`, declared in this test only",
                 o.kind.word(),
@@ -93,7 +90,7 @@ pub fn hover(a: &Analysis, enc: Encoding, p: &HoverParams) -> Option<Hover> {
     for d in &a.diagnostics {
         let Some((s, _)) = &d.primary else { continue };
         if s.file == file && s.start <= off && off <= s.end {
-            if let Some(r) = super::diagnostics::rule(d) {
+            if let Some(r) = crate::lint::rule_of(d) {
                 let text = format!("**{} {}**: {}\n\n{}", r.code, r.name, r.summary, r.doc);
                 if !parts.contains(&text) {
                     parts.push(text);

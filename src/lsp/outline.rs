@@ -1,7 +1,7 @@
 //! Completion (the REPL's logic, [`crate::complete`]), the outline and
 //! workspace symbols, semantic tokens and folding ranges.
 
-use super::analysis::{uri_to_path, Analysis};
+use super::analysis::Analysis;
 use super::convert::{offset_in, position, range, Encoding};
 use super::navigate::location;
 use crate::complete::{candidates, Names};
@@ -95,9 +95,7 @@ fn item_kind(n: &Names, word: &str) -> CompletionItemKind {
 
 pub fn completion(a: &Analysis, enc: Encoding, p: &CompletionParams) -> Option<CompletionResponse> {
     let tp = &p.text_document_position;
-    let path = uri_to_path(&tp.text_document.uri)?;
-    let file = a.file_of(&path)?;
-    let src = a.source(file)?;
+    let (_, src) = a.document(&tp.text_document.uri)?;
     let off = offset_in(src, tp.position, enc) as usize;
     let before = before_cursor(&src.text, off.min(src.text.len()));
     let n = names(a);
@@ -178,8 +176,7 @@ pub fn document_symbols(
     enc: Encoding,
     p: &DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
-    let path = uri_to_path(&p.text_document.uri)?;
-    let file = a.file_of(&path)?;
+    let (file, _) = a.document(&p.text_document.uri)?;
     Some(DocumentSymbolResponse::Flat(
         a.index
             .declarations_in(file)
@@ -249,9 +246,7 @@ pub fn semantic_tokens(
     enc: Encoding,
     p: &SemanticTokensParams,
 ) -> Option<SemanticTokensResult> {
-    let path = uri_to_path(&p.text_document.uri)?;
-    let file = a.file_of(&path)?;
-    let src = a.source(file)?;
+    let (file, src) = a.document(&p.text_document.uri)?;
     let mut data = Vec::new();
     let (mut line, mut col) = (0u32, 0u32);
     for o in a.index.all.iter().filter(|o| o.span.file == file) {
@@ -283,9 +278,7 @@ pub fn semantic_tokens(
 }
 
 pub fn folding(a: &Analysis, enc: Encoding, p: &FoldingRangeParams) -> Option<Vec<FoldingRange>> {
-    let path = uri_to_path(&p.text_document.uri)?;
-    let file = a.file_of(&path)?;
-    let src = a.source(file)?;
+    let (file, src) = a.document(&p.text_document.uri)?;
     let mut out = Vec::new();
     if a.is_data(file) {
         return Some(out);

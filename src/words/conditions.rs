@@ -54,3 +54,42 @@ impl Words<'_> {
         }
     }
 }
+
+impl Words<'_> {
+    /// "always", or "when CONDITION" (a deny's or a rule's `when`).
+    pub fn when(&self, c: Option<&Cond>) -> String {
+        c.map_or("always".to_string(), |c| {
+            format!("when {}", self.condition(c))
+        })
+    }
+
+    /// The actions and reports whose conditions read a right.
+    pub fn needed_by(&self, id: RightId) -> (Vec<ActionId>, Vec<ReportId>) {
+        let p = &self.program.policy;
+        let uses = |c: &Cond| mentions_right(c, id);
+        let actions = (0..p.actions.len())
+            .map(ActionId::from_index)
+            .filter(|&a| uses(&p.action(a).when))
+            .collect();
+        let reports = (0..p.reports.len())
+            .map(ReportId::from_index)
+            .filter(|&r| {
+                let r = p.report(r);
+                uses(&r.requires)
+                    || r.rows_where.as_ref().is_some_and(uses)
+                    || r.details_when.as_ref().is_some_and(uses)
+            })
+            .collect();
+        (actions, reports)
+    }
+}
+
+/// Whether a condition reads a right.
+fn mentions_right(c: &Cond, r: RightId) -> bool {
+    match c {
+        Cond::Or(xs, _) | Cond::And(xs, _) => xs.iter().any(|x| mentions_right(x, r)),
+        Cond::Not(x, _) => mentions_right(x, r),
+        Cond::Right(x, _) => *x == r,
+        _ => false,
+    }
+}

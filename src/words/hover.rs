@@ -35,15 +35,6 @@ fn head(kind: &str, m: &Meta) -> String {
     s
 }
 
-/// Whether a condition mentions something (`hit` says which leaves count).
-fn mentions(c: &Cond, hit: &dyn Fn(&Cond) -> bool) -> bool {
-    match c {
-        Cond::Or(xs, _) | Cond::And(xs, _) => xs.iter().any(|x| mentions(x, hit)),
-        Cond::Not(x, _) => mentions(x, hit),
-        leaf => hit(leaf),
-    }
-}
-
 impl Words<'_> {
     /// The hover text of a declared name, or `None` when the name is not in
     /// the compiled policy.
@@ -75,16 +66,12 @@ impl Words<'_> {
                         self.condition(c)
                     ));
                 }
-                for dn in &p.access_denies {
-                    if dn.levels.contains(&id) {
-                        let when = dn.when.as_ref().map_or("always".to_string(), |c| {
-                            format!("when {}", self.condition(c))
-                        });
-                        s.push_str(&format!(
-                            "\n\nDenied {when} ({}).",
-                            self.sources.file_line(dn.span)
-                        ));
-                    }
+                for dn in p.access_denies.iter().filter(|d| d.levels.contains(&id)) {
+                    s.push_str(&format!(
+                        "\n\nDenied {} ({}).",
+                        self.when(dn.when.as_ref()),
+                        self.sources.file_line(dn.span)
+                    ));
                 }
                 s
             }
@@ -190,11 +177,12 @@ impl Words<'_> {
         let mut s = head("right", &p.right(id).meta);
         let mut direct = Vec::new();
         let mut inherited = Vec::new();
+        let code = self.program.code();
         for (i, role) in p.roles.iter().enumerate() {
             let r = RoleId::from_index(i);
             if role.grants.iter().any(|g| g.right == id) {
                 direct.push(self.role(r));
-            } else if self.program.role_rights(r).any(|x| x == id) {
+            } else if code.role_grants(r, id) {
                 inherited.push(self.role(r));
             }
         }
@@ -202,34 +190,27 @@ impl Words<'_> {
         if !inherited.is_empty() {
             s.push_str(&format!("\n\nThrough inheritance: {}.", list(inherited)));
         }
-        for dn in &p.denies {
-            if dn.rights.iter().any(|x| x.right == id) {
-                let when = dn.when.as_ref().map_or("always".to_string(), |c| {
-                    format!("when {}", self.condition(c))
-                });
-                s.push_str(&format!(
-                    "\n\nDenied {when} ({}).",
-                    self.sources.file_line(dn.span)
-                ));
-            }
-        }
-        let uses = |c: &Cond| matches!(c, Cond::Right(r, _) if *r == id);
-        let mut needed: Vec<String> = p
-            .actions
+        for dn in p
+            .denies
             .iter()
-            .filter(|a| mentions(&a.when, &uses))
-            .map(|a| format!("action `{}`", a.meta.name))
+            .filter(|d| d.rights.iter().any(|x| x.right == id))
+        {
+            s.push_str(&format!(
+                "\n\nDenied {} ({}).",
+                self.when(dn.when.as_ref()),
+                self.sources.file_line(dn.span)
+            ));
+        }
+        let (actions, reports) = self.needed_by(id);
+        let needed: Vec<String> = actions
+            .into_iter()
+            .map(|a| format!("action `{}`", p.action(a).meta.name))
+            .chain(
+                reports
+                    .into_iter()
+                    .map(|r| format!("report `{}`", p.report(r).meta.name)),
+            )
             .collect();
-        needed.extend(
-            p.reports
-                .iter()
-                .filter(|r| {
-                    mentions(&r.requires, &uses)
-                        || r.rows_where.as_ref().is_some_and(|c| mentions(c, &uses))
-                        || r.details_when.as_ref().is_some_and(|c| mentions(c, &uses))
-                })
-                .map(|r| format!("report `{}`", r.meta.name)),
-        );
         if !needed.is_empty() {
             s.push_str(&format!("\n\nUsed by: {}.", list(needed)));
         }

@@ -123,7 +123,16 @@ impl Workspace {
 
 /// The `.rights` files a path names: the file itself, or every `.rights` file
 /// below a directory, sorted by path.
-pub fn policy_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+fn policy_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    policy_files_skipping(path, &|_| false)
+}
+
+/// Like [`policy_files`], not looking into the directories `skip` names (by
+/// their file name).
+pub fn policy_files_skipping(
+    path: &Path,
+    skip: &dyn Fn(&str) -> bool,
+) -> std::io::Result<Vec<PathBuf>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -136,7 +145,9 @@ pub fn policy_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
             let p = entry.path();
             let ft = entry.file_type()?;
             if ft.is_dir() {
-                dirs.push(p);
+                if !skip(&entry.file_name().to_string_lossy()) {
+                    dirs.push(p);
+                }
             } else if p.extension().is_some_and(|e| e == "rights") {
                 out.push(p);
             }

@@ -90,10 +90,8 @@ fn published(c: &mut Client, files: &[&str]) -> BTreeSet<(String, u64, String)> 
             if x["source"] == "rights test" {
                 continue;
             }
+            // the editor's message adds the label and help after it
             let msg = x["message"].as_str().unwrap_or("");
-            // the editor's message adds the label and help after the message
-            let first = msg.split(": ").next().unwrap_or(msg);
-            let _ = first;
             out.insert((
                 f.to_string(),
                 x["range"]["start"]["line"].as_u64().unwrap_or(0),

@@ -414,30 +414,17 @@ impl Words<'_> {
                 .iter()
                 .filter(|d| grants.denied[i] && d.rights.iter().any(|x| x.right == id));
             for dn in denies {
-                let when = dn.when.as_ref().map_or("always".to_string(), |c| {
-                    format!("when {}", self.condition(c))
-                });
-                items.push(vec![t(format!("Taken away from every user {when}."))]);
+                items.push(vec![t(format!(
+                    "Taken away from every user {}.",
+                    self.when(dn.when.as_ref())
+                ))]);
             }
-            let uses = |c: &Cond| cond_mentions(c, id);
-            let mut needed: Vec<Inline> = p
-                .actions
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| uses(&a.when))
-                .map(|(k, _)| self.action_link(ActionId::from_index(k)))
+            let (actions, reports) = self.needed_by(id);
+            let needed: Vec<Inline> = actions
+                .into_iter()
+                .map(|a| self.action_link(a))
+                .chain(reports.into_iter().map(|r| self.report_link(r)))
                 .collect();
-            needed.extend(
-                p.reports
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| {
-                        uses(&r.requires)
-                            || r.rows_where.as_ref().is_some_and(uses)
-                            || r.details_when.as_ref().is_some_and(uses)
-                    })
-                    .map(|(k, _)| self.report_link(ReportId::from_index(k))),
-            );
             if !needed.is_empty() {
                 let mut x = vec![t("Needed by: ")];
                 x.extend(joined(needed));
@@ -450,15 +437,5 @@ impl Words<'_> {
             title: "Rights".into(),
             blocks,
         }
-    }
-}
-
-/// Whether a condition mentions a right.
-fn cond_mentions(c: &Cond, r: RightId) -> bool {
-    match c {
-        Cond::Or(xs, _) | Cond::And(xs, _) => xs.iter().any(|x| cond_mentions(x, r)),
-        Cond::Not(x, _) => cond_mentions(x, r),
-        Cond::Right(x, _) => *x == r,
-        _ => false,
     }
 }
