@@ -13,7 +13,7 @@
 pub mod answer;
 pub mod explain;
 
-use crate::ir::cond::Facts;
+use crate::ir::cond::{Facts, Levels};
 use crate::ir::{bits, AssignsIr, NodeId, Program};
 use crate::sema::model::*;
 
@@ -24,6 +24,8 @@ struct Scope {
     res: Option<ResourceId>,
     /// The row of `access_masks` for (user, res), if the data grants any level there.
     row: Option<usize>,
+    /// The first 32 levels held there (granted, not revoked).
+    held: u64,
 }
 
 impl Program {
@@ -70,11 +72,22 @@ impl Program {
     /// The row of `access_masks` for user `u` on `res`, if the data grants any level there.
     #[inline]
     pub(crate) fn access_row(&self, u: UserId, res: ResourceId) -> Option<usize> {
+        self.access_entry(u, res).map(|(row, _)| row)
+    }
+
+    /// The row of `access_masks` for user `u` on `res` and the first 32
+    /// levels held there (granted, not revoked), if the data grants any
+    /// level there.
+    #[inline]
+    fn access_entry(&self, u: UserId, res: ResourceId) -> Option<(usize, u64)> {
         let t = &self.tables;
         let start = *t.access_start.get(u.index())? as usize;
         let end = *t.access_start.get(u.index() + 1)? as usize;
-        let slice = t.access_res.get(start..end)?;
-        slice.binary_search(&res).ok().map(|i| start + i)
+        let keys = t.access_keys.get(start..end)?;
+        let first = u64::from(res.0) << 32;
+        let i = keys.partition_point(|&k| k < first);
+        let key = *keys.get(i)?;
+        (key >> 32 == first >> 32).then_some((start + i, key & u64::from(u32::MAX)))
     }
 
     /// Do the data or `u`'s groups grant `u` access level `l` on `res`
@@ -145,10 +158,12 @@ impl Program {
     /// user's access row on it (looked up once per question, not per `access`).
     #[inline]
     fn scope(&self, user: UserId, res: Option<ResourceId>) -> Scope {
+        let entry = res.and_then(|r| self.access_entry(user, r));
         Scope {
             user,
             res,
-            row: res.and_then(|r| self.access_row(user, r)),
+            row: entry.map(|(row, _)| row),
+            held: entry.map_or(0, |(_, held)| held),
         }
     }
 
@@ -167,7 +182,11 @@ impl Program {
                 .unwrap_or(false)
         {
             // the common case: the access row decides
-            return row(&self.tables.access_masks) && !row(&self.tables.revoke_masks);
+            return if l.index() < 32 {
+                s.held >> l.index() & 1 != 0
+            } else {
+                row(&self.tables.access_masks) && !row(&self.tables.revoke_masks)
+            };
         }
         self.has_access_full(s, res, l)
     }
@@ -198,20 +217,59 @@ impl Program {
         self.code.holds(node, &At { p: self, s })
     }
 
+    /// Action `a` decided from `u`'s action table, when it can be: for the
+    /// user alone (`held` is not asked for), or on a resource where `held()`
+    /// gives the levels held, when its condition reads only those and the
+    /// data has no `access for role` (which could give a level otherwise).
+    #[inline(always)]
+    fn action_from_table(
+        &self,
+        u: UserId,
+        a: ActionId,
+        on_resource: bool,
+        held: impl FnOnce() -> u64,
+    ) -> Option<bool> {
+        let t = &self.tables;
+        if t.action_stride == 0 {
+            return None;
+        }
+        let table = Levels(
+            *t.action_tables
+                .get(u.index() * t.action_stride + a.index())?,
+        );
+        if !on_resource {
+            return Some(table.at(0));
+        }
+        if !self
+            .code
+            .action_levels
+            .get(a.index())
+            .copied()
+            .unwrap_or(false)
+            || !t.shared.role_access.is_empty()
+        {
+            return None;
+        }
+        Some(table.at(held()))
+    }
+
     /// An action inside a condition: on the same resource if it is decided
     /// per resource, for the user alone otherwise.
     #[inline]
     fn action_in(&self, a: ActionId, s: &Scope) -> bool {
-        let Some(&c) = self.code.action_cond.get(a.index()) else {
-            return false;
-        };
-        if self
+        let scoped = self
             .code
             .action_scoped
             .get(a.index())
             .copied()
-            .unwrap_or(false)
-        {
+            .unwrap_or(false);
+        if let Some(v) = self.action_from_table(s.user, a, scoped && s.res.is_some(), || s.held) {
+            return v;
+        }
+        let Some(&c) = self.code.action_cond.get(a.index()) else {
+            return false;
+        };
+        if scoped {
             self.eval_in(c, s)
         } else {
             self.eval_in(
@@ -220,6 +278,7 @@ impl Program {
                     user: s.user,
                     res: None,
                     row: None,
+                    held: 0,
                 },
             )
         }
@@ -234,7 +293,14 @@ impl Program {
             .get(a.index())
             .copied()
             .unwrap_or(false);
-        self.action_in(a, &self.scope(u, if scoped { res } else { None }))
+        let res = if scoped { res } else { None };
+        if let Some(v) = self.action_from_table(u, a, res.is_some(), || {
+            res.and_then(|r| self.access_entry(u, r))
+                .map_or(0, |(_, held)| held)
+        }) {
+            return v;
+        }
+        self.action_in(a, &self.scope(u, res))
     }
 
     /// May `u` run the report at all (`requires`)?
@@ -384,6 +450,7 @@ struct At<'a> {
 }
 
 impl Facts for At<'_> {
+    type V = bool;
     #[inline]
     fn right(&self, r: RightId) -> bool {
         self.p.has_right(self.s.user, r)

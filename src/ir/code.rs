@@ -40,6 +40,7 @@ impl PolicyCode {
             access_deny_cond: Vec::new(),
             access_denies_of: vec![Vec::new(); policy.access.len()],
             access_plain: Vec::new(),
+            action_levels: Vec::new(),
         };
         c.compile_conditions(policy);
         c.compile_roles(policy);
@@ -90,6 +91,15 @@ impl PolicyCode {
             .iter()
             .zip(&self.access_denies_of)
             .map(|(rules, denies)| rules.is_empty() && denies.is_empty())
+            .collect();
+        self.action_levels = (0..self.action_cond.len())
+            .map(|a| {
+                self.action_scoped.get(a).copied().unwrap_or(false)
+                    && self
+                        .action_cond
+                        .get(a)
+                        .is_some_and(|&c| self.levels_decide(c))
+            })
             .collect();
     }
 

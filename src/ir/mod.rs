@@ -123,6 +123,9 @@ pub struct PolicyCode {
     /// Levels with no `also when` rule and no access deny: decided by the
     /// access row alone (plus `access for role`), the fast path.
     pub(crate) access_plain: Vec<bool>,
+    /// Whether each action decided per resource is decided by a
+    /// [`cond::Levels`] table per user (`PolicyCode::levels_decide`).
+    pub(crate) action_levels: Vec<bool>,
 }
 
 /// What the per-user tables share, built once per data set: group closure,
@@ -158,13 +161,23 @@ pub struct DataTables {
     pub(crate) user_rights: Vec<u32>,
     pub(crate) rights_sets: BitMatrix,
     /// CSR: user u's access entries are `access_start[u]..access_start[u+1]`,
-    /// sorted by resource; row i of `access_masks` holds the levels granted on
-    /// `access_res[i]` by the data and the user's groups, row i of
-    /// `revoke_masks` those the user's data revokes there.
+    /// sorted by resource. Entry i is `access_keys[i]`: its resource in the
+    /// high 32 bits and, in the low 32, the first 32 levels held there
+    /// (granted and not revoked: one load finds the entry and answers a
+    /// plain level). Row i of `access_masks` holds every level granted there
+    /// by the data and the user's groups, row i of `revoke_masks` those the
+    /// user's data revokes.
     pub(crate) access_start: Vec<u32>,
-    pub(crate) access_res: Vec<ResourceId>,
+    pub(crate) access_keys: Vec<u64>,
     pub(crate) access_masks: BitMatrix,
     pub(crate) revoke_masks: BitMatrix,
+    /// Each user's [`cond::Levels`] table of every action (`action_stride`
+    /// per user, in action order): bit 0 decides an action for the user
+    /// alone; an action decided per resource whose `PolicyCode::action_levels`
+    /// holds is decided by the levels held there, when the data has no
+    /// `access for role`. Empty (stride 0) past a memory budget.
+    pub(crate) action_tables: Vec<u64>,
+    pub(crate) action_stride: usize,
 }
 
 /// A value built on first use and kept with a program, of a type `ir`
@@ -323,7 +336,7 @@ impl Program {
             (start..end)
                 .map(|r| {
                     (
-                        t.access_res.get(r).copied(),
+                        t.access_keys.get(r).map(|&k| ResourceId((k >> 32) as u32)),
                         t.access_masks.row(r),
                         t.revoke_masks.row(r),
                     )

@@ -9,10 +9,14 @@
 //! policy.
 
 use super::bits::{self, BitMatrix};
-use super::cond::RoleFlagFacts;
+use super::cond::{LevelFacts, Levels, UserFacts};
 use super::{DataTables, PolicyCode, RoleOrigin, Shared};
 use crate::sema::model::*;
 use std::sync::Arc;
+
+/// The most words of action tables built for one data set (32 MB): past
+/// it, actions are decided by walking their conditions.
+const ACTION_TABLES_BUDGET: usize = 1 << 22;
 
 /// Deduplication of effective-rights sets while a table is built.
 type Dedup = rustc_hash::FxHashMap<Vec<u64>, u32>;
@@ -102,9 +106,11 @@ impl DataTables {
             user_rights: Vec::new(),
             rights_sets: BitMatrix::with_width(code.n_rights),
             access_start: vec![0],
-            access_res: Vec::new(),
+            access_keys: Vec::new(),
             access_masks: BitMatrix::with_width(code.n_access),
             revoke_masks: BitMatrix::with_width(code.n_access),
+            action_tables: Vec::new(),
+            action_stride: code.action_cond.len(),
         }
     }
 
@@ -141,6 +147,10 @@ impl DataTables {
         t.user_role_origin.reserve(n);
         t.user_rights.reserve(n);
         t.access_start.reserve(n);
+        if n.saturating_mul(t.action_stride) > ACTION_TABLES_BUDGET {
+            t.action_stride = 0;
+        }
+        t.action_tables.reserve(n * t.action_stride);
         let mut dedup = Dedup::default();
         let mut scratch = t.scratch();
         for u in users {
@@ -190,7 +200,9 @@ impl DataTables {
             }
             None => {
                 // default-role conditions use flags and groups only (sema checks it)
-                let facts = RoleFlagFacts {
+                let facts = UserFacts {
+                    code,
+                    rights: &[],
                     roles: &[],
                     flags: &s.flags,
                     groups: &s.groups,
@@ -223,7 +235,9 @@ impl DataTables {
         for site in &user.revokes {
             bits::clear(&mut s.granted, site.right.index());
         }
-        let facts = RoleFlagFacts {
+        let facts = UserFacts {
+            code,
+            rights: &[],
             roles: &s.roles,
             flags: &s.flags,
             groups: &s.groups,
@@ -249,6 +263,25 @@ impl DataTables {
             None => self.rights_sets.push(&s.granted) as u32,
         };
         self.user_rights.push(set);
+        if self.action_stride > 0 {
+            let user = UserFacts {
+                code,
+                rights: &s.granted,
+                roles: &s.roles,
+                flags: &s.flags,
+                groups: &s.groups,
+            };
+            for (a, &c) in code.action_cond.iter().enumerate() {
+                let table = if !code.action_scoped.get(a).copied().unwrap_or(false) {
+                    Levels::splat(code.holds(c, &user))
+                } else if code.action_levels.get(a).copied().unwrap_or(false) {
+                    code.holds(c, &LevelFacts(user))
+                } else {
+                    Levels(0)
+                };
+                self.action_tables.push(table.0);
+            }
+        }
         // access: the user's entries and their groups', and their revokes,
         // sorted by resource: per resource one granted and one revoked mask
         s.entries.clear();
@@ -273,11 +306,14 @@ impl DataTables {
                 bits::set(if revoked { &mut s.revoked } else { &mut s.row }, l.index());
                 i += 1;
             }
-            self.access_res.push(res);
+            let held = s.row.first().copied().unwrap_or(0)
+                & !s.revoked.first().copied().unwrap_or(0)
+                & u64::from(u32::MAX);
+            self.access_keys.push(u64::from(res.0) << 32 | held);
             self.access_masks.push(&s.row);
             self.revoke_masks.push(&s.revoked);
         }
-        self.access_start.push(self.access_res.len() as u32);
+        self.access_start.push(self.access_keys.len() as u32);
     }
 }
 

@@ -60,7 +60,13 @@ impl Gen {
         } else {
             (
                 1 + rng.below(6),
-                1 + rng.below(3),
+                // now and then more levels than the evaluator's tables
+                // cover (6 in an action's table, 32 in an access key)
+                if rng.chance(12) {
+                    30 + rng.below(8)
+                } else {
+                    1 + rng.below(3)
+                },
                 rng.below(3),
                 1 + rng.below(4),
                 rng.below(3),
@@ -77,6 +83,20 @@ impl Gen {
             tags,
             groups,
             actions: Vec::new(),
+        }
+    }
+
+    /// An access level below `below`. With many levels, mostly those at
+    /// the edges of what the evaluator's tables cover (6 levels in an
+    /// action's table, 32 in an access key), so that an atom and a grant
+    /// meet often.
+    fn level(&mut self, below: usize) -> usize {
+        const EDGES: [usize; 8] = [0, 1, 5, 6, 7, 31, 32, 33];
+        if below > 8 && self.rng.chance(80) {
+            let edges: Vec<usize> = EDGES.iter().copied().filter(|&l| l < below).collect();
+            edges[self.rng.below(edges.len())]
+        } else {
+            self.rng.below(below)
         }
     }
 
@@ -131,7 +151,7 @@ impl Gen {
                 }
                 5 if c.tags => continue,
                 5 if c.resource && c.access_below > 0 => {
-                    return format!("access a{}", self.rng.below(c.access_below))
+                    return format!("access a{}", self.level(c.access_below))
                 }
                 6 if c.actions_below > 0 => {
                     let a = self.rng.below(c.actions_below);
@@ -255,7 +275,7 @@ impl Gen {
                 let levels = if self.rng.chance(25) {
                     "*".to_string()
                 } else {
-                    format!("a{}", self.rng.below(self.access))
+                    format!("a{}", self.level(self.access))
                 };
                 let when = if self.rng.chance(60) {
                     let ctx = self.full_ctx(true);
@@ -308,7 +328,7 @@ impl Gen {
             let levels = if self.rng.chance(25) {
                 "*".to_string()
             } else {
-                format!("a{}", self.rng.below(self.access))
+                format!("a{}", self.level(self.access))
             };
             let ctx = Ctx {
                 roles_flags_only: true,
@@ -355,7 +375,7 @@ impl Gen {
                 body.push(format!(
                     "access for role ro{}: a{}",
                     self.rng.below(self.roles),
-                    self.rng.below(self.access)
+                    self.level(self.access)
                 ));
             }
             if body.is_empty() {
@@ -380,7 +400,7 @@ impl Gen {
                 body.push(format!(
                     "access s{}: a{}",
                     self.rng.below(resources),
-                    self.rng.below(self.access)
+                    self.level(self.access)
                 ));
             }
             if !body.is_empty() {
@@ -420,7 +440,7 @@ impl Gen {
                 body.push(format!(
                     "revoke access s{}: a{}",
                     self.rng.below(resources),
-                    self.rng.below(self.access)
+                    self.level(self.access)
                 ));
             }
             if !self.o.grants_nothing {
@@ -428,7 +448,7 @@ impl Gen {
                     body.push(format!(
                         "access s{}: a{}",
                         self.rng.below(resources),
-                        self.rng.below(self.access)
+                        self.level(self.access)
                     ));
                 }
             }
