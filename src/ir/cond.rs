@@ -70,7 +70,7 @@ impl Levels {
     /// The value when the levels held are `held` (their first [`LEVELS`] bits).
     #[inline(always)]
     pub(crate) fn at(self, held: u64) -> bool {
-        (self.0 >> (held & (1 << LEVELS) - 1)) & 1 != 0
+        (self.0 >> (held & ((1 << LEVELS) - 1))) & 1 != 0
     }
 }
 
