@@ -80,14 +80,8 @@ impl Program {
     /// level there.
     #[inline]
     fn access_entry(&self, u: UserId, res: ResourceId) -> Option<(usize, u64)> {
-        let t = &self.tables;
-        let start = *t.access_start.get(u.index())? as usize;
-        let end = *t.access_start.get(u.index() + 1)? as usize;
-        let keys = t.access_keys.get(start..end)?;
-        let first = u64::from(res.0) << 32;
-        let i = keys.partition_point(|&k| k < first);
-        let key = *keys.get(i)?;
-        (key >> 32 == first >> 32).then_some((start + i, key & u64::from(u32::MAX)))
+        let v = self.tables.access_index.get(u.0, res.0)?;
+        Some(((v >> 32) as usize, v & u64::from(u32::MAX)))
     }
 
     /// Do the data or `u`'s groups grant `u` access level `l` on `res`
@@ -230,12 +224,12 @@ impl Program {
         held: impl FnOnce() -> u64,
     ) -> Option<bool> {
         let t = &self.tables;
-        if t.action_stride == 0 {
+        if t.decision_stride == 0 {
             return None;
         }
         let table = Levels(
-            *t.action_tables
-                .get(u.index() * t.action_stride + a.index())?,
+            *t.decision_tables
+                .get(u.index() * t.decision_stride + a.index())?,
         );
         if !on_resource {
             return Some(table.at(0));
@@ -251,6 +245,29 @@ impl Program {
             return None;
         }
         Some(table.at(held()))
+    }
+
+    /// `run rep on res` decided from `u`'s table of the report, when it can
+    /// be: its `rows … where` reads only the levels held, and the data has
+    /// no `access for role`.
+    #[inline(always)]
+    fn run_from_table(&self, u: UserId, rep: ReportId, res: ResourceId) -> Option<bool> {
+        let t = &self.tables;
+        if t.decision_stride == 0
+            || !self
+                .code
+                .report_levels
+                .get(rep.index())
+                .copied()
+                .unwrap_or(false)
+            || !t.shared.role_access.is_empty()
+        {
+            return None;
+        }
+        let i = u.index() * t.decision_stride + self.code.action_cond.len() + rep.index();
+        let table = Levels(*t.decision_tables.get(i)?);
+        let held = self.access_entry(u, res).map_or(0, |(_, held)| held);
+        Some(table.at(held))
     }
 
     /// An action inside a condition: on the same resource if it is decided
@@ -376,9 +393,13 @@ impl Program {
         match q.target {
             Target::Right(r) => self.has_right(q.user, r),
             Target::Action(a) => self.action_holds(q.user, a, q.on),
-            Target::Run(rep) => {
-                self.may_run(q.user, rep) && q.on.is_none_or(|r| self.is_row(q.user, rep, r))
-            }
+            Target::Run(rep) => match q.on {
+                Some(r) => match self.run_from_table(q.user, rep, r) {
+                    Some(v) => v,
+                    None => self.may_run(q.user, rep) && self.is_row(q.user, rep, r),
+                },
+                None => self.may_run(q.user, rep),
+            },
             Target::Assign { role, .. } => self.may_assign(q.user, role, q.on),
             Target::Access(l) => q.on.is_some_and(|r| self.has_access(q.user, r, l)),
             Target::AssignAccess { level, .. } => self.may_assign_access(q.user, level, q.on),

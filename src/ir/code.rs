@@ -41,6 +41,7 @@ impl PolicyCode {
             access_denies_of: vec![Vec::new(); policy.access.len()],
             access_plain: Vec::new(),
             action_levels: Vec::new(),
+            report_levels: Vec::new(),
         };
         c.compile_conditions(policy);
         c.compile_roles(policy);
@@ -100,6 +101,11 @@ impl PolicyCode {
                         .get(a)
                         .is_some_and(|&c| self.levels_decide(c))
             })
+            .collect();
+        self.report_levels = self
+            .report_where
+            .iter()
+            .map(|w| w.is_none_or(|c| self.levels_decide(c)))
             .collect();
     }
 

@@ -19,6 +19,7 @@
 pub mod bits;
 mod code;
 pub(crate) mod cond;
+pub(crate) mod pairs;
 mod tables;
 
 use crate::sema::model::*;
@@ -126,6 +127,9 @@ pub struct PolicyCode {
     /// Whether each action decided per resource is decided by a
     /// [`cond::Levels`] table per user (`PolicyCode::levels_decide`).
     pub(crate) action_levels: Vec<bool>,
+    /// Whether `run R on X` of each report is decided by a table per user:
+    /// its `rows … where` is absent or `levels_decide` accepts it.
+    pub(crate) report_levels: Vec<bool>,
 }
 
 /// What the per-user tables share, built once per data set: group closure,
@@ -169,15 +173,20 @@ pub struct DataTables {
     /// user's data revokes.
     pub(crate) access_start: Vec<u32>,
     pub(crate) access_keys: Vec<u64>,
+    /// (user, resource) → the entry's index in the high 32 bits and the
+    /// levels held there in the low 32: a question's one probe.
+    pub(crate) access_index: pairs::PairIndex,
     pub(crate) access_masks: BitMatrix,
     pub(crate) revoke_masks: BitMatrix,
-    /// Each user's [`cond::Levels`] table of every action (`action_stride`
-    /// per user, in action order): bit 0 decides an action for the user
+    /// Each user's [`cond::Levels`] tables (`decision_stride` per user):
+    /// one per action, in action order, then one per report (`run R on X`:
+    /// `requires` and `rows … where`). Bit 0 decides an action for the user
     /// alone; an action decided per resource whose `PolicyCode::action_levels`
-    /// holds is decided by the levels held there, when the data has no
-    /// `access for role`. Empty (stride 0) past a memory budget.
-    pub(crate) action_tables: Vec<u64>,
-    pub(crate) action_stride: usize,
+    /// holds, or a report whose `PolicyCode::report_levels` holds, is decided
+    /// on a resource by the levels held there, when the data has no `access
+    /// for role`. Empty (stride 0) past a memory budget.
+    pub(crate) decision_tables: Vec<u64>,
+    pub(crate) decision_stride: usize,
 }
 
 /// A value built on first use and kept with a program, of a type `ir`

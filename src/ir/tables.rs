@@ -9,14 +9,14 @@
 //! policy.
 
 use super::bits::{self, BitMatrix};
-use super::cond::{LevelFacts, Levels, UserFacts};
+use super::cond::{LevelFacts, Levels, Truth, UserFacts};
 use super::{DataTables, PolicyCode, RoleOrigin, Shared};
 use crate::sema::model::*;
 use std::sync::Arc;
 
 /// The most words of action tables built for one data set (32 MB): past
 /// it, actions are decided by walking their conditions.
-const ACTION_TABLES_BUDGET: usize = 1 << 22;
+const DECISION_TABLES_BUDGET: usize = 1 << 22;
 
 /// Deduplication of effective-rights sets while a table is built.
 type Dedup = rustc_hash::FxHashMap<Vec<u64>, u32>;
@@ -107,10 +107,11 @@ impl DataTables {
             rights_sets: BitMatrix::with_width(code.n_rights),
             access_start: vec![0],
             access_keys: Vec::new(),
+            access_index: Default::default(),
             access_masks: BitMatrix::with_width(code.n_access),
             revoke_masks: BitMatrix::with_width(code.n_access),
-            action_tables: Vec::new(),
-            action_stride: code.action_cond.len(),
+            decision_tables: Vec::new(),
+            decision_stride: code.action_cond.len() + code.report_requires.len(),
         }
     }
 
@@ -147,10 +148,10 @@ impl DataTables {
         t.user_role_origin.reserve(n);
         t.user_rights.reserve(n);
         t.access_start.reserve(n);
-        if n.saturating_mul(t.action_stride) > ACTION_TABLES_BUDGET {
-            t.action_stride = 0;
+        if n.saturating_mul(t.decision_stride) > DECISION_TABLES_BUDGET {
+            t.decision_stride = 0;
         }
-        t.action_tables.reserve(n * t.action_stride);
+        t.decision_tables.reserve(n * t.decision_stride);
         let mut dedup = Dedup::default();
         let mut scratch = t.scratch();
         for u in users {
@@ -263,7 +264,7 @@ impl DataTables {
             None => self.rights_sets.push(&s.granted) as u32,
         };
         self.user_rights.push(set);
-        if self.action_stride > 0 {
+        if self.decision_stride > 0 {
             let user = UserFacts {
                 code,
                 rights: &s.granted,
@@ -279,7 +280,19 @@ impl DataTables {
                 } else {
                     Levels(0)
                 };
-                self.action_tables.push(table.0);
+                self.decision_tables.push(table.0);
+            }
+            for (r, &requires) in code.report_requires.iter().enumerate() {
+                let table = if code.report_levels.get(r).copied().unwrap_or(false) {
+                    let rows = match code.report_where.get(r).copied().flatten() {
+                        Some(w) => code.holds(w, &LevelFacts(user)),
+                        None => Levels::TRUE,
+                    };
+                    Levels::splat(code.holds(requires, &user)).and(rows)
+                } else {
+                    Levels(0)
+                };
+                self.decision_tables.push(table.0);
             }
         }
         // access: the user's entries and their groups', and their revokes,
@@ -296,6 +309,7 @@ impl DataTables {
         s.entries
             .extend(user.revoke_access.iter().map(|(r, l, _)| (*r, *l, true)));
         s.entries.sort_unstable();
+        let uid = (self.access_start.len() - 1) as u32;
         let mut i = 0;
         while i < s.entries.len() {
             let res = s.entries[i].0;
@@ -309,6 +323,8 @@ impl DataTables {
             let held = s.row.first().copied().unwrap_or(0)
                 & !s.revoked.first().copied().unwrap_or(0)
                 & u64::from(u32::MAX);
+            let entry = self.access_keys.len() as u64;
+            self.access_index.insert(uid, res.0, entry << 32 | held);
             self.access_keys.push(u64::from(res.0) << 32 | held);
             self.access_masks.push(&s.row);
             self.revoke_masks.push(&s.revoked);
