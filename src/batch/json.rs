@@ -14,33 +14,175 @@
 
 use crate::sema::{NameRef, TargetNames};
 use crate::syntax::keywords::data_id_text;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::fmt;
+
+/// What a request asks about: the key that names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ask {
+    Run,
+    Action,
+    Right,
+    Access,
+    Assign,
+    AssignAccess,
+}
 
 /// One request line.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Request<'a> {
-    #[serde(borrow)]
     pub user: Cow<'a, str>,
-    #[serde(borrow, default)]
-    pub run: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub action: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub right: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub access: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub assign: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub assign_access: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    pub ask: Ask,
+    /// The report, action, right, access level or role asked about.
+    pub name: Cow<'a, str>,
     pub to: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     pub on: Option<Cow<'a, str>>,
-    #[serde(default)]
     pub explain: bool,
+}
+
+const FIELDS: &[&str] = &[
+    "user",
+    "run",
+    "action",
+    "right",
+    "access",
+    "assign",
+    "assign_access",
+    "to",
+    "on",
+    "explain",
+];
+
+const ONE_OF: &str =
+    "a request asks exactly one of `run`, `action`, `right`, `access`, `assign`, `assign_access`";
+
+/// A key of a request object.
+enum Field {
+    User,
+    Ask(Ask),
+    To,
+    On,
+    Explain,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Field, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a request key")
+            }
+            fn visit_str<E: de::Error>(self, k: &str) -> Result<Field, E> {
+                Ok(match k {
+                    "user" => Field::User,
+                    "run" => Field::Ask(Ask::Run),
+                    "action" => Field::Ask(Ask::Action),
+                    "right" => Field::Ask(Ask::Right),
+                    "access" => Field::Ask(Ask::Access),
+                    "assign" => Field::Ask(Ask::Assign),
+                    "assign_access" => Field::Ask(Ask::AssignAccess),
+                    "to" => Field::To,
+                    "on" => Field::On,
+                    "explain" => Field::Explain,
+                    _ => return Err(E::unknown_field(k, FIELDS)),
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// A string value, borrowed from the line unless it has escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Reads the object's keys one by one into a small request: no field is
+/// moved more than once (the derived form of ten optional fields was
+/// copied whole several times per line).
+impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Request<'a>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Request<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a request object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Request<'de>, M::Error> {
+                let mut user = None;
+                let mut asked: Option<(Ask, Option<Cow<'de, str>>)> = None;
+                let mut to = None;
+                let mut on = None;
+                let mut explain = None;
+                let mut several = false;
+                fn once<T, E: de::Error>(
+                    slot: &mut Option<T>,
+                    v: T,
+                    name: &'static str,
+                ) -> Result<(), E> {
+                    if slot.is_some() {
+                        return Err(E::duplicate_field(name));
+                    }
+                    *slot = Some(v);
+                    Ok(())
+                }
+                while let Some(k) = m.next_key::<Field>()? {
+                    match k {
+                        Field::User => once(&mut user, m.next_value::<Text>()?.0, "user")?,
+                        Field::Ask(a) => {
+                            let v = m.next_value::<Option<Text>>()?.map(|t| t.0);
+                            match &asked {
+                                Some((b, _)) if *b == a => {
+                                    return Err(de::Error::duplicate_field(FIELDS[1 + a as usize]))
+                                }
+                                // `"run": null` asks nothing, as if absent
+                                Some((_, Some(_))) if v.is_some() => several = true,
+                                Some((_, Some(_))) => {}
+                                _ => asked = Some((a, v)),
+                            }
+                        }
+                        Field::To => once(&mut to, m.next_value::<Option<Text>>()?, "to")?,
+                        Field::On => once(&mut on, m.next_value::<Option<Text>>()?, "on")?,
+                        Field::Explain => once(&mut explain, m.next_value::<bool>()?, "explain")?,
+                    }
+                }
+                let user = user.ok_or_else(|| de::Error::missing_field("user"))?;
+                let (ask, name) = match asked {
+                    Some((a, Some(n))) if !several => (a, n),
+                    _ => return Err(de::Error::custom(ONE_OF)),
+                };
+                Ok(Request {
+                    user,
+                    ask,
+                    name,
+                    to: to.flatten().map(|t| t.0),
+                    on: on.flatten().map(|t| t.0),
+                    explain: explain.unwrap_or(false),
+                })
+            }
+        }
+        d.deserialize_struct("Request", FIELDS, V)
+    }
 }
 
 /// Reads one request line; the error says what is wrong with it.
@@ -60,24 +202,7 @@ pub fn parse_request(line: &str) -> Result<Request<'_>, String> {
             ),
         }
     })?;
-    let asked = [
-        &r.run,
-        &r.action,
-        &r.right,
-        &r.access,
-        &r.assign,
-        &r.assign_access,
-    ]
-    .iter()
-    .filter(|x| x.is_some())
-    .count();
-    if asked != 1 {
-        return Err(
-            "a request asks exactly one of `run`, `action`, `right`, `access`, `assign`, `assign_access`"
-                .into(),
-        );
-    }
-    let needs_to = r.assign.is_some() || r.assign_access.is_some();
+    let needs_to = matches!(r.ask, Ask::Assign | Ask::AssignAccess);
     if needs_to != r.to.is_some() {
         return Err(if needs_to {
             "`assign` and `assign_access` need `to` (the user who would receive it)".into()
@@ -91,33 +216,14 @@ pub fn parse_request(line: &str) -> Result<Request<'_>, String> {
 impl<'a> Request<'a> {
     /// The names asked about, as the resolution takes them.
     pub fn names(&'a self) -> (NameRef<'a>, TargetNames<'a>, Option<NameRef<'a>>) {
-        let n = |x: &'a Option<Cow<'a, str>>| NameRef::bare(x.as_deref().unwrap_or(""));
-        let target = if self.run.is_some() {
-            TargetNames::Run {
-                report: n(&self.run),
-            }
-        } else if self.action.is_some() {
-            TargetNames::Named {
-                name: n(&self.action),
-            }
-        } else if self.right.is_some() {
-            TargetNames::Named {
-                name: n(&self.right),
-            }
-        } else if self.access.is_some() {
-            TargetNames::Access {
-                level: n(&self.access),
-            }
-        } else if self.assign.is_some() {
-            TargetNames::Assign {
-                role: n(&self.assign),
-                to: n(&self.to),
-            }
-        } else {
-            TargetNames::AssignAccess {
-                level: n(&self.assign_access),
-                to: n(&self.to),
-            }
+        let name = NameRef::bare(&self.name);
+        let to = NameRef::bare(self.to.as_deref().unwrap_or(""));
+        let target = match self.ask {
+            Ask::Run => TargetNames::Run { report: name },
+            Ask::Action | Ask::Right => TargetNames::Named { name },
+            Ask::Access => TargetNames::Access { level: name },
+            Ask::Assign => TargetNames::Assign { role: name, to },
+            Ask::AssignAccess => TargetNames::AssignAccess { level: name, to },
         };
         let on = self.on.as_deref().map(NameRef::bare);
         (NameRef::bare(&self.user), target, on)
@@ -125,24 +231,14 @@ impl<'a> Request<'a> {
 
     /// The query text the request stands for.
     pub fn text(&self) -> String {
-        let id = |x: &Option<Cow<str>>| data_id_text(x.as_deref().unwrap_or(""));
-        let plain = |x: &Option<Cow<str>>| x.as_deref().unwrap_or("").to_string();
-        let what = if self.run.is_some() {
-            format!("run {}", plain(&self.run))
-        } else if self.action.is_some() {
-            plain(&self.action)
-        } else if self.right.is_some() {
-            plain(&self.right)
-        } else if self.access.is_some() {
-            format!("access {}", plain(&self.access))
-        } else if self.assign.is_some() {
-            format!("assign {} to {}", plain(&self.assign), id(&self.to))
-        } else {
-            format!(
-                "assign access {} to {}",
-                plain(&self.assign_access),
-                id(&self.to)
-            )
+        let to = data_id_text(self.to.as_deref().unwrap_or(""));
+        let name = &self.name;
+        let what = match self.ask {
+            Ask::Run => format!("run {name}"),
+            Ask::Action | Ask::Right => name.to_string(),
+            Ask::Access => format!("access {name}"),
+            Ask::Assign => format!("assign {name} to {to}"),
+            Ask::AssignAccess => format!("assign access {name} to {to}"),
         };
         let on = match &self.on {
             Some(r) => format!(" on {}", data_id_text(r)),
