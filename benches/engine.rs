@@ -158,8 +158,14 @@ fn bench_workload(c: &mut Criterion, label: &str, shape: Shape) {
         })
     });
 
-    let status_detail = program.policy.names.reports["status_detail"];
-    let res = program.data.resource_ids["res1"];
+    let status_detail = program
+        .policy
+        .names
+        .reports
+        .get("status_detail")
+        .copied()
+        .unwrap();
+    let res = program.data.resource_ids.get("res1").copied().unwrap();
     g.bench_function(
         "who can run status_detail on a resource (every user)",
         |b| b.iter(|| black_box(program.who_can(Target::Run(status_detail), Some(res)).len())),
@@ -197,8 +203,14 @@ fn bench_big_report(c: &mut Criterion) {
     w.users[0].suspended = false;
     let engine = load(&w);
     let program = engine.program();
-    let snapshot = program.policy.names.reports["snapshot"];
-    let event = program.data.event_ids["event0"];
+    let snapshot = program
+        .policy
+        .names
+        .reports
+        .get("snapshot")
+        .copied()
+        .unwrap();
+    let event = program.data.event_ids.get("event0").copied().unwrap();
     let user = (0..program.data.users.len())
         .map(rights::sema::model::UserId::from_index)
         .find(|&u| program.may_run(u, snapshot));

@@ -6,7 +6,16 @@
 )]
 use rights::bench_gen::{Query, Shape, Workload};
 fn main() {
-    let shape = Shape::default();
+    // LARGE=1: the large workload; Q: how many distinct questions (4096)
+    let shape = if std::env::var_os("LARGE").is_some() {
+        Shape::large()
+    } else {
+        Shape::default()
+    };
+    let distinct: usize = std::env::var("Q")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4096);
     let w = Workload::generate(&shape);
     let mut ws = rights::workspace::Workspace::default();
     ws.add_policy_text(rights::source::Origin::Input("p".into()), w.policy());
@@ -16,7 +25,7 @@ fn main() {
     );
     let engine = rights::Engine::from_workspace(ws).unwrap();
     let names: Vec<(String, String, Option<String>, bool)> = w
-        .queries(4096)
+        .queries(distinct)
         .iter()
         .map(|q| match *q {
             Query::Right { user, right } => (
@@ -50,7 +59,7 @@ fn main() {
         .unwrap_or(20_000_000);
     let mut yes = 0usize;
     for i in 0..n {
-        let (u, t, r, run) = &names[i & 4095];
+        let (u, t, r, run) = &names[i % names.len()];
         let ok = if *run {
             engine.can_run(u, t, r.as_deref())
         } else {

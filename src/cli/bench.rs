@@ -98,6 +98,18 @@ pub fn run(args: Args) -> i32 {
             black_box(program.can(q));
         }
     }) / n;
+    // each question form alone, in the order asked
+    let form = |keep: fn(&Target) -> bool| -> f64 {
+        let qs: Vec<CanQ> = ids.iter().copied().filter(|q| keep(&q.target)).collect();
+        best(reps, || {
+            for q in &qs {
+                black_box(program.can(q));
+            }
+        }) / qs.len().max(1) as f64
+    };
+    let t_rights = form(|t| matches!(t, Target::Right(_)));
+    let t_actions = form(|t| matches!(t, Target::Action(_)));
+    let t_reports = form(|t| matches!(t, Target::Run(_)));
     let names: Vec<(String, String, Option<String>, bool)> = texts
         .iter()
         .map(|t| {
@@ -178,6 +190,13 @@ pub fn run(args: Args) -> i32 {
             load_target,
         ),
         ("`can` from resolved ids", t_ids, default(10e-9)),
+        ("… rights only", t_rights, default(10e-9)),
+        ("… actions on a resource only", t_actions, default(10e-9)),
+        (
+            "… `run` a report on a resource only",
+            t_reports,
+            default(10e-9),
+        ),
         (
             "`can` from string names (library)",
             t_names,

@@ -152,7 +152,7 @@ impl Resolver {
             .names
             .rights
             .iter()
-            .map(|(n, &id)| (n.clone(), id))
+            .map(|(n, &id)| (n.to_string(), id))
             .collect();
         sorted.sort();
         self.policy.names.rights_sorted = sorted;

@@ -22,6 +22,7 @@ mod declare;
 mod define;
 mod limits;
 pub mod model;
+mod name_table;
 mod names;
 mod query;
 mod tests;

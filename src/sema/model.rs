@@ -4,9 +4,8 @@
 
 use crate::source::Span;
 use std::sync::Arc;
-/// The map used for name tables: names are short and trusted to be few, so a
-/// fast non-cryptographic hash (Fx) serves better than the default SipHash.
-pub type NameMap<V> = rustc_hash::FxHashMap<String, V>;
+/// The map used for name tables (see `sema::name_table`).
+pub type NameMap<V> = super::name_table::NameTable<V>;
 
 macro_rules! ids {
     ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
@@ -390,11 +389,11 @@ impl Data {
     /// Rebuilds the name tables at their exact size, their keys allocated one
     /// after another: lookups by name then touch less memory.
     pub fn compact_names(&mut self) {
-        fn table<T>(
+        fn table<T: Copy>(
             names: impl ExactSizeIterator<Item = String>,
             id: impl Fn(usize) -> T,
         ) -> NameMap<T> {
-            let mut m = NameMap::with_capacity_and_hasher(names.len(), Default::default());
+            let mut m = NameMap::with_capacity(names.len());
             for (i, n) in names.enumerate() {
                 m.insert(n, id(i));
             }

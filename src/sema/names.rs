@@ -108,20 +108,15 @@ impl Kind {
 fn policy_names(policy: &Policy, kind: Kind) -> Vec<&str> {
     let n = &policy.names;
     match kind {
-        Kind::Right => n.rights.keys().map(String::as_str).collect(),
-        Kind::Access => n.access.keys().map(String::as_str).collect(),
-        Kind::Flag => n.flags.keys().map(String::as_str).collect(),
-        Kind::Tag => n.tags.keys().map(String::as_str).collect(),
-        Kind::Group => n.groups.keys().map(String::as_str).collect(),
-        Kind::Role => n.roles.keys().map(String::as_str).collect(),
-        Kind::Action => n.actions.keys().map(String::as_str).collect(),
-        Kind::Report => n.reports.keys().map(String::as_str).collect(),
-        Kind::ActionOrRight => n
-            .actions
-            .keys()
-            .chain(n.rights.keys())
-            .map(String::as_str)
-            .collect(),
+        Kind::Right => n.rights.keys().collect(),
+        Kind::Access => n.access.keys().collect(),
+        Kind::Flag => n.flags.keys().collect(),
+        Kind::Tag => n.tags.keys().collect(),
+        Kind::Group => n.groups.keys().collect(),
+        Kind::Role => n.roles.keys().collect(),
+        Kind::Action => n.actions.keys().collect(),
+        Kind::Report => n.reports.keys().collect(),
+        Kind::ActionOrRight => n.actions.keys().chain(n.rights.keys()).collect(),
         Kind::User | Kind::Resource | Kind::Event => Vec::new(),
     }
 }
@@ -191,9 +186,9 @@ pub fn unknown(policy: &Policy, kind: Kind, name: NameRef) -> Diagnostic {
 /// An unknown user, resource or event.
 pub fn unknown_data(data: &Data, kind: Kind, name: NameRef) -> Diagnostic {
     let candidates: Vec<&str> = match kind {
-        Kind::User => data.user_ids.keys().map(String::as_str).collect(),
-        Kind::Resource => data.resource_ids.keys().map(String::as_str).collect(),
-        _ => data.event_ids.keys().map(String::as_str).collect(),
+        Kind::User => data.user_ids.keys().collect(),
+        Kind::Resource => data.resource_ids.keys().collect(),
+        _ => data.event_ids.keys().collect(),
     };
     let help = did_you_mean(name.text, candidates).unwrap_or_else(|| kind.declare_hint(name.text));
     Diagnostic::error(
