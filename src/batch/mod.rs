@@ -188,12 +188,14 @@ fn tokenize(line: &str, out: &mut Vec<(u32, u32, Class)>) -> bool {
         }
         // identifiers joined by dots
         let mut parts = 0;
+        let mut digits = false;
         loop {
             if i < b.len() && (b[i].is_ascii_lowercase() || b[i] == b'_') {
                 i += 1;
                 while i < b.len()
                     && (b[i].is_ascii_lowercase() || b[i].is_ascii_digit() || b[i] == b'_')
                 {
+                    digits |= b[i].is_ascii_digit();
                     i += 1;
                 }
                 parts += 1;
@@ -212,7 +214,8 @@ fn tokenize(line: &str, out: &mut Vec<(u32, u32, Class)>) -> bool {
         let text = &line[start..i];
         let class = if parts > 1 {
             Class::Dotted
-        } else if keywords::is_keyword(text) {
+        } else if !digits && keywords::is_keyword(text) {
+            // (no keyword has a digit)
             Class::Keyword
         } else {
             Class::Ident
