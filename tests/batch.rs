@@ -200,3 +200,59 @@ fn bad_request_lines_are_reported_with_their_numbers_and_the_stream_goes_on() {
     );
     assert_eq!(r.code, 2, "{}", r.transcript());
 }
+
+#[test]
+fn request_shapes_read_lines_exactly_as_serde_does() {
+    use rights::batch::{parse_request, RequestShapes};
+    let mut shapes = RequestShapes::default();
+    // read by their shape: the same request as serde reads
+    let fast = [
+        r#"{"user": "jane", "run": "status_detail", "on": "resource_z"}"#,
+        r#"{"user":"bob","run":"status_detail","on":"resource_m"}"#,
+        r#"{"on": "resource_m", "run": "status_detail", "user": "bob"}"#,
+        r#"  { "user" : "jané" ,	"right" : "report.status_detail" }  "#,
+        r#"{"user": "bob", "assign": "status_updater", "to": "carol", "on": "resource_m"}"#,
+        r#"{"user": "frank", "assign_access": "update_status", "to": "carol", "on": "r"}"#,
+        r#"{"user": "jane", "right": "report.status_detail", "explain": true}"#,
+        r#"{"user": "jane", "right": "report.status_detail", "explain": false}"#,
+        r#"{"user": "jane", "action": "edit_sub_resources", "on": null}"#,
+        r#"{"user": "jane", "run": null, "action": "edit_sub_resources", "on": "x"}"#,
+        r#"{"user": "", "access": "", "on": ""}"#,
+        r#"{"user": "user", "right": "on"}"#,
+    ];
+    for line in fast {
+        let slow = parse_request(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert_eq!(shapes.request(line), Some(slow), "{line}");
+    }
+    // the same shapes with other values: still the same as serde
+    for line in fast {
+        let other = line
+            .replace("jane", "zoë")
+            .replace("resource_m", "\u{1F600}");
+        let slow = parse_request(&other).unwrap_or_else(|e| panic!("{other}: {e}"));
+        assert_eq!(shapes.request(&other), Some(slow), "{other}");
+    }
+    // escapes, numbers, shapes serde refuses: serde reads (and words) them
+    let ordinary = [
+        r#"{"user": "ja\"ne", "run": "status_detail"}"#,
+        r#"{"user": "jane\u0041", "run": "status_detail"}"#,
+        r#"{"user": 7, "run": "status_detail"}"#,
+        r#"{"user": "jane", "user": "bob", "run": "status_detail"}"#,
+        r#"{"user": "jane", "run": "status_detail", "action": "x"}"#,
+        r#"{"user": "jane", "colour": "red", "run": "x"}"#,
+        r#"{"user": "jane", "assign": "status_updater", "on": "resource_m"}"#,
+        r#"{"user": ["jane"], "run": "status_detail"}"#,
+        r#"{"user": "jane", "run": "status_detail""#,
+        r#"{"user": "jane", "run": "status_detail"} {"#,
+        r#"not json"#,
+        r#""#,
+        "{\"user\": \"ja\tne\", \"run\": \"x\"}",
+    ];
+    for line in ordinary {
+        assert_eq!(shapes.request(line), None, "{line}");
+    }
+    // and they are read the same afterwards (a refused shape stays refused)
+    for line in ordinary {
+        assert_eq!(shapes.request(line), None, "{line}");
+    }
+}

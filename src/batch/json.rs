@@ -31,7 +31,7 @@ pub enum Ask {
 }
 
 /// One request line.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Request<'a> {
     pub user: Cow<'a, str>,
     pub ask: Ask,
@@ -182,6 +182,164 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
             }
         }
         d.deserialize_struct("Request", FIELDS, V)
+    }
+}
+
+/// Which value of a shape is which part of a request.
+#[derive(Clone, Copy, Debug)]
+struct Template {
+    ask: Ask,
+    user: u8,
+    name: u8,
+    to: Option<u8>,
+    on: Option<u8>,
+    explain: bool,
+}
+
+/// The most string values a line may have for the fast path.
+const MAX_VALUES: usize = 16;
+
+/// Request lines read by their **shape**, as `Batch` reads query text: a
+/// line's keys, punctuation and literals, with each string value left out.
+/// The first line of a shape is read by [`parse_request`] (serde) with
+/// every value replaced by a placeholder, which says which value is the
+/// user, the name asked about and the resource; every later line of that
+/// shape is read by slicing its values out. A line the scan does not
+/// classify (escapes in a string, numbers, a shape that does not read)
+/// takes [`parse_request`], which words the error.
+#[derive(Default)]
+pub struct RequestShapes {
+    shapes: rustc_hash::FxHashMap<Box<str>, Option<Template>>,
+    key: String,
+    /// Each string value's text (between its quotes).
+    values: Vec<(u32, u32)>,
+}
+
+impl RequestShapes {
+    /// The request a line makes, when its shape is known to read well.
+    pub fn request<'l>(&mut self, line: &'l str) -> Option<Request<'l>> {
+        if !self.scan(line) {
+            return None;
+        }
+        let t = match self.shapes.get(self.key.as_str()) {
+            Some(t) => *t,
+            None => {
+                let t = self.learn(line);
+                self.shapes.insert(self.key.as_str().into(), t);
+                t
+            }
+        }?;
+        let value = |i: u8| -> Option<Cow<'l, str>> {
+            let &(s, e) = self.values.get(usize::from(i))?;
+            line.get(s as usize..e as usize).map(Cow::Borrowed)
+        };
+        Some(Request {
+            user: value(t.user)?,
+            ask: t.ask,
+            name: value(t.name)?,
+            to: match t.to {
+                Some(i) => Some(value(i)?),
+                None => None,
+            },
+            on: match t.on {
+                Some(i) => Some(value(i)?),
+                None => None,
+            },
+            explain: t.explain,
+        })
+    }
+
+    /// Reads a line's shape into `key` and its string values into
+    /// `values`; false when the line is not of a form this reads.
+    fn scan(&mut self, line: &str) -> bool {
+        self.key.clear();
+        self.values.clear();
+        let b = line.as_bytes();
+        if b.len() > u32::MAX as usize {
+            return false;
+        }
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            match c {
+                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+                b'{' | b'}' | b'[' | b']' | b':' | b',' => {
+                    self.key.push(char::from(c));
+                    i += 1;
+                }
+                b'"' => {
+                    let start = i + 1;
+                    let mut j = start;
+                    loop {
+                        match b.get(j) {
+                            None => return false,
+                            Some(b'"') => break,
+                            // escapes and control characters: serde reads them
+                            Some(&x) if x == b'\\' || x < 0x20 => return false,
+                            Some(_) => j += 1,
+                        }
+                    }
+                    let mut k = j + 1;
+                    while matches!(b.get(k), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                        k += 1;
+                    }
+                    if b.get(k) == Some(&b':') {
+                        // a key: part of the shape
+                        self.key.push('"');
+                        self.key.push_str(line.get(start..j).unwrap_or(""));
+                        self.key.push('"');
+                    } else {
+                        if self.values.len() == MAX_VALUES {
+                            return false;
+                        }
+                        self.key.push('\u{1}');
+                        self.values.push((start as u32, j as u32));
+                    }
+                    i = j + 1;
+                }
+                _ => {
+                    let word = b.get(i..).unwrap_or(&[]);
+                    let lit = [&b"true"[..], b"false", b"null"]
+                        .into_iter()
+                        .find(|w| word.starts_with(w));
+                    match lit {
+                        Some(w) => {
+                            self.key.push_str(std::str::from_utf8(w).unwrap_or(""));
+                            i += w.len();
+                        }
+                        None => return false,
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Reads a shape once: the line with each value `zq<i>`, by serde.
+    fn learn(&self, line: &str) -> Option<Template> {
+        let mut text = String::with_capacity(line.len() + 8 * self.values.len());
+        let mut at = 0;
+        for (i, &(s, e)) in self.values.iter().enumerate() {
+            text.push_str(line.get(at..s as usize)?);
+            text.push_str(&format!("zq{i}"));
+            at = e as usize;
+        }
+        text.push_str(line.get(at..)?);
+        let r = parse_request(&text).ok()?;
+        let slot = |v: &str| -> Option<u8> { v.strip_prefix("zq")?.parse().ok() };
+        Some(Template {
+            ask: r.ask,
+            user: slot(&r.user)?,
+            name: slot(&r.name)?,
+            to: match &r.to {
+                Some(v) => Some(slot(v)?),
+                None => None,
+            },
+            on: match &r.on {
+                Some(v) => Some(slot(v)?),
+                None => None,
+            },
+            explain: r.explain,
+        })
     }
 }
 

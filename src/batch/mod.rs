@@ -16,7 +16,7 @@
 
 mod json;
 
-pub use json::{parse_request, Request};
+pub use json::{parse_request, Request, RequestShapes};
 
 use crate::ir::Program;
 use crate::sema::model::{CanQ, Question};

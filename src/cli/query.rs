@@ -5,7 +5,7 @@
 //! deny alike), 1 when a query or the policy has errors, 2 on usage or I/O errors.
 
 use super::{render_options, Format, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
-use crate::batch::{parse_request, Batch};
+use crate::batch::{parse_request, Batch, RequestShapes};
 use crate::diag;
 use crate::sema::model::Question;
 use crate::words::Words;
@@ -158,6 +158,7 @@ fn json_lines(
 ) -> Result<bool, String> {
     let p = ws.program();
     let words = Words::new(p, &ws.sources);
+    let mut shapes = RequestShapes::default();
     each_line(input, |n, line| {
         if line.trim().is_empty() {
             return true;
@@ -178,9 +179,12 @@ fn json_lines(
             }
             false
         };
-        let r = match parse_request(line) {
-            Ok(r) => r,
-            Err(e) => return fail(out, &e),
+        let r = match shapes.request(line) {
+            Some(r) => r,
+            None => match parse_request(line) {
+                Ok(r) => r,
+                Err(e) => return fail(out, &e),
+            },
         };
         let (u, t, on) = r.names();
         // resolved as query text is: a name not found is worded as there
