@@ -69,6 +69,13 @@ impl PairIndex {
         }
     }
 
+    /// Makes room for `more` entries beyond those held.
+    pub fn reserve(&mut self, more: usize) {
+        while (self.len + more) * 8 > self.slots.len() * 5 {
+            self.grow();
+        }
+    }
+
     fn grow(&mut self) {
         let cap = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![[0, 0]; cap]);

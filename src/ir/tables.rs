@@ -137,7 +137,7 @@ impl DataTables {
     pub fn build_users<'u, I>(code: &PolicyCode, shared: Arc<Shared>, users: I) -> DataTables
     where
         I: IntoIterator<Item = &'u User>,
-        I::IntoIter: ExactSizeIterator,
+        I::IntoIter: ExactSizeIterator + Clone,
     {
         let users = users.into_iter();
         let mut t = DataTables::empty(code, shared);
@@ -152,6 +152,10 @@ impl DataTables {
             t.decision_stride = 0;
         }
         t.decision_tables.reserve(n * t.decision_stride);
+        // the (user, resource) index at its size at once (group access
+        // adds more now and then)
+        t.access_index
+            .reserve(users.clone().map(|u| u.access.len()).sum());
         let mut dedup = Dedup::default();
         let mut scratch = t.scratch();
         for u in users {
