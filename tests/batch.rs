@@ -238,6 +238,7 @@ fn request_shapes_read_lines_exactly_as_serde_does() {
         r#"{"user": "jane\u0041", "run": "status_detail"}"#,
         r#"{"user": 7, "run": "status_detail"}"#,
         r#"{"user": "jane", "user": "bob", "run": "status_detail"}"#,
+        r#"{"user": "jane", "run": null, "action": null, "run": "status_detail"}"#,
         r#"{"user": "jane", "run": "status_detail", "action": "x"}"#,
         r#"{"user": "jane", "colour": "red", "run": "x"}"#,
         r#"{"user": "jane", "assign": "status_updater", "on": "resource_m"}"#,
@@ -251,6 +252,9 @@ fn request_shapes_read_lines_exactly_as_serde_does() {
     for line in ordinary {
         assert_eq!(shapes.request(line), None, "{line}");
     }
+    // a key twice is refused, `null` or not
+    let twice = parse_request(r#"{"user": "a", "run": null, "action": null, "run": "x"}"#);
+    assert_eq!(twice.err().as_deref(), Some("duplicate field `run`"));
     // and they are read the same afterwards (a refused shape stays refused)
     for line in ordinary {
         assert_eq!(shapes.request(line), None, "{line}");

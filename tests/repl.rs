@@ -185,8 +185,16 @@ impl Tmux {
         let t = Tmux {
             socket: socket.to_string(),
         };
-        let ok = t.tmux(&["new-session", "-d", "-x", "150", "-y", "50", command]);
-        assert!(ok, "tmux starts a session");
+        // a server of the same socket that is still shutting down refuses
+        // for a moment: try again for up to 5 s
+        let start = Instant::now();
+        while !t.tmux(&["new-session", "-d", "-x", "150", "-y", "50", command]) {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "tmux starts a session"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
         t
     }
 

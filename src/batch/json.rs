@@ -135,6 +135,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
                 let mut on = None;
                 let mut explain = None;
                 let mut several = false;
+                // the ask keys seen, `null` ones too (each at most once)
+                let mut seen = 0u8;
                 fn once<T, E: de::Error>(
                     slot: &mut Option<T>,
                     v: T,
@@ -150,11 +152,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
                     match k {
                         Field::User => once(&mut user, m.next_value::<Text>()?.0, "user")?,
                         Field::Ask(a) => {
+                            if seen & 1 << a as u8 != 0 {
+                                return Err(de::Error::duplicate_field(FIELDS[1 + a as usize]));
+                            }
+                            seen |= 1 << a as u8;
                             let v = m.next_value::<Option<Text>>()?.map(|t| t.0);
                             match &asked {
-                                Some((b, _)) if *b == a => {
-                                    return Err(de::Error::duplicate_field(FIELDS[1 + a as usize]))
-                                }
                                 // `"run": null` asks nothing, as if absent
                                 Some((_, Some(_))) if v.is_some() => several = true,
                                 Some((_, Some(_))) => {}
@@ -225,7 +228,11 @@ impl RequestShapes {
             Some(t) => *t,
             None => {
                 let t = self.learn(line);
-                self.shapes.insert(self.key.as_str().into(), t);
+                // a stream of ever new shapes (an unknown key per line) is
+                // read, not remembered without end
+                if self.shapes.len() < super::MAX_SHAPES {
+                    self.shapes.insert(self.key.as_str().into(), t);
+                }
                 t
             }
         }?;

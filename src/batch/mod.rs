@@ -55,6 +55,10 @@ struct Template {
     on: Option<u8>,
 }
 
+/// The most shapes remembered (text or JSON); later new shapes are parsed
+/// each time they come.
+const MAX_SHAPES: usize = 4096;
+
 /// The most tokens a line may have for the fast path.
 const MAX_TOKENS: usize = 16;
 
@@ -99,7 +103,9 @@ impl<'p> Batch<'p> {
             Some(t) => *t,
             None => {
                 let t = learn(line, &self.tokens);
-                self.shapes.insert(self.key.as_str().into(), t);
+                if self.shapes.len() < MAX_SHAPES {
+                    self.shapes.insert(self.key.as_str().into(), t);
+                }
                 t
             }
         }?;

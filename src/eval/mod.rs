@@ -224,7 +224,14 @@ impl Program {
         held: impl FnOnce() -> u64,
     ) -> Option<bool> {
         let t = &self.tables;
-        if t.decision_stride == 0 {
+        if t.decision_stride == 0
+            || !self
+                .code
+                .action_tabled
+                .get(a.index())
+                .copied()
+                .unwrap_or(false)
+        {
             return None;
         }
         let table = Levels(
@@ -232,16 +239,10 @@ impl Program {
                 .get(u.index() * t.decision_stride + a.index())?,
         );
         if !on_resource {
+            // no resource: no level held (and no tag: `levels_decide`)
             return Some(table.at(0));
         }
-        if !self
-            .code
-            .action_levels
-            .get(a.index())
-            .copied()
-            .unwrap_or(false)
-            || !t.shared.role_access.is_empty()
-        {
+        if !t.shared.role_access.is_empty() {
             return None;
         }
         Some(table.at(held()))
@@ -256,7 +257,7 @@ impl Program {
         if t.decision_stride == 0
             || !self
                 .code
-                .report_levels
+                .report_tabled
                 .get(rep.index())
                 .copied()
                 .unwrap_or(false)

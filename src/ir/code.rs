@@ -4,6 +4,7 @@
 //! here depends on users, resources or events.
 
 use super::bits::{self, BitMatrix};
+use super::cond::TABLE_WALK;
 use super::{AssignsIr, Node, NodeId, PolicyCode};
 use crate::sema::model::*;
 
@@ -40,8 +41,8 @@ impl PolicyCode {
             access_deny_cond: Vec::new(),
             access_denies_of: vec![Vec::new(); policy.access.len()],
             access_plain: Vec::new(),
-            action_levels: Vec::new(),
-            report_levels: Vec::new(),
+            action_tabled: Vec::new(),
+            report_tabled: Vec::new(),
         };
         c.compile_conditions(policy);
         c.compile_roles(policy);
@@ -93,19 +94,28 @@ impl PolicyCode {
             .zip(&self.access_denies_of)
             .map(|(rules, denies)| rules.is_empty() && denies.is_empty())
             .collect();
-        self.action_levels = (0..self.action_cond.len())
+        // the tables are built for every user: only for conditions short to walk
+        let mut memo = vec![None; self.action_cond.len()];
+        let short = |c: &PolicyCode, node: NodeId, memo: &mut Vec<Option<usize>>| {
+            c.walk_cost(node, memo) <= TABLE_WALK
+        };
+        self.action_tabled = (0..self.action_cond.len())
             .map(|a| {
-                self.action_scoped.get(a).copied().unwrap_or(false)
-                    && self
-                        .action_cond
-                        .get(a)
-                        .is_some_and(|&c| self.levels_decide(c))
+                let Some(&c) = self.action_cond.get(a) else {
+                    return false;
+                };
+                short(self, c, &mut memo)
+                    && (!self.action_scoped.get(a).copied().unwrap_or(false)
+                        || self.levels_decide(c))
             })
             .collect();
-        self.report_levels = self
-            .report_where
-            .iter()
-            .map(|w| w.is_none_or(|c| self.levels_decide(c)))
+        self.report_tabled = (0..self.report_requires.len())
+            .map(|r| {
+                let requires = self.report_requires.get(r).copied();
+                let rows = self.report_where.get(r).copied().flatten();
+                requires.is_some_and(|c| short(self, c, &mut memo))
+                    && rows.is_none_or(|c| short(self, c, &mut memo) && self.levels_decide(c))
+            })
             .collect();
     }
 

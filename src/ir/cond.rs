@@ -46,6 +46,11 @@ pub(crate) struct Levels(pub u64);
 /// How many access levels a [`Levels`] table covers (2^6 = 64 bits).
 pub(crate) const LEVELS: usize = 6;
 
+/// The most nodes a walk of a condition may visit (`can` looked into) for
+/// the condition to be tabled: tables are built for every user, so a long
+/// condition is walked only when a question asks it.
+pub(crate) const TABLE_WALK: usize = 256;
+
 impl Levels {
     /// The same value whatever the levels held.
     #[inline]
@@ -163,6 +168,33 @@ impl PolicyCode {
             .get(id as usize)
             .copied()
             .unwrap_or(Node::Const(false))
+    }
+
+    /// How many nodes a whole walk of a condition visits, `can` looked into
+    /// (each action's cost remembered in `memo`), saturating.
+    pub(crate) fn walk_cost(&self, node: NodeId, memo: &mut Vec<Option<usize>>) -> usize {
+        match self.node(node) {
+            Node::Can(a) => {
+                if let Some(Some(c)) = memo.get(a.index()) {
+                    return *c;
+                }
+                let c = self
+                    .action_cond
+                    .get(a.index())
+                    .map_or(0, |&c| self.walk_cost(c, memo))
+                    .saturating_add(1);
+                if let Some(m) = memo.get_mut(a.index()) {
+                    *m = Some(c);
+                }
+                c
+            }
+            Node::Not(x) => self.walk_cost(x, memo).saturating_add(1),
+            Node::And { start, len } | Node::Or { start, len } => self
+                .children(start, len)
+                .iter()
+                .fold(1usize, |n, &c| n.saturating_add(self.walk_cost(c, memo))),
+            _ => 1,
+        }
     }
 
     /// Whether a condition, evaluated on a resource, reads nothing of the

@@ -124,12 +124,14 @@ pub struct PolicyCode {
     /// Levels with no `also when` rule and no access deny: decided by the
     /// access row alone (plus `access for role`), the fast path.
     pub(crate) access_plain: Vec<bool>,
-    /// Whether each action decided per resource is decided by a
-    /// [`cond::Levels`] table per user (`PolicyCode::levels_decide`).
-    pub(crate) action_levels: Vec<bool>,
+    /// Whether each action is decided by a [`cond::Levels`] table per user:
+    /// a walk of its condition is short (`cond::TABLE_WALK`), and, if it is
+    /// decided per resource, `PolicyCode::levels_decide` accepts it.
+    pub(crate) action_tabled: Vec<bool>,
     /// Whether `run R on X` of each report is decided by a table per user:
-    /// its `rows … where` is absent or `levels_decide` accepts it.
-    pub(crate) report_levels: Vec<bool>,
+    /// `requires` and `rows … where` are short to walk, and `levels_decide`
+    /// accepts the latter (or it is absent).
+    pub(crate) report_tabled: Vec<bool>,
 }
 
 /// What the per-user tables share, built once per data set: group closure,
@@ -180,11 +182,13 @@ pub struct DataTables {
     pub(crate) revoke_masks: BitMatrix,
     /// Each user's [`cond::Levels`] tables (`decision_stride` per user):
     /// one per action, in action order, then one per report (`run R on X`:
-    /// `requires` and `rows … where`). Bit 0 decides an action for the user
-    /// alone; an action decided per resource whose `PolicyCode::action_levels`
-    /// holds, or a report whose `PolicyCode::report_levels` holds, is decided
-    /// on a resource by the levels held there, when the data has no `access
-    /// for role`. Empty (stride 0) past a memory budget.
+    /// `requires` and `rows … where`), 0 for those not tabled. For an action
+    /// whose `PolicyCode::action_tabled` holds, bit 0 decides it for the
+    /// user alone (no resource); on a resource, it and a report whose
+    /// `PolicyCode::report_tabled` holds are decided by the levels held
+    /// there, when the data has no `access for role`. Empty (stride 0) when
+    /// a build's tables would pass a memory budget (users appended one at a
+    /// time later get theirs).
     pub(crate) decision_tables: Vec<u64>,
     pub(crate) decision_stride: usize,
 }
@@ -389,5 +393,64 @@ impl Program {
             .get(u.index())
             .copied()
             .unwrap_or(RoleOrigin::None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+    use crate::sema::model::*;
+
+    fn engine(text: &str) -> crate::Engine {
+        crate::Engine::from_text(text).unwrap_or_else(|e| panic!("{}", e.render()))
+    }
+
+    /// Decision tables are built for every user: a condition long to walk
+    /// (here 2^17 nodes through `can`) is walked only when asked.
+    #[test]
+    fn long_conditions_are_not_tabled() {
+        let mut text = String::from("access view \"View\"\nflag f\n");
+        text.push_str("action a0 on resource when access view and flag f\n");
+        for k in 1..16 {
+            text.push_str(&format!(
+                "action a{k} on resource when can a{} or can a{}\n",
+                k - 1,
+                k - 1
+            ));
+        }
+        text.push_str("user u { flags f  access r: view }\nresource r\nresource s\n");
+        let e = engine(&text);
+        let p = e.program();
+        assert!(p.code.action_tabled[0] && p.code.action_tabled[5]);
+        assert!(!p.code.action_tabled[15], "a walk of 2^17 nodes is tabled");
+        let u = e.user("u").unwrap();
+        for k in [0, 5, 15] {
+            let a = ActionId::from_index(k);
+            assert!(p.action_holds(u, a, e.resource("r")), "a{k} on r");
+            assert!(!p.action_holds(u, a, e.resource("s")), "a{k} on s");
+        }
+    }
+
+    /// An action decided per resource, asked of the library without one:
+    /// the same answer whether it is tabled or not.
+    #[test]
+    fn a_resource_action_asked_without_a_resource() {
+        let e = engine(
+            "role admin\ntag public\naccess view \"View\"\n\
+             action by_tag on resource when role admin or tag public\n\
+             action by_level on resource when role admin or access view\n\
+             user ann { roles admin }\nuser bob { access r: view }\nresource r\n",
+        );
+        let p = e.program();
+        let (by_tag, by_level) = (ActionId::from_index(0), ActionId::from_index(1));
+        assert!(!p.code.action_tabled[0] && p.code.action_tabled[1]);
+        let (ann, bob) = (e.user("ann").unwrap(), e.user("bob").unwrap());
+        for a in [by_tag, by_level] {
+            assert!(p.action_holds(ann, a, None));
+            assert!(!p.action_holds(bob, a, None));
+            assert!(p.action_holds(ann, a, e.resource("r")));
+        }
+        assert!(p.action_holds(bob, by_level, e.resource("r")));
+        assert!(!p.action_holds(bob, by_tag, e.resource("r")));
     }
 }

@@ -277,17 +277,17 @@ impl DataTables {
                 groups: &s.groups,
             };
             for (a, &c) in code.action_cond.iter().enumerate() {
-                let table = if !code.action_scoped.get(a).copied().unwrap_or(false) {
-                    Levels::splat(code.holds(c, &user))
-                } else if code.action_levels.get(a).copied().unwrap_or(false) {
+                let table = if !code.action_tabled.get(a).copied().unwrap_or(false) {
+                    Levels(0)
+                } else if code.action_scoped.get(a).copied().unwrap_or(false) {
                     code.holds(c, &LevelFacts(user))
                 } else {
-                    Levels(0)
+                    Levels::splat(code.holds(c, &user))
                 };
                 self.decision_tables.push(table.0);
             }
             for (r, &requires) in code.report_requires.iter().enumerate() {
-                let table = if code.report_levels.get(r).copied().unwrap_or(false) {
+                let table = if code.report_tabled.get(r).copied().unwrap_or(false) {
                     let rows = match code.report_where.get(r).copied().flatten() {
                         Some(w) => code.holds(w, &LevelFacts(user)),
                         None => Levels::TRUE,
