@@ -86,3 +86,63 @@ fn mistakes_give_the_errors_a_typed_query_gives() {
         assert!(api.diagnostics[0].primary.is_none(), "{typed}");
     }
 }
+
+// ───────────── decision tables: the same answers as walking ─────────────
+
+use rights::sema::model::ActionId;
+
+fn engine_of(text: &str) -> rights::Engine {
+    rights::Engine::from_text(text).unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+/// Decision tables are built for every user: a condition long to walk
+/// (here 2^17 nodes through `can`) is walked only when asked.
+#[test]
+fn long_conditions_are_not_tabled() {
+    let mut text = String::from("access view \"View\"\nflag f\n");
+    text.push_str("action a0 on resource when access view and flag f\n");
+    for k in 1..16 {
+        text.push_str(&format!(
+            "action a{k} on resource when can a{} or can a{}\n",
+            k - 1,
+            k - 1
+        ));
+    }
+    text.push_str("user u { flags f  access r: view }\nresource r\nresource s\n");
+    let e = engine_of(&text);
+    let p = e.program();
+    assert!(p.action_tabled(ActionId::from_index(0)) && p.action_tabled(ActionId::from_index(5)));
+    assert!(
+        !p.action_tabled(ActionId::from_index(15)),
+        "a walk of 2^17 nodes is tabled"
+    );
+    let u = e.user("u").unwrap();
+    for k in [0, 5, 15] {
+        let a = ActionId::from_index(k);
+        assert!(p.action_holds(u, a, e.resource("r")), "a{k} on r");
+        assert!(!p.action_holds(u, a, e.resource("s")), "a{k} on s");
+    }
+}
+
+/// An action decided per resource, asked of the library without one:
+/// the same answer whether it is tabled or not.
+#[test]
+fn a_resource_action_asked_without_a_resource() {
+    let e = engine_of(
+        "role admin\ntag public\naccess view \"View\"\n\
+         action by_tag on resource when role admin or tag public\n\
+         action by_level on resource when role admin or access view\n\
+         user ann { roles admin }\nuser bob { access r: view }\nresource r\n",
+    );
+    let p = e.program();
+    let (by_tag, by_level) = (ActionId::from_index(0), ActionId::from_index(1));
+    assert!(!p.action_tabled(ActionId::from_index(0)) && p.action_tabled(ActionId::from_index(1)));
+    let (ann, bob) = (e.user("ann").unwrap(), e.user("bob").unwrap());
+    for a in [by_tag, by_level] {
+        assert!(p.action_holds(ann, a, None));
+        assert!(!p.action_holds(bob, a, None));
+        assert!(p.action_holds(ann, a, e.resource("r")));
+    }
+    assert!(p.action_holds(bob, by_level, e.resource("r")));
+    assert!(!p.action_holds(bob, by_tag, e.resource("r")));
+}

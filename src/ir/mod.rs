@@ -386,6 +386,18 @@ impl Program {
         self.code.role_inherits(r, ancestor)
     }
 
+    /// Whether action `a` is decided from per-user decision tables (its
+    /// condition is short and reads of a resource only plain access
+    /// levels) rather than by walking its condition: for benchmarks and
+    /// tests; the answers are the same.
+    pub fn action_tabled(&self, a: ActionId) -> bool {
+        self.code
+            .action_tabled
+            .get(a.index())
+            .copied()
+            .unwrap_or(false)
+    }
+
     /// How user `u` came by their roles.
     pub fn role_origin(&self, u: UserId) -> RoleOrigin {
         self.tables
@@ -393,64 +405,5 @@ impl Program {
             .get(u.index())
             .copied()
             .unwrap_or(RoleOrigin::None)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
-    use crate::sema::model::*;
-
-    fn engine(text: &str) -> crate::Engine {
-        crate::Engine::from_text(text).unwrap_or_else(|e| panic!("{}", e.render()))
-    }
-
-    /// Decision tables are built for every user: a condition long to walk
-    /// (here 2^17 nodes through `can`) is walked only when asked.
-    #[test]
-    fn long_conditions_are_not_tabled() {
-        let mut text = String::from("access view \"View\"\nflag f\n");
-        text.push_str("action a0 on resource when access view and flag f\n");
-        for k in 1..16 {
-            text.push_str(&format!(
-                "action a{k} on resource when can a{} or can a{}\n",
-                k - 1,
-                k - 1
-            ));
-        }
-        text.push_str("user u { flags f  access r: view }\nresource r\nresource s\n");
-        let e = engine(&text);
-        let p = e.program();
-        assert!(p.code.action_tabled[0] && p.code.action_tabled[5]);
-        assert!(!p.code.action_tabled[15], "a walk of 2^17 nodes is tabled");
-        let u = e.user("u").unwrap();
-        for k in [0, 5, 15] {
-            let a = ActionId::from_index(k);
-            assert!(p.action_holds(u, a, e.resource("r")), "a{k} on r");
-            assert!(!p.action_holds(u, a, e.resource("s")), "a{k} on s");
-        }
-    }
-
-    /// An action decided per resource, asked of the library without one:
-    /// the same answer whether it is tabled or not.
-    #[test]
-    fn a_resource_action_asked_without_a_resource() {
-        let e = engine(
-            "role admin\ntag public\naccess view \"View\"\n\
-             action by_tag on resource when role admin or tag public\n\
-             action by_level on resource when role admin or access view\n\
-             user ann { roles admin }\nuser bob { access r: view }\nresource r\n",
-        );
-        let p = e.program();
-        let (by_tag, by_level) = (ActionId::from_index(0), ActionId::from_index(1));
-        assert!(!p.code.action_tabled[0] && p.code.action_tabled[1]);
-        let (ann, bob) = (e.user("ann").unwrap(), e.user("bob").unwrap());
-        for a in [by_tag, by_level] {
-            assert!(p.action_holds(ann, a, None));
-            assert!(!p.action_holds(bob, a, None));
-            assert!(p.action_holds(ann, a, e.resource("r")));
-        }
-        assert!(p.action_holds(bob, by_level, e.resource("r")));
-        assert!(!p.action_holds(bob, by_tag, e.resource("r")));
     }
 }
