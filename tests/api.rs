@@ -1,5 +1,6 @@
 //! The library API resolves names exactly as a typed query does: the same
 //! answers, and the same errors (code and message) for the same mistakes.
+//! Actions decided from per-user decision tables answer as walked ones.
 
 #![allow(
     clippy::unwrap_used,
