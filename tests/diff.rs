@@ -354,3 +354,50 @@ fn symbolic_differences_without_users_or_on_request() {
 }
 
 const BASE_POLICY: &str = "tests/analyze/base.rights";
+
+/// A pull-request comment holds 65,536 characters: a Markdown diff past it
+/// is cut at a line, its open `<details>` closed, and says so. Its headers
+/// count changes (as the summary does), not the lines grouping them.
+#[test]
+fn markdown_fits_a_pull_request_comment() {
+    let dir = scratch("diff-markdown-cap");
+    let mut rights_text = String::new();
+    for i in 0..300 {
+        rights_text.push_str(&format!("right c.right_with_a_rather_long_name_{i:03}\n"));
+    }
+    // each user gains their own right, and the cause is a long line
+    let comment = "x".repeat(400);
+    let (mut old, mut new) = (rights_text.clone(), rights_text);
+    for u in 0..300 {
+        old.push_str(&format!("user u{u:03}\n"));
+        new.push_str(&format!(
+            "user u{u:03} {{ grant c.right_with_a_rather_long_name_{u:03} }} # {comment}\n"
+        ));
+    }
+    std::fs::write(dir.join("old.rights"), old).unwrap();
+    std::fs::write(dir.join("new.rights"), new).unwrap();
+    let old_path = dir.join("old.rights").display().to_string();
+    let new_path = dir.join("new.rights").display().to_string();
+    let r = rights(&["diff", &old_path, &new_path, "--format", "markdown"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = &r.stdout;
+    assert!(
+        md.chars().count() <= 65_536,
+        "{} characters",
+        md.chars().count()
+    );
+    assert!(md.contains("300 changes for 300 users"), "{}", &md[..300]);
+    assert!(
+        md.contains("<summary>Gained: 300 changes</summary>"),
+        "{}",
+        &md[..600]
+    );
+    assert!(md.contains("… cut here"));
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
+    // every line kept is whole
+    let last = md.lines().rev().find(|l| l.starts_with("- ")).unwrap();
+    assert!(last.ends_with('`'), "{last}");
+}

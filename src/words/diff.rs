@@ -10,6 +10,10 @@ use serde_json::{json, Value};
 /// At most this many groups in Markdown (a pull-request comment has a size
 /// limit); the rest are counted.
 pub const MARKDOWN_GROUPS: usize = 200;
+/// At most this many users listed as only in one version's data (Markdown).
+const MARKDOWN_USERS_LISTED: usize = 50;
+/// At most this many characters in Markdown (GitHub's limit for a comment).
+const MARKDOWN_CHARS: usize = 65_536;
 /// At most this many users named per group in text and Markdown.
 const USERS_NAMED: usize = 8;
 
@@ -199,7 +203,9 @@ fn verb(l: &Line) -> &'static str {
 }
 
 /// Counts for the summary: (gained, lost) per kind, in a fixed order.
-fn counts(d: &Diff) -> Vec<(&'static str, usize, usize)> {
+/// Per kind of change with any: its label, its `kind` (as in a change's
+/// JSON), and the changes gained and lost.
+fn counts(d: &Diff) -> Vec<(&'static str, &'static str, usize, usize)> {
     let kinds = [
         ("rights", "right"),
         ("roles", "role"),
@@ -221,9 +227,9 @@ fn counts(d: &Diff) -> Vec<(&'static str, usize, usize)> {
                     .filter(|c| kind(&c.what) == *k && c.gained == gained)
                     .count()
             };
-            (*label, of(true), of(false))
+            (*label, *k, of(true), of(false))
         })
-        .filter(|(_, g, l)| g + l > 0)
+        .filter(|(_, _, g, l)| g + l > 0)
         .collect()
 }
 
@@ -251,7 +257,7 @@ pub fn human(d: &Diff, old: &str, new: &str, color: bool) -> String {
         affected_users(d),
         if affected_users(d) == 1 { "" } else { "s" },
     ));
-    for (label, g, l) in counts(d) {
+    for (label, _, g, l) in counts(d) {
         out.push_str(&format!("  {label}: {green}+{g}{off} {red}-{l}{off}\n"));
     }
     if !d.users_added.is_empty() {
@@ -362,7 +368,7 @@ pub fn json(d: &Diff, old: &str, new: &str) -> Value {
         "old": old,
         "new": new,
         "new_access": d.new_access(),
-        "summary": counts(d).iter().map(|(k, g, l)| json!({"kind": k, "gained": g, "lost": l})).collect::<Vec<_>>(),
+        "summary": counts(d).iter().map(|(label, k, g, l)| json!({"kind": k, "label": label, "gained": g, "lost": l})).collect::<Vec<_>>(),
         "users_added": d.users_added,
         "users_removed": d.users_removed,
         "changes": d.changes.iter().map(change).collect::<Vec<_>>(),
@@ -396,7 +402,7 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
     let rows = counts(d);
     if !rows.is_empty() {
         out.push_str("| | gained | lost |\n| --- | ---: | ---: |\n");
-        for (label, g, l) in rows {
+        for (label, _, g, l) in rows {
             out.push_str(&format!("| {label} | {g} | {l} |\n"));
         }
         out.push('\n');
@@ -406,7 +412,17 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
         ("Users only in the old data", &d.users_removed),
     ] {
         if !list.is_empty() {
-            out.push_str(&format!("{label}: {}.\n\n", list.join(", ")));
+            let mut shown: Vec<&str> = list
+                .iter()
+                .take(MARKDOWN_USERS_LISTED)
+                .map(String::as_str)
+                .collect();
+            let more = list.len().saturating_sub(MARKDOWN_USERS_LISTED);
+            let more = format!("… and {more} more");
+            if list.len() > MARKDOWN_USERS_LISTED {
+                shown.push(&more);
+            }
+            out.push_str(&format!("{label}: {}.\n\n", shown.join(", ")));
         }
     }
     let all = lines(d);
@@ -415,10 +431,20 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
         if mine.is_empty() {
             continue;
         }
+        // the changes, as in the summary above; the lines group them
+        let changes = d.changes.iter().filter(|c| c.gained == gained).count();
         out.push_str(&format!(
-            "<details><summary>{title}: {} change{}</summary>\n\n",
-            mine.len(),
-            if mine.len() == 1 { "" } else { "s" }
+            "<details><summary>{title}: {changes} change{}{}</summary>\n\n",
+            if changes == 1 { "" } else { "s" },
+            if mine.len() == changes {
+                String::new()
+            } else {
+                format!(
+                    " in {} line{}",
+                    mine.len(),
+                    if mine.len() == 1 { "" } else { "s" }
+                )
+            }
         ));
         for l in mine.iter().take(MARKDOWN_GROUPS) {
             let because: Vec<String> = l
@@ -444,6 +470,25 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
             ));
         }
         out.push_str("\n</details>\n\n");
+    }
+    cap_markdown(out)
+}
+
+/// A pull-request comment holds at most 65,536 characters: a longer
+/// Markdown diff is cut at a line, closed, and says where the rest is.
+fn cap_markdown(mut out: String) -> String {
+    if out.chars().count() <= MARKDOWN_CHARS {
+        return out;
+    }
+    let note = "\n… cut here: the comment would pass GitHub's 65,536 characters (see `--format json` for every change)\n";
+    let budget = MARKDOWN_CHARS - note.chars().count() - "\n</details>\n".len();
+    let cut = out.char_indices().nth(budget).map_or(out.len(), |(i, _)| i);
+    let cut = out.get(..cut).and_then(|s| s.rfind('\n')).unwrap_or(0);
+    out.truncate(cut + 1);
+    let open = out.matches("<details>").count() > out.matches("</details>").count();
+    out.push_str(note);
+    if open {
+        out.push_str("\n</details>\n");
     }
     out
 }
