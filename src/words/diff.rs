@@ -485,7 +485,12 @@ fn cap_markdown(mut out: String) -> String {
     let cut = out.char_indices().nth(budget).map_or(out.len(), |(i, _)| i);
     let cut = out.get(..cut).and_then(|s| s.rfind('\n')).unwrap_or(0);
     out.truncate(cut + 1);
-    let open = out.matches("<details>").count() > out.matches("</details>").count();
+    // the section lines themselves (a quoted policy line may mention tags)
+    let open = out
+        .lines()
+        .filter(|l| l.starts_with("<details><summary>"))
+        .count()
+        > out.lines().filter(|l| *l == "</details>").count();
     out.push_str(note);
     if open {
         out.push_str("\n</details>\n");
