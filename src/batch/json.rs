@@ -212,8 +212,7 @@ const MAX_VALUES: usize = 16;
 /// takes [`parse_request`], which words the error.
 #[derive(Default)]
 pub struct RequestShapes {
-    shapes: rustc_hash::FxHashMap<Box<str>, Option<Template>>,
-    key: String,
+    shapes: super::Shapes<Template>,
     /// Each string value's text (between its quotes).
     values: Vec<(u32, u32)>,
 }
@@ -224,18 +223,8 @@ impl RequestShapes {
         if !self.scan(line) {
             return None;
         }
-        let t = match self.shapes.get(self.key.as_str()) {
-            Some(t) => *t,
-            None => {
-                let t = self.learn(line);
-                // a stream of ever new shapes (an unknown key per line) is
-                // read, not remembered without end
-                if self.shapes.len() < super::MAX_SHAPES {
-                    self.shapes.insert(self.key.as_str().into(), t);
-                }
-                t
-            }
-        }?;
+        let values = &self.values;
+        let t = self.shapes.read(|| learn(line, values))?;
         let value = |i: u8| -> Option<Cow<'l, str>> {
             let &(s, e) = self.values.get(usize::from(i))?;
             line.get(s as usize..e as usize).map(Cow::Borrowed)
@@ -259,7 +248,8 @@ impl RequestShapes {
     /// Reads a line's shape into `key` and its string values into
     /// `values`; false when the line is not of a form this reads.
     fn scan(&mut self, line: &str) -> bool {
-        self.key.clear();
+        let key = &mut self.shapes.key;
+        key.clear();
         self.values.clear();
         let b = line.as_bytes();
         if b.len() > u32::MAX as usize {
@@ -270,7 +260,7 @@ impl RequestShapes {
             match c {
                 b' ' | b'\t' | b'\r' | b'\n' => i += 1,
                 b'{' | b'}' | b'[' | b']' | b':' | b',' => {
-                    self.key.push(char::from(c));
+                    key.push(char::from(c));
                     i += 1;
                 }
                 b'"' => {
@@ -291,14 +281,14 @@ impl RequestShapes {
                     }
                     if b.get(k) == Some(&b':') {
                         // a key: part of the shape
-                        self.key.push('"');
-                        self.key.push_str(line.get(start..j).unwrap_or(""));
-                        self.key.push('"');
+                        key.push('"');
+                        key.push_str(line.get(start..j).unwrap_or(""));
+                        key.push('"');
                     } else {
                         if self.values.len() == MAX_VALUES {
                             return false;
                         }
-                        self.key.push('\u{1}');
+                        key.push('\u{1}');
                         self.values.push((start as u32, j as u32));
                     }
                     i = j + 1;
@@ -310,7 +300,7 @@ impl RequestShapes {
                         .find(|w| word.starts_with(w));
                     match lit {
                         Some(w) => {
-                            self.key.push_str(std::str::from_utf8(w).unwrap_or(""));
+                            key.push_str(std::str::from_utf8(w).unwrap_or(""));
                             i += w.len();
                         }
                         None => return false,
@@ -320,34 +310,34 @@ impl RequestShapes {
         }
         true
     }
+}
 
-    /// Reads a shape once: the line with each value `zq<i>`, by serde.
-    fn learn(&self, line: &str) -> Option<Template> {
-        let mut text = String::with_capacity(line.len() + 8 * self.values.len());
-        let mut at = 0;
-        for (i, &(s, e)) in self.values.iter().enumerate() {
-            text.push_str(line.get(at..s as usize)?);
-            text.push_str(&format!("zq{i}"));
-            at = e as usize;
-        }
-        text.push_str(line.get(at..)?);
-        let r = parse_request(&text).ok()?;
-        let slot = |v: &str| -> Option<u8> { v.strip_prefix("zq")?.parse().ok() };
-        Some(Template {
-            ask: r.ask,
-            user: slot(&r.user)?,
-            name: slot(&r.name)?,
-            to: match &r.to {
-                Some(v) => Some(slot(v)?),
-                None => None,
-            },
-            on: match &r.on {
-                Some(v) => Some(slot(v)?),
-                None => None,
-            },
-            explain: r.explain,
-        })
+/// Reads a shape once: the line with each value `zq<i>`, by serde.
+fn learn(line: &str, values: &[(u32, u32)]) -> Option<Template> {
+    let mut text = String::with_capacity(line.len() + 8 * values.len());
+    let mut at = 0;
+    for (i, &(s, e)) in values.iter().enumerate() {
+        text.push_str(line.get(at..s as usize)?);
+        text.push_str(&format!("zq{i}"));
+        at = e as usize;
     }
+    text.push_str(line.get(at..)?);
+    let r = parse_request(&text).ok()?;
+    let slot = |v: &str| -> Option<u8> { v.strip_prefix("zq")?.parse().ok() };
+    Some(Template {
+        ask: r.ask,
+        user: slot(&r.user)?,
+        name: slot(&r.name)?,
+        to: match &r.to {
+            Some(v) => Some(slot(v)?),
+            None => None,
+        },
+        on: match &r.on {
+            Some(v) => Some(slot(v)?),
+            None => None,
+        },
+        explain: r.explain,
+    })
 }
 
 /// Reads one request line; the error says what is wrong with it.

@@ -59,6 +59,39 @@ struct Template {
 /// each time they come.
 const MAX_SHAPES: usize = 4096;
 
+/// Parses remembered by a line's shape (text or JSON): the shape of the
+/// line at hand is written into `key`, and what it reads as is learned the
+/// first time it comes (`None`: it does not read as a fast question).
+struct Shapes<T> {
+    known: FxHashMap<Box<str>, Option<T>>,
+    key: String,
+}
+
+impl<T: Copy> Default for Shapes<T> {
+    fn default() -> Shapes<T> {
+        Shapes {
+            known: FxHashMap::default(),
+            key: String::with_capacity(64),
+        }
+    }
+}
+
+impl<T: Copy> Shapes<T> {
+    /// What the shape in `key` reads as, learned by `learn` the first time.
+    /// A stream of ever new shapes (an unknown key on every line) is read,
+    /// not remembered without end.
+    fn read(&mut self, learn: impl FnOnce() -> Option<T>) -> Option<T> {
+        if let Some(t) = self.known.get(self.key.as_str()) {
+            return *t;
+        }
+        let t = learn();
+        if self.known.len() < MAX_SHAPES {
+            self.known.insert(self.key.as_str().into(), t);
+        }
+        t
+    }
+}
+
 /// The most tokens a line may have for the fast path.
 const MAX_TOKENS: usize = 16;
 
@@ -67,8 +100,7 @@ pub struct Batch<'p> {
     program: &'p Program,
     /// Shape → its template (`None`: not a `can`/`explain` question, or it
     /// does not parse: such lines take the ordinary path).
-    shapes: FxHashMap<Box<str>, Option<Template>>,
-    key: String,
+    shapes: Shapes<Template>,
     tokens: Vec<(u32, u32, Class)>,
 }
 
@@ -76,8 +108,7 @@ impl<'p> Batch<'p> {
     pub fn new(program: &'p Program) -> Batch<'p> {
         Batch {
             program,
-            shapes: FxHashMap::default(),
-            key: String::with_capacity(64),
+            shapes: Shapes::default(),
             tokens: Vec::with_capacity(MAX_TOKENS),
         }
     }
@@ -89,26 +120,19 @@ impl<'p> Batch<'p> {
         if !tokenize(line, &mut self.tokens) {
             return None;
         }
-        self.key.clear();
+        let key = &mut self.shapes.key;
+        key.clear();
         for &(s, e, class) in &self.tokens {
             match class {
-                Class::Keyword => self.key.push_str(&line[s as usize..e as usize]),
-                Class::Ident => self.key.push('\u{1}'),
-                Class::Dotted => self.key.push('\u{2}'),
-                Class::Quoted => self.key.push('\u{3}'),
+                Class::Keyword => key.push_str(&line[s as usize..e as usize]),
+                Class::Ident => key.push('\u{1}'),
+                Class::Dotted => key.push('\u{2}'),
+                Class::Quoted => key.push('\u{3}'),
             }
-            self.key.push(' ');
+            key.push(' ');
         }
-        let template = match self.shapes.get(self.key.as_str()) {
-            Some(t) => *t,
-            None => {
-                let t = learn(line, &self.tokens);
-                if self.shapes.len() < MAX_SHAPES {
-                    self.shapes.insert(self.key.as_str().into(), t);
-                }
-                t
-            }
-        }?;
+        let tokens = &self.tokens;
+        let template = self.shapes.read(|| learn(line, tokens))?;
         let tok = |i: u8| -> NameRef<'_> {
             let (s, e, class) = self.tokens[i as usize];
             let (s, e) = if class == Class::Quoted {
@@ -150,7 +174,7 @@ impl<'p> Batch<'p> {
 
     /// How many shapes were learned (for tests and figures).
     pub fn shapes(&self) -> usize {
-        self.shapes.len()
+        self.shapes.known.len()
     }
 }
 
@@ -194,14 +218,12 @@ fn tokenize(line: &str, out: &mut Vec<(u32, u32, Class)>) -> bool {
         }
         // identifiers joined by dots
         let mut parts = 0;
-        let mut digits = false;
         loop {
             if i < b.len() && (b[i].is_ascii_lowercase() || b[i] == b'_') {
                 i += 1;
                 while i < b.len()
                     && (b[i].is_ascii_lowercase() || b[i].is_ascii_digit() || b[i] == b'_')
                 {
-                    digits |= b[i].is_ascii_digit();
                     i += 1;
                 }
                 parts += 1;
@@ -220,8 +242,7 @@ fn tokenize(line: &str, out: &mut Vec<(u32, u32, Class)>) -> bool {
         let text = &line[start..i];
         let class = if parts > 1 {
             Class::Dotted
-        } else if !digits && keywords::is_keyword(text) {
-            // (no keyword has a digit)
+        } else if keywords::is_keyword(text) {
             Class::Keyword
         } else {
             Class::Ident

@@ -211,41 +211,37 @@ impl Program {
         self.code.holds(node, &At { p: self, s })
     }
 
-    /// Action `a` decided from `u`'s action table, when it can be: for the
-    /// user alone (`held` is not asked for), or on a resource where `held()`
-    /// gives the levels held, when its condition reads only those and the
-    /// data has no `access for role` (which could give a level otherwise).
+    /// `u`'s decision table in slot `slot` (an action's index, or the
+    /// number of actions plus a report's), if the program has tables.
     #[inline(always)]
-    fn action_from_table(
-        &self,
-        u: UserId,
-        a: ActionId,
-        on_resource: bool,
-        held: impl FnOnce() -> u64,
-    ) -> Option<bool> {
+    fn decision_table(&self, u: UserId, slot: usize) -> Option<Levels> {
         let t = &self.tables;
-        if t.decision_stride == 0
-            || !self
-                .code
-                .action_tabled
-                .get(a.index())
-                .copied()
-                .unwrap_or(false)
+        if t.decision_stride == 0 {
+            return None;
+        }
+        t.decision_tables
+            .get(u.index() * t.decision_stride + slot)
+            .map(|&x| Levels(x))
+    }
+
+    /// Action `a` decided from `u`'s table, when it can be: for the user
+    /// alone (`on_resource` false: no level held, and no tag is read, by
+    /// `levels_decide`), or on a resource by the levels held there, when
+    /// the data has no `access for role` (which could give a level otherwise).
+    #[inline(always)]
+    fn action_from_table(&self, a: ActionId, on_resource: bool, s: &Scope) -> Option<bool> {
+        if !self
+            .code
+            .action_tabled
+            .get(a.index())
+            .copied()
+            .unwrap_or(false)
+            || on_resource && !self.tables.shared.role_access.is_empty()
         {
             return None;
         }
-        let table = Levels(
-            *t.decision_tables
-                .get(u.index() * t.decision_stride + a.index())?,
-        );
-        if !on_resource {
-            // no resource: no level held (and no tag: `levels_decide`)
-            return Some(table.at(0));
-        }
-        if !t.shared.role_access.is_empty() {
-            return None;
-        }
-        Some(table.at(held()))
+        let table = self.decision_table(s.user, a.index())?;
+        Some(table.at(if on_resource { s.held } else { 0 }))
     }
 
     /// `run rep on res` decided from `u`'s table of the report, when it can
@@ -253,22 +249,18 @@ impl Program {
     /// no `access for role`.
     #[inline(always)]
     fn run_from_table(&self, u: UserId, rep: ReportId, res: ResourceId) -> Option<bool> {
-        let t = &self.tables;
-        if t.decision_stride == 0
-            || !self
-                .code
-                .report_tabled
-                .get(rep.index())
-                .copied()
-                .unwrap_or(false)
-            || !t.shared.role_access.is_empty()
+        if !self
+            .code
+            .report_tabled
+            .get(rep.index())
+            .copied()
+            .unwrap_or(false)
+            || !self.tables.shared.role_access.is_empty()
         {
             return None;
         }
-        let i = u.index() * t.decision_stride + self.code.action_cond.len() + rep.index();
-        let table = Levels(*t.decision_tables.get(i)?);
-        let held = self.access_entry(u, res).map_or(0, |(_, held)| held);
-        Some(table.at(held))
+        let table = self.decision_table(u, self.code.action_cond.len() + rep.index())?;
+        Some(table.at(self.access_entry(u, res).map_or(0, |(_, held)| held)))
     }
 
     /// An action inside a condition: on the same resource if it is decided
@@ -281,7 +273,7 @@ impl Program {
             .get(a.index())
             .copied()
             .unwrap_or(false);
-        if let Some(v) = self.action_from_table(s.user, a, scoped && s.res.is_some(), || s.held) {
+        if let Some(v) = self.action_from_table(a, scoped && s.res.is_some(), s) {
             return v;
         }
         let Some(&c) = self.code.action_cond.get(a.index()) else {
@@ -311,14 +303,7 @@ impl Program {
             .get(a.index())
             .copied()
             .unwrap_or(false);
-        let res = if scoped { res } else { None };
-        if let Some(v) = self.action_from_table(u, a, res.is_some(), || {
-            res.and_then(|r| self.access_entry(u, r))
-                .map_or(0, |(_, held)| held)
-        }) {
-            return v;
-        }
-        self.action_in(a, &self.scope(u, res))
+        self.action_in(a, &self.scope(u, if scoped { res } else { None }))
     }
 
     /// May `u` run the report at all (`requires`)?

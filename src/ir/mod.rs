@@ -167,16 +167,14 @@ pub struct DataTables {
     pub(crate) user_rights: Vec<u32>,
     pub(crate) rights_sets: BitMatrix,
     /// CSR: user u's access entries are `access_start[u]..access_start[u+1]`,
-    /// sorted by resource. Entry i is `access_keys[i]`: its resource in the
-    /// high 32 bits and, in the low 32, the first 32 levels held there
-    /// (granted and not revoked: one load finds the entry and answers a
-    /// plain level). Row i of `access_masks` holds every level granted there
-    /// by the data and the user's groups, row i of `revoke_masks` those the
-    /// user's data revokes.
+    /// sorted by resource; row i of `access_masks` holds the levels granted on
+    /// `access_res[i]` by the data and the user's groups, row i of
+    /// `revoke_masks` those the user's data revokes there.
     pub(crate) access_start: Vec<u32>,
-    pub(crate) access_keys: Vec<u64>,
-    /// (user, resource) → the entry's index in the high 32 bits and the
-    /// levels held there in the low 32: a question's one probe.
+    pub(crate) access_res: Vec<ResourceId>,
+    /// (user, resource) → the entry's index in the high 32 bits and, in the
+    /// low 32, the first 32 levels held there (granted and not revoked): a
+    /// question's one probe finds the entry and answers a plain level.
     pub(crate) access_index: pairs::PairIndex,
     pub(crate) access_masks: BitMatrix,
     pub(crate) revoke_masks: BitMatrix,
@@ -349,7 +347,7 @@ impl Program {
             (start..end)
                 .map(|r| {
                     (
-                        t.access_keys.get(r).map(|&k| ResourceId((k >> 32) as u32)),
+                        t.access_res.get(r).copied(),
                         t.access_masks.row(r),
                         t.revoke_masks.row(r),
                     )

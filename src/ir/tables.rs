@@ -106,7 +106,7 @@ impl DataTables {
             user_rights: Vec::new(),
             rights_sets: BitMatrix::with_width(code.n_rights),
             access_start: vec![0],
-            access_keys: Vec::new(),
+            access_res: Vec::new(),
             access_index: Default::default(),
             access_masks: BitMatrix::with_width(code.n_access),
             revoke_masks: BitMatrix::with_width(code.n_access),
@@ -327,13 +327,13 @@ impl DataTables {
             let held = s.row.first().copied().unwrap_or(0)
                 & !s.revoked.first().copied().unwrap_or(0)
                 & u64::from(u32::MAX);
-            let entry = self.access_keys.len() as u64;
+            let entry = self.access_res.len() as u64;
             self.access_index.insert(uid, res.0, entry << 32 | held);
-            self.access_keys.push(u64::from(res.0) << 32 | held);
+            self.access_res.push(res);
             self.access_masks.push(&s.row);
             self.revoke_masks.push(&s.revoked);
         }
-        self.access_start.push(self.access_keys.len() as u32);
+        self.access_start.push(self.access_res.len() as u32);
     }
 }
 
