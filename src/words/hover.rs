@@ -116,7 +116,7 @@ impl Words<'_> {
                     .users
                     .iter()
                     .enumerate()
-                    .filter(|(i, _)| self.program.groups_of(UserId::from_index(*i)).contains(&id))
+                    .filter(|(i, _)| self.program.in_group(UserId::from_index(*i), id))
                     .map(|(_, u)| format!("`{}`", u.meta.name))
                     .collect();
                 s.push_str(&format!("\n\nMembers: {}.", list(members)));
@@ -237,7 +237,7 @@ impl Words<'_> {
             .users
             .iter()
             .enumerate()
-            .filter(|(i, _)| self.program.roles_of(UserId::from_index(*i)).contains(&id))
+            .filter(|(i, _)| self.program.has_role(UserId::from_index(*i), id))
             .map(|(_, u)| format!("`{}`", u.meta.name))
             .collect();
         s.push_str(&format!("\n\nHeld by: {}.", list(holders)));
