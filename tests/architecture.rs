@@ -1,7 +1,7 @@
 //! The invariants ARCHITECTURE.md states, checked: each module imports only
 //! what its **Imports** line names (read from ARCHITECTURE.md itself, so the
 //! document cannot drift from the code), only `syntax` mentions pest, only
-//! `cli` prints or exits, and no source file grows past 700 lines.
+//! `cli` prints or exits (and only `cli::out` writes standard output), and no source file grows past 700 lines.
 
 #![allow(
     clippy::unwrap_used,
@@ -179,6 +179,15 @@ fn only_syntax_sees_pest_and_only_cli_prints() {
                 "process::exit",
             ] {
                 assert!(!code.contains(p), "{} uses {p}", f.display());
+            }
+        }
+        // standard output has one writer, which ends quietly on a closed pipe
+        if !f.ends_with("src/cli/out.rs") {
+            for p in ["println!", "print!(", "io::stdout()"] {
+                let bare = code.match_indices(p).any(|(i, _)| {
+                    !code[..i].ends_with('e') // eprintln!, eprint!(
+                });
+                assert!(!bare, "{} uses {p}: write through cli::out", f.display());
             }
         }
     }

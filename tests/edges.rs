@@ -46,3 +46,63 @@ fn golden_edges() {
         insta::assert_snapshot!(run.transcript());
     });
 }
+
+/// Every command whose reader goes away (`| head -1`, `| true`) ends
+/// quietly with exit 0: no "internal error", no silent exit 1. The pipe's
+/// read end is closed before the command starts, so every write meets it.
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let commands: &[&[&str]] = &[
+        &["test", "policies/"],
+        &["lint", "--explain", "R001"],
+        &["lint", "policies/", "--format", "sarif"],
+        &["lint", "policies/", "--format", "json"],
+        &[
+            "diff",
+            "tests/analyze/base.rights",
+            "tests/analyze/removed_deny.rights",
+        ],
+        &[
+            "analyze",
+            "tests/analyze/base.rights",
+            "tests/analyze/removed_deny.rights",
+        ],
+        &["analyze", "policies/emresource.rights"],
+        &[
+            "query",
+            "policies/emresource.rights",
+            "can jane run status_detail on resource_z",
+        ],
+        &[
+            "query",
+            "policies/emresource.rights",
+            "--format",
+            "json",
+            "roles jane",
+        ],
+        &["check", "policies/", "--format", "json"],
+        &["graph", "policies/emresource.rights"],
+        &["man"],
+        &["completions", "bash"],
+    ];
+    for args in commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
+            .args(*args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            (out.status.code(), stderr.as_ref()),
+            (Some(0), ""),
+            "rights {} with its reader gone",
+            args.join(" ")
+        );
+    }
+}

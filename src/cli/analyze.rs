@@ -13,6 +13,7 @@
 
 use super::{unless_compiled, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::analyze;
+use crate::cli::out::{out, outln};
 use crate::words::{analysis, Words};
 use crate::workspace::Workspace;
 use clap::ValueEnum;
@@ -72,9 +73,9 @@ pub fn run(args: Args) -> i32 {
             };
             let w = Words::new(ws.program(), &ws.sources);
             match args.format {
-                AnalyzeFormat::Human => print!("{}", w.findings_human(&found)),
-                AnalyzeFormat::Json => println!("{}", w.findings_json(&found)),
-                AnalyzeFormat::Markdown => print!("{}", w.findings_markdown(&found)),
+                AnalyzeFormat::Human => out!("{}", w.findings_human(&found)),
+                AnalyzeFormat::Json => outln!("{}", w.findings_json(&found)),
+                AnalyzeFormat::Markdown => out!("{}", w.findings_markdown(&found)),
             }
             EXIT_OK
         }
@@ -89,10 +90,10 @@ pub fn run(args: Args) -> i32 {
             };
             let (lo, ln) = (old.display().to_string(), new.display().to_string());
             match args.format {
-                AnalyzeFormat::Human => print!("{}", analysis::comparison_human(&c, &lo, &ln)),
-                AnalyzeFormat::Json => println!("{}", analysis::comparison_json(&c, &lo, &ln)),
+                AnalyzeFormat::Human => out!("{}", analysis::comparison_human(&c, &lo, &ln)),
+                AnalyzeFormat::Json => outln!("{}", analysis::comparison_json(&c, &lo, &ln)),
                 AnalyzeFormat::Markdown => {
-                    print!("{}", analysis::comparison_markdown(&c, &lo, &ln))
+                    out!("{}", analysis::comparison_markdown(&c, &lo, &ln))
                 }
             }
             if c.new_access() && !args.allow_new {

@@ -8,6 +8,7 @@ use super::query::{answer_stream, Input};
 use super::{Format, EXIT_ERRORS, EXIT_OK};
 use crate::api::Engine;
 use crate::bench_gen::{Shape, Workload};
+use crate::cli::out::outln;
 use crate::sema::model::{CanQ, Target};
 use crate::source::Origin;
 use crate::workspace::Workspace;
@@ -223,8 +224,8 @@ pub fn run(args: Args) -> i32 {
             if args.large { 20e-3 } else { f64::NAN },
         ),
     ];
-    println!("| figure | measured | target | status |");
-    println!("| --- | --- | --- | --- |");
+    outln!("| figure | measured | target | status |");
+    outln!("| --- | --- | --- | --- |");
     for (name, v, target) in rows {
         let (t, status) = if target.is_nan() {
             ("—".to_string(), "")
@@ -233,9 +234,9 @@ pub fn run(args: Args) -> i32 {
         } else {
             (format!("≤ {}", human(target)), "missed")
         };
-        println!("| {name} | {} | {t} | {status} |", human(v));
+        outln!("| {name} | {} | {t} | {status} |", human(v));
     }
-    println!(
+    outln!(
         "\n{} distinct questions ({} resolved), each asked once per round (caches as cold as in real use); best of several rounds on this machine.",
         qs.len(),
         ids.len()

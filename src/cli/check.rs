@@ -1,6 +1,7 @@
 //! `rights check PATH… [--data FILE.json…] [--format human|json]`
 
 use super::{render_options, Format, Inputs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::cli::out::outln;
 use crate::diag;
 use serde_json::json;
 
@@ -61,7 +62,7 @@ pub fn run(args: Args) -> i32 {
                 "files": ws.sources.files().count(),
                 "counts": summary,
             });
-            println!("{out}");
+            outln!("{out}");
         }
         Format::Human => {
             eprint!(
@@ -87,7 +88,7 @@ pub fn run(args: Args) -> i32 {
                 } else {
                     listed.join(", ")
                 };
-                println!(
+                outln!(
                     "ok: {} file{} checked: {what}",
                     files,
                     if files == 1 { "" } else { "s" }

@@ -17,11 +17,11 @@
 
 use super::{unless_compiled, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::analyze;
+use crate::cli::out::{out, outln};
 use crate::diff::{self, Version};
 use crate::words::{analysis, diff as words};
 use crate::workspace::{git, Workspace};
 use clap::ValueEnum;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -174,15 +174,15 @@ pub fn run(args: Args) -> i32 {
                 data: &dnew,
             },
         );
-        let color = std::io::stdout().is_terminal()
+        let color = crate::cli::out::is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         match args.format {
-            DiffFormat::Human => print!("{}", words::human(&d, &lo, &ln, color)),
+            DiffFormat::Human => out!("{}", words::human(&d, &lo, &ln, color)),
             // with --symbolic too, one JSON document holds both (below)
             DiffFormat::Json if args.symbolic => users_json = Some(words::json(&d, &lo, &ln)),
-            DiffFormat::Json => println!("{}", words::json(&d, &lo, &ln)),
-            DiffFormat::Markdown => print!("{}", words::markdown(&d, &lo, &ln)),
-            DiffFormat::Github => print!("{}", words::github(&d)),
+            DiffFormat::Json => outln!("{}", words::json(&d, &lo, &ln)),
+            DiffFormat::Markdown => out!("{}", words::markdown(&d, &lo, &ln)),
+            DiffFormat::Github => out!("{}", words::github(&d)),
         }
         tripped |= match args.fail_on {
             Some(Gate::NewAccess) => d.new_access(),
@@ -202,9 +202,9 @@ pub fn run(args: Args) -> i32 {
         };
         match args.format {
             DiffFormat::Human => {
-                print!("{}", analysis::comparison_human(&c, &lo, &ln));
+                out!("{}", analysis::comparison_human(&c, &lo, &ln));
                 if has_users {
-                    print!("{}", analysis::unexercised_human(&c));
+                    out!("{}", analysis::unexercised_human(&c));
                 }
             }
             // every difference as a notice (they have no line of their own)
@@ -216,7 +216,7 @@ pub fn run(args: Args) -> i32 {
                     .filter(|l| !l.is_empty())
                     .take(50)
                 {
-                    println!(
+                    outln!(
                         "::notice title=rights diff (every possible user)::{}",
                         words::github_escape(line)
                     );
@@ -225,14 +225,14 @@ pub fn run(args: Args) -> i32 {
             DiffFormat::Json => {
                 let every = analysis::comparison_json(&c, &lo, &ln);
                 match users_json.take() {
-                    Some(users) => println!(
+                    Some(users) => outln!(
                         "{}",
                         serde_json::json!({ "users": users, "every_possible_user": every })
                     ),
-                    None => println!("{every}"),
+                    None => outln!("{every}"),
                 }
             }
-            DiffFormat::Markdown => print!("{}", analysis::comparison_markdown(&c, &lo, &ln)),
+            DiffFormat::Markdown => out!("{}", analysis::comparison_markdown(&c, &lo, &ln)),
         }
         tripped |= match args.fail_on {
             Some(Gate::NewAccess) => c.new_access(),

@@ -2,6 +2,7 @@
 //! `rights graph PATH… [--format dot|mermaid|svg] [--groups]`.
 
 use super::{EXIT_OK, EXIT_USAGE};
+use crate::cli::out::{out, outln};
 use crate::doc::{self, graph::Graph};
 use crate::words::Words;
 use clap::ValueEnum;
@@ -102,10 +103,10 @@ pub fn graph(args: GraphArgs) -> i32 {
         words.doc_role_graph()
     };
     match args.format {
-        GraphFormat::Dot => print!("{}", g.dot()),
-        GraphFormat::Mermaid => print!("{}", g.mermaid()),
+        GraphFormat::Dot => out!("{}", g.dot()),
+        GraphFormat::Mermaid => out!("{}", g.mermaid()),
         GraphFormat::Svg => match g.svg() {
-            Some(s) => println!("{s}"),
+            Some(s) => outln!("{s}"),
             None => {
                 eprintln!(
                     "error: the graph has {} nodes: too many to draw as SVG (at most {}); use --format dot and Graphviz",

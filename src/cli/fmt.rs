@@ -7,6 +7,7 @@
 //! exits 1 if any would. Exit 1 also when a file does not parse; 2 on I/O errors.
 
 use super::{render_options, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::cli::out::{out, outln};
 use crate::diag;
 use crate::fmt::{format, FmtError};
 use crate::source::{Origin, SourceMap};
@@ -32,7 +33,7 @@ pub fn run(args: Args) -> i32 {
         }
         return match format_one("<stdin>", &text) {
             Ok(out) => {
-                print!("{out}");
+                out!("{out}");
                 EXIT_OK
             }
             Err(code) => code,
@@ -67,7 +68,7 @@ pub fn run(args: Args) -> i32 {
         changed += 1;
         if args.check {
             let diff = similar::TextDiff::from_lines(text, &out);
-            print!(
+            out!(
                 "{}",
                 diff.unified_diff()
                     .context_radius(2)
@@ -82,7 +83,7 @@ pub fn run(args: Args) -> i32 {
         }
     }
     if args.check && changed == 0 && code == EXIT_OK {
-        println!("ok: every file is formatted");
+        outln!("ok: every file is formatted");
     }
     code
 }

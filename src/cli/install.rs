@@ -63,11 +63,9 @@ pub fn man(args: ManArgs) -> i32 {
 }
 
 fn write(bytes: &[u8]) -> i32 {
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = super::out::Out;
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => EXIT_OK,
-        // a closed pipe (`| head`) is not an error worth a message
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
             eprintln!("error: cannot write: {e}");
             EXIT_USAGE

@@ -6,6 +6,7 @@
 //! `--deny-warnings`, 2 on usage or I/O errors.
 
 use super::{render_options, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::cli::out::outln;
 use crate::diag::{self, Diagnostic, Severity};
 use crate::lint;
 use crate::source::SourceMap;
@@ -73,7 +74,7 @@ pub fn run(args: Args) -> i32 {
                 ..render_options()
             };
             if findings.is_empty() {
-                println!("ok: no findings");
+                outln!("ok: no findings");
             } else {
                 eprint!("{}", diag::render_all(&findings, &ws.sources, opts));
             }
@@ -84,12 +85,12 @@ pub fn run(args: Args) -> i32 {
                 if let (Some(obj), Some(rule)) = (j.as_object_mut(), lint::rule_of(d)) {
                     obj.insert("rule".into(), json!(rule.name));
                 }
-                println!("{j}");
+                outln!("{j}");
             }
         }
         LintFormat::Sarif => match serde_json::to_string_pretty(&sarif_log(&findings, &ws.sources))
         {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("error: cannot write SARIF: {e}");
                 return EXIT_USAGE;
@@ -97,7 +98,7 @@ pub fn run(args: Args) -> i32 {
         },
         LintFormat::Github => {
             for d in &findings {
-                println!("{}", github_line(d, &ws.sources));
+                outln!("{}", github_line(d, &ws.sources));
             }
         }
     }
@@ -115,9 +116,12 @@ fn explain(code: &str) -> i32 {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            println!(
+            outln!(
                 "{} {} ({severity}): {}\n\n{}",
-                r.code, r.name, r.summary, r.doc
+                r.code,
+                r.name,
+                r.summary,
+                r.doc
             );
             EXIT_OK
         }

@@ -13,6 +13,7 @@ mod doc;
 mod fmt;
 mod install;
 pub mod lint;
+pub mod out;
 pub mod query;
 pub mod repl;
 mod test;

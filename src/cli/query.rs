@@ -59,8 +59,7 @@ pub fn run(args: Args) -> i32 {
     if let Some(code) = super::unless_compiled(&ws) {
         return code;
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(super::out::Out);
     let mut code = EXIT_OK;
     let style = (args.format, args.brief);
     if query == "-" {

@@ -5,6 +5,7 @@
 //! Exit 0 when all pass, 1 on a failure or a policy error, 2 on usage/I/O errors.
 
 use super::{Format, Inputs, EXIT_ERRORS, EXIT_OK};
+use crate::cli::out::{out, outln};
 use crate::testing::{self, coverage::Coverage};
 use crate::words;
 
@@ -39,8 +40,8 @@ pub fn run(args: Args) -> i32 {
     );
     let cov = args.coverage.then_some((&coverage, &*model.policy));
     match args.format {
-        Format::Json => println!("{}", words::tests::json(&results, &ws.sources, cov)),
-        Format::Human => print!("{}", words::tests::human(&results, &ws.sources, cov)),
+        Format::Json => outln!("{}", words::tests::json(&results, &ws.sources, cov)),
+        Format::Human => out!("{}", words::tests::human(&results, &ws.sources, cov)),
     }
     if results.iter().any(|r| !r.passed()) {
         EXIT_ERRORS

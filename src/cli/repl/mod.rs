@@ -12,12 +12,13 @@ pub mod editor;
 pub mod session;
 
 use super::{render_options, Inputs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::cli::out::out;
 use editor::{Names, ReplHelper};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{CompletionType, Config, Editor};
 use session::{Reply, Session};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -45,8 +46,7 @@ pub fn run(args: Args) -> i32 {
 
 fn print_reply(r: &Reply) {
     if !r.out.is_empty() {
-        print!("{}", r.out);
-        let _ = std::io::stdout().flush();
+        out!("{}", r.out);
     }
     if !r.err.is_empty() {
         eprint!("{}", r.err);
@@ -136,8 +136,8 @@ pub fn history_path() -> Option<PathBuf> {
 }
 
 fn interactive(session: &mut Session) -> i32 {
-    let color = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color =
+        crate::cli::out::is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let config = Config::builder()
         .auto_add_history(true)
         .history_ignore_space(true)
@@ -161,7 +161,7 @@ fn interactive(session: &mut Session) -> i32 {
     if let Some(h) = &history {
         let _ = rl.load_history(h);
     }
-    print!("{}", session.banner());
+    out!("{}", session.banner());
     let prompt = if color {
         "\x1b[1mrights>\x1b[0m "
     } else {
