@@ -260,3 +260,50 @@ fn request_shapes_read_lines_exactly_as_serde_does() {
         assert_eq!(shapes.request(line), None, "{line}");
     }
 }
+
+/// `--brief` keeps answer N on line N whatever the line holds: an error
+/// says `error` (its reason on stderr, with the line number), a blank or
+/// comment line is an empty line, a listing is one line of names; JSON
+/// output gives one object per question, as text or JSON requests.
+#[test]
+fn every_question_gets_exactly_one_line() {
+    let p = "policies/emresource.rights";
+    let text = "can jane run status_detail on resource_z\ncan janex run status_detail\n\n# a comment\ncan jane run status_detail on resource_m\nwho can run no_such_report\nroles jane\nrights jane\nexplain can jane run status_detail on resource_m\nwho can run status_detail on resource_z\n";
+    let run = rights_with_stdin(&["query", p, "--brief", "-"], text);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), text.lines().count(), "{}", run.stdout);
+    assert_eq!(&lines[..6], ["allow", "error", "", "", "deny", "error"]);
+    assert_eq!(lines[6], "viewer reporter");
+    assert!(lines[7].contains("report.status_detail"), "{}", lines[7]);
+    assert_eq!(lines[8], "deny");
+    assert!(lines[9].split(' ').any(|u| u == "jane"), "{}", lines[9]);
+    assert!(
+        run.stderr.contains("stdin line 2: unknown user `janex`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("stdin line 6: unknown report"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, 1);
+
+    let json = rights_with_stdin(&["query", p, "--brief", "--format", "json", "-"], text);
+    let questions = text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .count();
+    assert_eq!(json.stdout.lines().count(), questions, "{}", json.stdout);
+
+    let requests = "{\"user\": \"jane\", \"run\": \"status_detail\", \"on\": \"resource_z\"}\n{\"user\": \"nobody\", \"right\": \"x\"}\nnot json\n\n{\"user\": \"jane\", \"run\": \"status_detail\", \"on\": \"resource_m\"}\n";
+    let run = rights_with_stdin(&["query", p, "--brief", "--input", "json", "-"], requests);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        ["allow", "error", "error", "", "deny"],
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("stdin line 3"), "{}", run.stderr);
+}

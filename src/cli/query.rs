@@ -28,7 +28,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// For `can`, print only the decision (`allow`/`deny`; in JSON `{"query", "decision"}`),
-    /// without reasons: the fast path for scripts asking many questions.
+    /// without reasons: the fast path for scripts asking many questions. Every
+    /// question gets one line: other questions list names on it, and a line
+    /// with an error says `error` (the reason goes to stderr).
     #[arg(long)]
     pub brief: bool,
     /// How questions read from stdin (`-`) are written: query text, or one JSON
@@ -77,7 +79,7 @@ pub fn run(args: Args) -> i32 {
     } else if args.input == Input::Json {
         eprintln!("error: --input json reads requests from stdin: give `-` as the query");
         return EXIT_USAGE;
-    } else if !answer(&ws, query, "<query>", style, &mut out) {
+    } else if !answer(&ws, query, ("<query>", "the query"), style, &mut out) {
         code = EXIT_ERRORS;
     }
     if out.flush().is_err() {
@@ -138,11 +140,17 @@ fn text_lines(
     each_line(input, |n, line| {
         let text = line.trim();
         if text.is_empty() || text.starts_with('#') {
-            return true;
+            return skipped(style, out);
         }
         match batch.resolve(text) {
             Some(q) => write_answer(program, &words, text, q, style, out),
-            None => answer(ws, text, &format!("<stdin:{n}>"), style, out),
+            None => answer(
+                ws,
+                text,
+                (&format!("<stdin:{n}>"), &format!("stdin line {n}")),
+                style,
+                out,
+            ),
         }
     })
 }
@@ -160,11 +168,15 @@ fn json_lines(
     let mut shapes = RequestShapes::default();
     each_line(input, |n, line| {
         if line.trim().is_empty() {
-            return true;
+            return skipped(style, out);
         }
         let fail = |out: &mut dyn Write, message: &str| {
             match style.0 {
                 Format::Human => {
+                    if style.1 {
+                        // one line per question: `error` here, the reason on stderr
+                        let _ = out.write_all(b"error\n");
+                    }
                     let _ = out.flush();
                     eprintln!("error: stdin line {n}: {message}");
                 }
@@ -190,14 +202,7 @@ fn json_lines(
         let q = match crate::sema::resolve_can_names(&p.policy, &p.data, u, t, on) {
             Ok(q) => q,
             Err(ds) => {
-                let why: Vec<String> = ds
-                    .iter()
-                    .map(|d| match &d.help {
-                        Some(h) => format!("{} ({h})", d.message),
-                        None => d.message.clone(),
-                    })
-                    .collect();
-                return fail(out, &why.join("; "));
+                return fail(out, &one_line(&ds));
             }
         };
         let q = if r.explain {
@@ -218,11 +223,12 @@ fn json_lines(
     })
 }
 
-/// Answers one query; false if it had errors (they are printed).
+/// Answers one query; false if it had errors (they are printed). `name` is
+/// the query's source name in diagnostics, `where_` the same in a sentence.
 fn answer(
     ws: &Workspace,
     text: &str,
-    name: &str,
+    (name, where_): (&str, &str),
     style: (Format, bool),
     out: &mut impl Write,
 ) -> bool {
@@ -231,15 +237,20 @@ fn answer(
     let question = match ws.resolve_query(text, name) {
         Ok(q) => q,
         Err(e) => {
-            match style.0 {
-                Format::Human => {
+            match style {
+                (Format::Human, true) => {
+                    // one line per question: `error` here, the reason on stderr
+                    let _ = out.write_all(b"error\n").and_then(|()| out.flush());
+                    eprintln!("error: {}: {}", where_, one_line(&e.diagnostics));
+                }
+                (Format::Human, false) => {
                     let _ = out.flush();
                     eprint!(
                         "{}",
                         diag::render_all(&e.diagnostics, &e.sources, render_options())
                     );
                 }
-                Format::Json => {
+                (Format::Json, _) => {
                     let diagnostics: Vec<_> = e
                         .diagnostics
                         .iter()
@@ -281,8 +292,31 @@ fn write_answer(
         } else {
             b"deny\n"
         }),
+        (true, Format::Human, q) => writeln!(out, "{}", words.brief(&program.answer(&q))),
         (_, Format::Human, q) => write!(out, "{}", words.human(&program.answer(&q))),
         (_, Format::Json, q) => writeln!(out, "{}", words.json(&program.answer(&q), text)),
     };
     written.is_ok()
+}
+
+/// A blank or comment line of a stream: in brief text answers, an empty
+/// line, so that answer N is on line N (`paste questions answers`); JSON
+/// answers carry their query or line number instead.
+fn skipped((format, brief): (Format, bool), out: &mut impl Write) -> bool {
+    if brief && format == Format::Human {
+        let _ = out.write_all(b"\n");
+    }
+    true
+}
+
+/// Diagnostics as one line for a stream's stderr: each message with its help.
+fn one_line(ds: &[diag::Diagnostic]) -> String {
+    let why: Vec<String> = ds
+        .iter()
+        .map(|d| match &d.help {
+            Some(h) => format!("{} ({h})", d.message),
+            None => d.message.clone(),
+        })
+        .collect();
+    why.join("; ")
 }

@@ -51,6 +51,50 @@ impl Words<'_> {
         out
     }
 
+    /// An answer on one line, for `--brief` streams (answer N on line N):
+    /// `allow`/`deny` for `can`, otherwise the names listed, space-separated
+    /// (empty when there are none); a report the user may not run is `deny`.
+    pub fn brief(&self, answer: &Answer) -> String {
+        let names: Vec<&str> = match answer {
+            Answer::Can { explanation, .. } => {
+                return if explanation.allowed { "allow" } else { "deny" }.into()
+            }
+            Answer::Who { users, .. } => users.iter().map(|&u| self.user(u)).collect(),
+            Answer::What(w) => {
+                let p = &self.program.policy;
+                let actions = w
+                    .actions
+                    .iter()
+                    .map(|(a, _)| p.action(*a).meta.name.as_str());
+                let reports = w
+                    .reports
+                    .iter()
+                    .map(|(r, _)| p.report(*r).meta.name.as_str());
+                let access = w
+                    .access
+                    .iter()
+                    .map(|(l, _)| p.access_level(*l).meta.name.as_str());
+                actions.chain(reports).chain(access).collect()
+            }
+            Answer::Rights(r) => r
+                .held
+                .iter()
+                .map(|h| self.program.policy.right(h.right).meta.name.as_str())
+                .collect(),
+            Answer::Roles(r) => r
+                .roles
+                .iter()
+                .map(|(role, _)| self.program.policy.role(*role).meta.name.as_str())
+                .collect(),
+            Answer::Groups(g) => g.groups.iter().map(|m| self.group(m.group)).collect(),
+            Answer::Report(r) => match &r.rows {
+                None => return "deny".into(),
+                Some(rows) => rows.iter().map(|(x, _)| self.resource_name(*x)).collect(),
+            },
+        };
+        names.join(" ")
+    }
+
     fn human_explanation(&self, out: &mut String, e: &Explanation, detailed: bool) {
         let verdict = if e.allowed { "allow" } else { "deny" };
         let subject = self.subject(&e.subject, e.allowed);
