@@ -106,3 +106,43 @@ fn a_closed_pipe_ends_every_command_quietly() {
         );
     }
 }
+
+/// With `--format json`, a policy with errors gives the JSON error document
+/// on stdout (as `check` does), and nothing on stderr, for every command.
+#[test]
+fn every_json_command_reports_a_policy_with_errors_as_json() {
+    let bad = "tests/edges/fixtures/unknown_right.rights";
+    let ok = "policies/emresource.rights";
+    let commands: &[&[&str]] = &[
+        &["check", bad],
+        &["analyze", bad],
+        &["analyze", ok, bad],
+        &["diff", bad, ok],
+        &["test", bad],
+        &["query", bad, "roles jane"],
+        &["lint", "tests/edges/fixtures/no_such_file.rights"],
+    ];
+    for args in commands {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let run = common::rights(&all);
+        let first = run.stdout.lines().next().unwrap_or_default();
+        let doc: serde_json::Value = serde_json::from_str(first)
+            .unwrap_or_else(|e| panic!("rights {}: not JSON ({e}): {}", all.join(" "), run.stdout));
+        let diagnostics = doc.get("diagnostics").and_then(|d| d.as_array());
+        let named = diagnostics.map_or_else(
+            || doc["message"].as_str().unwrap_or_default().to_string(),
+            |ds| ds.iter().map(|d| d["message"].to_string()).collect(),
+        );
+        assert!(
+            named.contains("unknown right `y`") || named.contains("cannot read"),
+            "rights {}: {doc}",
+            all.join(" ")
+        );
+        if diagnostics.is_some() {
+            assert_eq!(doc["ok"], false, "rights {}", all.join(" "));
+        }
+        assert_eq!(run.stderr, "", "rights {}", all.join(" "));
+        assert!(run.code == 1 || run.code == 2, "rights {}", all.join(" "));
+    }
+}

@@ -11,7 +11,7 @@
 //! errors, a usage or I/O error, or a policy too large for the symbolic view
 //! (so that 1 means exactly "new access" to a CI gate).
 
-use super::{unless_compiled, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use super::{unless_all_compiled, Format, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::analyze;
 use crate::cli::out::{out, outln};
 use crate::words::{analysis, Words};
@@ -47,11 +47,21 @@ pub struct Args {
     pub allow_new: bool,
 }
 
-fn load(path: &PathBuf, data: &[PathBuf]) -> Result<Workspace, i32> {
-    let ws = Workspace::load(std::slice::from_ref(path), data);
-    match unless_compiled(&ws) {
+/// Loads one policy per path; the workspaces when every one compiled,
+/// otherwise exit 2 (their diagnostics printed, as JSON with `--format json`).
+fn load(paths: &[PathBuf], data: &[PathBuf], format: AnalyzeFormat) -> Result<Vec<Workspace>, i32> {
+    let wss: Vec<Workspace> = paths
+        .iter()
+        .map(|p| Workspace::load(std::slice::from_ref(p), data))
+        .collect();
+    let all: Vec<&Workspace> = wss.iter().collect();
+    let format = match format {
+        AnalyzeFormat::Json => Format::Json,
+        _ => Format::Human,
+    };
+    match unless_all_compiled(&all, format) {
         Some(_) => Err(EXIT_USAGE),
-        None => Ok(ws),
+        None => Ok(wss),
     }
 }
 
@@ -61,12 +71,12 @@ fn too_large(e: crate::symbolic::Limit) -> i32 {
 }
 
 pub fn run(args: Args) -> i32 {
-    match args.paths.as_slice() {
-        [one] => {
-            let ws = match load(one, &args.data) {
-                Ok(ws) => ws,
-                Err(code) => return code,
-            };
+    let wss = match load(&args.paths, &args.data, args.format) {
+        Ok(wss) => wss,
+        Err(code) => return code,
+    };
+    match (args.paths.as_slice(), wss.as_slice()) {
+        ([_], [ws]) => {
             let found = match analyze::findings(ws.program()) {
                 Ok(f) => f,
                 Err(e) => return too_large(e),
@@ -79,11 +89,7 @@ pub fn run(args: Args) -> i32 {
             }
             EXIT_OK
         }
-        [old, new] => {
-            let (wo, wn) = match (load(old, &args.data), load(new, &args.data)) {
-                (Ok(a), Ok(b)) => (a, b),
-                (Err(c), _) | (_, Err(c)) => return c,
-            };
+        ([old, new], [wo, wn]) => {
             let c = match analyze::compare(wo.program(), wn.program()) {
                 Ok(c) => c,
                 Err(e) => return too_large(e),

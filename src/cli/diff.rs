@@ -15,7 +15,7 @@
 //! anything changes; 2 on errors (a policy that does not check, a path or a
 //! revision that cannot be read).
 
-use super::{unless_compiled, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use super::{unless_all_compiled, Format, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::analyze;
 use crate::cli::out::{out, outln};
 use crate::diff::{self, Version};
@@ -80,14 +80,6 @@ fn read(arg: &str, other: &str, data: &[PathBuf]) -> Workspace {
     }
 }
 
-/// A version that compiled, or the exit code (its diagnostics printed).
-fn checked(ws: Workspace) -> Result<Workspace, i32> {
-    match unless_compiled(&ws) {
-        Some(_) => Err(EXIT_USAGE),
-        None => Ok(ws),
-    }
-}
-
 pub fn run(args: Args) -> i32 {
     let (old_arg, new_arg, old_data, new_data) = match args.paths.as_slice() {
         [one] => {
@@ -132,10 +124,14 @@ pub fn run(args: Args) -> i32 {
         eprintln!("error: reading the old version failed");
         return EXIT_USAGE;
     };
-    let (wo, wn) = match (checked(ro), checked(rn)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(c), _) | (_, Err(c)) => return c,
+    let format = match args.format {
+        DiffFormat::Json => Format::Json,
+        _ => Format::Human,
     };
+    if unless_all_compiled(&[&ro, &rn], format).is_some() {
+        return EXIT_USAGE;
+    }
+    let (wo, wn) = (ro, rn);
     let (lo, ln) = if old_arg == new_arg {
         (
             format!("{old_arg} with {}", names(&old_data)),

@@ -55,10 +55,17 @@ pub fn run(args: Args) -> i32 {
     }
     let ws = Workspace::load(&args.paths, &args.data);
     if ws.io_failed {
-        eprint!(
-            "{}",
-            diag::render_all(ws.diagnostics(), &ws.sources, render_options())
-        );
+        if args.format == LintFormat::Json {
+            // what could not be read, in the findings' own form
+            for d in ws.diagnostics() {
+                outln!("{}", json!(diag::to_json(d, &ws.sources)));
+            }
+        } else {
+            eprint!(
+                "{}",
+                diag::render_all(ws.diagnostics(), &ws.sources, render_options())
+            );
+        }
         return EXIT_USAGE;
     }
     let (findings, skipped) = lint::check_and_lint(&ws);

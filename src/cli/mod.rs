@@ -122,16 +122,47 @@ pub fn load(inputs: &Inputs) -> Workspace {
 /// exit code (2 when a path could not be read, 1 on errors). When it did,
 /// prints its warnings, if any, and returns `None`.
 pub fn unless_compiled(ws: &Workspace) -> Option<i32> {
-    let diags = ws.diagnostics();
-    if !diags.is_empty() {
-        eprint!(
-            "{}",
-            crate::diag::render_all(diags, &ws.sources, render_options())
-        );
+    unless_all_compiled(&[ws], Format::Human)
+}
+
+/// [`unless_compiled`] for one or more versions of a policy (`analyze OLD
+/// NEW`, `diff`), in the command's format: with `--format json`, a version
+/// that did not compile gives the JSON error document on stdout (as `check
+/// --format json` does), `{"ok": false, "errors", "warnings",
+/// "diagnostics"}`, one for all versions; warnings of a compiled policy stay
+/// on stderr.
+pub fn unless_all_compiled(wss: &[&Workspace], format: Format) -> Option<i32> {
+    let compiled = wss.iter().all(|ws| ws.is_compiled());
+    if format == Format::Json && !compiled {
+        let mut diagnostics = Vec::new();
+        let mut errors = 0;
+        for ws in wss {
+            for d in ws.diagnostics() {
+                errors += usize::from(d.is_error());
+                diagnostics.push(crate::diag::to_json(d, &ws.sources));
+            }
+        }
+        let doc = serde_json::json!({
+            "ok": false,
+            "errors": errors,
+            "warnings": diagnostics.len() - errors,
+            "diagnostics": diagnostics,
+        });
+        out::outln!("{doc}");
+    } else {
+        for ws in wss {
+            let diags = ws.diagnostics();
+            if !diags.is_empty() {
+                eprint!(
+                    "{}",
+                    crate::diag::render_all(diags, &ws.sources, render_options())
+                );
+            }
+        }
     }
-    if ws.is_compiled() {
+    if compiled {
         None
-    } else if ws.io_failed {
+    } else if wss.iter().any(|ws| ws.io_failed) {
         Some(EXIT_USAGE)
     } else {
         Some(EXIT_ERRORS)

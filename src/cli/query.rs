@@ -58,7 +58,7 @@ pub fn run(args: Args) -> i32 {
     };
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let ws = Workspace::load(&paths, &args.data);
-    if let Some(code) = super::unless_compiled(&ws) {
+    if let Some(code) = super::unless_all_compiled(&[&ws], args.format) {
         return code;
     }
     let mut out = std::io::BufWriter::new(super::out::Out);

@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> i32 {
     let ws = super::load(&args.inputs);
-    if let Some(code) = super::unless_compiled(&ws) {
+    if let Some(code) = super::unless_all_compiled(&[&ws], args.format) {
         return code;
     }
     let model = ws.model();
