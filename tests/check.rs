@@ -197,6 +197,52 @@ fn invalid_utf8_is_reported_with_its_position() {
     assert!(run.stderr.contains("bad.rights:2:12"), "{}", run.stderr);
 }
 
+/// A binary or Latin-1 file never sends its raw bytes to the terminal: the
+/// message names the byte and its offset, and shows the bytes around it
+/// escaped; a Latin-1 line is drawn with `?` in place of the bad bytes.
+#[test]
+fn undecodable_files_are_shown_escaped_never_raw() {
+    let dir = scratch("check-utf8-escaped");
+    let latin = dir.join("latin.rights");
+    std::fs::write(&latin, b"right x \"X\"\nrole r \"\xff\xfeR\" { grant x }\n").unwrap();
+    let binary = dir.join("ls.rights");
+    let mut bytes = b"\x7fELF\x02\x01\x01\x00\x00\x1b[31m\x07".to_vec();
+    bytes.extend((0u8..=255).cycle().take(4000));
+    std::fs::write(&binary, &bytes).unwrap();
+    for (path, shown) in [
+        (&latin, "byte 0xFF at offset 20 (line 2, column 9)"),
+        (
+            &binary,
+            "is a binary file, not UTF-8 text: byte 0x80 at offset",
+        ),
+    ] {
+        let json = rights(&["check", path.to_str().unwrap(), "--format", "json"]);
+        assert!(json.stdout.contains(shown), "{}", json.stdout);
+        let run = rights(&["check", path.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{}", run.transcript());
+        let raw = run
+            .stderr
+            .chars()
+            .find(|c| c.is_control() && *c != '\n' || *c == '\u{fffd}');
+        assert_eq!(
+            raw, None,
+            "a raw byte reached the terminal: {:?}",
+            run.stderr
+        );
+    }
+    let run = rights(&["check", latin.to_str().unwrap()]);
+    assert!(
+        run.stderr.contains(r#"`role r "\xff\xfeR" { grant x }`"#),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(r#"role r "??R" { grant x }"#),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn a_hundred_thousand_nested_parentheses_get_the_nesting_diagnostic() {
     let dir = scratch("check-2");

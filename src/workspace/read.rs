@@ -94,19 +94,25 @@ impl Workspace {
                     None => s,
                 }),
                 Err(e) => {
+                    let bytes = e.as_bytes();
                     let valid = e.utf8_error().valid_up_to();
-                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    // the lossy text has the same prefix, so the offset holds
-                    let id = self.sources.add(Origin::Path(path.to_path_buf()), lossy);
+                    let u = Undecodable::of(bytes, valid);
+                    // a binary file, or a very long line, is not drawn
+                    let drawn = !u.binary && !u.long_line;
+                    let shown = if drawn {
+                        shown_text(bytes)
+                    } else {
+                        String::new()
+                    };
+                    let id = self.sources.add(Origin::Path(path.to_path_buf()), shown);
                     self.add_unreadable(id);
-                    self.read_diags.push(
-                        Diagnostic::error(
-                            Code::InvalidUtf8,
-                            format!("`{}` is not valid UTF-8", path.display()),
-                        )
-                        .at(Span::new(id, valid, valid + 1), "invalid byte here")
-                        .help("save the file as UTF-8"),
-                    );
+                    let d = Diagnostic::error(Code::InvalidUtf8, u.message(path));
+                    let d = if drawn {
+                        d.at(Span::new(id, valid, valid + 1), "this byte")
+                    } else {
+                        d.at(Span::new(id, 0, 0), "not read")
+                    };
+                    self.read_diags.push(d.help(u.help()));
                     None
                 }
             },
@@ -155,4 +161,131 @@ pub fn policy_files_skipping(
     }
     out.sort();
     Ok(out)
+}
+
+/// Where a file stops being UTF-8, for a message that names the byte and
+/// its offset and shows the bytes around it escaped (`\xff`), never raw.
+struct Undecodable {
+    byte: u8,
+    offset: usize,
+    /// 1-based line and column (in characters) of the byte.
+    line: usize,
+    column: usize,
+    /// The bytes around it, escaped.
+    excerpt: String,
+    /// A NUL byte in the first 8 KiB (git's test): a binary file.
+    binary: bool,
+    /// The byte's line is too long to draw (over 400 bytes).
+    long_line: bool,
+}
+
+impl Undecodable {
+    fn of(bytes: &[u8], valid: usize) -> Undecodable {
+        let before = &bytes[..valid];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        // the prefix is valid UTF-8, so characters can be counted
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        let binary = bytes.iter().take(8192).any(|&b| b == 0);
+        let around = if binary { 6 } else { 16 };
+        let from = valid.saturating_sub(around).max(line_start);
+        let to = bytes.len().min(valid + around);
+        let to = bytes[valid..to]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(to, |i| valid + i);
+        Undecodable {
+            byte: bytes.get(valid).copied().unwrap_or(0),
+            offset: valid,
+            line,
+            column,
+            excerpt: escaped(&bytes[from..to]),
+            binary,
+            long_line: bytes[line_start..]
+                .iter()
+                .take(401)
+                .take_while(|&&b| b != b'\n')
+                .count()
+                > 400,
+        }
+    }
+
+    fn message(&self, path: &Path) -> String {
+        if self.binary {
+            return format!(
+                "`{}` is a binary file, not UTF-8 text: byte 0x{:02X} at offset {}",
+                path.display(),
+                self.byte,
+                self.offset
+            );
+        }
+        format!(
+            "`{}` is not valid UTF-8: byte 0x{:02X} at offset {} (line {}, column {})",
+            path.display(),
+            self.byte,
+            self.offset,
+            self.line,
+            self.column,
+        )
+    }
+
+    fn help(&self) -> String {
+        let fix = if self.binary {
+            "give a `.rights` policy or a JSON data file"
+        } else {
+            "save the file as UTF-8 (from Latin-1: `iconv -f latin1 -t utf-8 FILE`)"
+        };
+        format!("the bytes there: `{}`; {fix}", self.excerpt)
+    }
+}
+
+/// Bytes as text a terminal shows safely: valid UTF-8 as it is, invalid
+/// bytes as `\xNN`, control characters (a tab and a line break included)
+/// escaped.
+fn escaped(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c if c.is_control() => out.extend(c.escape_unicode()),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// The text drawn under the message: the file with every byte that is not
+/// valid UTF-8, and every control character but tab and line breaks, as
+/// `?` (one byte for one, so offsets, lines and columns hold).
+fn shown_text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                for _ in 0..c.len_utf8() {
+                    out.push('?');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        for _ in chunk.invalid() {
+            out.push('?');
+        }
+    }
+    out
 }
