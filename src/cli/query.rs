@@ -33,10 +33,32 @@ pub struct Args {
     /// with an error says `error` (the reason goes to stderr).
     #[arg(long)]
     pub brief: bool,
+    /// For `explain`, show every change that would allow it, not only the first four.
+    #[arg(long)]
+    pub all_fixes: bool,
     /// How questions read from stdin (`-`) are written: query text, or one JSON
     /// request per line (`{"user": "jane", "run": "status_detail", "on": "resource_z"}`).
     #[arg(long, value_enum, default_value_t = Input::Text)]
     pub input: Input,
+}
+
+/// How answers are written: the format, `--brief`, `--all-fixes`.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub format: Format,
+    pub brief: bool,
+    pub all_fixes: bool,
+}
+
+impl From<(Format, bool)> for Style {
+    /// A format and whether answers are brief.
+    fn from((format, brief): (Format, bool)) -> Style {
+        Style {
+            format,
+            brief,
+            all_fixes: false,
+        }
+    }
 }
 
 /// How `rights query -` reads its questions.
@@ -63,7 +85,11 @@ pub fn run(args: Args) -> i32 {
     }
     let mut out = std::io::BufWriter::new(super::out::Out);
     let mut code = EXIT_OK;
-    let style = (args.format, args.brief);
+    let style = Style {
+        format: args.format,
+        brief: args.brief,
+        all_fixes: args.all_fixes,
+    };
     if query == "-" {
         let stdin = std::io::stdin();
         let ok = answer_stream(&ws, args.input, &mut stdin.lock(), style, &mut out);
@@ -95,9 +121,10 @@ pub fn answer_stream(
     ws: &Workspace,
     input: Input,
     reader: &mut impl BufRead,
-    style: (Format, bool),
+    style: impl Into<Style>,
     out: &mut impl Write,
 ) -> Result<bool, String> {
+    let style = style.into();
     match input {
         Input::Text => text_lines(ws, reader, style, out),
         Input::Json => json_lines(ws, reader, style, out),
@@ -131,11 +158,11 @@ fn each_line(
 fn text_lines(
     ws: &Workspace,
     input: &mut impl BufRead,
-    style: (Format, bool),
+    style: Style,
     out: &mut impl Write,
 ) -> Result<bool, String> {
     let program = ws.program();
-    let words = Words::new(program, &ws.sources);
+    let words = Words::new(program, &ws.sources).with_all_fixes(style.all_fixes);
     let mut batch = Batch::new(program);
     each_line(input, |n, line| {
         let text = line.trim();
@@ -160,20 +187,20 @@ fn text_lines(
 fn json_lines(
     ws: &Workspace,
     input: &mut impl BufRead,
-    style: (Format, bool),
+    style: Style,
     out: &mut impl Write,
 ) -> Result<bool, String> {
     let p = ws.program();
-    let words = Words::new(p, &ws.sources);
+    let words = Words::new(p, &ws.sources).with_all_fixes(style.all_fixes);
     let mut shapes = RequestShapes::default();
     each_line(input, |n, line| {
         if line.trim().is_empty() {
             return skipped(style, out);
         }
         let fail = |out: &mut dyn Write, message: &str| {
-            match style.0 {
+            match style.format {
                 Format::Human => {
-                    if style.1 {
+                    if style.brief {
                         // one line per question: `error` here, the reason on stderr
                         let _ = out.write_all(b"error\n");
                     }
@@ -210,7 +237,7 @@ fn json_lines(
         } else {
             Question::Can(q)
         };
-        match (style, &q) {
+        match ((style.format, style.brief), &q) {
             ((Format::Json, true), Question::Can(c)) => {
                 let decision = if p.can(c) { "allow" } else { "deny" };
                 writeln!(out, "{{\"line\":{n},\"decision\":\"{decision}\"}}").is_ok()
@@ -229,15 +256,15 @@ fn answer(
     ws: &Workspace,
     text: &str,
     (name, where_): (&str, &str),
-    style: (Format, bool),
+    style: Style,
     out: &mut impl Write,
 ) -> bool {
     let program = ws.program();
-    let words = Words::new(program, &ws.sources);
+    let words = Words::new(program, &ws.sources).with_all_fixes(style.all_fixes);
     let question = match ws.resolve_query(text, name) {
         Ok(q) => q,
         Err(e) => {
-            match style {
+            match (style.format, style.brief) {
                 (Format::Human, true) => {
                     // one line per question: `error` here, the reason on stderr
                     let _ = out.write_all(b"error\n").and_then(|()| out.flush());
@@ -276,10 +303,10 @@ fn write_answer(
     words: &Words,
     text: &str,
     question: Question,
-    (format, brief): (Format, bool),
+    style: Style,
     out: &mut impl Write,
 ) -> bool {
-    let written = match (brief, format, question) {
+    let written = match (style.brief, style.format, question) {
         // only the decision: no reasons to build
         (true, Format::Json, Question::Can(c)) => {
             let decision = if program.can(&c) { "allow" } else { "deny" };
@@ -302,8 +329,8 @@ fn write_answer(
 /// A blank or comment line of a stream: in brief text answers, an empty
 /// line, so that answer N is on line N (`paste questions answers`); JSON
 /// answers carry their query or line number instead.
-fn skipped((format, brief): (Format, bool), out: &mut impl Write) -> bool {
-    if brief && format == Format::Human {
+fn skipped(style: Style, out: &mut impl Write) -> bool {
+    if style.brief && style.format == Format::Human {
         let _ = out.write_all(b"\n");
     }
     true

@@ -23,6 +23,9 @@ pub struct Args {
     /// default-role lines that no test exercised.
     #[arg(long)]
     pub coverage: bool,
+    /// In a failure's explanation, show every change that would allow it, not only the first four.
+    #[arg(long)]
+    pub all_fixes: bool,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -40,8 +43,14 @@ pub fn run(args: Args) -> i32 {
     );
     let cov = args.coverage.then_some((&coverage, &*model.policy));
     match args.format {
-        Format::Json => outln!("{}", words::tests::json(&results, &ws.sources, cov)),
-        Format::Human => out!("{}", words::tests::human(&results, &ws.sources, cov)),
+        Format::Json => outln!(
+            "{}",
+            words::tests::json(&results, &ws.sources, cov, args.all_fixes)
+        ),
+        Format::Human => out!(
+            "{}",
+            words::tests::human(&results, &ws.sources, cov, args.all_fixes)
+        ),
     }
     if results.iter().any(|r| !r.passed()) {
         EXIT_ERRORS

@@ -107,9 +107,13 @@ impl Words<'_> {
         }
         if !e.fixes.is_empty() && !e.fixes.iter().all(|f| f.is_empty()) {
             out.push_str("what would allow it:\n");
-            for (i, alt) in e.fixes.iter().enumerate() {
+            let (shown, more) = self.shown_fixes(e);
+            for (i, alt) in shown.iter().enumerate() {
                 let lead = if i == 0 { "  - " } else { "  - or: " };
                 out.push_str(&format!("{lead}{}\n", self.alternative(e.user, alt)));
+            }
+            if more > 0 {
+                out.push_str(&format!("  - and {more} more ({})\n", self.more_fixes_hint));
             }
         } else {
             let unsearched = e

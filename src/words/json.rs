@@ -12,12 +12,14 @@ impl Words<'_> {
         match answer {
             Answer::Can { explanation: e, .. } => {
                 let user = e.user;
+                let (shown, more) = self.shown_fixes(e);
                 json!({
                     "query": query,
                     "decision": if e.allowed { "allow" } else { "deny" },
                     "subject": self.subject(&e.subject, true),
                     "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
-                    "fixes": e.fixes.iter().filter(|a| !a.is_empty()).map(|alt| alt.iter().map(|&f| self.fix(user, f)).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    "fixes": shown.iter().filter(|a| !a.is_empty()).map(|alt| alt.iter().map(|&f| self.fix(user, f)).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    "more_fixes": more,
                     "blocked": e.blocked.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
                 })
             }

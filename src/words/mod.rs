@@ -26,11 +26,49 @@ use crate::source::{SourceMap, Span};
 pub struct Words<'a> {
     pub program: &'a Program,
     pub sources: &'a SourceMap,
+    /// Show every fix found, not the first [`SHOWN_FIXES`] (`--all-fixes`).
+    pub all_fixes: bool,
+    /// How to see the fixes not shown, in "and 3 more (`--all-fixes`)".
+    pub more_fixes_hint: &'static str,
 }
+
+/// Fixes shown for a denial unless all are asked for; the rest are counted
+/// ("and 3 more").
+pub const SHOWN_FIXES: usize = 4;
 
 impl<'a> Words<'a> {
     pub fn new(program: &'a Program, sources: &'a SourceMap) -> Words<'a> {
-        Words { program, sources }
+        Words {
+            program,
+            sources,
+            all_fixes: false,
+            more_fixes_hint: "`--all-fixes`",
+        }
+    }
+
+    /// The same words, telling how to see every fix in these words (the
+    /// REPL's `:fixes all`).
+    pub fn with_more_fixes_hint(self, more_fixes_hint: &'static str) -> Words<'a> {
+        Words {
+            more_fixes_hint,
+            ..self
+        }
+    }
+
+    /// The same words, showing every fix found (`--all-fixes`) or not.
+    pub fn with_all_fixes(self, all_fixes: bool) -> Words<'a> {
+        Words { all_fixes, ..self }
+    }
+
+    /// The fixes of an explanation that are shown, and how many more there are.
+    pub fn shown_fixes<'e>(&self, e: &'e Explanation) -> (&'e [Vec<Fix>], usize) {
+        let all = e.fixes.as_slice();
+        let n = if self.all_fixes {
+            all.len()
+        } else {
+            all.len().min(SHOWN_FIXES)
+        };
+        (&all[..n], all.len() - n)
     }
 
     fn at(&self, span: Option<Span>) -> Option<String> {

@@ -24,6 +24,7 @@ pub fn human(
     results: &[TestResult],
     sources: &SourceMap,
     coverage: Option<(&Coverage, &Policy)>,
+    all_fixes: bool,
 ) -> String {
     let mut out = String::new();
     for r in results {
@@ -45,7 +46,7 @@ pub fn human(
             out.push_str(&format!("  {}: {text}\n", sources.location(f.span)));
             out.push_str(&format!("    expected: {}\n", f.expected));
             out.push_str(&format!("    actual:   {}\n", f.actual));
-            let words = Words::new(&f.program, sources);
+            let words = Words::new(&f.program, sources).with_all_fixes(all_fixes);
             for e in &f.explanations {
                 let shown = words.human(&Answer::Can {
                     explanation: e.clone(),
@@ -95,6 +96,7 @@ pub fn json(
     results: &[TestResult],
     sources: &SourceMap,
     coverage: Option<(&Coverage, &Policy)>,
+    all_fixes: bool,
 ) -> Value {
     let tests: Vec<_> = results
         .iter()
@@ -105,7 +107,7 @@ pub fn json(
                 "passed": r.passed(),
                 "expectations": r.expectations,
                 "failures": r.failures.iter().map(|f| {
-                    let words = Words::new(&f.program, sources);
+                    let words = Words::new(&f.program, sources).with_all_fixes(all_fixes);
                     json!({
                         "at": sources.location(f.span),
                         "expected": f.expected,

@@ -56,6 +56,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("format", ":format human|json", "how answers are printed"),
     (
+        "fixes",
+        ":fixes all|some",
+        "`explain`: every change that would allow it, or the first four",
+    ),
+    (
         "analyze",
         ":analyze",
         "what holds for every possible user of the session's policy",
@@ -73,6 +78,8 @@ pub struct Session {
     /// does): kept in memory, read again only on `:load` and `:reload`.
     ws: Workspace,
     pub format: Format,
+    /// `explain` shows every fix found (`:fixes all`), not the first few.
+    pub all_fixes: bool,
     pub render: RenderOptions,
 }
 
@@ -117,6 +124,7 @@ impl Session {
         let s = Session {
             ws,
             format: Format::Human,
+            all_fixes: false,
             render,
         };
         Ok((s, reply))
@@ -197,7 +205,9 @@ impl Session {
         }
         match self.ws.ask_parsed(text, "<query>", q) {
             Ok(answer) => {
-                let w = Words::new(self.ws.program(), &self.ws.sources);
+                let w = Words::new(self.ws.program(), &self.ws.sources)
+                    .with_all_fixes(self.all_fixes)
+                    .with_more_fixes_hint("`:fixes all`");
                 Reply::out(match self.format {
                     Format::Human => w.human(&answer),
                     Format::Json => format!("{}\n", w.json(&answer, text)),
@@ -309,6 +319,19 @@ impl Session {
                     Reply::out("answers are printed as JSON\n".into())
                 }
                 _ => Reply::error("usage: :format human|json\n".into()),
+            },
+            "fixes" => match arg.as_slice() {
+                ["all"] => {
+                    self.all_fixes = true;
+                    Reply::out("`explain` shows every change that would allow it\n".into())
+                }
+                ["some"] => {
+                    self.all_fixes = false;
+                    Reply::out(
+                        "`explain` shows the first four changes and counts the rest\n".into(),
+                    )
+                }
+                _ => Reply::error("usage: :fixes all|some\n".into()),
             },
             "reset" => self.reset(),
             "analyze" if !arg.is_empty() => Reply::error("usage: :analyze\n".into()),

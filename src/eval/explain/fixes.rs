@@ -12,10 +12,10 @@ use crate::ir::{DataTables, Node, NodeId, RoleOrigin};
 use crate::symbolic::{self, search, Fact as Var, Limit, Symbolic};
 use biodivine_lib_bdd::{Bdd, BddPartialValuation};
 
-/// Alternatives looked at from each search (all of the sizes shown, up to
-/// this many); at most [`MAX_SHOWN_FIXES`] are shown.
-const MAX_ALTERNATIVES: usize = 64;
-const MAX_SHOWN_FIXES: usize = 4;
+/// Minimal alternatives looked at from each search, whatever their size;
+/// every one that the evaluator confirms is kept, ranked (`Rank`). How many
+/// are shown is for the words to decide (`Words::shown_fixes`).
+pub const MAX_ALTERNATIVES: usize = 64;
 
 /// What the search found for a denial.
 pub(super) struct Found {
@@ -30,8 +30,7 @@ impl Program {
         let search = || -> Result<Found, Limit> {
             let sym = symbolic::of(self)?;
             let f = sym.question(q)?;
-            let fixes =
-                self.smallest_fixes(&sym, &f, q.user, q.on, |alt| self.would_allow(q, alt))?;
+            let fixes = self.smallest_fixes(&sym, &f, q.user, q.on, |p| p.can(&what_if(q)))?;
             let never = if !fixes.is_empty() {
                 None
             } else if f.is_false() {
@@ -61,9 +60,8 @@ impl Program {
         let search = || -> Result<Vec<Vec<Fix>>, Limit> {
             let sym = symbolic::of(self)?;
             let f = sym.report_details(rep, sym.binding().profile_of(res))?;
-            self.smallest_fixes(&sym, &f, u, Some(res), |alt| {
-                self.with_changes(u, alt)
-                    .is_some_and(|p| p.visibility(UserId(0), rep, res) == Visibility::Full)
+            self.smallest_fixes(&sym, &f, u, Some(res), |p| {
+                p.visibility(UserId(0), rep, res) == Visibility::Full
             })
         };
         search().unwrap_or_default()
@@ -82,7 +80,7 @@ impl Program {
         f: &Bdd,
         u: UserId,
         on: Option<ResourceId>,
-        verify: impl Fn(&[Fix]) -> bool,
+        verify: impl Fn(&Program) -> bool,
     ) -> Result<Vec<Vec<Fix>>, Limit> {
         let b = sym.binding();
         let vars = &sym.universe().vars;
@@ -109,7 +107,8 @@ impl Program {
             }
         };
         let kept = search::restrict_unchangeable(f, &current, changeable);
-        for changes in search::smallest(vars, &kept, &current, MAX_SHOWN_FIXES, MAX_ALTERNATIVES)? {
+        for changes in search::smallest(vars, &kept, &current, MAX_ALTERNATIVES, MAX_ALTERNATIVES)?
+        {
             add(changes, &mut alts);
         }
         if let (Some(lists), false) = (lists, lists_now) {
@@ -141,67 +140,63 @@ impl Program {
             )
             .ok_or(Limit::TooLarge)?;
             let g = search::restrict_unchangeable(&g, &base, changeable);
-            for changes in search::smallest(vars, &g, &base, MAX_SHOWN_FIXES, MAX_ALTERNATIVES)? {
+            for changes in search::smallest(vars, &g, &base, MAX_ALTERNATIVES, MAX_ALTERNATIVES)? {
                 add(changes, &mut alts);
             }
         }
-        // smallest first, then the most ordinary changes (least privilege
-        // among roles); drop any alternative that contains a smaller one
-        let key = |f: &Fix| self.fix_rank(*f);
-        for alt in &mut alts {
-            alt.sort_by_key(key);
-        }
-        alts.sort_by(|a, b| {
-            a.len()
-                .cmp(&b.len())
-                .then_with(|| a.iter().map(key).cmp(b.iter().map(key)))
-        });
+        // drop any alternative that contains a smaller one
+        alts.sort_by_key(Vec::len);
         let mut minimal: Vec<Vec<Fix>> = Vec::new();
         for alt in alts {
             if !minimal.iter().any(|m| m.iter().all(|x| alt.contains(x))) {
                 minimal.push(alt);
             }
         }
-        // within one size, one of each kind of change before a second of any
-        let mut seen: Vec<(usize, Vec<u8>)> = Vec::new();
-        let mut keyed: Vec<(usize, usize, usize, Vec<Fix>)> = minimal
+        // each checked with the real evaluator on a "what if" copy of the
+        // user, and measured there: what else it would give them
+        let mut ranked: Vec<(Rank, Vec<Fix>)> = Vec::new();
+        for mut alt in minimal {
+            let Some(p) = self.with_changes(u, &alt) else {
+                continue;
+            };
+            if !verify(&p) {
+                continue;
+            }
+            alt.sort_by_key(|f| self.fix_rank(*f));
+            let rank = Rank {
+                size: alt.len(),
+                shared: alt.iter().any(|f| f.is_shared()),
+                gained: self.gained(u, on, &p),
+                kinds: alt.iter().map(|f| self.fix_rank(*f)).collect(),
+            };
+            ranked.push((rank, alt));
+        }
+        ranked.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(ranked.into_iter().map(|(_, alt)| alt).collect())
+    }
+
+    /// How many rights, and access levels on the resource asked about, the
+    /// user `u` would hold in the "what if" program `p` (its user 0) that
+    /// they do not hold now: what a fix gives beyond what is asked.
+    fn gained(&self, u: UserId, on: Option<ResourceId>, p: &Program) -> usize {
+        let rights = p
+            .rights_of(UserId(0))
             .into_iter()
-            .enumerate()
-            .map(|(i, alt)| {
-                let kinds: Vec<u8> = alt.iter().map(|f| self.fix_rank(*f).0).collect();
-                let nth = seen
-                    .iter()
-                    .filter(|(n, k)| *n == alt.len() && *k == kinds)
-                    .count();
-                seen.push((alt.len(), kinds));
-                (alt.len(), nth, i, alt)
-            })
-            .collect();
-        keyed.sort_by_key(|(len, nth, i, _)| (*len, *nth, *i));
-        let minimal: Vec<Vec<Fix>> = keyed.into_iter().map(|(.., alt)| alt).collect();
-        Ok(minimal
-            .into_iter()
-            .filter(|alt| verify(alt))
-            .take(MAX_SHOWN_FIXES)
-            .collect())
+            .filter(|&r| !self.has_right(u, r))
+            .count();
+        let levels = on.map_or(0, |res| {
+            (0..self.policy.access.len())
+                .map(AccessId::from_index)
+                .filter(|&l| p.has_access(UserId(0), res, l) && !self.has_access(u, res, l))
+                .count()
+        });
+        rights + levels
     }
 
     /// Would the question be allowed after these changes to the user?
     pub fn would_allow(&self, q: &CanQ, changes: &[Fix]) -> bool {
-        let target = match q.target {
-            Target::Assign { role, .. } => Target::Assign {
-                role,
-                to: UserId(0),
-            },
-            t => t,
-        };
-        self.with_changes(q.user, changes).is_some_and(|p| {
-            p.can(&CanQ {
-                user: UserId(0),
-                target,
-                on: q.on,
-            })
-        })
+        self.with_changes(q.user, changes)
+            .is_some_and(|p| p.can(&what_if(q)))
     }
 
     /// A program whose only user (user 0) is `u` changed by `changes`: the
@@ -379,6 +374,36 @@ impl Program {
             Fix::RemoveGrant(_) | Fix::RemoveAccess(..) => (9, 0, f),
         }
     }
+}
+
+/// The question `q` asked of the "what if" program's only user (user 0).
+fn what_if(q: &CanQ) -> CanQ {
+    let target = match q.target {
+        Target::Assign { role, .. } => Target::Assign {
+            role,
+            to: UserId(0),
+        },
+        t => t,
+    };
+    CanQ {
+        user: UserId(0),
+        target,
+        on: q.on,
+    }
+}
+
+/// How alternatives of changes are ordered: smallest first; among those of
+/// one size, changes to this one user's data before a change to a resource
+/// everyone shares (a tag); then least privilege (the fewest rights and
+/// levels it gives the user beyond what is asked); then the most ordinary
+/// kinds of change (granting before taking away, a role with fewer rights
+/// before one with more), then declaration order.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    size: usize,
+    shared: bool,
+    gained: usize,
+    kinds: Vec<(u8, usize, Fix)>,
 }
 
 /// The fix that sets a fact of the user (or the resource `on`) to `to`.

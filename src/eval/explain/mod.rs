@@ -258,6 +258,14 @@ pub enum Fix {
     UntagResource(TagId, ResourceId),
 }
 
+impl Fix {
+    /// A change to something other users share (a resource's tags), rather
+    /// than to this one user's data.
+    pub fn is_shared(self) -> bool {
+        matches!(self, Fix::TagResource(..) | Fix::UntagResource(..))
+    }
+}
+
 /// What an explanation is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subject {
@@ -281,9 +289,11 @@ pub struct Explanation {
     pub reasons: Vec<Reason>,
     /// Whether fixes were searched for (`explain`), not only reasons (`can`).
     pub searched: bool,
-    /// For a denial: alternative sets of changes, smallest first (at most
-    /// three), each verified. Empty when nothing would allow it (see
-    /// `blocked`), or when fixes were not searched for.
+    /// For a denial: every minimal set of changes found (up to
+    /// `MAX_ALTERNATIVES` looked at), each verified, best first (smallest;
+    /// this user's data before a shared resource; least privilege). Words
+    /// show the first few and count the rest. Empty when nothing would
+    /// allow it (see `blocked`), or when fixes were not searched for.
     pub fixes: Vec<Vec<Fix>>,
     /// For a denial no grant can lift: the denies and revokes that forbid it.
     pub blocked: Vec<Reason>,
