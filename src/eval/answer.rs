@@ -54,6 +54,21 @@ pub struct WhatAnswer {
     pub reports: Vec<(ReportId, Explanation)>,
     /// On a resource: the access levels the user holds there, each with why.
     pub access: Vec<(AccessId, Explanation)>,
+    /// Without a resource: what the listing leaves out, so that it never
+    /// reads as "nothing" for a user who holds something.
+    pub elsewhere: Option<Elsewhere>,
+}
+
+/// What `what can U do` without `on R` does not list: the rights the user
+/// holds, the actions decided on a resource, and the resources on which
+/// the data (or the user's groups) give the user access.
+#[derive(Clone, Debug, Default)]
+pub struct Elsewhere {
+    pub rights: usize,
+    pub resource_actions: Vec<ActionId>,
+    /// Resources where the user holds at least one access level, in the
+    /// order of the user's access entries.
+    pub access_on: Vec<ResourceId>,
 }
 
 #[derive(Clone, Debug)]
@@ -168,12 +183,32 @@ impl Program {
                 }
             }
         }
+        let elsewhere = on.is_none().then(|| self.elsewhere(user));
         WhatAnswer {
             user,
             on,
             actions,
             reports,
             access,
+            elsewhere,
+        }
+    }
+
+    fn elsewhere(&self, user: UserId) -> Elsewhere {
+        let levels = self.policy.access.len();
+        let access_on = self
+            .access_resources(user)
+            .iter()
+            .copied()
+            .filter(|&r| (0..levels).any(|l| self.has_access(user, r, AccessId::from_index(l))))
+            .collect();
+        Elsewhere {
+            rights: self.rights_of(user).len(),
+            resource_actions: (0..self.policy.actions.len())
+                .map(ActionId::from_index)
+                .filter(|&a| self.policy.action(a).on_resource)
+                .collect(),
+            access_on,
         }
     }
 

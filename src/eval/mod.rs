@@ -75,6 +75,21 @@ impl Program {
         self.access_entry(u, res).map(|(row, _)| row)
     }
 
+    /// The resources of `u`'s access entries (the data's and the groups'),
+    /// in resource order.
+    pub fn access_resources(&self, u: UserId) -> &[ResourceId] {
+        let t = &self.tables;
+        let (Some(&start), Some(&end)) = (
+            t.access_start.get(u.index()),
+            t.access_start.get(u.index() + 1),
+        ) else {
+            return &[];
+        };
+        t.access_res
+            .get(start as usize..end as usize)
+            .unwrap_or(&[])
+    }
+
     /// The row of `access_masks` for user `u` on `res` and the first 32
     /// levels held there (granted, not revoked), if the data grants any
     /// level there.

@@ -153,9 +153,21 @@ impl Words<'_> {
             w.on.map(|r| format!(" on `{}`", self.resource(r).meta.name))
                 .unwrap_or_default();
         let user = self.user(w.user);
-        if w.actions.is_empty() && w.reports.is_empty() && w.access.is_empty() {
-            out.push_str(&format!("{user} can do nothing{on}\n"));
-            return;
+        let nothing = w.actions.is_empty() && w.reports.is_empty() && w.access.is_empty();
+        match &w.elsewhere {
+            // without a resource, "nothing" would hide what needs one
+            Some(e) if nothing => {
+                out.push_str(&format!(
+                    "without a resource, {user} may run no report and do no action\n"
+                ));
+                self.human_elsewhere(out, user, e);
+                return;
+            }
+            _ if nothing => {
+                out.push_str(&format!("{user} can do nothing{on}\n"));
+                return;
+            }
+            _ => {}
         }
         out.push_str(&format!("what {user} can do{on}:\n"));
         if !w.actions.is_empty() {
@@ -187,6 +199,57 @@ impl Words<'_> {
                     self.human_reason(out, r, 3);
                 }
             }
+        }
+        if let Some(e) = &w.elsewhere {
+            self.human_elsewhere(out, user, e);
+        }
+    }
+
+    /// What `what can U do` without a resource leaves out.
+    fn human_elsewhere(&self, out: &mut String, user: &str, e: &Elsewhere) {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        if e.rights > 0 {
+            out.push_str(&format!(
+                "{user} holds {} right{} (`rights {user}` lists them)\n",
+                e.rights,
+                plural(e.rights)
+            ));
+        }
+        if !e.access_on.is_empty() {
+            const SHOWN: usize = 10;
+            let mut names: Vec<String> = e
+                .access_on
+                .iter()
+                .take(SHOWN)
+                .map(|&r| format!("`{}`", self.resource_name(r)))
+                .collect();
+            if e.access_on.len() > SHOWN {
+                names.push(format!("and {} more", e.access_on.len() - SHOWN));
+            }
+            out.push_str(&format!(
+                "{user} has access on {} resource{}: {}\n",
+                e.access_on.len(),
+                plural(e.access_on.len()),
+                names.join(", ")
+            ));
+        }
+        if !e.resource_actions.is_empty() {
+            let names: Vec<String> = e
+                .resource_actions
+                .iter()
+                .map(|&a| format!("`{}`", self.program.policy.action(a).meta.name))
+                .collect();
+            let example = e
+                .access_on
+                .first()
+                .map_or("RESOURCE", |&r| self.resource_name(r));
+            out.push_str(&format!(
+                "{} action{} {} decided on a resource ({}): ask `what can {user} do on {example}`\n",
+                names.len(),
+                plural(names.len()),
+                if names.len() == 1 { "is" } else { "are" },
+                names.join(", ")
+            ));
         }
     }
 

@@ -28,7 +28,8 @@ impl Words<'_> {
                 "subject": self.target(*target, *on),
                 "users": users.iter().map(|&u| self.user(u)).collect::<Vec<_>>(),
             }),
-            Answer::What(w) => json!({
+            Answer::What(w) => {
+                let mut j = json!({
                 "query": query,
                 "user": self.user(w.user),
                 "resource": w.on.map(|r| self.resource(r).meta.name.clone()),
@@ -47,7 +48,22 @@ impl Words<'_> {
                     "label": self.program.policy.access_level(*l).meta.label,
                     "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
-            }),
+                });
+                if let Some(e) = &w.elsewhere {
+                    j["rights_held"] = json!(e.rights);
+                    j["resource_actions"] = json!(e
+                        .resource_actions
+                        .iter()
+                        .map(|&a| &self.program.policy.action(a).meta.name)
+                        .collect::<Vec<_>>());
+                    j["access_on"] = json!(e
+                        .access_on
+                        .iter()
+                        .map(|&r| self.resource_name(r))
+                        .collect::<Vec<_>>());
+                }
+                j
+            }
             Answer::Groups(g) => json!({
                 "query": query,
                 "user": self.user(g.user),
