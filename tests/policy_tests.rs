@@ -121,7 +121,7 @@ fn coverage_of_the_seed_policies_is_complete_and_gaps_are_listed() {
     // the reference policy's own tests leave gaps, and they are named with their site
     let run = rights(&["test", "tests/data/reference.rights", "--coverage"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("coverage: rights 7/10, roles 5/9, actions 2/3, reports 3/3, denies 1/2, access denies 2/2, groups 2/2, tags 1/2, default-role lines 1/3, revokes 2/2\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("coverage: rights 7/10, roles 5/9, actions 2/3, reports 3/3, denies 1/2, access denies 2/2, groups 2/2, tags 1/2, default-role lines 1/3, access for role lines 2/2, revokes 2/2\n"), "{}", run.stdout);
     assert!(
         run.stdout
             .contains("  right `report.benchmarking`  [tests/data/reference.rights:14]\n"),
@@ -159,4 +159,86 @@ fn coverage_follows_role_conditions_to_the_default_line() {
         vec!["right c.x".to_string()],
         "only the right is not exercised"
     );
+}
+
+/// Coverage counts every fact an expectation's explanation rests on: for
+/// each expectation alone, every group, tag, revoke (of a right or of
+/// access) and `access for role` line its explanation names is counted.
+#[test]
+fn coverage_counts_every_fact_of_each_explanation() {
+    use rights::eval::explain::{AccessHow, Fact, Reason};
+    use rights::sema::model::{CanQ, Expectation, Target};
+    use rights::testing::coverage::Coverage;
+    fn walk<'a>(rs: &'a [Reason], out: &mut Vec<&'a Reason>) {
+        for r in rs {
+            out.push(r);
+            walk(&r.because, out);
+        }
+    }
+    let mut checked = 0;
+    for policy in [
+        "tests/data/reference.rights",
+        "policies",
+        "tests/edges/fixtures/coverage_facts.rights",
+    ] {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ws = rights::workspace::Workspace::load(&[root.join(policy)], &[]);
+        let model = ws.model();
+        for t in &model.tests {
+            let program = match &t.data {
+                Some(d) => ws.program().with_data(d.clone()),
+                None => ws.program().clone(),
+            };
+            for e in &t.expects {
+                let mut cov = Coverage::new(model);
+                cov.expectation(&program, e);
+                let question = match e {
+                    Expectation::Can { question, .. } => *question,
+                    Expectation::Report { question, .. } => CanQ {
+                        user: question.user,
+                        target: Target::Run(question.report),
+                        on: None,
+                    },
+                };
+                let explanation = program.reasons(&question);
+                let mut facts = Vec::new();
+                walk(&explanation.reasons, &mut facts);
+                for r in facts {
+                    let same = |s: &rights::source::Span| r.site.is_some_and(|x| x.same_place(s));
+                    let counted = match r.fact {
+                        Fact::Member { group, .. }
+                        | Fact::Access {
+                            how: AccessHow::Group(group),
+                            ..
+                        } => cov.groups[group.index()],
+                        Fact::Tag { tag, .. } => cov.tags[tag.index()],
+                        Fact::Right { right, .. } => cov.rights[right.index()],
+                        Fact::Revoked { .. }
+                        | Fact::Access {
+                            how: AccessHow::Revoked,
+                            ..
+                        } => cov.revokes.iter().any(|x| x.seen && same(&x.span)),
+                        Fact::Access {
+                            how: AccessHow::RoleAccess(role),
+                            ..
+                        } => {
+                            cov.roles[role.index()]
+                                && cov
+                                    .role_access_lines
+                                    .iter()
+                                    .any(|x| x.seen && same(&x.span))
+                        }
+                        _ => continue,
+                    };
+                    checked += 1;
+                    assert!(
+                        counted,
+                        "{policy}, test {:?}: {:?} is not counted",
+                        t.name, r.fact
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} facts checked");
 }

@@ -76,7 +76,7 @@ pub fn human(
         out.push_str(&format!("coverage: {}\n", totals.join(", ")));
         let missed = coverage.missed(policy);
         if missed.is_empty() {
-            out.push_str("every right, role, action, report, deny, access deny, group, tag, revoke and default-role line is exercised\n");
+            out.push_str("every right, role, action, report, deny, access deny, group, tag, `access for role` line, revoke and default-role line is exercised\n");
         } else {
             out.push_str("not exercised by any test:\n");
             for m in &missed {

@@ -12,6 +12,8 @@
 //! there, and the access denies that cover it; and every group and tag a
 //! condition names, with the groups that made the user a member.
 
+mod facts;
+
 use crate::ir::{Node, NodeId, Program, RoleOrigin};
 use crate::sema::model::*;
 use crate::source::Span;
@@ -24,6 +26,16 @@ pub struct RevokeSite {
     pub what: Revoked,
     /// The user's id.
     pub user: String,
+    pub seen: bool,
+}
+
+/// An `access for role ROLE: LEVEL` line of a resource, and whether a
+/// test's decision rested on it.
+#[derive(Clone, Debug)]
+pub struct LineSite {
+    pub span: Span,
+    /// "`role`: `level` on `resource`".
+    pub name: String,
     pub seen: bool,
 }
 
@@ -62,6 +74,9 @@ pub struct Coverage {
     pub tags: Vec<bool>,
     /// Every revoke in the data (global and tests'), by site.
     pub revokes: Vec<RevokeSite>,
+    /// Every `access for role` line of a resource in the data (global and
+    /// tests'), by site.
+    pub role_access_lines: Vec<LineSite>,
     /// Names of the global data's groups (every data set has the same).
     group_names: Vec<(String, Span)>,
     /// The resource in scope while a condition is walked.
@@ -77,7 +92,32 @@ impl Coverage {
         let mut revoke_names = Vec::new();
         let datas = std::iter::once(&*model.data)
             .chain(model.tests.iter().filter_map(|t| t.data.as_deref()));
+        let mut role_access_lines: Vec<LineSite> = Vec::new();
         for data in datas {
+            for res in &data.resources {
+                for (role, _, span) in &res.role_access {
+                    if role_access_lines.iter().any(|x| x.span.same_place(span)) {
+                        continue;
+                    }
+                    // one line, every level it names
+                    let levels: Vec<&str> = res
+                        .role_access
+                        .iter()
+                        .filter(|(_, _, s)| s.same_place(span))
+                        .map(|(_, l, _)| p.access_level(*l).meta.name.as_str())
+                        .collect();
+                    role_access_lines.push(LineSite {
+                        span: *span,
+                        name: format!(
+                            "{}: {}` on `{}",
+                            p.role(*role).meta.name,
+                            levels.join(", "),
+                            res.meta.name
+                        ),
+                        seen: false,
+                    });
+                }
+            }
             for u in &data.users {
                 let sites = u
                     .revokes
@@ -117,6 +157,7 @@ impl Coverage {
             groups: vec![false; p.names.groups.len()],
             tags: vec![false; p.tags.len()],
             revokes,
+            role_access_lines,
             group_names: model
                 .data
                 .groups
@@ -128,31 +169,67 @@ impl Coverage {
         }
     }
 
-    /// Records what one expectation exercises.
+    /// Records what one expectation exercises: everything its conditions
+    /// reach (on the resource asked about), and every fact the explanation
+    /// of its decision rests on — so that coverage never counts less than
+    /// what `explain` shows the decision depends on.
     pub fn expectation(&mut self, program: &Program, e: &Expectation) {
         match e {
             Expectation::Can { question, .. } => {
                 let u = question.user;
+                let on = question.on;
                 match question.target {
                     Target::Right(r) => self.right(program, u, r),
-                    Target::Action(a) => self.action(program, u, a),
-                    Target::Run(rep) => self.report(program, u, rep),
+                    Target::Action(a) => self.action(program, u, a, on),
+                    Target::Run(rep) => self.report(program, u, rep, on),
                     Target::Assign { role, .. } => {
                         self.roles[role.index()] = true;
-                        self.assigns(program, u, false, role.index(), question.on);
+                        self.assigns(program, u, false, role.index(), on);
                     }
                     Target::Access(l) => {
-                        if let Some(r) = question.on {
+                        if let Some(r) = on {
                             self.access(program, u, r, l);
                         }
                     }
                     Target::AssignAccess { level, .. } => {
-                        self.assigns(program, u, true, level.index(), question.on)
+                        self.assigns(program, u, true, level.index(), on)
                     }
                 }
+                self.explained(program, &program.reasons(question).reasons);
             }
-            Expectation::Report { question, .. } => {
-                self.report(program, question.user, question.report)
+            Expectation::Report {
+                question, outcome, ..
+            } => {
+                let (u, rep) = (question.user, question.report);
+                self.report(program, u, rep, None);
+                // why it may be run at all, and why each row (found or
+                // expected) is one or not, and how it shows
+                let run = CanQ {
+                    user: u,
+                    target: Target::Run(rep),
+                    on: None,
+                };
+                self.explained(program, &program.reasons(&run).reasons);
+                let mut rows: Vec<ResourceId> = program
+                    .report_rows(question)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(r, _)| r)
+                    .collect();
+                if let ExpectedReport::Shows(expected) = outcome {
+                    rows.extend(expected.iter().map(|(r, _)| *r));
+                }
+                rows.sort();
+                rows.dedup();
+                for res in rows {
+                    self.report(program, u, rep, Some(res));
+                    let row = CanQ {
+                        on: Some(res),
+                        ..run
+                    };
+                    self.explained(program, &program.reasons(&row).reasons);
+                    self.explained(program, &program.details_reasons(u, rep, res));
+                }
             }
         }
     }
@@ -245,7 +322,7 @@ impl Coverage {
         }
     }
 
-    fn report(&mut self, program: &Program, u: UserId, rep: ReportId) {
+    fn report(&mut self, program: &Program, u: UserId, rep: ReportId, on: Option<ResourceId>) {
         self.reports[rep.index()] = true;
         let nodes = [
             program.code().report_requires.get(rep.index()).copied(),
@@ -263,14 +340,14 @@ impl Coverage {
                 .flatten(),
         ];
         for n in nodes.into_iter().flatten() {
-            self.cond(program, u, n);
+            self.cond_on(program, u, n, on);
         }
     }
 
-    fn action(&mut self, program: &Program, u: UserId, a: ActionId) {
+    fn action(&mut self, program: &Program, u: UserId, a: ActionId, on: Option<ResourceId>) {
         if let Some(&c) = program.code().action_cond.get(a.index()) {
             self.actions[a.index()] = true;
-            self.cond(program, u, c);
+            self.cond_on(program, u, c, on);
         }
     }
 
@@ -473,6 +550,14 @@ impl Coverage {
                 policy.default_roles[i].span,
             )
         });
+        for x in self.role_access_lines.iter().filter(|x| !x.seen) {
+            out.push(Missed {
+                kind: "access for role line",
+                name: x.name.clone(),
+                user: None,
+                span: x.span,
+            });
+        }
         for (k, r) in self.revokes.iter().enumerate() {
             if r.seen {
                 continue;
@@ -516,6 +601,11 @@ impl Coverage {
             let (a, b) = count(v);
             out.push((kind, a, b));
         }
+        out.push((
+            "access for role lines",
+            self.role_access_lines.iter().filter(|r| r.seen).count(),
+            self.role_access_lines.len(),
+        ));
         out.push((
             "revokes",
             self.revokes.iter().filter(|r| r.seen).count(),
