@@ -381,7 +381,12 @@ impl<'t> Entry<'t> {
                     "`{field}` {} `{resource}`",
                     if field == "role_access" { "for" } else { "on" }
                 ),
-                format!("\"{resource}\": [\"view_resource\"]"),
+                // the value as written, in a list (a level this policy
+                // declares, or one the resolver will suggest a fix for)
+                match serde_json::from_str::<String>(raw.get()) {
+                    Ok(one) => format!("\"{resource}\": [{}]", serde_json::Value::from(one)),
+                    Err(_) => format!("\"{resource}\": [\"LEVEL\", …]"),
+                },
             ),
         };
         let key = key.as_str();
@@ -446,7 +451,7 @@ impl<'t> Entry<'t> {
             _ => {
                 let example = match key {
                     "details" => format!("\"{key}\": {{\"beds\": \"12\"}}"),
-                    _ => format!("\"{key}\": {{\"resource_z\": [\"view_resource\"]}}"),
+                    _ => format!("\"{key}\": {{\"RESOURCE\": [\"LEVEL\", …]}}"),
                 };
                 diags.push(self.wrong(key, raw, "an object", &example));
                 return Vec::new();

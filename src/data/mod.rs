@@ -33,6 +33,9 @@ struct DataFile<'a> {
     groups: Option<Vec<&'a RawValue>>,
 }
 
+/// What a data file looks like, for the help of a file that does not parse.
+const SHAPE_HELP: &str = "a data file is an object with optional `users`, `resources`, `events` and `groups` arrays (see LANGUAGE.md §6 and §8.6)";
+
 /// Reads one JSON data file into data declarations. Shape errors are reported
 /// per entry and field; what reads cleanly is still returned. Invalid JSON
 /// (or a top level of the wrong shape) is one [`Code::InvalidJson`] error and
@@ -42,10 +45,15 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
     // a data file is an object (serde would also read a list by position)
     if !text.trim_start().starts_with('{') {
         let at = text.len() - text.trim_start().len();
+        let message = if text.trim().is_empty() {
+            "invalid data file: it is empty"
+        } else {
+            "invalid data file: expected an object"
+        };
         diags.push(
-            Diagnostic::error(Code::InvalidJson, "invalid data file: expected an object")
+            Diagnostic::error(Code::InvalidJson, message)
                 .at(Span::new(file, at, at), "here")
-                .help("a data file is an object with optional `users`, `resources`, `events` and `groups` arrays (see LANGUAGE.md §6 and §8.6)"),
+                .help(SHAPE_HELP),
         );
         return (Vec::new(), diags);
     }
@@ -54,9 +62,12 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
         Err(e) => {
             let at = offset_of(text, e.line(), e.column());
             diags.push(
-                Diagnostic::error(Code::InvalidJson, format!("invalid data file: {}", strip_position(&e)))
-                    .at(Span::new(file, at, at), "here")
-                    .help("a data file is an object with optional `users`, `resources` and `events` arrays (see LANGUAGE.md §6)"),
+                Diagnostic::error(
+                    Code::InvalidJson,
+                    format!("invalid data file: {}", strip_position(&e)),
+                )
+                .at(Span::new(file, at, at), "here")
+                .help(SHAPE_HELP),
             );
             return (Vec::new(), diags);
         }

@@ -39,6 +39,10 @@ pub struct Diagnostic {
     /// Other places that explain the problem (the first declaration of a duplicate, …).
     pub secondary: Vec<(Span, String)>,
     pub help: Option<String>,
+    /// An unknown name of a kind data files declare (a user, resource,
+    /// event or group): when a data file did not parse, it may be declared
+    /// there, and the error is held back as a follow-on.
+    pub data_name: bool,
 }
 
 impl Diagnostic {
@@ -50,6 +54,7 @@ impl Diagnostic {
             primary: None,
             secondary: Vec::new(),
             help: None,
+            data_name: false,
         }
     }
 
@@ -86,6 +91,12 @@ impl Diagnostic {
     /// Names the data entry and field a problem is in: "… (user `jane`, field `roles`)".
     pub fn in_entry(mut self, kind: &str, id: &str, field: &str) -> Diagnostic {
         self.message = format!("{} (in {kind} `{id}`, field `{field}`)", self.message);
+        self
+    }
+
+    /// Marks an unknown name of a kind data files declare.
+    pub fn data_name(mut self) -> Diagnostic {
+        self.data_name = true;
         self
     }
 

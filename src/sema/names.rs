@@ -172,7 +172,7 @@ pub fn unknown(policy: &Policy, kind: Kind, name: NameRef) -> Diagnostic {
     let help = other_kind(policy, kind, name.text)
         .or_else(|| did_you_mean(name.text, policy_names(policy, kind)))
         .unwrap_or_else(|| kind.declare_hint(name.text));
-    Diagnostic::error(
+    let d = Diagnostic::error(
         Code::UnknownName,
         format!("unknown {} `{}`", kind.noun(), name.text),
     )
@@ -180,7 +180,12 @@ pub fn unknown(policy: &Policy, kind: Kind, name: NameRef) -> Diagnostic {
         name.span,
         format!("no {} is declared with this name", kind.noun()),
     )
-    .help(help)
+    .help(help);
+    if kind == Kind::Group {
+        d.data_name()
+    } else {
+        d
+    }
 }
 
 /// An unknown user, resource or event.
@@ -197,4 +202,5 @@ pub fn unknown_data(data: &Data, kind: Kind, name: NameRef) -> Diagnostic {
     )
     .at_maybe(name.span, format!("no {} has this id", kind.noun()))
     .help(help)
+    .data_name()
 }

@@ -327,10 +327,19 @@ impl Workspace {
             .iter()
             .filter_map(|&f| self.sources.get(f).map(|s| &*s.text))
             .collect();
+        // a data file that did not parse may have declared any user,
+        // resource, event or group: none of them is reported unknown
+        let data_failed = self
+            .texts
+            .iter()
+            .any(|t| t.parsed.is_none() && t.kind == TextKind::Data);
         let before = rest.len();
         rest.retain(|d| {
             if !matches!(d.code, Code::UnknownName | Code::EmptyPattern) {
                 return true;
+            }
+            if data_failed && d.data_name {
+                return false;
             }
             let Some((span, _)) = &d.primary else {
                 return true;
