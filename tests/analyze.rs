@@ -198,3 +198,17 @@ fn access_a_resource_now_gives_to_a_role_is_new_access_on_that_resource() {
     );
     insta::assert_snapshot!(compared("tests/analyze/role_access.rights", &[]));
 }
+
+/// A witness's "like R" names only a resource where the witness shows the
+/// difference: never an archived ward that can never be a row.
+#[test]
+fn a_witness_is_like_only_a_resource_where_it_holds() {
+    let run = rights(&[
+        "analyze",
+        "tests/analyze/archived/old.rights",
+        "tests/analyze/archived/new.rights",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("# like sm_ward"), "{}", run.stdout);
+    assert!(!run.stdout.contains("sm_old_wing"), "{}", run.stdout);
+}

@@ -12,7 +12,7 @@
 use super::search;
 use super::{Limit, Meaning, Profile, Scope, Symbolic, R};
 use crate::sema::model::*;
-use biodivine_lib_bdd::Bdd;
+use biodivine_lib_bdd::{Bdd, BddValuation, BddVariable};
 
 /// What is compared, by name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -120,12 +120,36 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
         } else {
             vec![(None, None, None)]
         };
-        let resource = |p: Scope, name: &Option<String>| {
-            p.map(|p| {
+        // the resources a witness on (old profile, new profile) may be
+        // "like": the one named, or every resource of the new data with
+        // those profiles (the witness picks one for which it holds)
+        let resource = |po: Scope, pn: Scope, name: &Option<String>| {
+            pn.map(|pn| {
+                let candidates: Vec<ResourceId> = match name {
+                    Some(n) => new
+                        .data
+                        .resource_ids
+                        .get(n.as_str())
+                        .into_iter()
+                        .copied()
+                        .collect(),
+                    None => (0..new.data.resources.len())
+                        .map(ResourceId::from_index)
+                        .filter(|&r| new.b.profile_of(r) == pn)
+                        .filter(|&r| {
+                            let name = new.data.resources[r.index()].meta.name.as_str();
+                            po.is_none_or(|po| {
+                                old.data
+                                    .resource_ids
+                                    .get(name)
+                                    .is_none_or(|&o| old.b.profile_of(o) == po)
+                            })
+                        })
+                        .collect(),
+                };
                 (
-                    new.universe.profiles.get(p).cloned().unwrap_or_default(),
-                    name.clone()
-                        .or_else(|| new.universe.examples.get(p).cloned().flatten()),
+                    new.universe.profiles.get(pn).cloned().unwrap_or_default(),
+                    candidates,
                 )
             })
         };
@@ -146,7 +170,7 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
                 for p in new_scopes {
                     let fnew = f(new, n, p)?;
                     if !fnew.is_false() {
-                        usable = Some(witness(new, &fnew, resource(p, &None)));
+                        usable = Some(witness(new, &fnew, resource(None, p, &None)));
                         break;
                     }
                 }
@@ -168,13 +192,13 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
             if more.is_none() {
                 let gained = Symbolic::and_not_once(&fn_, &fo)?;
                 if !gained.is_false() {
-                    more = Some(witness(new, &gained, resource(sn, &name)));
+                    more = Some(witness(new, &gained, resource(so, sn, &name)));
                 }
             }
             if less.is_none() {
                 let lost = Symbolic::and_not_once(&fo, &fn_)?;
                 if !lost.is_false() {
-                    less = Some(witness(new, &lost, resource(sn, &name)));
+                    less = Some(witness(new, &lost, resource(so, sn, &name)));
                 }
             }
         }
@@ -307,14 +331,47 @@ fn id_of(s: &Symbolic, kind: Kind, name: &str) -> Option<usize> {
 }
 
 /// The valuation with the fewest true facts on which `f` holds (on a
-/// resource with that profile, like that named resource).
-fn witness(s: &Symbolic, f: &Bdd, resource: Option<(Profile, Option<String>)>) -> Witness {
+/// resource with that profile), and the first of the candidate resources
+/// for which it holds too, with the tags that resource has: a "like R"
+/// note names only a resource where the witness user shows the difference.
+fn witness(s: &Symbolic, f: &Bdd, resource: Option<(Profile, Vec<ResourceId>)>) -> Witness {
     let none = vec![false; s.universe.meaning.len()];
-    let facts = search::cheapest(f, &none)
+    let set: Vec<BddVariable> = search::cheapest(f, &none)
         .unwrap_or_default()
         .into_iter()
         .filter(|&(_, value)| value)
-        .filter_map(|(v, _)| s.universe.meaning.get(v.to_index()).cloned())
+        .map(|(v, _)| v)
         .collect();
+    let facts = set
+        .iter()
+        .filter_map(|v| s.universe.meaning.get(v.to_index()).cloned())
+        .collect();
+    let resource = resource.map(|(profile, candidates)| {
+        let holds_on = |r: ResourceId| {
+            let Ok(n) = u16::try_from(s.universe.meaning.len()) else {
+                return false;
+            };
+            let mut at = BddValuation::all_false(n);
+            for &v in &set {
+                at.set(v);
+            }
+            // the witness's own tags give way to the resource's
+            for &t in &s.b.tag {
+                at.set_value(t, false);
+            }
+            for (t, _) in s.data.resources.get(r.index()).map_or(&[][..], |x| &x.tags) {
+                if let Some(&v) = s.b.tag.get(t.index()) {
+                    at.set(v);
+                }
+            }
+            f.eval_in(&at)
+        };
+        let like = candidates
+            .into_iter()
+            .find(|&r| holds_on(r))
+            .and_then(|r| s.data.resources.get(r.index()))
+            .map(|r| r.meta.name.clone());
+        (profile, like)
+    });
     Witness { facts, resource }
 }
