@@ -211,3 +211,52 @@ fn trojan_source_cannot_be_suppressed_and_is_found_in_broken_policies() {
         run.stdout
     );
 }
+
+/// One finding, one source: the proof rules of `lint` report exactly what
+/// `rights analyze` proves, in the same words, on every policy here.
+#[test]
+fn lint_and_analyze_report_the_same_proofs() {
+    let proof_rules = ["R007", "R008", "R019", "R020", "R021", "R022", "R023"];
+    let mut policies: Vec<String> = vec![
+        "policies".into(),
+        "tests/data/reference.rights".into(),
+        "tests/analyze/pattern_grant.rights".into(),
+    ];
+    for dir in ["tests/analyze", "tests/lint"] {
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "rights"))
+            .map(|p| rel(&p))
+            .collect();
+        files.sort();
+        policies.extend(files);
+    }
+    let mut compared = 0;
+    for policy in &policies {
+        let analyzed = rights(&["analyze", policy, "--format", "json"]);
+        if analyzed.code != 0 {
+            continue; // a fixture with errors, or too large: nothing is proved
+        }
+        let doc: serde_json::Value = serde_json::from_str(&analyzed.stdout).unwrap();
+        let mut proved: Vec<String> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect();
+        let linted = rights(&["lint", policy, "--format", "json"]);
+        let mut found: Vec<String> = linted
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|d| proof_rules.contains(&d["code"].as_str().unwrap_or_default()))
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect();
+        proved.sort();
+        found.sort();
+        assert_eq!(proved, found, "{policy}: analyze and lint disagree");
+        compared += proved.len();
+    }
+    assert!(compared >= 7, "only {compared} findings compared");
+}

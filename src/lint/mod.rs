@@ -93,15 +93,6 @@ impl Ctx<'_> {
         self.proofs().as_ref().err().copied()
     }
 
-    /// Whether a `deny` without `when` removes the right from everyone: a
-    /// right deliberately retired, which the proof rules leave alone.
-    pub fn retired(&self, r: RightId) -> bool {
-        self.policy()
-            .denies
-            .iter()
-            .any(|d| d.when.is_none() && d.rights.iter().any(|s| s.right == r))
-    }
-
     /// A finding as a warning, in the words `rights analyze` uses.
     pub fn proved(&self, f: &Finding, code: &'static str) -> Diagnostic {
         let (text, site, also) = crate::words::Words::new(self.program, self.sources).finding(f);

@@ -10,7 +10,8 @@ use biodivine_lib_bdd::Bdd;
 /// One thing proved about a policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Finding {
-    /// No user could ever hold the right (a deny always takes it away).
+    /// No user could ever hold the right (a deny always takes it away),
+    /// unless a deny without `when` retires it on purpose.
     RightNeverHeld {
         right: RightId,
     },
@@ -59,8 +60,10 @@ pub enum Finding {
         never_holds: bool,
         earlier: Option<usize>,
     },
-    /// A role's own grant of a right that a deny removes from every holder
-    /// of the role: `deny` is one deny that applies to them all, when one does.
+    /// A role's own grant of a right (named exactly, not through a pattern;
+    /// the right not retired by a deny without `when`) that a deny removes
+    /// from every holder of the role: `deny` is one deny that applies to
+    /// them all, when one does.
     GrantAlwaysDenied {
         role: RoleId,
         right: RightId,
@@ -81,7 +84,7 @@ impl Symbolic {
         let mut out = Vec::new();
         let p = &self.policy;
         for r in (0..p.rights.len()).map(RightId::from_index) {
-            if self.right(r)?.is_false() {
+            if self.right(r)?.is_false() && !self.retired(r) {
                 out.push(Finding::RightNeverHeld { right: r });
             }
         }
@@ -187,13 +190,28 @@ impl Symbolic {
     }
 
     /// Each role's own grants that a deny removes from every holder of it.
+    /// Whether a `deny` without `when` removes the right from everyone: a
+    /// right deliberately retired, which the findings leave alone.
+    pub fn retired(&self, r: RightId) -> bool {
+        self.policy
+            .denies
+            .iter()
+            .any(|d| d.when.is_none() && d.rights.iter().any(|s| s.right == r))
+    }
+
     pub fn grants_always_denied(&self) -> Result<Vec<Finding>, Limit> {
         let mut out = Vec::new();
         for (ri, role) in self.policy.roles.iter().enumerate() {
             let y = RoleId::from_index(ri);
             let has = self.has_role(y)?;
-            for site in &role.grants {
+            // the role's own grants: a pattern (`report.*`) that happens to
+            // cover a right a deny takes is the pattern's carve-out, and a
+            // retired right is retired on purpose
+            for site in role.grants.iter().filter(|s| s.exact) {
                 let r = site.right;
+                if self.retired(r) {
+                    continue;
+                }
                 let covering: Vec<usize> = (0..self.code.deny_cond.len())
                     .filter(|&d| self.code.deny_rights.get(d, r.index()))
                     .collect();

@@ -23,25 +23,14 @@ Instead: remove the grant, or narrow the deny's condition if some holders should
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    let p = ctx.policy();
+    // the analysis decides (an exact grant, a right not retired): `rights
+    // analyze` reports exactly these
     for f in ctx.findings() {
-        if let Finding::GrantAlwaysDenied { role, right, .. } = *f {
-            if ctx.retired(right) {
-                // a right retired on purpose: the deny says so
-                continue;
-            }
-            // a pattern (`report.*`) that happens to cover the right is not this grant
-            let exact = p
-                .role(role)
-                .grants
-                .iter()
-                .any(|s| s.right == right && ctx.names_exactly(s));
-            if exact {
-                out.push(
-                    ctx.proved(f, RULE.code)
-                        .help("remove the grant, or narrow the deny"),
-                );
-            }
+        if matches!(f, Finding::GrantAlwaysDenied { .. }) {
+            out.push(
+                ctx.proved(f, RULE.code)
+                    .help("remove the grant, or narrow the deny"),
+            );
         }
     }
 }
