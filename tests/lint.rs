@@ -260,3 +260,35 @@ fn lint_and_analyze_report_the_same_proofs() {
     }
     assert!(compared >= 7, "only {compared} findings compared");
 }
+
+/// R003 reports a forgotten placeholder, never a role with a part in the
+/// policy: a base role others extend, one a default-role line or a group
+/// gives, one an `assigns` rule names.
+#[test]
+fn empty_role_leaves_roles_with_a_part_alone() {
+    let dir = common::scratch("lint-empty-role");
+    let path = dir.join("roles.rights");
+    std::fs::write(
+        &path,
+        "right report.a \"A\"\nflag staff \"Staff\"\n\
+         role base \"Base\"\nrole lead \"Lead\" extends base { grant report.a }\n\
+         role marker \"Marker\"\nrole handed \"Handed out\"\nrole boss \"Boss\" { assigns handed }\n\
+         role forgotten \"Forgotten\"\n\
+         default role { base when flag staff  marker }\n\
+         user jane { roles lead, forgotten }\n",
+    )
+    .unwrap();
+    let run = rights(&["lint", path.to_str().unwrap(), "--format", "json"]);
+    let empty: Vec<String> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("\"R003\""))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["message"].to_string())
+        .collect();
+    assert_eq!(
+        empty,
+        ["\"role `forgotten` grants nothing\""],
+        "{}",
+        run.stdout
+    );
+}

@@ -1,5 +1,6 @@
 use crate::diag::{Diagnostic, Severity};
 use crate::lint::{Ctx, Rule};
+use crate::sema::model::{Assignable, RoleId};
 
 pub const RULE: Rule = Rule {
     code: "R003",
@@ -7,7 +8,9 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a role that grants nothing, extends nothing and assigns nothing",
     doc: "What it does: finds roles with no `grant`, no `extends`, no `assigns`, and no \
-`access for role` line that gives them access.
+`access for role` line that gives them access — and no part in the policy's structure: a \
+role that another role extends, that an `assigns` rule names, that a default-role line or a \
+group gives, is a base or a marker on purpose and is not reported.
 
 Why it matters: holding such a role changes nothing except `role X` conditions; when no \
 condition mentions it either, the role is a placeholder someone forgot to fill.
@@ -32,11 +35,36 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (i, role) in ctx.policy().roles.iter().enumerate() {
+    // a role with a part to play in the policy's structure is not a
+    // forgotten placeholder: another role extends it, an `assigns` rule
+    // names it, a default-role line gives it, or a group does
+    let p = ctx.policy();
+    let mut has_a_part = vec![false; p.roles.len()];
+    let mut mark = |r: RoleId| {
+        if let Some(x) = has_a_part.get_mut(r.index()) {
+            *x = true;
+        }
+    };
+    for role in &p.roles {
+        role.parents.iter().for_each(|(r, _)| mark(*r));
+        for rule in &role.assigns {
+            if let Assignable::Roles(Some(named)) = &rule.what {
+                named.iter().for_each(|r| mark(*r));
+            }
+        }
+    }
+    p.default_roles.iter().for_each(|line| mark(line.role));
+    for data in ctx.all_data() {
+        for g in &data.groups {
+            g.roles.iter().for_each(|(r, _)| mark(*r));
+        }
+    }
+    for (i, role) in p.roles.iter().enumerate() {
         if role.grants.is_empty()
             && role.parents.is_empty()
             && role.assigns.is_empty()
             && !gives_access[i]
+            && !has_a_part[i]
         {
             let mut d = Diagnostic::warning(
                 crate::diag::Code::Lint(RULE.code),
