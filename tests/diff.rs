@@ -401,3 +401,39 @@ fn markdown_fits_a_pull_request_comment() {
     let last = md.lines().rev().find(|l| l.starts_with("- ")).unwrap();
     assert!(last.ends_with('`'), "{last}");
 }
+
+/// A user only in the new data is new access: the gate trips, and the
+/// output says who was added and what they can do (roles, rights, access),
+/// counted in the summary — never "0 changes for 0 users" alone.
+#[test]
+fn an_added_user_is_named_with_what_they_can_do() {
+    let args = [
+        "diff",
+        "policies/emresource.rights",
+        "--data",
+        "tests/diff/users_before.json",
+        "--data-new",
+        "tests/diff/users_added.json",
+        "--fail-on",
+        "new-access",
+    ];
+    let run = rights(&args);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("1 user added, 1 removed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("dora: roles viewer, resource_editor; 4 rights;"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("access on 2 resources (3 levels)"),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!(all_formats(&args));
+}

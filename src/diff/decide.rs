@@ -5,7 +5,7 @@
 use super::causes::Changed;
 use super::events::{event_rows, Moved};
 use super::resources::Resources;
-use super::{Change, Diff, On, Version, What};
+use super::{Change, Diff, On, UserSummary, Version, What};
 use crate::eval::explain::Reason;
 use crate::ir::{Program, RoleOrigin};
 use crate::sema::model::*;
@@ -107,14 +107,16 @@ impl Pair<'_> {
 pub(super) fn compare(old: Version, new: Version, changed: &Changed) -> Diff {
     let (po, pn) = (old.program, new.program);
     let mut d = Diff::default();
-    for u in &pn.data.users {
+    for (i, u) in pn.data.users.iter().enumerate() {
         if !po.data.user_ids.contains_key(u.meta.name.as_str()) {
-            d.users_added.push(u.meta.name.clone());
+            d.users_added
+                .push(UserSummary::of(pn, UserId::from_index(i)));
         }
     }
-    for u in &po.data.users {
+    for (i, u) in po.data.users.iter().enumerate() {
         if !pn.data.user_ids.contains_key(u.meta.name.as_str()) {
-            d.users_removed.push(u.meta.name.clone());
+            d.users_removed
+                .push(UserSummary::of(po, UserId::from_index(i)));
         }
     }
     let resources = Resources::of(po, pn);

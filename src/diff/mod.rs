@@ -150,13 +150,57 @@ pub struct Group {
     pub resources: usize,
 }
 
+/// What a user in only one version can do there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserSummary {
+    pub name: String,
+    /// Every role the user has (listed, default, inherited, from groups).
+    pub roles: Vec<String>,
+    pub rights: usize,
+    /// Resources where the user holds access, and the levels held there.
+    pub resources: usize,
+    pub levels: usize,
+}
+
+impl UserSummary {
+    /// User `u` of program `p`.
+    pub fn of(p: &crate::ir::Program, u: crate::sema::model::UserId) -> UserSummary {
+        let name = p
+            .data
+            .users
+            .get(u.index())
+            .map_or(String::new(), |x| x.meta.name.clone());
+        let roles = p
+            .roles_of(u)
+            .into_iter()
+            .map(|r| p.policy.role(r).meta.name.clone())
+            .collect();
+        let (mut resources, mut levels) = (0, 0);
+        for &r in p.access_resources(u) {
+            let held = (0..p.policy.access.len())
+                .filter(|&l| p.has_access(u, r, crate::sema::model::AccessId::from_index(l)))
+                .count();
+            resources += usize::from(held > 0);
+            levels += held;
+        }
+        UserSummary {
+            name,
+            roles,
+            rights: p.rights_of(u).len(),
+            resources,
+            levels,
+        }
+    }
+}
+
 /// Everything that changed.
 #[derive(Clone, Debug, Default)]
 pub struct Diff {
     pub changes: Vec<Change>,
-    /// Users only in the new data, or only in the old.
-    pub users_added: Vec<String>,
-    pub users_removed: Vec<String>,
+    /// Users only in the new data, or only in the old, with what they
+    /// can do there (everything an added user can do is new access).
+    pub users_added: Vec<UserSummary>,
+    pub users_removed: Vec<UserSummary>,
     /// Whether the texts differ at all.
     pub texts_differ: bool,
 }

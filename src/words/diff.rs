@@ -202,6 +202,34 @@ fn verb(l: &Line) -> &'static str {
     }
 }
 
+/// "zed: roles regional_admin, viewer; 38 rights; access on 2 resources (3 levels)".
+fn user_summary(u: &crate::diff::UserSummary) -> String {
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let roles = if u.roles.is_empty() {
+        "no role".to_string()
+    } else {
+        format!(
+            "role{} {}",
+            if u.roles.len() == 1 { "" } else { "s" },
+            u.roles.join(", ")
+        )
+    };
+    let access = if u.resources == 0 {
+        "no access".to_string()
+    } else {
+        format!(
+            "access on {} ({})",
+            plural(u.resources, "resource"),
+            plural(u.levels, "level")
+        )
+    };
+    format!(
+        "{}: {roles}; {}; {access}",
+        u.name,
+        plural(u.rights, "right")
+    )
+}
+
 /// Counts for the summary: (gained, lost) per kind, in a fixed order.
 /// Per kind of change with any: its label, its `kind` (as in a change's
 /// JSON), and the changes gained and lost.
@@ -229,8 +257,28 @@ fn counts(d: &Diff) -> Vec<(&'static str, &'static str, usize, usize)> {
             };
             (*label, *k, of(true), of(false))
         })
+        .chain(std::iter::once((
+            "users added, removed",
+            "user",
+            d.users_added.len(),
+            d.users_removed.len(),
+        )))
         .filter(|(_, _, g, l)| g + l > 0)
         .collect()
+}
+
+/// ", 1 user added, 2 removed" for the summary line (empty when none).
+fn users_in_one(d: &Diff) -> String {
+    let (a, r) = (d.users_added.len(), d.users_removed.len());
+    match (a, r) {
+        (0, 0) => String::new(),
+        (a, 0) => format!(", {a} user{} added", if a == 1 { "" } else { "s" }),
+        (0, r) => format!(", {r} user{} removed", if r == 1 { "" } else { "s" }),
+        (a, r) => format!(
+            ", {a} user{} added, {r} removed",
+            if a == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 fn affected_users(d: &Diff) -> usize {
@@ -251,26 +299,36 @@ pub fn human(d: &Diff, old: &str, new: &str, color: bool) -> String {
     let gained = d.changes.iter().filter(|c| c.gained).count();
     let lost = d.changes.len() - gained;
     out.push_str(&format!(
-        "{new} compared with {old}: {} change{} for {} user{} ({gained} gained, {lost} lost)\n",
+        "{new} compared with {old}: {} change{} for {} user{} ({gained} gained, {lost} lost){}\n",
         d.changes.len(),
         if d.changes.len() == 1 { "" } else { "s" },
         affected_users(d),
         if affected_users(d) == 1 { "" } else { "s" },
+        users_in_one(d),
     ));
     for (label, _, g, l) in counts(d) {
         out.push_str(&format!("  {label}: {green}+{g}{off} {red}-{l}{off}\n"));
     }
-    if !d.users_added.is_empty() {
-        out.push_str(&format!(
-            "  users only in the new data: {}\n",
-            d.users_added.join(", ")
-        ));
-    }
-    if !d.users_removed.is_empty() {
-        out.push_str(&format!(
-            "  users only in the old data: {}\n",
-            d.users_removed.join(", ")
-        ));
+    for (label, list) in [
+        (
+            "users only in the new data (all they can do is new)",
+            &d.users_added,
+        ),
+        ("users only in the old data", &d.users_removed),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("  {label}:\n"));
+        for u in list.iter().take(MARKDOWN_USERS_LISTED) {
+            out.push_str(&format!("    {}\n", user_summary(u)));
+        }
+        if list.len() > MARKDOWN_USERS_LISTED {
+            out.push_str(&format!(
+                "    … and {} more\n",
+                list.len() - MARKDOWN_USERS_LISTED
+            ));
+        }
     }
     if d.changes.is_empty() && d.users_added.is_empty() && d.users_removed.is_empty() {
         out.push_str(if d.texts_differ {
@@ -355,6 +413,10 @@ fn what_json(w: &What) -> Value {
     v
 }
 
+fn user_json(u: &crate::diff::UserSummary) -> Value {
+    json!({"user": u.name, "roles": u.roles, "rights": u.rights, "resources": u.resources, "levels": u.levels})
+}
+
 /// The diff as JSON: every change, and the groups.
 pub fn json(d: &Diff, old: &str, new: &str) -> Value {
     let change = |c: &Change| {
@@ -369,8 +431,10 @@ pub fn json(d: &Diff, old: &str, new: &str) -> Value {
         "new": new,
         "new_access": d.new_access(),
         "summary": counts(d).iter().map(|(label, k, g, l)| json!({"kind": k, "label": label, "gained": g, "lost": l})).collect::<Vec<_>>(),
-        "users_added": d.users_added,
-        "users_removed": d.users_removed,
+        "users_added": d.users_added.iter().map(|u| &u.name).collect::<Vec<_>>(),
+        "users_removed": d.users_removed.iter().map(|u| &u.name).collect::<Vec<_>>(),
+        "added_users": d.users_added.iter().map(user_json).collect::<Vec<_>>(),
+        "removed_users": d.users_removed.iter().map(user_json).collect::<Vec<_>>(),
         "changes": d.changes.iter().map(change).collect::<Vec<_>>(),
         "groups": d.groups().iter().map(|g| {
             let mut v = what_json(&g.what);
@@ -392,12 +456,13 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
     let mut out = format!("## Access changes: `{new}` compared with `{old}`\n\n");
     let gained = d.changes.iter().filter(|c| c.gained).count();
     out.push_str(&format!(
-        "{} change{} for {} user{}: **{gained} gained**, {} lost.\n\n",
+        "{} change{} for {} user{}: **{gained} gained**, {} lost{}.\n\n",
         d.changes.len(),
         if d.changes.len() == 1 { "" } else { "s" },
         affected_users(d),
         if affected_users(d) == 1 { "" } else { "s" },
-        d.changes.len() - gained
+        d.changes.len() - gained,
+        users_in_one(d),
     ));
     let rows = counts(d);
     if !rows.is_empty() {
@@ -408,21 +473,24 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
         out.push('\n');
     }
     for (label, list) in [
-        ("Users only in the new data", &d.users_added),
+        (
+            "Users only in the new data (all they can do is new)",
+            &d.users_added,
+        ),
         ("Users only in the old data", &d.users_removed),
     ] {
         if !list.is_empty() {
-            let mut shown: Vec<&str> = list
-                .iter()
-                .take(MARKDOWN_USERS_LISTED)
-                .map(String::as_str)
-                .collect();
-            let more = list.len().saturating_sub(MARKDOWN_USERS_LISTED);
-            let more = format!("… and {more} more");
-            if list.len() > MARKDOWN_USERS_LISTED {
-                shown.push(&more);
+            out.push_str(&format!("{label}:\n\n"));
+            for u in list.iter().take(MARKDOWN_USERS_LISTED) {
+                out.push_str(&format!("- {}\n", user_summary(u)));
             }
-            out.push_str(&format!("{label}: {}.\n\n", shown.join(", ")));
+            if list.len() > MARKDOWN_USERS_LISTED {
+                out.push_str(&format!(
+                    "- … and {} more\n",
+                    list.len() - MARKDOWN_USERS_LISTED
+                ));
+            }
+            out.push('\n');
         }
     }
     let all = lines(d);
@@ -516,6 +584,30 @@ const MAX_NOTICES: usize = 50;
 
 pub fn github(d: &Diff) -> String {
     let mut out = String::new();
+    // users only in the new data: everything they can do is new
+    if !d.users_added.is_empty() {
+        let shown: Vec<String> = d
+            .users_added
+            .iter()
+            .take(USERS_NAMED)
+            .map(user_summary)
+            .collect();
+        let more = d.users_added.len().saturating_sub(USERS_NAMED);
+        out.push_str(&format!(
+            "::notice title=rights diff::{}{}\n",
+            github_escape(&format!(
+                "{} user{} added (all they can do is new): {}",
+                d.users_added.len(),
+                if d.users_added.len() == 1 { "" } else { "s" },
+                shown.join(" | ")
+            )),
+            if more > 0 {
+                format!(" | … and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
     let mut n = 0;
     let all = lines(d);
     let total: usize = all.iter().map(|l| l.causes.len()).sum();
