@@ -37,6 +37,18 @@ pub struct Failure {
     pub explanations: Vec<Explanation>,
     /// The program the test ran against (its data may be the test's own).
     pub program: Arc<Program>,
+    /// For `report … shows`: each row that differs, expected vs found (the
+    /// explanation at the same index says why); empty otherwise.
+    pub rows: Vec<RowDiff>,
+}
+
+/// A row of a report expected one way and found another: `None` is "not a
+/// row".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowDiff {
+    pub resource: ResourceId,
+    pub expected: Option<Visibility>,
+    pub found: Option<Visibility>,
 }
 
 /// Runs every test whose name contains `filter` (all when `None`) against
@@ -89,6 +101,7 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
                         actual: verdict(actual).to_string(),
                         explanations: vec![program.explain(question)],
                         program: program.clone(),
+                        rows: Vec::new(),
                     });
                 }
             }
@@ -115,7 +128,7 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
                         ExpectedReport::Empty => "empty".to_string(),
                         ExpectedReport::Shows(w) => format!("shows {}", rows_text(&program, w)),
                     };
-                    let explanations =
+                    let (explanations, differing) =
                         report_explanations(&program, question, outcome, rows.as_deref());
                     failures.push(Failure {
                         span: *span,
@@ -123,6 +136,7 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
                         actual: describe(&rows),
                         explanations,
                         program: program.clone(),
+                        rows: differing,
                     });
                 }
             }
@@ -144,26 +158,30 @@ fn report_explanations(
     q: &ReportQ,
     expected: &ExpectedReport,
     got: Option<&[(ResourceId, Visibility)]>,
-) -> Vec<Explanation> {
+) -> (Vec<Explanation>, Vec<RowDiff>) {
     let run = |on| CanQ {
         user: q.user,
         target: Target::Run(q.report),
         on,
     };
     let Some(got) = got else {
-        return vec![program.explain(&run(None))];
+        return (vec![program.explain(&run(None))], Vec::new());
     };
     let want: &[(ResourceId, Visibility)] = match expected {
         ExpectedReport::Shows(w) => w,
         _ => &[],
     };
     let mut out = Vec::new();
-    let mut differing: Vec<ResourceId> = Vec::new();
+    let mut differing: Vec<RowDiff> = Vec::new();
     for (r, _) in want.iter().chain(got.iter()) {
         let in_want = want.iter().find(|(x, _)| x == r).map(|(_, v)| *v);
         let in_got = got.iter().find(|(x, _)| x == r).map(|(_, v)| *v);
-        if in_want != in_got && !differing.contains(r) {
-            differing.push(*r);
+        if in_want != in_got && !differing.iter().any(|d| d.resource == *r) {
+            differing.push(RowDiff {
+                resource: *r,
+                expected: in_want,
+                found: in_got,
+            });
             if in_want.is_some() && in_got.is_some() {
                 out.push(program.explain_details(q.user, q.report, *r));
             } else {
@@ -171,7 +189,7 @@ fn report_explanations(
             }
         }
     }
-    out
+    (out, differing)
 }
 
 /// `shows` lists exactly the rows expected, in any order.

@@ -3,10 +3,12 @@
 
 use super::Words;
 use crate::eval::answer::Answer;
+use crate::eval::explain::{Explanation, Fact, Reason, Subject};
 use crate::sema::model::Policy;
+use crate::sema::model::{Target, Visibility};
 use crate::source::SourceMap;
 use crate::testing::coverage::{Coverage, Missed};
-use crate::testing::TestResult;
+use crate::testing::{RowDiff, TestResult};
 use serde_json::{json, Value};
 
 /// A coverage gap in words: "right `x`", "revoke of `x` from jane",
@@ -47,6 +49,14 @@ pub fn human(
             out.push_str(&format!("    expected: {}\n", f.expected));
             out.push_str(&format!("    actual:   {}\n", f.actual));
             let words = Words::new(&f.program, sources).with_all_fixes(all_fixes);
+            if !f.rows.is_empty() {
+                // the rows first, each with why, briefly
+                out.push_str("    rows that differ:\n");
+                for (row, e) in f.rows.iter().zip(&f.explanations) {
+                    out.push_str(&format!("      {}\n", words.row_diff(row, e)));
+                }
+                continue;
+            }
             for e in &f.explanations {
                 let shown = words.human(&Answer::Can {
                     explanation: e.clone(),
@@ -108,11 +118,16 @@ pub fn json(
                 "expectations": r.expectations,
                 "failures": r.failures.iter().map(|f| {
                     let words = Words::new(&f.program, sources).with_all_fixes(all_fixes);
+                    let asked = question_text(&sources.slice(f.span));
                     json!({
                         "at": sources.location(f.span),
                         "expected": f.expected,
                         "actual": f.actual,
-                        "explanations": f.explanations.iter().map(|e| words.json(&Answer::Can { explanation: e.clone(), detailed: true }, "")).collect::<Vec<_>>(),
+                        "rows": f.rows.iter().zip(&f.explanations).map(|(row, e)| words.row_diff_json(row, e)).collect::<Vec<_>>(),
+                        "explanations": f.explanations.iter().enumerate().map(|(i, e)| {
+                            let query = f.rows.get(i).map_or_else(|| asked.clone(), |row| words.row_query(row, e));
+                            words.json(&Answer::Can { explanation: e.clone(), detailed: true }, &query)
+                        }).collect::<Vec<_>>(),
                     })
                 }).collect::<Vec<_>>(),
             })
@@ -127,4 +142,128 @@ pub fn json(
         });
     }
     out
+}
+
+/// The question an expectation asks, as query text: `expect not can nora
+/// write_note on ward` → `can nora write_note on ward`; `expect report a
+/// as bob shows …` → `report a as bob`.
+fn question_text(expectation: &str) -> String {
+    let words: Vec<&str> = expectation.split_whitespace().collect();
+    let mut rest: &[&str] = &words;
+    if rest.first() == Some(&"expect") {
+        rest = &rest[1..];
+    }
+    if rest.first() == Some(&"not") {
+        rest = &rest[1..];
+    }
+    let end = rest
+        .iter()
+        .position(|w| matches!(*w, "shows" | "denied" | "empty"))
+        .unwrap_or(rest.len());
+    rest[..end].join(" ")
+}
+
+impl Words<'_> {
+    fn visibility(v: Option<Visibility>) -> &'static str {
+        match v {
+            Some(v) => v.as_str(),
+            None => "not a row",
+        }
+    }
+
+    /// The facts that decide an explanation, briefly: the leaves of its
+    /// tree that agree with the decision, under the part that decides a
+    /// row when there is one (whether it runs at all is not in question).
+    fn deciding<'e>(&self, e: &'e Explanation) -> Vec<&'e Reason> {
+        fn leaves<'e>(r: &'e Reason, want: bool, out: &mut Vec<&'e Reason>) {
+            if r.holds != want {
+                return;
+            }
+            if r.because.is_empty() {
+                out.push(r);
+            }
+            for c in &r.because {
+                leaves(c, want, out);
+            }
+        }
+        let row: Vec<&Reason> = e
+            .reasons
+            .iter()
+            .filter(|r| matches!(r.fact, Fact::Row { .. }))
+            .collect();
+        let scope: Vec<&Reason> = if row.is_empty()
+            || !e
+                .reasons
+                .iter()
+                .all(|r| r.holds || matches!(r.fact, Fact::Row { .. }))
+        {
+            e.reasons.iter().collect()
+        } else {
+            row
+        };
+        let mut out = Vec::new();
+        for r in scope {
+            leaves(r, e.allowed, &mut out);
+        }
+        out
+    }
+
+    /// "r4: expected full, found not a row: bob has no `view` access on `r4`
+    /// (would allow it: grant access `view` on `r4` to bob)".
+    pub fn row_diff(&self, row: &RowDiff, e: &Explanation) -> String {
+        let why: Vec<String> = self
+            .deciding(e)
+            .iter()
+            .take(3)
+            .map(|r| match self.at(r.site) {
+                Some(at) => format!("{}  [{at}]", self.fact(&r.fact)),
+                None => self.fact(&r.fact),
+            })
+            .collect();
+        let name = self.resource_name(row.resource);
+        let mut line = match (row.expected, row.found) {
+            (Some(x), Some(y)) => format!("{name}: expected {}, found {}", x.as_str(), y.as_str()),
+            (Some(x), None) => format!("{name}: expected {}, not a row", x.as_str()),
+            (None, Some(y)) => format!("{name}: not expected, found {}", y.as_str()),
+            (None, None) => format!("{name}: {}", Self::visibility(None)),
+        };
+        if !why.is_empty() {
+            line.push_str(&format!(": {}", why.join("; ")));
+        }
+        if let Some(fix) = e.fixes.first().filter(|_| !e.allowed) {
+            line.push_str(&format!(
+                " (would allow it: {})",
+                self.alternative(e.user, fix)
+            ));
+        }
+        line
+    }
+
+    pub fn row_diff_json(&self, row: &RowDiff, e: &Explanation) -> Value {
+        json!({
+            "resource": self.resource_name(row.resource),
+            "expected": row.expected.map(|v| v.as_str()),
+            "found": row.found.map(|v| v.as_str()),
+            "because": self.deciding(e).iter().map(|r| json!({"text": self.fact(&r.fact), "at": self.at(r.site)})).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The question a row's explanation answers, as query text.
+    pub fn row_query(&self, row: &RowDiff, e: &Explanation) -> String {
+        let user = self.user(e.user);
+        match e.subject {
+            Subject::Details { report, .. } => format!(
+                "report {} as {user}",
+                self.program.policy.report(report).meta.name
+            ),
+            Subject::Can(q) => match q.target {
+                Target::Run(rep) => format!(
+                    "can {user} run {} on {}",
+                    self.program.policy.report(rep).meta.name,
+                    self.resource_name(row.resource)
+                ),
+                _ => String::new(),
+            },
+        }
+    }
 }
