@@ -118,7 +118,7 @@ pub fn json(
                 "expectations": r.expectations,
                 "failures": r.failures.iter().map(|f| {
                     let words = Words::new(&f.program, sources).with_all_fixes(all_fixes);
-                    let asked = question_text(&sources.slice(f.span));
+                    let asked = question_text(sources.slice(f.span));
                     json!({
                         "at": sources.location(f.span),
                         "expected": f.expected,
