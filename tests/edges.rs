@@ -146,3 +146,93 @@ fn every_json_command_reports_a_policy_with_errors_as_json() {
         assert!(run.code == 1 || run.code == 2, "rights {}", all.join(" "));
     }
 }
+
+/// Runs `rights ARGS…` in `dir`.
+fn rights_in(dir: &std::path::Path, args: &[&str]) -> common::Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// In a folder with `rights.toml` (or below it), every command takes the
+/// project's policy files when no PATH is given, and its data files when no
+/// `--data` is (and the paths given are inside the project).
+#[test]
+fn the_command_line_reads_rights_toml() {
+    let dir = common::scratch("project");
+    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::create_dir_all(dir.join("target")).unwrap();
+    std::fs::write(
+        dir.join("policies/p.rights"),
+        "right report.a \"Report A\"\nrole member \"Member\" { grant report.a }\n\
+         test \"from the data\" {\n  expect can bob report.a\n  expect not can cy report.a\n}\n",
+    )
+    .unwrap();
+    // a build folder's policies are not the project's
+    std::fs::write(dir.join("target/stale.rights"), "right broken").unwrap();
+    std::fs::write(
+        dir.join("users.json"),
+        r#"{"users": [{"id": "bob", "roles": ["member"]}, {"id": "cy"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("rights.toml"), "data = [\"users.json\"]\n").unwrap();
+    let sub = dir.join("sub");
+    for (where_, args) in [
+        (&dir, vec!["check"]),
+        (&dir, vec!["test"]),
+        (&dir, vec!["test", "policies/p.rights"]),
+        (&dir, vec!["lint"]),
+        (&dir, vec!["analyze"]),
+        (&dir, vec!["graph"]),
+        (&dir, vec!["query", "can bob report.a"]),
+        (&dir, vec!["query", "policies", "can bob report.a"]),
+        (&sub, vec!["check"]),
+        (&sub, vec!["test"]),
+    ] {
+        let run = rights_in(where_, &args);
+        assert_eq!(
+            run.code,
+            0,
+            "rights {} in {}: {}",
+            args.join(" "),
+            where_.display(),
+            run.transcript()
+        );
+    }
+    let run = rights_in(&dir, &["query", "roles bob"]);
+    assert!(run.stdout.contains("member"), "{}", run.stdout);
+    let run = rights_in(&dir, &["fmt", "--check"]);
+    assert!(
+        run.stdout.contains("policies/p.rights (formatted)"),
+        "{}",
+        run.transcript()
+    );
+    assert!(!run.transcript().contains("stale"), "{}", run.transcript());
+    // the policy named: `policy = […]`
+    std::fs::write(
+        dir.join("rights.toml"),
+        "policy = [\"policies\"]\ndata = [\"users.json\"]\n",
+    )
+    .unwrap();
+    assert_eq!(rights_in(&sub, &["test"]).code, 0);
+    // a malformed file is a clear error, exit 2
+    std::fs::write(dir.join("rights.toml"), "policy = 3\n").unwrap();
+    let run = rights_in(&dir, &["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("rights.toml"), "{}", run.stderr);
+    // no PATH and no project: say what to do
+    std::fs::remove_file(dir.join("rights.toml")).unwrap();
+    let run = rights_in(&dir, &["check"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("no policy given"), "{}", run.stderr);
+}

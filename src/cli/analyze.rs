@@ -34,8 +34,9 @@ pub enum AnalyzeFormat {
     after_help = "Examples:\n  rights analyze policies/\n  rights analyze old/ new/ --format markdown\n  rights analyze policies/emresource.rights changed.rights --data users.json --allow-new"
 )]
 pub struct Args {
-    /// One policy (file or directory) to analyze, or OLD and NEW to compare.
-    #[arg(value_name = "PATH", required = true, num_args = 1..=2)]
+    /// One policy (file or directory) to analyze, or OLD and NEW to compare;
+    /// without any, the project's `rights.toml` says.
+    #[arg(value_name = "PATH", num_args = 0..=2)]
     pub paths: Vec<PathBuf>,
     /// JSON data files, loaded with each policy; may be repeated.
     #[arg(long = "data", value_name = "FILE.json")]
@@ -49,11 +50,12 @@ pub struct Args {
 
 /// Loads one policy per path; the workspaces when every one compiled,
 /// otherwise exit 2 (their diagnostics printed, as JSON with `--format json`).
-fn load(paths: &[PathBuf], data: &[PathBuf], format: AnalyzeFormat) -> Result<Vec<Workspace>, i32> {
-    let wss: Vec<Workspace> = paths
-        .iter()
-        .map(|p| Workspace::load(std::slice::from_ref(p), data))
-        .collect();
+fn load(
+    paths: &[Vec<PathBuf>],
+    data: &[PathBuf],
+    format: AnalyzeFormat,
+) -> Result<Vec<Workspace>, i32> {
+    let wss: Vec<Workspace> = paths.iter().map(|p| Workspace::load(p, data)).collect();
     let all: Vec<&Workspace> = wss.iter().collect();
     let format = match format {
         AnalyzeFormat::Json => Format::Json,
@@ -71,11 +73,32 @@ fn too_large(e: crate::symbolic::Limit) -> i32 {
 }
 
 pub fn run(args: Args) -> i32 {
-    let wss = match load(&args.paths, &args.data, args.format) {
+    // without PATH, the project's policy; without --data, its data
+    let (paths, data) = match args.paths.as_slice() {
+        [] => match super::project_inputs(&[], &args.data) {
+            Ok((p, d)) => (vec![p], d),
+            Err(code) => return code,
+        },
+        given => {
+            let data = match super::project_inputs(given, &args.data) {
+                Ok((_, d)) => d,
+                Err(code) => return code,
+            };
+            (given.iter().map(|p| vec![p.clone()]).collect(), data)
+        }
+    };
+    let wss = match load(&paths, &data, args.format) {
         Ok(wss) => wss,
         Err(code) => return code,
     };
-    match (args.paths.as_slice(), wss.as_slice()) {
+    let labels: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| match p.as_slice() {
+            [one] => one.clone(),
+            _ => PathBuf::from(crate::workspace::project::FILE_NAME),
+        })
+        .collect();
+    match (labels.as_slice(), wss.as_slice()) {
         ([_], [ws]) => {
             let found = match analyze::findings(ws.program()) {
                 Ok(f) => f,

@@ -18,7 +18,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let ws = super::load(&args.inputs);
+    let ws = match super::load(&args.inputs) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
     let (model, diags) = (ws.model(), ws.diagnostics());
     let code = if ws.io_failed {
         EXIT_USAGE

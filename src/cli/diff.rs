@@ -81,6 +81,23 @@ fn read(arg: &str, other: &str, data: &[PathBuf]) -> Workspace {
 }
 
 pub fn run(args: Args) -> i32 {
+    // without --data, the project's data files (when the paths on disk are
+    // inside the project)
+    let on_disk: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| git::parse_spec(p).is_none())
+        .map(PathBuf::from)
+        .collect();
+    let data = if on_disk.is_empty() || !args.data.is_empty() {
+        args.data.clone()
+    } else {
+        match super::project_inputs(&on_disk, &args.data) {
+            Ok((_, d)) => d,
+            Err(code) => return code,
+        }
+    };
+    let args = Args { data, ..args };
     let (old_arg, new_arg, old_data, new_data) = match args.paths.as_slice() {
         [one] => {
             if args.data_new.is_empty() {

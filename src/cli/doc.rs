@@ -64,11 +64,15 @@ fn title_of(paths: &[PathBuf]) -> String {
 }
 
 pub fn run(args: Args) -> i32 {
-    let ws = crate::workspace::Workspace::load(&args.inputs.paths, &args.inputs.data);
+    let inputs = match args.inputs.resolved() {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let ws = crate::workspace::Workspace::load(&inputs.paths, &inputs.data);
     if let Some(code) = super::unless_compiled(&ws) {
         return code;
     }
-    let title = args.title.unwrap_or_else(|| title_of(&args.inputs.paths));
+    let title = args.title.unwrap_or_else(|| title_of(&inputs.paths));
     let site = Words::new(ws.program(), &ws.sources).doc_site(&title);
     let format = match args.format {
         DocFormat::Html => doc::Format::Html,
@@ -92,7 +96,10 @@ pub fn run(args: Args) -> i32 {
 }
 
 pub fn graph(args: GraphArgs) -> i32 {
-    let ws = crate::workspace::Workspace::load(&args.inputs.paths, &args.inputs.data);
+    let ws = match super::load(&args.inputs) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
     if let Some(code) = super::unless_compiled(&ws) {
         return code;
     }

@@ -16,8 +16,9 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Policy files or directories, or `-` for standard input.
-    #[arg(required = true, value_name = "PATH")]
+    /// Policy files or directories, or `-` for standard input; without any,
+    /// the project's `rights.toml` says.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Change nothing: show what would change and exit 1 if anything would.
     #[arg(long)]
@@ -40,7 +41,11 @@ pub fn run(args: Args) -> i32 {
         };
     }
     // the same file discovery as every other command (directories, `.rights`)
-    let ws = crate::workspace::Workspace::read(&args.paths, &[]);
+    let paths = match super::project_inputs(&args.paths, &[]) {
+        Ok((paths, _)) => paths,
+        Err(code) => return code,
+    };
+    let ws = crate::workspace::Workspace::read(&paths, &[]);
     if ws.io_failed {
         eprint!(
             "{}",

@@ -30,8 +30,8 @@ pub enum LintFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Policy files or directories.
-    #[arg(value_name = "PATH", required_unless_present = "explain")]
+    /// Policy files or directories; without any, the project's `rights.toml` says.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// JSON data files; may be repeated.
     #[arg(long = "data", value_name = "FILE.json")]
@@ -53,7 +53,11 @@ pub fn run(args: Args) -> i32 {
     if let Some(code) = &args.explain {
         return explain(code);
     }
-    let ws = Workspace::load(&args.paths, &args.data);
+    let (paths, data) = match super::project_inputs(&args.paths, &args.data) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let ws = Workspace::load(&paths, &data);
     if ws.io_failed {
         if args.format == LintFormat::Json {
             // what could not be read, in the findings' own form

@@ -86,12 +86,84 @@ pub enum Format {
 /// Policy and data inputs shared by the subcommands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Inputs {
-    /// Policy files or directories (read recursively, `.rights` files, in path order).
-    #[arg(required = true, value_name = "PATH")]
+    /// Policy files or directories (read recursively, `.rights` files, in path order);
+    /// without any, the project's `rights.toml` says.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// JSON data files (users, resources, events); may be repeated.
+    /// JSON data files (users, resources, events); may be repeated. Without any,
+    /// those the project's `rights.toml` names.
     #[arg(long = "data", value_name = "FILE.json")]
     pub data: Vec<PathBuf>,
+}
+
+impl Inputs {
+    /// The paths to read: those given, completed from the project's
+    /// `rights.toml` ([`project_inputs`]); or the exit code, the error printed.
+    pub fn resolved(&self) -> Result<Inputs, i32> {
+        let (paths, data) = project_inputs(&self.paths, &self.data)?;
+        Ok(Inputs { paths, data })
+    }
+}
+
+/// The policy and data paths a command reads: those given on the command
+/// line; without PATH, the policy files of the project's `rights.toml`
+/// (found in the current folder or one above it); without `--data`, its
+/// data files, when the paths given are inside the project (or none are).
+/// `Err` with the exit code, the error printed.
+pub fn project_inputs(
+    paths: &[PathBuf],
+    data: &[PathBuf],
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), i32> {
+    if !paths.is_empty() && !data.is_empty() {
+        return Ok((paths.to_vec(), data.to_vec()));
+    }
+    let here = std::env::current_dir().unwrap_or_default();
+    let project = match crate::workspace::project::Project::find(&here) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(EXIT_USAGE);
+        }
+    };
+    let inside = |p: &std::path::Path| {
+        project.as_ref().is_some_and(|proj| {
+            let root = if proj.root.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                &proj.root
+            };
+            match (root.canonicalize(), p.canonicalize()) {
+                (Ok(r), Ok(p)) => p.starts_with(r),
+                _ => false,
+            }
+        })
+    };
+    let policy = if paths.is_empty() {
+        let Some(proj) = &project else {
+            eprintln!(
+                "error: no policy given: name its files or folders (`rights check policies/`), or describe the project in a `rights.toml` (see the README: \"Projects\")"
+            );
+            return Err(EXIT_USAGE);
+        };
+        let files = proj.policy_files();
+        if files.is_empty() {
+            eprintln!(
+                "error: {} names no `.rights` file, and its folder holds none: give `policy = [\"…\"]` or a PATH",
+                proj.root.join(crate::workspace::project::FILE_NAME).display()
+            );
+            return Err(EXIT_USAGE);
+        }
+        files
+    } else {
+        paths.to_vec()
+    };
+    let data = match &project {
+        Some(proj) if data.is_empty() && (paths.is_empty() || paths.iter().all(|p| inside(p))) => {
+            proj.data_files()
+        }
+        _ => data.to_vec(),
+    };
+    Ok((policy, data))
 }
 
 /// Exit codes.
@@ -113,9 +185,11 @@ pub fn render_options() -> rights_diag::RenderOptions {
 use crate::diag as rights_diag;
 use crate::workspace::Workspace;
 
-/// Reads the inputs: the one way every subcommand loads a policy.
-pub fn load(inputs: &Inputs) -> Workspace {
-    Workspace::load(&inputs.paths, &inputs.data)
+/// Reads the inputs (completed from `rights.toml`): the one way every
+/// subcommand loads a policy. `Err` with the exit code, the error printed.
+pub fn load(inputs: &Inputs) -> Result<Workspace, i32> {
+    let inputs = inputs.resolved()?;
+    Ok(Workspace::load(&inputs.paths, &inputs.data))
 }
 
 /// When the policy did not compile: prints the diagnostics and returns the

@@ -18,7 +18,8 @@ use std::path::PathBuf;
     after_help = "Examples:\n  rights query policies/emresource.rights 'can jane run status_detail on resource_z'\n  rights query policies/emresource.rights 'explain can jane run status_detail on resource_m'\n  printf 'who can run status_detail on resource_z\\n' | rights query policies/emresource.rights --format json -"
 )]
 pub struct Args {
-    /// Policy files or directories, then the query (or `-` to read queries from stdin, one per line).
+    /// Policy files or directories (without any, the project's `rights.toml`
+    /// says), then the query (or `-` to read queries from stdin, one per line).
     #[arg(required = true, num_args = 1.., value_name = "PATH… QUERY")]
     pub args: Vec<String>,
     /// JSON data files; may be repeated.
@@ -71,15 +72,16 @@ pub enum Input {
 }
 
 pub fn run(args: Args) -> i32 {
-    let (query, paths) = match args.args.split_last() {
-        Some((q, p)) if !p.is_empty() => (q, p),
-        _ => {
-            eprintln!("error: give policy paths and then the query, e.g. rights query policies/ 'can jane run status_detail'\n\nFor more information, try '--help'.");
-            return EXIT_USAGE;
-        }
+    let Some((query, paths)) = args.args.split_last() else {
+        return EXIT_USAGE;
     };
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    let ws = Workspace::load(&paths, &args.data);
+    // without PATH, the project's `rights.toml` names the policy
+    let (paths, data) = match super::project_inputs(&paths, &args.data) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let ws = Workspace::load(&paths, &data);
     if let Some(code) = super::unless_all_compiled(&[&ws], args.format) {
         return code;
     }

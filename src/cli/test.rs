@@ -29,7 +29,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let ws = super::load(&args.inputs);
+    let ws = match super::load(&args.inputs) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
     if let Some(code) = super::unless_all_compiled(&[&ws], args.format) {
         return code;
     }

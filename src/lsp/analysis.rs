@@ -144,54 +144,7 @@ fn read_file(p: &Path) -> Result<String, String> {
     })
 }
 
-/// `rights.toml` at a folder's root: which paths form the policy (default:
-/// the whole folder) and which JSON data files to load.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
-    #[serde(default)]
-    pub policy: Vec<PathBuf>,
-    #[serde(default)]
-    pub data: Vec<PathBuf>,
-}
-
-impl Config {
-    /// Reads `rights.toml` of a folder (absent: the defaults); an unreadable
-    /// one is an error message for the user.
-    pub fn read(folder: &Path) -> Result<Config, String> {
-        let p = folder.join("rights.toml");
-        let Ok(text) = std::fs::read_to_string(&p) else {
-            return Ok(Config::default());
-        };
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))
-    }
-}
-
-/// Directories the server does not look into for `.rights` files.
-const SKIPPED: &[&str] = &["target", "node_modules"];
-
-/// Every `.rights` file under `dir`, as the command line reads a directory,
-/// but not inside hidden, `target` and `node_modules` directories; an
-/// unreadable folder gives none.
-pub fn rights_files(dir: &Path) -> Vec<PathBuf> {
-    let skip = |name: &str| name.starts_with('.') || SKIPPED.contains(&name);
-    crate::workspace::policy_files_skipping(dir, &skip).unwrap_or_default()
-}
-
-/// Every `.rights` file a configured path names (a file, or a directory read
-/// like a folder).
-pub fn configured_files(folder: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        let p = folder.join(p);
-        if p.is_dir() {
-            out.extend(rights_files(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
+pub use crate::workspace::project::{configured_files, rights_files, Config};
 
 const UNRESERVED: &[u8] = b"-._~/";
 

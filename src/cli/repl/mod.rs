@@ -28,14 +28,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let (mut session, first) =
-        match Session::start(args.inputs.paths, args.inputs.data, render_options()) {
-            Ok(s) => s,
-            Err(rendered) => {
-                eprint!("{rendered}");
-                return EXIT_USAGE;
-            }
-        };
+    let inputs = match args.inputs.resolved() {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let (mut session, first) = match Session::start(inputs.paths, inputs.data, render_options()) {
+        Ok(s) => s,
+        Err(rendered) => {
+            eprint!("{rendered}");
+            return EXIT_USAGE;
+        }
+    };
     print_reply(&first);
     if std::io::stdin().is_terminal() {
         interactive(&mut session)
