@@ -16,6 +16,8 @@
     reason = "tests fail by panicking"
 )]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -109,7 +111,7 @@ fn check_site(site: &Path, screenshots: &Path) -> bool {
         text(&out)
     );
     if let Some(reason) = stdout.lines().find(|l| l.starts_with("skipped:")) {
-        eprintln!("{reason}");
+        common::tool_missing(reason);
         return false;
     }
     assert!(
@@ -124,7 +126,7 @@ fn check_site(site: &Path, screenshots: &Path) -> bool {
 #[test]
 fn doc_site_is_accessible_offline_in_both_colour_schemes() {
     if let Some(why) = missing_tool() {
-        eprintln!("{why}: skipping the doc accessibility check");
+        common::tool_missing(why);
         return;
     }
     let sites = Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc-a11y");

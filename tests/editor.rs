@@ -13,6 +13,8 @@
     reason = "tests fail by panicking"
 )]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -69,16 +71,11 @@ fn workspace() -> PathBuf {
 fn neovim_diagnostics_definition_and_rename() {
     match nvim_version() {
         None => {
-            eprintln!(
-                "nvim is not installed: skipping the editor test (.ci/install-editors installs it)"
-            );
+            common::tool_missing("nvim is not installed (.ci/install-editors installs it)");
             return;
         }
         Some(v) if v < (0, 7) => {
-            eprintln!(
-                "nvim {}.{} is older than 0.7: skipping the editor test",
-                v.0, v.1
-            );
+            common::tool_missing(&format!("nvim {}.{} is older than 0.7", v.0, v.1));
             return;
         }
         Some(_) => {}

@@ -258,7 +258,7 @@ fn prompt_line(screen: &str) -> String {
 #[test]
 fn terminal_tab_completion_and_history_across_restarts() {
     if !Tmux::available() {
-        eprintln!("tmux is not installed: this test needs a real terminal (.ci/run installs tmux)");
+        common::tool_missing("tmux is not installed: this test needs a real terminal");
         return;
     }
     let dir = scratch("repl-tty");
@@ -326,4 +326,53 @@ fn terminal_tab_completion_and_history_across_restarts() {
         });
         t.keys(&[":q", "Enter"]);
     }
+}
+
+/// Lines typed while an answer is being computed, and a pasted block
+/// (bracketed paste), are all answered, in order.
+#[test]
+fn terminal_answers_typed_ahead_and_pasted_lines_in_order() {
+    if !Tmux::available() {
+        common::tool_missing("tmux is not installed: this test needs a real terminal");
+        return;
+    }
+    let dir = scratch("repl-typeahead");
+    let command = format!(
+        "env NO_COLOR=1 RIGHTS_HISTORY={} {} repl {}",
+        dir.join("history").display(),
+        bin(),
+        root().join("tests/data/reference.rights").display()
+    );
+    let socket = format!("rights-typeahead-{}", std::process::id());
+    let t = Tmux::start(&socket, &command);
+    t.wait_for("the prompt", |s| s.contains("rights>"));
+    // three lines at once, before the first is answered
+    t.keys(&[
+        "roles jane",
+        "Enter",
+        "roles bob",
+        "Enter",
+        "roles carol",
+        "Enter",
+    ]);
+    let s = t.wait_for("three answers", |s| s.contains("roles of carol:"));
+    let order: Vec<usize> = ["roles of jane:", "roles of bob:", "roles of carol:"]
+        .iter()
+        .map(|a| s.find(a).unwrap_or(usize::MAX))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{s}");
+    t.keys(&["C-l"]);
+    t.wait_for("a clear screen", |s| !s.contains("roles of"));
+    // a pasted block, as a terminal pastes it (bracketed)
+    assert!(t.tmux(&["set-buffer", "groups dana\nroles dana\nrights frank"]));
+    assert!(t.tmux(&["paste-buffer", "-p"]));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("three answers to the paste", |s| s.contains("frank holds"));
+    let order: Vec<usize> = ["groups of dana:", "roles of dana:", "frank holds"]
+        .iter()
+        .map(|a| s.find(a).unwrap_or(usize::MAX))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{s}");
+    assert!(!s.contains("unexpected"), "{s}");
+    t.keys(&[":q", "Enter"]);
 }

@@ -86,3 +86,15 @@ pub fn rel(path: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/")
 }
+
+/// A tool a test drives (tmux, Neovim, Chromium) is missing. Under `CI=true`
+/// (set by CI) that is a failure: a test that did not run must never pass.
+/// On a developer's machine the test says so and skips (the caller returns).
+pub fn tool_missing(what: &str) {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(
+        !ci,
+        "{what}: under CI=true this test must run, not skip (.ci/run installs the tools)"
+    );
+    eprintln!("{what}: skipping this test (it needs the tool; .ci/run installs it)");
+}

@@ -56,19 +56,45 @@ fn print_reply(r: &Reply) {
     }
 }
 
-/// Reads entries from a pipe. An entry continues on the next line while a `{`
-/// or `(` is open, while it ends half-way (`… when right x or`), or when the
-/// next line starts by continuing it (`  or …`, `  when …`, `{`): the layout
-/// `rights fmt` writes long declarations in. A blank line ends an entry.
+/// Reads entries from a pipe (see [`entries`]).
 fn piped(session: &mut Session, mut failed: bool) -> i32 {
     let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines().peekable();
+    let mut bad_text = false;
+    let lines = stdin.lock().lines().map_while(|l| match l {
+        Ok(l) => Some(l),
+        Err(_) => {
+            bad_text = true;
+            None
+        }
+    });
+    entries(lines, |entry| {
+        let reply = session.handle(entry);
+        print_reply(&reply);
+        failed |= reply.failed;
+        !reply.quit
+    });
+    if bad_text {
+        eprintln!("error: standard input is not valid UTF-8 text");
+        return EXIT_USAGE;
+    }
+    if failed {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Groups lines into entries and hands each to `each`, in order, until it
+/// returns false. An entry continues on the next line while a `{` or `(` is
+/// open, while it ends half-way (`… when right x or`), or when the next line
+/// starts by continuing it (`  or …`, `  when …`, `{`): the layout `rights
+/// fmt` writes long declarations in. A blank line ends an entry. Queries
+/// are handed on at once (a script may wait for each answer); only a
+/// declaration waits for the next line. Pipes and pasted blocks alike.
+fn entries(lines: impl Iterator<Item = String>, mut each: impl FnMut(&str) -> bool) {
+    let mut lines = lines.peekable();
     let mut entry = String::new();
     while let Some(line) = lines.next() {
-        let Ok(line) = line else {
-            eprintln!("error: standard input is not valid UTF-8 text");
-            return EXIT_USAGE;
-        };
         if !entry.is_empty() {
             entry.push('\n');
         }
@@ -81,32 +107,20 @@ fn piped(session: &mut Session, mut failed: bool) -> i32 {
         if !blank && crate::syntax::needs_more_input(&entry) {
             continue;
         }
-        // a declaration may go on over the next lines; only then is the next
-        // line read before answering (queries are answered at once, so a
-        // script may wait for each answer)
         let first = entry.split_whitespace().next().unwrap_or("");
         let declaration =
             !blank && !first.starts_with(':') && !crate::syntax::keywords::is_query_word(first);
-        if declaration && matches!(lines.peek(), Some(Ok(next)) if continues(next)) {
+        if declaration && lines.peek().is_some_and(|next| continues(next)) {
             continue;
         }
-        let reply = session.handle(&entry);
+        let go_on = each(&entry);
         entry.clear();
-        print_reply(&reply);
-        failed |= reply.failed;
-        if reply.quit {
-            break;
+        if !go_on {
+            return;
         }
     }
     if !entry.trim().is_empty() {
-        let reply = session.handle(&entry);
-        print_reply(&reply);
-        failed |= reply.failed;
-    }
-    if failed {
-        EXIT_ERRORS
-    } else {
-        EXIT_OK
+        each(&entry);
     }
 }
 
@@ -173,9 +187,17 @@ fn interactive(session: &mut Session) -> i32 {
     loop {
         match rl.readline(prompt) {
             Ok(line) => {
-                let reply = session.handle(&line);
-                print_reply(&reply);
-                if reply.changed {
+                // a pasted block (bracketed paste) is several entries:
+                // each is answered, in order, as if typed one by one
+                let mut reply = Reply::default();
+                let mut changed = false;
+                entries(line.lines().map(str::to_string), |entry| {
+                    reply = session.handle(entry);
+                    print_reply(&reply);
+                    changed |= reply.changed;
+                    !reply.quit
+                });
+                if changed {
                     if let Some(h) = rl.helper_mut() {
                         h.names = Names::of(session.workspace());
                     }
