@@ -75,6 +75,21 @@ pub fn run(args: Args) -> i32 {
     let Some((query, paths)) = args.args.split_last() else {
         return EXIT_USAGE;
     };
+    // `rights query P can jane run x`: the shell split the query into words
+    if let Some(i) = paths.iter().position(|p| {
+        crate::syntax::keywords::is_query_word(p) && !std::path::Path::new(p).exists()
+    }) {
+        let quoted = args.args[i..].join(" ").replace('\'', "'\\''");
+        let mut shown: Vec<String> = vec!["rights query".into()];
+        shown.extend(args.args[..i].iter().cloned());
+        shown.push(format!("'{quoted}'"));
+        eprintln!(
+            "error: `{}` is not a policy path: the query is one argument, in quotes\n  help: {}",
+            paths[i],
+            shown.join(" ")
+        );
+        return EXIT_USAGE;
+    }
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     // without PATH, the project's `rights.toml` names the policy
     let (paths, data) = match super::project_inputs(&paths, &args.data) {

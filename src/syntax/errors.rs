@@ -68,6 +68,12 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
     let mut d = Diagnostic::error(Code::Syntax, message).at(span, label);
     let mut open_before = None;
     let help = help.or_else(|| {
+        if let Some(word) = hyphenated(text, pos) {
+            return Some(format!(
+                "a name may not contain `-`: write `{}`, or quote an id of a user, resource, group or event: `\"{word}\"`",
+                word.replace('-', "_")
+            ));
+        }
         if wants_string && !found.starts_with('"') && !is_keyword(found) && !found.is_empty() {
             Some(
                 "a label is a string in double quotes, on one line: `\"Report - Status Detail\"`"
@@ -91,6 +97,32 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
             .help("close every `{` with a `}`");
     }
     d
+}
+
+/// The whole word when a `-` at `pos` joins two parts of a name
+/// (`st-marys`): a name written with a hyphen.
+fn hyphenated(text: &str, pos: usize) -> Option<&str> {
+    let part = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let bytes = text.as_bytes();
+    if bytes.get(pos) != Some(&b'-') {
+        return None;
+    }
+    let before = text[..pos].chars().next_back().is_some_and(part);
+    let after = text[pos + 1..].chars().next().is_some_and(part);
+    if !(before && after) {
+        return None;
+    }
+    let start = text[..pos]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| part(c) || c == '-' || c == '.')
+        .last()
+        .map_or(pos, |(i, _)| i);
+    let end = text[pos..]
+        .char_indices()
+        .find(|&(_, c)| !(part(c) || c == '-' || c == '.'))
+        .map_or(text.len(), |(i, _)| pos + i);
+    text.get(start..end)
 }
 
 /// A punctuation token pest expected further on than the rule it reports.
