@@ -100,7 +100,7 @@ fn each_change_names_its_users_and_its_cause() {
     let run = rights(&["diff", &original, &copy, &data[0], &data[1]]);
     assert!(
         run.stdout.contains(
-            "because: - policies/analytics.rights:78  deny analytics.report.benchmarking"
+            "because: - policies/analytics.rights:79  deny analytics.report.benchmarking"
         ),
         "{}",
         run.stdout

@@ -159,3 +159,25 @@ fn fuzz_regression_blank_line_keeps_a_doc_comment_detached() {
     let out = rights::fmt::format(&text).unwrap();
     assert_eq!(out, "rights e {\n  ##\n\n  s\n}\n");
 }
+
+/// A list longer than the line width (`shows`, `grant`, `roles`,
+/// `resources`) is written one item per line, never as one long line.
+#[test]
+fn long_lists_are_written_one_item_per_line() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fmt/long_lists_break_one_item_per_line.rights"),
+    )
+    .unwrap();
+    let out = rights::fmt::format(&text).unwrap();
+    let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(
+        widest <= rights::fmt::WIDTH,
+        "a {widest}-column line:\n{out}"
+    );
+    assert!(
+        out.contains("shows\n    resource_alpha_north_wing full,\n"),
+        "{out}"
+    );
+    assert!(out.contains("  grant report.a, report.b\n"), "{out}");
+}

@@ -124,10 +124,11 @@ fn print_item(p: &mut Printer, item: &Item) {
                 header.push_str(" extends ");
                 header.push_str(&names(&d.extends));
             }
-            let mut stmts = by_line(
+            let mut stmts = by_statement(
                 p.src,
                 "grant",
                 d.grants.iter().map(|x| (x.span(), pattern(x))),
+                1,
             );
             for a in &d.assigns {
                 let head = match &a.what {
@@ -330,31 +331,36 @@ fn print_user(p: &mut Printer, indent: usize, u: &UserDecl) {
     let header = format!("user {}{}", data_id(&u.id.text), label(&u.label));
     let mut stmts = Vec::new();
     if let Some(roles) = &u.roles {
-        stmts.extend(by_line(
+        stmts.extend(by_statement(
             p.src,
             "roles",
             roles.iter().map(|n| (n.span, n.text.clone())),
+            indent + 1,
         ));
     }
-    stmts.extend(by_line(
+    stmts.extend(by_statement(
         p.src,
         "grant",
         u.grants.iter().map(|x| (x.span(), pattern(x))),
+        indent + 1,
     ));
-    stmts.extend(by_line(
+    stmts.extend(by_statement(
         p.src,
         "revoke",
         u.revokes.iter().map(|x| (x.span(), pattern(x))),
+        indent + 1,
     ));
-    stmts.extend(by_line(
+    stmts.extend(by_statement(
         p.src,
         "flags",
         u.flags.iter().map(|n| (n.span, n.text.clone())),
+        indent + 1,
     ));
-    stmts.extend(by_line(
+    stmts.extend(by_statement(
         p.src,
         "groups",
         u.groups.iter().map(|n| (n.span, data_id(&n.text))),
+        indent + 1,
     ));
     stmts.extend(access_lines("access", &u.access));
     stmts.extend(access_lines("revoke access", &u.revoke_access));
@@ -380,10 +386,11 @@ fn print_group(p: &mut Printer, g: &GroupDecl) {
     if let Some(parent) = &g.parent {
         header.push_str(&format!(" in {}", data_id(&parent.text)));
     }
-    let mut stmts = by_line(
+    let mut stmts = by_statement(
         p.src,
         "roles",
         g.roles.iter().map(|n| (n.span, n.text.clone())),
+        1,
     );
     stmts.extend(access_lines("access", &g.access));
     block(p, 0, g.span, &header, stmts);
@@ -405,10 +412,11 @@ fn print_resource(p: &mut Printer, indent: usize, r: &ResourceDecl) {
             )
         })
         .collect();
-    stmts.extend(by_line(
+    stmts.extend(by_statement(
         p.src,
         "tags",
         r.tags.iter().map(|n| (n.span, n.text.clone())),
+        indent + 1,
     ));
     for a in &r.role_access {
         stmts.push((
@@ -422,10 +430,11 @@ fn print_resource(p: &mut Printer, indent: usize, r: &ResourceDecl) {
 
 fn print_event(p: &mut Printer, indent: usize, e: &EventDecl) {
     let header = format!("event {}{}", data_id(&e.id.text), label(&e.label));
-    let stmts = by_line(
+    let stmts = by_statement(
         p.src,
         "resources",
         e.resources.iter().map(|n| (n.span, data_id(&n.text))),
+        indent + 1,
     );
     block(p, indent, e.span, &header, stmts);
 }

@@ -1,11 +1,13 @@
 //! The formatter: one canonical layout for a policy file, every comment kept.
 //!
 //! Layout: one declaration per line or block; bodies indented by two spaces, one
-//! statement per line (a `grant` or `roles` list written over several lines
-//! becomes one statement per line, which means the same); labels of a `rights`
-//! group aligned; conditions on one line, or broken before `when` and before
-//! each top-level `or` or `and` when longer than [`WIDTH`]; at most one blank line where
-//! the source had any (a blank line also ends a `##` doc comment's attachment).
+//! statement per line; a list (`grant`, `roles`, `tags`, `resources`, `shows`)
+//! on one line when it fits in [`WIDTH`], otherwise one item per line under
+//! its keyword (a list the source wrapped by hand is joined when it fits);
+//! labels of a `rights` group aligned; conditions on one line, or broken before
+//! `when` and before each top-level `or` or `and` when longer than [`WIDTH`]; at
+//! most one blank line where the source had any (a blank line also ends a `##`
+//! doc comment's attachment).
 //!
 //! Comments are placed by position: a comment on its own line stays before the
 //! element that follows it; a comment after code on a line stays after that

@@ -5,29 +5,57 @@ use super::WIDTH;
 use crate::syntax::ast::*;
 use crate::syntax::keywords::{data_id_text as data_id, quote};
 
-/// Statements of one kind, one per source line their parts were written on:
-/// `grant a, b` / `grant c` stay two statements, in source order.
-pub(super) fn by_line(
+/// The statements a list was written in: items joined by a comma belong to
+/// one statement (`grant a, b`, over one line or several), a keyword starts
+/// another; each statement as [`list`] lays it out at `indent`. One pass
+/// over the items, looking only at the text between two of them.
+pub(super) fn by_statement(
     src: &str,
     keyword: &str,
     parts: impl Iterator<Item = (crate::source::Span, String)>,
+    indent: usize,
 ) -> Vec<(usize, usize, String)> {
-    let mut out: Vec<(usize, usize, Vec<String>, usize)> = Vec::new();
+    let mut out: Vec<(usize, usize, Vec<String>)> = Vec::new();
     for (span, text) in parts {
-        let line = src[..(span.start as usize).min(src.len())]
-            .matches('\n')
-            .count();
+        let (start, end) = (span.start as usize, span.end as usize);
+        // joined by a comma: nothing but punctuation (the rest of a
+        // pattern, `.*`), blanks and comments between the two
+        let joined = out.last().is_some_and(|last| {
+            src.get(last.1..start).is_some_and(|between| {
+                let code: String = between
+                    .lines()
+                    .map(|l| l.split('#').next().unwrap_or(""))
+                    .collect();
+                code.contains(',') && !code.chars().any(|c| c.is_alphanumeric() || c == '"')
+            })
+        });
         match out.last_mut() {
-            Some(last) if last.3 == line => {
-                last.1 = span.end as usize;
+            Some(last) if joined => {
+                last.1 = end;
                 last.2.push(text);
             }
-            _ => out.push((span.start as usize, span.end as usize, vec![text], line)),
+            _ => out.push((start, end, vec![text])),
         }
     }
     out.into_iter()
-        .map(|(s, e, texts, _)| (s, e, format!("{keyword} {}", texts.join(", "))))
+        .map(|(s, e, items)| (s, e, list(keyword, &items, indent).join("\n")))
         .collect()
+}
+
+/// `KW a, b, c` on one line when it fits in [`WIDTH`] at `indent`;
+/// otherwise `KW` alone, then one item per line (each but the last followed
+/// by a comma), indented under it.
+pub(super) fn list(kw: &str, items: &[String], indent: usize) -> Vec<String> {
+    let one = format!("{kw} {}", items.join(", "));
+    if one.len() + 2 * indent <= WIDTH || items.len() < 2 {
+        return vec![one];
+    }
+    let mut lines = vec![kw.to_string()];
+    for (i, item) in items.iter().enumerate() {
+        let comma = if i + 1 < items.len() { "," } else { "" };
+        lines.push(format!("  {item}{comma}"));
+    }
+    lines
 }
 
 pub(super) fn expect_span(e: &Expect) -> crate::source::Span {
@@ -47,22 +75,26 @@ pub(super) fn expect_lines(e: &Expect) -> Vec<String> {
         }
         Expect::Report { query, outcome, .. } => {
             let head = format!("expect {}", report_query(query));
-            let tail = match outcome {
-                ReportOutcome::Denied => "denied".to_string(),
-                ReportOutcome::Empty => "empty".to_string(),
-                ReportOutcome::Shows(rows) => format!(
-                    "shows {}",
-                    rows.iter()
+            match outcome {
+                ReportOutcome::Denied => vec![format!("{head} denied")],
+                ReportOutcome::Empty => vec![format!("{head} empty")],
+                // in a test block: one level in
+                ReportOutcome::Shows(rows) => {
+                    let rows: Vec<String> = rows
+                        .iter()
                         .map(|(id, v)| format!("{} {}", data_id(&id.text), v.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            let one = format!("{head} {tail}");
-            if one.len() + 2 <= WIDTH {
-                vec![one]
-            } else {
-                vec![head, format!("  {tail}")]
+                        .collect();
+                    let one = format!("{head} shows {}", rows.join(", "));
+                    let tail = format!("shows {}", rows.join(", "));
+                    if one.len() + 2 <= WIDTH {
+                        vec![one]
+                    } else if tail.len() + 2 * 2 <= WIDTH {
+                        // the rows on the next line, where they fit
+                        vec![head, format!("  {tail}")]
+                    } else {
+                        list(&format!("{head} shows"), &rows, 1)
+                    }
+                }
             }
         }
     }
