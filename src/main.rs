@@ -2,13 +2,33 @@
 
 use clap::Parser;
 
+/// Whether a panic is std's "failed printing to stderr/stdout" on a closed
+/// pipe: the reader went away, which is not a bug.
+fn reader_gone(info: &std::panic::PanicHookInfo) -> bool {
+    let payload = info.payload();
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    text.starts_with("failed printing to std") && text.contains("Broken pipe")
+}
+
 fn main() {
     std::panic::set_hook(Box::new(|info| {
+        use std::io::Write;
+        if reader_gone(info) {
+            // stdout has its own writer (cli::out); this is stderr closed:
+            // end quietly, as on stdout
+            std::process::exit(rights::cli::EXIT_OK);
+        }
         let location = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        // never panic again here (stderr may be gone): that would abort
+        let _ = writeln!(
+            std::io::stderr(),
             "error: internal error in rights{location}: this is a bug, please report it with the input that caused it"
         );
     }));

@@ -100,6 +100,8 @@ pub struct SourceFile {
     /// Shared, so diagnostics can hand the text to miette without copying it.
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// The text as diagnostics draw it ([`drawable`]), made on first use.
+    shown: std::sync::OnceLock<Arc<str>>,
 }
 
 impl SourceFile {
@@ -115,7 +117,20 @@ impl SourceFile {
             name,
             text: Arc::from(text),
             line_starts,
+            shown: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text as a terminal may show it: control characters as `?`, at
+    /// the same offsets ([`drawable`]); the text itself when it has none.
+    /// Made once per file, whatever the number of diagnostics drawn.
+    pub fn shown_text(&self) -> Arc<str> {
+        self.shown
+            .get_or_init(|| match drawable(&self.text) {
+                std::borrow::Cow::Borrowed(_) => self.text.clone(),
+                std::borrow::Cow::Owned(t) => Arc::from(t),
+            })
+            .clone()
     }
 
     /// 1-based line of a byte offset (cheaper than [`SourceFile::line_col`]
@@ -247,4 +262,24 @@ impl SourceMap {
 fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+/// Text as a terminal may safely show it: every control character but tab
+/// and line breaks (an escape sequence, a NUL, a bell) as `?`, one `?` per
+/// byte, so offsets, lines and columns of the text still hold. Borrowed when
+/// there is nothing to replace.
+pub fn drawable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

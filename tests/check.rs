@@ -213,7 +213,7 @@ fn undecodable_files_are_shown_escaped_never_raw() {
         (&latin, "byte 0xFF at offset 20 (line 2, column 9)"),
         (
             &binary,
-            "is a binary file, not UTF-8 text: byte 0x80 at offset",
+            "is a binary file, not UTF-8 text: byte 0x00 at offset 7",
         ),
     ] {
         let json = rights(&["check", path.to_str().unwrap(), "--format", "json"]);
@@ -279,4 +279,55 @@ fn a_directory_is_read_recursively_in_path_order() {
         "{}",
         run.stdout
     );
+}
+
+/// Valid UTF-8 with control bytes (an escape sequence) is drawn with `?`,
+/// never sent raw; a UTF-16 file is named as such; a data file that is not
+/// UTF-8 has no follow-on errors.
+#[test]
+fn control_bytes_and_utf16_never_reach_the_terminal() {
+    let dir = scratch("check-control-bytes");
+    let esc = dir.join("esc.rights");
+    std::fs::write(
+        &esc,
+        b"right x \"X\"\nrole r \"R\x1b[31mred\x07\" { grant x }\nrole s { grant y }\n",
+    )
+    .unwrap();
+    let run = rights(&["check", esc.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'),
+        "{:?}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("role r \"R?[31mred?\""),
+        "{}",
+        run.stderr
+    );
+    let utf16 = dir.join("u16.rights");
+    let mut bytes = vec![0xFF, 0xFE];
+    for b in "right x \"X\"\n".bytes() {
+        bytes.extend([b, 0]);
+    }
+    std::fs::write(&utf16, &bytes).unwrap();
+    let run = rights(&["check", utf16.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("is UTF-16 text, not UTF-8"),
+        "{}",
+        run.stdout
+    );
+    let data = dir.join("bad.json");
+    std::fs::write(&data, b"{\"users\": [{\"id\": \"a\xff\"}]}").unwrap();
+    let run = rights(&[
+        "check",
+        "tests/edges/fixtures/data_tests.rights",
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["errors"], 1, "{}", run.stdout);
 }

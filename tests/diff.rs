@@ -47,7 +47,11 @@ fn edited(case: &Path) -> (String, String, Vec<String>) {
         "{dir}/{}",
         Path::new(&file).file_name().unwrap().to_str().unwrap()
     );
-    std::fs::write(root.join(&copy), original.replacen(replace, with, 1)).unwrap();
+    // tests running at once write the same case: each writes its own
+    // temporary file and renames it into place, so none reads a half-written one
+    let tmp = root.join(format!("{copy}.{:?}.tmp", std::thread::current().id()));
+    std::fs::write(&tmp, original.replacen(replace, with, 1)).unwrap();
+    std::fs::rename(&tmp, root.join(&copy)).unwrap();
     (file, copy, data)
 }
 

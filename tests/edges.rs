@@ -105,6 +105,29 @@ fn a_closed_pipe_ends_every_command_quietly() {
             args.join(" ")
         );
     }
+    // diagnostics go to stderr: a closed stderr ends quietly too, never an
+    // abort (a panic while reporting a panic)
+    let bad = "tests/edges/fixtures/unknown_right.rights";
+    let stderr_commands: &[&[&str]] = &[&["check", bad], &["lint", bad], &["test", bad]];
+    for args in stderr_commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
+            .args(*args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "rights {} with stderr's reader gone",
+            args.join(" ")
+        );
+    }
 }
 
 /// With `--format json`, a policy with errors gives the JSON error document

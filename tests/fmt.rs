@@ -181,3 +181,26 @@ fn long_lists_are_written_one_item_per_line() {
     );
     assert!(out.contains("  grant report.a, report.b\n"), "{out}");
 }
+
+/// A comment between the items of a list stays after the item it follows;
+/// the list is never rebuilt around it (which would not parse).
+#[test]
+fn a_comment_inside_a_list_stays_put() {
+    let text =
+        "right a.x \"X\"\nright a.y \"Y\"\nrole r \"R\" {\n  grant a.x,  # the first\n    a.y\n}\n";
+    let out = rights::fmt::format(text).unwrap();
+    assert!(out.contains("# the first"), "{out}");
+    assert_eq!(rights::fmt::format(&out).unwrap(), out);
+    let long: Vec<String> = (0..8).map(|i| format!("comp.right_number_{i}")).collect();
+    let mut text = String::new();
+    for r in &long {
+        text.push_str(&format!("right {r} \"R\"\n"));
+    }
+    text.push_str(&format!("role r \"R\" {{ grant {} }}\n", long.join(", ")));
+    let once = rights::fmt::format(&text).unwrap();
+    // a comment added to the layout fmt wrote
+    let commented = once.replacen("comp.right_number_0,", "comp.right_number_0,  # note 0", 1);
+    assert_ne!(commented, once, "{once}");
+    let again = rights::fmt::format(&commented).unwrap();
+    assert!(again.contains("# note 0"), "{again}");
+}

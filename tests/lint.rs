@@ -262,8 +262,8 @@ fn lint_and_analyze_report_the_same_proofs() {
 }
 
 /// R003 reports a forgotten placeholder, never a role with a part in the
-/// policy: a base role others extend, one a default-role line or a group
-/// gives, one an `assigns` rule names.
+/// policy: a base role others extend, one a default-role line, a group or a
+/// user's data gives, one an `assigns` rule names.
 #[test]
 fn empty_role_leaves_roles_with_a_part_alone() {
     let dir = common::scratch("lint-empty-role");
@@ -275,7 +275,8 @@ fn empty_role_leaves_roles_with_a_part_alone() {
          role marker \"Marker\"\nrole handed \"Handed out\"\nrole boss \"Boss\" { assigns handed }\n\
          role forgotten \"Forgotten\"\n\
          default role { base when flag staff  marker }\n\
-         user jane { roles lead, forgotten }\n",
+         role held \"Held\"\n\
+         user jane { roles lead, held }\n",
     )
     .unwrap();
     let run = rights(&["lint", path.to_str().unwrap(), "--format", "json"]);

@@ -167,7 +167,7 @@ fn coverage_follows_role_conditions_to_the_default_line() {
 #[test]
 fn coverage_counts_every_fact_of_each_explanation() {
     use rights::eval::explain::{AccessHow, Fact, Reason};
-    use rights::sema::model::{CanQ, Expectation, Target};
+    use rights::sema::model::{CanQ, Expectation, ExpectedReport, Target};
     use rights::testing::coverage::Coverage;
     fn walk<'a>(rs: &'a [Reason], out: &mut Vec<&'a Reason>) {
         for r in rs {
@@ -192,17 +192,33 @@ fn coverage_counts_every_fact_of_each_explanation() {
             for e in &t.expects {
                 let mut cov = Coverage::new(model);
                 cov.expectation(&program, e);
-                let question = match e {
-                    Expectation::Can { question, .. } => *question,
-                    Expectation::Report { question, .. } => CanQ {
-                        user: question.user,
-                        target: Target::Run(question.report),
-                        on: None,
-                    },
+                // the questions the expectation's decision answers: a report's
+                // run, and each row it expects
+                let questions: Vec<CanQ> = match e {
+                    Expectation::Can { question, .. } => vec![*question],
+                    Expectation::Report {
+                        question, outcome, ..
+                    } => {
+                        let run = CanQ {
+                            user: question.user,
+                            target: Target::Run(question.report),
+                            on: None,
+                        };
+                        let mut qs = vec![run];
+                        if let ExpectedReport::Shows(rows) = outcome {
+                            qs.extend(rows.iter().map(|(r, _)| CanQ {
+                                on: Some(*r),
+                                ..run
+                            }));
+                        }
+                        qs
+                    }
                 };
-                let explanation = program.reasons(&question);
+                let explanations: Vec<_> = questions.iter().map(|q| program.reasons(q)).collect();
                 let mut facts = Vec::new();
-                walk(&explanation.reasons, &mut facts);
+                for explanation in &explanations {
+                    walk(&explanation.reasons, &mut facts);
+                }
                 for r in facts {
                     let same = |s: &rights::source::Span| r.site.is_some_and(|x| x.same_place(s));
                     let counted = match r.fact {

@@ -37,14 +37,15 @@ pub fn run(args: Args) -> i32 {
         return code;
     }
     let model = ws.model();
-    let mut coverage = Coverage::new(model);
+    // built only when asked for: it indexes every revoke and line of the data
+    let mut coverage = args.coverage.then(|| Coverage::new(model));
     let results = testing::run_with_coverage(
         ws.program(),
         &model.tests,
         args.filter.as_deref(),
-        args.coverage.then_some(&mut coverage),
+        coverage.as_mut(),
     );
-    let cov = args.coverage.then_some((&coverage, &*model.policy));
+    let cov = coverage.as_ref().map(|c| (c, &*model.policy));
     match args.format {
         Format::Json => outln!(
             "{}",

@@ -392,7 +392,15 @@ impl<'t> Entry<'t> {
         let key = key.as_str();
         let Ok(elements) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
             diags.push(self.wrong(key, raw, "a list of strings", &example));
-            return None;
+            // one name where a list belongs is kept as that one name: the
+            // resolver then says whether it is declared (with a "did you
+            // mean" from the policy's own names), and nothing else follows
+            return serde_json::from_str::<String>(raw.get()).ok().map(|text| {
+                vec![Name {
+                    text,
+                    span: self.value_span(raw),
+                }]
+            });
         };
         let mut out = Vec::new();
         for el in elements {

@@ -99,9 +99,11 @@ struct MietteView {
 impl MietteView {
     fn new(diag: &Diagnostic, sources: &SourceMap) -> MietteView {
         let main_file = diag.primary.as_ref().map(|(s, _)| s.file);
+        // a control character in the source (an escape sequence, say) is
+        // drawn as `?`, never sent to the terminal
         let source = main_file
             .and_then(|f| sources.get(f))
-            .map(|f| NamedSource::new(f.name.clone(), f.text.clone()));
+            .map(|f| NamedSource::new(crate::source::drawable(&f.name), f.shown_text()));
         // a diagnostic draws at most this many places; the rest are listed in its help
         const MAX_LABELS: usize = 8;
         let mut labels = Vec::new();
@@ -141,11 +143,23 @@ impl MietteView {
                 None => extra,
             });
         }
+        let shown = |t: &str| crate::source::drawable(t).into_owned();
+        let labels = labels
+            .into_iter()
+            .map(|l| {
+                let text = l.label().map(shown);
+                if l.primary() {
+                    LabeledSpan::new_primary_with_span(text, *l.inner())
+                } else {
+                    LabeledSpan::new_with_span(text, *l.inner())
+                }
+            })
+            .collect();
         MietteView {
             code: diag.code,
             severity: diag.severity,
-            message: diag.message.clone(),
-            help,
+            message: shown(&diag.message),
+            help: help.as_deref().map(shown),
             source,
             labels,
         }

@@ -175,14 +175,8 @@ impl UserSummary {
             .into_iter()
             .map(|r| p.policy.role(r).meta.name.clone())
             .collect();
-        let (mut resources, mut levels) = (0, 0);
-        for &r in p.access_resources(u) {
-            let held = (0..p.policy.access.len())
-                .filter(|&l| p.has_access(u, r, crate::sema::model::AccessId::from_index(l)))
-                .count();
-            resources += usize::from(held > 0);
-            levels += held;
-        }
+        let held = p.access_held(u);
+        let (resources, levels) = (held.len(), held.iter().map(|(_, n)| n).sum());
         UserSummary {
             name,
             roles,

@@ -66,8 +66,8 @@ pub struct WhatAnswer {
 pub struct Elsewhere {
     pub rights: usize,
     pub resource_actions: Vec<ActionId>,
-    /// Resources where the user holds at least one access level, in the
-    /// order of the user's access entries.
+    /// Resources where the user holds at least one access level (see
+    /// `Program::access_held`), in resource order.
     pub access_on: Vec<ResourceId>,
 }
 
@@ -195,13 +195,7 @@ impl Program {
     }
 
     fn elsewhere(&self, user: UserId) -> Elsewhere {
-        let levels = self.policy.access.len();
-        let access_on = self
-            .access_resources(user)
-            .iter()
-            .copied()
-            .filter(|&r| (0..levels).any(|l| self.has_access(user, r, AccessId::from_index(l))))
-            .collect();
+        let access_on = self.access_held(user).into_iter().map(|(r, _)| r).collect();
         Elsewhere {
             rights: self.rights_of(user).len(),
             resource_actions: (0..self.policy.actions.len())

@@ -90,6 +90,43 @@ impl Program {
             .unwrap_or(&[])
     }
 
+    /// Every resource where `u` holds an access level, with how many: from
+    /// the data, the user's groups and `access for role` lines (`also when`
+    /// rules, which may hold anywhere, are not searched), after revokes and
+    /// access denies; in resource order.
+    pub fn access_held(&self, u: UserId) -> Vec<(ResourceId, usize)> {
+        let sh = &self.tables.shared;
+        let mut candidates: Vec<ResourceId> = self.access_resources(u).to_vec();
+        for r in 0..self.data.resources.len() {
+            let (Some(&start), Some(&end)) =
+                (sh.role_access_start.get(r), sh.role_access_start.get(r + 1))
+            else {
+                continue;
+            };
+            let mine = (start as usize..end as usize).any(|i| {
+                sh.role_access
+                    .get(i)
+                    .is_some_and(|&role| self.has_role(u, role))
+            });
+            if mine {
+                candidates.push(ResourceId::from_index(r));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let levels = self.policy.access.len();
+        candidates
+            .into_iter()
+            .map(|r| {
+                let held = (0..levels)
+                    .filter(|&l| self.has_access(u, r, AccessId::from_index(l)))
+                    .count();
+                (r, held)
+            })
+            .filter(|&(_, held)| held > 0)
+            .collect()
+    }
+
     /// The row of `access_masks` for user `u` on `res` and the first 32
     /// levels held there (granted, not revoked), if the data grants any
     /// level there.

@@ -19,14 +19,14 @@ pub(super) fn by_statement(
     for (span, text) in parts {
         let (start, end) = (span.start as usize, span.end as usize);
         // joined by a comma: nothing but punctuation (the rest of a
-        // pattern, `.*`), blanks and comments between the two
+        // pattern, `.*`) and blanks between the two; a comment between them
+        // ends the statement, so it stays after the item it follows
         let joined = out.last().is_some_and(|last| {
             src.get(last.1..start).is_some_and(|between| {
-                let code: String = between
-                    .lines()
-                    .map(|l| l.split('#').next().unwrap_or(""))
-                    .collect();
-                code.contains(',') && !code.chars().any(|c| c.is_alphanumeric() || c == '"')
+                between.contains(',')
+                    && !between
+                        .chars()
+                        .any(|c| c.is_alphanumeric() || c == '"' || c == '#')
             })
         });
         match out.last_mut() {

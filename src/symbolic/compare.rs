@@ -120,37 +120,15 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
         } else {
             vec![(None, None, None)]
         };
-        // the resources a witness on (old profile, new profile) may be
-        // "like": the one named, or every resource of the new data with
-        // those profiles (the witness picks one for which it holds)
+        // what a witness on (old profile, new profile) is about: the new
+        // profile, and the resources it may be "like" (looked through
+        // lazily, up to the first for which it holds)
         let resource = |po: Scope, pn: Scope, name: &Option<String>| {
-            pn.map(|pn| {
-                let candidates: Vec<ResourceId> = match name {
-                    Some(n) => new
-                        .data
-                        .resource_ids
-                        .get(n.as_str())
-                        .into_iter()
-                        .copied()
-                        .collect(),
-                    None => (0..new.data.resources.len())
-                        .map(ResourceId::from_index)
-                        .filter(|&r| new.b.profile_of(r) == pn)
-                        .filter(|&r| {
-                            let name = new.data.resources[r.index()].meta.name.as_str();
-                            po.is_none_or(|po| {
-                                old.data
-                                    .resource_ids
-                                    .get(name)
-                                    .is_none_or(|&o| old.b.profile_of(o) == po)
-                            })
-                        })
-                        .collect(),
-                };
-                (
-                    new.universe.profiles.get(pn).cloned().unwrap_or_default(),
-                    candidates,
-                )
+            pn.map(|pn| Place {
+                profile: new.universe.profiles.get(pn).cloned().unwrap_or_default(),
+                old_profile: po,
+                new_profile: pn,
+                name: name.clone(),
             })
         };
         let (o, n) = match ids {
@@ -170,7 +148,7 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
                 for p in new_scopes {
                     let fnew = f(new, n, p)?;
                     if !fnew.is_false() {
-                        usable = Some(witness(new, &fnew, resource(None, p, &None)));
+                        usable = Some(witness(old, new, &fnew, resource(None, p, &None)));
                         break;
                     }
                 }
@@ -192,13 +170,13 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
             if more.is_none() {
                 let gained = Symbolic::and_not_once(&fn_, &fo)?;
                 if !gained.is_false() {
-                    more = Some(witness(new, &gained, resource(so, sn, &name)));
+                    more = Some(witness(old, new, &gained, resource(so, sn, &name)));
                 }
             }
             if less.is_none() {
                 let lost = Symbolic::and_not_once(&fo, &fn_)?;
                 if !lost.is_false() {
-                    less = Some(witness(new, &lost, resource(so, sn, &name)));
+                    less = Some(witness(old, new, &lost, resource(so, sn, &name)));
                 }
             }
         }
@@ -277,7 +255,7 @@ pub fn compare(old: &Symbolic, new: &Symbolic) -> Result<(Vec<Compared>, OnlyIn)
                         if so != sn {
                             // every resource is more than the event's; whoever may run it
                             let runs = new.report_requires(ReportId::from_index(n))?;
-                            let w = witness(new, &runs, None);
+                            let w = witness(old, new, &runs, None);
                             let verdict = if sn == RowsSource::Resources {
                                 Verdict::More(w)
                             } else {
@@ -330,11 +308,21 @@ fn id_of(s: &Symbolic, kind: Kind, name: &str) -> Option<usize> {
     }
 }
 
+/// Where a witness on a resource stands: the new profile, and which
+/// resources of the new data may be named as alike (one named resource, or
+/// every one with these profiles in the old and new data).
+struct Place {
+    profile: Profile,
+    old_profile: Scope,
+    new_profile: usize,
+    name: Option<String>,
+}
+
 /// The valuation with the fewest true facts on which `f` holds (on a
-/// resource with that profile), and the first of the candidate resources
-/// for which it holds too, with the tags that resource has: a "like R"
-/// note names only a resource where the witness user shows the difference.
-fn witness(s: &Symbolic, f: &Bdd, resource: Option<(Profile, Vec<ResourceId>)>) -> Witness {
+/// resource with that profile), and the first resource of the data for
+/// which it holds too, with the tags that resource has: a "like R" note
+/// names only a resource where the witness user shows the difference.
+fn witness(old: &Symbolic, s: &Symbolic, f: &Bdd, place: Option<Place>) -> Witness {
     let none = vec![false; s.universe.meaning.len()];
     let set: Vec<BddVariable> = search::cheapest(f, &none)
         .unwrap_or_default()
@@ -346,7 +334,7 @@ fn witness(s: &Symbolic, f: &Bdd, resource: Option<(Profile, Vec<ResourceId>)>) 
         .iter()
         .filter_map(|v| s.universe.meaning.get(v.to_index()).cloned())
         .collect();
-    let resource = resource.map(|(profile, candidates)| {
+    let resource = place.map(|place| {
         let holds_on = |r: ResourceId| {
             let Ok(n) = u16::try_from(s.universe.meaning.len()) else {
                 return false;
@@ -366,12 +354,38 @@ fn witness(s: &Symbolic, f: &Bdd, resource: Option<(Profile, Vec<ResourceId>)>) 
             }
             f.eval_in(&at)
         };
-        let like = candidates
-            .into_iter()
-            .find(|&r| holds_on(r))
+        let alike = |r: &ResourceId| {
+            if s.b.profile_of(*r) != place.new_profile {
+                return false;
+            }
+            let name = s
+                .data
+                .resources
+                .get(r.index())
+                .map_or("", |x| x.meta.name.as_str());
+            place.old_profile.is_none_or(|po| {
+                old.data
+                    .resource_ids
+                    .get(name)
+                    .is_none_or(|&o| old.b.profile_of(o) == po)
+            })
+        };
+        let like = match &place.name {
+            Some(n) => s
+                .data
+                .resource_ids
+                .get(n.as_str())
+                .copied()
+                .filter(|&r| holds_on(r)),
+            None => (0..s.data.resources.len())
+                .map(ResourceId::from_index)
+                .filter(alike)
+                .find(|&r| holds_on(r)),
+        };
+        let like = like
             .and_then(|r| s.data.resources.get(r.index()))
             .map(|r| r.meta.name.clone());
-        (profile, like)
+        (place.profile, like)
     });
     Witness { facts, resource }
 }

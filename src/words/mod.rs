@@ -109,6 +109,55 @@ impl<'a> Words<'a> {
             .unwrap_or_default()
     }
 
+    /// What an explanation answers, as query text a user could type:
+    /// `can jane run status_detail on resource_m`; for how a row shows,
+    /// `report status_detail as jane`.
+    pub fn query_text(&self, s: &Subject) -> String {
+        let p = &self.program.policy;
+        let id = |name: &str| {
+            let bare = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+            if bare {
+                name.to_string()
+            } else {
+                serde_json::Value::from(name).to_string()
+            }
+        };
+        let q = match s {
+            Subject::Details { user, report, .. } => {
+                return format!(
+                    "report {} as {}",
+                    p.report(*report).meta.name,
+                    id(self.user(*user))
+                )
+            }
+            Subject::Can(q) => q,
+        };
+        let on =
+            q.on.map(|r| format!(" on {}", id(self.resource_name(r))))
+                .unwrap_or_default();
+        let what = match q.target {
+            Target::Right(r) => p.right(r).meta.name.clone(),
+            Target::Action(a) => p.action(a).meta.name.clone(),
+            Target::Run(r) => format!("run {}", p.report(r).meta.name),
+            Target::Assign { role, to } => {
+                format!("assign {} to {}", p.role(role).meta.name, id(self.user(to)))
+            }
+            Target::Access(l) => format!("access {}", p.access_level(l).meta.name),
+            Target::AssignAccess { level, to } => format!(
+                "assign access {} to {}",
+                p.access_level(level).meta.name,
+                id(self.user(to))
+            ),
+        };
+        format!("can {} {what}{on}", id(self.user(q.user)))
+    }
+
     /// A fact as a sentence: "jane has no `run_reports` access on `resource_m`".
     pub fn fact(&self, f: &Fact) -> String {
         let p = &self.program.policy;

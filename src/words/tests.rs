@@ -3,9 +3,9 @@
 
 use super::Words;
 use crate::eval::answer::Answer;
-use crate::eval::explain::{Explanation, Fact, Reason, Subject};
+use crate::eval::explain::{Explanation, Fact, Reason};
 use crate::sema::model::Policy;
-use crate::sema::model::{Target, Visibility};
+use crate::sema::model::Visibility;
 use crate::source::SourceMap;
 use crate::testing::coverage::{Coverage, Missed};
 use crate::testing::{RowDiff, TestResult};
@@ -118,15 +118,13 @@ pub fn json(
                 "expectations": r.expectations,
                 "failures": r.failures.iter().map(|f| {
                     let words = Words::new(&f.program, sources).with_all_fixes(all_fixes);
-                    let asked = question_text(sources.slice(f.span));
                     json!({
                         "at": sources.location(f.span),
                         "expected": f.expected,
                         "actual": f.actual,
                         "rows": f.rows.iter().zip(&f.explanations).map(|(row, e)| words.row_diff_json(row, e)).collect::<Vec<_>>(),
-                        "explanations": f.explanations.iter().enumerate().map(|(i, e)| {
-                            let query = f.rows.get(i).map_or_else(|| asked.clone(), |row| words.row_query(row, e));
-                            words.json(&Answer::Can { explanation: e.clone(), detailed: true }, &query)
+                        "explanations": f.explanations.iter().map(|e| {
+                            words.json(&Answer::Can { explanation: e.clone(), detailed: true }, &words.query_text(&e.subject))
                         }).collect::<Vec<_>>(),
                     })
                 }).collect::<Vec<_>>(),
@@ -142,25 +140,6 @@ pub fn json(
         });
     }
     out
-}
-
-/// The question an expectation asks, as query text: `expect not can nora
-/// write_note on ward` → `can nora write_note on ward`; `expect report a
-/// as bob shows …` → `report a as bob`.
-fn question_text(expectation: &str) -> String {
-    let words: Vec<&str> = expectation.split_whitespace().collect();
-    let mut rest: &[&str] = &words;
-    if rest.first() == Some(&"expect") {
-        rest = &rest[1..];
-    }
-    if rest.first() == Some(&"not") {
-        rest = &rest[1..];
-    }
-    let end = rest
-        .iter()
-        .position(|w| matches!(*w, "shows" | "denied" | "empty"))
-        .unwrap_or(rest.len());
-    rest[..end].join(" ")
 }
 
 impl Words<'_> {
@@ -246,24 +225,5 @@ impl Words<'_> {
             "found": row.found.map(|v| v.as_str()),
             "because": self.deciding(e).iter().map(|r| json!({"text": self.fact(&r.fact), "at": self.at(r.site)})).collect::<Vec<_>>(),
         })
-    }
-
-    /// The question a row's explanation answers, as query text.
-    pub fn row_query(&self, row: &RowDiff, e: &Explanation) -> String {
-        let user = self.user(e.user);
-        match e.subject {
-            Subject::Details { report, .. } => format!(
-                "report {} as {user}",
-                self.program.policy.report(report).meta.name
-            ),
-            Subject::Can(q) => match q.target {
-                Target::Run(rep) => format!(
-                    "can {user} run {} on {}",
-                    self.program.policy.report(rep).meta.name,
-                    self.resource_name(row.resource)
-                ),
-                _ => String::new(),
-            },
-        }
     }
 }

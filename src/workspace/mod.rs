@@ -204,10 +204,10 @@ impl Workspace {
 
     /// Records a text that could not be read as text (invalid UTF-8): it did
     /// not parse, so what it may declare is unknown.
-    pub(super) fn add_unreadable(&mut self, file: FileId) {
+    pub(super) fn add_unreadable(&mut self, file: FileId, kind: TextKind) {
         self.texts.push(Text {
             file,
-            kind: TextKind::Policy,
+            kind,
             parsed: None,
         });
     }

@@ -2,7 +2,7 @@
 //! recursively, `.rights` files in path order) and JSON data files, with every
 //! problem as a diagnostic (I/O errors, oversized files, invalid UTF-8).
 
-use super::Workspace;
+use super::{TextKind, Workspace};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{Origin, Span};
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ impl Workspace {
                         );
                     }
                     for f in files {
-                        if let Some(text) = self.read_text(&f) {
+                        if let Some(text) = self.read_text(&f, TextKind::Policy) {
                             self.add_policy_text(Origin::Path(f), text);
                         }
                     }
@@ -43,7 +43,7 @@ impl Workspace {
             }
         }
         for p in data_paths {
-            if let Some(text) = self.read_text(p) {
+            if let Some(text) = self.read_text(p, TextKind::Data) {
                 self.add_data_text(Origin::Path(p.clone()), text);
             }
         }
@@ -55,8 +55,9 @@ impl Workspace {
             .push(Diagnostic::error(Code::Io, message).help(help));
     }
 
-    /// Reads a file as UTF-8; reports I/O errors, oversized files and invalid UTF-8.
-    fn read_text(&mut self, path: &Path) -> Option<String> {
+    /// Reads a file as UTF-8; reports I/O errors, oversized files, invalid
+    /// UTF-8 and binary files (a NUL byte: UTF-16 text too).
+    fn read_text(&mut self, path: &Path, kind: TextKind) -> Option<String> {
         match std::fs::metadata(path) {
             Ok(m) if m.len() > MAX_FILE_SIZE => {
                 let id = self
@@ -87,15 +88,26 @@ impl Workspace {
             _ => {}
         }
         match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                // a byte-order mark is not part of the text
-                Ok(s) => Some(match s.strip_prefix('\u{FEFF}') {
-                    Some(rest) => rest.to_string(),
-                    None => s,
-                }),
-                Err(e) => {
-                    let bytes = e.as_bytes();
-                    let valid = e.utf8_error().valid_up_to();
+            Ok(bytes) => {
+                let nul = bytes.iter().take(8192).position(|&b| b == 0);
+                let bad = std::str::from_utf8(&bytes).err().map(|e| e.valid_up_to());
+                let at = match (nul, bad) {
+                    (None, None) => {
+                        return match String::from_utf8(bytes) {
+                            // a byte-order mark is not part of the text
+                            Ok(s) => Some(match s.strip_prefix('\u{FEFF}') {
+                                Some(rest) => rest.to_string(),
+                                None => s,
+                            }),
+                            Err(_) => None,
+                        };
+                    }
+                    (Some(n), _) => n,
+                    (None, Some(b)) => b,
+                };
+                {
+                    let valid = at;
+                    let bytes = &bytes[..];
                     let u = Undecodable::of(bytes, valid);
                     // a binary file, or a very long line, is not drawn
                     let drawn = !u.binary && !u.long_line;
@@ -105,7 +117,7 @@ impl Workspace {
                         String::new()
                     };
                     let id = self.sources.add(Origin::Path(path.to_path_buf()), shown);
-                    self.add_unreadable(id);
+                    self.add_unreadable(id, kind);
                     let d = Diagnostic::error(Code::InvalidUtf8, u.message(path));
                     let d = if drawn {
                         d.at(Span::new(id, valid, valid + 1), "this byte")
@@ -115,7 +127,7 @@ impl Workspace {
                     self.read_diags.push(d.help(u.help()));
                     None
                 }
-            },
+            }
             Err(e) => {
                 self.io_error(
                     format!("cannot read `{}`: {e}", path.display()),
@@ -177,6 +189,8 @@ struct Undecodable {
     binary: bool,
     /// The byte's line is too long to draw (over 400 bytes).
     long_line: bool,
+    /// A UTF-16 byte-order mark, or every other byte NUL at the start.
+    utf16: bool,
 }
 
 impl Undecodable {
@@ -207,6 +221,10 @@ impl Undecodable {
             column,
             excerpt: escaped(&bytes[from..to]),
             binary,
+            utf16: bytes.starts_with(&[0xFF, 0xFE])
+                || bytes.starts_with(&[0xFE, 0xFF])
+                || (bytes.len() >= 4
+                    && (bytes[1] == 0 && bytes[3] == 0 || bytes[0] == 0 && bytes[2] == 0)),
             long_line: bytes[line_start..]
                 .iter()
                 .take(401)
@@ -219,8 +237,13 @@ impl Undecodable {
     fn message(&self, path: &Path) -> String {
         if self.binary {
             return format!(
-                "`{}` is a binary file, not UTF-8 text: byte 0x{:02X} at offset {}",
+                "`{}` is {}, not UTF-8 text: byte 0x{:02X} at offset {}",
                 path.display(),
+                if self.utf16 {
+                    "UTF-16 text"
+                } else {
+                    "a binary file"
+                },
                 self.byte,
                 self.offset
             );
@@ -236,7 +259,9 @@ impl Undecodable {
     }
 
     fn help(&self) -> String {
-        let fix = if self.binary {
+        let fix = if self.utf16 {
+            "save it as UTF-8 (`iconv -f utf-16 -t utf-8 FILE`)"
+        } else if self.binary {
             "give a `.rights` policy or a JSON data file"
         } else {
             "save the file as UTF-8 (from Latin-1: `iconv -f latin1 -t utf-8 FILE`)"
@@ -274,15 +299,7 @@ fn escaped(bytes: &[u8]) -> String {
 fn shown_text(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
-                for _ in 0..c.len_utf8() {
-                    out.push('?');
-                }
-            } else {
-                out.push(c);
-            }
-        }
+        out.push_str(&crate::source::drawable(chunk.valid()));
         for _ in chunk.invalid() {
             out.push('?');
         }

@@ -9,8 +9,8 @@ pub const RULE: Rule = Rule {
     summary: "a role that grants nothing, extends nothing and assigns nothing",
     doc: "What it does: finds roles with no `grant`, no `extends`, no `assigns`, and no \
 `access for role` line that gives them access — and no part in the policy's structure: a \
-role that another role extends, that an `assigns` rule names, that a default-role line or a \
-group gives, is a base or a marker on purpose and is not reported.
+role that another role extends, that an `assigns` rule names, that a default-role line, a \
+group or a user's data gives, is a base or a marker on purpose and is not reported.
 
 Why it matters: holding such a role changes nothing except `role X` conditions; when no \
 condition mentions it either, the role is a placeholder someone forgot to fill.
@@ -37,7 +37,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
     // a role with a part to play in the policy's structure is not a
     // forgotten placeholder: another role extends it, an `assigns` rule
-    // names it, a default-role line gives it, or a group does
+    // names it, a default-role line gives it, or a group or a user holds it
     let p = ctx.policy();
     let mut has_a_part = vec![false; p.roles.len()];
     let mut mark = |r: RoleId| {
@@ -57,6 +57,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     for data in ctx.all_data() {
         for g in &data.groups {
             g.roles.iter().for_each(|(r, _)| mark(*r));
+        }
+        // assigned to someone: a role users hold is a marker on purpose
+        for u in &data.users {
+            u.roles.iter().flatten().for_each(|(r, _)| mark(*r));
         }
     }
     for (i, role) in p.roles.iter().enumerate() {

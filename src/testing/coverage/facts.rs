@@ -2,18 +2,18 @@
 //! rests on (what `explain` shows) marks the item it names and the line its
 //! site points to, so coverage never counts less than the explanation.
 
-use super::{Coverage, Revoked};
+use super::{place, Coverage, Revoked, Site};
 use crate::eval::explain::{AccessHow, Fact, Reason, RoleFact};
-use crate::ir::Program;
+use crate::sema::model::RightId;
 use crate::source::Span;
 
 impl Coverage {
     /// Every fact of an explanation, and the facts it rests on.
-    pub(super) fn explained(&mut self, program: &Program, reasons: &[Reason]) {
+    pub(super) fn explained(&mut self, reasons: &[Reason]) {
         let mut stack: Vec<&Reason> = reasons.iter().collect();
         while let Some(r) = stack.pop() {
             stack.extend(r.because.iter());
-            self.fact(program, &r.fact, r.site);
+            self.fact(&r.fact, r.site);
         }
     }
 
@@ -26,25 +26,17 @@ impl Coverage {
     /// One fact of an explanation: the item it names, and the line its
     /// site points to (a revoke, a deny, a default-role line, an `access
     /// for role` line).
-    fn fact(&mut self, program: &Program, fact: &Fact, site: Option<Span>) {
-        let same = |a: &Span| site.is_some_and(|s| s.same_place(a));
+    fn fact(&mut self, fact: &Fact, site: Option<Span>) {
         match *fact {
             Fact::Right { right, .. } => Self::seen(&mut self.rights, right.index()),
             Fact::GrantedByRole { role } => Self::seen(&mut self.roles, role.index()),
             Fact::Revoked { .. } => {
-                for x in self.revokes.iter_mut() {
-                    if same(&x.span) && matches!(x.what, Revoked::Right(_)) {
-                        x.seen = true;
-                    }
+                if let Some(s) = site {
+                    // the right itself does not matter: one revoke per site
+                    self.revoke_seen(&s, Revoked::Right(RightId::from_index(0)));
                 }
             }
-            Fact::Denied { .. } => {
-                for (i, d) in program.policy.denies.iter().enumerate() {
-                    if same(&d.span) {
-                        Self::seen(&mut self.denies, i);
-                    }
-                }
-            }
+            Fact::Denied { .. } => self.site_seen(site, |x| matches!(x, Site::Deny(_))),
             Fact::Role { role, how, .. } => {
                 Self::seen(&mut self.roles, role.index());
                 match how {
@@ -55,37 +47,21 @@ impl Coverage {
                     _ => {}
                 }
                 if matches!(how, RoleFact::Default | RoleFact::DefaultInherited(_)) {
-                    for (i, line) in program.policy.default_roles.iter().enumerate() {
-                        if same(&line.span) {
-                            Self::seen(&mut self.default_lines, i);
-                        }
-                    }
+                    self.site_seen(site, |x| matches!(x, Site::DefaultLine(_)));
                 }
             }
             Fact::Access { level, how, .. } => match how {
                 AccessHow::Group(g) => Self::seen(&mut self.groups, g.index()),
                 AccessHow::RoleAccess(role) => {
                     Self::seen(&mut self.roles, role.index());
-                    for x in self.role_access_lines.iter_mut() {
-                        if same(&x.span) {
-                            x.seen = true;
-                        }
-                    }
+                    self.site_seen(site, |x| matches!(x, Site::RoleAccessLine(_)));
                 }
                 AccessHow::Revoked => {
-                    for x in self.revokes.iter_mut() {
-                        if same(&x.span) && x.what == Revoked::Access(level) {
-                            x.seen = true;
-                        }
+                    if let Some(s) = site {
+                        self.revoke_seen(&s, Revoked::Access(level));
                     }
                 }
-                AccessHow::Denied => {
-                    for (i, d) in program.policy.access_denies.iter().enumerate() {
-                        if same(&d.span) {
-                            Self::seen(&mut self.access_denies, i);
-                        }
-                    }
-                }
+                AccessHow::Denied => self.site_seen(site, |x| matches!(x, Site::AccessDeny(_))),
                 AccessHow::Data | AccessHow::AlsoWhen | AccessHow::Missing => {}
             },
             Fact::Member { group, via, .. } => {
@@ -101,6 +77,27 @@ impl Coverage {
             }
             Fact::AssignRule { from, .. } => Self::seen(&mut self.roles, from.index()),
             _ => {}
+        }
+    }
+
+    /// Marks the lines of the kind `which` written at `site` as exercised.
+    fn site_seen(&mut self, site: Option<Span>, which: impl Fn(&Site) -> bool) {
+        let Some(at) = site.and_then(|s| self.sites.get(&place(&s))) else {
+            return;
+        };
+        let hits: Vec<Site> = at.iter().copied().filter(|x| which(x)).collect();
+        for x in hits {
+            match x {
+                Site::Deny(i) => Self::seen(&mut self.denies, i),
+                Site::AccessDeny(i) => Self::seen(&mut self.access_denies, i),
+                Site::DefaultLine(i) => Self::seen(&mut self.default_lines, i),
+                Site::RoleAccessLine(i) => {
+                    if let Some(l) = self.role_access_lines.get_mut(i) {
+                        l.seen = true;
+                    }
+                }
+                Site::Revoke(_) => {}
+            }
         }
     }
 }

@@ -83,6 +83,26 @@ pub struct Coverage {
     resource: Option<ResourceId>,
     /// Resource names per revoke of access (data sets differ).
     revoke_names: Vec<String>,
+    /// The lines an explanation's site may point to, by place: one lookup
+    /// per fact, whatever the size of the policy and data.
+    sites: rustc_hash::FxHashMap<Place, Vec<Site>>,
+}
+
+/// A span's file, start and end.
+type Place = (u32, u32, u32);
+
+fn place(s: &Span) -> Place {
+    (s.file.0, s.start, s.end)
+}
+
+/// A line coverage counts, by its index in its list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Site {
+    Revoke(usize),
+    RoleAccessLine(usize),
+    Deny(usize),
+    AccessDeny(usize),
+    DefaultLine(usize),
 }
 
 impl Coverage {
@@ -93,12 +113,30 @@ impl Coverage {
         let datas = std::iter::once(&*model.data)
             .chain(model.tests.iter().filter_map(|t| t.data.as_deref()));
         let mut role_access_lines: Vec<LineSite> = Vec::new();
+        let mut sites: rustc_hash::FxHashMap<Place, Vec<Site>> = Default::default();
+        for (i, d) in p.denies.iter().enumerate() {
+            sites.entry(place(&d.span)).or_default().push(Site::Deny(i));
+        }
+        for (i, d) in p.access_denies.iter().enumerate() {
+            sites
+                .entry(place(&d.span))
+                .or_default()
+                .push(Site::AccessDeny(i));
+        }
+        for (i, d) in p.default_roles.iter().enumerate() {
+            sites
+                .entry(place(&d.span))
+                .or_default()
+                .push(Site::DefaultLine(i));
+        }
         for data in datas {
             for res in &data.resources {
                 for (role, _, span) in &res.role_access {
-                    if role_access_lines.iter().any(|x| x.span.same_place(span)) {
+                    let at = sites.entry(place(span)).or_default();
+                    if at.iter().any(|x| matches!(x, Site::RoleAccessLine(_))) {
                         continue;
                     }
+                    at.push(Site::RoleAccessLine(role_access_lines.len()));
                     // one line, every level it names
                     let levels: Vec<&str> = res
                         .role_access
@@ -119,7 +157,7 @@ impl Coverage {
                 }
             }
             for u in &data.users {
-                let sites = u
+                let entries = u
                     .revokes
                     .iter()
                     .map(|s| (s.span, Revoked::Right(s.right), String::new()))
@@ -130,11 +168,16 @@ impl Coverage {
                             .map_or(String::new(), |x| x.meta.name.clone());
                         (*span, Revoked::Access(*l), name)
                     }));
-                for (span, what, name) in sites {
-                    if !revokes
-                        .iter()
-                        .any(|r: &RevokeSite| r.span.same_place(&span) && r.what == what)
-                    {
+                for (span, what, name) in entries {
+                    let at = sites.entry(place(&span)).or_default();
+                    let known = at.iter().any(|x| match x {
+                        Site::Revoke(k) => {
+                            revokes.get(*k).is_some_and(|r: &RevokeSite| r.what == what)
+                        }
+                        _ => false,
+                    });
+                    if !known {
+                        at.push(Site::Revoke(revokes.len()));
                         revokes.push(RevokeSite {
                             span,
                             what,
@@ -166,6 +209,7 @@ impl Coverage {
                 .collect(),
             revoke_names,
             resource: None,
+            sites,
         }
     }
 
@@ -195,7 +239,7 @@ impl Coverage {
                         self.assigns(program, u, true, level.index(), on)
                     }
                 }
-                self.explained(program, &program.reasons(question).reasons);
+                self.explained(&program.reasons(question).reasons);
             }
             Expectation::Report {
                 question, outcome, ..
@@ -209,7 +253,7 @@ impl Coverage {
                     target: Target::Run(rep),
                     on: None,
                 };
-                self.explained(program, &program.reasons(&run).reasons);
+                self.explained(&program.reasons(&run).reasons);
                 let mut rows: Vec<ResourceId> = program
                     .report_rows(question)
                     .unwrap_or_default()
@@ -227,8 +271,8 @@ impl Coverage {
                         on: Some(res),
                         ..run
                     };
-                    self.explained(program, &program.reasons(&row).reasons);
-                    self.explained(program, &program.details_reasons(u, rep, res));
+                    self.explained(&program.reasons(&row).reasons);
+                    self.explained(&program.details_reasons(u, rep, res));
                 }
             }
         }
@@ -271,13 +315,7 @@ impl Coverage {
         if let Some(user) = program.data.users.get(u.index()) {
             for (x, y, span) in &user.revoke_access {
                 if *x == r && *y == l {
-                    if let Some(site) = self
-                        .revokes
-                        .iter_mut()
-                        .find(|s| s.span.same_place(span) && s.what == Revoked::Access(l))
-                    {
-                        site.seen = true;
-                    }
+                    self.revoke_seen(span, Revoked::Access(l));
                 }
             }
         }
@@ -461,14 +499,32 @@ impl Coverage {
         }
         if let Some(user) = program.data.users.get(u.index()) {
             for s in user.revokes.iter().filter(|s| s.right == r) {
-                if let Some(entry) = self.revokes.iter_mut().find(|x| x.span.same_place(&s.span)) {
-                    entry.seen = true;
-                }
+                self.revoke_seen(&s.span, Revoked::Right(r));
             }
         }
         if let RoleOrigin::Default(i) = program.role_origin(u) {
             if let Some(seen) = self.default_lines.get_mut(i) {
                 *seen = true;
+            }
+        }
+    }
+
+    /// Marks the revoke written at `span` (of that kind) as exercised.
+    fn revoke_seen(&mut self, span: &Span, what: Revoked) {
+        let Some(at) = self.sites.get(&place(span)) else {
+            return;
+        };
+        for x in at {
+            if let Site::Revoke(k) = *x {
+                if let Some(r) = self.revokes.get_mut(k) {
+                    let same_kind = match (r.what, what) {
+                        (Revoked::Right(_), Revoked::Right(_)) => true,
+                        (a, b) => a == b,
+                    };
+                    if same_kind {
+                        r.seen = true;
+                    }
+                }
             }
         }
     }
