@@ -47,6 +47,29 @@ fn golden_edges() {
     });
 }
 
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Runs `rights ARGS…` with one stream's pipe closed before it starts (so
+/// every write meets a reader that is gone); the other is captured.
+fn with_reader_gone(args: &[&str], gone: Stream) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rights"));
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    match gone {
+        Stream::Stdout => cmd.stdout(writer).stderr(Stdio::piped()),
+        Stream::Stderr => cmd.stdout(Stdio::null()).stderr(writer),
+    };
+    cmd.output().unwrap()
+}
+
 /// Every command whose reader goes away (`| head -1`, `| true`) ends
 /// quietly with exit 0: no "internal error", no silent exit 1. The pipe's
 /// read end is closed before the command starts, so every write meets it.
@@ -86,17 +109,7 @@ fn a_closed_pipe_ends_every_command_quietly() {
         &["completions", "bash"],
     ];
     for args in commands {
-        let (reader, writer) = std::io::pipe().unwrap();
-        drop(reader);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
-            .args(*args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::null())
-            .stdout(writer)
-            .stderr(std::process::Stdio::piped())
-            .output()
-            .unwrap();
+        let out = with_reader_gone(args, Stream::Stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
             (out.status.code(), stderr.as_ref()),
@@ -110,17 +123,7 @@ fn a_closed_pipe_ends_every_command_quietly() {
     let bad = "tests/edges/fixtures/unknown_right.rights";
     let stderr_commands: &[&[&str]] = &[&["check", bad], &["lint", bad], &["test", bad]];
     for args in stderr_commands {
-        let (reader, writer) = std::io::pipe().unwrap();
-        drop(reader);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
-            .args(*args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(writer)
-            .output()
-            .unwrap();
+        let out = with_reader_gone(args, Stream::Stderr);
         assert_eq!(
             out.status.code(),
             Some(0),

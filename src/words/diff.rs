@@ -202,6 +202,20 @@ fn verb(l: &Line) -> &'static str {
     }
 }
 
+/// Users in only one version, each with what they can do there, the first
+/// [`MARKDOWN_USERS_LISTED`] of them, then how many more.
+fn users_listed(list: &[crate::diff::UserSummary]) -> Vec<String> {
+    let mut lines: Vec<String> = list
+        .iter()
+        .take(MARKDOWN_USERS_LISTED)
+        .map(user_summary)
+        .collect();
+    if list.len() > MARKDOWN_USERS_LISTED {
+        lines.push(format!("… and {} more", list.len() - MARKDOWN_USERS_LISTED));
+    }
+    lines
+}
+
 /// "zed: roles regional_admin, viewer; 38 rights; access on 2 resources (3 levels)".
 fn user_summary(u: &crate::diff::UserSummary) -> String {
     let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
@@ -320,14 +334,8 @@ pub fn human(d: &Diff, old: &str, new: &str, color: bool) -> String {
             continue;
         }
         out.push_str(&format!("  {label}:\n"));
-        for u in list.iter().take(MARKDOWN_USERS_LISTED) {
-            out.push_str(&format!("    {}\n", user_summary(u)));
-        }
-        if list.len() > MARKDOWN_USERS_LISTED {
-            out.push_str(&format!(
-                "    … and {} more\n",
-                list.len() - MARKDOWN_USERS_LISTED
-            ));
+        for line in users_listed(list) {
+            out.push_str(&format!("    {line}\n"));
         }
     }
     if d.changes.is_empty() && d.users_added.is_empty() && d.users_removed.is_empty() {
@@ -481,14 +489,8 @@ pub fn markdown(d: &Diff, old: &str, new: &str) -> String {
     ] {
         if !list.is_empty() {
             out.push_str(&format!("{label}:\n\n"));
-            for u in list.iter().take(MARKDOWN_USERS_LISTED) {
-                out.push_str(&format!("- {}\n", user_summary(u)));
-            }
-            if list.len() > MARKDOWN_USERS_LISTED {
-                out.push_str(&format!(
-                    "- … and {} more\n",
-                    list.len() - MARKDOWN_USERS_LISTED
-                ));
+            for line in users_listed(list) {
+                out.push_str(&format!("- {line}\n"));
             }
             out.push('\n');
         }
