@@ -5,7 +5,7 @@
     reason = "benchmarks fail by panicking"
 )]
 
-//! criterion benchmarks on generated workloads (see `src/bench_gen.rs` and
+//! criterion benchmarks on generated workloads (see `crates/rights-bench` and
 //! BENCHMARKS.md): load, `can` from names and from ids, `who can`, a
 //! 10,000-row report, `explain`, a REPL-sized query end to end, and the
 //! version-2 access path (groups, tags, access for role, access denies).

@@ -1,26 +1,19 @@
 //! `rights`: a toolchain for the Rights policy language, in which administrators
 //! write who may do what (see `LANGUAGE.md` in the shared docs and `SEMANTICS.md`).
 //!
-//! The pipeline, one module per stage:
+//! This package is the `rights` command ([`cli`]) over a workspace of crates
+//! whose graph is the architecture (ARCHITECTURE.md):
 //!
-//! ```text
-//! text ──syntax──▶ AST (spans) ──sema──▶ Model (resolved) ──ir──▶ Program ──eval──▶ answers
-//!                                                  ▲
-//! JSON data ──data──▶ AST data items ──────────────┘
-//! ```
+//! - `rights-engine`: the engine an application embeds (syntax, sema, ir,
+//!   eval, symbolic, the test runner, the workspace, [`Engine`]);
+//! - `rights-tools`: words, lint, fmt, diff, doc pages, the name index,
+//!   completion, `rights.toml`;
+//! - `rights-lsp`: the language server;
+//! - `rights-bench`: synthetic workloads for `rights bench` and the benchmarks.
 //!
-//! - [`syntax`]: the pest grammar (`grammar/rights.pest`) → [`syntax::ast`];
-//! - [`data`]: JSON data files → the same AST data items;
-//! - [`sema`]: names resolved, every static check, all diagnostics at once;
-//! - [`ir`]: the policy compiled once (dense ids, bitsets, role closure),
-//!   joined with per-user tables built per data set;
-//! - [`eval`]: decisions, reports, listings, explanations as data;
-//! - [`words`]: every sentence users read about answers (text and JSON);
-//! - [`workspace`]: the loaded policy that every front end goes through;
-//! - [`testing`]: the `test` block runner; [`lint`], [`fmt`]; [`cli`]: the
-//!   `rights` command; [`api`]: [`Engine`] for embedding.
-//!
-//! Embedding the evaluator:
+//! Their modules are re-exported here under their own names, so
+//! `rights::workspace::Workspace` and `rights::words::Words` name what they
+//! always did.
 //!
 //! ```
 //! let engine = rights::Engine::from_text(r#"
@@ -35,16 +28,8 @@
 //!     resource resource_z "Resource Z"
 //!     resource resource_m "Resource M"
 //! "#)?;
-//! assert!(engine.can_run("jane", "status_detail", Some("resource_z"))?);
-//! assert!(!engine.can_run("jane", "status_detail", Some("resource_m"))?);
-//!
-//! // any query of the language, with its explanation as data…
 //! let answer = engine.ask("explain can jane run status_detail on resource_m")?;
 //! if let rights::eval::answer::Answer::Can { explanation, .. } = &answer {
-//!     assert!(!explanation.allowed);
-//!     use rights::eval::explain::Fix;
-//!     assert!(matches!(explanation.fixes[0][..], [Fix::GrantAccess(..)]));
-//!     // …and in words
 //!     let words = rights::words::Words::new(engine.program(), engine.sources());
 //!     assert_eq!(
 //!         words.fix(explanation.user, explanation.fixes[0][0]),
@@ -54,28 +39,13 @@
 //! # Ok::<(), rights::api::Error>(())
 //! ```
 
-pub mod analyze;
-pub mod api;
-pub mod batch;
-pub mod bench_gen;
+pub use rights_bench as bench_gen;
+pub use rights_engine::{
+    analyze, api, batch, data, diag, eval, ir, sema, source, symbolic, syntax, testing, workspace,
+};
+pub use rights_lsp as lsp;
+pub use rights_tools::{complete, diff, doc, fmt, index, lint, project, words};
+
 pub mod cli;
-pub mod complete;
-pub mod data;
-pub mod diag;
-pub mod diff;
-pub mod doc;
-pub mod eval;
-pub mod fmt;
-pub mod index;
-pub mod ir;
-pub mod lint;
-pub mod lsp;
-pub mod sema;
-pub mod source;
-pub mod symbolic;
-pub mod syntax;
-pub mod testing;
-pub mod words;
-pub mod workspace;
 
 pub use api::Engine;

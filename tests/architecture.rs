@@ -1,7 +1,10 @@
-//! The invariants ARCHITECTURE.md states, checked: each module imports only
-//! what its **Imports** line names (read from ARCHITECTURE.md itself, so the
-//! document cannot drift from the code), only `syntax` mentions pest, only
-//! `cli` prints or exits (and only `cli::out` writes standard output), and no source file grows past 700 lines.
+//! The invariants ARCHITECTURE.md states, checked: each crate depends on
+//! exactly what its **Depends on** line names and the engine's dependency
+//! closure holds no command-line, editor, layout, diff or TOML crate; each
+//! module imports only what its **Imports** line names (both read from
+//! ARCHITECTURE.md itself, so the document cannot drift from the code); only
+//! `syntax` mentions pest, only `cli` prints or exits (and only `cli::out`
+//! writes standard output), and no source file grows past 700 lines.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,7 +20,9 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Module → the paths it may import, from the `Imports:` lines.
+/// Module → the paths it may import, from the `Imports:` lines. A line goes
+/// on over the next ones while it ends with a comma (a paragraph after it is
+/// prose, not imports).
 fn allowed_imports() -> BTreeMap<String, Vec<String>> {
     let doc = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
     let mut out = BTreeMap::new();
@@ -29,13 +34,10 @@ fn allowed_imports() -> BTreeMap<String, Vec<String>> {
         }
         if let Some(rest) = line.strip_prefix("Imports:") {
             let mut text = rest.to_string();
-            while let Some(next) = lines.peek() {
-                if next.trim().is_empty() {
-                    break;
-                }
+            while text.trim_end().ends_with(',') {
+                let Some(next) = lines.next() else { break };
                 text.push(' ');
                 text.push_str(next);
-                lines.next();
             }
             let paths: Vec<String> = text
                 .split('`')
@@ -45,6 +47,31 @@ fn allowed_imports() -> BTreeMap<String, Vec<String>> {
                 .collect();
             let m = module.clone().expect("an Imports line belongs to a module");
             out.insert(m, paths);
+        }
+    }
+    out
+}
+
+/// Crate → the crates it may depend on, from the `Depends on:` lines.
+fn allowed_dependencies() -> BTreeMap<String, Vec<String>> {
+    let doc = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let mut out = BTreeMap::new();
+    let mut krate: Option<String> = None;
+    for line in doc.lines() {
+        if let Some(rest) = line.strip_prefix("**crate `") {
+            krate = rest.split('`').next().map(str::to_string);
+        }
+        if let Some(rest) = line.strip_prefix("Depends on:") {
+            let deps: Vec<String> = rest
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            out.insert(
+                krate.clone().expect("a Depends line belongs to a crate"),
+                deps,
+            );
         }
     }
     out
@@ -61,16 +88,57 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The top-level module a source file belongs to (`src/eval/explain/facts.rs` → `eval`).
-fn module_of(path: &Path) -> String {
-    let rel = path.strip_prefix(root().join("src")).unwrap();
+/// Every source file of the workspace: the root package's and each crate's.
+fn all_sources() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    for e in std::fs::read_dir(root().join("crates")).unwrap() {
+        let src = e.unwrap().path().join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The crates whose whole source is one module, and that module's name.
+const ONE_MODULE_CRATES: &[(&str, &str)] = &[("rights-lsp", "lsp"), ("rights-bench", "bench_gen")];
+
+/// The module a source file belongs to (`crates/rights-engine/src/eval/explain/facts.rs`
+/// → `eval`, `src/cli/mod.rs` → `cli`), and the names that are the module's
+/// own when a file says `crate::NAME` (a one-module crate's files).
+fn module_of(path: &Path) -> (String, Vec<String>) {
+    let rel = match path.strip_prefix(root().join("crates")) {
+        Ok(rest) => {
+            let krate = rest
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy()
+                .to_string();
+            let src = root().join("crates").join(&krate).join("src");
+            if let Some((_, m)) = ONE_MODULE_CRATES.iter().find(|(c, _)| *c == krate) {
+                let own = std::fs::read_dir(&src)
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
+                    .collect();
+                return (m.to_string(), own);
+            }
+            path.strip_prefix(&src).unwrap().to_path_buf()
+        }
+        Err(_) => path.strip_prefix(root().join("src")).unwrap().to_path_buf(),
+    };
     let first = rel
         .components()
         .next()
         .unwrap()
         .as_os_str()
-        .to_string_lossy();
-    first.trim_end_matches(".rs").to_string()
+        .to_string_lossy()
+        .to_string();
+    (first.trim_end_matches(".rs").to_string(), Vec::new())
 }
 
 /// The code of a file without `//` comments.
@@ -116,11 +184,17 @@ fn crate_paths(code: &str) -> Vec<String> {
 fn every_module_imports_only_what_architecture_md_allows() {
     let allowed = allowed_imports();
     assert!(allowed.len() >= 15, "Imports lines found: {allowed:?}");
-    let mut files = Vec::new();
-    rust_files(&root().join("src"), &mut files);
+    // the Imports of a module end where its line does, not in the prose after it
+    assert!(
+        allowed
+            .get("words")
+            .is_some_and(|w| !w.iter().any(|p| p.ends_with(".rs"))),
+        "{:?}",
+        allowed.get("words")
+    );
     let mut problems = Vec::new();
-    for f in files {
-        let module = module_of(&f);
+    for f in all_sources() {
+        let (module, own) = module_of(&f);
         if module == "lib" || module == "main" {
             continue;
         }
@@ -132,7 +206,8 @@ fn every_module_imports_only_what_architecture_md_allows() {
         };
         let code = code_of(&std::fs::read_to_string(&f).unwrap());
         for path in crate_paths(&code) {
-            if path.split("::").next() == Some(module.as_str()) {
+            let first = path.split("::").next().unwrap_or_default();
+            if first == module || own.iter().any(|o| o == first) {
                 continue;
             }
             let fits = ok
@@ -149,6 +224,91 @@ fn every_module_imports_only_what_architecture_md_allows() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The `[dependencies]` names of a package's Cargo.toml.
+fn dependencies_of(manifest: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    let mut deps: Vec<String> = doc
+        .get("dependencies")
+        .and_then(|d| d.as_table())
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default();
+    deps.sort();
+    deps
+}
+
+#[test]
+fn every_crate_depends_on_exactly_what_architecture_md_names() {
+    let allowed = allowed_dependencies();
+    assert!(allowed.len() >= 5, "Depends lines found: {allowed:?}");
+    let mut manifests = vec![("rights".to_string(), root().join("Cargo.toml"))];
+    for e in std::fs::read_dir(root().join("crates")).unwrap() {
+        let dir = e.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        manifests.push((name, dir.join("Cargo.toml")));
+    }
+    for (name, manifest) in manifests {
+        let mut want = allowed
+            .get(&name)
+            .unwrap_or_else(|| panic!("crate `{name}` has no Depends line in ARCHITECTURE.md"))
+            .clone();
+        want.sort();
+        assert_eq!(dependencies_of(&manifest), want, "crate `{name}`");
+    }
+}
+
+/// An application that embeds the engine compiles no command-line, editor,
+/// layout, diff or TOML crate: none is in the engine's dependency closure.
+#[test]
+fn the_engine_pulls_in_no_front_end_crate() {
+    let text = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
+    let lock: toml::Table = toml::from_str(&text).unwrap();
+    let packages = lock["package"].as_array().unwrap();
+    let deps_of = |name: &str| -> Vec<String> {
+        packages
+            .iter()
+            .filter(|p| p["name"].as_str() == Some(name))
+            .flat_map(|p| {
+                p.get("dependencies")
+                    .and_then(|d| d.as_array())
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|d| {
+                d.as_str()
+                    .map(|s| s.split(' ').next().unwrap_or(s).to_string())
+            })
+            .collect()
+    };
+    let mut closure: Vec<String> = vec!["rights-engine".into()];
+    let mut i = 0;
+    while i < closure.len() {
+        for d in deps_of(&closure[i].clone()) {
+            if !closure.contains(&d) {
+                closure.push(d);
+            }
+        }
+        i += 1;
+    }
+    assert!(closure.len() > 5, "{closure:?}");
+    for forbidden in [
+        "clap",
+        "rustyline",
+        "lsp-server",
+        "lsp-types",
+        "layout-rs",
+        "similar",
+        "toml",
+        "rights-tools",
+        "rights-lsp",
+    ] {
+        assert!(
+            !closure.iter().any(|c| c == forbidden),
+            "the engine's dependency closure holds `{forbidden}`: {closure:?}"
+        );
+    }
+}
+
 #[test]
 fn the_checker_sees_grouped_and_inline_paths() {
     let code = "use crate::syntax::{self, ast::*};\nlet x = crate::diag::Code::Io;";
@@ -160,10 +320,8 @@ fn the_checker_sees_grouped_and_inline_paths() {
 
 #[test]
 fn only_syntax_sees_pest_and_only_cli_prints() {
-    let mut files = Vec::new();
-    rust_files(&root().join("src"), &mut files);
-    for f in files {
-        let module = module_of(&f);
+    for f in all_sources() {
+        let (module, _) = module_of(&f);
         let code = code_of(&std::fs::read_to_string(&f).unwrap());
         if module != "syntax" {
             // the crate, not the word (`cheapest` is fine)
@@ -195,9 +353,7 @@ fn only_syntax_sees_pest_and_only_cli_prints() {
 
 #[test]
 fn no_source_file_is_longer_than_700_lines() {
-    let mut files = Vec::new();
-    rust_files(&root().join("src"), &mut files);
-    for f in files {
+    for f in all_sources() {
         let n = std::fs::read_to_string(&f).unwrap().lines().count();
         assert!(
             n <= 700,

@@ -95,7 +95,7 @@ pub fn run(args: Args) -> i32 {
         .iter()
         .map(|p| match p.as_slice() {
             [one] => one.clone(),
-            _ => PathBuf::from(crate::workspace::project::FILE_NAME),
+            _ => PathBuf::from(crate::project::FILE_NAME),
         })
         .collect();
     match (labels.as_slice(), wss.as_slice()) {

@@ -118,7 +118,7 @@ pub fn project_inputs(
         return Ok((paths.to_vec(), data.to_vec()));
     }
     let here = std::env::current_dir().unwrap_or_default();
-    let project = match crate::workspace::project::Project::find(&here) {
+    let project = match crate::project::Project::find(&here) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -149,7 +149,7 @@ pub fn project_inputs(
         if files.is_empty() {
             eprintln!(
                 "error: {} names no `.rights` file, and its folder holds none: give `policy = [\"…\"]` or a PATH",
-                proj.root.join(crate::workspace::project::FILE_NAME).display()
+                proj.root.join(crate::project::FILE_NAME).display()
             );
             return Err(EXIT_USAGE);
         }

@@ -14,7 +14,7 @@ use pest::Parser as _;
 use std::sync::LazyLock;
 
 #[derive(pest_derive::Parser)]
-#[grammar = "../grammar/rights.pest"]
+#[grammar = "../../../grammar/rights.pest"]
 struct RightsParser;
 
 /// The deepest parenthesis nesting accepted in a condition. Deeper input is

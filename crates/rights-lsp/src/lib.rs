@@ -14,6 +14,10 @@
 //! - `edits.rs`: code actions and formatting;
 //! - `lens.rs`: test code lenses, commands and `rights/explain`.
 
+// the engine's and the tools' modules under their own names, as in every crate
+use rights_engine::{diag, eval, ir, sema, source, syntax, testing, workspace};
+use rights_tools::{complete, fmt, index, lint, project, words};
+
 mod analysis;
 mod convert;
 mod diagnostics;

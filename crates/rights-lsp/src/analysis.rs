@@ -144,7 +144,7 @@ fn read_file(p: &Path) -> Result<String, String> {
     })
 }
 
-pub use crate::workspace::project::{configured_files, rights_files, Config};
+pub use crate::project::{configured_files, rights_files, Config};
 
 const UNRESERVED: &[u8] = b"-._~/";
 

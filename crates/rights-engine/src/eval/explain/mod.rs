@@ -31,7 +31,7 @@ pub struct Reason {
 }
 
 impl Reason {
-    pub(crate) fn new(holds: bool, fact: Fact) -> Reason {
+    pub fn new(holds: bool, fact: Fact) -> Reason {
         Reason {
             holds,
             fact,
@@ -39,15 +39,15 @@ impl Reason {
             because: Vec::new(),
         }
     }
-    pub(crate) fn at(mut self, site: Span) -> Reason {
+    pub fn at(mut self, site: Span) -> Reason {
         self.site = Some(site);
         self
     }
-    pub(crate) fn at_maybe(mut self, site: Option<Span>) -> Reason {
+    pub fn at_maybe(mut self, site: Option<Span>) -> Reason {
         self.site = site;
         self
     }
-    pub(crate) fn because(mut self, r: Vec<Reason>) -> Reason {
+    pub fn because(mut self, r: Vec<Reason>) -> Reason {
         self.because = r;
         self
     }

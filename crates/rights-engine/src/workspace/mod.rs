@@ -9,7 +9,6 @@
 //!   and answering query text.
 
 pub mod git;
-pub mod project;
 mod read;
 
 pub use read::{policy_files_skipping, MAX_FILE_SIZE};

@@ -260,12 +260,7 @@ impl Names {
                 .roles
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| {
-                    p.code()
-                        .assigns
-                        .iter()
-                        .any(|a| !a.access && a.covers(p.code(), *i))
-                })
+                .filter(|(i, _)| p.assignable(RoleId::from_index(*i)))
                 .map(|(_, r)| r.meta.name.clone())
                 .collect()
         };

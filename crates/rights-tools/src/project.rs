@@ -115,7 +115,7 @@ pub fn rights_files(dir: &Path) -> Vec<PathBuf> {
     let skip = |name: &str| {
         (name.starts_with('.') && name != "." && name != "..") || SKIPPED.contains(&name)
     };
-    super::policy_files_skipping(dir, &skip).unwrap_or_default()
+    crate::workspace::policy_files_skipping(dir, &skip).unwrap_or_default()
 }
 
 /// Every `.rights` file a configured path names, joined to `folder` (a

@@ -405,6 +405,15 @@ impl Program {
         })
     }
 
+    /// Whether some role's `assigns` rule covers role `r` (someone may be
+    /// allowed to hand it out).
+    pub fn assignable(&self, r: RoleId) -> bool {
+        self.code
+            .assigns
+            .iter()
+            .any(|a| !a.access && a.covers(&self.code, r.index()))
+    }
+
     /// Whether rule `a` belongs to one of `u`'s roles and covers the role (or
     /// level) with index `what`.
     pub(crate) fn assigns_rule_covers(&self, a: &AssignsIr, u: UserId, what: usize) -> bool {

@@ -3,7 +3,7 @@
 //! query, with the same errors.
 //!
 //! ```
-//! use rights::Engine;
+//! use rights_engine::Engine;
 //!
 //! let engine = Engine::from_text(r#"
 //!     right report.status_detail "Report - Status Detail"
