@@ -441,3 +441,30 @@ fn an_added_user_is_named_with_what_they_can_do() {
     );
     insta::assert_snapshot!(all_formats(&args));
 }
+
+/// For every possible user, GitHub notices are built from the comparison's
+/// data: one per difference, with its witness and the users affected.
+#[test]
+fn symbolic_github_notices_one_per_difference() {
+    let run = rights(&[
+        "diff",
+        "tests/analyze/base.rights",
+        "tests/analyze/added_grant.rights",
+        "--symbolic",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let every: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::notice title=rights diff (every possible user)::"))
+        .collect();
+    assert_eq!(every.len(), 2, "{}", run.stdout);
+    assert!(every[0].contains("more permissive: right `report.status_detail`; gains it, for example: user witness { roles viewer }"), "{}", every[0]);
+    assert!(
+        run.stdout.lines().all(|l| l.starts_with("::notice ")),
+        "{}",
+        run.stdout
+    );
+}

@@ -221,20 +221,7 @@ pub fn run(args: Args) -> i32 {
                 }
             }
             // every difference as a notice (they have no line of their own)
-            DiffFormat::Github => {
-                let text = analysis::comparison_human(&c, &lo, &ln);
-                for line in text
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .take(50)
-                {
-                    outln!(
-                        "::notice title=rights diff (every possible user)::{}",
-                        words::github_escape(line)
-                    );
-                }
-            }
+            DiffFormat::Github => out!("{}", analysis::comparison_github(&c)),
             DiffFormat::Json => {
                 let every = analysis::comparison_json(&c, &lo, &ln);
                 match users_json.take() {

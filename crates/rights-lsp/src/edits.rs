@@ -5,7 +5,7 @@
 use super::analysis::Analysis;
 use super::convert::{offset_in, position, range, Encoding};
 use super::Failure;
-use crate::diag::Code;
+use crate::diag::{Code, NameKind};
 use crate::source::{SourceFile, Span};
 use lsp_types::*;
 use std::collections::HashMap;
@@ -32,12 +32,6 @@ fn action(title: String, uri: &Uri, edits: Vec<TextEdit>, preferred: bool) -> Co
         is_preferred: preferred.then_some(true),
         ..Default::default()
     })
-}
-
-/// The suggestion of a "did you mean `x`?" help.
-fn suggestion(help: &str) -> Option<&str> {
-    let rest = &help[help.find("did you mean `")? + 14..];
-    rest.split('`').next()
 }
 
 /// The span of a list element with the comma and spaces that go with it.
@@ -93,15 +87,9 @@ pub fn code_actions(
             continue;
         }
         let r = range(src, *s, enc);
-        if let Some(x) = d.help.as_deref().and_then(suggestion) {
-            let data_id = [
-                "unknown user ",
-                "unknown resource ",
-                "unknown event ",
-                "unknown group ",
-            ]
-            .iter()
-            .any(|p| d.message.starts_with(p));
+        // the diagnostic's data, never its words
+        if let Some(x) = d.replacement.as_deref() {
+            let data_id = d.unknown.as_ref().is_some_and(|(k, _)| k.is_data());
             let text = if a.is_data(file) {
                 serde_json::Value::String(x.to_string()).to_string()
             } else if data_id {
@@ -117,7 +105,7 @@ pub fn code_actions(
             ));
         }
         if d.code == Code::UnknownName && !a.is_data(file) {
-            if let Some(decl) = declaration_for(&d.message) {
+            if let Some(decl) = d.unknown.as_ref().and_then(|(k, n)| declaration_for(*k, n)) {
                 let at = src.text.len();
                 let end = position(src, at as u32, enc);
                 let sep = if src.text.ends_with('\n') || src.text.is_empty() {
@@ -172,20 +160,17 @@ fn allow(src: &SourceFile, s: Span, rule: &crate::lint::Rule, uri: &Uri) -> Code
     )
 }
 
-/// "unknown right `x`" → ("right `x`", "right x").
-fn declaration_for(message: &str) -> Option<(String, String)> {
-    let rest = message.strip_prefix("unknown ")?;
-    let (noun, name) = rest.split_once(" `")?;
-    let name = name.strip_suffix('`')?;
-    let text = match noun {
-        "right" => format!("right {name}"),
-        "role" => format!("role {name} {{}}"),
-        "flag" => format!("flag {name}"),
-        "tag" => format!("tag {name}"),
-        "access level" => format!("access {name}"),
+/// An unknown right `x` → ("right `x`", "right x"): what declaring it takes.
+fn declaration_for(kind: NameKind, name: &str) -> Option<(String, String)> {
+    let text = match kind {
+        NameKind::Right => format!("right {name}"),
+        NameKind::Role => format!("role {name} {{}}"),
+        NameKind::Flag => format!("flag {name}"),
+        NameKind::Tag => format!("tag {name}"),
+        NameKind::Access => format!("access {name}"),
         _ => return None,
     };
-    Some((format!("{noun} `{name}`"), text))
+    Some((format!("{} `{name}`", kind.noun()), text))
 }
 
 fn whole(src: &SourceFile, enc: Encoding) -> Range {

@@ -2,7 +2,7 @@
 //! field is checked on its own, with the span of its value, so one mistake is
 //! reported where it is and the rest of the entry is kept.
 
-use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::diag::{closest, Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Name, Pattern};
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -559,17 +559,20 @@ impl<'t> Entry<'t> {
     /// Reports every field not read, with the closest known one.
     pub fn no_other_fields(&self, known: &[&str], diags: &mut Vec<Diagnostic>) {
         for f in self.fields.iter().filter(|f| !f.used) {
-            let help = did_you_mean(&f.key, known.iter().copied()).unwrap_or_else(|| {
-                format!(
-                    "a {} has the fields {}",
-                    self.kind,
-                    known
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            });
+            let close = closest(&f.key, known.iter().copied());
+            let help = close
+                .map(|c| format!("did you mean `{c}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "a {} has the fields {}",
+                        self.kind,
+                        known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
             diags.push(
                 Diagnostic::error(
                     Code::BadData,
@@ -579,7 +582,8 @@ impl<'t> Entry<'t> {
                     ),
                 )
                 .at(f.key_span, "not a field of this entry")
-                .help(help),
+                .help(help)
+                .replace_with_maybe(close),
             );
         }
     }

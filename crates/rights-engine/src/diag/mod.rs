@@ -39,10 +39,60 @@ pub struct Diagnostic {
     /// Other places that explain the problem (the first declaration of a duplicate, …).
     pub secondary: Vec<(Span, String)>,
     pub help: Option<String>,
-    /// An unknown name of a kind data files declare (a user, resource,
-    /// event or group): when a data file did not parse, it may be declared
-    /// there, and the error is held back as a follow-on.
-    pub data_name: bool,
+    /// What the problem is about, as data, beside the words: the unknown
+    /// name and its kind. Tools act on it (the editor declares the name; a
+    /// data file that did not parse holds back an unknown user, resource,
+    /// event or group it may declare) without reading the message.
+    pub unknown: Option<(NameKind, String)>,
+    /// The text that belongs at the primary span (a "did you mean"), as
+    /// data: the editor's "Replace with" action.
+    pub replacement: Option<String>,
+}
+
+/// The kinds of names, with the one noun table every message uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    Right,
+    Access,
+    Flag,
+    Tag,
+    Group,
+    Role,
+    Action,
+    Report,
+    /// An action or a right (the target of `can USER NAME`).
+    ActionOrRight,
+    User,
+    Resource,
+    Event,
+}
+
+impl NameKind {
+    /// "right", "access level", …
+    pub fn noun(self) -> &'static str {
+        match self {
+            NameKind::Right => "right",
+            NameKind::Access => "access level",
+            NameKind::Flag => "flag",
+            NameKind::Tag => "tag",
+            NameKind::Group => "group",
+            NameKind::Role => "role",
+            NameKind::Action => "action",
+            NameKind::Report => "report",
+            NameKind::ActionOrRight => "action or right",
+            NameKind::User => "user",
+            NameKind::Resource => "resource",
+            NameKind::Event => "event",
+        }
+    }
+
+    /// Names data files declare (and write as ids: `"st-marys"`).
+    pub fn is_data(self) -> bool {
+        matches!(
+            self,
+            NameKind::User | NameKind::Resource | NameKind::Event | NameKind::Group
+        )
+    }
 }
 
 impl Diagnostic {
@@ -54,7 +104,8 @@ impl Diagnostic {
             primary: None,
             secondary: Vec::new(),
             help: None,
-            data_name: false,
+            unknown: None,
+            replacement: None,
         }
     }
 
@@ -94,10 +145,24 @@ impl Diagnostic {
         self
     }
 
-    /// Marks an unknown name of a kind data files declare.
-    pub fn data_name(mut self) -> Diagnostic {
-        self.data_name = true;
+    /// Says, as data, which name is unknown.
+    pub fn unknown_name(mut self, kind: NameKind, name: &str) -> Diagnostic {
+        self.unknown = Some((kind, name.to_string()));
         self
+    }
+
+    /// Says, as data, what belongs at the primary span.
+    pub fn replace_with(mut self, text: impl Into<String>) -> Diagnostic {
+        self.replacement = Some(text.into());
+        self
+    }
+
+    /// [`Diagnostic::replace_with`], when there is a replacement.
+    pub fn replace_with_maybe(self, text: Option<&str>) -> Diagnostic {
+        match text {
+            Some(t) => self.replace_with(t),
+            None => self,
+        }
     }
 
     pub fn is_error(&self) -> bool {
@@ -117,6 +182,11 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The closest of `candidates` to `name`, if one is close enough.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(name, c);
@@ -125,5 +195,5 @@ pub fn did_you_mean<'a>(
             best = Some((score, c));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
 }

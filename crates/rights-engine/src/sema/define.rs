@@ -503,10 +503,9 @@ pub fn expand_pattern(policy: &Policy, p: &ast::Pattern) -> Result<Vec<RightId>,
                     .iter()
                     .filter_map(|(name, _)| name.rsplit_once('.').map(|(p, _)| p.to_string()))
                     .collect();
-                if let Some(h) =
-                    crate::diag::did_you_mean(&n.text, prefixes.iter().map(|s| s.as_str()))
+                if let Some(c) = crate::diag::closest(&n.text, prefixes.iter().map(|s| s.as_str()))
                 {
-                    d = d.help(h);
+                    d = d.help(format!("did you mean `{c}`?")).replace_with(c);
                 } else {
                     d = d.help(format!(
                         "declare rights under `{}.` or remove the pattern",

@@ -2,7 +2,7 @@
 //! the name exists in another namespace (a role written where a right belongs).
 
 use super::model::{Data, Policy};
-use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::diag::{closest, Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -31,41 +31,10 @@ impl<'a> From<&'a ast::Name> for NameRef<'a> {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Right,
-    Access,
-    Flag,
-    Tag,
-    Group,
-    Role,
-    Action,
-    Report,
-    /// An action or a right (the target of `can USER NAME`).
-    ActionOrRight,
-    User,
-    Resource,
-    Event,
-}
+/// The kinds of names: one enum and one noun table, in `diag`.
+pub use crate::diag::NameKind as Kind;
 
 impl Kind {
-    pub fn noun(self) -> &'static str {
-        match self {
-            Kind::Right => "right",
-            Kind::Access => "access level",
-            Kind::Flag => "flag",
-            Kind::Tag => "tag",
-            Kind::Group => "group",
-            Kind::Role => "role",
-            Kind::Action => "action",
-            Kind::Report => "report",
-            Kind::ActionOrRight => "action or right",
-            Kind::User => "user",
-            Kind::Resource => "resource",
-            Kind::Event => "event",
-        }
-    }
-
     fn declare_hint(self, name: &str) -> String {
         let id = if name
             .chars()
@@ -169,8 +138,13 @@ fn article(noun: &str) -> &'static str {
 
 /// `unknown role \`reportr\``, with a suggestion.
 pub fn unknown(policy: &Policy, kind: Kind, name: NameRef) -> Diagnostic {
-    let help = other_kind(policy, kind, name.text)
-        .or_else(|| did_you_mean(name.text, policy_names(policy, kind)))
+    let other = other_kind(policy, kind, name.text);
+    let close = match other {
+        Some(_) => None,
+        None => closest(name.text, policy_names(policy, kind)),
+    };
+    let help = other
+        .or_else(|| close.map(|c| format!("did you mean `{c}`?")))
         .unwrap_or_else(|| kind.declare_hint(name.text));
     let d = Diagnostic::error(
         Code::UnknownName,
@@ -180,11 +154,11 @@ pub fn unknown(policy: &Policy, kind: Kind, name: NameRef) -> Diagnostic {
         name.span,
         format!("no {} is declared with this name", kind.noun()),
     )
-    .help(help);
-    if kind == Kind::Group {
-        d.data_name()
-    } else {
-        d
+    .help(help)
+    .unknown_name(kind, name.text);
+    match close {
+        Some(c) => d.replace_with(c),
+        None => d,
     }
 }
 
@@ -195,12 +169,19 @@ pub fn unknown_data(data: &Data, kind: Kind, name: NameRef) -> Diagnostic {
         Kind::Resource => data.resource_ids.keys().collect(),
         _ => data.event_ids.keys().collect(),
     };
-    let help = did_you_mean(name.text, candidates).unwrap_or_else(|| kind.declare_hint(name.text));
-    Diagnostic::error(
+    let close = closest(name.text, candidates);
+    let help = close
+        .map(|c| format!("did you mean `{c}`?"))
+        .unwrap_or_else(|| kind.declare_hint(name.text));
+    let d = Diagnostic::error(
         Code::UnknownName,
         format!("unknown {} `{}`", kind.noun(), name.text),
     )
     .at_maybe(name.span, format!("no {} has this id", kind.noun()))
     .help(help)
-    .data_name()
+    .unknown_name(kind, name.text);
+    match close {
+        Some(c) => d.replace_with(c),
+        None => d,
+    }
 }

@@ -85,6 +85,16 @@ pub(super) fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rul
             h
         }
     });
+    // a misspelt keyword's fix as data too (the editor's "Replace with")
+    let keyword =
+        crate::diag::closest(found, wanted_keywords(positives).iter().map(String::as_str))
+            .filter(|k| *k != found)
+            .map(str::to_string);
+    if let (Some(k), Some(h)) = (&keyword, &help) {
+        if *h == format!("did you mean `{k}`?") {
+            d = d.replace_with(k.clone());
+        }
+    }
     if let Some(h) = help {
         d = d.help(h);
     }

@@ -338,7 +338,7 @@ impl Workspace {
             if !matches!(d.code, Code::UnknownName | Code::EmptyPattern) {
                 return true;
             }
-            if data_failed && d.data_name {
+            if data_failed && d.unknown.as_ref().is_some_and(|(k, _)| k.is_data()) {
                 return false;
             }
             let Some((span, _)) = &d.primary else {

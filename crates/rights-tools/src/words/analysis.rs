@@ -455,6 +455,35 @@ pub fn comparison_human(c: &Comparison, old: &str, new: &str) -> String {
     out
 }
 
+/// A comparison as GitHub workflow notices: one per difference (they have
+/// no line of their own), each from the comparison's data, at most 50.
+pub fn comparison_github(c: &Comparison) -> String {
+    let mut out = String::new();
+    for d in c.differences().take(50) {
+        let mut text = format!(
+            "{}: {}{}",
+            verdict_word(&d.compared.verdict),
+            item(&d.compared.item),
+            if d.compared.only_new { " (new)" } else { "" }
+        );
+        for (what, w) in witnesses(&d.compared.verdict) {
+            let (user, resource) = witness_declarations(w);
+            text.push_str(&format!("; {what}, for example: {user}"));
+            if let Some(r) = resource {
+                text.push_str(&format!(" on {r}"));
+            }
+        }
+        if !d.affected.is_empty() {
+            text.push_str(&format!("; users affected: {}", affected_text(d)));
+        }
+        out.push_str(&format!(
+            "::notice title=rights diff (every possible user)::{}\n",
+            super::diff::github_escape(&text)
+        ));
+    }
+    out
+}
+
 /// A comparison as JSON.
 pub fn comparison_json(c: &Comparison, old: &str, new: &str) -> Value {
     let witness = |w: &Witness| {
