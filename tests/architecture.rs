@@ -362,3 +362,33 @@ fn no_source_file_is_longer_than_700_lines() {
         );
     }
 }
+
+/// No English is parsed back: the front ends (tools, the editor server, the
+/// command line) act on a diagnostic's data (its code, kind, name and
+/// replacement), never on its message or help text.
+#[test]
+fn front_ends_read_diagnostics_as_data_not_words() {
+    let mut problems = Vec::new();
+    for f in all_sources() {
+        let rel = f.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+        if rel.starts_with("crates/rights-engine/") {
+            continue; // the engine writes the words
+        }
+        let code = code_of(&std::fs::read_to_string(&f).unwrap());
+        for pattern in [
+            "message.starts_with(",
+            "message.strip_prefix(",
+            "message.contains(",
+            "message.split",
+            "help.starts_with(",
+            "help.contains(",
+            "help.find(",
+            "\"did you mean",
+        ] {
+            if code.contains(pattern) {
+                problems.push(format!("{rel} reads a diagnostic's words: `{pattern}`"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
