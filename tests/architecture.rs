@@ -370,7 +370,11 @@ fn no_source_file_is_longer_than_700_lines() {
 fn front_ends_read_diagnostics_as_data_not_words() {
     let mut problems = Vec::new();
     for f in all_sources() {
-        let rel = f.strip_prefix(root()).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel.starts_with("crates/rights-engine/") {
             continue; // the engine writes the words
         }
@@ -391,4 +395,66 @@ fn front_ends_read_diagnostics_as_data_not_words() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// One keyword list: the grammar's `keyword` trie, its `kw_*` rules, the
+/// engine's `KEYWORDS` and the VS Code grammar's builder name the same words.
+#[test]
+fn every_keyword_list_agrees() {
+    use std::collections::BTreeSet;
+    let grammar = std::fs::read_to_string(root().join("grammar/rights.pest")).unwrap();
+    let quoted = |line: &str| -> Vec<String> {
+        line.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    // `keyword = @{ ( "a" ~ ("ssigns" | …) | "c" ~ "an" … }`
+    let start = grammar.find("\nkeyword = @{").unwrap();
+    let body = &grammar[start..grammar[start..].find("\n}").unwrap() + start];
+    let mut trie = BTreeSet::new();
+    for line in body.lines().skip(1) {
+        let q = quoted(line);
+        if let Some((first, rest)) = q.split_first() {
+            if rest.is_empty() {
+                trie.insert(first.clone());
+            }
+            for r in rest {
+                trie.insert(format!("{first}{r}"));
+            }
+        }
+    }
+    let rules: BTreeSet<String> = grammar
+        .lines()
+        .filter(|l| l.starts_with("kw_"))
+        .filter_map(|l| quoted(l).into_iter().next())
+        .collect();
+    let engine: BTreeSet<String> = rights::syntax::KEYWORDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let builder =
+        std::fs::read_to_string(root().join("editors/vscode/syntaxes/build-grammar.mjs")).unwrap();
+    let list = &builder[builder.find("const KEYWORDS = [").unwrap()..];
+    let list = &list[..list.find("];").unwrap()];
+    let vscode: BTreeSet<String> = list
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    assert!(engine.len() > 40, "{engine:?}");
+    assert_eq!(
+        trie, engine,
+        "the grammar's `keyword` rule and syntax::KEYWORDS"
+    );
+    assert_eq!(
+        rules, engine,
+        "the grammar's kw_* rules and syntax::KEYWORDS"
+    );
+    assert_eq!(
+        vscode, engine,
+        "the VS Code grammar's KEYWORDS and syntax::KEYWORDS"
+    );
 }

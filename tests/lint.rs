@@ -293,3 +293,38 @@ fn empty_role_leaves_roles_with_a_part_alone() {
         run.stdout
     );
 }
+
+/// The README's rule table is the rules' own metadata: code, name, summary,
+/// and whether the rule is a proof or an error.
+#[test]
+fn readme_rule_table_is_the_rules_metadata() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("| code | name | finds |").unwrap();
+    let rows: Vec<&str> = readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let want: Vec<String> = rights::lint::RULES
+        .iter()
+        .map(|r| {
+            let mut notes = Vec::new();
+            if r.proved {
+                notes.push("proved");
+            }
+            if r.severity == rights::diag::Severity::Error {
+                notes.push("an error");
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
+            };
+            format!("| {} | {} | {}{notes} |", r.code, r.name, r.summary)
+        })
+        .collect();
+    let mut want = want;
+    want.sort();
+    assert_eq!(rows, want);
+}

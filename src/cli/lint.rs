@@ -74,7 +74,15 @@ pub fn run(args: Args) -> i32 {
     }
     let (findings, skipped) = lint::check_and_lint(&ws);
     if let Some(limit) = skipped {
-        eprintln!("note: the rules that are proofs (R007, R008, R019-R023) were not run: {limit}");
+        let proofs: Vec<&str> = lint::RULES
+            .iter()
+            .filter(|r| r.proved)
+            .map(|r| r.code)
+            .collect();
+        eprintln!(
+            "note: the rules that are proofs ({}) were not run: {limit}",
+            proofs.join(", ")
+        );
     }
     let errors = findings.iter().filter(|d| d.is_error()).count();
     let warnings = findings.len() - errors;

@@ -10,9 +10,6 @@ use crate::source::{SourceFile, Span};
 use lsp_types::*;
 use std::collections::HashMap;
 
-/// Lint rules whose finding is a grant that can simply be removed.
-const REDUNDANT_GRANTS: &[&str] = &["R004", "R005"];
-
 // `Uri` hashes its text only (the clippy lint is about interior mutability)
 #[allow(clippy::mutable_key_type)]
 fn edit(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
@@ -125,7 +122,7 @@ pub fn code_actions(
             }
         }
         if let Some(rule) = crate::lint::rule_of(d) {
-            if REDUNDANT_GRANTS.contains(&rule.code) {
+            if rule.fix == Some(crate::lint::RuleFix::RemoveGrant) {
                 let (s0, e0) = list_element(&src.text, *s);
                 let rr = range(src, Span::new(file, s0, e0), enc);
                 out.push(action(
@@ -135,7 +132,7 @@ pub fn code_actions(
                     true,
                 ));
             }
-            if rule.suppressible() && !a.is_data(file) {
+            if rule.suppressible && !a.is_data(file) {
                 out.push(allow(src, *s, rule, uri));
             }
         }

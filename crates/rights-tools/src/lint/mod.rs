@@ -27,7 +27,22 @@ pub struct Rule {
     pub summary: &'static str,
     /// What it does, why it matters, an example, what to write instead.
     pub doc: &'static str,
+    /// A proof over every possible user (it reads the symbolic view), not a
+    /// pattern: skipped, and said so, when the policy is too large for it.
+    pub proved: bool,
+    /// Whether `# rights: allow(…)` may silence it (not Trojan Source).
+    pub suppressible: bool,
+    /// The edit that fixes a finding, when one always does.
+    pub fix: Option<RuleFix>,
     pub check: fn(&Ctx, &mut Vec<Diagnostic>),
+}
+
+/// An edit that fixes every finding of a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleFix {
+    /// Remove the grant the finding points at (with its keyword when it is
+    /// the only one).
+    RemoveGrant,
 }
 
 pub use rules::RULES;
@@ -38,7 +53,7 @@ pub fn trojan_source(sources: &SourceMap) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     rules::trojan_source::scan(sources, &mut out);
     for d in &mut out {
-        d.code = crate::diag::Code::Lint("R013");
+        d.code = crate::diag::Code::Lint(rules::trojan_source::RULE.code);
     }
     out
 }
@@ -189,17 +204,6 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
-/// Rules no comment can silence: a finding about text that does not display
-/// as it parses must not be hidden by more such text.
-const UNSUPPRESSIBLE: &[&str] = &["R013"];
-
-impl Rule {
-    /// Whether `# rights: allow(CODE)` can silence the rule.
-    pub fn suppressible(&self) -> bool {
-        !UNSUPPRESSIBLE.contains(&self.code)
-    }
-}
-
 /// The lint rule a diagnostic comes from, if it is a lint finding.
 pub fn rule_of(d: &Diagnostic) -> Option<&'static Rule> {
     match d.code {
@@ -209,7 +213,7 @@ pub fn rule_of(d: &Diagnostic) -> Option<&'static Rule> {
 }
 
 fn suppressed(ctx: &Ctx, d: &Diagnostic, rule: &Rule) -> bool {
-    if !rule.suppressible() {
+    if !rule.suppressible {
         return false;
     }
     let Some((span, _)) = &d.primary else {

@@ -19,6 +19,9 @@ Example:
     deny access export when tag archived
 
 Instead: deny the level that is granted, or delete the deny.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -24,6 +24,9 @@ Example:
 Instead: require the level in the rule's condition \
 (`… on resource when access update_status`), give the role the level, or hand out fewer \
 levels.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

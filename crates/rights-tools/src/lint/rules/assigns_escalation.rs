@@ -20,6 +20,9 @@ Example:
 
 Instead: limit `assigns` to roles whose rights the assigning role holds, or give the \
 assigning role those rights deliberately.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

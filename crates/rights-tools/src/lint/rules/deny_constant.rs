@@ -18,6 +18,9 @@ Example:
     deny report.benchmarking when flag clinic_admin and not flag clinic_admin
 
 Instead: fix the condition, or write the deny without `when` if it is meant for everyone.",
+    proved: true,
+    suppressible: true,
+    fix: None,
     check,
 };
 

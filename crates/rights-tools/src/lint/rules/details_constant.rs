@@ -23,6 +23,9 @@ Example:
 
 Instead: make the condition depend on what should show the details (say `access \
 run_reports`), or remove it.",
+    proved: true,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -19,6 +19,9 @@ Example:
     role reporting_user \"Reporting User\"
 
 Instead: give each a distinct label (\"Reporting User (Analytics)\").",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

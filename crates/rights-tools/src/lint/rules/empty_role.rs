@@ -21,6 +21,9 @@ Example:
 Instead: grant the role its rights (`role billing_user { grant report.billing.* }`); if \
 the role exists only to be tested in conditions (`deny … when role billing_user`), say so \
 with `# rights: allow(empty-role)`.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

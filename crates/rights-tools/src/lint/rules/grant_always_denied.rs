@@ -19,6 +19,9 @@ Example:
     deny report.benchmarking when role billing_user
 
 Instead: remove the grant, or narrow the deny's condition if some holders should keep it.",
+    proved: true,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -20,6 +20,9 @@ Example:
     role reviewer \"Reviewer\" { grant report.status_summary, report.status_detail }
 
 Instead: keep one role (or make one extend the other if they should differ later).",
+    proved: true,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -18,6 +18,9 @@ Example:
     action approve on resource when right status.update and not right status.update
 
 Instead: fix the condition so that some user meets it, or remove the action or report.",
+    proved: true,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -1,5 +1,5 @@
 use crate::diag::{Diagnostic, Severity};
-use crate::lint::{Ctx, Rule};
+use crate::lint::{Ctx, Rule, RuleFix};
 
 pub const RULE: Rule = Rule {
     code: "R004",
@@ -17,6 +17,9 @@ Example:
     role resource_admin extends reporter { grant report.status_detail }
 
 Instead: drop the grant from the child role and let inheritance give it.",
+    proved: false,
+    suppressible: true,
+    fix: Some(RuleFix::RemoveGrant),
     check,
 };
 

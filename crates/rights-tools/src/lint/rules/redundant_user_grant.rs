@@ -1,5 +1,5 @@
 use crate::diag::{Diagnostic, Severity};
-use crate::lint::{Ctx, Rule};
+use crate::lint::{Ctx, Rule, RuleFix};
 use crate::sema::model::UserId;
 
 pub const RULE: Rule = Rule {
@@ -19,6 +19,9 @@ Example:
     user jane { roles reporter  grant report.status_detail }
 
 Instead: remove the user's grant; keep direct grants for rights no role gives.",
+    proved: false,
+    suppressible: true,
+    fix: Some(RuleFix::RemoveGrant),
     check,
 };
 

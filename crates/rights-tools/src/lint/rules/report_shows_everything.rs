@@ -22,6 +22,9 @@ Example:
 
 Instead: filter the rows (`rows resources where access view_resource`) or show rows the \
 user lacks access to by name only (`details when access view_resource`).",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

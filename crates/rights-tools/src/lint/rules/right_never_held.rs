@@ -18,6 +18,9 @@ Example:
 
 Instead: narrow the deny, or remove the right and what refers to it. (A right retired on \
 purpose with a `deny` without `when` is not reported.)",
+    proved: true,
+    suppressible: true,
+    fix: None,
     check,
 };
 

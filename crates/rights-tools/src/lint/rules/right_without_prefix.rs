@@ -17,6 +17,9 @@ Example:
     right status_detail \"Report - Status Detail\"
 
 Instead: `right report.status_detail \"Report - Status Detail\"`.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -21,6 +21,9 @@ Example:
 
 Instead: name the role the users have (`access for role reporter: …`), give the role to the \
 users it is meant for, or delete the line.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

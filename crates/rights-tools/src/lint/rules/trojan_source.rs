@@ -19,6 +19,9 @@ Example (the bidi control written here as <U+202E>):
     role reporter { grant report.a }  # <U+202E> ,report.b tnarg
 
 Instead: delete the characters; write labels in plain text.",
+    proved: false,
+    suppressible: false,
+    fix: None,
     check,
 };
 

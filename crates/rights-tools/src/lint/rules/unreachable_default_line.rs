@@ -20,6 +20,9 @@ Example:
     }
 
 Instead: order lines from the most specific condition to the least specific.",
+    proved: true,
+    suppressible: true,
+    fix: None,
     check,
 };
 

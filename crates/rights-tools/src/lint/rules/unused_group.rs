@@ -20,6 +20,9 @@ Example:
 
 Instead: add its members (`user … { groups night_staff }`), nest another group in it, or \
 delete it.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -20,6 +20,9 @@ Example:
 
 Instead: grant the right where it belongs (`role reporter { grant report.old_summary }`), \
 use it in a condition, or delete it.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -19,6 +19,9 @@ Example:
 
 Instead: give the role to the users who need it (`user ann { roles auditor }`), let an \
 administrator role assign it (`assigns auditor`), or delete it.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

@@ -22,6 +22,9 @@ Example:
 
 Instead: read the tag where it matters (`deny access … when tag legacy`), tag the resources \
 it is meant for, or delete it.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 

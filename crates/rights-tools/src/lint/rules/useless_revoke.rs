@@ -18,6 +18,9 @@ Example:
     user jane { roles reporter  revoke report.status_summary }
 
 Instead: remove the revoke, or revoke the right the user actually holds.",
+    proved: false,
+    suppressible: true,
+    fix: None,
     check,
 };
 
