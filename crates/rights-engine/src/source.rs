@@ -28,12 +28,37 @@ pub struct Span {
     pub end: u32,
 }
 
+/// Spans compare as places (file, start, end), except inside
+/// [`Shape::eq`], which compares trees by their shape alone.
 impl PartialEq for Span {
-    fn eq(&self, _other: &Span) -> bool {
-        true
+    fn eq(&self, other: &Span) -> bool {
+        SHAPE_ONLY.with(std::cell::Cell::get)
+            || (self.file == other.file && self.start == other.start && self.end == other.end)
     }
 }
 impl Eq for Span {}
+
+thread_local! {
+    /// Set while a [`Shape`] comparison runs on this thread.
+    static SHAPE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A value (a syntax tree, a model) compared by its shape: the same
+/// declarations, names, conditions and order, wherever they are written —
+/// spans take no part (`Span`'s own equality compares places). The
+/// formatter's soundness check compares its output's tree with the input's
+/// this way.
+#[derive(Debug)]
+pub struct Shape<'a, T>(pub &'a T);
+
+impl<T: PartialEq> PartialEq for Shape<'_, T> {
+    fn eq(&self, other: &Self) -> bool {
+        let before = SHAPE_ONLY.with(|s| s.replace(true));
+        let same = self.0 == other.0;
+        SHAPE_ONLY.with(|s| s.set(before));
+        same
+    }
+}
 
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -72,7 +97,7 @@ impl Span {
         }
     }
 
-    /// Same position and file (unlike `==`, which ignores spans).
+    /// Same position and file (as `==` outside a [`Shape`] comparison).
     pub fn same_place(&self, other: &Span) -> bool {
         self.file == other.file && self.start == other.start && self.end == other.end
     }
