@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion, label: &str, shape: Shape) {
     let files = vec!["data.json".to_string()];
     fn v<'a>(ws: &'a Workspace, files: &'a [String]) -> Version<'a> {
         Version {
-            program: ws.program(),
+            program: ws.program().unwrap(),
             sources: &ws.sources,
             root: "policy.rights",
             data: files,

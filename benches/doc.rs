@@ -18,7 +18,7 @@ use rights::workspace::Workspace;
 use std::hint::black_box;
 
 fn site_bytes(ws: &Workspace) -> usize {
-    let site = Words::new(ws.program(), &ws.sources).doc_site("bench");
+    let site = Words::new(ws.program().unwrap(), &ws.sources).doc_site("bench");
     site.pages
         .iter()
         .map(|p| render(&site, p, Format::Html).len())

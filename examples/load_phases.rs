@@ -24,7 +24,8 @@ fn main() {
     assert!(diags.is_empty());
     println!("resolve:         {:?}", t.elapsed());
     let t = Instant::now();
-    let program = rights::ir::Program::compile(&model);
+    let checked = rights::sema::model::Checked::of(&model, &diags).expect("no errors");
+    let program = rights::ir::Program::compile(&checked);
     println!(
         "compile:         {:?} ({} distinct rights sets)",
         t.elapsed(),

@@ -46,7 +46,7 @@ fn the_batch_resolver_answers_as_the_ordinary_path() {
     ws.add_policy_text(Origin::Input("policy.rights".into()), w.policy());
     ws.add_data_text(Origin::Input("data.json".into()), w.data_json().to_string());
     ws.check();
-    let mut batch = Batch::new(ws.program());
+    let mut batch = Batch::new(ws.program().unwrap());
     let mut fast = 0;
     for q in w.queries(3_000) {
         let text = q.text(&shape);
@@ -72,7 +72,7 @@ fn the_batch_resolver_answers_as_the_ordinary_path() {
 fn every_form_of_can_on_the_reference_policy() {
     let ws = Workspace::load(&["tests/data/reference.rights".into()], &[]);
     assert!(ws.is_compiled());
-    let mut batch = Batch::new(ws.program());
+    let mut batch = Batch::new(ws.program().unwrap());
     // every `can` form, with spacing and quoted ids: the batch path, and
     // exactly what the ordinary path resolves
     let fast = [

@@ -120,7 +120,7 @@ fn the_html_site_is_whole_and_every_link_lands() {
             }
         }
         let ws = Workspace::load(&[PathBuf::from(&policy)], &[]);
-        let policy = &ws.program().policy;
+        let policy = &ws.program().unwrap().policy;
         let rights = &pages["rights.html"];
         for r in &policy.rights {
             let heading = format!(

@@ -19,7 +19,7 @@ fn check_tests_pass(path: &Path) -> usize {
         panic!("{}", f.render());
     }
     assert!(ws.diagnostics().is_empty());
-    let results = rights::testing::run(ws.program(), &ws.model().tests, None);
+    let results = rights::testing::run(ws.program().unwrap(), &ws.model().tests, None);
     assert!(!results.is_empty(), "{} has no tests", path.display());
     for r in &results {
         assert!(
@@ -186,8 +186,8 @@ fn coverage_counts_every_fact_of_each_explanation() {
         let model = ws.model();
         for t in &model.tests {
             let program = match &t.data {
-                Some(d) => ws.program().with_data(d.clone()),
-                None => ws.program().clone(),
+                Some(d) => ws.program().unwrap().with_data(d.clone()),
+                None => ws.program().unwrap().clone(),
             };
             for e in &t.expects {
                 let mut cov = Coverage::new(model);

@@ -100,11 +100,14 @@ pub fn run(args: Args) -> i32 {
         .collect();
     match (labels.as_slice(), wss.as_slice()) {
         ([_], [ws]) => {
-            let found = match analyze::findings(ws.program()) {
+            let Some(program) = ws.program() else {
+                return EXIT_USAGE;
+            };
+            let found = match analyze::findings(program) {
                 Ok(f) => f,
                 Err(e) => return too_large(e),
             };
-            let w = Words::new(ws.program(), &ws.sources);
+            let w = Words::new(program, &ws.sources);
             match args.format {
                 AnalyzeFormat::Human => out!("{}", w.findings_human(&found)),
                 AnalyzeFormat::Json => outln!("{}", w.findings_json(&found)),
@@ -113,7 +116,10 @@ pub fn run(args: Args) -> i32 {
             EXIT_OK
         }
         ([old, new], [wo, wn]) => {
-            let c = match analyze::compare(wo.program(), wn.program()) {
+            let (Some(po), Some(pn)) = (wo.program(), wn.program()) else {
+                return EXIT_USAGE;
+            };
+            let c = match analyze::compare(po, pn) {
                 Ok(c) => c,
                 Err(e) => return too_large(e),
             };

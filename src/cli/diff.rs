@@ -149,6 +149,9 @@ pub fn run(args: Args) -> i32 {
         return EXIT_USAGE;
     }
     let (wo, wn) = (ro, rn);
+    let (Some(po), Some(pn)) = (wo.program(), wn.program()) else {
+        return EXIT_USAGE;
+    };
     let (lo, ln) = if old_arg == new_arg {
         (
             format!("{old_arg} with {}", names(&old_data)),
@@ -157,7 +160,7 @@ pub fn run(args: Args) -> i32 {
     } else {
         (old_arg.clone(), new_arg.clone())
     };
-    let has_users = !wo.program().data.users.is_empty() || !wn.program().data.users.is_empty();
+    let has_users = !po.data.users.is_empty() || !pn.data.users.is_empty();
     let mut tripped = false;
     let mut users_json: Option<serde_json::Value> = None;
     if has_users {
@@ -175,13 +178,13 @@ pub fn run(args: Args) -> i32 {
         let (dold, dnew) = (shown(&old_data), shown(&new_data));
         let d = diff::diff(
             Version {
-                program: wo.program(),
+                program: po,
                 sources: &wo.sources,
                 root: &ro,
                 data: &dold,
             },
             Version {
-                program: wn.program(),
+                program: pn,
                 sources: &wn.sources,
                 root: &rn,
                 data: &dnew,
@@ -206,7 +209,7 @@ pub fn run(args: Args) -> i32 {
         };
     }
     if args.symbolic || !has_users {
-        let c = match analyze::compare(wo.program(), wn.program()) {
+        let c = match analyze::compare(po, pn) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: the policies cannot be compared for every possible user: {e}");

@@ -69,11 +69,12 @@ pub fn run(args: Args) -> i32 {
         Err(code) => return code,
     };
     let ws = crate::workspace::Workspace::load(&inputs.paths, &inputs.data);
-    if let Some(code) = super::unless_compiled(&ws) {
-        return code;
-    }
+    let program = match super::compiled(&ws, super::Format::Human) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let title = args.title.unwrap_or_else(|| title_of(&inputs.paths));
-    let site = Words::new(ws.program(), &ws.sources).doc_site(&title);
+    let site = Words::new(program, &ws.sources).doc_site(&title);
     let format = match args.format {
         DocFormat::Html => doc::Format::Html,
         DocFormat::Markdown => doc::Format::Markdown,
@@ -100,10 +101,11 @@ pub fn graph(args: GraphArgs) -> i32 {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    if let Some(code) = super::unless_compiled(&ws) {
-        return code;
-    }
-    let words = Words::new(ws.program(), &ws.sources);
+    let program = match super::compiled(&ws, super::Format::Human) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let words = Words::new(program, &ws.sources);
     let g: Graph = if args.groups {
         words.doc_group_graph()
     } else {

@@ -199,6 +199,15 @@ pub fn unless_compiled(ws: &Workspace) -> Option<i32> {
     unless_all_compiled(&[ws], Format::Human)
 }
 
+/// The program of a workspace that compiled, or the exit code with its
+/// diagnostics printed (as [`unless_all_compiled`] prints them, in `format`).
+pub fn compiled(ws: &Workspace, format: Format) -> Result<&crate::ir::Program, i32> {
+    if let Some(code) = unless_all_compiled(&[ws], format) {
+        return Err(code);
+    }
+    ws.program().ok_or(EXIT_ERRORS)
+}
+
 /// [`unless_compiled`] for one or more versions of a policy (`analyze OLD
 /// NEW`, `diff`), in the command's format: with `--format json`, a version
 /// that did not compile gives the JSON error document on stdout (as `check

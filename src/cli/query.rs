@@ -178,7 +178,9 @@ fn text_lines(
     style: Style,
     out: &mut impl Write,
 ) -> Result<bool, String> {
-    let program = ws.program();
+    let program = ws
+        .program()
+        .ok_or_else(|| "the policy did not compile".to_string())?;
     let words = Words::new(program, &ws.sources).with_all_fixes(style.all_fixes);
     let mut batch = Batch::new(program);
     each_line(input, |n, line| {
@@ -207,7 +209,9 @@ fn json_lines(
     style: Style,
     out: &mut impl Write,
 ) -> Result<bool, String> {
-    let p = ws.program();
+    let p = ws
+        .program()
+        .ok_or_else(|| "the policy did not compile".to_string())?;
     let words = Words::new(p, &ws.sources).with_all_fixes(style.all_fixes);
     let mut shapes = RequestShapes::default();
     each_line(input, |n, line| {
@@ -276,8 +280,6 @@ fn answer(
     style: Style,
     out: &mut impl Write,
 ) -> bool {
-    let program = ws.program();
-    let words = Words::new(program, &ws.sources).with_all_fixes(style.all_fixes);
     let question = match ws.resolve_query(text, name) {
         Ok(q) => q,
         Err(e) => {
@@ -310,6 +312,11 @@ fn answer(
             return false;
         }
     };
+    // a question resolved: the policy compiled
+    let Some(program) = ws.program() else {
+        return false;
+    };
+    let words = Words::new(program, &ws.sources).with_all_fixes(style.all_fixes);
     write_answer(program, &words, text, question, style, out)
 }
 

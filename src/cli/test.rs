@@ -33,14 +33,15 @@ pub fn run(args: Args) -> i32 {
         Ok(ws) => ws,
         Err(code) => return code,
     };
-    if let Some(code) = super::unless_all_compiled(&[&ws], args.format) {
-        return code;
-    }
+    let program = match super::compiled(&ws, args.format) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let model = ws.model();
     // built only when asked for: it indexes every revoke and line of the data
     let mut coverage = args.coverage.then(|| Coverage::new(model));
     let results = testing::run_with_coverage(
-        ws.program(),
+        program,
         &model.tests,
         args.filter.as_deref(),
         coverage.as_mut(),

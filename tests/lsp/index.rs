@@ -81,7 +81,7 @@ fn conditions_read_as_sentences() {
         "right a \"A\"\nflag f\nrole r {}\naction x when (right a or role r) and not flag f\n",
     );
     assert!(ws.is_compiled(), "{:?}", ws.diagnostics());
-    let p = ws.program();
+    let p = ws.program().unwrap();
     let w = Words::new(p, &ws.sources);
     assert_eq!(
         w.condition(&p.policy.actions[0].when),

@@ -55,6 +55,12 @@ fn model_of(files: &[String]) -> Option<Model> {
     ws.is_compiled().then(|| ws.model().clone())
 }
 
+/// The program of a model from [`model_of`] (a workspace that compiled, so
+/// checked without an error).
+fn compile(m: &Model) -> Program {
+    Program::compile(&Checked::of(m, &[]).unwrap())
+}
+
 fn policy(seed: u64, o: Opts) -> (String, Option<Model>) {
     let text = Gen::new(seed, o).items().join("\n") + "\n";
     let model = model_of(std::slice::from_ref(&text));
@@ -159,7 +165,7 @@ fn report_questions(m: &Model) -> Vec<ReportQ> {
 
 /// All answers of a model, by question text (stable across id orderings).
 fn answers(m: &Model) -> Vec<(String, bool)> {
-    let program = Program::compile(m);
+    let program = compile(m);
     let name = |q: &CanQ| {
         let user = &m.data.user(q.user).meta.name;
         let on =
@@ -194,7 +200,7 @@ proptest! {
     fn ir_agrees_with_the_reference_evaluator(seed in any::<u64>()) {
         let (text, model) = policy(seed, Opts::default());
         let Some(m) = model else { return Ok(()) };
-        let program = Program::compile(&m);
+        let program = compile(&m);
         let reference = Reference { p: &m.policy, d: &m.data };
         for q in questions(&m) {
             prop_assert_eq!(program.can(&q), reference.can(&q), "{:?}\n{}", q, text);
@@ -225,7 +231,7 @@ proptest! {
         let o = Opts { grants_nothing: true, ..Opts::default() };
         let (text, model) = policy(seed, o);
         let Some(m) = model else { return Ok(()) };
-        let program = Program::compile(&m);
+        let program = compile(&m);
         for u in (0..m.data.users.len()).map(UserId::from_index) {
             prop_assert!(program.rights_of(u).is_empty(), "{}", text);
         }
@@ -310,7 +316,7 @@ proptest! {
     fn symbolic_view_agrees_with_the_evaluator(seed in any::<u64>()) {
         let (text, model) = policy(seed, Opts::default());
         let Some(m) = model else { return Ok(()) };
-        let p = Program::compile(&m);
+        let p = compile(&m);
         let sym = rights::symbolic::of(&p).unwrap();
         for q in questions(&m) {
             let f = sym.question(&q).unwrap();
@@ -350,10 +356,10 @@ proptest! {
         };
         let (Some(wo), Some(wn)) = (load(&old_text), load(&new_text)) else { return Ok(()) };
         let d = rights::diff::diff(
-            rights::diff::Version { program: wo.program(), sources: &wo.sources, root: "p.rights", data: &[] },
-            rights::diff::Version { program: wn.program(), sources: &wn.sources, root: "p.rights", data: &[] },
+            rights::diff::Version { program: wo.program().unwrap(), sources: &wo.sources, root: "p.rights", data: &[] },
+            rights::diff::Version { program: wn.program().unwrap(), sources: &wn.sources, root: "p.rights", data: &[] },
         );
-        let (brute, alike) = diff::brute(wo.program(), wn.program());
+        let (brute, alike) = diff::brute(wo.program().unwrap(), wn.program().unwrap());
         prop_assert!(alike, "plain resources of a user changed differently\nremoved: {}\n{}", items[drop], old_text);
         prop_assert_eq!(diff::reported(&d), brute, "removed: {}\n{}", items[drop], old_text);
     }
@@ -371,7 +377,7 @@ proptest! {
         let o = Opts { small: true, ..Opts::default() };
         let (text, model) = policy(seed, o);
         let Some(m) = model else { return Ok(()) };
-        let p = Program::compile(&m);
+        let p = compile(&m);
         let denied: Vec<CanQ> = questions(&m).into_iter().filter(|q| !p.can(q)).collect();
         if denied.is_empty() {
             return Ok(());

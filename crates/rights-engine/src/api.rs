@@ -43,6 +43,8 @@ pub use crate::workspace::Failure as Error;
 #[derive(Clone, Debug)]
 pub struct Engine {
     ws: Workspace,
+    /// The workspace's compiled program: an engine exists only with one.
+    program: std::sync::Arc<Program>,
 }
 
 impl Engine {
@@ -62,9 +64,14 @@ impl Engine {
         if !ws.is_checked() {
             ws.check();
         }
-        match ws.failure() {
-            Some(f) => Err(f),
-            None => Ok(Engine { ws }),
+        match (ws.failure(), ws.shared_program()) {
+            (None, Some(program)) => Ok(Engine { ws, program }),
+            (Some(f), _) => Err(f),
+            (None, None) => Err(Error {
+                diagnostics: ws.diagnostics().to_vec(),
+                sources: ws.sources.clone(),
+                io: ws.io_failed,
+            }),
         }
     }
 
@@ -73,7 +80,7 @@ impl Engine {
     }
 
     pub fn program(&self) -> &Program {
-        self.ws.program()
+        &self.program
     }
 
     pub fn sources(&self) -> &SourceMap {

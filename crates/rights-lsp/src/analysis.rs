@@ -63,10 +63,9 @@ impl Analysis {
             ws.diagnostics().to_vec()
         };
         let index = Index::build(ws.items());
-        let tests = if ws.is_compiled() {
-            crate::testing::run(ws.program(), &ws.model().tests, None)
-        } else {
-            Vec::new()
+        let tests = match ws.program() {
+            Some(p) => crate::testing::run(p, &ws.model().tests, None),
+            None => Vec::new(),
         };
         let mut declared: HashMap<PathBuf, Vec<(Kind, String)>> = HashMap::new();
         for (i, path) in paths.iter().enumerate() {

@@ -139,12 +139,11 @@ fn query_of_line(line: &str) -> String {
 }
 
 pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, Failure> {
-    if !a.ws.is_compiled() {
+    let Some(global) = a.ws.program() else {
         return Err(Failure::failed(
             "the policy has errors: fix them to ask questions",
         ));
-    }
-    let global = a.ws.program();
+    };
     let mut program: Option<Program> = None;
     let text = match (&p.query, &p.text_document, p.position) {
         (Some(q), _, _) => q.clone(),

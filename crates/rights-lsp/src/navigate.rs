@@ -60,10 +60,9 @@ pub fn hover(a: &Analysis, enc: Encoding, p: &HoverParams) -> Option<Hover> {
                 o.kind.word(),
                 o.name
             ))
-        } else if a.ws.is_compiled() {
-            Words::new(a.ws.program(), &a.ws.sources).hover(o.kind, &o.name)
         } else {
-            None
+            a.ws.program()
+                .and_then(|p| Words::new(p, &a.ws.sources).hover(o.kind, &o.name))
         };
         let text = text.unwrap_or_else(|| {
             let decl = a.index.declarations(o);

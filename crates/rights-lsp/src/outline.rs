@@ -100,7 +100,7 @@ pub fn completion(a: &Analysis, enc: Encoding, p: &CompletionParams) -> Option<C
     let before = before_cursor(&src.text, off.min(src.text.len()));
     let n = names(a);
     let words = candidates(&n, &[], before.trim_start_matches('{'));
-    let program = a.ws.is_compiled().then(|| a.ws.program());
+    let program = a.ws.program();
     let items = words
         .into_iter()
         .map(|w| {

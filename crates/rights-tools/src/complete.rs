@@ -22,11 +22,10 @@ pub struct Names {
 
 impl Names {
     pub fn of(ws: &Workspace) -> Names {
-        if !ws.is_compiled() {
+        let Some(program) = ws.program() else {
             return Names::default();
-        }
-        let p = &ws.program().policy;
-        let d = &ws.program().data;
+        };
+        let (p, d) = (&program.policy, &program.data);
         let quote = crate::syntax::keywords::data_id_text;
         Names {
             users: d.users.iter().map(|x| quote(&x.meta.name)).collect(),

@@ -85,8 +85,10 @@ pub struct Session {
 
 /// Counts shown after `:reload`.
 fn counts(ws: &Workspace) -> Vec<(&'static str, usize)> {
-    let p = &ws.program().policy;
-    let d = &ws.program().data;
+    let Some(program) = ws.program() else {
+        return Vec::new();
+    };
+    let (p, d) = (&program.policy, &program.data);
     vec![
         ("rights", p.rights.len()),
         ("access levels", p.access.len()),
@@ -198,14 +200,14 @@ impl Session {
     }
 
     fn query(&mut self, text: &str, q: &ParsedQuery) -> Reply {
-        if !self.ws.is_compiled() {
+        let Some(program) = self.ws.program() else {
             return Reply::error(
                 "no policy is compiled: fix the errors shown, then :reload\n".into(),
             );
-        }
+        };
         match self.ws.ask_parsed(text, "<query>", q) {
             Ok(answer) => {
-                let w = Words::new(self.ws.program(), &self.ws.sources)
+                let w = Words::new(program, &self.ws.sources)
                     .with_all_fixes(self.all_fixes)
                     .with_more_fixes_hint("`:fixes all`");
                 Reply::out(match self.format {
@@ -374,14 +376,14 @@ impl Session {
     }
 
     fn analyze(&mut self) -> Reply {
-        if !self.ws.is_compiled() {
+        let Some(program) = self.ws.program() else {
             return Reply::error(
                 "no policy is compiled: fix the errors shown, then :reload\n".into(),
             );
-        }
-        match crate::analyze::findings(self.ws.program()) {
+        };
+        match crate::analyze::findings(program) {
             Ok(found) => {
-                let w = Words::new(self.ws.program(), &self.ws.sources);
+                let w = Words::new(program, &self.ws.sources);
                 Reply::out(match self.format {
                     Format::Human => w.findings_human(&found),
                     Format::Json => format!("{}\n", w.findings_json(&found)),

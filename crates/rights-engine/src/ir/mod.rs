@@ -208,9 +208,10 @@ pub struct Program {
 }
 
 impl Program {
-    /// Compiles a checked model's policy and data. The model must have no
-    /// errors (cycles in particular).
-    pub fn compile(model: &Model) -> Program {
+    /// Compiles a checked model's policy and data (only sema makes a
+    /// [`Checked`] model: one without errors, cycles in particular).
+    pub fn compile(checked: &Checked) -> Program {
+        let model = checked.model();
         Program::new(model.policy.clone(), model.data.clone())
     }
 

@@ -538,3 +538,21 @@ pub struct Model {
     pub data: Arc<Data>,
     pub tests: Vec<Test>,
 }
+
+/// A model sema checked and found without an error: the only thing a
+/// `Program` compiles (evaluation terminates only on a model without
+/// cycles, and the compiler relies on it).
+#[derive(Debug)]
+pub struct Checked<'m>(&'m Model);
+
+impl<'m> Checked<'m> {
+    /// The model, when `diags` (everything found in reading and checking
+    /// it) holds no error.
+    pub fn of(model: &'m Model, diags: &[crate::diag::Diagnostic]) -> Option<Checked<'m>> {
+        (!crate::diag::has_errors(diags)).then_some(Checked(model))
+    }
+
+    pub fn model(&self) -> &'m Model {
+        self.0
+    }
+}

@@ -57,7 +57,9 @@ pub struct Workspace {
     pub data_paths: Vec<PathBuf>,
     model: Model,
     diags: Diagnostics,
-    program: Program,
+    /// The compiled program: `Some` exactly when the policy checked (shared
+    /// with an `Engine` made of this workspace).
+    program: Option<Arc<Program>>,
     compiled: bool,
     /// Every text added has been checked.
     checked: bool,
@@ -74,7 +76,7 @@ impl Default for Workspace {
             data_paths: Vec::new(),
             model: Model::default(),
             diags: Diagnostics::new(),
-            program: Program::compile(&Model::default()),
+            program: None,
             compiled: false,
             checked: true,
         }
@@ -287,10 +289,11 @@ impl Workspace {
         self.checked = true;
         self.compiled = !self.io_failed && !has_errors(&diags);
         self.program = if self.compiled {
-            Program::compile(&model)
+            sema::model::Checked::of(&model, &diags).map(|m| Arc::new(Program::compile(&m)))
         } else {
-            Program::compile(&Model::default())
+            None
         };
+        self.compiled = self.program.is_some();
         self.model = model;
         self.diags = diags;
     }
@@ -398,9 +401,24 @@ impl Workspace {
         self.compiled
     }
 
-    /// The compiled program (an empty one unless [`Workspace::is_compiled`]).
-    pub fn program(&self) -> &Program {
-        &self.program
+    /// The compiled program, when the policy checked ([`Workspace::is_compiled`]).
+    pub fn program(&self) -> Option<&Program> {
+        self.program.as_deref()
+    }
+
+    /// The compiled program, shared (for an `Engine`, which exists only
+    /// when there is one).
+    pub fn shared_program(&self) -> Option<Arc<Program>> {
+        self.program.clone()
+    }
+
+    /// The compiled program, or why there is none (the errors that stop it).
+    fn compiled_program(&self) -> Result<&Program, Failure> {
+        self.program.as_deref().ok_or_else(|| Failure {
+            diagnostics: self.diags.clone(),
+            sources: self.sources.clone(),
+            io: self.io_failed,
+        })
     }
 
     /// The diagnostics with the sources, when the policy did not compile.
@@ -489,7 +507,9 @@ impl Workspace {
         items: Vec<ast::Item>,
     ) -> Result<Diagnostics, Diagnostics> {
         // the program lets go of the data so that it is changed in place
-        drop(self.program.release_data());
+        if let Some(p) = self.program.as_mut() {
+            drop(Arc::make_mut(p).release_data());
+        }
         let data = Arc::make_mut(&mut self.model.data);
         let (users, resources, events) =
             (data.users.len(), data.resources.len(), data.events.len());
@@ -498,7 +518,9 @@ impl Workspace {
         if failed {
             data.truncate(users, resources, events);
         }
-        self.program.extend_data(self.model.data.clone());
+        if let Some(p) = self.program.as_mut() {
+            Arc::make_mut(p).extend_data(self.model.data.clone());
+        }
         if failed {
             return Err(diags);
         }
@@ -520,19 +542,20 @@ impl Workspace {
             sources: self.with_text(name, text),
             io: false,
         };
+        let p = self.compiled_program()?;
         let q = syntax::parse_query(self.sources.next_id(), text).map_err(|d| fail(vec![*d]))?;
-        let p = &self.program;
         sema::resolve_query(&p.policy, &p.data, &q).map_err(fail)
     }
 
     /// Answers a query written in the query language.
     pub fn ask(&self, text: &str, name: &str) -> Result<Answer, Failure> {
-        Ok(self.program.answer(&self.resolve_query(text, name)?))
+        let q = self.resolve_query(text, name)?;
+        Ok(self.compiled_program()?.answer(&q))
     }
 
     /// Answers a parsed query (from [`Workspace::parse_entry`] of `text`).
     pub fn ask_parsed(&self, text: &str, name: &str, q: &ParsedQuery) -> Result<Answer, Failure> {
-        let p = &self.program;
+        let p = self.compiled_program()?;
         match sema::resolve_query(&p.policy, &p.data, &q.0) {
             Ok(q) => Ok(p.answer(&q)),
             Err(diagnostics) => Err(Failure {

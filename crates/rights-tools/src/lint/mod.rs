@@ -71,15 +71,15 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// What lint looks at in a workspace that compiled.
-    pub fn of(ws: &'a crate::workspace::Workspace, declarations: &'a [Span]) -> Ctx<'a> {
-        Ctx {
+    /// What lint looks at in a workspace that compiled (`None` when it did not).
+    pub fn of(ws: &'a crate::workspace::Workspace, declarations: &'a [Span]) -> Option<Ctx<'a>> {
+        Some(Ctx {
             model: ws.model(),
-            program: ws.program(),
+            program: ws.program()?,
             sources: &ws.sources,
             declarations,
             findings: std::cell::OnceCell::new(),
-        }
+        })
     }
 }
 
@@ -168,9 +168,8 @@ pub fn check_and_lint(
 ) -> (Vec<Diagnostic>, Option<crate::symbolic::Limit>) {
     let mut findings: Vec<Diagnostic> = ws.diagnostics().to_vec();
     let mut skipped = None;
-    if ws.is_compiled() {
-        let declarations = ws.declaration_spans();
-        let ctx = Ctx::of(ws, &declarations);
+    let declarations = ws.declaration_spans();
+    if let Some(ctx) = Ctx::of(ws, &declarations) {
         findings.extend(run(&ctx));
         skipped = ctx.proofs_skipped();
     } else {
