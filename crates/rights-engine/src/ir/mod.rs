@@ -191,9 +191,10 @@ pub struct DataTables {
     pub(crate) decision_stride: usize,
 }
 
-/// A value built on first use and kept with a program, of a type `ir`
-/// cannot name (the symbolic view, which comes after `ir`).
-pub(crate) type Slot = Arc<std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>>;
+/// The symbolic view of a program, built on first use and kept with it (a
+/// clone of the program shares it). Typed: `ir` names the type of what it
+/// keeps (`symbolic::Cached`), never more of `symbolic`.
+pub(crate) type Slot = Arc<std::sync::OnceLock<crate::symbolic::Cached>>;
 
 /// A compiled policy joined with one data set.
 #[derive(Clone, Debug)]

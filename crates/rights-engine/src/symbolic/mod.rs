@@ -315,14 +315,12 @@ impl Symbolic {
 
 /// The symbolic view of a program, built on first use and kept with it (a
 /// clone of the program shares it).
-pub fn of(p: &Program) -> Result<Arc<Symbolic>, Limit> {
-    let slot = p.symbolic_slot();
-    let cell = slot.get_or_init(|| {
-        let built: Result<Arc<Symbolic>, Limit> = Symbolic::new(p).map(Arc::new);
-        Arc::new(built)
-    });
-    match cell.downcast_ref::<Result<Arc<Symbolic>, Limit>>() {
-        Some(r) => r.clone(),
-        None => Err(Limit::TooManyFacts(0)),
-    }
+pub fn of(p: &Program) -> Cached {
+    p.symbolic_slot()
+        .get_or_init(|| Symbolic::new(p).map(Arc::new))
+        .clone()
 }
+
+/// What a program keeps of its symbolic view: the view, or why it could
+/// not be built.
+pub type Cached = Result<Arc<Symbolic>, Limit>;
