@@ -50,11 +50,11 @@ pub fn run(args: Args) -> i32 {
     match args.format {
         Format::Json => outln!(
             "{}",
-            words::tests::json(&results, &ws.sources, cov, args.all_fixes)
+            words::test_report::json(&results, &ws.sources, cov, args.all_fixes)
         ),
         Format::Human => out!(
             "{}",
-            words::tests::human(&results, &ws.sources, cov, args.all_fixes)
+            words::test_report::human(&results, &ws.sources, cov, args.all_fixes)
         ),
     }
     if results.iter().any(|r| !r.passed()) {

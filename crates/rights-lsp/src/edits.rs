@@ -4,7 +4,7 @@
 
 use super::analysis::Analysis;
 use super::convert::{offset_in, position, range, Encoding};
-use super::Failure;
+use super::RequestError;
 use crate::diag::{Code, NameKind};
 use crate::source::{SourceFile, Span};
 use lsp_types::*;
@@ -178,7 +178,10 @@ fn whole(src: &SourceFile, enc: Encoding) -> Range {
 }
 
 /// The document formatted (`None`: not a policy file of the workspace).
-fn formatted<'a>(a: &'a Analysis, uri: &Uri) -> Result<Option<(&'a SourceFile, String)>, Failure> {
+fn formatted<'a>(
+    a: &'a Analysis,
+    uri: &Uri,
+) -> Result<Option<(&'a SourceFile, String)>, RequestError> {
     let Some((file, src)) = a.document(uri) else {
         return Ok(None);
     };
@@ -189,12 +192,12 @@ fn formatted<'a>(a: &'a Analysis, uri: &Uri) -> Result<Option<(&'a SourceFile, S
         Ok(t) => Ok(Some((src, t))),
         Err(crate::fmt::FmtError::Parse(d)) => {
             let line = d.primary.as_ref().map_or(1, |(s, _)| src.line_of(s.start));
-            Err(Failure::failed(format!(
+            Err(RequestError::failed(format!(
                 "rights fmt cannot format this file: line {line}: {}",
                 d.message
             )))
         }
-        Err(crate::fmt::FmtError::Unsound(m)) => Err(Failure::failed(format!(
+        Err(crate::fmt::FmtError::Unsound(m)) => Err(RequestError::failed(format!(
             "rights fmt refused to format this file: {m}"
         ))),
     }
@@ -204,7 +207,7 @@ pub fn format(
     a: &Analysis,
     enc: Encoding,
     p: &DocumentFormattingParams,
-) -> Result<Option<Vec<TextEdit>>, Failure> {
+) -> Result<Option<Vec<TextEdit>>, RequestError> {
     let Some((src, new)) = formatted(a, &p.text_document.uri)? else {
         return Ok(None);
     };
@@ -219,7 +222,7 @@ pub fn format_range(
     a: &Analysis,
     _enc: Encoding,
     p: &DocumentRangeFormattingParams,
-) -> Result<Option<Vec<TextEdit>>, Failure> {
+) -> Result<Option<Vec<TextEdit>>, RequestError> {
     let Some((src, new)) = formatted(a, &p.text_document.uri)? else {
         return Ok(None);
     };

@@ -5,7 +5,7 @@
 
 use super::analysis::Analysis;
 use super::convert::{offset_in, range, Encoding};
-use super::Failure;
+use super::RequestError;
 use crate::ir::Program;
 use crate::source::{FileId, Span};
 use crate::words::Words;
@@ -58,12 +58,12 @@ pub fn code_lens(a: &Analysis, enc: Encoding, p: &CodeLensParams) -> Option<Vec<
 pub fn execute(
     a: &Analysis,
     p: &ExecuteCommandParams,
-) -> Result<(Value, Option<Notification>), Failure> {
+) -> Result<(Value, Option<Notification>), RequestError> {
     if p.command != RUN_TESTS {
-        return Err(Failure::invalid(format!("no command `{}`", p.command)));
+        return Err(RequestError::invalid(format!("no command `{}`", p.command)));
     }
     if !a.ws.is_compiled() {
-        return Err(Failure::failed(
+        return Err(RequestError::failed(
             "the policy has errors: fix them to run its tests",
         ));
     }
@@ -138,9 +138,9 @@ fn query_of_line(line: &str) -> String {
     }
 }
 
-pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, Failure> {
+pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, RequestError> {
     let Some(global) = a.ws.program() else {
-        return Err(Failure::failed(
+        return Err(RequestError::failed(
             "the policy has errors: fix them to ask questions",
         ));
     };
@@ -150,7 +150,7 @@ pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, 
         (None, Some(doc), Some(pos)) => {
             let (file, src) = a
                 .document(&doc.uri)
-                .ok_or_else(|| Failure::invalid("the document is not part of the policy"))?;
+                .ok_or_else(|| RequestError::invalid("the document is not part of the policy"))?;
             let off = offset_in(src, pos, enc);
             // inside a test with its own data: that data answers
             let here = Span::new(file, off as usize, off as usize);
@@ -162,7 +162,7 @@ pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, 
             query_of_line(src.line(src.line_of(off)))
         }
         _ => {
-            return Err(Failure::invalid(
+            return Err(RequestError::invalid(
                 "give `query`, or `textDocument` and `position`",
             ))
         }
@@ -174,9 +174,9 @@ pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, 
         text.clone()
     };
     let q = crate::syntax::parse_query(FileId(u32::MAX), &asked)
-        .map_err(|d| Failure::failed(format!("not a query: {}", d.message)))?;
+        .map_err(|d| RequestError::failed(format!("not a query: {}", d.message)))?;
     let q = crate::sema::resolve_query(&program.policy, &program.data, &q).map_err(|ds| {
-        Failure::failed(
+        RequestError::failed(
             ds.first()
                 .map_or("the query cannot be answered".into(), |d| d.message.clone()),
         )

@@ -457,11 +457,11 @@ impl Server {
         let id = req.id.clone();
         match self.answer(req) {
             Ok(v) => Response::new_ok(id, v),
-            Err(Failure(code, message)) => Response::new_err(id, code as i32, message),
+            Err(RequestError(code, message)) => Response::new_err(id, code as i32, message),
         }
     }
 
-    fn answer(&mut self, req: Request) -> Result<Value, Failure> {
+    fn answer(&mut self, req: Request) -> Result<Value, RequestError> {
         // fixes for lint's findings need them: lint now if it has not finished
         if req.method == "textDocument/codeAction" && !self.analysis.linted {
             self.analysis.diagnostics = Analysis::lint(&self.analysis.ws);
@@ -496,7 +496,7 @@ impl Server {
             }
             lens::EXPLAIN => json!(lens::explain(a, enc, &params(p)?)?),
             m => {
-                return Err(Failure(
+                return Err(RequestError(
                     ErrorCode::MethodNotFound,
                     format!("rights lsp does not answer `{m}`"),
                 ))
@@ -507,19 +507,19 @@ impl Server {
 }
 
 /// A request that cannot be answered: its error code and message.
-pub struct Failure(pub ErrorCode, pub String);
+pub struct RequestError(pub ErrorCode, pub String);
 
-impl Failure {
-    pub fn invalid(message: impl Into<String>) -> Failure {
-        Failure(ErrorCode::InvalidParams, message.into())
+impl RequestError {
+    pub fn invalid(message: impl Into<String>) -> RequestError {
+        RequestError(ErrorCode::InvalidParams, message.into())
     }
-    pub fn failed(message: impl Into<String>) -> Failure {
-        Failure(ErrorCode::RequestFailed, message.into())
+    pub fn failed(message: impl Into<String>) -> RequestError {
+        RequestError(ErrorCode::RequestFailed, message.into())
     }
 }
 
-fn params<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, Failure> {
-    serde_json::from_value(v).map_err(|e| Failure::invalid(format!("invalid parameters: {e}")))
+fn params<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, RequestError> {
+    serde_json::from_value(v).map_err(|e| RequestError::invalid(format!("invalid parameters: {e}")))
 }
 
 /// A document's text after the editor's changes (a change without a range
@@ -579,6 +579,6 @@ impl InProcess {
     /// One request's answer (or its error message).
     pub fn request(&mut self, method: &str, params: Value) -> Result<Value, String> {
         let req = Request::new(RequestId::from(1), method.to_string(), params);
-        self.server.answer(req).map_err(|Failure(_, m)| m)
+        self.server.answer(req).map_err(|RequestError(_, m)| m)
     }
 }

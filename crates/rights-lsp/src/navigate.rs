@@ -3,7 +3,7 @@
 
 use super::analysis::{path_to_uri, Analysis};
 use super::convert::{offset_in, range, Encoding};
-use super::Failure;
+use super::RequestError;
 use crate::index::{rename_problem, Kind, Occurrence};
 use crate::source::FileId;
 use crate::words::{hover as hover_words, Words};
@@ -154,13 +154,13 @@ pub fn prepare_rename(
     a: &Analysis,
     enc: Encoding,
     p: &TextDocumentPositionParams,
-) -> Result<Option<PrepareRenameResponse>, Failure> {
+) -> Result<Option<PrepareRenameResponse>, RequestError> {
     let Some(o) = occurrence(a, enc, p) else {
         return Ok(None);
     };
     if o.kind == Kind::RightPrefix {
         if let Some(why) = rename_problem(&a.index, o, &o.name) {
-            return Err(Failure::failed(why));
+            return Err(RequestError::failed(why));
         }
     }
     let Some(src) = a.source(o.span.file) else {
@@ -178,13 +178,13 @@ pub fn rename(
     a: &Analysis,
     enc: Encoding,
     p: &RenameParams,
-) -> Result<Option<WorkspaceEdit>, Failure> {
+) -> Result<Option<WorkspaceEdit>, RequestError> {
     let Some(o) = occurrence(a, enc, &p.text_document_position) else {
         return Ok(None);
     };
     let new = p.new_name.trim();
     if let Some(why) = rename_problem(&a.index, o, new) {
-        return Err(Failure::failed(why));
+        return Err(RequestError::failed(why));
     }
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for x in a.index.references(o) {

@@ -12,7 +12,7 @@
 //! - `limits.rs` (+ `cycles.rs`): cycles, chain length and expansion bounds;
 //! - `data.rs`: users, resources and events, from `.rights` or JSON, also
 //!   added to an existing model (the REPL);
-//! - `tests.rs`: `test` blocks with their own data;
+//! - `test_blocks.rs`: `test` blocks with their own data;
 //! - `query.rs`: queries and expectations, also from plain names (the library);
 //! - `names.rs`: "unknown name" with "did you mean".
 
@@ -25,7 +25,7 @@ pub mod model;
 mod name_table;
 mod names;
 mod query;
-mod tests;
+mod test_blocks;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
@@ -52,7 +52,7 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
     let mut data = Data::default();
     data::extend(&policy, &mut data, &decls, &mut diags);
     data.compact_names();
-    let tests = tests::resolve(&policy, &data, &decls, &items, &mut diags);
+    let tests = test_blocks::resolve(&policy, &data, &decls, &items, &mut diags);
     (
         Model {
             policy: Arc::new(policy),

@@ -17,7 +17,7 @@ pub struct TestResult {
     pub name: String,
     pub span: Span,
     pub expectations: usize,
-    pub failures: Vec<Failure>,
+    pub failures: Vec<FailedExpectation>,
 }
 
 impl TestResult {
@@ -28,7 +28,7 @@ impl TestResult {
 
 /// One expectation that did not hold.
 #[derive(Clone, Debug)]
-pub struct Failure {
+pub struct FailedExpectation {
     pub span: Span,
     pub expected: String,
     pub actual: String,
@@ -95,7 +95,7 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
                 let actual = program.can(question);
                 if actual == *negated {
                     let verdict = |b: bool| if b { "allow" } else { "deny" };
-                    failures.push(Failure {
+                    failures.push(FailedExpectation {
                         span: *span,
                         expected: verdict(!negated).to_string(),
                         actual: verdict(actual).to_string(),
@@ -130,7 +130,7 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
                     };
                     let (explanations, differing) =
                         report_explanations(&program, question, outcome, rows.as_deref());
-                    failures.push(Failure {
+                    failures.push(FailedExpectation {
                         span: *span,
                         expected,
                         actual: describe(&rows),

@@ -6,7 +6,7 @@
 //! - `mod.rs`: facts, subjects, fixes and targets in words;
 //! - `human.rs`: answers as text (a verdict line, reasons as a tree, tables);
 //! - `json.rs`: answers as JSON;
-//! - [`tests`]: the test runner's report.
+//! - [`test_report`]: the test runner's report.
 
 pub mod analysis;
 mod conditions;
@@ -15,7 +15,7 @@ pub mod doc;
 pub mod hover;
 mod human;
 mod json;
-pub mod tests;
+pub mod test_report;
 
 use crate::eval::explain::*;
 use crate::ir::{Program, RoleOrigin};
