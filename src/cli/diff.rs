@@ -18,9 +18,9 @@
 use super::{unless_all_compiled, Format, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::analyze;
 use crate::cli::out::{out, outln};
-use crate::diff::{self, Version};
+use crate::diff::{self, Gate, Plan, Version};
 use crate::words::{analysis, diff as words};
-use crate::workspace::{git, Workspace};
+use crate::workspace::git;
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -37,7 +37,7 @@ pub enum DiffFormat {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Gate {
+pub enum FailOn {
     /// Exit 1 when any user gains anything.
     NewAccess,
     /// Exit 1 when anything changes.
@@ -64,20 +64,9 @@ pub struct Args {
     pub symbolic: bool,
     /// Exit 1 when this happens.
     #[arg(long = "fail-on", value_enum, value_name = "WHAT")]
-    pub fail_on: Option<Gate>,
+    pub fail_on: Option<FailOn>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
-}
-
-/// Loads one version: a path, or `git:REV[:PATH]` (PATH defaulting to `other`).
-fn read(arg: &str, other: &str, data: &[PathBuf]) -> Workspace {
-    match git::parse_spec(arg) {
-        Some((rev, path)) => {
-            let path = path.unwrap_or_else(|| PathBuf::from(other));
-            Workspace::load_at_revision(&rev, &path, data)
-        }
-        None => Workspace::load(&[PathBuf::from(arg)], data),
-    }
 }
 
 pub fn run(args: Args) -> i32 {
@@ -97,47 +86,14 @@ pub fn run(args: Args) -> i32 {
             Err(code) => return code,
         }
     };
-    let args = Args { data, ..args };
-    let (old_arg, new_arg, old_data, new_data) = match args.paths.as_slice() {
-        [one] => {
-            if args.data_new.is_empty() {
-                eprintln!(
-                    "error: with one policy, give the data before and after: --data OLD.json --data-new NEW.json"
-                );
-                return EXIT_USAGE;
-            }
-            (
-                one.clone(),
-                one.clone(),
-                args.data.clone(),
-                args.data_new.clone(),
-            )
+    let plan = match Plan::of(&args.paths, &data, &args.data_new) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
         }
-        [old, new] => {
-            let new_data = if args.data_new.is_empty() {
-                args.data.clone()
-            } else {
-                args.data_new.clone()
-            };
-            (old.clone(), new.clone(), args.data.clone(), new_data)
-        }
-        _ => return EXIT_USAGE,
     };
-    if git::parse_spec(&new_arg).is_some() && git::parse_spec(&new_arg).and_then(|s| s.1).is_none()
-    {
-        eprintln!("error: give NEW's path: `git:REV:PATH`");
-        return EXIT_USAGE;
-    }
-    let other = git::parse_spec(&new_arg)
-        .and_then(|(_, p)| p)
-        .map_or(new_arg.clone(), |p| p.display().to_string());
-    // the two versions are read, checked and compiled at once, one per core
-    let (ro, rn) = std::thread::scope(|s| {
-        let old = s.spawn(|| read(&old_arg, &other, &old_data));
-        let new = read(&new_arg, &old_arg, &new_data);
-        (old.join(), new)
-    });
-    let Ok(ro) = ro else {
+    let Some((wo, wn)) = plan.load() else {
         eprintln!("error: reading the old version failed");
         return EXIT_USAGE;
     };
@@ -145,37 +101,23 @@ pub fn run(args: Args) -> i32 {
         DiffFormat::Json => Format::Json,
         _ => Format::Human,
     };
-    if unless_all_compiled(&[&ro, &rn], format).is_some() {
+    if unless_all_compiled(&[&wo, &wn], format).is_some() {
         return EXIT_USAGE;
     }
-    let (wo, wn) = (ro, rn);
     let (Some(po), Some(pn)) = (wo.program(), wn.program()) else {
         return EXIT_USAGE;
     };
-    let (lo, ln) = if old_arg == new_arg {
-        (
-            format!("{old_arg} with {}", names(&old_data)),
-            format!("{new_arg} with {}", names(&new_data)),
-        )
-    } else {
-        (old_arg.clone(), new_arg.clone())
-    };
+    let (lo, ln) = plan.labels();
+    let gate = args.fail_on.map(|g| match g {
+        FailOn::NewAccess => Gate::NewAccess,
+        FailOn::Any => Gate::Any,
+    });
     let has_users = !po.data.users.is_empty() || !pn.data.users.is_empty();
     let mut tripped = false;
     let mut users_json: Option<serde_json::Value> = None;
     if has_users {
-        let root_of = |arg: &str, other: &str| match git::parse_spec(arg) {
-            Some((_, Some(p))) => p.display().to_string(),
-            Some((_, None)) => other.to_string(),
-            None => arg.to_string(),
-        };
-        let (ro, rn) = (root_of(&old_arg, &other), root_of(&new_arg, &old_arg));
-        let shown = |ds: &[PathBuf]| {
-            ds.iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-        };
-        let (dold, dnew) = (shown(&old_data), shown(&new_data));
+        let (ro, rn) = plan.roots();
+        let (dold, dnew) = plan.data_names();
         let d = diff::diff(
             Version {
                 program: po,
@@ -200,13 +142,7 @@ pub fn run(args: Args) -> i32 {
             DiffFormat::Markdown => out!("{}", words::markdown(&d, &lo, &ln)),
             DiffFormat::Github => out!("{}", words::github(&d)),
         }
-        tripped |= match args.fail_on {
-            Some(Gate::NewAccess) => d.new_access(),
-            Some(Gate::Any) => {
-                !d.changes.is_empty() || !d.users_added.is_empty() || !d.users_removed.is_empty()
-            }
-            None => false,
-        };
+        tripped |= gate.is_some_and(|g| d.trips(g));
     }
     if args.symbolic || !has_users {
         let c = match analyze::compare(po, pn) {
@@ -237,11 +173,7 @@ pub fn run(args: Args) -> i32 {
             }
             DiffFormat::Markdown => out!("{}", analysis::comparison_markdown(&c, &lo, &ln)),
         }
-        tripped |= match args.fail_on {
-            Some(Gate::NewAccess) => c.new_access(),
-            Some(Gate::Any) => c.differences().next().is_some() || !c.only.old.is_empty(),
-            None => false,
-        };
+        tripped |= gate.is_some_and(|g| diff::comparison_trips(&c, g));
     }
     // the process ends here: freeing two loaded versions (a gigabyte on the
     // large workload) one allocation at a time would only cost time
@@ -252,12 +184,4 @@ pub fn run(args: Args) -> i32 {
     } else {
         EXIT_OK
     }
-}
-
-fn names(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

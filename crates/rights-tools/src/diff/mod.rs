@@ -10,11 +10,16 @@
 //!   (`On::Others`), never about every resource.
 //! - `causes.rs`: the text diff of the two versions and the changed lines
 //!   each changed decision's explanations cite.
+//! - `versions.rs`: the two versions named on the command line, read at
+//!   once, and the gates (`--fail-on`) on the result.
 
 pub mod causes;
 mod decide;
 mod events;
 mod resources;
+mod versions;
+
+pub use versions::{comparison_trips, Gate, Plan};
 
 use crate::ir::Program;
 use crate::sema::model::Visibility;
