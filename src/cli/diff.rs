@@ -132,8 +132,7 @@ pub fn run(args: Args) -> i32 {
                 data: &dnew,
             },
         );
-        let color = crate::cli::out::is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let color = crate::cli::out::colour_stdout();
         match args.format {
             DiffFormat::Human => out!("{}", words::human(&d, &lo, &ln, color)),
             // with --symbolic too, one JSON document holds both (below)

@@ -174,8 +174,7 @@ pub const EXIT_USAGE: i32 = 2;
 /// Rendering options for diagnostics on stderr: colour only on a terminal and
 /// without `NO_COLOR`.
 pub fn render_options() -> rights_diag::RenderOptions {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = out::colour(std::io::stderr().is_terminal());
     rights_diag::RenderOptions {
         color,
         ..Default::default()

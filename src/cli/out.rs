@@ -32,10 +32,21 @@ fn ended<T>(r: io::Result<T>) -> io::Result<T> {
     }
 }
 
-/// Whether standard output is a terminal (for colour).
+/// Whether standard output is a terminal.
 pub fn is_terminal() -> bool {
     use std::io::IsTerminal;
     io::stdout().is_terminal()
+}
+
+/// Whether to colour what goes to a stream: only a terminal, and never
+/// with `NO_COLOR` set (to anything but empty). The one place that decides.
+pub fn colour(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// [`colour`] for standard output.
+pub fn colour_stdout() -> bool {
+    colour(is_terminal())
 }
 
 /// Writes and flushes; a write error other than a closed pipe is reported

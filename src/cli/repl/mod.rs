@@ -153,8 +153,7 @@ pub fn history_path() -> Option<PathBuf> {
 }
 
 fn interactive(session: &mut Session) -> i32 {
-    let color =
-        crate::cli::out::is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = crate::cli::out::colour_stdout();
     let config = Config::builder()
         .auto_add_history(true)
         .history_ignore_space(true)
