@@ -45,6 +45,11 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 impl Client {
     /// Starts the server on a folder and initializes it.
     pub fn start(root: &Path, init_options: Value) -> Client {
+        Client::start_with(root, init_options, json!({}))
+    }
+
+    /// [`Client::start`] with the client's capabilities.
+    pub fn start_with(root: &Path, init_options: Value, capabilities: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rights"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -75,7 +80,7 @@ impl Client {
             json!({
                 "processId": null,
                 "rootUri": uri(root),
-                "capabilities": {},
+                "capabilities": capabilities,
                 "workspaceFolders": [{ "uri": uri(root), "name": "ws" }],
                 "initializationOptions": init_options,
             }),

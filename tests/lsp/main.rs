@@ -440,3 +440,51 @@ fn bad_requests_get_errors_not_crashes() {
     assert_eq!(v, Value::Null);
     c.shutdown();
 }
+
+/// Files not open in the editor are read from disk once and kept: a change
+/// on disk is read again when the client says so (`didChangeWatchedFiles`),
+/// not on every keystroke.
+#[test]
+fn a_file_changed_on_disk_is_read_again_when_the_client_says_so() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("lsp-disk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = dir.join("a.rights");
+    let b = dir.join("b.rights");
+    std::fs::write(&a, "right report.a \"A\"\n").unwrap();
+    std::fs::write(&b, "role r { grant report.a }\n").unwrap();
+    let watching =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let mut c = Client::start_with(&dir, json!({}), watching);
+    assert!(!c.diagnostics(&b).to_string().contains("unknown right"));
+    // the declaration goes from the disk; the server has not been told
+    std::fs::write(&a, "right report.z \"Z\"\n").unwrap();
+    c.clear();
+    c.open(&b, "role r { grant report.a }\n");
+    c.notification("$/rights/analysed");
+    let d = c.diagnostics(&b);
+    assert!(
+        !d.to_string().contains("unknown right"),
+        "read again without being told: {d}"
+    );
+    // told: read again
+    c.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": client::uri(&a), "type": 2 }] }),
+    );
+    let d = c.diagnostics(&b);
+    assert!(d.to_string().contains("unknown right `report.a`"), "{d}");
+    c.shutdown();
+    // a client that watches nothing: the disk is read for every analysis
+    std::fs::write(&a, "right report.a \"A\"\n").unwrap();
+    let mut c = Client::start(&dir, json!({}));
+    assert!(!c.diagnostics(&b).to_string().contains("unknown right"));
+    std::fs::write(&a, "right report.z \"Z\"\n").unwrap();
+    c.clear();
+    c.open(&b, "role r { grant report.a }\n");
+    let d = c.diagnostics(&b);
+    assert!(d.to_string().contains("unknown right `report.a`"), "{d}");
+    c.shutdown();
+}

@@ -127,7 +127,14 @@ pub struct SourceFile {
     line_starts: Vec<u32>,
     /// The text as diagnostics draw it ([`drawable`]), made on first use.
     shown: std::sync::OnceLock<Arc<str>>,
+    /// UTF-16 code units before every [`UTF16_STEP`]-th byte (at a
+    /// character boundary), made on first use: an editor's column on a
+    /// long line in O(step), not O(line).
+    utf16: std::sync::OnceLock<Vec<(u32, u32)>>,
 }
+
+/// How far apart the UTF-16 checkpoints of a text are, in bytes.
+const UTF16_STEP: usize = 1024;
 
 impl SourceFile {
     fn new(origin: Origin, name: String, text: String) -> SourceFile {
@@ -143,7 +150,43 @@ impl SourceFile {
             text: Arc::from(text),
             line_starts,
             shown: std::sync::OnceLock::new(),
+            utf16: std::sync::OnceLock::new(),
         }
+    }
+
+    /// UTF-16 code units in the text before byte `offset` (clamped; a
+    /// position inside a character counts from its start). Constant time
+    /// for ASCII text, at most [`UTF16_STEP`] bytes counted otherwise.
+    pub fn utf16_before(&self, offset: u32) -> usize {
+        let text = &*self.text;
+        let mut end = (offset as usize).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let marks = self.utf16.get_or_init(|| {
+            let mut marks = vec![(0u32, 0u32)];
+            let mut units = 0u32;
+            let mut next = UTF16_STEP;
+            for (i, c) in text.char_indices() {
+                if i >= next {
+                    marks.push((clamp_u32(i), units));
+                    next = i + UTF16_STEP;
+                }
+                units = units.saturating_add(c.len_utf16() as u32);
+            }
+            marks
+        });
+        let k = marks
+            .partition_point(|&(at, _)| at as usize <= end)
+            .saturating_sub(1);
+        let (at, units) = marks.get(k).copied().unwrap_or((0, 0));
+        let rest = text.get(at as usize..end).unwrap_or("");
+        let more = if rest.is_ascii() {
+            rest.len()
+        } else {
+            rest.encode_utf16().count()
+        };
+        units as usize + more
     }
 
     /// The text as a terminal may show it: control characters as `?`, at

@@ -145,40 +145,63 @@ fn read_file(p: &Path) -> Result<String, String> {
 
 pub use crate::project::{configured_files, rights_files, Config};
 
-const UNRESERVED: &[u8] = b"-._~/";
-
-/// `file:///path`, every byte but unreserved ones percent-encoded.
+/// `file:///path` for a path (through `url`, so Windows paths and every
+/// byte that needs it are encoded as the editors expect).
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
-    let s = path.to_str()?;
-    let mut out = String::from("file://");
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || UNRESERVED.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Uri::from_str(&out).ok()
+    let url = url::Url::from_file_path(path).ok()?;
+    Uri::from_str(url.as_str()).ok()
 }
 
 /// The path of a `file:` URI.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
-    let s = uri.as_str().strip_prefix("file://")?;
-    let s = s.strip_prefix("localhost").unwrap_or(s);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    url::Url::parse(uri.as_str()).ok()?.to_file_path().ok()
+}
+
+/// What the server read from disk: each file's text (or why it could not be
+/// read) and each folder's `rights.toml` and `.rights` files, kept until
+/// the client says something changed (`workspace/didChangeWatchedFiles`,
+/// a save or a close), so a keystroke reads nothing from disk.
+#[derive(Debug, Default)]
+pub struct Disk {
+    files: HashMap<PathBuf, Result<String, String>>,
+    folders: HashMap<PathBuf, (Result<Config, String>, Vec<PathBuf>)>,
+}
+
+impl Disk {
+    fn read(&mut self, p: &Path) -> Result<String, String> {
+        self.files
+            .entry(p.to_path_buf())
+            .or_insert_with(|| read_file(p))
+            .clone()
     }
-    Some(PathBuf::from(String::from_utf8(out).ok()?))
+
+    fn folder(&mut self, f: &Path) -> (Result<Config, String>, Vec<PathBuf>) {
+        self.folders
+            .entry(f.to_path_buf())
+            .or_insert_with(|| {
+                let config = Config::read(f);
+                let files = match &config {
+                    Ok(c) if !c.policy.is_empty() => configured_files(f, &c.policy),
+                    _ => rights_files(f),
+                };
+                (config, files)
+            })
+            .clone()
+    }
+
+    /// A file changed (or was created or deleted) on disk: read it again,
+    /// and list the folders again (a `.rights` file may have come or gone,
+    /// `rights.toml` may say something else).
+    pub fn changed(&mut self, p: &Path) {
+        self.files.remove(p);
+        self.folders.clear();
+    }
+
+    /// Everything read again (the folders or the settings changed).
+    pub fn forget(&mut self) {
+        self.files.clear();
+        self.folders.clear();
+    }
 }
 
 /// The open documents' texts by path, laid over the disk.
@@ -186,15 +209,23 @@ pub fn gather(
     folders: &[PathBuf],
     open: &HashMap<PathBuf, String>,
     extra_data: &[PathBuf],
+    disk: &mut Disk,
 ) -> (Inputs, Vec<String>) {
     let mut inputs = Inputs::default();
     let mut problems = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let read = |p: &Path, problems: &mut Vec<String>| -> Option<String> {
+    let listed: Vec<(PathBuf, Result<Config, String>, Vec<PathBuf>)> = folders
+        .iter()
+        .map(|f| {
+            let (config, files) = disk.folder(f);
+            (f.clone(), config, files)
+        })
+        .collect();
+    let mut read = |p: &Path, problems: &mut Vec<String>| -> Option<String> {
         if let Some(t) = open.get(p) {
             return Some(t.clone());
         }
-        match read_file(p) {
+        match disk.read(p) {
             Ok(t) => Some(t),
             Err(e) => {
                 problems.push(e);
@@ -204,20 +235,17 @@ pub fn gather(
     };
     let mut data_paths: Vec<PathBuf> = Vec::new();
     let mut configured: Vec<PathBuf> = Vec::new();
-    for f in folders {
-        let config = match Config::read(f) {
+    for (f, config, files) in listed {
+        let config = match config {
             Ok(c) => c,
             Err(e) => {
                 problems.push(e);
                 Config::default()
             }
         };
-        let files = if config.policy.is_empty() {
-            rights_files(f)
-        } else {
+        if !config.policy.is_empty() {
             configured.push(f.clone());
-            configured_files(f, &config.policy)
-        };
+        }
         for p in files {
             if seen.insert(p.clone()) {
                 if let Some(t) = read(&p, &mut problems) {

@@ -14,14 +14,13 @@ pub enum Encoding {
 /// The position of a byte offset of `text`.
 pub fn position(file: &SourceFile, offset: u32, enc: Encoding) -> Position {
     let line = file.line_of(offset).saturating_sub(1);
-    let start = file.line_start(line).unwrap_or(0) as usize;
-    let end = (offset as usize).min(file.text.len());
-    let col = match file.text.get(start..end) {
-        Some(s) => match enc {
-            Encoding::Utf8 => s.len(),
-            Encoding::Utf16 => s.encode_utf16().count(),
-        },
-        None => 0,
+    let start = file.line_start(line).unwrap_or(0);
+    let end = offset.min(file.text.len() as u32);
+    // from the file's tables: no count from the line's start (a minified
+    // JSON file is one line)
+    let col = match enc {
+        Encoding::Utf8 => end.saturating_sub(start) as usize,
+        Encoding::Utf16 => file.utf16_before(end) - file.utf16_before(start),
     };
     Position::new(line as u32, col as u32)
 }

@@ -108,6 +108,7 @@ fn serve(conn: &Connection) -> Result<(), String> {
         );
     }
     let mut s = Server::new(&init, enc);
+    s.watched = watch;
     s.analyse();
     s.settle(conn);
     loop {
@@ -234,6 +235,11 @@ pub struct Server {
     data: Vec<PathBuf>,
     /// Open documents by path: their text.
     open: HashMap<PathBuf, String>,
+    /// What was read from disk, until the client says it changed.
+    disk: analysis::Disk,
+    /// The client tells us of changes on disk (it watches files for us);
+    /// without it, the disk is read again for every analysis.
+    watched: bool,
     analysis: Analysis,
     /// The text changed since the last analysis.
     dirty: bool,
@@ -277,6 +283,8 @@ impl Server {
             folders,
             data: Vec::new(),
             open: HashMap::new(),
+            disk: analysis::Disk::default(),
+            watched: false,
             analysis: Analysis::build(&Default::default(), None, true),
             dirty: true,
             published: Vec::new(),
@@ -297,13 +305,18 @@ impl Server {
                 .filter_map(Value::as_str)
                 .map(|d| base.join(d))
                 .collect();
+            self.disk.forget();
             self.dirty = true;
         }
     }
 
     /// Analyses the current text (lint excepted: [`Server::settle`] starts it).
     fn analyse(&mut self) {
-        let (inputs, problems) = analysis::gather(&self.folders, &self.open, &self.data);
+        if !self.watched {
+            self.disk.forget();
+        }
+        let (inputs, problems) =
+            analysis::gather(&self.folders, &self.open, &self.data, &mut self.disk);
         self.analysis = Analysis::build(&inputs, Some(&self.analysis), false);
         self.generation += 1;
         self.dirty = false;
@@ -427,11 +440,34 @@ impl Server {
                 if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) {
                     if let Some(path) = uri_to_path(&p.text_document.uri) {
                         self.open.remove(&path);
+                        // the disk has the last word again
+                        self.disk.changed(&path);
                         self.dirty = true;
                     }
                 }
             }
-            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => self.dirty = true,
+            "textDocument/didSave" => {
+                if let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) {
+                    if let Some(path) = uri_to_path(&p.text_document.uri) {
+                        self.disk.changed(&path);
+                    }
+                }
+                self.dirty = true;
+            }
+            "workspace/didChangeWatchedFiles" => {
+                match serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) {
+                    Ok(p) => {
+                        for c in &p.changes {
+                            match uri_to_path(&c.uri) {
+                                Some(path) => self.disk.changed(&path),
+                                None => self.disk.forget(),
+                            }
+                        }
+                    }
+                    Err(_) => self.disk.forget(),
+                }
+                self.dirty = true;
+            }
             "workspace/didChangeConfiguration" => {
                 if let Ok(p) = serde_json::from_value::<DidChangeConfigurationParams>(n.params) {
                     self.configure(&p.settings);
@@ -446,6 +482,7 @@ impl Server {
                     }
                     self.folders
                         .extend(p.event.added.iter().filter_map(|f| uri_to_path(&f.uri)));
+                    self.disk.forget();
                     self.dirty = true;
                 }
             }
@@ -554,6 +591,8 @@ impl InProcess {
     /// A server on `folder` with these texts open (UTF-16 positions).
     pub fn new(folder: PathBuf, open: Vec<(PathBuf, String)>, data: Vec<PathBuf>) -> InProcess {
         let mut server = Server::with(vec![folder], Encoding::Utf16);
+        // as with an editor that watches files for the server (VS Code)
+        server.watched = true;
         server.data = data;
         server.open = open.into_iter().collect();
         server.analyse();
