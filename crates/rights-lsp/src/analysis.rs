@@ -27,6 +27,8 @@ pub struct Analysis {
     pub ws: Arc<Workspace>,
     /// Per file id: its path.
     pub paths: Vec<PathBuf>,
+    /// Per path: its file id (one lookup, not a scan of `paths`).
+    ids: HashMap<PathBuf, FileId>,
     pub index: Index,
     /// `check` then `lint`, as `rights lint` reports them (`check` alone
     /// until `linted`).
@@ -83,9 +85,15 @@ impl Analysis {
             };
             declared.insert(path.clone(), names);
         }
+        let ids = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), FileId(i as u32)))
+            .collect();
         Analysis {
             ws: Arc::new(ws),
             paths,
+            ids,
             index,
             diagnostics,
             linted,
@@ -107,10 +115,7 @@ impl Analysis {
     }
 
     pub fn file_of(&self, path: &Path) -> Option<FileId> {
-        self.paths
-            .iter()
-            .position(|p| p == path)
-            .map(|i| FileId(i as u32))
+        self.ids.get(path).copied()
     }
 
     pub fn source(&self, file: FileId) -> Option<&SourceFile> {

@@ -581,12 +581,14 @@ fn apply_changes(
 
 /// The server without a client, for benchmarks: documents given as open
 /// texts, requests answered in process (the handlers `rights lsp` runs).
-#[doc(hidden)]
+/// Only with the `bench` feature, which the benchmarks turn on: it is not
+/// part of the shipped library.
+#[cfg(feature = "bench")]
 pub struct InProcess {
     server: Server,
 }
 
-#[doc(hidden)]
+#[cfg(feature = "bench")]
 impl InProcess {
     /// A server on `folder` with these texts open (UTF-16 positions).
     pub fn new(folder: PathBuf, open: Vec<(PathBuf, String)>, data: Vec<PathBuf>) -> InProcess {
