@@ -15,13 +15,6 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 
-/// What the analysis reads: policy and data texts by path.
-#[derive(Clone, Debug, Default)]
-pub struct Inputs {
-    pub policy: Vec<(PathBuf, String)>,
-    pub data: Vec<(PathBuf, String)>,
-}
-
 pub struct Analysis {
     /// Shared with the thread that lints it.
     pub ws: Arc<Workspace>,
@@ -132,23 +125,7 @@ impl Analysis {
     }
 }
 
-/// A file's text as the command line reads it: a byte-order mark dropped;
-/// unreadable, too large or not UTF-8 is a message for the user.
-fn read_file(p: &Path) -> Result<String, String> {
-    let too_large = std::fs::metadata(p).is_ok_and(|m| m.len() > crate::workspace::MAX_FILE_SIZE);
-    if too_large {
-        return Err(format!("`{}` is larger than 64 MiB: not read", p.display()));
-    }
-    let bytes = std::fs::read(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| format!("`{}` is not UTF-8 text: not read", p.display()))?;
-    Ok(match text.strip_prefix('\u{FEFF}') {
-        Some(t) => t.to_string(),
-        None => text,
-    })
-}
-
-pub use crate::project::{configured_files, rights_files, Config};
+pub use crate::project::{gather, Disk, Inputs};
 
 /// `file:///path` for a path (through `url`, so Windows paths and every
 /// byte that needs it are encoded as the editors expect).
@@ -160,131 +137,6 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
 /// The path of a `file:` URI.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     url::Url::parse(uri.as_str()).ok()?.to_file_path().ok()
-}
-
-/// What the server read from disk: each file's text (or why it could not be
-/// read) and each folder's `rights.toml` and `.rights` files, kept until
-/// the client says something changed (`workspace/didChangeWatchedFiles`,
-/// a save or a close), so a keystroke reads nothing from disk.
-#[derive(Debug, Default)]
-pub struct Disk {
-    files: HashMap<PathBuf, Result<String, String>>,
-    folders: HashMap<PathBuf, (Result<Config, String>, Vec<PathBuf>)>,
-}
-
-impl Disk {
-    fn read(&mut self, p: &Path) -> Result<String, String> {
-        self.files
-            .entry(p.to_path_buf())
-            .or_insert_with(|| read_file(p))
-            .clone()
-    }
-
-    fn folder(&mut self, f: &Path) -> (Result<Config, String>, Vec<PathBuf>) {
-        self.folders
-            .entry(f.to_path_buf())
-            .or_insert_with(|| {
-                let config = Config::read(f);
-                let files = match &config {
-                    Ok(c) if !c.policy.is_empty() => configured_files(f, &c.policy),
-                    _ => rights_files(f),
-                };
-                (config, files)
-            })
-            .clone()
-    }
-
-    /// A file changed (or was created or deleted) on disk: read it again,
-    /// and list the folders again (a `.rights` file may have come or gone,
-    /// `rights.toml` may say something else).
-    pub fn changed(&mut self, p: &Path) {
-        self.files.remove(p);
-        self.folders.clear();
-    }
-
-    /// Everything read again (the folders or the settings changed).
-    pub fn forget(&mut self) {
-        self.files.clear();
-        self.folders.clear();
-    }
-}
-
-/// The open documents' texts by path, laid over the disk.
-pub fn gather(
-    folders: &[PathBuf],
-    open: &HashMap<PathBuf, String>,
-    extra_data: &[PathBuf],
-    disk: &mut Disk,
-) -> (Inputs, Vec<String>) {
-    let mut inputs = Inputs::default();
-    let mut problems = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let listed: Vec<(PathBuf, Result<Config, String>, Vec<PathBuf>)> = folders
-        .iter()
-        .map(|f| {
-            let (config, files) = disk.folder(f);
-            (f.clone(), config, files)
-        })
-        .collect();
-    let mut read = |p: &Path, problems: &mut Vec<String>| -> Option<String> {
-        if let Some(t) = open.get(p) {
-            return Some(t.clone());
-        }
-        match disk.read(p) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                problems.push(e);
-                None
-            }
-        }
-    };
-    let mut data_paths: Vec<PathBuf> = Vec::new();
-    let mut configured: Vec<PathBuf> = Vec::new();
-    for (f, config, files) in listed {
-        let config = match config {
-            Ok(c) => c,
-            Err(e) => {
-                problems.push(e);
-                Config::default()
-            }
-        };
-        if !config.policy.is_empty() {
-            configured.push(f.clone());
-        }
-        for p in files {
-            if seen.insert(p.clone()) {
-                if let Some(t) = read(&p, &mut problems) {
-                    inputs.policy.push((p, t));
-                }
-            }
-        }
-        data_paths.extend(config.data.iter().map(|d| f.join(d)));
-    }
-    // open files not on disk yet belong to the policy too (but not where
-    // `rights.toml` says which files do); with no folder open, every open file
-    let mut extra: Vec<&PathBuf> = open
-        .keys()
-        .filter(|p| p.extension().is_some_and(|e| e == "rights"))
-        .filter(|p| folders.is_empty() || folders.iter().any(|f| p.starts_with(f)))
-        .filter(|p| !configured.iter().any(|f| p.starts_with(f)))
-        .collect();
-    extra.sort();
-    for p in extra {
-        if seen.insert(p.clone()) {
-            if let Some(t) = read(p, &mut problems) {
-                inputs.policy.push((p.clone(), t));
-            }
-        }
-    }
-    data_paths.extend(extra_data.iter().cloned());
-    for p in data_paths {
-        if seen.insert(p.clone()) {
-            if let Some(t) = read(&p, &mut problems) {
-                inputs.data.push((p, t));
-            }
-        }
-    }
-    (inputs, problems)
 }
 
 #[cfg(test)]
