@@ -187,3 +187,60 @@ fn readme_examples_print_what_the_readme_shows() {
     }
     assert!(checked >= 1, "the README shows no example output");
 }
+
+/// In JSON answers, a reason that rests on a JSON data entry says where:
+/// `"at"` (file:line), `"column"` and `"pointer"` lead to the entry, even in
+/// a file of one line.
+#[test]
+fn json_reasons_lead_to_the_data_entry() {
+    let dir = common::scratch("query-pointer");
+    let before = std::fs::read_to_string("tests/diff/users_before.json")
+        .or_else(|_| {
+            std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/diff/users_before.json"
+            ))
+        })
+        .unwrap();
+    // minified: one line
+    let value: serde_json::Value = serde_json::from_str(&before).unwrap();
+    let data = dir.join("users.json");
+    std::fs::write(&data, value.to_string()).unwrap();
+    let run = rights(&[
+        "query",
+        "policies/emresource.rights",
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+        "explain can ben run status_detail on resource_z",
+    ]);
+    let answer: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut seen = 0;
+    let mut stack = vec![answer["reasons"].clone()];
+    while let Some(v) = stack.pop() {
+        for r in v.as_array().into_iter().flatten() {
+            stack.push(r["because"].clone());
+            let Some(pointer) = r["pointer"].as_str() else {
+                continue;
+            };
+            seen += 1;
+            assert!(r["at"].as_str().unwrap().ends_with("users.json:1"), "{r}");
+            // the column is where the pointed-to member is written
+            let column = r["column"].as_u64().unwrap() as usize;
+            let at: String = text.chars().skip(column - 1).collect();
+            let last = pointer.rsplit('/').next().unwrap();
+            assert!(
+                at.starts_with(&format!("\"{last}\"")),
+                "{pointer} at column {column}: {}",
+                &at[..40.min(at.len())]
+            );
+            assert!(
+                value.pointer(pointer).is_some(),
+                "{pointer} is not in the file"
+            );
+        }
+    }
+    assert!(seen > 0, "no reason pointed into the data: {answer}");
+}

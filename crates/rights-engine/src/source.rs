@@ -127,10 +127,10 @@ pub struct SourceFile {
     line_starts: Vec<u32>,
     /// The text as diagnostics draw it ([`drawable`]), made on first use.
     shown: std::sync::OnceLock<Arc<str>>,
-    /// UTF-16 code units before every [`UTF16_STEP`]-th byte (at a
-    /// character boundary), made on first use: an editor's column on a
-    /// long line in O(step), not O(line).
-    utf16: std::sync::OnceLock<Vec<(u32, u32)>>,
+    /// UTF-16 code units and characters before every [`UTF16_STEP`]-th
+    /// byte (at a character boundary), made on first use: a column on a
+    /// long line (an editor's, a diagnostic's) in O(step), not O(line).
+    utf16: std::sync::OnceLock<Vec<(u32, u32, u32)>>,
 }
 
 /// How far apart the UTF-16 checkpoints of a text are, in bytes.
@@ -158,35 +158,49 @@ impl SourceFile {
     /// position inside a character counts from its start). Constant time
     /// for ASCII text, at most [`UTF16_STEP`] bytes counted otherwise.
     pub fn utf16_before(&self, offset: u32) -> usize {
+        self.count_before(offset).0
+    }
+
+    /// Characters in the text before byte `offset`, as [`SourceFile::utf16_before`].
+    pub fn chars_before(&self, offset: u32) -> usize {
+        self.count_before(offset).1
+    }
+
+    /// (UTF-16 code units, characters) before byte `offset`, from the
+    /// nearest checkpoint.
+    fn count_before(&self, offset: u32) -> (usize, usize) {
         let text = &*self.text;
         let mut end = (offset as usize).min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
         }
         let marks = self.utf16.get_or_init(|| {
-            let mut marks = vec![(0u32, 0u32)];
-            let mut units = 0u32;
+            let mut marks = vec![(0u32, 0u32, 0u32)];
+            let (mut units, mut chars) = (0u32, 0u32);
             let mut next = UTF16_STEP;
             for (i, c) in text.char_indices() {
                 if i >= next {
-                    marks.push((clamp_u32(i), units));
+                    marks.push((clamp_u32(i), units, chars));
                     next = i + UTF16_STEP;
                 }
                 units = units.saturating_add(c.len_utf16() as u32);
+                chars = chars.saturating_add(1);
             }
             marks
         });
         let k = marks
-            .partition_point(|&(at, _)| at as usize <= end)
+            .partition_point(|&(at, _, _)| at as usize <= end)
             .saturating_sub(1);
-        let (at, units) = marks.get(k).copied().unwrap_or((0, 0));
+        let (at, units, chars) = marks.get(k).copied().unwrap_or((0, 0, 0));
         let rest = text.get(at as usize..end).unwrap_or("");
-        let more = if rest.is_ascii() {
-            rest.len()
+        if rest.is_ascii() {
+            (units as usize + rest.len(), chars as usize + rest.len())
         } else {
-            rest.encode_utf16().count()
-        };
-        units as usize + more
+            (
+                units as usize + rest.encode_utf16().count(),
+                chars as usize + rest.chars().count(),
+            )
+        }
     }
 
     /// The text as a terminal may show it: control characters as `?`, at
@@ -216,13 +230,10 @@ impl SourceFile {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
-        let end = (offset as usize).min(self.text.len());
-        let col = self
-            .text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(end.saturating_sub(start));
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let end = offset.min(self.text.len() as u32);
+        // from the checkpoints: a minified JSON file is one long line
+        let col = self.chars_before(end) - self.chars_before(start);
         (line + 1, col + 1)
     }
 
@@ -314,10 +325,7 @@ impl SourceMap {
     /// `file:line` of a span's start (used in explanations).
     pub fn file_line(&self, span: Span) -> String {
         match self.get(span.file) {
-            Some(f) => {
-                let (l, _) = f.line_col(span.start);
-                format!("{}:{}", f.name, l)
-            }
+            Some(f) => format!("{}:{}", f.name, f.line_of(span.start)),
             None => "<unknown>".to_string(),
         }
     }

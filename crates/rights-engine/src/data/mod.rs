@@ -12,6 +12,7 @@
 //! optional field.
 
 mod entry;
+pub mod pointer;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};

@@ -135,11 +135,17 @@ impl Words<'_> {
     }
 
     fn json_reason(&self, r: &Reason) -> Value {
-        json!({
+        let mut v = json!({
             "holds": r.holds,
             "text": self.fact(&r.fact),
-            "at": self.at(r.site),
+            "at": r.site.map(|s| self.sources.file_line(s)),
             "because": r.because.iter().map(|c| self.json_reason(c)).collect::<Vec<_>>(),
-        })
+        });
+        // in a JSON data file, where on the (often one) line, and which value
+        if let Some(p) = r.site.and_then(|s| self.place(s)) {
+            v["column"] = json!(p.column);
+            v["pointer"] = json!(p.pointer);
+        }
+        v
     }
 }

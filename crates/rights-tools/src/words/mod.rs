@@ -17,6 +17,7 @@ mod human;
 mod json;
 pub mod test_report;
 
+use crate::data::pointer::Entries;
 use crate::eval::explain::*;
 use crate::ir::{Program, RoleOrigin};
 use crate::sema::model::*;
@@ -26,10 +27,21 @@ use crate::source::{SourceMap, Span};
 pub struct Words<'a> {
     pub program: &'a Program,
     pub sources: &'a SourceMap,
+    /// Per JSON data file: where its entries start (made on first use), for
+    /// the pointer of a site in it.
+    json_entries: std::cell::RefCell<rustc_hash::FxHashMap<u32, std::rc::Rc<Entries>>>,
     /// Show every fix found, not the first [`SHOWN_FIXES`] (`--all-fixes`).
     pub all_fixes: bool,
     /// How to see the fixes not shown, in "and 3 more (`--all-fixes`)".
     pub more_fixes_hint: &'static str,
+}
+
+/// A place in a JSON data file: the column (1-based, in characters) and
+/// the JSON Pointer of the value there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonPlace {
+    pub column: usize,
+    pub pointer: Option<String>,
 }
 
 /// Fixes shown for a denial unless all are asked for; the rest are counted
@@ -41,6 +53,7 @@ impl<'a> Words<'a> {
         Words {
             program,
             sources,
+            json_entries: Default::default(),
             all_fixes: false,
             more_fixes_hint: "`--all-fixes`",
         }
@@ -71,8 +84,34 @@ impl<'a> Words<'a> {
         (&all[..n], all.len() - n)
     }
 
+    /// Where a site is, for people: `file:line`, and in a JSON data file
+    /// (often one long line) `file:line:column`.
     fn at(&self, span: Option<Span>) -> Option<String> {
-        span.map(|s| self.sources.file_line(s))
+        let s = span?;
+        Some(match self.place(s) {
+            Some(p) => format!("{}:{}", self.sources.file_line(s), p.column),
+            None => self.sources.file_line(s),
+        })
+    }
+
+    /// Where a site in a JSON data file is: its column and JSON Pointer
+    /// (`/users/76/roles/0`); `None` for a site in a `.rights` file.
+    pub fn place(&self, s: Span) -> Option<JsonPlace> {
+        let file = self.sources.get(s.file)?;
+        if !file.name.ends_with(".json") {
+            return None;
+        }
+        let entries = self
+            .json_entries
+            .borrow_mut()
+            .entry(s.file.0)
+            .or_insert_with(|| std::rc::Rc::new(Entries::of(&file.text)))
+            .clone();
+        let (_, column) = file.line_col(s.start);
+        Some(JsonPlace {
+            column,
+            pointer: entries.pointer(&file.text, s.start as usize),
+        })
     }
 
     fn user(&self, u: UserId) -> &str {

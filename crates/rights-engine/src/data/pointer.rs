@@ -1,0 +1,197 @@
+//! Where a place in a JSON data file is, as a JSON Pointer (RFC 6901):
+//! `/users/76/roles/0`. A minified data file is one line, so `file:line`
+//! alone says nothing; the pointer (with the column) leads to the entry.
+//!
+//! [`Entries`] is built once per file (one pass over its bytes): where each
+//! element of the top-level arrays starts. A pointer is then found from the
+//! entry holding the place, scanning that entry alone, so its cost does not
+//! follow the size of the file.
+
+/// The start of every element of the top-level arrays (`users`,
+/// `resources`, …), with its pointer, in file order.
+#[derive(Clone, Debug, Default)]
+pub struct Entries(Vec<(usize, String)>);
+
+impl Entries {
+    /// Indexes a JSON data file's text (best effort: a text that is not
+    /// JSON gives what it can).
+    pub fn of(text: &str) -> Entries {
+        let mut out = Vec::new();
+        let _ = walk(text.as_bytes(), 0, text.len(), |at, path| {
+            if path.len() == 2 {
+                if let (Frame::Object { key: Some(k), .. }, Frame::Array { index }) =
+                    (&path[0], &path[1])
+                {
+                    out.push((at, format!("/{}/{index}", escape(k))));
+                }
+            }
+        });
+        Entries(out)
+    }
+
+    /// The pointer of the innermost value at byte `offset` of `text` (the
+    /// text these entries were made of); `None` outside every entry.
+    pub fn pointer(&self, text: &str, offset: usize) -> Option<String> {
+        let k = self
+            .0
+            .partition_point(|(at, _)| *at <= offset)
+            .checked_sub(1)?;
+        let (start, base) = self.0.get(k)?;
+        let end = offset.min(text.len());
+        let mut found = base.clone();
+        // the containers open at `offset`: where the value there sits
+        let open = walk(text.as_bytes(), *start, end, |_, _| {});
+        for f in &open {
+            match f {
+                Frame::Object { key: Some(k), .. } => {
+                    found.push('/');
+                    found.push_str(&escape(k));
+                }
+                Frame::Array { index } => found.push_str(&format!("/{index}")),
+                Frame::Object { key: None, .. } => {}
+            }
+        }
+        // at a key (`"resource_z": [...]` of an access object): that member
+        if let (
+            Some(Frame::Object {
+                reading_key: true, ..
+            }),
+            Some(b'"'),
+        ) = (open.last(), text.as_bytes().get(end))
+        {
+            let close = string_end(text.as_bytes(), end);
+            if let Some(k) = text.get(end + 1..close.saturating_sub(1)) {
+                found.push('/');
+                found.push_str(&escape(k));
+            }
+        }
+        Some(found)
+    }
+}
+
+/// An open container while walking: an object (with the key whose value
+/// comes next, once read) or an array (with the index of its current element).
+#[derive(Clone, Debug)]
+enum Frame {
+    Object {
+        key: Option<String>,
+        reading_key: bool,
+    },
+    Array {
+        index: usize,
+    },
+}
+
+/// `~` and `/` in a key, as a pointer writes them.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Walks `bytes[from..to]` (from the start of a value), calling `at_value`
+/// with the byte offset and the open containers each time a value starts;
+/// returns the containers still open at `to`.
+fn walk(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    mut at_value: impl FnMut(usize, &[Frame]),
+) -> Vec<Frame> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = from;
+    let to = to.min(bytes.len());
+    while i < to {
+        let b = bytes[i];
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' | b':' => {
+                i += 1;
+                continue;
+            }
+            b',' => {
+                match stack.last_mut() {
+                    Some(Frame::Array { index }) => *index += 1,
+                    Some(Frame::Object { key, reading_key }) => {
+                        *key = None;
+                        *reading_key = true;
+                    }
+                    None => {}
+                }
+                i += 1;
+                continue;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // a key, or the start of a value
+        if b == b'"' {
+            let end = string_end(bytes, i);
+            if let Some(Frame::Object { key, reading_key }) = stack.last_mut() {
+                if *reading_key {
+                    *key = std::str::from_utf8(&bytes[i + 1..end.saturating_sub(1).max(i + 1)])
+                        .ok()
+                        .map(str::to_string);
+                    *reading_key = false;
+                    i = end;
+                    continue;
+                }
+            }
+            at_value(i, &stack);
+            i = end;
+            continue;
+        }
+        at_value(i, &stack);
+        match b {
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                reading_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            _ => {
+                // a number, `true`, `false` or `null`: to its end
+                while i < to
+                    && !matches!(bytes[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                {
+                    i += 1;
+                }
+                continue;
+            }
+        }
+        i += 1;
+    }
+    stack
+}
+
+/// The offset just past the string starting at `i` (its closing quote).
+fn string_end(bytes: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            b'"' => return j + 1,
+            _ => j += 1,
+        }
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_lead_to_the_value() {
+        let text = r#"{"resources": [{"id": "r1"}], "users": [{"id": "a"}, {"id": "b", "roles": ["x", "y/z"], "access": {"r1": ["view"]}}]}"#;
+        let e = Entries::of(text);
+        let at = |needle: &str| e.pointer(text, text.find(needle).unwrap_or(0));
+        assert_eq!(at("\"r1\"}"), Some("/resources/0/id".into()));
+        assert_eq!(at("\"b\""), Some("/users/1/id".into()));
+        assert_eq!(at("\"y/z\""), Some("/users/1/roles/1".into()));
+        assert_eq!(at("[\"view\"]"), Some("/users/1/access/r1".into()));
+        assert_eq!(at("\"view\""), Some("/users/1/access/r1/0".into()));
+        // at a key: that member
+        assert_eq!(at("\"r1\": ["), Some("/users/1/access/r1".into()));
+    }
+}
