@@ -244,3 +244,37 @@ fn json_reasons_lead_to_the_data_entry() {
     }
     assert!(seen > 0, "no reason pointed into the data: {answer}");
 }
+
+/// The batch path writes `can` answers straight to the output; the text is
+/// the same as the JSON answer built as a value, on every question of the
+/// reference policy and of JSON data with escapes and pointers.
+#[test]
+fn json_answers_written_straight_equal_the_built_ones() {
+    use rights::eval::answer::Answer;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ws = rights::workspace::Workspace::load(
+        &[root.join("tests/data/reference.rights")],
+        &[root.join("tests/data/extra_users.json")],
+    );
+    let program = ws.program().unwrap();
+    let words = rights::words::Words::new(program, &ws.sources);
+    let mut asked = 0;
+    for u in &program.data.users {
+        for (i, _) in program.policy.reports.iter().enumerate() {
+            for on in std::iter::once(None).chain(program.data.resources.iter().map(|r| Some(&r.meta.name))) {
+                let report = &program.policy.reports[i].meta.name;
+                let q = match on {
+                    Some(r) => format!("explain can {} run {report} on {}", rights::syntax::keywords::data_id_text(&u.meta.name), rights::syntax::keywords::data_id_text(r)),
+                    None => format!("explain can {} run {report}", rights::syntax::keywords::data_id_text(&u.meta.name)),
+                };
+                let Ok(answer) = ws.ask(&q, "<q>") else { continue };
+                assert!(matches!(answer, Answer::Can { .. }));
+                let mut straight = String::new();
+                words.write_json(&answer, "a \"quoted\"\tquery\u{1}", &mut straight);
+                assert_eq!(straight, words.json(&answer, "a \"quoted\"\tquery\u{1}").to_string(), "{q}");
+                asked += 1;
+            }
+        }
+    }
+    assert!(asked > 50, "{asked}");
+}

@@ -345,7 +345,12 @@ fn write_answer(
         }),
         (true, Format::Human, q) => writeln!(out, "{}", words.brief(&program.answer(&q))),
         (_, Format::Human, q) => write!(out, "{}", words.human(&program.answer(&q))),
-        (_, Format::Json, q) => writeln!(out, "{}", words.json(&program.answer(&q), text)),
+        (_, Format::Json, q) => {
+            let mut line = String::with_capacity(1024);
+            words.write_json(&program.answer(&q), text, &mut line);
+            line.push('\n');
+            out.write_all(line.as_bytes())
+        }
     };
     written.is_ok()
 }

@@ -130,7 +130,17 @@ pub struct SourceFile {
     /// UTF-16 code units and characters before every [`UTF16_STEP`]-th
     /// byte (at a character boundary), made on first use: a column on a
     /// long line (an editor's, a diagnostic's) in O(step), not O(line).
-    utf16: std::sync::OnceLock<Vec<(u32, u32, u32)>>,
+    utf16: std::sync::OnceLock<Counts>,
+}
+
+/// UTF-16 and character counts of a text, for columns (see [`SourceFile::utf16_before`]).
+#[derive(Clone, Debug, Default)]
+struct Counts {
+    /// The text is ASCII: every count is the byte offset itself.
+    ascii: bool,
+    /// (byte, UTF-16 units before it, characters before it), every
+    /// [`UTF16_STEP`] bytes; empty for ASCII text.
+    marks: Vec<(u32, u32, u32)>,
 }
 
 /// How far apart the UTF-16 checkpoints of a text are, in bytes.
@@ -174,7 +184,13 @@ impl SourceFile {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let marks = self.utf16.get_or_init(|| {
+        let counts = self.utf16.get_or_init(|| {
+            if text.is_ascii() {
+                return Counts {
+                    ascii: true,
+                    marks: Vec::new(),
+                };
+            }
             let mut marks = vec![(0u32, 0u32, 0u32)];
             let (mut units, mut chars) = (0u32, 0u32);
             let mut next = UTF16_STEP;
@@ -186,8 +202,15 @@ impl SourceFile {
                 units = units.saturating_add(c.len_utf16() as u32);
                 chars = chars.saturating_add(1);
             }
-            marks
+            Counts {
+                ascii: false,
+                marks,
+            }
         });
+        if counts.ascii {
+            return (end, end);
+        }
+        let marks = &counts.marks;
         let k = marks
             .partition_point(|&(at, _, _)| at as usize <= end)
             .saturating_sub(1);

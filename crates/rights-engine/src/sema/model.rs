@@ -444,7 +444,7 @@ impl Data {
 // ───────────────────────────── questions ─────────────────────────────
 
 /// What a `can` question asks about, resolved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     Right(RightId),
     Action(ActionId),
@@ -463,7 +463,7 @@ pub enum Target {
 }
 
 /// A resolved `can` question: may `user` do `target` (on `on`)?
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CanQ {
     pub user: UserId,
     pub target: Target,

@@ -43,7 +43,7 @@ pub const NODE_LIMIT: usize = 1_000_000;
 pub const WORK_LIMIT: usize = 30_000_000;
 
 /// Why the symbolic view could not be built or used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Limit {
     /// More facts than the diagrams can number (65,535).
     TooManyFacts(usize),

@@ -6,7 +6,127 @@ use crate::eval::explain::Reason;
 use crate::sema::model::*;
 use serde_json::{json, Value};
 
+/// A string as a JSON string literal (quoted, escaped).
+pub(super) fn literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_str(&mut out, s);
+    out
+}
+
+/// A string as a JSON string literal, escaped, appended to `out`.
+fn push_str(out: &mut String, s: &str) {
+    out.push('"');
+    // most text needs no escape: one pass to know, one copy
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x08 => Some("\\b"),
+            0x0c => Some("\\f"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        match esc {
+            Some(e) => out.push_str(e),
+            None => out.push_str(&format!("\\u{b:04x}")),
+        }
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
+}
+
 impl Words<'_> {
+    /// An answer as one line of JSON, appended to `out`: the same text as
+    /// `self.json(answer, query).to_string()`, written straight to the
+    /// buffer for `can` (the batch path: no tree of values built, no key
+    /// sorted per answer), through [`Words::json`] otherwise.
+    pub fn write_json(&self, answer: &Answer, query: &str, out: &mut String) {
+        let Answer::Can { explanation: e, .. } = answer else {
+            out.push_str(&self.json(answer, query).to_string());
+            return;
+        };
+        let (shown, more) = self.shown_fixes(e);
+        // keys in the order serde_json's sorted maps write them
+        out.push_str("{\"blocked\":[");
+        self.push_reasons(out, &e.blocked);
+        out.push_str("],\"decision\":");
+        out.push_str(if e.allowed { "\"allow\"" } else { "\"deny\"" });
+        out.push_str(",\"fixes\":[");
+        let mut first = true;
+        for alt in shown.iter().filter(|a| !a.is_empty()) {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push('[');
+            for (k, &f) in alt.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                push_str(out, &self.fix(e.user, f));
+            }
+            out.push(']');
+        }
+        out.push_str("],\"more_fixes\":");
+        out.push_str(&more.to_string());
+        out.push_str(",\"query\":");
+        push_str(out, query);
+        out.push_str(",\"reasons\":[");
+        self.push_reasons(out, &e.reasons);
+        out.push_str("],\"subject\":");
+        out.push_str(&self.subject_json(&e.subject));
+        out.push('}');
+    }
+
+    fn push_reasons(&self, out: &mut String, rs: &[Reason]) {
+        for (i, r) in rs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            self.push_reason(out, r);
+        }
+    }
+
+    /// One reason, as [`Words::json_reason`] writes it (keys sorted).
+    fn push_reason(&self, out: &mut String, r: &Reason) {
+        out.push_str("{\"at\":");
+        match r.site {
+            Some(s) => out.push_str(&self.file_line_json(s)),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"because\":[");
+        self.push_reasons(out, &r.because);
+        out.push(']');
+        let place = r.site.and_then(|s| self.place(s));
+        if let Some(p) = &place {
+            out.push_str(",\"column\":");
+            out.push_str(&p.column.to_string());
+        }
+        out.push_str(",\"holds\":");
+        out.push_str(if r.holds { "true" } else { "false" });
+        if let Some(p) = &place {
+            out.push_str(",\"pointer\":");
+            match &p.pointer {
+                Some(ptr) => push_str(out, ptr),
+                None => out.push_str("null"),
+            }
+        }
+        out.push_str(",\"text\":");
+        out.push_str(&self.fact_json(&r.fact));
+        out.push('}');
+    }
+
     /// An answer as one JSON object; `query` is the text asked.
     pub fn json(&self, answer: &Answer, query: &str) -> Value {
         match answer {

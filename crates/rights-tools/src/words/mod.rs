@@ -30,11 +30,30 @@ pub struct Words<'a> {
     /// Per JSON data file: where its entries start (made on first use), for
     /// the pointer of a site in it.
     json_entries: std::cell::RefCell<rustc_hash::FxHashMap<u32, std::rc::Rc<Entries>>>,
+    /// Places found so far, by file and offset: a stream of answers cites
+    /// the same data entries again and again.
+    json_places: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), JsonPlace>>,
+    /// Facts, subjects and sites already worded, for a stream of answers
+    /// (the batch path): each is worded once, then looked up. Cleared past
+    /// [`WORDED_CAP`] entries.
+    worded: std::cell::RefCell<Worded>,
     /// Show every fix found, not the first [`SHOWN_FIXES`] (`--all-fixes`).
     pub all_fixes: bool,
     /// How to see the fixes not shown, in "and 3 more (`--all-fixes`)".
     pub more_fixes_hint: &'static str,
 }
+
+/// What [`Words`] remembers of the facts, subjects and sites it worded, as
+/// JSON string literals.
+#[derive(Default)]
+struct Worded {
+    facts: rustc_hash::FxHashMap<Fact, std::rc::Rc<str>>,
+    subjects: rustc_hash::FxHashMap<Subject, std::rc::Rc<str>>,
+    sites: rustc_hash::FxHashMap<(u32, u32), std::rc::Rc<str>>,
+}
+
+/// How many worded facts (and subjects, sites, places) a [`Words`] keeps at most.
+const WORDED_CAP: usize = 1 << 16;
 
 /// A place in a JSON data file: the column (1-based, in characters) and
 /// the JSON Pointer of the value there.
@@ -54,6 +73,8 @@ impl<'a> Words<'a> {
             program,
             sources,
             json_entries: Default::default(),
+            json_places: Default::default(),
+            worded: Default::default(),
             all_fixes: false,
             more_fixes_hint: "`--all-fixes`",
         }
@@ -84,6 +105,50 @@ impl<'a> Words<'a> {
         (&all[..n], all.len() - n)
     }
 
+    /// [`Words::fact`] as a JSON string literal (quoted, escaped),
+    /// remembered: the same fact is worded once per stream.
+    pub fn fact_json(&self, f: &Fact) -> std::rc::Rc<str> {
+        if let Some(t) = self.worded.borrow().facts.get(f) {
+            return t.clone();
+        }
+        let text: std::rc::Rc<str> = json::literal(&self.fact(f)).into();
+        let mut w = self.worded.borrow_mut();
+        if w.facts.len() >= WORDED_CAP {
+            w.facts.clear();
+        }
+        w.facts.insert(f.clone(), text.clone());
+        text
+    }
+
+    /// [`Words::subject`] (as allowed) as a JSON string literal, remembered.
+    pub fn subject_json(&self, s: &Subject) -> std::rc::Rc<str> {
+        if let Some(t) = self.worded.borrow().subjects.get(s) {
+            return t.clone();
+        }
+        let text: std::rc::Rc<str> = json::literal(&self.subject(s, true)).into();
+        let mut w = self.worded.borrow_mut();
+        if w.subjects.len() >= WORDED_CAP {
+            w.subjects.clear();
+        }
+        w.subjects.insert(*s, text.clone());
+        text
+    }
+
+    /// `file:line` of a site as a JSON string literal, remembered.
+    pub fn file_line_json(&self, s: Span) -> std::rc::Rc<str> {
+        let key = (s.file.0, s.start);
+        if let Some(t) = self.worded.borrow().sites.get(&key) {
+            return t.clone();
+        }
+        let text: std::rc::Rc<str> = json::literal(&self.sources.file_line(s)).into();
+        let mut w = self.worded.borrow_mut();
+        if w.sites.len() >= WORDED_CAP {
+            w.sites.clear();
+        }
+        w.sites.insert(key, text.clone());
+        text
+    }
+
     /// Where a site is, for people: `file:line`, and in a JSON data file
     /// (often one long line) `file:line:column`.
     fn at(&self, span: Option<Span>) -> Option<String> {
@@ -97,6 +162,9 @@ impl<'a> Words<'a> {
     /// Where a site in a JSON data file is: its column and JSON Pointer
     /// (`/users/76/roles/0`); `None` for a site in a `.rights` file.
     pub fn place(&self, s: Span) -> Option<JsonPlace> {
+        if let Some(p) = self.json_places.borrow().get(&(s.file.0, s.start)) {
+            return Some(p.clone());
+        }
         let file = self.sources.get(s.file)?;
         if !file.name.ends_with(".json") {
             return None;
@@ -108,10 +176,16 @@ impl<'a> Words<'a> {
             .or_insert_with(|| std::rc::Rc::new(Entries::of(&file.text)))
             .clone();
         let (_, column) = file.line_col(s.start);
-        Some(JsonPlace {
+        let place = JsonPlace {
             column,
             pointer: entries.pointer(&file.text, s.start as usize),
-        })
+        };
+        let mut places = self.json_places.borrow_mut();
+        if places.len() >= WORDED_CAP {
+            places.clear();
+        }
+        places.insert((s.file.0, s.start), place.clone());
+        Some(place)
     }
 
     fn user(&self, u: UserId) -> &str {

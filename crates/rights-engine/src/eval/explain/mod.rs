@@ -54,7 +54,7 @@ impl Reason {
 }
 
 /// What a [`Reason`] states.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Fact {
     /// `true` or `false` as written in a condition.
     Const(bool),
@@ -154,7 +154,7 @@ pub enum Fact {
 }
 
 /// Why a user holds a right or not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RightHow {
     Held,
     /// Granted, but a revoke or a deny takes it away.
@@ -164,7 +164,7 @@ pub enum RightHow {
 }
 
 /// How a user has a role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RoleFact {
     /// The user does not have it.
     Missing,
@@ -184,7 +184,7 @@ pub enum RoleFact {
 }
 
 /// Where an access level comes from, what takes it away, or that it is missing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AccessHow {
     /// The user's data grants it (site: the data entry).
     Data,
@@ -205,7 +205,7 @@ pub enum AccessHow {
 }
 
 /// What an `assigns` rule hands out, as asked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Handed {
     Role(RoleId),
     /// An access level (on a resource).
@@ -213,7 +213,7 @@ pub enum Handed {
 }
 
 /// What a report's rows are, for a row that is not filtered by `where`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RowsNote {
     /// `rows … where COND`: the reason's children say why.
     Filtered,
@@ -224,7 +224,7 @@ pub enum RowsNote {
 }
 
 /// Where an `assigns` rule applies, as asked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AssignScope {
     /// No condition: anywhere.
     Anywhere,
@@ -267,7 +267,7 @@ impl Fix {
 }
 
 /// What an explanation is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Subject {
     /// A `can` question.
     Can(CanQ),
