@@ -22,7 +22,7 @@ impl Entries {
                 if let (Frame::Object { key: Some(k), .. }, Frame::Array { index }) =
                     (&path[0], &path[1])
                 {
-                    out.push((at, format!("/{}/{index}", escape(k))));
+                    out.push((at, format!("/{}/{index}", escape(key_text(text, *k)))));
                 }
             }
         });
@@ -45,7 +45,7 @@ impl Entries {
             match f {
                 Frame::Object { key: Some(k), .. } => {
                     found.push('/');
-                    found.push_str(&escape(k));
+                    found.push_str(&escape(key_text(text, *k)));
                 }
                 Frame::Array { index } => found.push_str(&format!("/{index}")),
                 Frame::Object { key: None, .. } => {}
@@ -71,10 +71,12 @@ impl Entries {
 
 /// An open container while walking: an object (with the key whose value
 /// comes next, once read) or an array (with the index of its current element).
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 enum Frame {
+    /// The key as a byte range of the text (read only when a pointer is
+    /// written: no string made per key walked over).
     Object {
-        key: Option<String>,
+        key: Option<(usize, usize)>,
         reading_key: bool,
     },
     Array {
@@ -85,6 +87,11 @@ enum Frame {
 /// `~` and `/` in a key, as a pointer writes them.
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A key's text, by its range.
+fn key_text(text: &str, (start, end): (usize, usize)) -> &str {
+    text.get(start..end).unwrap_or("")
 }
 
 /// Walks `bytes[from..to]` (from the start of a value), calling `at_value`
@@ -130,9 +137,7 @@ fn walk(
             let end = string_end(bytes, i);
             if let Some(Frame::Object { key, reading_key }) = stack.last_mut() {
                 if *reading_key {
-                    *key = std::str::from_utf8(&bytes[i + 1..end.saturating_sub(1).max(i + 1)])
-                        .ok()
-                        .map(str::to_string);
+                    *key = Some((i + 1, end.saturating_sub(1).max(i + 1)));
                     *reading_key = false;
                     i = end;
                     continue;
@@ -167,12 +172,15 @@ fn walk(
 /// The offset just past the string starting at `i` (its closing quote).
 fn string_end(bytes: &[u8], i: usize) -> usize {
     let mut j = i + 1;
-    while j < bytes.len() {
-        match bytes[j] {
-            b'\\' => j += 2,
-            b'"' => return j + 1,
-            _ => j += 1,
+    while let Some(k) = bytes
+        .get(j..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'"' || b == b'\\'))
+    {
+        j += k;
+        if bytes[j] == b'"' {
+            return j + 1;
         }
+        j += 2;
     }
     bytes.len()
 }
