@@ -261,17 +261,32 @@ fn json_answers_written_straight_equal_the_built_ones() {
     let mut asked = 0;
     for u in &program.data.users {
         for (i, _) in program.policy.reports.iter().enumerate() {
-            for on in std::iter::once(None).chain(program.data.resources.iter().map(|r| Some(&r.meta.name))) {
+            for on in std::iter::once(None)
+                .chain(program.data.resources.iter().map(|r| Some(&r.meta.name)))
+            {
                 let report = &program.policy.reports[i].meta.name;
                 let q = match on {
-                    Some(r) => format!("explain can {} run {report} on {}", rights::syntax::keywords::data_id_text(&u.meta.name), rights::syntax::keywords::data_id_text(r)),
-                    None => format!("explain can {} run {report}", rights::syntax::keywords::data_id_text(&u.meta.name)),
+                    Some(r) => format!(
+                        "explain can {} run {report} on {}",
+                        rights::syntax::keywords::data_id_text(&u.meta.name),
+                        rights::syntax::keywords::data_id_text(r)
+                    ),
+                    None => format!(
+                        "explain can {} run {report}",
+                        rights::syntax::keywords::data_id_text(&u.meta.name)
+                    ),
                 };
-                let Ok(answer) = ws.ask(&q, "<q>") else { continue };
+                let Ok(answer) = ws.ask(&q, "<q>") else {
+                    continue;
+                };
                 assert!(matches!(answer, Answer::Can { .. }));
                 let mut straight = String::new();
                 words.write_json(&answer, "a \"quoted\"\tquery\u{1}", &mut straight);
-                assert_eq!(straight, words.json(&answer, "a \"quoted\"\tquery\u{1}").to_string(), "{q}");
+                assert_eq!(
+                    straight,
+                    words.json(&answer, "a \"quoted\"\tquery\u{1}").to_string(),
+                    "{q}"
+                );
                 asked += 1;
             }
         }

@@ -137,23 +137,19 @@ pub fn run(args: Args) -> i32 {
         }
     }) / names.len().max(1) as f64;
     let ws = engine.workspace();
-    let stream = |input: Input, lines: &str| {
+    let stream_as = |input: Input, lines: &str, style: (Format, bool)| {
         let mut out = std::io::sink();
-        black_box(
-            answer_stream(
-                ws,
-                input,
-                &mut lines.as_bytes(),
-                (Format::Human, true),
-                &mut out,
-            )
-            .is_ok(),
-        );
+        black_box(answer_stream(ws, input, &mut lines.as_bytes(), style, &mut out).is_ok());
     };
+    let stream = |input: Input, lines: &str| stream_as(input, lines, (Format::Human, true));
     let text_lines: String = texts.iter().map(|t| format!("{t}\n")).collect();
     let json_lines: String = qs.iter().map(|q| q.json(&shape) + "\n").collect();
     let t_text = best(5, || stream(Input::Text, &text_lines)) / qs.len() as f64;
     let t_json = best(5, || stream(Input::Json, &json_lines)) / qs.len() as f64;
+    // the answer users and scripts get by default: with its reasons, as JSON
+    let t_full = best(3, || {
+        stream_as(Input::Text, &text_lines, (Format::Json, false))
+    }) / qs.len() as f64;
     let denial = ids.iter().find(|q| !program.can(q)).copied();
     let t_explain = match denial {
         Some(q) => {
@@ -212,6 +208,11 @@ pub fn run(args: Args) -> i32 {
             "`rights query --input json -`, per request (--brief)",
             t_json,
             default(200e-9),
+        ),
+        (
+            "`rights query --format json -`, full answers (reasons), per question",
+            t_full,
+            default(1e-6),
         ),
         (
             "`explain` of a denial, with exact fixes",
