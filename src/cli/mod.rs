@@ -264,7 +264,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Doc(args) => doc::run(args),
         Command::Graph(args) => doc::graph(args),
         Command::Lsp(_) => match crate::lsp::run() {
-            Ok(()) => EXIT_OK,
+            Ok(code) => code,
             Err(e) => {
                 eprintln!("error: rights lsp: {e}");
                 EXIT_USAGE

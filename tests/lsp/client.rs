@@ -183,6 +183,45 @@ impl Client {
         );
     }
 
+    /// Writes bytes to the server as they are (malformed messages).
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// The next response to no request of ours (an answer to a malformed
+    /// message), waiting for it.
+    pub fn stray_response(&mut self) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(i) = self
+                .notifications
+                .iter()
+                .position(|n| n.get("method").is_none() && n.get("error").is_some())
+            {
+                return self.notifications.remove(i);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(m) => self.notifications.push(m),
+                Err(_) => panic!("no answer to a malformed message"),
+            }
+        }
+    }
+
+    /// Sends `exit` (with or without `shutdown` before) and returns the exit code.
+    pub fn exit(mut self, shutdown: bool) -> Option<i32> {
+        if shutdown {
+            let r = self.request("shutdown", Value::Null);
+            assert!(r.get("error").is_none(), "{r}");
+            // after shutdown, requests are refused
+            let r = self.request("textDocument/hover", json!({}));
+            assert_eq!(r["error"]["code"], -32600, "{r}");
+        }
+        self.notify("exit", Value::Null);
+        self.child.wait().expect("wait").code()
+    }
+
     /// Shuts the server down and checks it exits cleanly.
     pub fn shutdown(mut self) {
         let r = self.request("shutdown", Value::Null);

@@ -488,3 +488,66 @@ fn a_file_changed_on_disk_is_read_again_when_the_client_says_so() {
     assert!(d.to_string().contains("unknown right `report.a`"), "{d}");
     c.shutdown();
 }
+
+/// A `didChange` whose new text holds a byte that is not UTF-8.
+fn invalid_utf8_change(path: &Path) -> Vec<u8> {
+    let body = json!({
+        "jsonrpc": "2.0",
+        "method": "textDocument/didChange",
+        "params": { "textDocument": { "uri": uri(path), "version": 9 },
+                    "contentChanges": [{ "text": "right a.b \"#BAD#\"" }] },
+    })
+    .to_string();
+    let (before, after) = body.split_once("#BAD#").unwrap();
+    let mut bytes = before.as_bytes().to_vec();
+    bytes.push(0xff);
+    bytes.extend_from_slice(after.as_bytes());
+    bytes
+}
+
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut v = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    v.extend_from_slice(body);
+    v
+}
+
+/// No input ends the server: malformed JSON, a non-message, invalid UTF-8,
+/// a lone surrogate, a missing `Content-Length` and a 1 TiB one are each
+/// answered (-32700 or -32600) or skipped, and the server answers the next
+/// request; it ends only on `exit`, with 0 after `shutdown` and 1 without;
+/// a second `initialize` and a request after `shutdown` are refused.
+#[test]
+fn bad_input_never_ends_the_server() {
+    let mut c = start();
+    let rights = root().join("rights.rights");
+    for (bad, code) in [
+        (framed(b"{not json"), -32700),
+        (framed(b"[1,2,3]"), -32600),
+        (framed(&invalid_utf8_change(&rights)), -32700),
+        (
+            framed(br#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":"\ud800"}"#),
+            -32700,
+        ),
+        (b"X-Nothing: here\r\n\r\n".to_vec(), -32700),
+    ] {
+        c.raw(&bad);
+        let r = c.stray_response();
+        assert_eq!(r["error"]["code"], code, "{r}");
+        assert_eq!(r["id"], Value::Null, "{r}");
+        // and the server goes on answering
+        let h = c.request("textDocument/hover", json!({ "textDocument": { "uri": uri(&rights) }, "position": { "line": 0, "character": 0 } }));
+        assert!(h.get("result").is_some() || h.get("error").is_some(), "{h}");
+    }
+    let again = c.request("initialize", json!({ "capabilities": {} }));
+    assert_eq!(again["error"]["code"], -32600, "{again}");
+    assert_eq!(c.exit(true), Some(0));
+    // exit without shutdown: 1
+    let c = start();
+    assert_eq!(c.exit(false), Some(1));
+    // a Content-Length of 1 TiB: refused without allocating (the rest of
+    // the input is read past, up to its end)
+    let mut c = start();
+    c.raw(b"Content-Length: 1099511627776\r\n\r\n{}");
+    let r = c.stray_response();
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+}

@@ -25,6 +25,7 @@ mod edits;
 mod lens;
 mod navigate;
 mod outline;
+pub mod transport;
 
 pub use analysis::{path_to_uri, uri_to_path};
 
@@ -41,15 +42,17 @@ use std::time::Duration;
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
 /// Runs the server on stdin and stdout until the client says `exit`.
-pub fn run() -> Result<(), String> {
-    let (conn, io) = Connection::stdio();
+/// Serves on stdin and stdout until `exit` (or the end of input). The exit
+/// code, as the protocol says: 0 after `shutdown`, 1 without it.
+pub fn run() -> Result<i32, String> {
+    let (conn, io) = transport::stdio();
     let result = serve(&conn);
     drop(conn);
-    io.join().map_err(|e| e.to_string())?;
+    io.join()?;
     result
 }
 
-fn serve(conn: &Connection) -> Result<(), String> {
+fn serve(conn: &Connection) -> Result<i32, String> {
     let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
     let init: InitializeParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
     let utf8 = init
@@ -111,6 +114,9 @@ fn serve(conn: &Connection) -> Result<(), String> {
     s.watched = watch;
     s.analyse();
     s.settle(conn);
+    // after `shutdown`: requests refused, `exit` ends with 0 (without it, 1)
+    let mut shutting_down = false;
+    let code = |shutting_down: bool| if shutting_down { 0 } else { 1 };
     loop {
         // a message, lint's findings, or (while the text is dirty) the end
         // of a pause in typing
@@ -122,7 +128,8 @@ fn serve(conn: &Connection) -> Result<(), String> {
         let msg = crossbeam_channel::select! {
             recv(conn.receiver) -> m => match m {
                 Ok(m) => m,
-                Err(_) => return Ok(()),
+                // the end of input: as `exit`
+                Err(_) => return Ok(code(shutting_down)),
             },
             recv(s.lint_rx) -> r => {
                 if let Ok((generation, findings)) = r {
@@ -140,8 +147,30 @@ fn serve(conn: &Connection) -> Result<(), String> {
         };
         match msg {
             Message::Request(req) => {
-                if conn.handle_shutdown(&req).map_err(|e| e.to_string())? {
-                    return Ok(());
+                let refuse = |why: &str| {
+                    Response::new_err(req.id.clone(), ErrorCode::InvalidRequest as i32, why.into())
+                };
+                if shutting_down {
+                    send(
+                        conn,
+                        Message::Response(refuse("the server is shutting down")),
+                    );
+                    continue;
+                }
+                match req.method.as_str() {
+                    "shutdown" => {
+                        shutting_down = true;
+                        send(conn, Message::Response(Response::new_ok(req.id, ())));
+                        continue;
+                    }
+                    "initialize" => {
+                        send(
+                            conn,
+                            Message::Response(refuse("the server is already initialized")),
+                        );
+                        continue;
+                    }
+                    _ => {}
                 }
                 if s.dirty {
                     s.analyse();
@@ -165,6 +194,7 @@ fn serve(conn: &Connection) -> Result<(), String> {
                     send(conn, Message::Notification(n));
                 }
             }
+            Message::Notification(n) if n.method == "exit" => return Ok(code(shutting_down)),
             Message::Notification(n) => s.notify(n),
             Message::Response(_) => {}
         }
