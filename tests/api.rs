@@ -147,3 +147,26 @@ fn a_resource_action_asked_without_a_resource() {
     assert!(p.action_holds(bob, by_level, e.resource("r")));
     assert!(!p.action_holds(bob, by_tag, e.resource("r")));
 }
+
+/// A user's hover says how each role comes, from the same computation as
+/// `roles U`: `dana`'s `status_updater` is her group's, not the default role.
+#[test]
+fn a_users_hover_says_where_each_role_comes_from() {
+    let e = engine();
+    let words = rights::words::Words::new(e.program(), e.sources());
+    let hover = words
+        .hover(rights::index::Kind::User, "dana")
+        .expect("a hover for dana");
+    assert!(
+        hover.contains("`status_updater` (from group nurses)"),
+        "{hover}"
+    );
+    assert!(hover.contains("`reporting_user` (default role)"), "{hover}");
+    assert!(hover.contains("Flags: `analytics_access`"), "{hover}");
+    let roles = e.ask("roles dana").unwrap();
+    let listed = words.human(&roles);
+    assert!(
+        listed.contains("status_updater  from group nurses"),
+        "{listed}"
+    );
+}

@@ -263,7 +263,10 @@ impl Program {
         }
     }
 
-    fn roles_answer(&self, u: UserId) -> RolesAnswer {
+    /// Every role of a user and how each comes (listed, default, inherited,
+    /// from a group): what `roles U` answers, and every listing of a user's
+    /// roles words (hovers, pages).
+    pub fn roles_answer(&self, u: UserId) -> RolesAnswer {
         let data = self.data.users.get(u.index());
         let direct: Vec<(RoleId, RoleHow)> = match self.role_origin(u) {
             RoleOrigin::Explicit => data

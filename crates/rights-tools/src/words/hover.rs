@@ -247,17 +247,37 @@ impl Words<'_> {
     fn hover_user(&self, id: UserId) -> String {
         let u = &self.program.data.users[id.index()];
         let mut s = head("user", &u.meta);
-        let roles = self
+        // each role with how it comes, as `roles U` says it
+        let roles: Vec<String> = self
             .program
-            .roles_of(id)
-            .into_iter()
-            .map(|r| self.role(r))
+            .roles_answer(id)
+            .roles
+            .iter()
+            .map(|(r, how)| format!("{} ({})", self.role(*r), self.role_how(how)))
             .collect();
-        let how = match self.program.role_origin(id) {
-            crate::ir::RoleOrigin::Default(_) => " (the default role)",
-            _ => "",
-        };
-        s.push_str(&format!("\n\nRoles{how}: {}.", list(roles)));
+        if roles.is_empty() {
+            s.push_str("\n\nNo roles.");
+        } else {
+            s.push_str(&format!("\n\nRoles: {}.", list(roles)));
+        }
+        let flags: Vec<String> = u
+            .flags
+            .iter()
+            .map(|(f, _)| format!("`{}`", self.program.policy.flag(*f).meta.name))
+            .collect();
+        if !flags.is_empty() {
+            s.push_str(&format!("\n\nFlags: {}.", list(flags)));
+        }
+        let held = self.program.access_held(id);
+        if !held.is_empty() {
+            let levels: usize = held.iter().map(|(_, n)| n).sum();
+            s.push_str(&format!(
+                "\n\nAccess: {levels} level{} on {} resource{}.",
+                if levels == 1 { "" } else { "s" },
+                held.len(),
+                if held.len() == 1 { "" } else { "s" }
+            ));
+        }
         let groups: Vec<String> = self
             .program
             .groups_of(id)

@@ -380,19 +380,10 @@ impl Words<'_> {
         for (role, how) in &r.roles {
             let m = &self.program.policy.role(*role).meta;
             let how = match how {
-                RoleHow::Explicit(s) => format!("explicit [{}]", self.sources.file_line(*s)),
-                RoleHow::Default(s) => format!("default role [{}]", self.sources.file_line(*s)),
-                RoleHow::Inherited(from) => {
-                    format!(
-                        "inherited through {}",
-                        self.program.policy.role(*from).meta.name
-                    )
+                RoleHow::Explicit(s) | RoleHow::Default(s) | RoleHow::Group(_, s) => {
+                    format!("{} [{}]", self.role_how(how), self.sources.file_line(*s))
                 }
-                RoleHow::Group(g, s) => format!(
-                    "from group {} [{}]",
-                    self.group(*g),
-                    self.sources.file_line(*s)
-                ),
+                RoleHow::Inherited(_) => self.role_how(how),
             };
             out.push_str(&format!(
                 "  {:width$}  {how}{}\n",

@@ -271,6 +271,22 @@ impl<'a> Words<'a> {
         format!("can {} {what}{on}", id(self.user(q.user)))
     }
 
+    /// How a user has a role, in a few words (`roles U`, hovers and pages
+    /// say it alike): "explicit", "default role", "inherited through
+    /// reporter", "from group nurses".
+    pub fn role_how(&self, how: &crate::eval::answer::RoleHow) -> String {
+        use crate::eval::answer::RoleHow;
+        match how {
+            RoleHow::Explicit(_) => "explicit".into(),
+            RoleHow::Default(_) => "default role".into(),
+            RoleHow::Inherited(from) => format!(
+                "inherited through {}",
+                self.program.policy.role(*from).meta.name
+            ),
+            RoleHow::Group(g, _) => format!("from group {}", self.group(*g)),
+        }
+    }
+
     /// A fact as a sentence: "jane has no `run_reports` access on `resource_m`".
     pub fn fact(&self, f: &Fact) -> String {
         let p = &self.program.policy;

@@ -2,7 +2,6 @@
 
 use super::{deny_touches, joined, role_decides, t, Grants};
 use crate::doc::{anchor, Block, Cell, Inline, Page};
-use crate::ir::RoleOrigin;
 use crate::sema::model::*;
 use crate::words::Words;
 
@@ -109,16 +108,29 @@ impl Words<'_> {
             .enumerate()
             .map(|(i, u)| {
                 let uid = UserId::from_index(i);
-                let how = match self.program.role_origin(uid) {
-                    RoleOrigin::Explicit => "listed in the data".to_string(),
-                    RoleOrigin::Default(k) => format!("default role (line {})", k + 1),
-                    RoleOrigin::None => "no role".to_string(),
+                // each role with how it comes, as `roles U` says it
+                let answer = self.program.roles_answer(uid);
+                let how = if answer.roles.is_empty() {
+                    "no role".to_string()
+                } else {
+                    answer
+                        .roles
+                        .iter()
+                        .map(|(r, how)| {
+                            format!(
+                                "{}: {}",
+                                self.program.policy.role(*r).meta.name,
+                                self.role_how(how)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 };
                 let roles = joined(
-                    self.program
-                        .roles_of(uid)
-                        .into_iter()
-                        .map(|r| self.role_link(r))
+                    answer
+                        .roles
+                        .iter()
+                        .map(|(r, _)| self.role_link(*r))
                         .collect(),
                 );
                 let groups: Vec<String> = self
