@@ -91,7 +91,44 @@ fn handlers(c: &mut Criterion) {
     g.finish();
 }
 
+/// Completion after `can ` (every user fits; the first 1,000 are answered)
+/// and after `can user12` with 120,000 users in the data.
+fn completion_at_scale(c: &mut Criterion) {
+    let w = Workload::generate(&Shape {
+        users: 120_000,
+        ..Shape::default()
+    });
+    let dir = std::env::temp_dir().join("rights-lsp-bench-completion");
+    std::fs::create_dir_all(&dir).unwrap();
+    let dp = dir.join("data.json");
+    std::fs::write(&dp, w.data_json().to_string()).unwrap();
+    let p = dir.join("policy.rights");
+    let policy = w.policy();
+    let mut s = InProcess::new(dir.clone(), vec![(p.clone(), policy.clone())], vec![dp]);
+    let mut g = c.benchmark_group("lsp completion (120,000 users)");
+    for typed in ["", "user12"] {
+        let text = format!("{policy}\ntest \"t\" {{\n  expect can {typed}");
+        s.change(p.clone(), text.clone());
+        let params = at(&p, &text, &format!("expect can {typed}"), 11 + typed.len());
+        let v = s
+            .request("textDocument/completion", params.clone())
+            .unwrap();
+        let n = v["items"].as_array().map_or(0, Vec::len);
+        assert!(n > 0, "no users offered");
+        g.bench_function(format!("after `can {typed}` ({n} items)"), |b| {
+            b.iter(|| {
+                black_box(
+                    s.request("textDocument/completion", params.clone())
+                        .unwrap(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    completion_at_scale(c);
     let w = Workload::generate(&Shape::default());
     keystroke(c, "default policy (200 rights, 20 roles)", w.policy(), None);
     keystroke(

@@ -14,6 +14,7 @@
 mod client;
 mod fuzz;
 mod index;
+mod scaling;
 
 use client::{portable, pos, uri, Client};
 use serde_json::{json, Value};
@@ -206,7 +207,7 @@ fn complete_at(c: &mut Client, version: i64, text: &str) -> Vec<String> {
         "textDocument/completion",
         json!({ "textDocument": { "uri": uri(&p) }, "position": { "line": line, "character": col } }),
     );
-    let mut labels: Vec<String> = v
+    let mut labels: Vec<String> = v["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -241,19 +242,55 @@ fn completion() {
             "after_non_ascii_text",
             "# naïve café\nrole y \"Rôle\" extends |{}\n",
         ),
+        // a new name is being declared: nothing declared fits
+        ("new_role_name", "role |"),
+        ("new_user_name_in_a_test", "test \"t\" {\n  user |\n}\n"),
+        // a test's own users are offered in that test, after their declaration
+        (
+            "test_local_user",
+            "test \"t\" {\n  user tess { roles reporter }\n  expect can |\n}\n",
+        ),
+        // only what starts with the typed part
+        (
+            "typed_part_of_a_dotted_name",
+            "role x {\n  grant report.st|\n}\n",
+        ),
     ];
     for (i, (name, snippet)) in cases.iter().enumerate() {
         let t = format!("{original}\n{snippet}");
         results.insert((*name).into(), json!(complete_at(&mut c, 2 + i as i64, &t)));
     }
     golden("completion", "contexts", &Value::Object(results));
+    // a dotted name replaces what is typed of it, dots included, so that
+    // every client (Neovim's included) completes it whole
+    let t = format!("{original}\nrole x {{\n  grant report.st\n}}\n");
+    c.change(&p, 40, &t);
+    let line = t.lines().count() - 2;
+    let v = c.result(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri(&p) }, "position": { "line": line, "character": 17 } }),
+    );
+    for item in v["items"].as_array().unwrap() {
+        let edit = &item["textEdit"];
+        assert_eq!(
+            edit["range"]["start"],
+            json!({ "line": line, "character": 8 })
+        );
+        assert_eq!(
+            edit["range"]["end"],
+            json!({ "line": line, "character": 17 })
+        );
+        assert_eq!(edit["newText"], item["label"]);
+        assert!(item["label"].as_str().unwrap().starts_with("report.st"));
+    }
+    assert_eq!(v["isIncomplete"], false);
     // the item's label and documentation come from the declaration
     c.change(&p, 20, &original);
     let v = c.result(
         "textDocument/completion",
         at("roles.rights", "grant report.*", 0, 6),
     );
-    let item = v
+    let item = v["items"]
         .as_array()
         .unwrap()
         .iter()

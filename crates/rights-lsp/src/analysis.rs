@@ -4,6 +4,7 @@
 //! [`Workspace`]; its `check` + `lint` diagnostics, its name index and its
 //! test results.
 
+use crate::complete::Names;
 use crate::diag::Diagnostic;
 use crate::index::{Index, Kind};
 use crate::source::{FileId, Origin, SourceFile};
@@ -13,7 +14,7 @@ use lsp_types::Uri;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub struct Analysis {
     /// Shared with the thread that lints it.
@@ -34,6 +35,8 @@ pub struct Analysis {
     /// does not parse now (the user is typing) keeps what it declared when
     /// it last did.
     pub declared: HashMap<PathBuf, Vec<(Kind, String)>>,
+    /// `declared` by kind, built at the first completion of this analysis.
+    names: OnceLock<Names>,
 }
 
 impl Analysis {
@@ -92,6 +95,7 @@ impl Analysis {
             linted,
             tests,
             declared,
+            names: OnceLock::new(),
         }
     }
 
@@ -105,6 +109,24 @@ impl Analysis {
     pub fn document(&self, uri: &Uri) -> Option<(FileId, &SourceFile)> {
         let file = self.file_of(&uri_to_path(uri)?)?;
         Some((file, self.source(file)?))
+    }
+
+    /// Declared names by kind (outside tests), from `declared` (so
+    /// completion works while the policy has errors); built once per
+    /// analysis.
+    pub fn names(&self) -> &Names {
+        self.names.get_or_init(|| {
+            let mut n = Names::default();
+            let mut seen = std::collections::HashSet::new();
+            let mut paths: Vec<_> = self.declared.keys().collect();
+            paths.sort();
+            for (kind, name) in paths.into_iter().flat_map(|p| self.declared[p].iter()) {
+                if seen.insert((*kind, name.as_str())) {
+                    n.add(*kind, name);
+                }
+            }
+            n
+        })
     }
 
     pub fn file_of(&self, path: &Path) -> Option<FileId> {

@@ -4,52 +4,16 @@
 use super::analysis::Analysis;
 use super::convert::{offset_in, position, range, Encoding};
 use super::navigate::location;
-use crate::complete::{candidates, Names};
+use crate::complete::{candidates, Names, Place, Sort};
 use crate::index::{Kind, Occurrence};
-use crate::syntax::keywords;
+use crate::source::{FileId, Span};
 use lsp_types::*;
-
-/// Declared names by kind, from the index (so completion works while the
-/// policy has errors).
-fn names(a: &Analysis) -> Names {
-    let mut n = Names::default();
-    let mut seen = std::collections::HashSet::new();
-    let mut paths: Vec<_> = a.declared.keys().collect();
-    paths.sort();
-    for (kind, name) in paths.into_iter().flat_map(|p| a.declared[p].iter()) {
-        if !seen.insert((*kind, name.as_str())) {
-            continue;
-        }
-        let data = || keywords::data_id_text(name);
-        match kind {
-            Kind::Right => n.rights.push(name.clone()),
-            Kind::Role => n.roles.push(name.clone()),
-            Kind::Access => n.access.push(name.clone()),
-            Kind::Flag => n.flags.push(name.clone()),
-            Kind::Tag => n.tags.push(name.clone()),
-            Kind::Action => n.actions.push(name.clone()),
-            Kind::Report => n.reports.push(name.clone()),
-            Kind::Group => n.groups.push(data()),
-            Kind::User => n.users.push(data()),
-            Kind::Resource => n.resources.push(data()),
-            Kind::Event => n.events.push(data()),
-            Kind::RightPrefix | Kind::Test => {}
-        }
-    }
-    n
-}
 
 /// The text a completion continues: from the start of the declaration the
 /// cursor is in (a line that starts without indentation), or of the
 /// `expect` line, to the start of the word being typed.
 fn before_cursor(text: &str, off: usize) -> &str {
-    let upto = &text[..off];
-    let word_start = upto
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.' || *c == '"'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let upto = &upto[..word_start];
+    let upto = &text[..word_start(text, off)];
     let line_start = upto.rfind('\n').map_or(0, |i| i + 1);
     let line = upto[line_start..].trim_start();
     // a line that starts at the margin starts a declaration (or is blank there)
@@ -60,71 +24,110 @@ fn before_cursor(text: &str, off: usize) -> &str {
         let rest = rest.trim_start();
         return rest.strip_prefix("not ").unwrap_or(rest);
     }
-    // back to the line that starts the declaration
-    let mut start = line_start;
-    loop {
-        let l = &upto[start..];
+    &upto[declaration_start(upto, upto.len())..]
+}
+
+/// How many items one completion answers at most: past it the list is
+/// marked incomplete and the client asks again as more is typed.
+const MOST_ITEMS: usize = 1000;
+
+fn item_kind(sort: Sort) -> CompletionItemKind {
+    match sort {
+        Sort::Keyword | Sort::Command => CompletionItemKind::KEYWORD,
+        Sort::Role => CompletionItemKind::CLASS,
+        Sort::Right => CompletionItemKind::PROPERTY,
+        Sort::Action | Sort::Report => CompletionItemKind::FUNCTION,
+        Sort::User => CompletionItemKind::VARIABLE,
+        Sort::Access => CompletionItemKind::ENUM_MEMBER,
+        Sort::Flag | Sort::Tag => CompletionItemKind::CONSTANT,
+        Sort::Group => CompletionItemKind::MODULE,
+        Sort::Resource | Sort::Event => CompletionItemKind::VALUE,
+    }
+}
+
+/// Where the word being typed starts: a name may hold dots and be quoted.
+fn word_start(text: &str, off: usize) -> usize {
+    text[..off]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.' || *c == '"'))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// Where the declaration holding `off` starts: the last line before it
+/// that starts at the margin.
+fn declaration_start(text: &str, off: usize) -> usize {
+    let mut start = text[..off].rfind('\n').map_or(0, |i| i + 1);
+    while start > 0 {
+        let l = &text[start..off];
         if !l.starts_with([' ', '\t', '}', '#']) && !l.is_empty() {
             break;
         }
-        if start == 0 {
-            break;
-        }
-        let prev = upto[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-        start = prev;
+        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
     }
-    &upto[start..]
+    start
 }
 
-fn item_kind(n: &Names, word: &str) -> CompletionItemKind {
-    let has = |v: &Vec<String>| v.iter().any(|x| x == word);
-    if keywords::is_keyword(word) {
-        CompletionItemKind::KEYWORD
-    } else if has(&n.roles) {
-        CompletionItemKind::CLASS
-    } else if has(&n.rights) {
-        CompletionItemKind::PROPERTY
-    } else if has(&n.actions) || has(&n.reports) {
-        CompletionItemKind::FUNCTION
-    } else if has(&n.users) {
-        CompletionItemKind::VARIABLE
-    } else {
-        CompletionItemKind::VALUE
+/// The data a `test` block declares before the line of `off` (its own
+/// users, resources, groups and events), when `off` is inside one. The
+/// line being typed rarely parses, so the block's earlier lines are read
+/// on their own, closed where the cursor's line starts, by the one parser.
+fn test_names(text: &str, off: usize) -> Names {
+    let mut local = Names::default();
+    let start = declaration_start(text, off);
+    if !text[start..].starts_with("test") {
+        return local;
     }
+    let line_start = text[..off].rfind('\n').map_or(0, |i| i + 1).max(start);
+    let block = format!("{}\n}}\n", &text[start..line_start]);
+    if let Ok(parsed) = crate::syntax::parse_file(FileId(0), &block) {
+        let index = crate::index::Index::build(parsed.items.iter());
+        for o in index.all.iter().filter(|o| o.decl && o.scope.is_some()) {
+            local.add(o.kind, &o.name);
+        }
+    }
+    local
 }
 
 pub fn completion(a: &Analysis, enc: Encoding, p: &CompletionParams) -> Option<CompletionResponse> {
     let tp = &p.text_document_position;
-    let (_, src) = a.document(&tp.text_document.uri)?;
-    let off = offset_in(src, tp.position, enc) as usize;
-    let before = before_cursor(&src.text, off.min(src.text.len()));
-    let n = names(a);
-    let words = candidates(&n, &[], before.trim_start_matches('{'));
+    let (file, src) = a.document(&tp.text_document.uri)?;
+    let off = (offset_in(src, tp.position, enc) as usize).min(src.text.len());
+    let start = word_start(&src.text, off);
+    let typed = &src.text[start..off];
+    let before = before_cursor(&src.text, off);
+    let local = test_names(&src.text, off);
+    let words = candidates(
+        &[a.names(), &local],
+        &[],
+        Place::File,
+        before.trim_start_matches('{'),
+        typed,
+    );
+    let incomplete = words.len() > MOST_ITEMS;
+    // the typed part of the word is replaced (dots and quotes included)
+    let replace = range(src, Span::new(file, start, off), enc);
     let program = a.ws.program();
     let items = words
         .into_iter()
-        .map(|w| {
-            let kind = item_kind(&n, &w);
+        .take(MOST_ITEMS)
+        .map(|c| {
+            let w = c.word.as_ref();
             let meta = program.and_then(|p| {
                 let pol = &p.policy;
                 let names = &pol.names;
-                names
-                    .rights
-                    .get(w.as_str())
-                    .map(|&r| &pol.right(r).meta)
-                    .or_else(|| names.roles.get(w.as_str()).map(|&r| &pol.role(r).meta))
-                    .or_else(|| names.actions.get(w.as_str()).map(|&r| &pol.action(r).meta))
-                    .or_else(|| names.reports.get(w.as_str()).map(|&r| &pol.report(r).meta))
-                    .or_else(|| {
-                        names
-                            .access
-                            .get(w.as_str())
-                            .map(|&r| &pol.access_level(r).meta)
-                    })
+                match c.sort {
+                    Sort::Right => names.rights.get(w).map(|&r| &pol.right(r).meta),
+                    Sort::Role => names.roles.get(w).map(|&r| &pol.role(r).meta),
+                    Sort::Action => names.actions.get(w).map(|&r| &pol.action(r).meta),
+                    Sort::Report => names.reports.get(w).map(|&r| &pol.report(r).meta),
+                    Sort::Access => names.access.get(w).map(|&r| &pol.access_level(r).meta),
+                    _ => None,
+                }
             });
             CompletionItem {
-                label: w.clone(),
-                kind: Some(kind),
+                label: w.to_string(),
+                kind: Some(item_kind(c.sort)),
                 detail: meta.and_then(|m| m.label.clone()),
                 documentation: meta.and_then(|m| {
                     m.doc.clone().map(|d| {
@@ -134,11 +137,18 @@ pub fn completion(a: &Analysis, enc: Encoding, p: &CompletionParams) -> Option<C
                         })
                     })
                 }),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                    range: replace,
+                    new_text: w.to_string(),
+                })),
                 ..Default::default()
             }
         })
         .collect();
-    Some(CompletionResponse::Array(items))
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: incomplete,
+        items,
+    }))
 }
 
 fn symbol_kind(k: Kind) -> SymbolKind {

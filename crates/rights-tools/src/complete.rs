@@ -1,8 +1,13 @@
 //! Completion by context: which keywords, commands and declared names fit
 //! after the text typed so far. One logic for every front end (the REPL's
 //! line editor, and an editor server).
+//!
+//! The work is proportional to what fits: a context names the lists it
+//! draws from ([`Source`]), and only their words that start with what is
+//! typed are collected, each with its sort (no lookup per word).
 
 use crate::workspace::Workspace;
+use std::borrow::Cow;
 
 /// Declared names, refreshed after every change to the session's policy.
 #[derive(Clone, Debug, Default)]
@@ -41,33 +46,178 @@ impl Names {
             tags: p.tags.iter().map(|x| x.meta.name.clone()).collect(),
         }
     }
+
+    /// Adds a declared name (a data id is quoted where it must be).
+    pub fn add(&mut self, kind: crate::index::Kind, name: &str) {
+        use crate::index::Kind;
+        let data = || crate::syntax::keywords::data_id_text(name);
+        match kind {
+            Kind::Right => self.rights.push(name.to_string()),
+            Kind::Role => self.roles.push(name.to_string()),
+            Kind::Access => self.access.push(name.to_string()),
+            Kind::Flag => self.flags.push(name.to_string()),
+            Kind::Tag => self.tags.push(name.to_string()),
+            Kind::Action => self.actions.push(name.to_string()),
+            Kind::Report => self.reports.push(name.to_string()),
+            Kind::Group => self.groups.push(data()),
+            Kind::User => self.users.push(data()),
+            Kind::Resource => self.resources.push(data()),
+            Kind::Event => self.events.push(data()),
+            Kind::RightPrefix | Kind::Test => {}
+        }
+    }
+
+    /// The names of one sort (none for keywords and commands).
+    pub fn of_sort(&self, sort: Sort) -> &[String] {
+        match sort {
+            Sort::Keyword | Sort::Command => &[],
+            Sort::Right => &self.rights,
+            Sort::Role => &self.roles,
+            Sort::Action => &self.actions,
+            Sort::Report => &self.reports,
+            Sort::Access => &self.access,
+            Sort::Flag => &self.flags,
+            Sort::Tag => &self.tags,
+            Sort::Group => &self.groups,
+            Sort::User => &self.users,
+            Sort::Resource => &self.resources,
+            Sort::Event => &self.events,
+        }
+    }
+}
+
+/// What a completed word is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sort {
+    Keyword,
+    /// A front end's own `:command`.
+    Command,
+    Right,
+    Role,
+    Action,
+    Report,
+    Access,
+    Flag,
+    Tag,
+    Group,
+    User,
+    Resource,
+    Event,
+}
+
+/// A word that fits, and what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate<'a> {
+    pub word: Cow<'a, str>,
+    pub sort: Sort,
+}
+
+/// Where the text is typed: a policy file, or the REPL (where `report` and
+/// `rights` at the start of a line ask a question).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    File,
+    Repl,
+}
+
+/// The lists one context draws from.
+enum Source {
+    Keywords(&'static [&'static str]),
+    Names(Sort),
+    Commands,
 }
 
 /// The words that fit after `before` (the text before the word being
-/// completed): keywords, the front end's `:commands` and declared names, by
+/// completed) and start with `typed` (the part of that word already
+/// typed): keywords, the front end's `:commands` and declared names, by
 /// context.
-pub fn candidates(n: &Names, commands: &[&str], before: &str) -> Vec<String> {
+///
+/// `sets` are the names declared where the text is (the policy's, and a
+/// test's own data); the first set decides the context.
+pub fn candidates<'a>(
+    sets: &[&'a Names],
+    commands: &[&'a str],
+    place: Place,
+    before: &str,
+    typed: &str,
+) -> Vec<Candidate<'a>> {
+    let mut out = Vec::new();
+    let Some(n) = sets.first() else {
+        return out;
+    };
+    for source in sources(n, place, before) {
+        match source {
+            Source::Keywords(words) => out.extend(
+                words
+                    .iter()
+                    .filter(|w| w.starts_with(typed))
+                    .map(|w| Candidate {
+                        word: Cow::Borrowed(*w),
+                        sort: Sort::Keyword,
+                    }),
+            ),
+            Source::Names(sort) => {
+                for n in sets {
+                    out.extend(
+                        n.of_sort(sort)
+                            .iter()
+                            .filter(|w| w.starts_with(typed))
+                            .map(|w| Candidate {
+                                word: Cow::Borrowed(w.as_str()),
+                                sort,
+                            }),
+                    )
+                }
+            }
+            Source::Commands => out.extend(
+                commands
+                    .iter()
+                    .map(|c| format!(":{c}"))
+                    .filter(|w| w.starts_with(typed))
+                    .map(|w| Candidate {
+                        word: Cow::Owned(w),
+                        sort: Sort::Command,
+                    }),
+            ),
+        }
+    }
+    out
+}
+
+/// The words that start a declaration with a new name: after one of them,
+/// at the start of a line, nothing declared fits.
+const NEW_NAME_WORDS: &[&str] = &[
+    "right", "flag", "tag", "role", "action", "report", "group", "user", "resource", "event",
+    "test",
+];
+
+fn sources(n: &Names, place: Place, before: &str) -> Vec<Source> {
+    use Source::{Keywords as K, Names as N};
     let mut words: Vec<&str> = before.split_whitespace().collect();
     // inside a list (`grant a, b, |`): what fits is what fits after its keyword
     while words.len() > 1 && words.last().is_some_and(|w| w.ends_with(',')) {
         words.pop();
     }
-    let list = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     if let Some(first) = words.first() {
         if let Some(cmd) = first.strip_prefix(':') {
             return match (cmd, words.len()) {
-                (c, 1) if "format".starts_with(c) && !c.is_empty() => list(&["human", "json"]),
+                (c, 1) if "format".starts_with(c) && !c.is_empty() => {
+                    vec![K(&["human", "json"])]
+                }
                 _ => Vec::new(),
             };
         }
     }
     let Some(&prev) = words.last() else {
-        let mut v: Vec<String> = crate::syntax::keywords::first_words()
-            .map(str::to_string)
-            .collect();
-        v.extend(commands.iter().map(|c| format!(":{c}")));
-        return v;
+        return vec![K(crate::syntax::keywords::FIRST_WORDS), Source::Commands];
     };
+    // a new declaration's name is being typed: nothing declared fits
+    let line = before.rsplit('\n').next().unwrap_or(before);
+    let line_words: Vec<&str> = line.split_whitespace().collect();
+    let query_line = place == Place::Repl && words.len() == 1 && words[0] == "report";
+    if line_words == [prev] && NEW_NAME_WORDS.contains(&prev) && !query_line {
+        return Vec::new();
+    }
     let first = words[0];
     let is_query = matches!(first, "can" | "explain" | "who" | "what")
         || (matches!(first, "rights" | "roles" | "groups" | "report") && !before.contains('{'));
@@ -75,76 +225,61 @@ pub fn candidates(n: &Names, commands: &[&str], before: &str) -> Vec<String> {
     if is_query {
         // what can follows each word of a query
         return match prev {
-            "explain" => list(&["can"]),
-            "who" | "what" => list(&["can"]),
-            "can" if first == "who" => {
-                let mut v = list(&["run", "assign", "access"]);
-                v.extend(n.actions.iter().cloned());
-                v.extend(n.rights.iter().cloned());
-                v
-            }
-            "can" | "as" | "to" => n.users.clone(),
-            "rights" | "roles" | "groups" if words.len() == 1 => n.users.clone(),
-            "report" if words.len() == 1 => n.reports.clone(),
-            "run" => n.reports.clone(),
-            "assign" => {
-                let mut v = list(&["access"]);
-                v.extend(n.roles.iter().cloned());
-                v
-            }
-            "access" => n.access.clone(),
-            "on" => n.resources.clone(),
-            "for" => list(&["event"]),
-            "event" => n.events.clone(),
-            "do" => list(&["on"]),
+            "explain" | "who" | "what" => vec![K(&["can"])],
+            "can" if first == "who" => vec![
+                K(&["run", "assign", "access"]),
+                N(Sort::Action),
+                N(Sort::Right),
+            ],
+            "can" | "as" | "to" => vec![N(Sort::User)],
+            "rights" | "roles" | "groups" if words.len() == 1 => vec![N(Sort::User)],
+            "report" if words.len() == 1 => vec![N(Sort::Report)],
+            "run" => vec![N(Sort::Report)],
+            "assign" => vec![K(&["access"]), N(Sort::Role)],
+            "access" => vec![N(Sort::Access)],
+            "on" => vec![N(Sort::Resource)],
+            "for" => vec![K(&["event"])],
+            "event" => vec![N(Sort::Event)],
+            "do" => vec![K(&["on"])],
             _ => match two_back {
-                Some("can") if first == "what" => list(&["do"]),
-                Some("can") => {
-                    let mut v = list(&["run", "assign", "access"]);
-                    v.extend(n.actions.iter().cloned());
-                    v.extend(n.rights.iter().cloned());
-                    v
-                }
-                Some("report") => list(&["as"]),
-                Some("assign") => list(&["to"]),
+                Some("can") if first == "what" => vec![K(&["do"])],
+                Some("can") => vec![
+                    K(&["run", "assign", "access"]),
+                    N(Sort::Action),
+                    N(Sort::Right),
+                ],
+                Some("report") => vec![K(&["as"])],
+                Some("assign") => vec![K(&["to"])],
                 Some("access") if words.len() >= 3 && words[words.len() - 3] == "assign" => {
-                    list(&["to"])
+                    vec![K(&["to"])]
                 }
-                Some("access") => list(&["on"]),
-                Some("as") => list(&["for"]),
-                Some("run") | Some("to") => list(&["on"]),
-                _ if n.actions.contains(&prev.to_string()) => list(&["on"]),
+                Some("access") => vec![K(&["on"])],
+                Some("as") => vec![K(&["for"])],
+                Some("run") | Some("to") => vec![K(&["on"])],
+                _ if n.actions.iter().any(|a| a == prev) => vec![K(&["on"])],
                 _ => Vec::new(),
             },
         };
     }
     // declarations and conditions
     match prev {
-        "right" | "grant" | "revoke" | "deny" => n.rights.clone(),
-        "role" | "roles" | "extends" => n.roles.clone(),
-        "assigns" => {
-            let mut v = list(&["access"]);
-            v.extend(n.roles.iter().cloned());
-            v
-        }
-        "flag" | "flags" => n.flags.clone(),
-        "tag" | "tags" => n.tags.clone(),
-        "group" | "groups" => n.groups.clone(),
-        "can" => n.actions.clone(),
-        "for" if matches!(first, "resource" | "group") => list(&["role"]),
+        "right" | "grant" | "revoke" | "deny" => vec![N(Sort::Right)],
+        "role" | "roles" | "extends" => vec![N(Sort::Role)],
+        "assigns" => vec![K(&["access"]), N(Sort::Role)],
+        "flag" | "flags" => vec![N(Sort::Flag)],
+        "tag" | "tags" => vec![N(Sort::Tag)],
+        "group" | "groups" => vec![N(Sort::Group)],
+        "can" => vec![N(Sort::Action)],
+        "for" if matches!(first, "resource" | "group") => vec![K(&["role"])],
         "access" if matches!(first, "user" | "group") || two_back == Some("revoke") => {
-            n.resources.clone()
+            vec![N(Sort::Resource)]
         }
-        "access" if first == "resource" => {
-            let mut v = list(&["for"]);
-            v.extend(n.access.iter().cloned());
-            v
-        }
-        "access" => n.access.clone(),
-        "in" if first == "group" => n.groups.clone(),
-        "resources" | "in" => n.resources.clone(),
+        "access" if first == "resource" => vec![K(&["for"]), N(Sort::Access)],
+        "access" => vec![N(Sort::Access)],
+        "in" if first == "group" => vec![N(Sort::Group)],
+        "resources" | "in" => vec![N(Sort::Resource)],
         "when" | "and" | "or" | "not" | "requires" | "where" => {
-            list(crate::syntax::keywords::CONDITION_WORDS)
+            vec![K(crate::syntax::keywords::CONDITION_WORDS)]
         }
         _ => Vec::new(),
     }

@@ -4,6 +4,7 @@
 
 use super::session::COMMANDS;
 pub use crate::complete::Names;
+use crate::complete::Place;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::HistoryHinter;
@@ -22,8 +23,16 @@ pub struct ReplHelper {
 impl ReplHelper {
     /// The words that fit after `before` (the text before the word being completed).
     pub fn candidates(&self, before: &str) -> Vec<String> {
+        self.fitting(before, "")
+    }
+
+    /// The words that fit after `before` and start with `typed`.
+    fn fitting(&self, before: &str, typed: &str) -> Vec<String> {
         let commands: Vec<&str> = COMMANDS.iter().map(|(c, _, _)| *c).collect();
-        crate::complete::candidates(&self.names, &commands, before)
+        crate::complete::candidates(&[&self.names], &commands, Place::Repl, before, typed)
+            .into_iter()
+            .map(|c| c.word.into_owned())
+            .collect()
     }
 }
 
@@ -43,9 +52,8 @@ impl Completer for ReplHelper {
         let word = &upto[start..];
         let before = &upto[..start];
         let mut out: Vec<Pair> = self
-            .candidates(before)
+            .fitting(before, word)
             .into_iter()
-            .filter(|c| c.starts_with(word))
             .map(|c| Pair {
                 display: c.clone(),
                 replacement: format!("{c} "),
@@ -194,6 +202,14 @@ mod tests {
         );
         assert_eq!(h.candidates("groups "), vec!["jane", "bob"]);
         assert_eq!(h.candidates("resource r { access for "), vec!["role"]);
+        // a new declaration's name: nothing declared fits; `report` asks
+        for new in ["role ", "user ", "right ", "resource "] {
+            assert!(h.candidates(new).is_empty(), "{new}");
+        }
+        assert_eq!(h.candidates("role x extends "), vec!["reporter"]);
+        assert_eq!(h.candidates("report "), vec!["status_detail"]);
+        // only what starts with the typed part
+        assert_eq!(h.fitting("can ", "b"), vec!["bob"]);
     }
 
     #[test]

@@ -141,15 +141,13 @@ pub fn starts_declaration_only(word: &str) -> bool {
     DECLARATION_WORDS.contains(&word) && !is_query_word(word)
 }
 
-/// Every word an entry may start with: queries first, then declarations.
-pub fn first_words() -> impl Iterator<Item = &'static str> {
-    QUERY_WORDS.iter().copied().chain(
-        DECLARATION_WORDS
-            .iter()
-            .copied()
-            .filter(|w| !QUERY_WORDS.contains(w)),
-    )
-}
+/// Every word an entry may start with: the query words, then the
+/// declaration words that are not also query words (a test checks it).
+pub const FIRST_WORDS: &[&str] = &[
+    "can", "explain", "who", "what", "rights", "roles", "groups", "report", "right", "access",
+    "flag", "tag", "role", "default", "action", "deny", "group", "user", "resource", "event",
+    "test",
+];
 
 /// Whether `text` is an identifier (`[a-z_][a-z0-9_]*`) that is not a keyword.
 pub fn is_plain_ident(text: &str) -> bool {
@@ -177,6 +175,21 @@ pub fn quote(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn first_words_are_the_query_words_then_the_other_declaration_words() {
+        let built: Vec<&str> = QUERY_WORDS
+            .iter()
+            .copied()
+            .chain(
+                DECLARATION_WORDS
+                    .iter()
+                    .copied()
+                    .filter(|w| !QUERY_WORDS.contains(w)),
+            )
+            .collect();
+        assert_eq!(FIRST_WORDS, built.as_slice());
+    }
+
     use super::*;
 
     #[test]
