@@ -206,6 +206,11 @@ fn the_command_line_reads_rights_toml() {
     .unwrap();
     // a build folder's policies are not the project's
     std::fs::write(dir.join("target/stale.rights"), "right broken").unwrap();
+    // nor those of a project below with its own rights.toml (they would be
+    // declared twice)
+    std::fs::create_dir_all(dir.join("inner")).unwrap();
+    std::fs::write(dir.join("inner/rights.toml"), "").unwrap();
+    std::fs::write(dir.join("inner/i.rights"), "right report.a \"Report A\"\n").unwrap();
     std::fs::write(
         dir.join("users.json"),
         r#"{"users": [{"id": "bob", "roles": ["member"]}, {"id": "cy"}]}"#,

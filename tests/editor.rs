@@ -64,6 +64,14 @@ fn workspace() -> PathBuf {
         1,
     );
     fs::write(&users, json).unwrap();
+    // a project of its own below: it shares nothing with the folder above
+    fs::create_dir_all(dir.join("nested")).unwrap();
+    fs::write(dir.join("nested/rights.toml"), "").unwrap();
+    fs::write(
+        dir.join("nested/p.rights"),
+        "right report.status_detail \"Status Detail\"\nrole n { grant report.status_detail, status.override }\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -134,6 +142,24 @@ fn neovim_diagnostics_definition_and_rename() {
         "the definition is in rights.rights, line 4\n{context}"
     );
     assert!(lines.contains(&"RENAMED"), "{context}");
+    // the dotted name completed whole, not appended to what was typed
+    assert!(
+        lines
+            .iter()
+            .any(|l| *l == "COMPLETED   grant report.status_detail"
+                || *l == "COMPLETED   grant report.status_summary"),
+        "a dotted name completes in Neovim\n{context}"
+    );
+    // the nested project: its own `report.status_detail` is not declared
+    // twice, and the folder above's `status.override` is unknown there
+    let nested: Vec<&&str> = lines.iter().filter(|l| l.starts_with("NESTED ")).collect();
+    assert!(
+        nested
+            .iter()
+            .any(|l| l.contains("unknown right `status.override`")),
+        "{context}"
+    );
+    assert!(!nested.iter().any(|l| l.contains("twice")), "{context}");
 
     let roles = read("roles.rights");
     for renamed in ["role viewer", "extends viewer", "roles viewer"] {

@@ -1,6 +1,7 @@
 -- `rights lsp` in a real editor: headless Neovim (0.7 or newer) opens a
 -- policy, waits for the server's diagnostics, jumps to a definition in another
--- file and renames a role across two files, then writes every changed buffer.
+-- file and renames a role across two files (one never opened), writes every
+-- changed buffer, completes a dotted name and opens a file of a nested project.
 --
 --   RIGHTS_BIN=…/rights WORKDIR=<copy of tests/lsp/workspace> \
 --     nvim --headless --clean -c 'luafile tests/editor/nvim_lsp.lua'
@@ -9,6 +10,8 @@
 --   DIAG <line> <first line of the message>   (every diagnostic, 1-based line)
 --   DEF <file name> <line>                    (the cursor after the jump)
 --   RENAMED
+--   COMPLETED <the line after a dotted name's completion>
+--   NESTED <line> <message>                  (diagnostics of a nested project)
 -- then `:qa!`. On any failure the file ends with `ERROR <what>` and Neovim
 -- exits nonzero (`:cq`). RIGHTS_NVIM_LOG=debug logs the JSON-RPC traffic to
 -- the file `vim.lsp.get_log_path()` names.
@@ -238,6 +241,41 @@ local function main()
   vim.lsp.util.apply_workspace_edit(edit, 'utf-16')
   vim.cmd('silent wall')
   record('RENAMED')
+
+  -- (5) complete a dotted name: the item's edit replaces what is typed of it
+  local last = vim.api.nvim_buf_line_count(roles)
+  vim.api.nvim_buf_set_lines(roles, last, last, false, { 'role x {', '  grant report.st', '}' })
+  local typed = { textDocument = { uri = vim.uri_from_bufnr(roles) },
+                  position = { line = last + 1, character = #'  grant report.st' } }
+  local completion = request(roles, 'textDocument/completion', typed)
+  local items = completion and (completion.items or completion) or {}
+  if #items == 0 then
+    fail('textDocument/completion: no items after `grant report.st`')
+  end
+  local item = items[1]
+  if not item.textEdit then
+    fail('textDocument/completion: no textEdit in ' .. vim.inspect(item))
+  end
+  vim.lsp.util.apply_text_edits({ item.textEdit }, roles, 'utf-16')
+  record('COMPLETED ' .. vim.api.nvim_buf_get_lines(roles, last + 1, last + 2, false)[1])
+
+  -- (6) a folder below with its own rights.toml is a project of its own:
+  -- `status.override` of the folder above is unknown there
+  vim.cmd('edit ' .. vim.fn.fnameescape(WORKDIR .. '/nested/p.rights'))
+  local nested = vim.api.nvim_get_current_buf()
+  vim.lsp.buf_attach_client(nested, client_id)
+  local want = 'unknown right `status.override`'
+  wait_for('the diagnostic `' .. want .. '`', function()
+    for _, d in ipairs(vim.diagnostic.get(nested)) do
+      if d.message:find(want, 1, true) then
+        return true
+      end
+    end
+    return false
+  end)
+  for _, d in ipairs(vim.diagnostic.get(nested)) do
+    record(string.format('NESTED %d %s', d.lnum + 1, d.message:match('[^\n]*')))
+  end
 end
 
 local ok, err = pcall(main)

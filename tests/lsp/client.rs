@@ -50,6 +50,13 @@ impl Client {
 
     /// [`Client::start`] with the client's capabilities.
     pub fn start_with(root: &Path, init_options: Value, capabilities: Value) -> Client {
+        Client::start_in(&[root], init_options, capabilities)
+    }
+
+    /// [`Client::start_with`] on several workspace folders (the first is
+    /// the root).
+    pub fn start_in(folders: &[&Path], init_options: Value, capabilities: Value) -> Client {
+        let root = folders[0];
         let mut child = Command::new(env!("CARGO_BIN_EXE_rights"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -81,7 +88,10 @@ impl Client {
                 "processId": null,
                 "rootUri": uri(root),
                 "capabilities": capabilities,
-                "workspaceFolders": [{ "uri": uri(root), "name": "ws" }],
+                "workspaceFolders": folders
+                    .iter()
+                    .map(|f| json!({ "uri": uri(f), "name": "ws" }))
+                    .collect::<Vec<_>>(),
                 "initializationOptions": init_options,
             }),
         );

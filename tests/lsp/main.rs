@@ -376,6 +376,15 @@ fn outline_tokens_folding_and_lenses() {
         "status",
         &c.result("workspace/symbol", json!({ "query": "status" })),
     );
+    // fuzzy: the query's letters in order, in either case
+    let names: Vec<String> = c
+        .result("workspace/symbol", json!({ "query": "RSDet" }))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, vec!["report.status_detail"]);
     golden(
         "semanticTokens",
         "rights",
@@ -587,4 +596,115 @@ fn bad_input_never_ends_the_server() {
     c.raw(b"Content-Length: 1099511627776\r\n\r\n{}");
     let r = c.stray_response();
     assert_eq!(r["error"]["code"], -32600, "{r}");
+}
+
+/// Writes files (path relative to `dir`, text) into a fresh folder.
+fn folder_with(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (p, text) in files {
+        let p = dir.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn messages(d: &Value) -> Vec<String> {
+    d.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn projects_follow_rights_toml() {
+    // the folder's own policy, and below it a project of its own that
+    // declares the same names, and one whose rights.toml names its files
+    let dir = folder_with(
+        "lsp-projects",
+        &[
+            (
+                "main.rights",
+                "right report.a \"A\"\nrole r { grant report.a }\n",
+            ),
+            ("sub/rights.toml", ""),
+            (
+                "sub/one.rights",
+                "right report.a \"A\"\nrole r { grant report.a }\n",
+            ),
+            ("sub/two.rights", "role s extends r {}\n"),
+            ("named/rights.toml", "policy = [\"in.rights\"]\n"),
+            ("named/in.rights", "right report.b \"B\"\n"),
+            ("named/out.rights", "role q { grant report.b }\n"),
+        ],
+    );
+    let other = folder_with(
+        "lsp-projects-other",
+        &[("o.rights", "right report.a \"A\"\n")],
+    );
+    let outside = folder_with(
+        "lsp-projects-outside",
+        &[("lone.rights", "role z { grant report.zz }\n")],
+    );
+    let mut c = Client::start_in(&[&dir, &other], json!({}), json!({}));
+    // nothing is declared twice: each rights.toml is its own project, and
+    // the two workspace folders are two projects
+    for f in ["main.rights", "sub/one.rights", "sub/two.rights"] {
+        let d = c.diagnostics(&dir.join(f));
+        assert!(
+            messages(&d).iter().all(|m| !m.contains("twice")),
+            "{f}: {d}"
+        );
+    }
+    assert!(messages(&c.diagnostics(&other.join("o.rights")))
+        .iter()
+        .all(|m| !m.contains("twice")));
+    // `sub/two.rights` sees `r` of its own project
+    let d = c.diagnostics(&dir.join("sub/two.rights"));
+    assert!(messages(&d).iter().all(|m| !m.contains("unknown")), "{d}");
+    // a file rights.toml does not name is not part of its policy: opened,
+    // it is analysed on its own (`report.b` is unknown there)
+    c.clear();
+    let out = dir.join("named/out.rights");
+    c.open(&out, "role q { grant report.b }\n");
+    let d = c.diagnostics(&out);
+    assert!(
+        messages(&d)
+            .iter()
+            .any(|m| m.contains("unknown right `report.b`")),
+        "{d}"
+    );
+    // a file outside every folder: analysed on its own, versions reported
+    c.clear();
+    let lone = outside.join("lone.rights");
+    c.open(&lone, "role z { grant report.zz }\n");
+    let d = c.diagnostics(&lone);
+    assert!(
+        messages(&d)
+            .iter()
+            .any(|m| m.contains("unknown right `report.zz`")),
+        "{d}"
+    );
+    c.clear();
+    c.change(
+        &lone,
+        7,
+        "right report.zz \"Z\"\nrole z { grant report.zz }\n",
+    );
+    let n = c.notification("textDocument/publishDiagnostics");
+    assert_eq!(n["params"]["uri"], client::uri(&lone));
+    assert_eq!(n["params"]["version"], 7);
+    let d = &n["params"]["diagnostics"];
+    assert!(messages(d).iter().all(|m| !m.contains("unknown")), "{d}");
+    // hover in the nested project answers from that project
+    let two = dir.join("sub/two.rights");
+    c.open(&two, "role s extends r {}\n");
+    let h = c.result(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": client::uri(&two) }, "position": { "line": 0, "character": 16 } }),
+    );
+    assert!(h.to_string().contains("report.a"), "{h}");
+    c.shutdown();
 }

@@ -45,7 +45,7 @@ pub fn code_lens(a: &Analysis, enc: Encoding, p: &CodeLensParams) -> Option<Vec<
             command: Some(Command {
                 title,
                 command: RUN_TESTS.into(),
-                arguments: Some(vec![json!(t.name)]),
+                arguments: Some(vec![json!(t.name), json!(p.text_document.uri)]),
             }),
             data: None,
         });

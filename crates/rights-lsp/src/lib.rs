@@ -1,12 +1,14 @@
 //! `rights lsp`: the language server, over stdio (JSON-RPC through
-//! `lsp-server`, the types of `lsp-types`). The folders the editor opens form
-//! one policy, as on the command line; the editor's unsaved text wins over
-//! the disk. Diagnostics are `rights check` + `rights lint` + failed test
+//! `lsp-server`, the types of `lsp-types`). It serves projects found from
+//! `rights.toml` as the command line finds them (one analysis each); the
+//! editor's unsaved text wins over the disk. Diagnostics are `rights check` + `rights lint` + failed test
 //! expectations, published after typing pauses (debounced); every request
 //! is answered from an analysis of the current text.
 //!
 //! - `mod.rs`: the message loop, documents and when to analyse;
 //! - `analysis.rs`: one analysis (workspace, diagnostics, index, tests);
+//! - `projects.rs`: the projects served, the project of a document;
+//! - `documents.rs`: the editor's notifications (texts, files, settings);
 //! - `convert.rs`: positions and ranges;
 //! - `diagnostics.rs`: diagnostics as the editor shows them;
 //! - `navigate.rs`: hover, definition, references, rename;
@@ -21,10 +23,12 @@ use rights_tools::{complete, fmt, index, lint, project, words};
 mod analysis;
 mod convert;
 mod diagnostics;
+mod documents;
 mod edits;
 mod lens;
 mod navigate;
 mod outline;
+mod projects;
 pub mod transport;
 
 pub use analysis::{path_to_uri, uri_to_path};
@@ -33,8 +37,10 @@ use analysis::Analysis;
 use convert::Encoding;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::*;
+use project::ProjectKey;
+use projects::Projects;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -270,7 +276,17 @@ pub struct Server {
     /// The client tells us of changes on disk (it watches files for us);
     /// without it, the disk is read again for every analysis.
     watched: bool,
-    analysis: Analysis,
+    /// Open documents by path: the version the editor gave their text.
+    versions: HashMap<PathBuf, i32>,
+    projects: Projects,
+    /// Analyses whose lint runs on another thread, by generation.
+    linting: HashSet<u64>,
+    /// Per project, the analysis whose diagnostics were last published, and
+    /// `opened` then.
+    shown: HashMap<ProjectKey, (u64, u64)>,
+    /// Counts documents opened and closed: diagnostics are published again
+    /// after one (with the document's version).
+    opened: u64,
     /// The text changed since the last analysis.
     dirty: bool,
     /// Files diagnostics were last published for (to clear them).
@@ -278,8 +294,6 @@ pub struct Server {
     /// Problems with the configuration, shown once each.
     problems: Vec<String>,
     outbox: Vec<Notification>,
-    /// Counts analyses: lint's findings for an older one are dropped.
-    generation: u64,
     lint_tx: crossbeam_channel::Sender<(u64, Vec<crate::diag::Diagnostic>)>,
     lint_rx: crossbeam_channel::Receiver<(u64, Vec<crate::diag::Diagnostic>)>,
 }
@@ -315,12 +329,15 @@ impl Server {
             open: HashMap::new(),
             disk: analysis::Disk::default(),
             watched: false,
-            analysis: Analysis::build(&Default::default(), None, true),
+            versions: HashMap::new(),
+            projects: Projects::default(),
+            linting: HashSet::new(),
+            shown: HashMap::new(),
+            opened: 0,
             dirty: true,
             published: Vec::new(),
             problems: Vec::new(),
             outbox: Vec::new(),
-            generation: 0,
             lint_tx,
             lint_rx,
         }
@@ -340,15 +357,15 @@ impl Server {
         }
     }
 
-    /// Analyses the current text (lint excepted: [`Server::settle`] starts it).
+    /// Analyses the current text of every project whose texts changed
+    /// (lint excepted: [`Server::settle`] starts it).
     fn analyse(&mut self) {
         if !self.watched {
             self.disk.forget();
         }
-        let (inputs, problems) =
+        let (now, problems) =
             analysis::gather(&self.folders, &self.open, &self.data, &mut self.disk);
-        self.analysis = Analysis::build(&inputs, Some(&self.analysis), false);
-        self.generation += 1;
+        self.projects.update(now);
         self.dirty = false;
         for p in problems {
             if !self.problems.contains(&p) {
@@ -364,57 +381,74 @@ impl Server {
         }
     }
 
-    /// After an analysis: when lint has nothing to add, publish now; else
-    /// lint on another thread (requests are answered meanwhile) and publish
-    /// when it is done, so that findings do not flicker away while typing.
+    /// After an analysis: what lint has nothing to add to is published now;
+    /// the rest is linted on other threads (requests are answered
+    /// meanwhile) and published when done, so that findings do not flicker
+    /// away while typing.
     fn settle(&mut self, conn: &Connection) {
-        if self.analysis.linted {
-            self.publish(conn);
-            return;
+        for s in &self.projects.list {
+            if s.analysis.linted || !self.linting.insert(s.generation) {
+                continue;
+            }
+            let ws = s.analysis.ws.clone();
+            let tx = self.lint_tx.clone();
+            let generation = s.generation;
+            std::thread::spawn(move || {
+                // the receiver may be gone (the server stopped): nothing to do then
+                let _ = tx.send((generation, Analysis::lint(&ws)));
+            });
         }
-        let ws = self.analysis.ws.clone();
-        let tx = self.lint_tx.clone();
-        let generation = self.generation;
-        std::thread::spawn(move || {
-            // the receiver may be gone (the server stopped): nothing to do then
-            let _ = tx.send((generation, Analysis::lint(&ws)));
-        });
+        self.publish(conn);
     }
 
-    /// Lint's findings arrived: kept (and published) if they are of the
-    /// current text.
+    /// Lint's findings arrived: kept (and published) if they are of a
+    /// current analysis.
     fn linted(
         &mut self,
         conn: &Connection,
         generation: u64,
         findings: Vec<crate::diag::Diagnostic>,
     ) {
-        if generation != self.generation || self.dirty {
-            return;
+        self.linting.remove(&generation);
+        if let Some(s) = self.projects.current(generation) {
+            s.analysis.diagnostics = findings;
+            s.analysis.linted = true;
         }
-        self.analysis.diagnostics = findings;
-        self.analysis.linted = true;
-        self.publish(conn);
+        if !self.dirty {
+            self.publish(conn);
+        }
     }
 
+    /// Publishes the diagnostics of every project whose analysis is
+    /// complete and not yet shown (with the version of an open document's
+    /// text), clears those of files no project holds any more, and says
+    /// `$/rights/analysed` when every project is complete.
     fn publish(&mut self, conn: &Connection) {
-        let by_file = diagnostics::all(&self.analysis, self.enc);
         let mut now = Vec::new();
-        for (i, path) in self.analysis.paths.iter().enumerate() {
-            let Some(uri) = path_to_uri(path) else {
+        for s in &self.projects.list {
+            let a = &s.analysis;
+            now.extend(a.paths.iter().cloned());
+            let stamp = (s.generation, self.opened);
+            if !a.linted || self.shown.get(&s.key) == Some(&stamp) {
                 continue;
-            };
-            let list = by_file.get(&(i as u32)).cloned().unwrap_or_default();
-            let n = Notification::new(
-                "textDocument/publishDiagnostics".into(),
-                PublishDiagnosticsParams {
-                    uri,
-                    diagnostics: list,
-                    version: None,
-                },
-            );
-            send(conn, Message::Notification(n));
-            now.push(path.clone());
+            }
+            self.shown.insert(s.key.clone(), stamp);
+            let by_file = diagnostics::all(a, self.enc);
+            for (i, path) in a.paths.iter().enumerate() {
+                let Some(uri) = path_to_uri(path) else {
+                    continue;
+                };
+                let list = by_file.get(&(i as u32)).cloned().unwrap_or_default();
+                let n = Notification::new(
+                    "textDocument/publishDiagnostics".into(),
+                    PublishDiagnosticsParams {
+                        uri,
+                        diagnostics: list,
+                        version: self.versions.get(path).copied(),
+                    },
+                );
+                send(conn, Message::Notification(n));
+            }
         }
         for gone in self.published.iter().filter(|p| !now.contains(p)) {
             if let Some(uri) = path_to_uri(gone) {
@@ -423,100 +457,28 @@ impl Server {
                     PublishDiagnosticsParams {
                         uri,
                         diagnostics: Vec::new(),
-                        version: None,
+                        version: self.versions.get(gone).copied(),
                     },
                 );
                 send(conn, Message::Notification(n));
             }
         }
+        self.shown
+            .retain(|k, _| self.projects.list.iter().any(|s| s.key == *k));
         self.published = now;
         for n in self.outbox.drain(..) {
             send(conn, Message::Notification(n));
         }
-        // for clients and tests that wait for the complete diagnostics
-        send(
-            conn,
-            Message::Notification(Notification::new(
-                "$/rights/analysed".into(),
-                json!({ "generation": self.generation }),
-            )),
-        );
-    }
-
-    fn notify(&mut self, n: Notification) {
-        match n.method.as_str() {
-            "textDocument/didOpen" => {
-                if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
-                    if let Some(path) = uri_to_path(&p.text_document.uri) {
-                        self.open.insert(path, p.text_document.text);
-                        self.dirty = true;
-                    }
-                }
-            }
-            "textDocument/didChange" => {
-                if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) {
-                    if let Some(path) = uri_to_path(&p.text_document.uri) {
-                        let text = match self.open.remove(&path) {
-                            Some(t) => t,
-                            None => std::fs::read_to_string(&path).unwrap_or_default(),
-                        };
-                        let text = apply_changes(text, &p.content_changes, self.enc);
-                        self.open.insert(path, text);
-                        self.dirty = true;
-                    }
-                }
-            }
-            "textDocument/didClose" => {
-                if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) {
-                    if let Some(path) = uri_to_path(&p.text_document.uri) {
-                        self.open.remove(&path);
-                        // the disk has the last word again
-                        self.disk.changed(&path);
-                        self.dirty = true;
-                    }
-                }
-            }
-            "textDocument/didSave" => {
-                if let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) {
-                    if let Some(path) = uri_to_path(&p.text_document.uri) {
-                        self.disk.changed(&path);
-                    }
-                }
-                self.dirty = true;
-            }
-            "workspace/didChangeWatchedFiles" => {
-                match serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) {
-                    Ok(p) => {
-                        for c in &p.changes {
-                            match uri_to_path(&c.uri) {
-                                Some(path) => self.disk.changed(&path),
-                                None => self.disk.forget(),
-                            }
-                        }
-                    }
-                    Err(_) => self.disk.forget(),
-                }
-                self.dirty = true;
-            }
-            "workspace/didChangeConfiguration" => {
-                if let Ok(p) = serde_json::from_value::<DidChangeConfigurationParams>(n.params) {
-                    self.configure(&p.settings);
-                }
-            }
-            "workspace/didChangeWorkspaceFolders" => {
-                if let Ok(p) = serde_json::from_value::<DidChangeWorkspaceFoldersParams>(n.params) {
-                    for f in &p.event.removed {
-                        if let Some(path) = uri_to_path(&f.uri) {
-                            self.folders.retain(|x| *x != path);
-                        }
-                    }
-                    self.folders
-                        .extend(p.event.added.iter().filter_map(|f| uri_to_path(&f.uri)));
-                    self.disk.forget();
-                    self.dirty = true;
-                }
-            }
-            _ => {}
+        if self.projects.settled() {
+            // for clients and tests that wait for the complete diagnostics
+            let generation = self.projects.list.iter().map(|s| s.generation).max();
+            send(
+                conn,
+                Message::Notification(Notification::new(
+                    "$/rights/analysed".into(),
+                    json!({ "generation": generation.unwrap_or(0) }),
+                )),
+            );
         }
     }
 
@@ -529,13 +491,41 @@ impl Server {
     }
 
     fn answer(&mut self, req: Request) -> Result<Value, RequestError> {
-        // fixes for lint's findings need them: lint now if it has not finished
-        if req.method == "textDocument/codeAction" && !self.analysis.linted {
-            self.analysis.diagnostics = Analysis::lint(&self.analysis.ws);
-            self.analysis.linted = true;
-        }
-        let a = &self.analysis;
+        // the project that answers: the document's (a command's second
+        // argument is the document of its lens)
+        let uri: Option<Uri> = req
+            .params
+            .get("textDocument")
+            .and_then(|d| d.get("uri"))
+            .or_else(|| req.params.get("arguments").and_then(|a| a.get(1)))
+            .and_then(Value::as_str)
+            .and_then(|u| u.parse().ok());
         let enc = self.enc;
+        if req.method == "workspace/symbol" {
+            let p: WorkspaceSymbolParams = params(req.params)?;
+            let mut all = Vec::new();
+            for s in &self.projects.list {
+                all.extend(outline::workspace_symbols(&s.analysis, enc, &p));
+            }
+            all.sort_by_key(|(rank, _)| *rank);
+            all.truncate(outline::MOST_SYMBOLS);
+            let all: Vec<SymbolInformation> = all.into_iter().map(|(_, s)| s).collect();
+            return Ok(json!(all));
+        }
+        // fixes for lint's findings need them: lint now if it has not finished
+        if req.method == "textDocument/codeAction" {
+            let i = uri
+                .as_ref()
+                .and_then(uri_to_path)
+                .and_then(|p| self.projects.of_path(&p));
+            if let Some(s) = i.and_then(|i| self.projects.list.get_mut(i)) {
+                if !s.analysis.linted {
+                    s.analysis.diagnostics = Analysis::lint(&s.analysis.ws);
+                    s.analysis.linted = true;
+                }
+            }
+        }
+        let a = self.projects.for_uri(uri.as_ref());
         let p = req.params;
         let v = match req.method.as_str() {
             "textDocument/hover" => json!(navigate::hover(a, enc, &params(p)?)),
@@ -545,7 +535,6 @@ impl Server {
             "textDocument/rename" => json!(navigate::rename(a, enc, &params(p)?)?),
             "textDocument/completion" => json!(outline::completion(a, enc, &params(p)?)),
             "textDocument/documentSymbol" => json!(outline::document_symbols(a, enc, &params(p)?)),
-            "workspace/symbol" => json!(outline::workspace_symbols(a, enc, &params(p)?)),
             "textDocument/semanticTokens/full" => {
                 json!(outline::semantic_tokens(a, enc, &params(p)?))
             }
@@ -589,26 +578,6 @@ fn params<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, RequestError> {
     serde_json::from_value(v).map_err(|e| RequestError::invalid(format!("invalid parameters: {e}")))
 }
 
-/// A document's text after the editor's changes (a change without a range
-/// replaces the whole text).
-fn apply_changes(
-    mut text: String,
-    changes: &[TextDocumentContentChangeEvent],
-    enc: Encoding,
-) -> String {
-    for c in changes {
-        match c.range {
-            None => text = c.text.clone(),
-            Some(r) => {
-                let start = convert::offset(&text, r.start, enc);
-                let end = convert::offset(&text, r.end, enc).max(start);
-                text.replace_range(start..end, &c.text);
-            }
-        }
-    }
-    text
-}
-
 /// The server without a client, for benchmarks: documents given as open
 /// texts, requests answered in process (the handlers `rights lsp` runs).
 /// Only with the `bench` feature, which the benchmarks turn on: it is not
@@ -637,14 +606,19 @@ impl InProcess {
         self.server.open.insert(path, text);
         self.server.analyse();
         // the whole work, lint included, on this thread
-        if !self.server.analysis.linted {
-            let ws = self.server.analysis.ws.clone();
-            self.server.analysis.diagnostics = Analysis::lint(&ws);
+        let enc = self.server.enc;
+        let mut n = 0;
+        for s in &mut self.server.projects.list {
+            if !s.analysis.linted {
+                s.analysis.diagnostics = Analysis::lint(&s.analysis.ws);
+                s.analysis.linted = true;
+            }
+            n += diagnostics::all(&s.analysis, enc)
+                .values()
+                .map(Vec::len)
+                .sum::<usize>();
         }
-        diagnostics::all(&self.server.analysis, self.server.enc)
-            .values()
-            .map(Vec::len)
-            .sum()
+        n
     }
 
     /// One request's answer (or its error message).

@@ -195,20 +195,51 @@ pub fn document_symbols(
     ))
 }
 
+/// How many symbols a workspace search answers at most.
+pub const MOST_SYMBOLS: usize = 500;
+
+/// How well a name matches a workspace symbol query, best first: it starts
+/// with the query (0), holds it (1), or holds its characters in order (2:
+/// `rsd` finds `report.status_detail`); ASCII letters in either case.
+fn symbol_rank(name: &str, query: &str) -> Option<u8> {
+    let (n, q) = (name.as_bytes(), query.as_bytes());
+    if q.is_empty() || n.get(..q.len()).is_some_and(|s| s.eq_ignore_ascii_case(q)) {
+        return Some(0);
+    }
+    if n.windows(q.len()).any(|w| w.eq_ignore_ascii_case(q)) {
+        return Some(1);
+    }
+    let mut rest = q.iter();
+    let mut want = rest.next();
+    for c in n {
+        match want {
+            Some(w) if w.eq_ignore_ascii_case(c) => want = rest.next(),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    want.is_none().then_some(2)
+}
+
+/// The declarations (outside tests) whose names match the query, each with
+/// its rank ([`symbol_rank`]), best first, at most [`MOST_SYMBOLS`].
 pub fn workspace_symbols(
     a: &Analysis,
     enc: Encoding,
     p: &WorkspaceSymbolParams,
-) -> Option<WorkspaceSymbolResponse> {
-    let q = p.query.to_lowercase();
-    Some(WorkspaceSymbolResponse::Flat(
-        a.index
-            .all_declarations()
-            .filter(|o| o.scope.is_none() && o.name.to_lowercase().contains(&q))
-            .take(500)
-            .filter_map(|o| symbol(a, enc, o))
-            .collect(),
-    ))
+) -> Vec<(u8, SymbolInformation)> {
+    let mut found: Vec<(u8, &Occurrence)> = a
+        .index
+        .all_declarations()
+        .filter(|o| o.scope.is_none())
+        .filter_map(|o| Some((symbol_rank(&o.name, &p.query)?, o)))
+        .collect();
+    found.sort_by_key(|(rank, _)| *rank);
+    found
+        .into_iter()
+        .take(MOST_SYMBOLS)
+        .filter_map(|(rank, o)| Some((rank, symbol(a, enc, o)?)))
+        .collect()
 }
 
 /// The semantic token types, in legend order.

@@ -87,7 +87,8 @@ impl Project {
     }
 
     /// The policy's files: those `policy` names, or every `.rights` file of
-    /// the folder (not in hidden, `target` or `node_modules` folders).
+    /// the folder (not in hidden, `target` or `node_modules` folders, nor in
+    /// a folder below with its own `rights.toml`: another project).
     pub fn policy_files(&self) -> Vec<PathBuf> {
         if self.config.policy.is_empty() {
             let root = if self.root.as_os_str().is_empty() {
@@ -95,7 +96,7 @@ impl Project {
             } else {
                 &self.root
             };
-            let files = rights_files(root);
+            let files = survey(root).own_files(root);
             // `./a.rights` reads as `a.rights`
             return files
                 .into_iter()
@@ -121,6 +122,76 @@ pub fn rights_files(dir: &Path) -> Vec<PathBuf> {
     crate::workspace::policy_files_skipping(dir, &skip).unwrap_or_default()
 }
 
+/// What a folder holds, walked once: its `.rights` files and the folders
+/// (itself included) that hold a `rights.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct Survey {
+    pub files: Vec<PathBuf>,
+    pub roots: Vec<PathBuf>,
+}
+
+impl Survey {
+    /// The files of the project rooted at `root`: those in no folder with a
+    /// `rights.toml` of its own below it.
+    pub fn own_files(&self, root: &Path) -> Vec<PathBuf> {
+        owned(&self.files, root, self.roots.iter().map(PathBuf::as_path))
+    }
+}
+
+/// The files of `files` that belong to the project rooted at `root`: those
+/// under no other root of `roots` below it.
+fn owned<'a>(
+    files: &[PathBuf],
+    root: &Path,
+    roots: impl Iterator<Item = &'a Path>,
+) -> Vec<PathBuf> {
+    let nested: std::collections::HashSet<&Path> = roots
+        .filter(|r| *r != root && r.starts_with(root))
+        .collect();
+    files
+        .iter()
+        .filter(|f| {
+            !f.ancestors()
+                .skip(1)
+                .take_while(|a| *a != root)
+                .any(|a| nested.contains(a))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Walks `dir` (not into hidden, `target` or `node_modules` folders) for
+/// `.rights` files and `rights.toml`; an unreadable folder adds nothing.
+pub fn survey(dir: &Path) -> Survey {
+    let mut out = Survey::default();
+    let skip = |name: &str| name.starts_with('.') || SKIPPED.contains(&name);
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let Ok(ft) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            if ft.is_dir() {
+                if !skip(&name.to_string_lossy()) {
+                    dirs.push(p);
+                }
+            } else if name == FILE_NAME {
+                out.roots.push(d.clone());
+            } else if p.extension().is_some_and(|e| e == "rights") {
+                out.files.push(p);
+            }
+        }
+    }
+    out.files.sort();
+    out.roots.sort();
+    out
+}
+
 /// Every `.rights` file a configured path names, joined to `folder` (a
 /// file, or a directory read like a folder).
 pub fn configured_files(folder: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
@@ -141,7 +212,7 @@ pub fn configured_files(folder: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// What the analysis reads: policy and data texts by path.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Inputs {
     pub policy: Vec<(PathBuf, String)>,
     pub data: Vec<(PathBuf, String)>,
@@ -163,14 +234,27 @@ fn read_file(p: &Path) -> Result<String, String> {
     })
 }
 
+/// Which project a file belongs to in the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProjectKey {
+    /// A folder: one with a `rights.toml`, or a workspace folder with none
+    /// at or above it.
+    Root(PathBuf),
+    /// An open document in no project: analysed on its own.
+    Alone(PathBuf),
+}
+
 /// What the server read from disk: each file's text (or why it could not be
-/// read) and each folder's `rights.toml` and `.rights` files, kept until
-/// the client says something changed (`workspace/didChangeWatchedFiles`,
-/// a save or a close), so a keystroke reads nothing from disk.
+/// read), each folder's survey and `rights.toml`, and where the nearest
+/// `rights.toml` above a folder is; kept until the client says something
+/// changed (`workspace/didChangeWatchedFiles`, a save or a close), so a
+/// keystroke reads nothing from disk.
 #[derive(Debug, Default)]
 pub struct Disk {
     files: HashMap<PathBuf, Result<String, String>>,
-    folders: HashMap<PathBuf, (Result<Config, String>, Vec<PathBuf>)>,
+    surveys: HashMap<PathBuf, Survey>,
+    configs: HashMap<PathBuf, Result<Config, String>>,
+    above: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Disk {
@@ -181,109 +265,160 @@ impl Disk {
             .clone()
     }
 
-    fn folder(&mut self, f: &Path) -> (Result<Config, String>, Vec<PathBuf>) {
-        self.folders
+    fn survey(&mut self, f: &Path) -> &Survey {
+        self.surveys
             .entry(f.to_path_buf())
+            .or_insert_with(|| survey(f))
+    }
+
+    fn config(&mut self, f: &Path) -> Result<Config, String> {
+        self.configs
+            .entry(f.to_path_buf())
+            .or_insert_with(|| Config::read(f))
+            .clone()
+    }
+
+    /// The nearest folder at or above `dir` holding a `rights.toml`.
+    fn root_above(&mut self, dir: &Path) -> Option<PathBuf> {
+        self.above
+            .entry(dir.to_path_buf())
             .or_insert_with(|| {
-                let config = Config::read(f);
-                let files = match &config {
-                    Ok(c) if !c.policy.is_empty() => configured_files(f, &c.policy),
-                    _ => rights_files(f),
-                };
-                (config, files)
+                dir.ancestors()
+                    .find(|d| d.join(FILE_NAME).is_file())
+                    .map(Path::to_path_buf)
             })
             .clone()
     }
 
     /// A file changed (or was created or deleted) on disk: read it again,
-    /// and list the folders again (a `.rights` file may have come or gone,
-    /// `rights.toml` may say something else).
+    /// and survey the folders again (a `.rights` file may have come or
+    /// gone, `rights.toml` may say something else).
     pub fn changed(&mut self, p: &Path) {
         self.files.remove(p);
-        self.folders.clear();
+        self.surveys.clear();
+        self.configs.clear();
+        self.above.clear();
     }
 
     /// Everything read again (the folders or the settings changed).
     pub fn forget(&mut self) {
-        self.files.clear();
-        self.folders.clear();
+        *self = Disk::default();
     }
 }
 
-/// The open documents' texts by path, laid over the disk.
+/// The projects of the editor's folders and open documents, each with its
+/// texts (the open documents' laid over the disk), and the problems met
+/// reading them:
+/// - every folder holding a `rights.toml` in or above a workspace folder,
+///   or above an open document, is a project (several roots are several
+///   projects); a workspace folder with none is one;
+/// - a file belongs to the nearest of them above it; a project's policy is
+///   what its `rights.toml` names, or its own files;
+/// - an open document that belongs to none (outside every folder, or not
+///   among the files its `rights.toml` names) is analysed on its own.
+///
+/// `extra_data` (the editor's settings) is added to every project that
+/// names no data of its own.
 pub fn gather(
     folders: &[PathBuf],
     open: &HashMap<PathBuf, String>,
     extra_data: &[PathBuf],
     disk: &mut Disk,
-) -> (Inputs, Vec<String>) {
-    let mut inputs = Inputs::default();
+) -> (Vec<(ProjectKey, Inputs)>, Vec<String>) {
     let mut problems = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let listed: Vec<(PathBuf, Result<Config, String>, Vec<PathBuf>)> = folders
-        .iter()
-        .map(|f| {
-            let (config, files) = disk.folder(f);
-            (f.clone(), config, files)
-        })
+    // the roots
+    let mut roots: std::collections::BTreeSet<PathBuf> = Default::default();
+    for f in folders {
+        roots.extend(disk.survey(f).roots.iter().cloned());
+        roots.insert(disk.root_above(f).unwrap_or_else(|| f.clone()));
+    }
+    let mut docs: Vec<&PathBuf> = open
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "rights"))
         .collect();
-    let mut read = |p: &Path, problems: &mut Vec<String>| -> Option<String> {
+    docs.sort();
+    for p in &docs {
+        if !p.ancestors().skip(1).any(|a| roots.contains(a)) {
+            if let Some(r) = p.parent().and_then(|d| disk.root_above(d)) {
+                roots.insert(r);
+            }
+        }
+    }
+    let deepest_root = |p: &Path| -> Option<PathBuf> {
+        p.ancestors()
+            .skip(1)
+            .find(|a| roots.contains(*a))
+            .map(Path::to_path_buf)
+    };
+    // each root's files
+    let mut out: Vec<(ProjectKey, Inputs)> = Vec::new();
+    let mut placed: std::collections::HashSet<PathBuf> = Default::default();
+    let read = |p: &Path, disk: &mut Disk, problems: &mut Vec<String>| -> Option<String> {
         if let Some(t) = open.get(p) {
             return Some(t.clone());
         }
         match disk.read(p) {
             Ok(t) => Some(t),
             Err(e) => {
-                problems.push(e);
+                if !problems.contains(&e) {
+                    problems.push(e);
+                }
                 None
             }
         }
     };
-    let mut data_paths: Vec<PathBuf> = Vec::new();
-    let mut configured: Vec<PathBuf> = Vec::new();
-    for (f, config, files) in listed {
-        let config = match config {
+    for root in &roots {
+        let config = match disk.config(root) {
             Ok(c) => c,
             Err(e) => {
                 problems.push(e);
                 Config::default()
             }
         };
-        if !config.policy.is_empty() {
-            configured.push(f.clone());
-        }
+        let mut files = if config.policy.is_empty() {
+            let survey = disk.survey(root);
+            let all_roots = roots.iter().chain(&survey.roots).map(PathBuf::as_path);
+            let mut files = owned(&survey.files, root, all_roots);
+            // open documents not on disk yet
+            files.extend(
+                docs.iter()
+                    .filter(|p| deepest_root(p).as_deref() == Some(root.as_path()))
+                    .map(|p| (*p).clone()),
+            );
+            files
+        } else {
+            configured_files(root, &config.policy)
+        };
+        files.sort();
+        files.dedup();
+        let mut inputs = Inputs::default();
         for p in files {
-            if seen.insert(p.clone()) {
-                if let Some(t) = read(&p, &mut problems) {
-                    inputs.policy.push((p, t));
-                }
+            if let Some(t) = read(&p, disk, &mut problems) {
+                placed.insert(p.clone());
+                inputs.policy.push((p, t));
             }
         }
-        data_paths.extend(config.data.iter().map(|d| f.join(d)));
-    }
-    // open files not on disk yet belong to the policy too (but not where
-    // `rights.toml` says which files do); with no folder open, every open file
-    let mut extra: Vec<&PathBuf> = open
-        .keys()
-        .filter(|p| p.extension().is_some_and(|e| e == "rights"))
-        .filter(|p| folders.is_empty() || folders.iter().any(|f| p.starts_with(f)))
-        .filter(|p| !configured.iter().any(|f| p.starts_with(f)))
-        .collect();
-    extra.sort();
-    for p in extra {
-        if seen.insert(p.clone()) {
-            if let Some(t) = read(p, &mut problems) {
-                inputs.policy.push((p.clone(), t));
-            }
-        }
-    }
-    data_paths.extend(extra_data.iter().cloned());
-    for p in data_paths {
-        if seen.insert(p.clone()) {
-            if let Some(t) = read(&p, &mut problems) {
+        let data: Vec<PathBuf> = if config.data.is_empty() {
+            extra_data.to_vec()
+        } else {
+            config.data.iter().map(|d| root.join(d)).collect()
+        };
+        for p in data {
+            if let Some(t) = read(&p, disk, &mut problems) {
                 inputs.data.push((p, t));
             }
         }
+        out.push((ProjectKey::Root(root.clone()), inputs));
     }
-    (inputs, problems)
+    for p in docs {
+        if !placed.contains(p) {
+            let text = open.get(p).cloned().unwrap_or_default();
+            let inputs = Inputs {
+                policy: vec![(p.clone(), text)],
+                data: Vec::new(),
+            };
+            out.push((ProjectKey::Alone(p.clone()), inputs));
+        }
+    }
+    (out, problems)
 }
