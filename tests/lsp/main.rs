@@ -188,6 +188,27 @@ fn rename() {
     errors.insert("prefix".into(), r["error"]["message"].clone());
     golden("rename", "refused", &Value::Object(errors));
     c.shutdown();
+    // a client that takes `documentChanges`: one versioned edit per file,
+    // the open document's with its version, the others with none
+    let caps = json!({ "workspace": { "workspaceEdit": { "documentChanges": true } } });
+    let mut c = Client::start_with(&root(), json!({}), caps);
+    let roles = root().join("roles.rights");
+    c.open(&roles, &text("roles.rights"));
+    c.change(&roles, 5, &text("roles.rights"));
+    let mut p = at("roles.rights", "jane", 0, 0);
+    p["newName"] = json!("jane_doe");
+    let v = c.result("textDocument/rename", p);
+    assert!(v.get("changes").is_none(), "{v}");
+    let docs = v["documentChanges"].as_array().unwrap();
+    let of = |name: &str| {
+        docs.iter()
+            .find(|d| d["textDocument"]["uri"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("no edit of {name}: {v}"))
+    };
+    assert_eq!(of("roles.rights")["textDocument"]["version"], 5);
+    assert_eq!(of("users.json")["textDocument"]["version"], Value::Null);
+    assert!(!of("roles.rights")["edits"].as_array().unwrap().is_empty());
+    c.shutdown();
 }
 
 /// Opens roles.rights with `edit` applied and asks for completion at `marker`
@@ -358,6 +379,25 @@ fn code_actions_and_formatting() {
         json!({ "textDocument": { "uri": uri(&p) }, "options": { "tabSize": 2, "insertSpaces": true } }),
     );
     golden("formatting", "refused_on_syntax_error", &r["error"]);
+    c.shutdown();
+}
+
+/// A client that shows the outline as a tree gets each declaration's whole
+/// block, holding what it declares (a `rights` group's rights, a test's own
+/// users and resources).
+#[test]
+fn document_symbols_as_a_tree() {
+    let caps = json!({ "textDocument": { "documentSymbol": { "hierarchicalDocumentSymbolSupport": true } } });
+    let mut c = Client::start_with(&root(), json!({}), caps);
+    for file in ["rights.rights", "roles.rights"] {
+        let doc = json!({ "textDocument": { "uri": uri(&root().join(file)) } });
+        let name = format!("tree_{}", file.trim_end_matches(".rights"));
+        golden(
+            "documentSymbol",
+            &name,
+            &c.result("textDocument/documentSymbol", doc),
+        );
+    }
     c.shutdown();
 }
 
@@ -706,5 +746,53 @@ fn projects_follow_rights_toml() {
         json!({ "textDocument": { "uri": client::uri(&two) }, "position": { "line": 0, "character": 16 } }),
     );
     assert!(h.to_string().contains("report.a"), "{h}");
+    c.shutdown();
+}
+
+#[test]
+fn quick_fixes_for_a_users_unknown_role_and_access_level() {
+    let policy =
+        "right report.a \"A\"\naccess view_resource \"View\"\nrole reporter { grant report.a }\n\
+                  resource resource_z \"Z\" {}\nuser x { roles reportr }\n\
+                  user y { access resource_z: view_resourc }\n";
+    let dir = folder_with("lsp-user-fixes", &[("p.rights", policy)]);
+    let json_users = r#"{"users": [{"id": "z", "roles": ["reportr"], "access": {"resource_z": ["view_resourc"]}}]}"#;
+    std::fs::write(dir.join("users.json"), json_users).unwrap();
+    std::fs::write(dir.join("rights.toml"), "data = [\"users.json\"]\n").unwrap();
+    let mut c = Client::start(&dir, json!({}));
+    let titles = |c: &mut Client, file: &str, text: &str, needle: &str| -> Vec<String> {
+        let p = dir.join(file);
+        let at = pos(text, needle, 0, 1);
+        let v = c.result(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": client::uri(&p) },
+                    "range": { "start": at, "end": at },
+                    "context": { "diagnostics": [] } }),
+        );
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let t = titles(&mut c, "p.rights", policy, "reportr");
+    assert!(t.contains(&"Replace with `reporter`".to_string()), "{t:?}");
+    assert!(t.iter().any(|x| x.starts_with("Declare role")), "{t:?}");
+    let t = titles(&mut c, "p.rights", policy, "view_resourc ");
+    assert!(
+        t.contains(&"Replace with `view_resource`".to_string()),
+        "{t:?}"
+    );
+    assert!(
+        t.iter().any(|x| x.starts_with("Declare access level")),
+        "{t:?}"
+    );
+    let t = titles(&mut c, "users.json", json_users, "reportr");
+    assert!(t.contains(&"Replace with `reporter`".to_string()), "{t:?}");
+    let t = titles(&mut c, "users.json", json_users, "view_resourc\"");
+    assert!(
+        t.contains(&"Replace with `view_resource`".to_string()),
+        "{t:?}"
+    );
     c.shutdown();
 }

@@ -276,6 +276,10 @@ pub struct Server {
     /// The client tells us of changes on disk (it watches files for us);
     /// without it, the disk is read again for every analysis.
     watched: bool,
+    /// The client takes versioned `documentChanges` in a workspace edit.
+    document_changes: bool,
+    /// The client shows document symbols as a tree.
+    nested_symbols: bool,
     /// Open documents by path: the version the editor gave their text.
     versions: HashMap<PathBuf, i32>,
     projects: Projects,
@@ -313,6 +317,20 @@ impl Server {
             }
         }
         let mut s = Server::with(folders, enc);
+        s.document_changes = init
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false);
+        s.nested_symbols = init
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.document_symbol.as_ref())
+            .and_then(|d| d.hierarchical_document_symbol_support)
+            .unwrap_or(false);
         if let Some(o) = &init.initialization_options {
             s.configure(o);
         }
@@ -329,6 +347,8 @@ impl Server {
             open: HashMap::new(),
             disk: analysis::Disk::default(),
             watched: false,
+            document_changes: false,
+            nested_symbols: false,
             versions: HashMap::new(),
             projects: Projects::default(),
             linting: HashSet::new(),
@@ -532,9 +552,19 @@ impl Server {
             "textDocument/definition" => json!(navigate::definition(a, enc, &params(p)?)),
             "textDocument/references" => json!(navigate::references(a, enc, &params(p)?)),
             "textDocument/prepareRename" => json!(navigate::prepare_rename(a, enc, &params(p)?)?),
-            "textDocument/rename" => json!(navigate::rename(a, enc, &params(p)?)?),
+            "textDocument/rename" => {
+                let versions = self.document_changes.then_some(&self.versions);
+                json!(navigate::rename(a, enc, &params(p)?, versions)?)
+            }
             "textDocument/completion" => json!(outline::completion(a, enc, &params(p)?)),
-            "textDocument/documentSymbol" => json!(outline::document_symbols(a, enc, &params(p)?)),
+            "textDocument/documentSymbol" => {
+                json!(outline::document_symbols(
+                    a,
+                    enc,
+                    &params(p)?,
+                    self.nested_symbols
+                ))
+            }
             "textDocument/semanticTokens/full" => {
                 json!(outline::semantic_tokens(a, enc, &params(p)?))
             }

@@ -174,10 +174,15 @@ pub fn prepare_rename(
 
 // `Uri` hashes its text only (the clippy lint is about interior mutability)
 #[allow(clippy::mutable_key_type)]
+/// Renames a name everywhere it is used. With `versions` (the client takes
+/// `documentChanges`), the edit is one versioned document edit per file: an
+/// open document's with the version of its text, so the client refuses an
+/// edit of a text that changed since; a file not open with none.
 pub fn rename(
     a: &Analysis,
     enc: Encoding,
     p: &RenameParams,
+    versions: Option<&HashMap<std::path::PathBuf, i32>>,
 ) -> Result<Option<WorkspaceEdit>, RequestError> {
     let Some(o) = occurrence(a, enc, &p.text_document_position) else {
         return Ok(None);
@@ -187,6 +192,7 @@ pub fn rename(
         return Err(RequestError::failed(why));
     }
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    let mut by_file: Vec<(std::path::PathBuf, Uri, Vec<TextEdit>)> = Vec::new();
     for x in a.index.references(o) {
         let (Some(src), Some(path)) = (a.source(x.span.file), a.path(x.span.file)) else {
             continue;
@@ -208,13 +214,38 @@ pub fn rename(
         } else {
             new.to_string()
         };
-        changes.entry(uri).or_default().push(TextEdit {
+        let edit = TextEdit {
             range: range(src, x.span, enc),
             new_text: text,
-        });
+        };
+        if versions.is_some() {
+            match by_file.iter_mut().find(|(p, _, _)| p == path) {
+                Some((_, _, edits)) => edits.push(edit),
+                None => by_file.push((path.to_path_buf(), uri, vec![edit])),
+            }
+        } else {
+            changes.entry(uri).or_default().push(edit);
+        }
     }
+    let Some(versions) = versions else {
+        return Ok(Some(WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        }));
+    };
+    by_file.sort_by(|a, b| a.0.cmp(&b.0));
+    let edits = by_file
+        .into_iter()
+        .map(|(path, uri, edits)| TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri,
+                version: versions.get(&path).copied(),
+            },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        })
+        .collect();
     Ok(Some(WorkspaceEdit {
-        changes: Some(changes),
+        document_changes: Some(DocumentChanges::Edits(edits)),
         ..Default::default()
     }))
 }

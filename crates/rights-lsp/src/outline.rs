@@ -181,18 +181,59 @@ fn symbol(a: &Analysis, enc: Encoding, o: &Occurrence) -> Option<SymbolInformati
     })
 }
 
+/// The outline of a document. With `nested` (the client shows a tree),
+/// each declaration spans its whole block and holds what is declared in it:
+/// a `rights` group its rights, a test its own users, resources and events.
+/// Otherwise a flat list of names.
 pub fn document_symbols(
     a: &Analysis,
     enc: Encoding,
     p: &DocumentSymbolParams,
+    nested: bool,
 ) -> Option<DocumentSymbolResponse> {
-    let (file, _) = a.document(&p.text_document.uri)?;
-    Some(DocumentSymbolResponse::Flat(
-        a.index
-            .declarations_in(file)
-            .filter_map(|o| symbol(a, enc, o))
-            .collect(),
-    ))
+    let (file, src) = a.document(&p.text_document.uri)?;
+    if !nested {
+        return Some(DocumentSymbolResponse::Flat(
+            a.index
+                .declarations_in(file)
+                .filter_map(|o| symbol(a, enc, o))
+                .collect(),
+        ));
+    }
+    let mut decls = a.index.declarations_in(file).peekable();
+    let mut out = Vec::new();
+    #[allow(deprecated)]
+    let tree =
+        |o: &Occurrence, block: Span, children: Option<Vec<DocumentSymbol>>| DocumentSymbol {
+            name: o.name.clone(),
+            detail: Some(o.kind.word().to_string()),
+            kind: symbol_kind(o.kind),
+            tags: None,
+            deprecated: None,
+            range: range(src, block, enc),
+            selection_range: range(src, o.span, enc),
+            children,
+        };
+    // items and declarations are both in the order of the text: one pass
+    for item in a.ws.items().filter(|i| i.span().file == file) {
+        let block = item.span();
+        // declarations before this item's block belong to none (skipped)
+        while decls.next_if(|o| o.span.start < block.start).is_some() {}
+        let mut inside = Vec::new();
+        while let Some(o) = decls.next_if(|o| o.span.end <= block.end) {
+            inside.push(o);
+        }
+        let Some((head, rest)) = inside.split_first() else {
+            continue;
+        };
+        let children: Vec<DocumentSymbol> = rest.iter().map(|o| tree(o, o.span, None)).collect();
+        out.push(tree(
+            head,
+            block,
+            (!children.is_empty()).then_some(children),
+        ));
+    }
+    Some(DocumentSymbolResponse::Nested(out))
 }
 
 /// How many symbols a workspace search answers at most.
