@@ -400,7 +400,8 @@ fn front_ends_read_diagnostics_as_data_not_words() {
 }
 
 /// One keyword list: the grammar's `keyword` trie, its `kw_*` rules, the
-/// engine's `KEYWORDS` and the VS Code grammar's builder name the same words.
+/// engine's `KEYWORDS`, the VS Code grammar's builder and the Vim syntax
+/// file name the same words.
 #[test]
 fn every_keyword_list_agrees() {
     use std::collections::BTreeSet;
@@ -446,7 +447,18 @@ fn every_keyword_list_agrees() {
         .step_by(2)
         .map(str::to_string)
         .collect();
+    let vim_file = std::fs::read_to_string(root().join("editors/vim/syntax/rights.vim")).unwrap();
+    let vim: BTreeSet<String> = vim_file
+        .lines()
+        .filter_map(|l| l.strip_prefix("syntax keyword rights"))
+        .filter(|l| !l.starts_with("Todo"))
+        .flat_map(|l| l.split_whitespace().skip(1).map(str::to_string))
+        .collect();
     assert!(engine.len() > 40, "{engine:?}");
+    assert_eq!(
+        vim, engine,
+        "the Vim syntax file's keywords and syntax::KEYWORDS"
+    );
     assert_eq!(
         trie, engine,
         "the grammar's `keyword` rule and syntax::KEYWORDS"

@@ -183,3 +183,60 @@ fn neovim_diagnostics_definition_and_rename() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Vim and Neovim without the language server (or older than 0.8)
+/// highlight through `editors/vim`: the file type is detected, keywords are
+/// keywords, a dotted name is not, comments and strings are theirs.
+#[test]
+fn neovim_highlights_with_the_vim_syntax_file() {
+    if nvim_version().is_none() {
+        common::tool_missing("nvim is not installed (.ci/install-editors installs it)");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("rights-vim-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("p.rights");
+    fs::write(
+        &policy,
+        "# a comment\nrole admin \"Admin\" extends reporter {\n  grant report.status_detail\n}\n",
+    )
+    .unwrap();
+    let out = dir.join("out.txt");
+    // the name of the syntax group at (line, column), 1-based
+    let script = format!(
+        "filetype plugin on | syntax on | edit {file} | \
+         call writefile([&filetype, &commentstring] + map([[1, 3], [2, 1], [2, 13], [2, 21], [3, 3], [3, 9], [3, 16]], \
+         'synIDattr(synID(v:val[0], v:val[1], 1), \"name\")'), '{out}') | qa!",
+        file = policy.display(),
+        out = out.display()
+    );
+    // where a plugin manager puts it: on the runtime path before start-up
+    let rtp = format!("set rtp^={}", root().join("editors/vim").display());
+    let status = Command::new("nvim")
+        .args(["--headless", "--clean", "--cmd", &rtp, "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("nvim starts");
+    assert!(status.success());
+    let got = fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "rights",
+            "# %s",
+            "rightsComment",
+            "rightsDeclaration",
+            "rightsString",
+            "rightsKeyword",
+            "rightsKeyword",
+            "",
+            ""
+        ],
+        "filetype, commentstring, then: comment, `role`, `\"Admin\"`, `extends`, `grant`, \
+         `report` and `status_detail` of a dotted name (no group)"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

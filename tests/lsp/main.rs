@@ -401,6 +401,27 @@ fn document_symbols_as_a_tree() {
     c.shutdown();
 }
 
+/// After an edit in one file, a client that can be told asks again for the
+/// lenses and tokens of the others (a test's result in roles.rights changes
+/// with a right removed from rights.rights).
+#[test]
+fn lenses_and_tokens_refreshed_after_an_edit_elsewhere() {
+    let caps = json!({ "workspace": {
+        "codeLens": { "refreshSupport": true },
+        "semanticTokens": { "refreshSupport": true } } });
+    let mut c = Client::start_with(&root(), json!({}), caps);
+    c.clear();
+    let rights = root().join("rights.rights");
+    c.open(
+        &rights,
+        &text("rights.rights").replace("flag contractor", "flag contractors"),
+    );
+    let r = c.notification("workspace/codeLens/refresh");
+    assert!(r.get("id").is_some(), "a request: {r}");
+    c.notification("workspace/semanticTokens/refresh");
+    c.shutdown();
+}
+
 #[test]
 fn outline_tokens_folding_and_lenses() {
     let mut c = start();

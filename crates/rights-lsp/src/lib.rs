@@ -280,6 +280,12 @@ pub struct Server {
     document_changes: bool,
     /// The client shows document symbols as a tree.
     nested_symbols: bool,
+    /// What the client asks again for when told (`workspace/codeLens/refresh`,
+    /// `workspace/semanticTokens/refresh`): lenses and tokens of documents
+    /// other than the one edited change with an analysis.
+    refresh: Vec<&'static str>,
+    /// Numbers the requests the server sends.
+    requests_sent: u64,
     /// Open documents by path: the version the editor gave their text.
     versions: HashMap<PathBuf, i32>,
     projects: Projects,
@@ -324,6 +330,21 @@ impl Server {
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.document_changes)
             .unwrap_or(false);
+        let ws = init.capabilities.workspace.as_ref();
+        if ws
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false)
+        {
+            s.refresh.push("workspace/codeLens/refresh");
+        }
+        if ws
+            .and_then(|w| w.semantic_tokens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false)
+        {
+            s.refresh.push("workspace/semanticTokens/refresh");
+        }
         s.nested_symbols = init
             .capabilities
             .text_document
@@ -349,6 +370,8 @@ impl Server {
             watched: false,
             document_changes: false,
             nested_symbols: false,
+            refresh: Vec::new(),
+            requests_sent: 0,
             versions: HashMap::new(),
             projects: Projects::default(),
             linting: HashSet::new(),
@@ -445,6 +468,7 @@ impl Server {
     /// `$/rights/analysed` when every project is complete.
     fn publish(&mut self, conn: &Connection) {
         let mut now = Vec::new();
+        let mut changed = false;
         for s in &self.projects.list {
             let a = &s.analysis;
             now.extend(a.paths.iter().cloned());
@@ -452,6 +476,10 @@ impl Server {
             if !a.linted || self.shown.get(&s.key) == Some(&stamp) {
                 continue;
             }
+            changed |= self
+                .shown
+                .get(&s.key)
+                .is_none_or(|(g, _)| *g != s.generation);
             self.shown.insert(s.key.clone(), stamp);
             let by_file = diagnostics::all(a, self.enc);
             for (i, path) in a.paths.iter().enumerate() {
@@ -488,6 +516,16 @@ impl Server {
         self.published = now;
         for n in self.outbox.drain(..) {
             send(conn, Message::Notification(n));
+        }
+        if changed {
+            for method in &self.refresh {
+                self.requests_sent += 1;
+                let id = RequestId::from(format!("rights-refresh-{}", self.requests_sent));
+                send(
+                    conn,
+                    Message::Request(Request::new(id, (*method).into(), Value::Null)),
+                );
+            }
         }
         if self.projects.settled() {
             // for clients and tests that wait for the complete diagnostics
