@@ -1,6 +1,7 @@
 //! Where a keystroke's time goes in the editor server, phase by phase, on
 //! the default benchmark workload with its 1,000 users:
-//! `cargo run --release --example lsp_phases`.
+//! `cargo run --release --example lsp_phases`; or on a policy file of your
+//! own (no data): `cargo run --release --example lsp_phases -- FILE`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,8 +15,11 @@ use std::time::Instant;
 
 fn main() {
     let w = Workload::generate(&Shape::default());
-    let policy = w.policy();
-    let data = w.data_json().to_string();
+    let own = std::env::args().nth(1);
+    let (policy, data) = match &own {
+        Some(f) => (std::fs::read_to_string(f).unwrap(), "{}".to_string()),
+        None => (w.policy(), w.data_json().to_string()),
+    };
     let dir = std::env::temp_dir().join("rights-lsp-phases");
     std::fs::create_dir_all(&dir).unwrap();
     let dp = dir.join("data.json");

@@ -3,6 +3,7 @@
 //! - default deny; deny and revoke win; grants, roles and access only add;
 //! - order independence (declarations shuffled, split over files);
 //! - the formatter round-trips and is idempotent;
+//! - a file parsed again after edits equals its whole parse;
 //! - the symbolic view agrees with the evaluator on every question;
 //! - `rights diff` of a policy and the policy with one declaration taken out
 //!   equals brute force over every question of every user on every resource;
@@ -20,6 +21,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod again;
 mod diff;
 mod fixes;
 mod gen;

@@ -46,7 +46,12 @@ impl Analysis {
         let mut ws = Workspace::default();
         let mut paths = Vec::new();
         for (p, text) in &inputs.policy {
-            ws.add_policy_text(Origin::Path(p.clone()), text.clone());
+            let origin = Origin::Path(p.clone());
+            // what an edit did not touch is kept from the last parse
+            match previous {
+                Some(before) => ws.add_policy_text_after(origin, text.clone(), &before.ws),
+                None => ws.add_policy_text(origin, text.clone()),
+            };
             paths.push(p.clone());
         }
         for (p, text) in &inputs.data {

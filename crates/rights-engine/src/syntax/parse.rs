@@ -52,7 +52,11 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
     check_nesting(file, text)?;
     let mut pairs = RightsParser::parse(Rule::file, text)
         .map_err(|e| Box::new(syntax_error(file, text, detailed(Rule::file, text, e))))?;
-    let b = Builder { file, text };
+    let b = Builder {
+        file,
+        text,
+        base: 0,
+    };
     let top = b.next(&mut pairs)?;
     let mut items = Vec::new();
     for p in top.into_inner() {
@@ -64,12 +68,41 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
     Ok(File { items })
 }
 
+/// Parses the part `start..end` of a policy file, which starts and ends
+/// between items (a text edited since its last parse: [`super::again`]);
+/// spans count from the file's start, and doc comments are read in the
+/// whole text. `None` on any error (the caller parses the whole file again
+/// for the error's words).
+pub(super) fn parse_part(file: FileId, text: &str, start: usize, end: usize) -> Option<Vec<Item>> {
+    let part = text.get(start..end)?;
+    scan::too_deep(part, MAX_NESTING).is_none().then_some(())?;
+    let mut pairs = RightsParser::parse(Rule::file, part).ok()?;
+    let b = Builder {
+        file,
+        text,
+        base: start,
+    };
+    let top = b.next(&mut pairs).ok()?;
+    let mut items = Vec::new();
+    for p in top.into_inner() {
+        if p.as_rule() == Rule::EOI {
+            continue;
+        }
+        items.push(b.item(p).ok()?);
+    }
+    Some(items)
+}
+
 /// Parses one query (§5).
 pub fn parse_query(file: FileId, text: &str) -> Result<Query, Box<Diagnostic>> {
     check_nesting(file, text)?;
     let mut pairs = RightsParser::parse(Rule::query, text)
         .map_err(|e| Box::new(syntax_error(file, text, detailed(Rule::query, text, e))))?;
-    let b = Builder { file, text };
+    let b = Builder {
+        file,
+        text,
+        base: 0,
+    };
     let top = b.next(&mut pairs)?;
     let mut inner = top.into_inner();
     b.query(b.next(&mut inner)?)
@@ -80,7 +113,11 @@ pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplInput, Box<Diagno
     check_nesting(file, text)?;
     let mut pairs = RightsParser::parse(Rule::repl_line, text)
         .map_err(|e| Box::new(syntax_error(file, text, detailed(Rule::repl_line, text, e))))?;
-    let b = Builder { file, text };
+    let b = Builder {
+        file,
+        text,
+        base: 0,
+    };
     let top = b.next(&mut pairs)?;
     let mut items = Vec::new();
     for p in top.into_inner() {

@@ -198,6 +198,45 @@ impl Workspace {
         self.add_text(origin, text, TextKind::Policy)
     }
 
+    /// [`Workspace::add_policy_text`] for a text that `previous` read from
+    /// the same origin and parsed (an editor's text after an edit): what the
+    /// edit did not touch is kept from that parse, and only the rest is
+    /// parsed ([`syntax::parse_file_again`]); the result is the same.
+    pub fn add_policy_text_after(
+        &mut self,
+        origin: Origin,
+        text: String,
+        previous: &Workspace,
+    ) -> FileId {
+        let before = previous.texts.iter().find_map(|t| {
+            let f = previous.sources.get(t.file)?;
+            (t.kind == TextKind::Policy && f.origin == origin)
+                .then_some(())
+                .and(t.parsed.as_ref().map(|p| (f.text.clone(), p)))
+        });
+        let Some((old, parsed)) = before else {
+            return self.add_policy_text(origin, text);
+        };
+        let id = self.sources.add(origin, text);
+        self.checked = false;
+        let Some(f) = self.sources.get(id) else {
+            return id;
+        };
+        let parsed = match syntax::parse_file_again(id, &old, parsed, &f.text) {
+            Ok(file) => Some(file),
+            Err(d) => {
+                self.read_diags.push(*d);
+                None
+            }
+        };
+        self.texts.push(Text {
+            file: id,
+            kind: TextKind::Policy,
+            parsed,
+        });
+        id
+    }
+
     /// Adds and parses a JSON data text (call [`Workspace::check`] after adding).
     pub fn add_data_text(&mut self, origin: Origin, text: String) -> FileId {
         self.add_text(origin, text, TextKind::Data)

@@ -20,7 +20,11 @@ type PResult<T> = Result<T, Box<Diagnostic>>;
 
 pub(in crate::syntax) struct Builder<'t> {
     pub(in crate::syntax) file: FileId,
+    /// The whole file's text (doc comments are read from it).
     pub(in crate::syntax) text: &'t str,
+    /// Where the text pest parsed starts in the file (a part of it, or the
+    /// whole from 0): added to every span.
+    pub(in crate::syntax) base: usize,
 }
 
 /// Which rules are keywords (`kw_*` in the grammar), indexed by rule: the
@@ -49,7 +53,11 @@ impl<'t> Builder<'t> {
         let s = p.as_span();
         let end = end_of_last_token(s.as_str());
         let end = if end == 0 { s.as_str().len() } else { end };
-        Span::new(self.file, s.start(), s.start() + end)
+        Span::new(
+            self.file,
+            self.base + s.start(),
+            self.base + s.start() + end,
+        )
     }
 
     pub(super) fn shape_error(&self, span: Span, what: &str) -> Box<Diagnostic> {
