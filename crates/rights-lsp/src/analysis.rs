@@ -41,19 +41,28 @@ pub struct Analysis {
 
 impl Analysis {
     /// Reads, checks and indexes; lints too when `lint` (otherwise the
-    /// caller lints on another thread: [`Analysis::lint`]).
-    pub fn build(inputs: &Inputs, previous: Option<&Analysis>, lint: bool) -> Analysis {
+    /// caller lints on another thread: [`Analysis::lint`]). The previous
+    /// analysis of the same project is consumed: what an edit did not touch
+    /// is kept from its parse (moved out of it where nothing else holds its
+    /// workspace, as when its lint is done; copied otherwise).
+    pub fn build(inputs: &Inputs, previous: Option<Analysis>, lint: bool) -> Analysis {
         let mut ws = Workspace::default();
         let mut paths = Vec::new();
+        let (mut before, previous_declared) = match previous {
+            Some(a) => (Some(Arc::try_unwrap(a.ws)), a.declared),
+            None => (None, HashMap::new()),
+        };
         for (p, text) in &inputs.policy {
             let origin = Origin::Path(p.clone());
-            // what an edit did not touch is kept from the last parse
-            match previous {
-                Some(before) => ws.add_policy_text_after(origin, text.clone(), &before.ws),
+            match &mut before {
+                Some(Ok(owned)) => ws.add_policy_text_taking(origin, text.clone(), owned),
+                Some(Err(shared)) => ws.add_policy_text_after(origin, text.clone(), shared),
                 None => ws.add_policy_text(origin, text.clone()),
             };
             paths.push(p.clone());
         }
+        // the last analysis's workspace goes before this one is checked
+        drop(before);
         for (p, text) in &inputs.data {
             ws.add_data_text(Origin::Path(p.clone()), text.clone());
             paths.push(p.clone());
@@ -80,9 +89,7 @@ impl Analysis {
                     .map(|o| (o.kind, o.name.clone()))
                     .collect()
             } else {
-                previous
-                    .and_then(|p| p.declared.get(path).cloned())
-                    .unwrap_or_default()
+                previous_declared.get(path).cloned().unwrap_or_default()
             };
             declared.insert(path.clone(), names);
         }

@@ -55,8 +55,7 @@ impl Projects {
                 Some(s) if s.inputs == inputs => self.list.push(s),
                 before => {
                     self.generations += 1;
-                    let analysis =
-                        Analysis::build(&inputs, before.as_ref().map(|s| &s.analysis), false);
+                    let analysis = Analysis::build(&inputs, before.map(|s| s.analysis), false);
                     fresh.push(self.list.len());
                     self.list.push(Served {
                         key,

@@ -14,11 +14,23 @@ use super::parse::{parse_file, parse_part};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 
-/// `new` parsed, given that `old` parsed to `before`.
+/// `new` parsed, given that `old` parsed to `before` (whose items are
+/// copied where they are kept: [`parse_file_again_from`] moves them).
 pub fn parse_file_again(
     file: FileId,
     old: &str,
     before: &File,
+    new: &str,
+) -> Result<File, Box<Diagnostic>> {
+    parse_file_again_from(file, old, before.clone(), new)
+}
+
+/// [`parse_file_again`], taking the last parse (its kept items are moved,
+/// not copied).
+pub fn parse_file_again_from(
+    file: FileId,
+    old: &str,
+    before: File,
     new: &str,
 ) -> Result<File, Box<Diagnostic>> {
     let (o, n) = (old.as_bytes(), new.as_bytes());
@@ -35,18 +47,21 @@ pub fn parse_file_again(
     let old_end = o.len() - suffix;
     let delta = n.len() as i64 - o.len() as i64;
     let items = &before.items;
-    // items wholly before the edit, less the last; wholly after it, less the first
-    let before_edit = items.partition_point(|i| (i.span().end as usize) < prefix);
-    let keep_head = before_edit.saturating_sub(1);
-    let after_edit = items.partition_point(|i| (i.span().start as usize) < old_end);
-    let keep_tail = (after_edit + 1).min(items.len()).max(keep_head);
-    let start = match keep_head {
-        0 => 0,
-        k => items[k - 1].span().end as usize,
-    };
-    let end = match items.get(keep_tail) {
-        Some(i) => (i.span().start as i64 + delta) as usize,
-        None => n.len(),
+    let (keep_head, keep_tail, start, end) = {
+        // items wholly before the edit, less the last; wholly after it, less the first
+        let before_edit = items.partition_point(|i| (i.span().end as usize) < prefix);
+        let keep_head = before_edit.saturating_sub(1);
+        let after_edit = items.partition_point(|i| (i.span().start as usize) < old_end);
+        let keep_tail = (after_edit + 1).min(items.len()).max(keep_head);
+        let start = match keep_head {
+            0 => 0,
+            k => items[k - 1].span().end as usize,
+        };
+        let end = match items.get(keep_tail) {
+            Some(i) => (i.span().start as i64 + delta) as usize,
+            None => n.len(),
+        };
+        (keep_head, keep_tail, start, end)
     };
     if start > end {
         return parse_file(file, new);
@@ -54,15 +69,17 @@ pub fn parse_file_again(
     let Some(middle) = parse_part(file, new, start, end) else {
         return parse_file(file, new);
     };
-    let mut out = Vec::with_capacity(keep_head + middle.len() + items.len() - keep_tail);
-    for i in &items[..keep_head] {
-        let mut i = i.clone();
-        i.map_spans(&mut |s| s.file = file);
-        out.push(i);
+    let mut items = before.items;
+    let tail = items.split_off(keep_tail);
+    items.truncate(keep_head);
+    let mut out = items;
+    if out.first().is_some_and(|i| i.span().file != file) {
+        for i in &mut out {
+            i.map_spans(&mut |s| s.file = file);
+        }
     }
     out.extend(middle);
-    for i in &items[keep_tail..] {
-        let mut i = i.clone();
+    for mut i in tail {
         i.map_spans(&mut |s| {
             s.file = file;
             s.start = (s.start as i64 + delta) as u32;

@@ -20,7 +20,7 @@ pub mod keywords;
 mod parse;
 pub mod scan;
 
-pub use again::parse_file_again;
+pub use again::{parse_file_again, parse_file_again_from};
 pub use keywords::{is_keyword, KEYWORDS};
 pub use parse::{needs_more_input, parse_file, parse_query, parse_repl_line, MAX_NESTING};
 pub use scan::{comments, Comment};

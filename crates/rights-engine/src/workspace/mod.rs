@@ -208,21 +208,63 @@ impl Workspace {
         text: String,
         previous: &Workspace,
     ) -> FileId {
-        let before = previous.texts.iter().find_map(|t| {
-            let f = previous.sources.get(t.file)?;
-            (t.kind == TextKind::Policy && f.origin == origin)
-                .then_some(())
-                .and(t.parsed.as_ref().map(|p| (f.text.clone(), p)))
+        match previous.text_of(&origin) {
+            Some((old, Some(parsed))) => self.add_policy_parsed_by(origin, text, |id, new| {
+                syntax::parse_file_again(id, &old, parsed, new)
+            }),
+            _ => self.add_policy_text(origin, text),
+        }
+    }
+
+    /// [`Workspace::add_policy_text_after`], taking the parse out of
+    /// `previous` (its kept items are moved, not copied; `previous` no
+    /// longer holds that text's parse).
+    pub fn add_policy_text_taking(
+        &mut self,
+        origin: Origin,
+        text: String,
+        previous: &mut Workspace,
+    ) -> FileId {
+        let found = previous.texts.iter_mut().find(|t| {
+            t.kind == TextKind::Policy
+                && previous
+                    .sources
+                    .get(t.file)
+                    .is_some_and(|f| f.origin == origin)
         });
-        let Some((old, parsed)) = before else {
+        let Some(t) = found else {
             return self.add_policy_text(origin, text);
         };
+        let (Some(parsed), Some(f)) = (t.parsed.take(), previous.sources.get(t.file)) else {
+            return self.add_policy_text(origin, text);
+        };
+        let old = f.text.clone();
+        self.add_policy_parsed_by(origin, text, |id, new| {
+            syntax::parse_file_again_from(id, &old, parsed, new)
+        })
+    }
+
+    /// A policy text of an origin and its parse, if it parsed.
+    fn text_of(&self, origin: &Origin) -> Option<(Arc<str>, Option<&ast::File>)> {
+        self.texts.iter().find_map(|t| {
+            let f = self.sources.get(t.file)?;
+            (t.kind == TextKind::Policy && f.origin == *origin)
+                .then(|| (f.text.clone(), t.parsed.as_ref()))
+        })
+    }
+
+    fn add_policy_parsed_by(
+        &mut self,
+        origin: Origin,
+        text: String,
+        parse: impl FnOnce(FileId, &str) -> Result<ast::File, Box<crate::diag::Diagnostic>>,
+    ) -> FileId {
         let id = self.sources.add(origin, text);
         self.checked = false;
         let Some(f) = self.sources.get(id) else {
             return id;
         };
-        let parsed = match syntax::parse_file_again(id, &old, parsed, &f.text) {
+        let parsed = match parse(id, &f.text) {
             Ok(file) => Some(file),
             Err(d) => {
                 self.read_diags.push(*d);
