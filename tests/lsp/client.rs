@@ -131,6 +131,31 @@ impl Client {
         }
     }
 
+    /// Sends a request without waiting for its answer; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id
+    }
+
+    /// The ids of the next `n` responses, in the order they arrive.
+    pub fn response_order(&mut self, n: usize) -> Vec<i64> {
+        let mut order = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while order.len() < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(m) if m.get("method").is_none() => {
+                    order.push(m["id"].as_i64().expect("a response id"));
+                }
+                Ok(m) => self.notifications.push(m),
+                Err(_) => panic!("only {} of {n} responses in 60 s", order.len()),
+            }
+        }
+        order
+    }
+
     /// The `result` of a request (failing the test on an error response).
     pub fn result(&mut self, method: &str, params: Value) -> Value {
         let r = self.request(method, params);

@@ -817,3 +817,29 @@ fn quick_fixes_for_a_users_unknown_role_and_access_level() {
     );
     c.shutdown();
 }
+
+/// Formatting runs off the request thread: a hover sent after a long
+/// formatting request is answered first.
+#[test]
+fn a_hover_does_not_wait_for_formatting() {
+    let mut policy = text("rights.rights");
+    for i in 0..4000 {
+        policy.push_str(&format!("user   u{i}   {{ roles admin }}\n"));
+    }
+    let dir = folder_with("lsp-format-thread", &[("big.rights", &policy)]);
+    let p = dir.join("big.rights");
+    let mut c = Client::start(&dir, json!({}));
+    c.open(&p, &policy);
+    c.notification("$/rights/analysed");
+    let doc = json!({ "uri": client::uri(&p) });
+    let format = c.send_request(
+        "textDocument/formatting",
+        json!({ "textDocument": doc, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let hover = c.send_request(
+        "textDocument/hover",
+        json!({ "textDocument": doc, "position": { "line": 1, "character": 10 } }),
+    );
+    assert_eq!(c.response_order(2), vec![hover, format]);
+    c.shutdown();
+}

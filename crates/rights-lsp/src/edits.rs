@@ -177,17 +177,33 @@ fn whole(src: &SourceFile, enc: Encoding) -> Range {
     )
 }
 
-/// The document formatted (`None`: not a policy file of the workspace).
-fn formatted<'a>(
-    a: &'a Analysis,
-    uri: &Uri,
-) -> Result<Option<(&'a SourceFile, String)>, RequestError> {
-    let Some((file, src)) = a.document(uri) else {
+/// A document to format, apart from its analysis: formatting runs on a
+/// thread of its own, so that a long one holds up no other request.
+pub struct ToFormat {
+    ws: std::sync::Arc<crate::workspace::Workspace>,
+    file: crate::source::FileId,
+}
+
+impl ToFormat {
+    /// The document of `uri` (`None`: not a policy file of the analysis).
+    pub fn of(a: &Analysis, uri: &Uri) -> Option<ToFormat> {
+        let (file, _) = a.document(uri)?;
+        (!a.is_data(file)).then(|| ToFormat {
+            ws: a.ws.clone(),
+            file,
+        })
+    }
+
+    fn source(&self) -> Option<&SourceFile> {
+        self.ws.sources.get(self.file)
+    }
+}
+
+/// The document formatted.
+fn formatted(doc: &ToFormat) -> Result<Option<(&SourceFile, String)>, RequestError> {
+    let Some(src) = doc.source() else {
         return Ok(None);
     };
-    if a.is_data(file) {
-        return Ok(None);
-    }
     match crate::fmt::format(&src.text) {
         Ok(t) => Ok(Some((src, t))),
         Err(crate::fmt::FmtError::Parse(d)) => {
@@ -204,11 +220,11 @@ fn formatted<'a>(
 }
 
 pub fn format(
-    a: &Analysis,
+    doc: &ToFormat,
     enc: Encoding,
-    p: &DocumentFormattingParams,
+    _p: &DocumentFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>, RequestError> {
-    let Some((src, new)) = formatted(a, &p.text_document.uri)? else {
+    let Some((src, new)) = formatted(doc)? else {
         return Ok(None);
     };
     if *src.text == *new {
@@ -219,11 +235,11 @@ pub fn format(
 
 /// Formats the whole text, and keeps the changed lines that touch the range.
 pub fn format_range(
-    a: &Analysis,
+    doc: &ToFormat,
     _enc: Encoding,
     p: &DocumentRangeFormattingParams,
 ) -> Result<Option<Vec<TextEdit>>, RequestError> {
-    let Some((src, new)) = formatted(a, &p.text_document.uri)? else {
+    let Some((src, new)) = formatted(doc)? else {
         return Ok(None);
     };
     let (first, last) = (p.range.start.line as usize, p.range.end.line as usize);

@@ -182,6 +182,13 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                     s.analyse();
                     s.settle(conn);
                 }
+                if matches!(
+                    req.method.as_str(),
+                    "textDocument/formatting" | "textDocument/rangeFormatting"
+                ) {
+                    s.format_later(conn, req);
+                    continue;
+                }
                 // a bug in a handler answers that request with an error; the
                 // server and the editor's session go on
                 let id = req.id.clone();
@@ -540,6 +547,37 @@ impl Server {
         }
     }
 
+    /// Formats on a thread of its own and answers from there: other
+    /// requests are answered meanwhile (the client drops edits for a text
+    /// changed since).
+    fn format_later(&self, conn: &Connection, req: Request) {
+        let uri: Option<Uri> = req
+            .params
+            .get("textDocument")
+            .and_then(|d| d.get("uri"))
+            .and_then(Value::as_str)
+            .and_then(|u| u.parse().ok());
+        let doc = uri
+            .as_ref()
+            .and_then(|u| edits::ToFormat::of(self.projects.for_uri(Some(u)), u));
+        let (enc, sender) = (self.enc, conn.sender.clone());
+        std::thread::spawn(move || {
+            let id = req.id.clone();
+            let answer = || format_answer(doc, enc, req);
+            let resp = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer)) {
+                Ok(Ok(v)) => Response::new_ok(id, v),
+                Ok(Err(RequestError(code, message))) => Response::new_err(id, code as i32, message),
+                Err(_) => Response::new_err(
+                    id,
+                    ErrorCode::InternalError as i32,
+                    "internal error in rights lsp (this is a bug; please report it)".into(),
+                ),
+            };
+            // the client may be gone: nothing to do then
+            let _ = sender.send(Message::Response(resp));
+        });
+    }
+
     fn request(&mut self, req: Request) -> Response {
         let id = req.id.clone();
         match self.answer(req) {
@@ -608,8 +646,6 @@ impl Server {
             }
             "textDocument/foldingRange" => json!(outline::folding(a, enc, &params(p)?)),
             "textDocument/codeAction" => json!(edits::code_actions(a, enc, &params(p)?)),
-            "textDocument/formatting" => json!(edits::format(a, enc, &params(p)?)?),
-            "textDocument/rangeFormatting" => json!(edits::format_range(a, enc, &params(p)?)?),
             "textDocument/codeLens" => json!(lens::code_lens(a, enc, &params(p)?)),
             "workspace/executeCommand" => {
                 let (v, note) = lens::execute(a, &params(p)?)?;
@@ -628,6 +664,21 @@ impl Server {
         };
         Ok(v)
     }
+}
+
+/// A formatting request's answer (`null`: not a policy file).
+fn format_answer(
+    doc: Option<edits::ToFormat>,
+    enc: Encoding,
+    req: Request,
+) -> Result<Value, RequestError> {
+    let Some(doc) = doc else {
+        return Ok(Value::Null);
+    };
+    Ok(match req.method.as_str() {
+        "textDocument/formatting" => json!(edits::format(&doc, enc, &params(req.params)?)?),
+        _ => json!(edits::format_range(&doc, enc, &params(req.params)?)?),
+    })
 }
 
 /// A request that cannot be answered: its error code and message.
@@ -692,6 +743,14 @@ impl InProcess {
     /// One request's answer (or its error message).
     pub fn request(&mut self, method: &str, params: Value) -> Result<Value, String> {
         let req = Request::new(RequestId::from(1), method.to_string(), params);
+        if method.ends_with("ormatting") {
+            let uri: Option<Uri> = req.params["textDocument"]["uri"]
+                .as_str()
+                .and_then(|u| u.parse().ok());
+            let a = self.server.projects.for_uri(uri.as_ref());
+            let doc = uri.as_ref().and_then(|u| edits::ToFormat::of(a, u));
+            return format_answer(doc, self.server.enc, req).map_err(|RequestError(_, m)| m);
+        }
         self.server.answer(req).map_err(|RequestError(_, m)| m)
     }
 }
