@@ -843,3 +843,116 @@ fn a_hover_does_not_wait_for_formatting() {
     assert_eq!(c.response_order(2), vec![hover, format]);
     c.shutdown();
 }
+
+/// Inlay hints, document highlights, the type hierarchy of roles and the
+/// explain lens, on the language reference's policy.
+#[test]
+fn hints_highlights_hierarchy_and_explain_lenses() {
+    let reference = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference.rights"),
+    )
+    .unwrap();
+    let dir = folder_with("lsp-hints", &[("reference.rights", &reference)]);
+    let p = dir.join("reference.rights");
+    let doc = json!({ "uri": client::uri(&p) });
+    let mut c = Client::start(&dir, json!({}));
+    let lines = reference.lines().count();
+    let hints = c.result(
+        "textDocument/inlayHint",
+        json!({ "textDocument": doc, "range": { "start": { "line": 0, "character": 0 },
+                                                "end": { "line": lines, "character": 0 } } }),
+    );
+    let labels: Vec<String> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap().to_string())
+        .collect();
+    // dana: the roles `roles dana` gives that her declaration does not list
+    let roles_dana = rights_in_dir(&dir, &["query", "reference.rights", "roles dana"]);
+    assert!(roles_dana.contains("nurses"), "{roles_dana}");
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.starts_with("also: ") && l.contains("(from group nurses)")),
+        "{labels:?}"
+    );
+    // a `prefix.*` grant: the rights it names
+    assert!(labels.iter().any(|l| l.contains(" rights: ")), "{labels:?}");
+    // highlights: the role `reporting_user` where declared (write) and used (read)
+    let at = pos(&reference, "role reporting_user", 0, 5);
+    let h = c.result(
+        "textDocument/documentHighlight",
+        json!({ "textDocument": doc, "position": at }),
+    );
+    let kinds: Vec<i64> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_i64().unwrap())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == 3).count(), 1, "{h}");
+    assert!(kinds.iter().filter(|k| **k == 2).count() >= 1, "{h}");
+    // the type hierarchy: a role's parents and children
+    let child = reference
+        .lines()
+        .find_map(|l| {
+            let rest = l.strip_prefix("role ")?;
+            let (name, after) = rest.split_once(' ')?;
+            let parent = after
+                .split("extends ")
+                .nth(1)?
+                .split([' ', ',', '{'])
+                .next()?;
+            Some((name.to_string(), parent.to_string()))
+        })
+        .expect("a role that extends another");
+    let at = pos(&reference, &format!("role {}", child.0), 0, 5);
+    let items = c.result(
+        "textDocument/prepareTypeHierarchy",
+        json!({ "textDocument": doc, "position": at }),
+    );
+    assert_eq!(items[0]["name"], child.0.as_str());
+    let up = c.result("typeHierarchy/supertypes", json!({ "item": items[0] }));
+    assert_eq!(up[0]["name"], child.1.as_str(), "{up}");
+    let down = c.result("typeHierarchy/subtypes", json!({ "item": up[0] }));
+    assert!(
+        down.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["name"] == child.0.as_str()),
+        "{down}"
+    );
+    // an explain lens on each `expect` line, whose command explains it
+    let lenses = c.result("textDocument/codeLens", json!({ "textDocument": doc }));
+    let explain: Vec<&Value> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["command"]["command"] == "rights.explain")
+        .collect();
+    assert_eq!(explain.len(), reference.matches("\n  expect ").count());
+    let cmd = &explain[0]["command"];
+    c.clear();
+    let v = c.result(
+        "workspace/executeCommand",
+        json!({ "command": cmd["command"], "arguments": cmd["arguments"] }),
+    );
+    assert!(v["markdown"].as_str().unwrap().contains("**"), "{v}");
+    let shown = c.notification("window/showMessage");
+    assert!(
+        !shown["params"]["message"].as_str().unwrap().contains("```"),
+        "{shown}"
+    );
+    c.shutdown();
+}
+
+/// `rights ARGS` run in `dir`: its stdout.
+fn rights_in_dir(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

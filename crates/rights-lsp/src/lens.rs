@@ -14,6 +14,8 @@ use lsp_types::*;
 use serde_json::{json, Value};
 
 pub const RUN_TESTS: &str = "rights.runTests";
+/// The command of the lens on each `expect` line: its explanation.
+pub const EXPLAIN_COMMAND: &str = "rights.explain";
 pub const EXPLAIN: &str = "rights/explain";
 
 pub fn code_lens(a: &Analysis, enc: Encoding, p: &CodeLensParams) -> Option<Vec<CodeLens>> {
@@ -49,6 +51,33 @@ pub fn code_lens(a: &Analysis, enc: Encoding, p: &CodeLensParams) -> Option<Vec<
             }),
             data: None,
         });
+        // an explain lens on each `expect` line
+        for e in &t.expects {
+            let span = match e {
+                crate::sema::model::Expectation::Can { span, .. }
+                | crate::sema::model::Expectation::Report { span, .. } => *span,
+            };
+            if span.file != file {
+                continue;
+            }
+            let r = range(
+                src,
+                Span::new(file, span.start as usize, span.start as usize),
+                enc,
+            );
+            out.push(CodeLens {
+                range: r,
+                command: Some(Command {
+                    title: "explain".into(),
+                    command: EXPLAIN_COMMAND.into(),
+                    arguments: Some(vec![
+                        json!({ "textDocument": { "uri": p.text_document.uri }, "position": r.start }),
+                        json!(p.text_document.uri),
+                    ]),
+                }),
+                data: None,
+            });
+        }
     }
     Some(out)
 }
@@ -57,8 +86,12 @@ pub fn code_lens(a: &Analysis, enc: Encoding, p: &CodeLensParams) -> Option<Vec<
 /// a message for the user.
 pub fn execute(
     a: &Analysis,
+    enc: Encoding,
     p: &ExecuteCommandParams,
 ) -> Result<(Value, Option<Notification>), RequestError> {
+    if p.command == EXPLAIN_COMMAND {
+        return explain_command(a, enc, p);
+    }
     if p.command != RUN_TESTS {
         return Err(RequestError::invalid(format!("no command `{}`", p.command)));
     }
@@ -110,6 +143,37 @@ pub fn execute(
         json!({ "passed": results.len() - failed, "failed": failed, "tests": json_results, "message": message }),
         Some(note),
     ))
+}
+
+/// `rights.explain {textDocument, position}` (the lens on an `expect`
+/// line): the `rights/explain` answer, and its words shown to the user.
+fn explain_command(
+    a: &Analysis,
+    enc: Encoding,
+    p: &ExecuteCommandParams,
+) -> Result<(Value, Option<Notification>), RequestError> {
+    let at: ExplainParams = p
+        .arguments
+        .first()
+        .cloned()
+        .map(serde_json::from_value)
+        .and_then(Result::ok)
+        .ok_or_else(|| RequestError::invalid("`rights.explain` takes {textDocument, position}"))?;
+    let v = explain(a, enc, &at)?;
+    let text = v["markdown"]
+        .as_str()
+        .unwrap_or_default()
+        .replace("```text\n", "")
+        .replace("\n```", "")
+        .replace("**", "");
+    let note = Notification::new(
+        "window/showMessage".into(),
+        ShowMessageParams {
+            typ: MessageType::INFO,
+            message: text,
+        },
+    );
+    Ok((v, Some(note)))
 }
 
 /// `rights/explain` parameters: a query, or a place in a document.

@@ -15,6 +15,7 @@
 //! - `navigate.rs`: hover, definition, references, rename;
 //! - `outline.rs`: completion, symbols, semantic tokens, folding;
 //! - `edits.rs`: code actions and formatting;
+//! - `hints.rs`: inlay hints, document highlights, the type hierarchy of roles;
 //! - `lens.rs`: test code lenses, commands and `rights/explain`.
 
 // the engine's and the tools' modules under their own names, as in every crate
@@ -26,6 +27,7 @@ mod convert;
 mod diagnostics;
 mod documents;
 mod edits;
+mod hints;
 mod lens;
 mod navigate;
 mod outline;
@@ -74,7 +76,9 @@ fn serve(conn: &Connection) -> Result<i32, String> {
     } else {
         Encoding::Utf16
     };
-    let caps = capabilities(enc);
+    let mut caps = json!(capabilities(enc));
+    // not among lsp-types' fields yet
+    caps["typeHierarchyProvider"] = json!(true);
     let result = json!({
         "capabilities": caps,
         "serverInfo": { "name": "rights", "version": env!("CARGO_PKG_VERSION") },
@@ -250,6 +254,8 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
@@ -264,7 +270,7 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
             resolve_provider: Some(false),
         }),
         execute_command_provider: Some(ExecuteCommandOptions {
-            commands: vec![lens::RUN_TESTS.into()],
+            commands: vec![lens::RUN_TESTS.into(), lens::EXPLAIN_COMMAND.into()],
             work_done_progress_options: Default::default(),
         }),
         ..Default::default()
@@ -534,13 +540,25 @@ impl Server {
             "textDocument/codeAction" => json!(edits::code_actions(a, enc, &params(p)?)),
             "textDocument/codeLens" => json!(lens::code_lens(a, enc, &params(p)?)),
             "workspace/executeCommand" => {
-                let (v, note) = lens::execute(a, &params(p)?)?;
+                let (v, note) = lens::execute(a, enc, &params(p)?)?;
                 if let Some(n) = note {
                     self.outbox.push(n);
                 }
                 v
             }
             lens::EXPLAIN => json!(lens::explain(a, enc, &params(p)?)?),
+            "textDocument/inlayHint" => json!(hints::inlay_hints(a, enc, &params(p)?)),
+            "textDocument/documentHighlight" => json!(hints::highlights(a, enc, &params(p)?)),
+            "textDocument/prepareTypeHierarchy" => json!(hints::prepare(a, enc, &params(p)?)),
+            "typeHierarchy/supertypes" | "typeHierarchy/subtypes" => {
+                let up = req.method == "typeHierarchy/supertypes";
+                let item: TypeHierarchyItem = params::<Value>(p)?
+                    .get("item")
+                    .cloned()
+                    .ok_or_else(|| RequestError::invalid("no `item`"))
+                    .and_then(params)?;
+                json!(hints::related(a, enc, &item, up))
+            }
             m => {
                 return Err(RequestError(
                     ErrorCode::MethodNotFound,

@@ -244,6 +244,53 @@ impl Words<'_> {
         s
     }
 
+    /// An editor's hint beside a user's declaration: the roles `roles U`
+    /// finds that the declaration does not list (default, inherited, from a
+    /// group), with how each comes; `None` when it lists them all.
+    pub fn user_roles_hint(&self, name: &str) -> Option<String> {
+        let id = *self.program.data.user_ids.get(name)?;
+        let unlisted: Vec<String> = self
+            .program
+            .roles_answer(id)
+            .roles
+            .iter()
+            .filter(|(_, how)| !matches!(how, crate::eval::answer::RoleHow::Explicit(_)))
+            .map(|(r, how)| {
+                format!(
+                    "{} ({})",
+                    self.program.policy.role(*r).meta.name,
+                    self.role_how(how)
+                )
+            })
+            .collect();
+        (!unlisted.is_empty()).then(|| format!("also: {}", unlisted.join(", ")))
+    }
+
+    /// An editor's hint beside a `prefix.*` pattern: how many rights it
+    /// names, and the first of them.
+    pub fn pattern_hint(&self, prefix: &str) -> String {
+        let dotted = format!("{prefix}.");
+        let names: Vec<&str> = self
+            .program
+            .policy
+            .rights
+            .iter()
+            .map(|r| r.meta.name.as_str())
+            .filter(|n| n.starts_with(&dotted))
+            .collect();
+        let shown: Vec<&str> = names.iter().take(3).copied().collect();
+        let more = if names.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        };
+        match names.len() {
+            0 => "no rights".into(),
+            1 => format!("1 right: {}", shown.join(", ")),
+            n => format!("{n} rights: {}{more}", shown.join(", ")),
+        }
+    }
+
     fn hover_user(&self, id: UserId) -> String {
         let u = &self.program.data.users[id.index()];
         let mut s = head("user", &u.meta);
