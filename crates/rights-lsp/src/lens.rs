@@ -53,10 +53,7 @@ pub fn code_lens(a: &Analysis, enc: Encoding, p: &CodeLensParams) -> Option<Vec<
         });
         // an explain lens on each `expect` line
         for e in &t.expects {
-            let span = match e {
-                crate::sema::model::Expectation::Can { span, .. }
-                | crate::sema::model::Expectation::Report { span, .. } => *span,
-            };
+            let span = e.span();
             if span.file != file {
                 continue;
             }

@@ -512,6 +512,15 @@ pub enum Expectation {
     },
 }
 
+impl Expectation {
+    /// Where the `expect` line is.
+    pub fn span(&self) -> Span {
+        match self {
+            Expectation::Can { span, .. } | Expectation::Report { span, .. } => *span,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExpectedReport {
     Shows(Vec<(ResourceId, Visibility)>),
