@@ -198,6 +198,17 @@ impl Client {
         }
     }
 
+    /// Forgets the first notification of a method received so far.
+    pub fn notifications_drop_first(&mut self, method: &str) {
+        if let Some(i) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == method)
+        {
+            self.notifications.remove(i);
+        }
+    }
+
     /// Forgets the notifications received so far.
     pub fn clear(&mut self) {
         self.notifications.clear();

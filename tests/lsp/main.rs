@@ -956,3 +956,65 @@ fn rights_in_dir(dir: &Path, args: &[&str]) -> String {
         .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A client that watches no files still sees a file broken on disk, with
+/// no edit: the server looks at the disk every 2 seconds.
+#[test]
+fn a_file_broken_on_disk_is_seen_without_an_edit() {
+    let dir = folder_with(
+        "lsp-poll",
+        &[
+            ("a.rights", "right report.a \"A\"\n"),
+            ("b.rights", "role r { grant report.a }\n"),
+        ],
+    );
+    let b = dir.join("b.rights");
+    let mut c = Client::start(&dir, json!({}));
+    assert!(messages(&c.diagnostics(&b))
+        .iter()
+        .all(|m| !m.contains("unknown")));
+    c.clear();
+    std::fs::write(dir.join("a.rights"), "right report.z \"Z\"\n").unwrap();
+    let d = c.diagnostics(&b);
+    assert!(
+        messages(&d)
+            .iter()
+            .any(|m| m.contains("unknown right `report.a`")),
+        "{d}"
+    );
+    c.shutdown();
+}
+
+/// An `untitled:` document (no file yet) is analysed on its own: its
+/// diagnostics come under its own URI, and hover answers in it.
+#[test]
+fn an_untitled_document_is_analysed_on_its_own() {
+    let mut c = start();
+    c.clear();
+    let text = "right report.a \"A\"\nrole r { grant report.a, report.zz }\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": "untitled:Untitled-1", "languageId": "rights", "version": 3, "text": text } }),
+    );
+    let n = loop {
+        let n = c.notification("textDocument/publishDiagnostics");
+        if n["params"]["uri"] == "untitled:Untitled-1" {
+            break n;
+        }
+        c.notifications_drop_first("textDocument/publishDiagnostics");
+    };
+    assert_eq!(n["params"]["version"], 3);
+    let d = &n["params"]["diagnostics"];
+    assert!(
+        messages(d)
+            .iter()
+            .any(|m| m.contains("unknown right `report.zz`")),
+        "{d}"
+    );
+    let h = c.result(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "untitled:Untitled-1" }, "position": { "line": 1, "character": 17 } }),
+    );
+    assert!(h.to_string().contains("report.a"), "{h}");
+    c.shutdown();
+}

@@ -162,15 +162,55 @@ impl Analysis {
 pub use crate::project::{gather, Disk, Inputs};
 
 /// `file:///path` for a path (through `url`, so Windows paths and every
-/// byte that needs it are encoded as the editors expect).
+/// byte that needs it are encoded as the editors expect); a document with
+/// no file has its own URI back.
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
+    if let Some(u) = virtual_uri(path) {
+        return Uri::from_str(&u).ok();
+    }
     let url = url::Url::from_file_path(path).ok()?;
     Uri::from_str(url.as_str()).ok()
 }
 
-/// The path of a `file:` URI.
+/// The path of a `file:` URI. A document with no file (`untitled:`, or any
+/// other scheme) gets a path no file can have, under `/dev/null`, so that
+/// it is analysed on its own like a file outside every folder.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
-    url::Url::parse(uri.as_str()).ok()?.to_file_path().ok()
+    let url = url::Url::parse(uri.as_str()).ok()?;
+    if url.scheme() == "file" {
+        return url.to_file_path().ok();
+    }
+    let mut docs = VIRTUAL.lock().ok()?;
+    let i = match docs.iter().position(|u| u == uri.as_str()) {
+        Some(i) => i,
+        None => {
+            docs.push(uri.as_str().to_string());
+            docs.len() - 1
+        }
+    };
+    let name: String = uri
+        .as_str()
+        .rsplit(['/', ':'])
+        .next()
+        .unwrap_or("untitled")
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let name = name.strip_suffix(".rights").unwrap_or(&name).to_string();
+    Some(PathBuf::from(format!("{VIRTUAL_DIR}{i}/{name}.rights")))
+}
+
+/// Where documents with no file are placed: below a path that is a file, so
+/// nothing can be read or found there.
+const VIRTUAL_DIR: &str = "/dev/null/document-";
+
+/// The URIs of documents with no file, by number.
+static VIRTUAL: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn virtual_uri(path: &Path) -> Option<String> {
+    let rest = path.to_str()?.strip_prefix(VIRTUAL_DIR)?;
+    let i: usize = rest.split('/').next()?.parse().ok()?;
+    VIRTUAL.lock().ok()?.get(i).cloned()
 }
 
 #[cfg(test)]
@@ -185,5 +225,21 @@ mod tests {
         };
         assert_eq!(u.as_str(), "file:///tmp/a%20b/%C3%A9.rights");
         assert_eq!(uri_to_path(&u), Some(p));
+    }
+
+    #[test]
+    fn a_document_without_a_file_round_trips() {
+        let Ok(u) = Uri::from_str("untitled:Untitled-1") else {
+            unreachable!("no uri")
+        };
+        let Some(p) = uri_to_path(&u) else {
+            unreachable!("no path")
+        };
+        assert!(p.to_string_lossy().ends_with("Untitled-1.rights"), "{p:?}");
+        assert_eq!(
+            path_to_uri(&p).map(|x| x.as_str().to_string()),
+            Some(u.as_str().to_string())
+        );
+        assert!(!p.exists());
     }
 }

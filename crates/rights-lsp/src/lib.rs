@@ -51,6 +51,10 @@ use std::time::Duration;
 /// How long typing must pause before diagnostics are published.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
+/// How often the disk is looked at for a client that cannot tell us of
+/// changes to files (it does not watch them for us).
+const DISK_POLL: Duration = Duration::from_secs(2);
+
 /// Runs the server on stdin and stdout until the client says `exit`.
 /// Serves on stdin and stdout until `exit` (or the end of input). The exit
 /// code, as the protocol says: 0 after `shutdown`, 1 without it.
@@ -130,10 +134,13 @@ fn serve(conn: &Connection) -> Result<i32, String> {
     let mut shutting_down = false;
     let code = |shutting_down: bool| if shutting_down { 0 } else { 1 };
     loop {
-        // a message, lint's findings, or (while the text is dirty) the end
-        // of a pause in typing
+        // a message, lint's findings, (while the text is dirty) the end of
+        // a pause in typing, or (for a client that watches no files) time
+        // to look at the disk again
         let timeout = if s.dirty {
             DEBOUNCE
+        } else if !s.watched {
+            DISK_POLL
         } else {
             Duration::from_secs(3600)
         };
@@ -150,7 +157,9 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                 continue;
             },
             default(timeout) => {
-                if s.dirty {
+                // without a watching client, the disk is read again: only a
+                // project whose texts changed is analysed again
+                if s.dirty || !s.watched {
                     s.analyse();
                     s.settle(conn);
                 }
@@ -306,6 +315,9 @@ pub struct Server {
     projects: Projects,
     /// Analyses whose lint runs on another thread, by generation.
     linting: HashSet<u64>,
+    /// An analysis was made whose completion `$/rights/analysed` has not yet
+    /// announced (a look at an unchanged disk announces nothing).
+    announce: bool,
     /// Per project, the analysis whose diagnostics were last published, and
     /// `opened` then.
     shown: HashMap<ProjectKey, (u64, u64)>,
@@ -391,6 +403,7 @@ impl Server {
             projects: Projects::default(),
             linting: HashSet::new(),
             shown: HashMap::new(),
+            announce: true,
             opened: 0,
             dirty: true,
             published: Vec::new(),
@@ -423,7 +436,8 @@ impl Server {
         }
         let (now, problems) =
             analysis::gather(&self.folders, &self.open, &self.data, &mut self.disk);
-        self.projects.update(now);
+        let fresh = self.projects.update(now);
+        self.announce |= !fresh.is_empty() || self.projects.list.is_empty();
         self.dirty = false;
         for p in problems {
             if !self.problems.contains(&p) {

@@ -56,6 +56,7 @@ impl Server {
     pub(crate) fn publish(&mut self, conn: &Connection) {
         let mut now = Vec::new();
         let mut changed = false;
+        let mut sent = false;
         for s in &self.projects.list {
             let a = &s.analysis;
             now.extend(a.paths.iter().cloned());
@@ -68,6 +69,7 @@ impl Server {
                 .get(&s.key)
                 .is_none_or(|(g, _)| *g != s.generation);
             self.shown.insert(s.key.clone(), stamp);
+            sent = true;
             let by_file = diagnostics::all(a, self.enc);
             for (i, path) in a.paths.iter().enumerate() {
                 let Some(uri) = path_to_uri(path) else {
@@ -85,7 +87,9 @@ impl Server {
                 send(conn, Message::Notification(n));
             }
         }
-        for gone in self.published.iter().filter(|p| !now.contains(p)) {
+        let held: std::collections::HashSet<&std::path::PathBuf> = now.iter().collect();
+        for gone in self.published.iter().filter(|p| !held.contains(p)) {
+            sent = true;
             if let Some(uri) = path_to_uri(gone) {
                 let n = Notification::new(
                     "textDocument/publishDiagnostics".into(),
@@ -114,7 +118,8 @@ impl Server {
                 );
             }
         }
-        if self.projects.settled() {
+        if self.projects.settled() && (sent || self.announce) {
+            self.announce = false;
             // for clients and tests that wait for the complete diagnostics
             let generation = self.projects.list.iter().map(|s| s.generation).max();
             send(
