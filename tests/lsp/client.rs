@@ -198,6 +198,15 @@ impl Client {
         }
     }
 
+    /// Every notification of a method received so far.
+    pub fn all_notifications(&self, method: &str) -> Vec<Value> {
+        self.notifications
+            .iter()
+            .filter(|n| n["method"] == method)
+            .cloned()
+            .collect()
+    }
+
     /// Forgets the first notification of a method received so far.
     pub fn notifications_drop_first(&mut self, method: &str) {
         if let Some(i) = self

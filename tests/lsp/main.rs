@@ -1018,3 +1018,22 @@ fn an_untitled_document_is_analysed_on_its_own() {
     assert!(h.to_string().contains("report.a"), "{h}");
     c.shutdown();
 }
+
+/// A client that shows progress is told of an analysis expected to be slow
+/// (here every one: `progressAfterMs` 0): a token created, begun and ended.
+#[test]
+fn slow_analyses_report_progress() {
+    let caps = json!({ "window": { "workDoneProgress": true } });
+    let mut c = Client::start_with(&root(), json!({ "progressAfterMs": 0 }), caps);
+    let create = c.notification("window/workDoneProgress/create");
+    let token = create["params"]["token"].clone();
+    assert!(create.get("id").is_some(), "a request: {create}");
+    let kinds: Vec<Value> = c
+        .all_notifications("$/progress")
+        .iter()
+        .filter(|n| n["params"]["token"] == token)
+        .map(|n| n["params"]["value"]["kind"].clone())
+        .collect();
+    assert_eq!(kinds, vec![json!("begin"), json!("end")]);
+    c.shutdown();
+}

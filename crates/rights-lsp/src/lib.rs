@@ -128,7 +128,7 @@ fn serve(conn: &Connection) -> Result<i32, String> {
     }
     let mut s = Server::new(&init, enc);
     s.watched = watch;
-    s.analyse();
+    s.analyse_with(Some(conn));
     s.settle(conn);
     // after `shutdown`: requests refused, `exit` ends with 0 (without it, 1)
     let mut shutting_down = false;
@@ -160,7 +160,7 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                 // without a watching client, the disk is read again: only a
                 // project whose texts changed is analysed again
                 if s.dirty || !s.watched {
-                    s.analyse();
+                    s.analyse_with(Some(conn));
                     s.settle(conn);
                 }
                 continue;
@@ -194,7 +194,7 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                     _ => {}
                 }
                 if s.dirty {
-                    s.analyse();
+                    s.analyse_with(Some(conn));
                     s.settle(conn);
                 }
                 if matches!(
@@ -227,6 +227,18 @@ fn serve(conn: &Connection) -> Result<i32, String> {
             Message::Response(_) => {}
         }
     }
+}
+
+/// A `$/progress` notification.
+fn progress(conn: &Connection, token: &str, value: WorkDoneProgress) {
+    let params = ProgressParams {
+        token: NumberOrString::String(token.to_string()),
+        value: ProgressParamsValue::WorkDone(value),
+    };
+    send(
+        conn,
+        Message::Notification(Notification::new("$/progress".into(), params)),
+    );
 }
 
 fn send(conn: &Connection, m: Message) {
@@ -308,6 +320,11 @@ pub struct Server {
     /// `workspace/semanticTokens/refresh`): lenses and tokens of documents
     /// other than the one edited change with an analysis.
     refresh: Vec<&'static str>,
+    /// The client shows progress (`window.workDoneProgress`).
+    shows_progress: bool,
+    /// How long the last analysis took, and from how long progress is shown.
+    last_analysis: Duration,
+    progress_after: Duration,
     /// Numbers the requests the server sends.
     requests_sent: u64,
     /// Open documents by path: the version the editor gave their text.
@@ -372,6 +389,12 @@ impl Server {
         {
             s.refresh.push("workspace/semanticTokens/refresh");
         }
+        s.shows_progress = init
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
         s.nested_symbols = init
             .capabilities
             .text_document
@@ -399,6 +422,9 @@ impl Server {
             nested_symbols: false,
             refresh: Vec::new(),
             requests_sent: 0,
+            shows_progress: false,
+            last_analysis: Duration::ZERO,
+            progress_after: Duration::from_millis(500),
             versions: HashMap::new(),
             projects: Projects::default(),
             linting: HashSet::new(),
@@ -426,17 +452,72 @@ impl Server {
             self.disk.forget();
             self.dirty = true;
         }
+        if let Some(ms) = v.get("progressAfterMs").and_then(Value::as_u64) {
+            self.progress_after = Duration::from_millis(ms);
+        }
     }
 
     /// Analyses the current text of every project whose texts changed
     /// (lint excepted: [`Server::settle`] starts it).
+    #[cfg(feature = "bench")]
     fn analyse(&mut self) {
+        self.analyse_with(None)
+    }
+
+    /// [`Server::analyse`], telling a client that shows progress when the
+    /// analysis may be slow: the last one took longer than
+    /// `progress_after`, or a project is analysed for the first time with
+    /// more than 4 MB of text.
+    fn analyse_with(&mut self, conn: Option<&Connection>) {
         if !self.watched {
             self.disk.forget();
         }
         let (now, problems) =
             analysis::gather(&self.folders, &self.open, &self.data, &mut self.disk);
+        let first_bytes = self.projects.new_bytes(&now);
+        let slow = self.last_analysis >= self.progress_after || first_bytes > 4 << 20;
+        let token = match conn {
+            Some(conn) if slow && self.shows_progress => {
+                self.requests_sent += 1;
+                let token = format!("rights-analysis-{}", self.requests_sent);
+                let create = WorkDoneProgressCreateParams {
+                    token: NumberOrString::String(token.clone()),
+                };
+                send(
+                    conn,
+                    Message::Request(Request::new(
+                        RequestId::from(token.clone()),
+                        "window/workDoneProgress/create".into(),
+                        create,
+                    )),
+                );
+                let files: usize = now.iter().map(|(_, i)| i.policy.len() + i.data.len()).sum();
+                progress(
+                    conn,
+                    &token,
+                    WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                        title: "rights: analysing".into(),
+                        cancellable: Some(false),
+                        message: Some(format!("{files} files")),
+                        percentage: None,
+                    }),
+                );
+                Some(token)
+            }
+            _ => None,
+        };
+        let started = std::time::Instant::now();
         let fresh = self.projects.update(now);
+        if !fresh.is_empty() {
+            self.last_analysis = started.elapsed();
+        }
+        if let (Some(conn), Some(token)) = (conn, token) {
+            progress(
+                conn,
+                &token,
+                WorkDoneProgress::End(WorkDoneProgressEnd { message: None }),
+            );
+        }
         self.announce |= !fresh.is_empty() || self.projects.list.is_empty();
         self.dirty = false;
         for p in problems {

@@ -69,6 +69,15 @@ impl Projects {
         fresh
     }
 
+    /// How many bytes of text the projects of `now` not analysed yet hold.
+    pub fn new_bytes(&self, now: &[(ProjectKey, Inputs)]) -> usize {
+        now.iter()
+            .filter(|(k, _)| !self.list.iter().any(|s| s.key == *k))
+            .flat_map(|(_, i)| i.policy.iter().chain(&i.data))
+            .map(|(_, t)| t.len())
+            .sum()
+    }
+
     /// The project a file belongs to.
     pub fn of_path(&self, path: &Path) -> Option<usize> {
         self.list
