@@ -10,6 +10,7 @@
 //! - `projects.rs`: the projects served, the project of a document;
 //! - `publish.rs`: lint on other threads, diagnostics published, refreshes;
 //! - `documents.rs`: the editor's notifications (texts, files, settings);
+//! - `capabilities.rs`: what the server tells the client it can do;
 //! - `convert.rs`: positions and ranges;
 //! - `diagnostics.rs`: diagnostics as the editor shows them;
 //! - `navigate.rs`: hover, definition, references, rename;
@@ -23,11 +24,16 @@ use rights_engine::{diag, eval, ir, sema, source, syntax, testing, workspace};
 use rights_tools::{complete, fmt, index, lint, project, words};
 
 mod analysis;
+mod capabilities;
 mod convert;
 mod diagnostics;
 mod documents;
 mod edits;
 mod hints;
+#[cfg(feature = "bench")]
+mod in_process;
+#[cfg(feature = "bench")]
+pub use in_process::InProcess;
 mod lens;
 mod navigate;
 mod outline;
@@ -80,7 +86,7 @@ fn serve(conn: &Connection) -> Result<i32, String> {
     } else {
         Encoding::Utf16
     };
-    let mut caps = json!(capabilities(enc));
+    let mut caps = json!(capabilities::capabilities(enc));
     // not among lsp-types' fields yet
     caps["typeHierarchyProvider"] = json!(true);
     let result = json!({
@@ -244,58 +250,6 @@ fn progress(conn: &Connection, token: &str, value: WorkDoneProgress) {
 fn send(conn: &Connection, m: Message) {
     // a client gone away ends the loop at the next receive
     let _ = conn.sender.send(m);
-}
-
-fn capabilities(enc: Encoding) -> ServerCapabilities {
-    ServerCapabilities {
-        position_encoding: Some(match enc {
-            Encoding::Utf8 => PositionEncodingKind::UTF8,
-            Encoding::Utf16 => PositionEncodingKind::UTF16,
-        }),
-        text_document_sync: Some(TextDocumentSyncCapability::Options(
-            TextDocumentSyncOptions {
-                open_close: Some(true),
-                change: Some(TextDocumentSyncKind::INCREMENTAL),
-                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                ..Default::default()
-            },
-        )),
-        hover_provider: Some(HoverProviderCapability::Simple(true)),
-        definition_provider: Some(OneOf::Left(true)),
-        references_provider: Some(OneOf::Left(true)),
-        rename_provider: Some(OneOf::Right(RenameOptions {
-            prepare_provider: Some(true),
-            work_done_progress_options: Default::default(),
-        })),
-        completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![" ".into(), ".".into()]),
-            ..Default::default()
-        }),
-        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
-        document_formatting_provider: Some(OneOf::Left(true)),
-        document_range_formatting_provider: Some(OneOf::Left(true)),
-        document_symbol_provider: Some(OneOf::Left(true)),
-        document_highlight_provider: Some(OneOf::Left(true)),
-        inlay_hint_provider: Some(OneOf::Left(true)),
-        workspace_symbol_provider: Some(OneOf::Left(true)),
-        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
-        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
-            SemanticTokensOptions {
-                legend: outline::legend(),
-                full: Some(SemanticTokensFullOptions::Bool(true)),
-                range: None,
-                work_done_progress_options: Default::default(),
-            },
-        )),
-        code_lens_provider: Some(CodeLensOptions {
-            resolve_provider: Some(false),
-        }),
-        execute_command_provider: Some(ExecuteCommandOptions {
-            commands: vec![lens::RUN_TESTS.into(), lens::EXPLAIN_COMMAND.into()],
-            work_done_progress_options: Default::default(),
-        }),
-        ..Default::default()
-    }
 }
 
 /// The server's state between messages.
@@ -694,62 +648,4 @@ impl RequestError {
 
 fn params<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, RequestError> {
     serde_json::from_value(v).map_err(|e| RequestError::invalid(format!("invalid parameters: {e}")))
-}
-
-/// The server without a client, for benchmarks: documents given as open
-/// texts, requests answered in process (the handlers `rights lsp` runs).
-/// Only with the `bench` feature, which the benchmarks turn on: it is not
-/// part of the shipped library.
-#[cfg(feature = "bench")]
-pub struct InProcess {
-    server: Server,
-}
-
-#[cfg(feature = "bench")]
-impl InProcess {
-    /// A server on `folder` with these texts open (UTF-16 positions).
-    pub fn new(folder: PathBuf, open: Vec<(PathBuf, String)>, data: Vec<PathBuf>) -> InProcess {
-        let mut server = Server::with(vec![folder], Encoding::Utf16);
-        // as with an editor that watches files for the server (VS Code)
-        server.watched = true;
-        server.data = data;
-        server.open = open.into_iter().collect();
-        server.analyse();
-        InProcess { server }
-    }
-
-    /// A keystroke's work: the new text analysed and its diagnostics made;
-    /// returns how many diagnostics there are.
-    pub fn change(&mut self, path: PathBuf, text: String) -> usize {
-        self.server.open.insert(path, text);
-        self.server.analyse();
-        // the whole work, lint included, on this thread
-        let enc = self.server.enc;
-        let mut n = 0;
-        for s in &mut self.server.projects.list {
-            if !s.analysis.linted {
-                s.analysis.diagnostics = Analysis::lint(&s.analysis.ws);
-                s.analysis.linted = true;
-            }
-            n += diagnostics::all(&s.analysis, enc)
-                .values()
-                .map(Vec::len)
-                .sum::<usize>();
-        }
-        n
-    }
-
-    /// One request's answer (or its error message).
-    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, String> {
-        let req = Request::new(RequestId::from(1), method.to_string(), params);
-        if method.ends_with("ormatting") {
-            let uri: Option<Uri> = req.params["textDocument"]["uri"]
-                .as_str()
-                .and_then(|u| u.parse().ok());
-            let a = self.server.projects.for_uri(uri.as_ref());
-            let doc = uri.as_ref().and_then(|u| edits::ToFormat::of(a, u));
-            return format_answer(doc, self.server.enc, req).map_err(|RequestError(_, m)| m);
-        }
-        self.server.answer(req).map_err(|RequestError(_, m)| m)
-    }
 }
