@@ -276,6 +276,11 @@ fn completion() {
             "typed_part_of_a_dotted_name",
             "role x {\n  grant report.st|\n}\n",
         ),
+        // a blank line inside a block does not end it
+        (
+            "test_local_user_after_a_blank_line",
+            "test \"t\" {\n  user tess { roles reporter }\n\n  expect can |\n}\n",
+        ),
     ];
     for (i, (name, snippet)) in cases.iter().enumerate() {
         let t = format!("{original}\n{snippet}");

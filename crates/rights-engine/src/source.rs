@@ -108,7 +108,7 @@ fn clamp_u32(n: usize) -> u32 {
 }
 
 /// Where a source file came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Origin {
     /// A file on disk, by the path the user gave.
     Path(PathBuf),

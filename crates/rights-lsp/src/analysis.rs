@@ -48,21 +48,29 @@ impl Analysis {
     pub fn build(inputs: &Inputs, previous: Option<Analysis>, lint: bool) -> Analysis {
         let mut ws = Workspace::default();
         let mut paths = Vec::new();
-        let (mut before, previous_declared) = match previous {
+        let (before, previous_declared) = match previous {
             Some(a) => (Some(Arc::try_unwrap(a.ws)), a.declared),
             None => (None, HashMap::new()),
         };
+        // the last parse of each text, by origin (one table, not a search
+        // per file): taken where nothing else holds that workspace
+        let mut parses: HashMap<Origin, (Arc<str>, crate::syntax::ast::File)> = match before {
+            Some(Ok(mut owned)) => owned.take_parses(),
+            Some(Err(shared)) => shared
+                .parses()
+                .into_iter()
+                .map(|(o, (t, f))| (o.clone(), (t, f.clone())))
+                .collect(),
+            None => HashMap::new(),
+        };
         for (p, text) in &inputs.policy {
             let origin = Origin::Path(p.clone());
-            match &mut before {
-                Some(Ok(owned)) => ws.add_policy_text_taking(origin, text.clone(), owned),
-                Some(Err(shared)) => ws.add_policy_text_after(origin, text.clone(), shared),
-                None => ws.add_policy_text(origin, text.clone()),
-            };
+            let last = parses.remove(&origin);
+            ws.add_policy_text_reusing(origin, text.clone(), last);
             paths.push(p.clone());
         }
-        // the last analysis's workspace goes before this one is checked
-        drop(before);
+        // the last analysis's texts go before this one is checked
+        drop(parses);
         for (p, text) in &inputs.data {
             ws.add_data_text(Origin::Path(p.clone()), text.clone());
             paths.push(p.clone());
@@ -79,15 +87,17 @@ impl Analysis {
             Some(p) => crate::testing::run(p, &ws.model().tests, None),
             None => Vec::new(),
         };
+        // each file's declarations, in one pass over the index
+        let mut by_file: Vec<Vec<(Kind, String)>> = vec![Vec::new(); paths.len()];
+        for o in index.all.iter().filter(|o| o.decl && o.scope.is_none()) {
+            if let Some(v) = by_file.get_mut(o.span.file.0 as usize) {
+                v.push((o.kind, o.name.clone()));
+            }
+        }
         let mut declared: HashMap<PathBuf, Vec<(Kind, String)>> = HashMap::new();
-        for (i, path) in paths.iter().enumerate() {
-            let file = FileId(i as u32);
-            let names = if ws.parsed(file) {
-                index
-                    .declarations_in(file)
-                    .filter(|o| o.scope.is_none())
-                    .map(|o| (o.kind, o.name.clone()))
-                    .collect()
+        for (i, (path, names)) in paths.iter().zip(by_file).enumerate() {
+            let names = if ws.parsed(FileId(i as u32)) {
+                names
             } else {
                 previous_declared.get(path).cloned().unwrap_or_default()
             };
@@ -172,7 +182,15 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_str(url.as_str()).ok()
 }
 
-/// The path of a `file:` URI. A document with no file (`untitled:`, or any
+/// The path of a `file:` URI, and of no other (a folder, a file on disk).
+pub fn uri_to_file_path(uri: &Uri) -> Option<PathBuf> {
+    let url = url::Url::parse(uri.as_str()).ok()?;
+    (url.scheme() == "file")
+        .then(|| url.to_file_path().ok())
+        .flatten()
+}
+
+/// The path of a document's URI. A document with no file (`untitled:`, or any
 /// other scheme) gets a path no file can have, under `/dev/null`, so that
 /// it is analysed on its own like a file outside every folder.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
@@ -196,7 +214,10 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
         .chars()
         .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
-    let name = name.strip_suffix(".rights").unwrap_or(&name).to_string();
+    let name = match name.strip_suffix(".rights").unwrap_or(&name) {
+        "" => "untitled".to_string(),
+        n => n.to_string(),
+    };
     Some(PathBuf::from(format!("{VIRTUAL_DIR}{i}/{name}.rights")))
 }
 

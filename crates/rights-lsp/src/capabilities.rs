@@ -52,6 +52,14 @@ pub fn capabilities(enc: Encoding) -> ServerCapabilities {
             commands: vec![lens::RUN_TESTS.into(), lens::EXPLAIN_COMMAND.into()],
             work_done_progress_options: Default::default(),
         }),
+        // folders added or removed later are projects too
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         ..Default::default()
     }
 }

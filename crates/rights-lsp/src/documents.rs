@@ -3,7 +3,7 @@
 //! workspace folders changed. Each marks the text dirty for the next
 //! analysis.
 
-use super::analysis::uri_to_path;
+use super::analysis::{uri_to_file_path, uri_to_path};
 use super::{convert, Server};
 use convert::Encoding;
 use lsp_server::Notification;
@@ -16,8 +16,8 @@ impl Server {
                 if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
                     if let Some(path) = uri_to_path(&p.text_document.uri) {
                         self.versions.insert(path.clone(), p.text_document.version);
+                        self.reshow.insert(path.clone());
                         self.open.insert(path, p.text_document.text);
-                        self.opened += 1;
                         self.dirty = true;
                     }
                 }
@@ -41,7 +41,7 @@ impl Server {
                     if let Some(path) = uri_to_path(&p.text_document.uri) {
                         self.open.remove(&path);
                         self.versions.remove(&path);
-                        self.opened += 1;
+                        self.reshow.insert(path.clone());
                         // the disk has the last word again
                         self.disk.changed(&path);
                         self.dirty = true;
@@ -60,7 +60,7 @@ impl Server {
                 match serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) {
                     Ok(p) => {
                         for c in &p.changes {
-                            match uri_to_path(&c.uri) {
+                            match uri_to_file_path(&c.uri) {
                                 Some(path) => self.disk.changed(&path),
                                 None => self.disk.forget(),
                             }
@@ -78,12 +78,16 @@ impl Server {
             "workspace/didChangeWorkspaceFolders" => {
                 if let Ok(p) = serde_json::from_value::<DidChangeWorkspaceFoldersParams>(n.params) {
                     for f in &p.event.removed {
-                        if let Some(path) = uri_to_path(&f.uri) {
+                        if let Some(path) = uri_to_file_path(&f.uri) {
                             self.folders.retain(|x| *x != path);
                         }
                     }
-                    self.folders
-                        .extend(p.event.added.iter().filter_map(|f| uri_to_path(&f.uri)));
+                    self.folders.extend(
+                        p.event
+                            .added
+                            .iter()
+                            .filter_map(|f| uri_to_file_path(&f.uri)),
+                    );
                     self.disk.forget();
                     self.dirty = true;
                 }

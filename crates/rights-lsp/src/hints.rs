@@ -13,6 +13,10 @@ use lsp_types::*;
 /// The hints of the items that overlap the range asked for.
 pub fn inlay_hints(a: &Analysis, enc: Encoding, p: &InlayHintParams) -> Option<Vec<InlayHint>> {
     let (file, src) = a.document(&p.text_document.uri)?;
+    // JSON data gets none (a user's line there may be the whole file's)
+    if a.is_data(file) {
+        return Some(Vec::new());
+    }
     let program = a.ws.program()?;
     let words = Words::new(program, &a.ws.sources);
     let (from, to) = (

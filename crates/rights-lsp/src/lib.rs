@@ -289,12 +289,11 @@ pub struct Server {
     /// An analysis was made whose completion `$/rights/analysed` has not yet
     /// announced (a look at an unchanged disk announces nothing).
     announce: bool,
-    /// Per project, the analysis whose diagnostics were last published, and
-    /// `opened` then.
-    shown: HashMap<ProjectKey, (u64, u64)>,
-    /// Counts documents opened and closed: diagnostics are published again
-    /// after one (with the document's version).
-    opened: u64,
+    /// Per project, the analysis whose diagnostics were last published.
+    shown: HashMap<ProjectKey, u64>,
+    /// Documents opened or closed since diagnostics were last published:
+    /// theirs are published again (with the document's version).
+    reshow: HashSet<PathBuf>,
     /// The text changed since the last analysis.
     dirty: bool,
     /// Files diagnostics were last published for (to clear them).
@@ -312,11 +311,11 @@ impl Server {
             .workspace_folders
             .iter()
             .flatten()
-            .filter_map(|f| uri_to_path(&f.uri))
+            .filter_map(|f| analysis::uri_to_file_path(&f.uri))
             .collect();
         #[allow(deprecated)]
         if folders.is_empty() {
-            if let Some(p) = init.root_uri.as_ref().and_then(uri_to_path) {
+            if let Some(p) = init.root_uri.as_ref().and_then(analysis::uri_to_file_path) {
                 folders.push(p);
             }
         }
@@ -384,7 +383,7 @@ impl Server {
             linting: HashSet::new(),
             shown: HashMap::new(),
             announce: true,
-            opened: 0,
+            reshow: HashSet::new(),
             dirty: true,
             published: Vec::new(),
             problems: Vec::new(),
@@ -424,7 +423,8 @@ impl Server {
     /// more than 4 MB of text.
     fn analyse_with(&mut self, conn: Option<&Connection>) {
         if !self.watched {
-            self.disk.forget();
+            // nobody tells us of changes on disk: look (by file stamps)
+            self.disk.refresh();
         }
         let (now, problems) =
             analysis::gather(&self.folders, &self.open, &self.data, &mut self.disk);

@@ -55,12 +55,14 @@ fn word_start(text: &str, off: usize) -> usize {
 }
 
 /// Where the declaration holding `off` starts: the last line before it
-/// that starts at the margin.
+/// that starts at the margin with something other than a brace or a
+/// comment (blank lines inside a block are passed over).
 fn declaration_start(text: &str, off: usize) -> usize {
     let mut start = text[..off].rfind('\n').map_or(0, |i| i + 1);
     while start > 0 {
         let l = &text[start..off];
-        if !l.starts_with([' ', '\t', '}', '#']) && !l.is_empty() {
+        // indented, a closing brace, a comment or a blank line: keep going up
+        if !l.starts_with([' ', '\t', '}', '#', '\n', '\r']) && !l.is_empty() {
             break;
         }
         start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);

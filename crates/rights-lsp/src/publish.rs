@@ -1,5 +1,5 @@
-//! What the editor is told after an analysis: lint runs on threads of its
-//! own; each project's diagnostics are published when complete (with the
+//! What the editor is told after an analysis: lint runs on a thread of its
+//! own (one at a time); each project's diagnostics are published when complete (with the
 //! versions of open documents), those of files no longer in a project
 //! cleared; clients that can be told are asked to refresh lenses and
 //! tokens; `$/rights/analysed` says when everything is complete.
@@ -15,17 +15,29 @@ impl Server {
     /// the rest is linted on other threads (requests are answered
     /// meanwhile) and published when done, so that findings do not flicker
     /// away while typing.
+    ///
+    /// One lint runs at a time: the next starts when it is done, on the
+    /// analysis current then (a lint of a text typed over is not waited
+    /// for, and does not hold on to that analysis's workspace for long).
     pub(crate) fn settle(&mut self, conn: &Connection) {
-        for s in &self.projects.list {
-            if s.analysis.linted || !self.linting.insert(s.generation) {
-                continue;
-            }
+        let next = self
+            .projects
+            .list
+            .iter()
+            .find(|s| !s.analysis.linted && !self.linting.contains(&s.generation));
+        if let (true, Some(s)) = (self.linting.is_empty(), next) {
+            self.linting.insert(s.generation);
             let ws = s.analysis.ws.clone();
             let tx = self.lint_tx.clone();
             let generation = s.generation;
             std::thread::spawn(move || {
+                // a bug in lint: the project's check diagnostics are published
+                // all the same, rather than nothing ever
+                let findings =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Analysis::lint(&ws)))
+                        .unwrap_or_else(|_| ws.diagnostics().to_vec());
                 // the receiver may be gone (the server stopped): nothing to do then
-                let _ = tx.send((generation, Analysis::lint(&ws)));
+                let _ = tx.send((generation, findings));
             });
         }
         self.publish(conn);
@@ -45,7 +57,8 @@ impl Server {
             s.analysis.linted = true;
         }
         if !self.dirty {
-            self.publish(conn);
+            // the next project's lint, and what is complete published
+            self.settle(conn);
         }
     }
 
@@ -57,21 +70,36 @@ impl Server {
         let mut now = Vec::new();
         let mut changed = false;
         let mut sent = false;
+        let reshow = std::mem::take(&mut self.reshow);
         for s in &self.projects.list {
             let a = &s.analysis;
             now.extend(a.paths.iter().cloned());
-            let stamp = (s.generation, self.opened);
-            if !a.linted || self.shown.get(&s.key) == Some(&stamp) {
+            if !a.linted {
                 continue;
             }
-            changed |= self
-                .shown
-                .get(&s.key)
-                .is_none_or(|(g, _)| *g != s.generation);
-            self.shown.insert(s.key.clone(), stamp);
+            // a new analysis: every file; else the documents opened or
+            // closed since (their versions changed), and nothing more
+            let fresh = self.shown.get(&s.key) != Some(&s.generation);
+            let again: Vec<usize> = if fresh {
+                (0..a.paths.len()).collect()
+            } else {
+                reshow
+                    .iter()
+                    .filter_map(|p| a.file_of(p))
+                    .map(|f| f.0 as usize)
+                    .collect()
+            };
+            if again.is_empty() {
+                continue;
+            }
+            changed |= fresh;
+            self.shown.insert(s.key.clone(), s.generation);
             sent = true;
             let by_file = diagnostics::all(a, self.enc);
-            for (i, path) in a.paths.iter().enumerate() {
+            for i in again {
+                let Some(path) = a.paths.get(i) else {
+                    continue;
+                };
                 let Some(uri) = path_to_uri(path) else {
                     continue;
                 };

@@ -128,6 +128,9 @@ pub fn rights_files(dir: &Path) -> Vec<PathBuf> {
 pub struct Survey {
     pub files: Vec<PathBuf>,
     pub roots: Vec<PathBuf>,
+    /// Every folder walked, with when it last changed (a file added,
+    /// removed or renamed in it changes it).
+    pub folders: Vec<(PathBuf, Option<std::time::SystemTime>)>,
 }
 
 impl Survey {
@@ -167,6 +170,7 @@ pub fn survey(dir: &Path) -> Survey {
     let skip = |name: &str| name.starts_with('.') || SKIPPED.contains(&name);
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(d) = dirs.pop() {
+        out.folders.push((d.clone(), modified(&d)));
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
@@ -192,8 +196,22 @@ pub fn survey(dir: &Path) -> Survey {
     out
 }
 
+/// When a file last changed, and its length.
+type Stamp = (std::time::SystemTime, u64);
+
+/// A file's or folder's [`Stamp`] (`None`: it cannot be read).
+fn stamp(p: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(p).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+fn modified(p: &Path) -> Option<std::time::SystemTime> {
+    stamp(p).map(|(t, _)| t)
+}
+
 /// Every `.rights` file a configured path names, joined to `folder` (a
-/// file, or a directory read like a folder).
+/// file, or a directory read like a folder: without the folders below it
+/// that are projects of their own).
 pub fn configured_files(folder: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
@@ -203,7 +221,7 @@ pub fn configured_files(folder: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
             folder.join(p)
         };
         if full.is_dir() {
-            out.extend(rights_files(&full));
+            out.extend(survey(&full).own_files(&full));
         } else {
             out.push(full);
         }
@@ -234,6 +252,32 @@ fn read_file(p: &Path) -> Result<String, String> {
     })
 }
 
+/// A path with `.` and `..` taken out by their meaning in the text
+/// (`/r/../shared/x` is `/shared/x`), so one file has one path: the
+/// editor's documents and the disk cache are found by it.
+fn lexical(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                match last {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    // `/..` is `/`
+                    Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                    _ => out.push(".."),
+                }
+            }
+            c => out.push(c.as_os_str()),
+        }
+    }
+    out
+}
+
 /// Which project a file belongs to in the editor.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectKey {
@@ -251,7 +295,8 @@ pub enum ProjectKey {
 /// keystroke reads nothing from disk.
 #[derive(Debug, Default)]
 pub struct Disk {
-    files: HashMap<PathBuf, Result<String, String>>,
+    /// Each file's text (or why it could not be read) and its stamp then.
+    files: HashMap<PathBuf, (Result<String, String>, Option<Stamp>)>,
     surveys: HashMap<PathBuf, Survey>,
     configs: HashMap<PathBuf, Result<Config, String>>,
     above: HashMap<PathBuf, Option<PathBuf>>,
@@ -261,7 +306,8 @@ impl Disk {
     fn read(&mut self, p: &Path) -> Result<String, String> {
         self.files
             .entry(p.to_path_buf())
-            .or_insert_with(|| read_file(p))
+            .or_insert_with(|| (read_file(p), stamp(p)))
+            .0
             .clone()
     }
 
@@ -278,11 +324,17 @@ impl Disk {
             .clone()
     }
 
-    /// The nearest folder at or above `dir` holding a `rights.toml`.
+    /// The nearest folder at or above `dir` holding a `rights.toml` (none
+    /// for a folder that does not exist).
     fn root_above(&mut self, dir: &Path) -> Option<PathBuf> {
         self.above
             .entry(dir.to_path_buf())
             .or_insert_with(|| {
+                // a folder that does not exist (a document with no file) is
+                // in no project
+                if !dir.is_dir() {
+                    return None;
+                }
                 dir.ancestors()
                     .find(|d| d.join(FILE_NAME).is_file())
                     .map(Path::to_path_buf)
@@ -303,6 +355,24 @@ impl Disk {
     /// Everything read again (the folders or the settings changed).
     pub fn forget(&mut self) {
         *self = Disk::default();
+    }
+
+    /// For a client that does not tell us of changes: what changed on disk
+    /// since it was read is forgotten (read again when next asked for),
+    /// judged by when each file and folder last changed and each file's
+    /// length; the rest is kept. No file is read here.
+    pub fn refresh(&mut self) {
+        self.files.retain(|p, (_, was)| stamp(p) == *was);
+        let stale = self
+            .surveys
+            .values()
+            .any(|s| s.folders.iter().any(|(d, was)| modified(d) != *was));
+        if stale {
+            self.surveys.clear();
+            self.above.clear();
+        }
+        // `rights.toml` files are few and small: read again
+        self.configs.clear();
     }
 }
 
@@ -388,6 +458,9 @@ pub fn gather(
             files
         } else {
             configured_files(root, &config.policy)
+                .iter()
+                .map(|p| lexical(p))
+                .collect()
         };
         files.sort();
         files.dedup();
@@ -398,10 +471,12 @@ pub fn gather(
                 inputs.policy.push((p, t));
             }
         }
-        let data: Vec<PathBuf> = if config.data.is_empty() {
-            extra_data.to_vec()
-        } else {
-            config.data.iter().map(|d| root.join(d)).collect()
+        // the settings' data goes to the projects of the workspace folders
+        let of_a_folder = folders.iter().any(|f| f.starts_with(root));
+        let data: Vec<PathBuf> = match (config.data.is_empty(), of_a_folder) {
+            (true, true) => extra_data.iter().map(|d| lexical(d)).collect(),
+            (true, false) => Vec::new(),
+            (false, _) => config.data.iter().map(|d| lexical(&root.join(d))).collect(),
         };
         for p in data {
             if let Some(t) = read(&p, disk, &mut problems) {
@@ -421,4 +496,23 @@ pub fn gather(
         }
     }
     (out, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexical;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn paths_lose_dots_by_their_meaning() {
+        let l = |p: &str| lexical(Path::new(p));
+        assert_eq!(
+            l("/r/../shared/x.rights"),
+            PathBuf::from("/shared/x.rights")
+        );
+        assert_eq!(l("/r/./a/b/../c"), PathBuf::from("/r/a/c"));
+        assert_eq!(l("../../a/./b"), PathBuf::from("../../a/b"));
+        assert_eq!(l("a/../../b"), PathBuf::from("../b"));
+        assert_eq!(l("/../x"), PathBuf::from("/x"));
+    }
 }

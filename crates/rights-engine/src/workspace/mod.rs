@@ -20,6 +20,7 @@ use crate::sema::model::*;
 use crate::sema::{self, Model};
 use crate::source::{FileId, Origin, SourceMap, Span};
 use crate::syntax::{self, ast};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -198,59 +199,51 @@ impl Workspace {
         self.add_text(origin, text, TextKind::Policy)
     }
 
-    /// [`Workspace::add_policy_text`] for a text that `previous` read from
-    /// the same origin and parsed (an editor's text after an edit): what the
-    /// edit did not touch is kept from that parse, and only the rest is
-    /// parsed ([`syntax::parse_file_again`]); the result is the same.
-    pub fn add_policy_text_after(
+    /// [`Workspace::add_policy_text`] for a text whose last version `old`
+    /// parsed to `before` (an editor's text after an edit): what the edit
+    /// did not touch is kept from that parse (moved, not copied), and only
+    /// the rest is parsed ([`syntax::parse_file_again_from`]); the result is
+    /// the same.
+    pub fn add_policy_text_reusing(
         &mut self,
         origin: Origin,
         text: String,
-        previous: &Workspace,
+        before: Option<(Arc<str>, ast::File)>,
     ) -> FileId {
-        match previous.text_of(&origin) {
-            Some((old, Some(parsed))) => self.add_policy_parsed_by(origin, text, |id, new| {
-                syntax::parse_file_again(id, &old, parsed, new)
+        match before {
+            Some((old, parsed)) => self.add_policy_parsed_by(origin, text, |id, new| {
+                syntax::parse_file_again_from(id, &old, parsed, new)
             }),
-            _ => self.add_policy_text(origin, text),
+            None => self.add_policy_text(origin, text),
         }
     }
 
-    /// [`Workspace::add_policy_text_after`], taking the parse out of
-    /// `previous` (its kept items are moved, not copied; `previous` no
-    /// longer holds that text's parse).
-    pub fn add_policy_text_taking(
-        &mut self,
-        origin: Origin,
-        text: String,
-        previous: &mut Workspace,
-    ) -> FileId {
-        let found = previous.texts.iter_mut().find(|t| {
-            t.kind == TextKind::Policy
-                && previous
-                    .sources
-                    .get(t.file)
-                    .is_some_and(|f| f.origin == origin)
-        });
-        let Some(t) = found else {
-            return self.add_policy_text(origin, text);
-        };
-        let (Some(parsed), Some(f)) = (t.parsed.take(), previous.sources.get(t.file)) else {
-            return self.add_policy_text(origin, text);
-        };
-        let old = f.text.clone();
-        self.add_policy_parsed_by(origin, text, |id, new| {
-            syntax::parse_file_again_from(id, &old, parsed, new)
-        })
+    /// The parse of every policy text that parsed, by origin, with the text
+    /// (to be given to [`Workspace::add_policy_text_reusing`]).
+    pub fn parses(&self) -> HashMap<&Origin, (Arc<str>, &ast::File)> {
+        self.texts
+            .iter()
+            .filter(|t| t.kind == TextKind::Policy)
+            .filter_map(|t| {
+                let f = self.sources.get(t.file)?;
+                Some((&f.origin, (f.text.clone(), t.parsed.as_ref()?)))
+            })
+            .collect()
     }
 
-    /// A policy text of an origin and its parse, if it parsed.
-    fn text_of(&self, origin: &Origin) -> Option<(Arc<str>, Option<&ast::File>)> {
-        self.texts.iter().find_map(|t| {
-            let f = self.sources.get(t.file)?;
-            (t.kind == TextKind::Policy && f.origin == *origin)
-                .then(|| (f.text.clone(), t.parsed.as_ref()))
-        })
+    /// [`Workspace::parses`], taken out of this workspace (which is being
+    /// replaced): nothing is copied.
+    pub fn take_parses(&mut self) -> HashMap<Origin, (Arc<str>, ast::File)> {
+        let sources = &self.sources;
+        self.texts
+            .iter_mut()
+            .filter(|t| t.kind == TextKind::Policy)
+            .filter_map(|t| {
+                let f = sources.get(t.file)?;
+                let parsed = t.parsed.take()?;
+                Some((f.origin.clone(), (f.text.clone(), parsed)))
+            })
+            .collect()
     }
 
     fn add_policy_parsed_by(
@@ -349,9 +342,14 @@ impl Workspace {
 
     /// Whether a text parsed (a syntax error or invalid JSON: it did not).
     pub fn parsed(&self, file: FileId) -> bool {
-        self.texts
-            .iter()
-            .any(|t| t.file == file && t.parsed.is_some())
+        // texts are added in the order of their ids: one look, as a rule
+        match self.texts.get(file.0 as usize) {
+            Some(t) if t.file == file => t.parsed.is_some(),
+            _ => self
+                .texts
+                .iter()
+                .any(|t| t.file == file && t.parsed.is_some()),
+        }
     }
 
     /// The spans of the top-level declarations of each parsed text (for lint's
