@@ -50,13 +50,20 @@ fn detailed(rule: Rule, text: &str, first: pest::error::Error<Rule>) -> pest::er
 /// Parses a whole policy file.
 pub fn parse_file(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
     check_nesting(file, text)?;
-    let mut pairs = RightsParser::parse(Rule::file, text)
+    let pairs = RightsParser::parse(Rule::file, text)
         .map_err(|e| Box::new(syntax_error(file, text, detailed(Rule::file, text, e))))?;
     let b = Builder {
         file,
         text,
         base: 0,
     };
+    Ok(File {
+        items: items(&b, pairs)?,
+    })
+}
+
+/// The items of a parsed `file` rule.
+fn items(b: &Builder<'_>, mut pairs: pest::iterators::Pairs<'_, Rule>) -> PResult<Vec<Item>> {
     let top = b.next(&mut pairs)?;
     let mut items = Vec::new();
     for p in top.into_inner() {
@@ -65,7 +72,7 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
         }
         items.push(b.item(p)?);
     }
-    Ok(File { items })
+    Ok(items)
 }
 
 /// Parses the part `start..end` of a policy file, which starts and ends
@@ -76,21 +83,13 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Box<Diagnostic>> {
 pub(super) fn parse_part(file: FileId, text: &str, start: usize, end: usize) -> Option<Vec<Item>> {
     let part = text.get(start..end)?;
     scan::too_deep(part, MAX_NESTING).is_none().then_some(())?;
-    let mut pairs = RightsParser::parse(Rule::file, part).ok()?;
+    let pairs = RightsParser::parse(Rule::file, part).ok()?;
     let b = Builder {
         file,
         text,
         base: start,
     };
-    let top = b.next(&mut pairs).ok()?;
-    let mut items = Vec::new();
-    for p in top.into_inner() {
-        if p.as_rule() == Rule::EOI {
-            continue;
-        }
-        items.push(b.item(p).ok()?);
-    }
-    Some(items)
+    items(&b, pairs).ok()
 }
 
 /// Parses one query (§5).

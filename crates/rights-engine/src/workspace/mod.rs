@@ -211,8 +211,8 @@ impl Workspace {
         before: Option<(Arc<str>, ast::File)>,
     ) -> FileId {
         match before {
-            Some((old, parsed)) => self.add_policy_parsed_by(origin, text, |id, new| {
-                syntax::parse_file_again_from(id, &old, parsed, new)
+            Some((old, parsed)) => self.add_parsed_by(origin, text, TextKind::Policy, |id, new| {
+                one_parse(syntax::parse_file_again_from(id, &old, parsed, new))
             }),
             None => self.add_policy_text(origin, text),
         }
@@ -246,32 +246,6 @@ impl Workspace {
             .collect()
     }
 
-    fn add_policy_parsed_by(
-        &mut self,
-        origin: Origin,
-        text: String,
-        parse: impl FnOnce(FileId, &str) -> Result<ast::File, Box<crate::diag::Diagnostic>>,
-    ) -> FileId {
-        let id = self.sources.add(origin, text);
-        self.checked = false;
-        let Some(f) = self.sources.get(id) else {
-            return id;
-        };
-        let parsed = match parse(id, &f.text) {
-            Ok(file) => Some(file),
-            Err(d) => {
-                self.read_diags.push(*d);
-                None
-            }
-        };
-        self.texts.push(Text {
-            file: id,
-            kind: TextKind::Policy,
-            parsed,
-        });
-        id
-    }
-
     /// Adds and parses a JSON data text (call [`Workspace::check`] after adding).
     pub fn add_data_text(&mut self, origin: Origin, text: String) -> FileId {
         self.add_text(origin, text, TextKind::Data)
@@ -288,28 +262,34 @@ impl Workspace {
     }
 
     fn add_text(&mut self, origin: Origin, text: String, kind: TextKind) -> FileId {
+        self.add_parsed_by(origin, text, kind, |id, text| match kind {
+            TextKind::Data => {
+                let (items, mut diags) = crate::data::parse_json(id, text);
+                let failed = diags.iter().any(|d| d.code == Code::InvalidJson);
+                // in the order they are written in the file
+                diags.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| s.start));
+                ((!failed).then_some(ast::File { items }), diags)
+            }
+            _ => one_parse(syntax::parse_file(id, text)),
+        })
+    }
+
+    /// Adds a text, parsed by `parse` (its tree, if it parsed, and what
+    /// was found wrong).
+    fn add_parsed_by(
+        &mut self,
+        origin: Origin,
+        text: String,
+        kind: TextKind,
+        parse: impl FnOnce(FileId, &str) -> (Option<ast::File>, Diagnostics),
+    ) -> FileId {
         let id = self.sources.add(origin, text);
         self.checked = false;
         let Some(f) = self.sources.get(id) else {
             return id;
         };
-        let parsed = match kind {
-            TextKind::Data => {
-                let (items, mut diags) = crate::data::parse_json(id, &f.text);
-                let failed = diags.iter().any(|d| d.code == Code::InvalidJson);
-                // in the order they are written in the file
-                diags.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| s.start));
-                self.read_diags.extend(diags);
-                (!failed).then_some(ast::File { items })
-            }
-            _ => match syntax::parse_file(id, &f.text) {
-                Ok(file) => Some(file),
-                Err(d) => {
-                    self.read_diags.push(*d);
-                    None
-                }
-            },
-        };
+        let (parsed, diags) = parse(id, &f.text);
+        self.read_diags.extend(diags);
         self.texts.push(Text {
             file: id,
             kind,
@@ -681,4 +661,12 @@ fn mentions(text: &str, name: &str) -> bool {
         let after = text[i + name.len()..].chars().next();
         !before.is_some_and(word) && !after.is_some_and(word)
     })
+}
+
+/// A policy parse as a tree or its one error.
+fn one_parse(r: Result<ast::File, Box<Diagnostic>>) -> (Option<ast::File>, Diagnostics) {
+    match r {
+        Ok(file) => (Some(file), Vec::new()),
+        Err(d) => (None, vec![*d]),
+    }
 }
