@@ -127,7 +127,42 @@ fn completion_at_scale(c: &mut Criterion) {
     g.finish();
 }
 
+/// Formatting a 1.16 MB policy (the language reference's policy and 10,000
+/// users written in it, unformatted) through the server's handler.
+fn formatting_at_scale(c: &mut Criterion) {
+    let mut text = std::fs::read_to_string("tests/data/reference.rights").unwrap();
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "\nuser u{i} \"User {i}\" {{\n  roles reporting_user, status_updater\n  access resource_z: view_resource, run_reports\n}}\n"
+        ));
+    }
+    let dir = folder();
+    let p = dir.join("big.rights");
+    let mut s = InProcess::new(dir.clone(), vec![(p.clone(), text.clone())], Vec::new());
+    let params = json!({ "textDocument": { "uri": format!("file://{}", p.display()) },
+                         "options": { "tabSize": 2, "insertSpaces": true } });
+    let v = s
+        .request("textDocument/formatting", params.clone())
+        .unwrap();
+    assert!(
+        v.as_array().is_some_and(|e| !e.is_empty()),
+        "nothing to format"
+    );
+    let mut g = c.benchmark_group("lsp formatting");
+    g.sample_size(10);
+    g.bench_function(format!("a {:.2} MB policy", text.len() as f64 / 1e6), |b| {
+        b.iter(|| {
+            black_box(
+                s.request("textDocument/formatting", params.clone())
+                    .unwrap(),
+            )
+        })
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    formatting_at_scale(c);
     completion_at_scale(c);
     let w = Workload::generate(&Shape::default());
     keystroke(c, "default policy (200 rights, 20 roles)", w.policy(), None);

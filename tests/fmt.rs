@@ -38,6 +38,10 @@ fn every_file_formats_soundly_and_idempotently() {
         // `format` itself refuses output that parses differently, loses a comment
         // or is not a fixed point; check the last two here too
         let once = rights::fmt::format(&text).unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
+        // the editor's way (its analysis's parse, with another file id) is the same
+        let parsed = rights::syntax::parse_file(rights::source::FileId(7), &text).unwrap();
+        let reused = rights::fmt::format_parsed(&text, &parsed).unwrap();
+        assert_eq!(once, reused, "{}: format_parsed differs", f.display());
         let twice = rights::fmt::format(&once).unwrap();
         assert_eq!(once, twice, "{} is not idempotent", f.display());
         let count = |t: &str| rights::syntax::comments(t).len();

@@ -204,7 +204,14 @@ fn formatted(doc: &ToFormat) -> Result<Option<(&SourceFile, String)>, RequestErr
     let Some(src) = doc.source() else {
         return Ok(None);
     };
-    match crate::fmt::format(&src.text) {
+    // the analysis's parse of the text, where it has one
+    let done = match doc.ws.parse_of(doc.file) {
+        Some(parsed) if !src.text.starts_with('\u{FEFF}') => {
+            crate::fmt::format_parsed(&src.text, parsed)
+        }
+        _ => crate::fmt::format(&src.text),
+    };
+    match done {
         Ok(t) => Ok(Some((src, t))),
         Err(crate::fmt::FmtError::Parse(d)) => {
             let line = d.primary.as_ref().map_or(1, |(s, _)| src.line_of(s.start));

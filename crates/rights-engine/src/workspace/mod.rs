@@ -320,6 +320,18 @@ impl Workspace {
             .chain(of(TextKind::Typed))
     }
 
+    /// A text's syntax tree, if it parsed.
+    pub fn parse_of(&self, file: FileId) -> Option<&ast::File> {
+        match self.texts.get(file.0 as usize) {
+            Some(t) if t.file == file => t.parsed.as_ref(),
+            _ => self
+                .texts
+                .iter()
+                .find(|t| t.file == file)
+                .and_then(|t| t.parsed.as_ref()),
+        }
+    }
+
     /// Whether a text parsed (a syntax error or invalid JSON: it did not).
     pub fn parsed(&self, file: FileId) -> bool {
         // texts are added in the order of their ids: one look, as a rule
