@@ -112,16 +112,6 @@ impl Project {
     }
 }
 
-/// Every `.rights` file under `dir`, as the command line reads a directory,
-/// but not inside hidden, `target` and `node_modules` directories; an
-/// unreadable folder gives none.
-pub fn rights_files(dir: &Path) -> Vec<PathBuf> {
-    let skip = |name: &str| {
-        (name.starts_with('.') && name != "." && name != "..") || SKIPPED.contains(&name)
-    };
-    crate::workspace::policy_files_skipping(dir, &skip).unwrap_or_default()
-}
-
 /// What a folder holds, walked once: its `.rights` files and the folders
 /// (itself included) that hold a `rights.toml`.
 #[derive(Clone, Debug, Default)]

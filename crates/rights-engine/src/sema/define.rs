@@ -485,14 +485,8 @@ pub fn expand_pattern(policy: &Policy, p: &ast::Pattern) -> Result<Vec<RightId>,
             None => Err(Box::new(unknown(policy, Kind::Right, n.into()))),
         },
         ast::Pattern::Prefix(n) => {
-            let prefix = format!("{}.", n.text);
+            let ids = policy.rights_under(&n.text);
             let sorted = &policy.names.rights_sorted;
-            let start = sorted.partition_point(|(name, _)| name.as_str() < prefix.as_str());
-            let ids: Vec<RightId> = sorted[start..]
-                .iter()
-                .take_while(|(name, _)| name.starts_with(&prefix))
-                .map(|(_, id)| *id)
-                .collect();
             if ids.is_empty() {
                 let mut d = Diagnostic::error(
                     Code::EmptyPattern,

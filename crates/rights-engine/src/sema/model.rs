@@ -304,6 +304,19 @@ pub struct Names {
 }
 
 impl Policy {
+    /// The rights a `prefix.*` pattern names, in name order (found by
+    /// search in the sorted names).
+    pub fn rights_under(&self, prefix: &str) -> Vec<RightId> {
+        let dotted = format!("{prefix}.");
+        let sorted = &self.names.rights_sorted;
+        let start = sorted.partition_point(|(name, _)| name.as_str() < dotted.as_str());
+        sorted[start..]
+            .iter()
+            .take_while(|(name, _)| name.starts_with(&dotted))
+            .map(|(_, id)| *id)
+            .collect()
+    }
+
     pub fn right(&self, id: RightId) -> &Right {
         &self.rights[id.index()]
     }

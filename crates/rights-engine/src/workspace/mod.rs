@@ -11,7 +11,7 @@
 pub mod git;
 mod read;
 
-pub use read::{policy_files_skipping, MAX_FILE_SIZE};
+pub use read::MAX_FILE_SIZE;
 
 use crate::diag::{has_errors, render_all, Code, Diagnostic, Diagnostics, RenderOptions};
 use crate::eval::answer::Answer;

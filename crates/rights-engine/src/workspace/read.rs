@@ -142,15 +142,6 @@ impl Workspace {
 /// The `.rights` files a path names: the file itself, or every `.rights` file
 /// below a directory, sorted by path.
 fn policy_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    policy_files_skipping(path, &|_| false)
-}
-
-/// Like [`policy_files`], not looking into the directories `skip` names (by
-/// their file name).
-pub fn policy_files_skipping(
-    path: &Path,
-    skip: &dyn Fn(&str) -> bool,
-) -> std::io::Result<Vec<PathBuf>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -163,9 +154,7 @@ pub fn policy_files_skipping(
             let p = entry.path();
             let ft = entry.file_type()?;
             if ft.is_dir() {
-                if !skip(&entry.file_name().to_string_lossy()) {
-                    dirs.push(p);
-                }
+                dirs.push(p);
             } else if p.extension().is_some_and(|e| e == "rights") {
                 out.push(p);
             }

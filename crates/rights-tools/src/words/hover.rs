@@ -267,24 +267,17 @@ impl Words<'_> {
     }
 
     /// An editor's hint beside a `prefix.*` pattern: how many rights it
-    /// names, and the first of them.
+    /// names (as sema expands it), and the first of them.
     pub fn pattern_hint(&self, prefix: &str) -> String {
-        let dotted = format!("{prefix}.");
-        let names: Vec<&str> = self
-            .program
-            .policy
-            .rights
+        let policy = &self.program.policy;
+        let ids = policy.rights_under(prefix);
+        let shown: Vec<&str> = ids
             .iter()
-            .map(|r| r.meta.name.as_str())
-            .filter(|n| n.starts_with(&dotted))
+            .take(3)
+            .map(|&r| policy.right(r).meta.name.as_str())
             .collect();
-        let shown: Vec<&str> = names.iter().take(3).copied().collect();
-        let more = if names.len() > shown.len() {
-            ", …"
-        } else {
-            ""
-        };
-        match names.len() {
+        let more = if ids.len() > shown.len() { ", …" } else { "" };
+        match ids.len() {
             0 => "no rights".into(),
             1 => format!("1 right: {}", shown.join(", ")),
             n => format!("{n} rights: {}{more}", shown.join(", ")),
