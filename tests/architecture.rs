@@ -39,17 +39,21 @@ fn allowed_imports() -> BTreeMap<String, Vec<String>> {
                 text.push(' ');
                 text.push_str(next);
             }
-            let paths: Vec<String> = text
-                .split('`')
-                .skip(1)
-                .step_by(2)
-                .map(str::to_string)
-                .collect();
+            let paths = quoted(&text, '`');
             let m = module.clone().expect("an Imports line belongs to a module");
             out.insert(m, paths);
         }
     }
     out
+}
+
+/// The pieces of `text` between pairs of `q` (`` `a`, `b` `` → a, b).
+fn quoted(text: &str, q: char) -> Vec<String> {
+    text.split(q)
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Crate → the crates it may depend on, from the `Depends on:` lines.
@@ -62,12 +66,7 @@ fn allowed_dependencies() -> BTreeMap<String, Vec<String>> {
             krate = rest.split('`').next().map(str::to_string);
         }
         if let Some(rest) = line.strip_prefix("Depends on:") {
-            let deps: Vec<String> = rest
-                .split('`')
-                .skip(1)
-                .step_by(2)
-                .map(str::to_string)
-                .collect();
+            let deps = quoted(rest, '`');
             out.insert(
                 krate.clone().expect("a Depends line belongs to a crate"),
                 deps,
@@ -406,19 +405,12 @@ fn front_ends_read_diagnostics_as_data_not_words() {
 fn every_keyword_list_agrees() {
     use std::collections::BTreeSet;
     let grammar = std::fs::read_to_string(root().join("grammar/rights.pest")).unwrap();
-    let quoted = |line: &str| -> Vec<String> {
-        line.split('"')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect()
-    };
     // `keyword = @{ ( "a" ~ ("ssigns" | …) | "c" ~ "an" … }`
     let start = grammar.find("\nkeyword = @{").unwrap();
     let body = &grammar[start..grammar[start..].find("\n}").unwrap() + start];
     let mut trie = BTreeSet::new();
     for line in body.lines().skip(1) {
-        let q = quoted(line);
+        let q = quoted(line, '"');
         if let Some((first, rest)) = q.split_first() {
             if rest.is_empty() {
                 trie.insert(first.clone());
@@ -431,7 +423,7 @@ fn every_keyword_list_agrees() {
     let rules: BTreeSet<String> = grammar
         .lines()
         .filter(|l| l.starts_with("kw_"))
-        .filter_map(|l| quoted(l).into_iter().next())
+        .filter_map(|l| quoted(l, '"').into_iter().next())
         .collect();
     let engine: BTreeSet<String> = rights::syntax::KEYWORDS
         .iter()
@@ -441,12 +433,7 @@ fn every_keyword_list_agrees() {
         std::fs::read_to_string(root().join("editors/vscode/syntaxes/build-grammar.mjs")).unwrap();
     let list = &builder[builder.find("const KEYWORDS = [").unwrap()..];
     let list = &list[..list.find("];").unwrap()];
-    let vscode: BTreeSet<String> = list
-        .split('\'')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    let vscode: BTreeSet<String> = quoted(list, '\'').into_iter().collect();
     let vim_file = std::fs::read_to_string(root().join("editors/vim/syntax/rights.vim")).unwrap();
     let vim: BTreeSet<String> = vim_file
         .lines()

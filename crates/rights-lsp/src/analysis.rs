@@ -151,6 +151,19 @@ impl Analysis {
         })
     }
 
+    /// Whether this analysis read exactly these texts (then nothing needs
+    /// analysing again).
+    pub fn reads(&self, inputs: &Inputs) -> bool {
+        let texts = inputs.policy.iter().chain(&inputs.data);
+        self.paths.len() == inputs.policy.len() + inputs.data.len()
+            && texts.enumerate().all(|(i, (p, t))| {
+                self.paths.get(i) == Some(p)
+                    && self
+                        .source(FileId(i as u32))
+                        .is_some_and(|f| *f.text == **t)
+            })
+    }
+
     pub fn file_of(&self, path: &Path) -> Option<FileId> {
         self.ids.get(path).copied()
     }

@@ -3,9 +3,8 @@
 
 use super::analysis::Analysis;
 use super::convert::Encoding;
-use super::{diagnostics, edits, format_answer, RequestError, Server};
+use super::{diagnostics, RequestError, Server};
 use lsp_server::{Request, RequestId};
-use lsp_types::Uri;
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -53,14 +52,6 @@ impl InProcess {
     /// One request's answer (or its error message).
     pub fn request(&mut self, method: &str, params: Value) -> Result<Value, String> {
         let req = Request::new(RequestId::from(1), method.to_string(), params);
-        if method.ends_with("ormatting") {
-            let uri: Option<Uri> = req.params["textDocument"]["uri"]
-                .as_str()
-                .and_then(|u| u.parse().ok());
-            let a = self.server.projects.for_uri(uri.as_ref());
-            let doc = uri.as_ref().and_then(|u| edits::ToFormat::of(a, u));
-            return format_answer(doc, self.server.enc, req).map_err(|RequestError(_, m)| m);
-        }
         self.server.answer(req).map_err(|RequestError(_, m)| m)
     }
 }

@@ -210,19 +210,8 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                     s.format_later(conn, req);
                     continue;
                 }
-                // a bug in a handler answers that request with an error; the
-                // server and the editor's session go on
                 let id = req.id.clone();
-                let resp =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.request(req)))
-                        .unwrap_or_else(|_| {
-                            Response::new_err(
-                                id,
-                                ErrorCode::InternalError as i32,
-                                "internal error in rights lsp (this is a bug; please report it)"
-                                    .into(),
-                            )
-                        });
+                let resp = respond(id, || s.answer(req));
                 send(conn, Message::Response(resp));
                 for n in s.outbox.drain(..) {
                     send(conn, Message::Notification(n));
@@ -492,6 +481,18 @@ impl Server {
     /// requests are answered meanwhile (the client drops edits for a text
     /// changed since).
     fn format_later(&self, conn: &Connection, req: Request) {
+        let id = req.id.clone();
+        let job = self.formatting(req);
+        let sender = conn.sender.clone();
+        std::thread::spawn(move || {
+            // the client may be gone: nothing to do then
+            let _ = sender.send(Message::Response(respond(id, job)));
+        });
+    }
+
+    /// A formatting request's work, apart from the server (a snapshot of
+    /// the document): `null` for a document that is not a policy file.
+    fn formatting(&self, req: Request) -> impl FnOnce() -> Result<Value, RequestError> + Send {
         let uri: Option<Uri> = req
             .params
             .get("textDocument")
@@ -501,29 +502,15 @@ impl Server {
         let doc = uri
             .as_ref()
             .and_then(|u| edits::ToFormat::of(self.projects.for_uri(Some(u)), u));
-        let (enc, sender) = (self.enc, conn.sender.clone());
-        std::thread::spawn(move || {
-            let id = req.id.clone();
-            let answer = || format_answer(doc, enc, req);
-            let resp = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer)) {
-                Ok(Ok(v)) => Response::new_ok(id, v),
-                Ok(Err(RequestError(code, message))) => Response::new_err(id, code as i32, message),
-                Err(_) => Response::new_err(
-                    id,
-                    ErrorCode::InternalError as i32,
-                    "internal error in rights lsp (this is a bug; please report it)".into(),
-                ),
+        let enc = self.enc;
+        move || {
+            let Some(doc) = doc else {
+                return Ok(Value::Null);
             };
-            // the client may be gone: nothing to do then
-            let _ = sender.send(Message::Response(resp));
-        });
-    }
-
-    fn request(&mut self, req: Request) -> Response {
-        let id = req.id.clone();
-        match self.answer(req) {
-            Ok(v) => Response::new_ok(id, v),
-            Err(RequestError(code, message)) => Response::new_err(id, code as i32, message),
+            Ok(match req.method.as_str() {
+                "textDocument/formatting" => json!(edits::format(&doc, enc, &params(req.params)?)?),
+                _ => json!(edits::format_range(&doc, enc, &params(req.params)?)?),
+            })
         }
     }
 
@@ -538,6 +525,13 @@ impl Server {
             .and_then(Value::as_str)
             .and_then(|u| u.parse().ok());
         let enc = self.enc;
+        if matches!(
+            req.method.as_str(),
+            "textDocument/formatting" | "textDocument/rangeFormatting"
+        ) {
+            // (the message loop runs it on a thread of its own)
+            return self.formatting(req)();
+        }
         if req.method == "workspace/symbol" {
             let p: WorkspaceSymbolParams = params(req.params)?;
             let mut all = Vec::new();
@@ -619,19 +613,18 @@ impl Server {
     }
 }
 
-/// A formatting request's answer (`null`: not a policy file).
-fn format_answer(
-    doc: Option<edits::ToFormat>,
-    enc: Encoding,
-    req: Request,
-) -> Result<Value, RequestError> {
-    let Some(doc) = doc else {
-        return Ok(Value::Null);
-    };
-    Ok(match req.method.as_str() {
-        "textDocument/formatting" => json!(edits::format(&doc, enc, &params(req.params)?)?),
-        _ => json!(edits::format_range(&doc, enc, &params(req.params)?)?),
-    })
+/// The response to a request: its answer, its error, or (a bug in a
+/// handler) an internal error; the server and the editor's session go on.
+fn respond(id: RequestId, answer: impl FnOnce() -> Result<Value, RequestError>) -> Response {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer)) {
+        Ok(Ok(v)) => Response::new_ok(id, v),
+        Ok(Err(RequestError(code, message))) => Response::new_err(id, code as i32, message),
+        Err(_) => Response::new_err(
+            id,
+            ErrorCode::InternalError as i32,
+            "internal error in rights lsp (this is a bug; please report it)".into(),
+        ),
+    }
 }
 
 /// A request that cannot be answered: its error code and message.

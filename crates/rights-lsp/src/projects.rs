@@ -11,7 +11,6 @@ use std::path::Path;
 /// One project and its latest analysis.
 pub struct Served {
     pub key: ProjectKey,
-    inputs: Inputs,
     pub analysis: Analysis,
     /// The analysis this one is (lint's findings for an older one are
     /// dropped).
@@ -52,14 +51,13 @@ impl Projects {
                 .find(|s| s.as_ref().is_some_and(|s| s.key == key))
                 .and_then(Option::take);
             match before {
-                Some(s) if s.inputs == inputs => self.list.push(s),
+                Some(s) if s.analysis.reads(&inputs) => self.list.push(s),
                 before => {
                     self.generations += 1;
                     let analysis = Analysis::build(&inputs, before.map(|s| s.analysis), false);
                     fresh.push(self.list.len());
                     self.list.push(Served {
                         key,
-                        inputs,
                         analysis,
                         generation: self.generations,
                     });

@@ -9,6 +9,7 @@ use super::{diagnostics, send, Server};
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use lsp_types::*;
 use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
 
 impl Server {
     /// After an analysis: what lint has nothing to add to is published now;
@@ -62,6 +63,20 @@ impl Server {
         }
     }
 
+    /// One file's diagnostics, with the version of its text where it is open.
+    fn publish_file(&self, conn: &Connection, path: &Path, diagnostics: Vec<Diagnostic>) {
+        let Some(uri) = path_to_uri(path) else {
+            return;
+        };
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: self.versions.get(path).copied(),
+        };
+        let n = Notification::new("textDocument/publishDiagnostics".into(), params);
+        send(conn, Message::Notification(n));
+    }
+
     /// Publishes the diagnostics of every project whose analysis is
     /// complete and not yet shown (with the version of an open document's
     /// text), clears those of files no project holds any more, and says
@@ -95,40 +110,18 @@ impl Server {
             changed |= fresh;
             self.shown.insert(s.key.clone(), s.generation);
             sent = true;
-            let by_file = diagnostics::all(a, self.enc);
+            let mut by_file = diagnostics::all(a, self.enc);
             for i in again {
-                let Some(path) = a.paths.get(i) else {
-                    continue;
-                };
-                let Some(uri) = path_to_uri(path) else {
-                    continue;
-                };
-                let list = by_file.get(&(i as u32)).cloned().unwrap_or_default();
-                let n = Notification::new(
-                    "textDocument/publishDiagnostics".into(),
-                    PublishDiagnosticsParams {
-                        uri,
-                        diagnostics: list,
-                        version: self.versions.get(path).copied(),
-                    },
-                );
-                send(conn, Message::Notification(n));
+                if let Some(path) = a.paths.get(i) {
+                    let list = by_file.remove(&(i as u32)).unwrap_or_default();
+                    self.publish_file(conn, path, list);
+                }
             }
         }
-        let held: std::collections::HashSet<&std::path::PathBuf> = now.iter().collect();
+        let held: std::collections::HashSet<&PathBuf> = now.iter().collect();
         for gone in self.published.iter().filter(|p| !held.contains(p)) {
             sent = true;
-            if let Some(uri) = path_to_uri(gone) {
-                let n = Notification::new(
-                    "textDocument/publishDiagnostics".into(),
-                    PublishDiagnosticsParams {
-                        uri,
-                        diagnostics: Vec::new(),
-                        version: self.versions.get(gone).copied(),
-                    },
-                );
-                send(conn, Message::Notification(n));
-            }
+            self.publish_file(conn, gone, Vec::new());
         }
         self.shown
             .retain(|k, _| self.projects.list.iter().any(|s| s.key == *k));

@@ -118,8 +118,10 @@ impl Program {
         candidates
             .into_iter()
             .map(|r| {
+                // the access row looked up once per resource, not per level
+                let scope = self.scope(u, Some(r));
                 let held = (0..levels)
-                    .filter(|&l| self.has_access(u, r, AccessId::from_index(l)))
+                    .filter(|&l| self.has_access_in(&scope, AccessId::from_index(l)))
                     .count();
                 (r, held)
             })

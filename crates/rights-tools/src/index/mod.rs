@@ -164,9 +164,12 @@ impl Index {
 
     /// The declarations of one file, in order.
     pub fn declarations_in(&self, file: FileId) -> impl Iterator<Item = &Occurrence> {
-        self.all
+        // `all` is sorted by file: the file's run, found by search
+        let from = self.all.partition_point(|o| o.span.file.0 < file.0);
+        self.all[from..]
             .iter()
-            .filter(move |o| o.decl && o.span.file == file)
+            .take_while(move |o| o.span.file == file)
+            .filter(|o| o.decl)
     }
 
     /// Every declaration outside tests.
