@@ -380,7 +380,8 @@ pub fn folding(a: &Analysis, enc: Encoding, p: &FoldingRangeParams) -> Option<Ve
     }
     // runs of two or more comment lines
     let mut run: Option<(u32, u32)> = None;
-    for (i, l) in src.text.lines().enumerate() {
+    // (a last empty line ends a run at the end of the text)
+    for (i, l) in src.text.lines().chain(std::iter::once("")).enumerate() {
         let i = i as u32;
         if l.trim_start().starts_with('#') {
             run = Some(match run {
@@ -396,16 +397,6 @@ pub fn folding(a: &Analysis, enc: Encoding, p: &FoldingRangeParams) -> Option<Ve
                     ..Default::default()
                 });
             }
-        }
-    }
-    if let Some((s, e)) = run {
-        if e > s {
-            out.push(FoldingRange {
-                start_line: s,
-                end_line: e,
-                kind: Some(FoldingRangeKind::Comment),
-                ..Default::default()
-            });
         }
     }
     out.sort_by_key(|f| f.start_line);
