@@ -322,7 +322,7 @@ proptest! {
         let sym = rights::symbolic::of(&p).unwrap();
         for q in questions(&m) {
             let f = sym.question(&q).unwrap();
-            let facts = sym.facts_of(q.user, q.on);
+            let facts = sym.facts_of(&p, q.user, q.on);
             prop_assert_eq!(sym.holds(&f, &facts), p.can(&q), "{:?}\n{}", q, text);
         }
     }

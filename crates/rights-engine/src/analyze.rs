@@ -147,6 +147,7 @@ fn decide(p: &Program, u: UserId, on: Option<ResourceId>, item: &Item) -> bool {
             user: u,
             target,
             on,
+            event: None,
         })
     };
     match item {

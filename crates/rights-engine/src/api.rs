@@ -151,19 +151,19 @@ impl Engine {
     }
 
     /// Parses and resolves a query written in the query language.
-    pub fn resolve(&self, text: &str) -> Result<Question, Error> {
+    pub fn resolve(&self, text: &str) -> Result<Asked, Error> {
         self.ws.resolve_query(text, "<query>")
     }
 
     /// Like [`Engine::resolve`], naming the query's text in diagnostics
     /// (`<stdin:3>` for the third line read).
-    pub fn resolve_named(&self, text: &str, name: &str) -> Result<Question, Error> {
+    pub fn resolve_named(&self, text: &str, name: &str) -> Result<Asked, Error> {
         self.ws.resolve_query(text, name)
     }
 
     /// Resolves a `can …` query to ids, for asking it many times.
     pub fn resolve_can(&self, text: &str) -> Result<CanQ, Error> {
-        match self.resolve(text)? {
+        match self.resolve(text)?.question {
             Question::Can(q) | Question::Explain(q) => Ok(q),
             _ => Err(self.error(vec![Diagnostic::error(
                 Code::QueryShape,

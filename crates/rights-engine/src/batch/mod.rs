@@ -284,8 +284,16 @@ fn template_of(q: &ast::Query) -> Option<Template> {
         ast::Query::Explain(c) => (true, c),
         _ => return None,
     };
+    // a date, context facts or an event: the full path
+    if c.suffix != ast::Suffix::default() {
+        return None;
+    }
     let (target, on) = match &c.target {
-        ast::CanTarget::Run { report, on } => (
+        ast::CanTarget::Run {
+            report,
+            on,
+            event: None,
+        } => (
             Slot::Run {
                 report: slot(report)?,
             },
@@ -303,8 +311,9 @@ fn template_of(q: &ast::Query) -> Option<Template> {
             Slot::Access {
                 level: slot(level)?,
             },
-            Some(on),
+            on.as_ref(),
         ),
+        ast::CanTarget::Run { .. } => return None,
         ast::CanTarget::AssignAccess { level, to, on } => (
             Slot::AssignAccess {
                 level: slot(level)?,

@@ -103,6 +103,7 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
             details,
             tags,
             role_access,
+            attributes: Vec::new(),
             span: e.span,
             from_json: true,
         }));
@@ -181,6 +182,8 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
             access,
             groups,
             revoke_access,
+            attributes: Vec::new(),
+            windows: Vec::new(),
             span: e.span,
             from_json: true,
         }));

@@ -60,6 +60,8 @@ codes! {
     EmptyPattern = "rights::resolve::empty_pattern", "a right pattern matches no declared right";
     NameClash = "rights::resolve::name_clash", "an action and a right share a name";
     ReportShape = "rights::resolve::report_shape", "a report lacks a clause or repeats one";
+    BadDate = "rights::resolve::bad_date",
+        "a date that does not exist, or a window that ends before it begins";
     // data
     InvalidJson = "rights::data::invalid_json",
         "a JSON data file is not valid JSON of the expected shape";

@@ -65,6 +65,10 @@ pub enum NameKind {
     User,
     Resource,
     Event,
+    /// An attribute (§9.2).
+    Attribute,
+    /// A context fact (§9.4).
+    Context,
 }
 
 impl NameKind {
@@ -83,6 +87,8 @@ impl NameKind {
             NameKind::User => "user",
             NameKind::Resource => "resource",
             NameKind::Event => "event",
+            NameKind::Attribute => "attribute",
+            NameKind::Context => "context fact",
         }
     }
 

@@ -25,6 +25,57 @@ pub enum Answer {
     Roles(RolesAnswer),
     Groups(GroupsAnswer),
     Report(ReportAnswer),
+    /// `where can U …` (§9.5): the resources, in declaration order.
+    Where {
+        user: UserId,
+        target: Target,
+        event: Option<EventId>,
+        resources: Vec<ResourceId>,
+    },
+    Expiring(ExpiringAnswer),
+}
+
+/// `expiring within N days` (§9.3) as of `day`.
+#[derive(Clone, Debug)]
+pub struct ExpiringAnswer {
+    pub day: Day,
+    pub days: u32,
+    /// By date, then in data order.
+    pub items: Vec<Expiring>,
+}
+
+/// One windowed item whose `until` falls within the days asked.
+#[derive(Clone, Debug)]
+pub struct Expiring {
+    pub user: UserId,
+    pub what: ExpiringWhat,
+    pub window: Window,
+    /// The item as written (its statement's window: `at`).
+    pub at: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiringWhat {
+    Role(RoleId),
+    Right(RightId),
+    Revoke(RightId),
+    Group(GroupId),
+    Access(ResourceId, AccessId),
+    RevokeAccess(ResourceId, AccessId),
+}
+
+impl ExpiringWhat {
+    /// The JSON `kind`: `role`, `right`, `revoke`, `group`, `access`, `revoke_access`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            ExpiringWhat::Role(_) => "role",
+            ExpiringWhat::Right(_) => "right",
+            ExpiringWhat::Revoke(_) => "revoke",
+            ExpiringWhat::Group(_) => "group",
+            ExpiringWhat::Access(..) => "access",
+            ExpiringWhat::RevokeAccess(..) => "revoke_access",
+        }
+    }
 }
 
 /// `groups U` (§8.6): every group the user is a member of, once.
@@ -119,6 +170,12 @@ pub struct ReportAnswer {
 }
 
 impl Program {
+    /// Answers a resolved query as of its date and with its context facts
+    /// (this program's date and no facts where it names none).
+    pub fn answer_asked(&self, q: &Asked) -> Answer {
+        self.at(q.when).answer(&q.question)
+    }
+
     /// Answers a resolved query.
     pub fn answer(&self, q: &Question) -> Answer {
         match *q {
@@ -140,7 +197,64 @@ impl Program {
             Question::Roles(u) => Answer::Roles(self.roles_answer(u)),
             Question::Groups(u) => Answer::Groups(self.groups_answer(u)),
             Question::Report(r) => Answer::Report(self.report_answer(r)),
+            Question::Where {
+                user,
+                target,
+                event,
+            } => Answer::Where {
+                user,
+                target,
+                event,
+                resources: self.where_can(user, target, event),
+            },
+            Question::Expiring { days } => Answer::Expiring(self.expiring(days)),
         }
+    }
+
+    /// Every windowed item whose `until` is within `days` days of this
+    /// program's date, ended or not (§9.7).
+    pub fn expiring(&self, days: u32) -> ExpiringAnswer {
+        let day = self.day();
+        let last = day.plus(days);
+        let mut items = Vec::new();
+        for (i, u) in self.undated_data().users.iter().enumerate() {
+            if u.windows.is_empty() {
+                continue;
+            }
+            let user = UserId::from_index(i);
+            let mut push = |list: Windowed, span: Span, what: ExpiringWhat| {
+                if let Some(w) = u.window_of(list, span) {
+                    if w.window.until.is_some_and(|until| day <= until && until <= last) {
+                        items.push(Expiring {
+                            user,
+                            what,
+                            window: w.window,
+                            at: w.at,
+                        });
+                    }
+                }
+            };
+            for &(r, s) in u.roles.iter().flatten() {
+                push(Windowed::Roles, s, ExpiringWhat::Role(r));
+            }
+            for site in &u.grants {
+                push(Windowed::Grants, site.span, ExpiringWhat::Right(site.right));
+            }
+            for site in &u.revokes {
+                push(Windowed::Revokes, site.span, ExpiringWhat::Revoke(site.right));
+            }
+            for &(g, s) in &u.groups {
+                push(Windowed::Groups, s, ExpiringWhat::Group(g));
+            }
+            for &(r, l, s) in &u.access {
+                push(Windowed::Access, s, ExpiringWhat::Access(r, l));
+            }
+            for &(r, l, s) in &u.revoke_access {
+                push(Windowed::RevokeAccess, s, ExpiringWhat::RevokeAccess(r, l));
+            }
+        }
+        items.sort_by_key(|e| e.window.until);
+        ExpiringAnswer { day, days, items }
     }
 
     fn what(&self, user: UserId, on: Option<ResourceId>) -> WhatAnswer {
@@ -154,6 +268,7 @@ impl Program {
                 user,
                 target: Target::Action(ActionId::from_index(i)),
                 on,
+                event: None,
             };
             if self.can(&q) {
                 actions.push((ActionId::from_index(i), self.reasons(&q)));
@@ -165,6 +280,7 @@ impl Program {
                 user,
                 target: Target::Run(ReportId::from_index(i)),
                 on,
+                event: None,
             };
             if self.can(&q) {
                 reports.push((ReportId::from_index(i), self.reasons(&q)));
@@ -177,6 +293,7 @@ impl Program {
                     user,
                     target: Target::Access(AccessId::from_index(i)),
                     on: Some(r),
+                    event: None,
                 };
                 if self.can(&q) {
                     access.push((AccessId::from_index(i), self.reasons(&q)));

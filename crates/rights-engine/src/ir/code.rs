@@ -41,6 +41,18 @@ impl PolicyCode {
             access_deny_cond: Vec::new(),
             access_denies_of: vec![Vec::new(); policy.access.len()],
             access_plain: Vec::new(),
+            access_inherited: policy
+                .access
+                .iter()
+                .map(|l| l.inherited.is_some())
+                .collect(),
+            values: policy.values.clone(),
+            uses_context: false,
+            report_event_rows: policy
+                .reports
+                .iter()
+                .map(|r| r.rows == RowsSource::Event)
+                .collect(),
             action_tabled: Vec::new(),
             report_tabled: Vec::new(),
         };
@@ -92,8 +104,10 @@ impl PolicyCode {
             .access_rules
             .iter()
             .zip(&self.access_denies_of)
-            .map(|(rules, denies)| rules.is_empty() && denies.is_empty())
+            .zip(&self.access_inherited)
+            .map(|((rules, denies), inherited)| rules.is_empty() && denies.is_empty() && !inherited)
             .collect();
+        self.uses_context = self.nodes.iter().any(|n| matches!(n, Node::Context(_)));
         // the tables are built for every user: only for conditions short to walk
         let mut memo = vec![None; self.action_cond.len()];
         let short = |c: &PolicyCode, node: NodeId, memo: &mut Vec<Option<usize>>| {
@@ -131,6 +145,10 @@ impl PolicyCode {
             Cond::Can(id, _) => Node::Can(*id),
             Cond::Group(id, _) => Node::Group(*id),
             Cond::Tag(id, _) => Node::Tag(*id),
+            Cond::Same(a, _) => Node::Same(*a),
+            Cond::UserAttr(a, v, _) => Node::UserAttr(*a, *v),
+            Cond::ResourceAttr(a, v, _) => Node::ResourceAttr(*a, *v),
+            Cond::Context(c, _) => Node::Context(*c),
             Cond::Not(x, _) => Node::Not(self.cond(x)),
             Cond::And(xs, _) | Cond::Or(xs, _) => {
                 let children: Vec<NodeId> = xs.iter().map(|x| self.cond(x)).collect();

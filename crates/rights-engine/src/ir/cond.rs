@@ -106,6 +106,38 @@ pub(crate) trait Facts {
     fn action(&self, a: ActionId) -> Self::V;
     fn group(&self, g: GroupId) -> Self::V;
     fn tag(&self, t: TagId) -> Self::V;
+    /// `same ATTR` on the resource in scope (false without one).
+    fn same(&self, a: AttrId) -> Self::V;
+    fn user_attr(&self, a: AttrId, v: ValueId) -> Self::V;
+    /// `resource ATTR = "v"` on the resource in scope (false without one).
+    fn resource_attr(&self, a: AttrId, v: ValueId) -> Self::V;
+    fn context(&self, c: ContextId) -> Self::V;
+}
+
+/// Whether a sorted `(attribute, value)` list holds the pair.
+#[inline]
+pub(crate) fn has_value(list: &[(AttrId, u32)], a: AttrId, v: u32) -> bool {
+    list.binary_search(&(a, v)).is_ok()
+}
+
+/// Whether two sorted `(attribute, value)` lists share a value of `a`.
+#[inline]
+pub(crate) fn share_value(x: &[(AttrId, u32)], y: &[(AttrId, u32)], a: AttrId) -> bool {
+    fn of(l: &[(AttrId, u32)], a: AttrId) -> &[(AttrId, u32)] {
+        let start = l.partition_point(|&(b, _)| b < a);
+        let end = l.partition_point(|&(b, _)| b <= a);
+        l.get(start..end).unwrap_or(&[])
+    }
+    let (xs, ys) = (of(x, a), of(y, a));
+    let (mut i, mut j) = (0, 0);
+    while let (Some(p), Some(q)) = (xs.get(i), ys.get(j)) {
+        match p.1.cmp(&q.1) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    false
 }
 
 impl PolicyCode {
@@ -131,6 +163,10 @@ impl PolicyCode {
                 Node::Can(a) => f.action(a),
                 Node::Group(g) => f.group(g),
                 Node::Tag(t) => f.tag(t),
+                Node::Same(a) => f.same(a),
+                Node::UserAttr(a, v) => f.user_attr(a, v),
+                Node::ResourceAttr(a, v) => f.resource_attr(a, v),
+                Node::Context(c) => f.context(c),
                 Node::Not(x) => self.holds(x, f).not(),
                 Node::And { start, len } => {
                     let mut v = F::V::TRUE;
@@ -205,7 +241,7 @@ impl PolicyCode {
     /// resource.
     pub(crate) fn levels_decide(&self, node: NodeId) -> bool {
         match self.node(node) {
-            Node::Tag(_) => false,
+            Node::Tag(_) | Node::Same(_) | Node::ResourceAttr(..) => false,
             Node::Access(l) => {
                 l.index() < LEVELS && self.access_plain.get(l.index()).copied().unwrap_or(false)
             }
@@ -221,9 +257,13 @@ impl PolicyCode {
                 .children(start, len)
                 .iter()
                 .all(|&c| self.levels_decide(c)),
-            Node::Const(_) | Node::Right(_) | Node::Role(_) | Node::Flag(_) | Node::Group(_) => {
-                true
-            }
+            Node::Const(_)
+            | Node::Right(_)
+            | Node::Role(_)
+            | Node::Flag(_)
+            | Node::Group(_)
+            | Node::UserAttr(..)
+            | Node::Context(_) => true,
         }
     }
 }
@@ -240,6 +280,10 @@ pub(crate) struct UserFacts<'a> {
     pub roles: &'a [u64],
     pub flags: &'a [u64],
     pub groups: &'a [u64],
+    /// The user's `(attribute, value)` pairs, sorted.
+    pub attrs: &'a [(AttrId, u32)],
+    /// The context facts given.
+    pub with: ContextSet,
 }
 
 impl Facts for UserFacts<'_> {
@@ -267,6 +311,18 @@ impl Facts for UserFacts<'_> {
     }
     fn tag(&self, _: TagId) -> bool {
         false
+    }
+    fn same(&self, _: AttrId) -> bool {
+        false
+    }
+    fn user_attr(&self, a: AttrId, v: ValueId) -> bool {
+        has_value(self.attrs, a, v.0)
+    }
+    fn resource_attr(&self, _: AttrId, _: ValueId) -> bool {
+        false
+    }
+    fn context(&self, c: ContextId) -> bool {
+        self.with.has(c)
     }
 }
 
@@ -305,5 +361,18 @@ impl Facts for LevelFacts<'_> {
     fn tag(&self, _: TagId) -> Levels {
         // never asked: `levels_decide` refuses tags
         Levels::FALSE
+    }
+    fn same(&self, _: AttrId) -> Levels {
+        // never asked: `levels_decide` refuses what reads the resource
+        Levels::FALSE
+    }
+    fn user_attr(&self, a: AttrId, v: ValueId) -> Levels {
+        Levels::splat(self.0.user_attr(a, v))
+    }
+    fn resource_attr(&self, _: AttrId, _: ValueId) -> Levels {
+        Levels::FALSE
+    }
+    fn context(&self, c: ContextId) -> Levels {
+        Levels::splat(self.0.context(c))
     }
 }

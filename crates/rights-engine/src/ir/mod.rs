@@ -40,6 +40,14 @@ pub enum Node {
     Can(ActionId),
     Group(GroupId),
     Tag(TagId),
+    /// `same ATTR` (§9.2)
+    Same(AttrId),
+    /// `user ATTR = "v"`: the value's id is its index in `PolicyCode::values`.
+    UserAttr(AttrId, ValueId),
+    /// `resource ATTR = "v"`
+    ResourceAttr(AttrId, ValueId),
+    /// `context NAME` (§9.4)
+    Context(ContextId),
     Not(NodeId),
     And { start: u32, len: u32 },
     Or { start: u32, len: u32 },
@@ -121,9 +129,19 @@ pub struct PolicyCode {
     pub(crate) access_deny_cond: Vec<Option<NodeId>>,
     /// For each access level, the access denies that can remove it.
     pub(crate) access_denies_of: Vec<Vec<u32>>,
-    /// Levels with no `also when` rule and no access deny: decided by the
-    /// access row alone (plus `access for role`), the fast path.
+    /// Levels with no `also when` rule, no access deny and not inherited:
+    /// decided by the access row alone (plus `access for role`), the fast path.
     pub(crate) access_plain: Vec<bool>,
+    /// Levels declared `inherited` (§9.1).
+    pub(crate) access_inherited: Vec<bool>,
+    /// The attribute values conditions name: `ValueId` i is value i, and
+    /// the data's values are numbered after them (`Shared::values`).
+    pub(crate) values: Vec<String>,
+    /// Whether some condition reads a context fact (§9.4).
+    pub(crate) uses_context: bool,
+    /// Whether each report's rows are an event's (§9.6: `run R on X` needs X
+    /// in an event).
+    pub(crate) report_event_rows: Vec<bool>,
     /// Whether each action is decided by a [`cond::Levels`] table per user:
     /// a walk of its condition is short (`cond::TABLE_WALK`), and, if it is
     /// decided per resource, `PolicyCode::levels_decide` accepts it.
@@ -152,6 +170,15 @@ pub struct Shared {
     pub(crate) role_access_start: Vec<u32>,
     pub(crate) role_access: Vec<RoleId>,
     pub(crate) role_access_masks: BitMatrix,
+    /// Every attribute value named by the policy or held by a user or a
+    /// resource, numbered: the policy's first, in `PolicyCode::values` order.
+    pub(crate) values: rustc_hash::FxHashMap<String, u32>,
+    /// Resource r's attribute values, `(attribute, value)` sorted:
+    /// `resource_attrs[resource_attr_start[r]..resource_attr_start[r+1]]`.
+    pub(crate) resource_attr_start: Vec<u32>,
+    pub(crate) resource_attrs: Vec<(AttrId, u32)>,
+    /// Whether resource r is a resource of some event (§9.6).
+    pub(crate) in_event: Vec<bool>,
 }
 
 /// The data half of a program: per-user tables (see `tables.rs`).
@@ -189,6 +216,14 @@ pub struct DataTables {
     /// time later get theirs).
     pub(crate) decision_tables: Vec<u64>,
     pub(crate) decision_stride: usize,
+    /// User u's attribute values, `(attribute, value)` sorted (values no
+    /// policy condition and no resource names are left out: nothing could
+    /// match them): `user_attrs[user_attr_start[u]..user_attr_start[u+1]]`.
+    pub(crate) user_attr_start: Vec<u32>,
+    pub(crate) user_attrs: Vec<(AttrId, u32)>,
+    /// The context facts the tables were built with (deny conditions may
+    /// read them): the facts every question of this program is asked with.
+    pub(crate) with: ContextSet,
 }
 
 /// The symbolic view of a program, built on first use and kept with it (a
@@ -206,6 +241,47 @@ pub struct Program {
     pub(crate) tables: DataTables,
     /// The symbolic view (`symbolic::of`), once built.
     pub(crate) symbolic: Slot,
+    /// The data with every item, windows ignored, when some item has a
+    /// window (§9.3): `data` is it as of `day`.
+    pub(crate) undated: Option<Arc<Data>>,
+    /// The date the program answers as of (today in UTC unless asked for another).
+    pub(crate) day: Day,
+    /// The same program at other dates and with other context facts, built
+    /// when asked and kept (shared by clones).
+    pub(crate) variants: Variants,
+}
+
+/// Programs of one policy and data at other dates or with other facts.
+pub(crate) type Variants = Arc<std::sync::Mutex<Vec<(Day, ContextSet, Arc<Program>)>>>;
+
+/// How many dated variants a program keeps.
+const VARIANTS: usize = 8;
+
+/// A program as of a date and with context facts: the program itself, or a
+/// variant built for them.
+pub enum ProgramAt<'a> {
+    Same(&'a Program),
+    Other(Arc<Program>),
+}
+
+impl ProgramAt<'_> {
+    /// The program behind an `Arc`: `base`'s own when it is `base`.
+    pub fn arc(self, base: &Arc<Program>) -> Arc<Program> {
+        match self {
+            ProgramAt::Same(_) => base.clone(),
+            ProgramAt::Other(p) => p,
+        }
+    }
+}
+
+impl std::ops::Deref for ProgramAt<'_> {
+    type Target = Program;
+    fn deref(&self) -> &Program {
+        match self {
+            ProgramAt::Same(p) => p,
+            ProgramAt::Other(p) => p,
+        }
+    }
 }
 
 impl Program {
@@ -224,19 +300,124 @@ impl Program {
 
     /// Joins an already compiled policy with a set of data (builds the tables only).
     pub fn join(policy: Arc<Policy>, code: Arc<PolicyCode>, data: Arc<Data>) -> Program {
-        let tables = DataTables::build(&code, &data);
+        Program::join_at(policy, code, data, Day::today(), ContextSet::NONE)
+    }
+
+    /// Joins a compiled policy with data as of `day`, for questions asked
+    /// with context facts `with`.
+    pub fn join_at(
+        policy: Arc<Policy>,
+        code: Arc<PolicyCode>,
+        data: Arc<Data>,
+        day: Day,
+        with: ContextSet,
+    ) -> Program {
+        let (data, undated) = if data.has_windows() {
+            (Arc::new(data.as_of(day)), Some(data))
+        } else {
+            (data, None)
+        };
+        let tables = DataTables::build_with(&code, &data, with);
         Program {
             policy,
             data,
             code,
             tables,
             symbolic: Slot::default(),
+            undated,
+            day,
+            variants: Variants::default(),
         }
     }
 
     /// The same policy with other data: a table build, not a policy compile.
     pub fn with_data(&self, data: Arc<Data>) -> Program {
-        Program::join(self.policy.clone(), self.code.clone(), data)
+        Program::join_at(
+            self.policy.clone(),
+            self.code.clone(),
+            data,
+            self.day,
+            self.tables.with,
+        )
+    }
+
+    /// The date this program answers as of.
+    pub fn day(&self) -> Day {
+        self.day
+    }
+
+    /// The data with every item, windows ignored (§9.3).
+    pub fn undated_data(&self) -> &Arc<Data> {
+        self.undated.as_ref().unwrap_or(&self.data)
+    }
+
+    /// Whether a question's date can change an answer (some item has a window).
+    pub fn dated(&self) -> bool {
+        self.undated.is_some()
+    }
+
+    /// Whether context facts can change an answer (a condition reads one).
+    pub fn uses_context(&self) -> bool {
+        self.code.uses_context
+    }
+
+    /// This program as of `when.at` (this program's date when `None`) and
+    /// for questions with exactly the facts `when.with`: itself when neither
+    /// changes an answer, else a variant (tables built once and kept).
+    pub fn at(&self, when: When) -> ProgramAt<'_> {
+        let day = match when.at {
+            Some(d) if self.dated() => d,
+            _ => self.day,
+        };
+        let with = if self.code.uses_context {
+            when.with
+        } else {
+            ContextSet::NONE
+        };
+        if day == self.day && with == self.tables.with {
+            return ProgramAt::Same(self);
+        }
+        let Ok(mut cache) = self.variants.lock() else {
+            return ProgramAt::Other(Arc::new(self.variant(day, with)));
+        };
+        if let Some((_, _, p)) = cache.iter().find(|(d, w, _)| *d == day && *w == with) {
+            return ProgramAt::Other(p.clone());
+        }
+        let p = Arc::new(self.variant(day, with));
+        if cache.len() >= VARIANTS {
+            cache.remove(0);
+        }
+        cache.push((day, with, p.clone()));
+        ProgramAt::Other(p)
+    }
+
+    /// A new program from the same policy and undated data.
+    fn variant(&self, day: Day, with: ContextSet) -> Program {
+        let mut p = Program::join_at(
+            self.policy.clone(),
+            self.code.clone(),
+            self.undated_data().clone(),
+            day,
+            with,
+        );
+        p.variants = self.variants.clone();
+        p
+    }
+
+    /// This program answering as of another date by default (`--at`).
+    pub fn dated_at(&self, day: Day) -> Program {
+        if !self.dated() || day == self.day {
+            let mut p = self.clone();
+            p.day = day;
+            return p;
+        }
+        Program::join_at(
+            self.policy.clone(),
+            self.code.clone(),
+            self.undated_data().clone(),
+            day,
+            self.tables.with,
+        )
     }
 
     /// The compiled policy half (shared by every program of this policy).
@@ -254,13 +435,34 @@ impl Program {
     /// users, resources or events after them) and builds tables for the new
     /// users only.
     pub fn extend_data(&mut self, data: Arc<Data>) {
-        // new resources may carry tags and `access for role`
+        if data.has_windows() || self.dated() {
+            // windows: the data as of the program's date, every table anew
+            *self = Program::join_at(
+                self.policy.clone(),
+                self.code.clone(),
+                data,
+                self.day,
+                self.tables.with,
+            );
+            return;
+        }
+        // new resources may carry tags, attributes and `access for role`
         if data.resources.len() != self.tables.shared.resource_tags.rows() {
+            let with_attrs = data.users.iter().any(|u| !u.attributes.is_empty());
+            if with_attrs {
+                // attribute values are numbered over users and resources
+                self.tables = DataTables::build_with(&self.code, &data, self.tables.with);
+                self.data = data;
+                self.symbolic = Slot::default();
+                self.variants = Variants::default();
+                return;
+            }
             self.tables.shared = Arc::new(Shared::build(&self.code, &data));
         }
         for u in data.users.iter().skip(self.tables.users()) {
             self.tables.push_user(&self.code, u);
         }
+        self.variants = Variants::default();
         self.data = data;
         // the symbolic view reads users and resources: build it again when asked
         self.symbolic = Slot::default();

@@ -82,6 +82,48 @@ impl Shared {
             }
         }
         role_access_start.push(role_access.len() as u32);
+        // attribute values: the policy's first (their ids are its `ValueId`s),
+        // then every value a user or a resource holds
+        let mut values: rustc_hash::FxHashMap<String, u32> = Default::default();
+        for v in &code.values {
+            let next = values.len() as u32;
+            values.entry(v.clone()).or_insert(next);
+        }
+        let holders = data
+            .users
+            .iter()
+            .map(|u| &u.attributes)
+            .chain(data.resources.iter().map(|r| &r.attributes));
+        for attrs in holders {
+            for (_, vs, _) in attrs {
+                for v in vs {
+                    if !values.contains_key(v) {
+                        let next = values.len() as u32;
+                        values.insert(v.clone(), next);
+                    }
+                }
+            }
+        }
+        let mut resource_attr_start = Vec::new();
+        let mut resource_attrs = Vec::new();
+        if data.resources.iter().any(|r| !r.attributes.is_empty()) {
+            resource_attr_start.reserve(data.resources.len() + 1);
+            for r in &data.resources {
+                resource_attr_start.push(resource_attrs.len() as u32);
+                let start = resource_attrs.len();
+                push_values(&values, &r.attributes, &mut resource_attrs);
+                resource_attrs[start..].sort_unstable();
+            }
+            resource_attr_start.push(resource_attrs.len() as u32);
+        }
+        let mut in_event = vec![false; data.resources.len()];
+        for e in &data.events {
+            for r in &e.resources {
+                if let Some(x) = in_event.get_mut(r.index()) {
+                    *x = true;
+                }
+            }
+        }
         Shared {
             group_closure,
             group_roles,
@@ -90,6 +132,10 @@ impl Shared {
             role_access_start,
             role_access,
             role_access_masks,
+            values,
+            resource_attr_start,
+            resource_attrs,
+            in_event,
         }
     }
 }
@@ -112,6 +158,9 @@ impl DataTables {
             revoke_masks: BitMatrix::with_width(code.n_access),
             decision_tables: Vec::new(),
             decision_stride: code.action_cond.len() + code.report_requires.len(),
+            user_attr_start: vec![0],
+            user_attrs: Vec::new(),
+            with: ContextSet::NONE,
         }
     }
 
@@ -129,8 +178,14 @@ impl DataTables {
 
     /// The tables of every user of a data set, in data order.
     pub fn build(code: &PolicyCode, data: &Data) -> DataTables {
+        DataTables::build_with(code, data, ContextSet::NONE)
+    }
+
+    /// The tables of every user, for questions asked with context facts
+    /// `with` (deny conditions may read them).
+    pub fn build_with(code: &PolicyCode, data: &Data, with: ContextSet) -> DataTables {
         let shared = Arc::new(Shared::build(code, data));
-        DataTables::build_users(code, shared, &data.users)
+        DataTables::build_users_with(code, shared, &data.users, with)
     }
 
     /// The tables of some users, sharing what their data set shares.
@@ -139,8 +194,26 @@ impl DataTables {
         I: IntoIterator<Item = &'u User>,
         I::IntoIter: ExactSizeIterator + Clone,
     {
+        DataTables::build_users_with(code, shared, users, ContextSet::NONE)
+    }
+
+    pub(crate) fn build_users_with<'u, I>(
+        code: &PolicyCode,
+        shared: Arc<Shared>,
+        users: I,
+        with: ContextSet,
+    ) -> DataTables
+    where
+        I: IntoIterator<Item = &'u User>,
+        I::IntoIter: ExactSizeIterator + Clone,
+    {
         let users = users.into_iter();
         let mut t = DataTables::empty(code, shared);
+        t.with = if code.uses_context {
+            with
+        } else {
+            ContextSet::NONE
+        };
         let n = users.len();
         t.user_roles.reserve_rows(n);
         t.user_groups.reserve_rows(n);
@@ -190,6 +263,13 @@ impl DataTables {
             bits::set(&mut s.flags, f.index());
         }
         let shared = Arc::clone(&self.shared);
+        let attr_start = self.user_attrs.len();
+        push_values(&shared.values, &user.attributes, &mut self.user_attrs);
+        self.user_attrs[attr_start..].sort_unstable();
+        self.user_attr_start.push(self.user_attrs.len() as u32);
+        let attrs: Vec<(AttrId, u32)> = self.user_attrs[attr_start..].to_vec();
+        let attrs = attrs.as_slice();
+        let with = self.with;
         for (g, _) in &user.groups {
             if g.index() < code.n_groups {
                 bits::union_into(&mut s.groups, shared.group_closure.row(g.index()));
@@ -211,6 +291,8 @@ impl DataTables {
                     roles: &[],
                     flags: &s.flags,
                     groups: &s.groups,
+                    attrs,
+                    with,
                 };
                 match code
                     .default_cond
@@ -246,6 +328,8 @@ impl DataTables {
             roles: &s.roles,
             flags: &s.flags,
             groups: &s.groups,
+            attrs,
+            with,
         };
         for (d, cond) in code.deny_cond.iter().enumerate() {
             if cond.is_none_or(|c| code.holds(c, &facts)) {
@@ -275,6 +359,8 @@ impl DataTables {
                 roles: &s.roles,
                 flags: &s.flags,
                 groups: &s.groups,
+                attrs,
+                with,
             };
             for (a, &c) in code.action_cond.iter().enumerate() {
                 let table = if !code.action_tabled.get(a).copied().unwrap_or(false) {
@@ -334,6 +420,22 @@ impl DataTables {
             self.revoke_masks.push(&s.revoked);
         }
         self.access_start.push(self.access_res.len() as u32);
+    }
+}
+
+/// The `(attribute, value id)` pairs of an entry's attributes, for values
+/// with an id (a user's value no condition or resource names matches nothing).
+fn push_values(
+    ids: &rustc_hash::FxHashMap<String, u32>,
+    attrs: &[(AttrId, Vec<String>, crate::source::Span)],
+    out: &mut Vec<(AttrId, u32)>,
+) {
+    for (a, vs, _) in attrs {
+        for v in vs {
+            if let Some(&id) = ids.get(v) {
+                out.push((*a, id));
+            }
+        }
     }
 }
 

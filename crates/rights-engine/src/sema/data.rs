@@ -96,6 +96,7 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
                 .collect(),
             tags: Vec::new(),
             role_access: Vec::new(),
+            attributes: Vec::new(),
         });
     }
     for r in &decls.resources {
@@ -106,9 +107,18 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
             continue;
         }
         let (tags, role_access) = resource_extras(policy, r, diags);
+        let mut found = Diagnostics::new();
+        let attributes = attributes(policy, &r.attributes, &mut found);
+        let f = field(r.from_json, "attribute", "attributes");
+        diags.extend(
+            found
+                .into_iter()
+                .map(|d| d.in_entry("resource", &r.id.text, f)),
+        );
         let res = &mut data.resources[id.index()];
         res.tags = tags;
         res.role_access = role_access;
+        res.attributes = attributes;
     }
     for r in &decls.resources {
         let (Some(p), Some(&id)) = (&r.parent, data.resource_ids.get(&r.id.text)) else {
@@ -217,6 +227,11 @@ fn user(policy: &Policy, data: &Data, u: &ast::UserDecl, diags: &mut Diagnostics
     diags.extend(found.drain(..).map(|d| entry(d, f)));
     let groups = group_refs(policy, &u.groups, &mut found);
     diags.extend(found.drain(..).map(|d| entry(d, "groups")));
+    let attributes = attributes(policy, &u.attributes, &mut found);
+    let f = field(u.from_json, "attribute", "attributes");
+    diags.extend(found.drain(..).map(|d| entry(d, f)));
+    let windows = windows(u, &mut found);
+    diags.extend(found.drain(..).map(|d| entry(d, "window")));
     User {
         meta: meta(&u.id, &u.label, &u.doc),
         roles,
@@ -226,8 +241,125 @@ fn user(policy: &Policy, data: &Data, u: &ast::UserDecl, diags: &mut Diagnostics
         access,
         groups,
         revoke_access,
+        attributes,
+        windows,
         span: u.span,
     }
+}
+
+/// `attribute NAME "v", …` lines: each attribute once (a second line for
+/// one adds its values, with a warning), an empty list not set (§9.7).
+fn attributes(
+    policy: &Policy,
+    lines: &[ast::AttributeValues],
+    diags: &mut Diagnostics,
+) -> Vec<(AttrId, Vec<String>, Span)> {
+    let mut out: Vec<(AttrId, Vec<String>, Span)> = Vec::new();
+    for line in lines {
+        let Some(&a) = policy.names.attributes.get(&line.name.text) else {
+            diags.push(unknown(policy, Kind::Attribute, (&line.name).into()));
+            continue;
+        };
+        let values = line.values.iter().map(|v| v.text.clone());
+        match out.iter_mut().find(|(x, _, _)| *x == a) {
+            Some((_, vs, first)) => {
+                diags.push(listed_twice("attribute", &line.name, *first));
+                for v in values {
+                    if !vs.contains(&v) {
+                        vs.push(v);
+                    }
+                }
+            }
+            None => {
+                let mut vs: Vec<String> = Vec::new();
+                for v in values {
+                    if !vs.contains(&v) {
+                        vs.push(v);
+                    }
+                }
+                if !vs.is_empty() {
+                    out.push((a, vs, line.name.span));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A date as written, or a diagnostic.
+pub(super) fn day(d: &ast::DateLit, diags: &mut Diagnostics) -> Option<Day> {
+    match Day::parse(&d.text) {
+        Ok(day) => Some(day),
+        Err(why) => {
+            diags.push(
+                Diagnostic::error(Code::BadDate, why)
+                    .at(d.span, "not a day")
+                    .help("write a day that exists, as YYYY-MM-DD: `2026-12-31`"),
+            );
+            None
+        }
+    }
+}
+
+/// A window as written (`from` after `until` is an error).
+fn window(w: &ast::Window, diags: &mut Diagnostics) -> Option<Window> {
+    let from = match &w.from {
+        Some(d) => Some(day(d, diags)?),
+        None => None,
+    };
+    let until = match &w.until {
+        Some(d) => Some(day(d, diags)?),
+        None => None,
+    };
+    if let (Some(f), Some(u)) = (from, until) {
+        if f > u {
+            diags.push(
+                Diagnostic::error(
+                    Code::BadDate,
+                    format!("this window ends ({u}) before it begins ({f})"),
+                )
+                .at(w.span, "`from` is after `until`")
+                .help("swap the dates, or correct the one that is wrong"),
+            );
+            return None;
+        }
+    }
+    Some(Window { from, until })
+}
+
+/// The windows of a user's items, keyed by the span each item carries in
+/// the model (a role's name, a pattern, an access entry, a group's id).
+fn windows(u: &ast::UserDecl, diags: &mut Diagnostics) -> Vec<ItemWindow> {
+    let mut out = Vec::new();
+    for w in &u.windows {
+        let span = match w.list {
+            ast::Windowed::Roles => u.roles.as_ref().and_then(|r| r.get(w.index)).map(|n| n.span),
+            ast::Windowed::Groups => u.groups.get(w.index).map(|n| n.span),
+            ast::Windowed::Grants => u.grants.get(w.index).map(|p| p.span()),
+            ast::Windowed::Revokes => u.revokes.get(w.index).map(|p| p.span()),
+            ast::Windowed::Access => u.access.get(w.index).map(|a| a.span),
+            ast::Windowed::RevokeAccess => u.revoke_access.get(w.index).map(|a| a.span),
+        };
+        // each statement's window is checked once, at its first item
+        let first = out
+            .last()
+            .is_none_or(|p: &ItemWindow| !p.at.same_place(&w.window.span));
+        let Some(span) = span else { continue };
+        let window = if first {
+            window(&w.window, diags)
+        } else {
+            out.last().map(|p: &ItemWindow| p.window)
+        };
+        if let Some(window) = window {
+            out.push(ItemWindow {
+                list: w.list,
+                span,
+                window,
+                at: w.window.span,
+            });
+        }
+    }
+    out
 }
 
 /// `RES: LEVEL, …` entries (a user's or group's access, a user's revoked

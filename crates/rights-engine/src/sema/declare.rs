@@ -22,7 +22,7 @@ impl Resolver {
                 // a line that only adds a rule (`access x also when …`) never
                 // declares the level while a declaring line exists anywhere, so
                 // the order of lines does not matter
-                ast::Item::Access(d) if d.label.is_none() && d.also_when.is_some() => {}
+                ast::Item::Access(d) if d.label.is_none() && (d.also_when.is_some() || d.inherited) => {}
                 ast::Item::Access(d) => self.declare_access(d),
                 ast::Item::Flag(d) => {
                     if let Some(&id) = self.policy.names.flags.get(&d.name.text) {
@@ -32,6 +32,39 @@ impl Resolver {
                         let id = FlagId::from_index(self.policy.flags.len());
                         self.policy.names.flags.insert(d.name.text.clone(), id);
                         self.policy.flags.push(Flag {
+                            meta: meta(&d.name, &d.label, &d.doc),
+                        });
+                    }
+                }
+                ast::Item::Attribute(d) => {
+                    if let Some(&id) = self.policy.names.attributes.get(&d.name.text) {
+                        let first = self.policy.attributes[id.index()].meta.span;
+                        self.diags.push(duplicate("attribute", &d.name, first));
+                    } else {
+                        let id = AttrId::from_index(self.policy.attributes.len());
+                        self.policy.names.attributes.insert(d.name.text.clone(), id);
+                        self.policy.attributes.push(Attribute {
+                            meta: meta(&d.name, &d.label, &d.doc),
+                        });
+                    }
+                }
+                ast::Item::Context(d) => {
+                    if let Some(&id) = self.policy.names.contexts.get(&d.name.text) {
+                        let first = self.policy.contexts[id.index()].meta.span;
+                        self.diags.push(duplicate("context fact", &d.name, first));
+                    } else if self.policy.contexts.len() >= 64 {
+                        self.diags.push(
+                            Diagnostic::error(
+                                Code::TooComplex,
+                                format!("context fact `{}` is one too many", d.name.text),
+                            )
+                            .at(d.name.span, "the 65th context fact")
+                            .help("a policy declares at most 64 context facts; combine some of them"),
+                        );
+                    } else {
+                        let id = ContextId::from_index(self.policy.contexts.len());
+                        self.policy.names.contexts.insert(d.name.text.clone(), id);
+                        self.policy.contexts.push(ContextFact {
                             meta: meta(&d.name, &d.label, &d.doc),
                         });
                     }
@@ -170,6 +203,7 @@ impl Resolver {
             self.policy.access.push(AccessLevel {
                 meta: meta(&d.name, &d.label, &d.doc),
                 also_when: Vec::new(),
+                inherited: None,
             });
         }
     }

@@ -14,6 +14,12 @@ impl Resolver {
         for item in items {
             match item {
                 ast::Item::Access(d) => {
+                    if let (true, Some(&id)) =
+                        (d.inherited, self.policy.names.access.get(&d.name.text))
+                    {
+                        let level = &mut self.policy.access[id.index()];
+                        level.inherited = level.inherited.or(Some(d.span));
+                    }
                     if let (Some(c), Some(&id)) =
                         (&d.also_when, self.policy.names.access.get(&d.name.text))
                     {
@@ -340,6 +346,41 @@ impl Resolver {
                     None => self.unknown_in_cond(Kind::Tag, n),
                 }
             }
+            ast::Cond::Same(n) | ast::Cond::ResourceAttr(n, _) => {
+                let what = if matches!(c, ast::Cond::Same(_)) {
+                    "same"
+                } else {
+                    "resource"
+                };
+                if !matches!(ctx.allowed, Allowed::All | Allowed::AccessDeny) {
+                    return self.not_allowed(what, n, ctx);
+                }
+                if !ctx.resource {
+                    return self.out_of_scope(what, n, ctx);
+                }
+                let Some(&a) = self.policy.names.attributes.get(&n.text) else {
+                    return self.unknown_in_cond(Kind::Attribute, n);
+                };
+                match c {
+                    ast::Cond::ResourceAttr(_, v) => {
+                        Cond::ResourceAttr(a, self.value(&v.text), n.span.to(v.span))
+                    }
+                    _ => Cond::Same(a, n.span),
+                }
+            }
+            ast::Cond::UserAttr(n, v) => match self.policy.names.attributes.get(&n.text) {
+                Some(&a) => Cond::UserAttr(a, self.value(&v.text), n.span.to(v.span)),
+                None => self.unknown_in_cond(Kind::Attribute, n),
+            },
+            ast::Cond::Context(n) => {
+                if ctx.allowed == Allowed::FlagGroup {
+                    return self.not_allowed("context", n, ctx);
+                }
+                match self.policy.names.contexts.get(&n.text) {
+                    Some(&id) => Cond::Context(id, n.span),
+                    None => self.unknown_in_cond(Kind::Context, n),
+                }
+            }
             ast::Cond::Access(n) => {
                 if ctx.allowed != Allowed::All {
                     return self.not_allowed("access", n, ctx);
@@ -390,6 +431,17 @@ impl Resolver {
         }
     }
 
+    /// The id of an attribute value a condition names (each value once).
+    fn value(&mut self, text: &str) -> ValueId {
+        if let Some(&id) = self.policy.names.values.get(text) {
+            return id;
+        }
+        let id = ValueId::from_index(self.policy.values.len());
+        self.policy.names.values.insert(text.to_string(), id);
+        self.policy.values.push(text.to_string());
+        id
+    }
+
     /// `access X` or `tag X` where no resource is in scope.
     fn out_of_scope(&mut self, what: &str, n: &ast::Name, ctx: Ctx) -> Cond {
         let mut d = Diagnostic::error(
@@ -410,15 +462,15 @@ impl Resolver {
     fn not_allowed(&mut self, what: &str, n: &ast::Name, ctx: Ctx) -> Cond {
         let (allowed, why) = match ctx.allowed {
             Allowed::RoleFlag => (
-                "`role`, `group`, `flag`, `not`, `and` and `or`",
+                "`role`, `group`, `flag`, `user ATTR = \"v\"`, `context`, `not`, `and` and `or`",
                 "so that whether a right is denied never depends on a right or a resource",
             ),
             Allowed::AccessDeny => (
-                "`role`, `group`, `flag`, `tag`, `not`, `and` and `or`",
+                "`role`, `group`, `flag`, `tag`, attributes, `context`, `not`, `and` and `or`",
                 "so that whether access is denied never depends on access or a right",
             ),
             _ => (
-                "`flag`, `group`, `not`, `and` and `or`",
+                "`flag`, `group`, `user ATTR = \"v\"`, `not`, `and` and `or`",
                 "the default role is chosen from the user's flags and groups alone",
             ),
         };

@@ -12,12 +12,14 @@
 //! - `limits.rs` (+ `cycles.rs`): cycles, chain length and expansion bounds;
 //! - `data.rs`: users, resources and events, from `.rights` or JSON, also
 //!   added to an existing model (the REPL);
-//! - `test_blocks.rs`: `test` blocks with their own data;
+//! - `test_blocks.rs`: `test` blocks with their own data (and groups);
+//! - `day.rs`: days and windows (§9.3); `windows.rs`: data as of a day;
 //! - `query.rs`: queries and expectations, also from plain names (the library);
 //! - `names.rs`: "unknown name" with "did you mean".
 
 mod cycles;
 mod data;
+mod day;
 mod declare;
 mod define;
 mod limits;
@@ -26,6 +28,7 @@ mod name_table;
 mod names;
 mod query;
 mod test_blocks;
+mod windows;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
@@ -36,7 +39,8 @@ pub use model::Model;
 use model::*;
 pub use names::NameRef;
 pub use query::{
-    lookup_can, resolve_can, resolve_can_names, resolve_query, resolve_report_query, TargetNames,
+    lookup_can, resolve_can, resolve_can_names, resolve_query, resolve_report_query,
+    resolve_when, TargetNames,
 };
 use std::sync::Arc;
 

@@ -55,7 +55,78 @@ ids!(
     TagId,
     /// A `deny access` declaration (§8.4).
     AccessDenyId,
+    /// A declared attribute (§9.2).
+    AttrId,
+    /// A declared context fact (§9.4).
+    ContextId,
+    /// An attribute value a condition names (`Policy::values`).
+    ValueId,
 );
+
+pub use super::day::{Day, Window};
+
+/// The context facts given with a question (§9.4): bit `c` for `ContextId(c)`.
+/// A policy declares at most 64 (sema says so).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContextSet(pub u64);
+
+impl ContextSet {
+    pub const NONE: ContextSet = ContextSet(0);
+    #[inline]
+    pub fn has(self, c: ContextId) -> bool {
+        c.0 < 64 && self.0 >> c.0 & 1 != 0
+    }
+    pub fn with(self, c: ContextId) -> ContextSet {
+        if c.0 < 64 {
+            ContextSet(self.0 | 1 << c.0)
+        } else {
+            self
+        }
+    }
+    pub fn without(self, c: ContextId) -> ContextSet {
+        if c.0 < 64 {
+            ContextSet(self.0 & !(1 << c.0))
+        } else {
+            self
+        }
+    }
+    pub fn union(self, other: ContextSet) -> ContextSet {
+        ContextSet(self.0 | other.0)
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// The facts given, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = ContextId> {
+        (0..64u32).filter(move |&c| self.0 >> c & 1 != 0).map(ContextId)
+    }
+}
+
+/// When a question is asked (§9.3) and with which context facts (§9.4):
+/// `at` is `None` when the question names no date (the tool's date applies).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct When {
+    pub at: Option<Day>,
+    pub with: ContextSet,
+}
+
+impl When {
+    /// This question's date and facts over the tool's: the question's date
+    /// wins, the facts add up (§9.7).
+    pub fn over(self, tool: When) -> When {
+        When {
+            at: self.at.or(tool.at),
+            with: self.with.union(tool.with),
+        }
+    }
+}
+
+/// A resolved query with its date and context facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Asked {
+    pub question: Question,
+    pub when: When,
+}
 
 /// A resolved condition. Unknown names were reported and replaced by `Const(false)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +142,14 @@ pub enum Cond {
     Can(ActionId, Span),
     Group(GroupId, Span),
     Tag(TagId, Span),
+    /// `same ATTR` (§9.2)
+    Same(AttrId, Span),
+    /// `user ATTR = "v"`
+    UserAttr(AttrId, ValueId, Span),
+    /// `resource ATTR = "v"`
+    ResourceAttr(AttrId, ValueId, Span),
+    /// `context NAME` (§9.4)
+    Context(ContextId, Span),
 }
 
 impl Cond {
@@ -86,7 +165,11 @@ impl Cond {
             | Cond::Access(_, s)
             | Cond::Can(_, s)
             | Cond::Group(_, s)
-            | Cond::Tag(_, s) => *s,
+            | Cond::Tag(_, s)
+            | Cond::Same(_, s)
+            | Cond::UserAttr(_, _, s)
+            | Cond::ResourceAttr(_, _, s)
+            | Cond::Context(_, s) => *s,
         }
     }
 
@@ -140,6 +223,21 @@ pub struct AccessLevel {
     pub meta: Meta,
     /// Every `also when` rule, each with the span of its condition.
     pub also_when: Vec<Cond>,
+    /// Declared `inherited` (§9.1): held on a resource, it is also held on
+    /// its sub-resources; the span of the first `inherited`.
+    pub inherited: Option<Span>,
+}
+
+/// `attribute NAME "Label"` (§9.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    pub meta: Meta,
+}
+
+/// `context NAME "Label"` (§9.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextFact {
+    pub meta: Meta,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -283,6 +381,10 @@ pub struct Policy {
     pub denies: Vec<Deny>,
     pub access_denies: Vec<AccessDeny>,
     pub reports: Vec<Report>,
+    pub attributes: Vec<Attribute>,
+    pub contexts: Vec<ContextFact>,
+    /// The attribute values conditions name (`user unit = "icu"`), each once.
+    pub values: Vec<String>,
     pub names: Names,
 }
 
@@ -299,6 +401,9 @@ pub struct Names {
     pub roles: NameMap<RoleId>,
     pub actions: NameMap<ActionId>,
     pub reports: NameMap<ReportId>,
+    pub attributes: NameMap<AttrId>,
+    pub contexts: NameMap<ContextId>,
+    pub values: NameMap<ValueId>,
     /// Right names in sorted order, for prefix patterns.
     pub rights_sorted: Vec<(String, RightId)>,
 }
@@ -338,6 +443,20 @@ impl Policy {
     pub fn tag(&self, id: TagId) -> &Tag {
         &self.tags[id.index()]
     }
+    pub fn attribute(&self, id: AttrId) -> &Attribute {
+        &self.attributes[id.index()]
+    }
+    pub fn context(&self, id: ContextId) -> &ContextFact {
+        &self.contexts[id.index()]
+    }
+    /// The text of a value a condition names.
+    pub fn value(&self, id: ValueId) -> &str {
+        self.values.get(id.index()).map_or("", String::as_str)
+    }
+    /// Whether any access level is declared `inherited`.
+    pub fn has_inherited(&self) -> bool {
+        self.access.iter().any(|a| a.inherited.is_some())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -354,8 +473,46 @@ pub struct User {
     pub groups: Vec<(GroupId, Span)>,
     /// `revoke access R: LEVELS` (§8.4).
     pub revoke_access: Vec<(ResourceId, AccessId, Span)>,
+    /// Attribute values (§9.2), each attribute once, with the span of its line.
+    pub attributes: Vec<(AttrId, Vec<String>, Span)>,
+    /// The windows of the items that have one (§9.3): the list, the span
+    /// the item carries in it (a pattern's, an entry's) and the window.
+    pub windows: Vec<ItemWindow>,
     /// The whole declaration (for "the data entry" in explanations).
     pub span: Span,
+}
+
+/// The list of a user's an item with a window is in.
+pub use crate::syntax::ast::Windowed;
+
+/// The window of the items of a user's list that carry `span`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemWindow {
+    pub list: Windowed,
+    pub span: Span,
+    pub window: Window,
+    /// The span of `from … until …` as written.
+    pub at: Span,
+}
+
+impl User {
+    /// The window of the item of `list` that carries `span`, if it has one.
+    pub fn window_of(&self, list: Windowed, span: Span) -> Option<&ItemWindow> {
+        if self.windows.is_empty() {
+            return None;
+        }
+        self.windows
+            .iter()
+            .find(|w| w.list == list && w.span.same_place(&span))
+    }
+
+    /// The values of attribute `a`.
+    pub fn attribute(&self, a: AttrId) -> &[String] {
+        self.attributes
+            .iter()
+            .find(|(id, _, _)| *id == a)
+            .map_or(&[], |(_, v, _)| v.as_slice())
+    }
 }
 
 /// A group (§8.1): its members have its roles and access, and are members of
@@ -377,6 +534,18 @@ pub struct Resource {
     pub tags: Vec<(TagId, Span)>,
     /// `access for role X: LEVELS` (§8.3), each with its line's span.
     pub role_access: Vec<(RoleId, AccessId, Span)>,
+    /// Attribute values (§9.2), each attribute once.
+    pub attributes: Vec<(AttrId, Vec<String>, Span)>,
+}
+
+impl Resource {
+    /// The values of attribute `a`.
+    pub fn attribute(&self, a: AttrId) -> &[String] {
+        self.attributes
+            .iter()
+            .find(|(id, _, _)| *id == a)
+            .map_or(&[], |(_, v, _)| v.as_slice())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -481,6 +650,8 @@ pub struct CanQ {
     pub user: UserId,
     pub target: Target,
     pub on: Option<ResourceId>,
+    /// `run REPORT on R for event E` (§9.6): R must be a resource of E.
+    pub event: Option<EventId>,
 }
 
 /// A resolved `report … as … [for event …]`.
@@ -508,6 +679,15 @@ pub enum Question {
     Roles(UserId),
     Groups(UserId),
     Report(ReportQ),
+    /// `where can U …` (§9.5): the resources on which `can` would hold;
+    /// `event` for `run REPORT for event E`.
+    Where {
+        user: UserId,
+        target: Target,
+        event: Option<EventId>,
+    },
+    /// `expiring within N days` (§9.3)
+    Expiring { days: u32 },
 }
 
 /// A resolved test expectation.
@@ -516,11 +696,13 @@ pub enum Expectation {
     Can {
         negated: bool,
         question: CanQ,
+        when: When,
         span: Span,
     },
     Report {
         question: ReportQ,
         outcome: ExpectedReport,
+        when: When,
         span: Span,
     },
 }
@@ -547,8 +729,12 @@ pub enum ExpectedReport {
 pub struct Test {
     pub name: String,
     pub span: Span,
+    /// `test "…" at DATE`: the date of every expectation without its own.
+    pub at: Option<Day>,
     /// `None` when the test declares no data of its own (it uses the global data).
     pub data: Option<Arc<Data>>,
+    /// The policy with the test's own groups named (§9.6), when it declares any.
+    pub policy: Option<Arc<Policy>>,
     pub expects: Vec<Expectation>,
 }
 

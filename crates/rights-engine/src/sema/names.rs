@@ -69,6 +69,8 @@ impl Kind {
             Kind::Event => format!(
                 "declare it: `event {id} \"Name\" {{ resources … }}` or add it to a data file"
             ),
+            Kind::Attribute => format!("declare it: `attribute {name} \"Label\"`"),
+            Kind::Context => format!("declare it: `context {name} \"Label\"`"),
         }
     }
 }
@@ -85,6 +87,8 @@ fn policy_names(policy: &Policy, kind: Kind) -> Vec<&str> {
         Kind::Role => n.roles.keys().collect(),
         Kind::Action => n.actions.keys().collect(),
         Kind::Report => n.reports.keys().collect(),
+        Kind::Attribute => n.attributes.keys().collect(),
+        Kind::Context => n.contexts.keys().collect(),
         Kind::ActionOrRight => n.actions.keys().chain(n.rights.keys()).collect(),
         Kind::User | Kind::Resource | Kind::Event => Vec::new(),
     }
@@ -100,6 +104,8 @@ fn other_kind(policy: &Policy, kind: Kind, name: &str) -> Option<String> {
         (Kind::Tag, n.tags.contains_key(name), "tag"),
         (Kind::Group, n.groups.contains_key(name), "group"),
         (Kind::Access, n.access.contains_key(name), "access"),
+        (Kind::Attribute, n.attributes.contains_key(name), "same"),
+        (Kind::Context, n.contexts.contains_key(name), "context"),
         (Kind::Action, n.actions.contains_key(name), "can"),
         (Kind::Report, n.reports.contains_key(name), ""),
     ];

@@ -86,7 +86,7 @@ fn opt<'a, T>(n: Option<NameRef<'a>>, f: impl FnOnce(NameRef<'a>) -> One<T>) -> 
 
 fn target_names(t: &ast::CanTarget) -> (TargetNames<'_>, Option<NameRef<'_>>) {
     match t {
-        ast::CanTarget::Run { report, on } => (
+        ast::CanTarget::Run { report, on, .. } => (
             TargetNames::Run {
                 report: report.into(),
             },
@@ -107,7 +107,7 @@ fn target_names(t: &ast::CanTarget) -> (TargetNames<'_>, Option<NameRef<'_>>) {
             TargetNames::Access {
                 level: level.into(),
             },
-            Some(on.into()),
+            on.as_ref().map(NameRef::from),
         ),
         ast::CanTarget::AssignAccess { level, to, on } => (
             TargetNames::AssignAccess {
@@ -123,7 +123,63 @@ fn target_names(t: &ast::CanTarget) -> (TargetNames<'_>, Option<NameRef<'_>>) {
 #[inline]
 pub fn resolve_can(policy: &Policy, data: &Data, q: &ast::CanQuery) -> Res<CanQ> {
     let (t, on) = target_names(&q.target);
-    resolve_can_names(policy, data, (&q.user).into(), t, on)
+    let mut c = resolve_can_names(policy, data, (&q.user).into(), t, on)?;
+    if let ast::CanTarget::Run {
+        event: Some(e),
+        report,
+        ..
+    } = &q.target
+    {
+        c.event = Some(for_event(policy, data, c.target, e, report)?);
+    }
+    Ok(c)
+}
+
+/// `for event E` on `run REPORT`: the event, for a `rows event` report.
+fn for_event(
+    policy: &Policy,
+    data: &Data,
+    target: Target,
+    e: &ast::Name,
+    report: &ast::Name,
+) -> Res<EventId> {
+    let event = data
+        .event_ids
+        .get(&e.text)
+        .copied()
+        .ok_or_else(|| vec![unknown_data(data, Kind::Event, e.into())])?;
+    match target {
+        Target::Run(r) if policy.report(r).rows == RowsSource::Resources => {
+            Err(vec![Diagnostic::error(
+                Code::QueryShape,
+                format!(
+                    "report `{}` lists every resource, not an event's",
+                    report.text
+                ),
+            )
+            .at(e.span, "this event is not used")
+            .help(format!("drop `for event {}`", e.text))])
+        }
+        _ => Ok(event),
+    }
+}
+
+/// The date and context facts a query's suffix names (§9.6).
+pub fn resolve_when(policy: &Policy, s: &ast::Suffix) -> Res<When> {
+    let mut diags = Vec::new();
+    let mut with = ContextSet::NONE;
+    for n in &s.with {
+        match policy.names.contexts.get(&n.text) {
+            Some(&c) => with = with.with(c),
+            None => diags.push(unknown(policy, Kind::Context, n.into())),
+        }
+    }
+    let at = s.at.as_ref().and_then(|d| super::data::day(d, &mut diags));
+    if diags.is_empty() {
+        Ok(When { at, with })
+    } else {
+        Err(diags)
+    }
 }
 
 /// Resolves `can USER TARGET [on RESOURCE]` from names: what every name
@@ -185,7 +241,12 @@ pub fn lookup_can(
             }
         }
     };
-    Some(CanQ { user, target, on })
+    Some(CanQ {
+        user,
+        target,
+        on,
+        event: None,
+    })
 }
 
 /// Everything wrong with a `can` question that [`lookup_can`] could not resolve.
@@ -378,8 +439,17 @@ pub fn resolve_report_query(policy: &Policy, data: &Data, q: &ast::ReportQuery) 
     }
 }
 
-/// Resolves any query.
-pub fn resolve_query(policy: &Policy, data: &Data, q: &ast::Query) -> Res<Question> {
+/// Resolves any query, with its date and context facts.
+pub fn resolve_query(policy: &Policy, data: &Data, q: &ast::Query) -> Res<Asked> {
+    let question = resolve_question(policy, data, q);
+    let when = resolve_when(policy, q.suffix());
+    match (question, when) {
+        (Ok(question), Ok(when)) => Ok(Asked { question, when }),
+        (q, w) => Err(q.err().into_iter().chain(w.err()).flatten().collect()),
+    }
+}
+
+fn resolve_question(policy: &Policy, data: &Data, q: &ast::Query) -> Res<Question> {
     Ok(match q {
         ast::Query::Can(c) => Question::Can(resolve_can(policy, data, c)?),
         ast::Query::Explain(c) => Question::Explain(resolve_can(policy, data, c)?),
@@ -405,5 +475,85 @@ pub fn resolve_query(policy: &Policy, data: &Data, q: &ast::Query) -> Res<Questi
             Question::Groups(user(data, u.into()).map_err(|e| vec![*e])?)
         }
         ast::Query::Report(r) => Question::Report(resolve_report_query(policy, data, r)?),
+        ast::Query::Expiring { days, .. } => Question::Expiring { days: *days },
+        ast::Query::Where {
+            user: u,
+            target: t,
+            span,
+            ..
+        } => {
+            let (names, on) = target_names(t);
+            if let Some(on) = on {
+                return Err(vec![Diagnostic::error(
+                    Code::QueryShape,
+                    "`where can` names no resource: it finds them",
+                )
+                .at_maybe(on.span, "drop this `on`")
+                .help("ask `where can USER …` without `on R`, or `can USER … on R`")]);
+            }
+            let uid = user(data, u.into()).map_err(|e| vec![*e])?;
+            let target = where_target(policy, data, names, *span)?;
+            let event = match t {
+                ast::CanTarget::Run {
+                    event: Some(e),
+                    report,
+                    ..
+                } => Some(for_event(policy, data, target, e, report)?),
+                _ => None,
+            };
+            Question::Where {
+                user: uid,
+                target,
+                event,
+            }
+        }
+    })
+}
+
+/// The target of `where can`: one that is decided per resource.
+fn where_target(
+    policy: &Policy,
+    data: &Data,
+    t: TargetNames,
+    span: crate::source::Span,
+) -> Res<Target> {
+    let not_scoped = |what: String| {
+        vec![Diagnostic::error(
+            Code::QueryShape,
+            format!("{what} does not depend on a resource"),
+        )
+        .at(span, "no resource decides this")
+        .help("`where can` asks about a report, an access level, an action declared `on resource` or an assignment on resources; ask `can USER …` instead")]
+    };
+    Ok(match t {
+        TargetNames::Run { report: r } => Target::Run(report(policy, r).map_err(|e| vec![*e])?),
+        TargetNames::Assign { role, to } => {
+            let role_id = match policy.names.roles.get(role.text) {
+                Some(&id) => Ok(id),
+                None => Err(missing(policy, Kind::Role, role)),
+            };
+            let (role, to) = all(role_id, user(data, to))?;
+            Target::Assign { role, to }
+        }
+        TargetNames::Named { name } => match policy.names.actions.get(name.text) {
+            Some(&a) if policy.action(a).on_resource => Target::Action(a),
+            Some(_) => return Err(not_scoped(format!("action `{}`", name.text))),
+            None if policy.names.rights.contains_key(name.text) => {
+                return Err(not_scoped(format!("right `{}`", name.text)))
+            }
+            None => return Err(vec![*missing(policy, Kind::ActionOrRight, name)]),
+        },
+        TargetNames::Access { level } => match policy.names.access.get(level.text) {
+            Some(&l) => Target::Access(l),
+            None => return Err(vec![*missing(policy, Kind::Access, level)]),
+        },
+        TargetNames::AssignAccess { level, to } => {
+            let l = match policy.names.access.get(level.text) {
+                Some(&id) => Ok(id),
+                None => Err(missing(policy, Kind::Access, level)),
+            };
+            let (level, to) = all(l, user(data, to))?;
+            Target::AssignAccess { level, to }
+        }
     })
 }

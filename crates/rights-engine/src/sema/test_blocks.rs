@@ -5,7 +5,7 @@ use super::data::{extend, Decls};
 use super::duplicate;
 use super::model::*;
 use super::names::{unknown_data, Kind};
-use super::query::{resolve_can, resolve_report_query};
+use super::query::{resolve_can, resolve_report_query, resolve_when};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -47,9 +47,27 @@ fn test(
     t: &ast::TestDecl,
     diags: &mut Diagnostics,
 ) -> Test {
-    let has_local = !(t.users.is_empty() && t.resources.is_empty() && t.events.is_empty());
+    // groups declared in the test exist only there: a policy of its own
+    // names them (after the global ones, which a test group of the same name
+    // replaces)
+    let own_policy = (!t.groups.is_empty()).then(|| {
+        let mut p = policy.clone();
+        for g in &t.groups {
+            if !p.names.groups.contains_key(&g.id.text) {
+                let id = GroupId::from_index(p.names.groups.len());
+                p.names.groups.insert(g.id.text.clone(), id);
+            }
+        }
+        Arc::new(p)
+    });
+    let policy = own_policy.as_deref().unwrap_or(policy);
+    let has_local = !(t.users.is_empty()
+        && t.resources.is_empty()
+        && t.events.is_empty()
+        && t.groups.is_empty());
     let local = has_local.then(|| Arc::new(local_data(policy, decls, t, diags)));
     let data = local.as_deref().unwrap_or(global);
+    let at = t.at.as_ref().and_then(|d| super::data::day(d, diags));
     let mut expects = Vec::new();
     for e in &t.expects {
         match e {
@@ -57,19 +75,30 @@ fn test(
                 negated,
                 query,
                 span,
-            } => match resolve_can(policy, data, query) {
-                Ok(question) => expects.push(Expectation::Can {
+            } => match (
+                resolve_can(policy, data, query),
+                resolve_when(policy, &query.suffix),
+            ) {
+                (Ok(question), Ok(when)) => expects.push(Expectation::Can {
                     negated: *negated,
                     question,
+                    when,
                     span: *span,
                 }),
-                Err(ds) => diags.extend(ds),
+                (q, w) => diags.extend(q.err().into_iter().chain(w.err()).flatten()),
             },
             ast::Expect::Report {
                 query,
                 outcome,
                 span,
             } => {
+                let when = match resolve_when(policy, &query.suffix) {
+                    Ok(w) => w,
+                    Err(ds) => {
+                        diags.extend(ds);
+                        continue;
+                    }
+                };
                 let q = resolve_report_query(policy, data, query);
                 let outcome = match outcome {
                     ast::ReportOutcome::Denied => Some(ExpectedReport::Denied),
@@ -99,6 +128,7 @@ fn test(
                     (Ok(question), Some(outcome)) => expects.push(Expectation::Report {
                         question,
                         outcome,
+                        when,
                         span: *span,
                     }),
                     (Err(ds), _) => diags.extend(ds),
@@ -110,7 +140,9 @@ fn test(
     Test {
         name: t.name.clone(),
         span: t.span,
+        at,
         data: local,
+        policy: own_policy,
         expects,
     }
 }
@@ -170,8 +202,18 @@ fn local_data(policy: &Policy, decls: &Decls, t: &ast::TestDecl, diags: &mut Dia
                     .filter(|e| !le.contains(&e.id.text)),
             )
             .collect(),
-        // groups are global: a test shares them
-        groups: decls.groups.clone(),
+        // the global groups, but those the test declares again
+        groups: t
+            .groups
+            .iter()
+            .chain(
+                decls
+                    .groups
+                    .iter()
+                    .copied()
+                    .filter(|g| !t.groups.iter().any(|x| x.id.text == g.id.text)),
+            )
+            .collect(),
     };
     let mut found = Diagnostics::new();
     let mut data = Data::default();

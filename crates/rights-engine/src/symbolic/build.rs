@@ -88,6 +88,10 @@ fn canonical(code: &crate::ir::PolicyCode) -> (Vec<u32>, usize) {
                 Node::Access(l) => (4, l.index() as u32, Vec::new()),
                 Node::Group(g) => (5, g.index() as u32, Vec::new()),
                 Node::Tag(t) => (6, t.index() as u32, Vec::new()),
+                Node::Same(a) => (12, a.index() as u32, Vec::new()),
+                Node::UserAttr(_, v) => (13, v.index() as u32, Vec::new()),
+                Node::ResourceAttr(_, v) => (14, v.index() as u32, Vec::new()),
+                Node::Context(c) => (15, c.index() as u32, Vec::new()),
                 Node::Can(a) => {
                     let scoped = code.action_scoped.get(a.index()).copied().unwrap_or(false);
                     let cond = code
@@ -320,6 +324,12 @@ impl Symbolic {
             for &c in self.code.access_rules.get(l.index()).into_iter().flatten() {
                 granted = self.or(&granted, &self.node(c, Some(prof))?)?;
             }
+            // held on the parent: a free fact of the resource in scope (§9.1)
+            if self.code.access_inherited.get(l.index()).copied().unwrap_or(false) {
+                if let Some(&v) = self.b.inherited.get(l.index()) {
+                    granted = self.or(&granted, &self.var(v))?;
+                }
+            }
             if let Some(&v) = self.b.access_revoke.get(l.index()) {
                 granted = self.and_not(&granted, &self.var(v))?;
             }
@@ -488,6 +498,26 @@ impl Symbolic {
                     (Some(_), Some(&v)) => self.var(v),
                     _ => self.f(),
                 }),
+                Node::Same(a) => Ok(match (scope, self.b.same.get(a.index())) {
+                    (Some(_), Some(&v)) => self.var(v),
+                    _ => self.f(),
+                }),
+                Node::ResourceAttr(_, x) => {
+                    Ok(match (scope, self.b.resource_value.get(x.index())) {
+                        (Some(_), Some(&v)) => self.var(v),
+                        _ => self.f(),
+                    })
+                }
+                Node::UserAttr(_, x) => Ok(self
+                    .b
+                    .user_value
+                    .get(x.index())
+                    .map_or_else(|| self.f(), |&v| self.var(v))),
+                Node::Context(c) => Ok(self
+                    .b
+                    .context
+                    .get(c.index())
+                    .map_or_else(|| self.f(), |&v| self.var(v))),
                 // on the same resource if it is decided per resource
                 Node::Can(a) => self.action(a, scope),
                 Node::Not(x) => Ok(self.node(x, scope)?.not()),

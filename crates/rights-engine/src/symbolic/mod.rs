@@ -262,7 +262,7 @@ impl Symbolic {
     }
 
     /// User `u`'s facts (on resource `on`): every variable's current value.
-    pub fn facts_of(&self, u: UserId, on: Option<ResourceId>) -> Vec<bool> {
+    pub fn facts_of(&self, program: &Program, u: UserId, on: Option<ResourceId>) -> Vec<bool> {
         let mut val = vec![false; self.universe.meaning.len()];
         let Some(user) = self.data.users.get(u.index()) else {
             return val;
@@ -306,6 +306,40 @@ impl Symbolic {
             if let Some(res) = self.data.resources.get(r.index()) {
                 for (t, _) in &res.tags {
                     set(self.b.var(Fact::Tag(*t)));
+                }
+            }
+            // version 3: what the program says of this user on this resource
+            for k in 0..program.policy.values.len() {
+                let v = ValueId::from_index(k);
+                for (a, _) in program.policy.attributes.iter().enumerate() {
+                    let a = AttrId::from_index(a);
+                    if program.resource_has_value(r, a, v) {
+                        set(self.b.var(Fact::ResourceValue(a, v)));
+                    }
+                }
+            }
+            for a in 0..program.policy.attributes.len() {
+                let a = AttrId::from_index(a);
+                if program.same_value(u, r, a) {
+                    set(self.b.var(Fact::Same(a)));
+                }
+            }
+            for l in 0..program.policy.access.len() {
+                let l = AccessId::from_index(l);
+                if program.inherited_from(u, r, l).is_some() {
+                    set(self.b.var(Fact::Inherited(l)));
+                }
+            }
+        }
+        for c in program.given().iter() {
+            set(self.b.var(Fact::Context(c)));
+        }
+        for k in 0..program.policy.values.len() {
+            let v = ValueId::from_index(k);
+            for a in 0..program.policy.attributes.len() {
+                let a = AttrId::from_index(a);
+                if program.user_has_value(u, a, v) {
+                    set(self.b.var(Fact::UserValue(a, v)));
                 }
             }
         }

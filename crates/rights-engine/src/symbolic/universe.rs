@@ -28,6 +28,17 @@ pub enum Meaning {
     Access(String),
     /// The user's data revokes this level on the resource in scope.
     AccessRevoke(String),
+    /// The question is asked with this context fact (§9.4): free, like a flag.
+    Context(String),
+    /// The user has this value of the attribute (§9.2).
+    UserValue(String, String),
+    /// The resource in scope has this value of the attribute.
+    ResourceValue(String, String),
+    /// The user and the resource in scope share a value of the attribute.
+    Same(String),
+    /// The user holds this level on the parent of the resource in scope,
+    /// and it is declared `inherited` (§9.1).
+    Inherited(String),
 }
 
 impl Meaning {
@@ -35,7 +46,12 @@ impl Meaning {
     pub fn scoped(&self) -> bool {
         matches!(
             self,
-            Meaning::Tag(_) | Meaning::Access(_) | Meaning::AccessRevoke(_)
+            Meaning::Tag(_)
+                | Meaning::Access(_)
+                | Meaning::AccessRevoke(_)
+                | Meaning::ResourceValue(..)
+                | Meaning::Same(_)
+                | Meaning::Inherited(_)
         )
     }
 }
@@ -52,6 +68,11 @@ pub enum Fact {
     Tag(TagId),
     Access(AccessId),
     AccessRevoke(AccessId),
+    Context(ContextId),
+    UserValue(AttrId, ValueId),
+    ResourceValue(AttrId, ValueId),
+    Same(AttrId),
+    Inherited(AccessId),
 }
 
 /// What a resource's data says about who has access to it: its `access for
@@ -99,6 +120,13 @@ pub struct Binding {
     pub(crate) tag: Vec<BddVariable>,
     pub(crate) access: Vec<BddVariable>,
     pub(crate) access_revoke: Vec<BddVariable>,
+    pub(crate) context: Vec<BddVariable>,
+    /// Per attribute value a condition names (`ValueId`): the user's and the
+    /// resource's variable.
+    pub(crate) user_value: Vec<BddVariable>,
+    pub(crate) resource_value: Vec<BddVariable>,
+    pub(crate) same: Vec<BddVariable>,
+    pub(crate) inherited: Vec<BddVariable>,
     /// Every profile of the universe in this program's ids.
     pub(crate) profiles: Vec<ProfileIds>,
     /// The profile of each of this program's resources.
@@ -186,6 +214,78 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
     let mut tag = vec![Vec::new(); named.len()];
     let mut access = vec![Vec::new(); named.len()];
     let mut access_revoke = vec![Vec::new(); named.len()];
+    let mut context = vec![Vec::new(); named.len()];
+    let mut user_value = vec![Vec::new(); named.len()];
+    let mut resource_value = vec![Vec::new(); named.len()];
+    let mut same = vec![Vec::new(); named.len()];
+    let mut inherited = vec![Vec::new(); named.len()];
+    let mut value_attrs: Vec<Vec<Option<AttrId>>> = vec![Vec::new(); named.len()];
+    // the version-3 facts first: every program's, in declaration order
+    for (i, n) in named.iter().enumerate() {
+        let pol = &n.p.policy;
+        context[i] = pol
+            .contexts
+            .iter()
+            .map(|c| add(Meaning::Context(c.meta.name.clone()), &mut meaning))
+            .collect();
+        // the value's attribute: the first condition naming it decides
+        let mut value_attr = vec![None; pol.values.len()];
+        let mut note = |c: &Cond| {
+            c.for_each_atom(|a| {
+                if let Cond::UserAttr(x, v, _) | Cond::ResourceAttr(x, v, _) = a {
+                    if let Some(slot) = value_attr.get_mut(v.index()) {
+                        slot.get_or_insert(*x);
+                    }
+                }
+            })
+        };
+        for l in &pol.access {
+            l.also_when.iter().for_each(&mut note);
+        }
+        for a in &pol.actions {
+            note(&a.when);
+        }
+        for d in &pol.denies {
+            d.when.iter().for_each(&mut note);
+        }
+        for d in &pol.access_denies {
+            d.when.iter().for_each(&mut note);
+        }
+        for l in &pol.default_roles {
+            note(&l.when);
+        }
+        for r in &pol.reports {
+            note(&r.requires);
+            r.rows_where.iter().for_each(&mut note);
+            r.details_when.iter().for_each(&mut note);
+        }
+        for r in &pol.roles {
+            for a in &r.assigns {
+                a.scope.cond().iter().for_each(|c| note(c));
+            }
+        }
+        value_attrs[i] = value_attr.clone();
+        for (k, v) in pol.values.iter().enumerate() {
+            let attr = value_attr[k]
+                .map(|a| pol.attribute(a).meta.name.clone())
+                .unwrap_or_default();
+            user_value[i].push(add(
+                Meaning::UserValue(attr.clone(), v.clone()),
+                &mut meaning,
+            ));
+            resource_value[i].push(add(Meaning::ResourceValue(attr, v.clone()), &mut meaning));
+        }
+        same[i] = pol
+            .attributes
+            .iter()
+            .map(|a| add(Meaning::Same(a.meta.name.clone()), &mut meaning))
+            .collect();
+        inherited[i] = pol
+            .access
+            .iter()
+            .map(|l| add(Meaning::Inherited(l.meta.name.clone()), &mut meaning))
+            .collect();
+    }
     for (i, n) in named.iter().enumerate() {
         flag[i] = n
             .flags()
@@ -271,6 +371,21 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
                 put(a, Fact::Access(AccessId::from_index(k)));
                 put(r, Fact::AccessRevoke(AccessId::from_index(k)));
             }
+            for (k, &x) in context[i].iter().enumerate() {
+                put(x, Fact::Context(ContextId::from_index(k)));
+            }
+            for (k, (&uv, &rv)) in user_value[i].iter().zip(&resource_value[i]).enumerate() {
+                let v = ValueId::from_index(k);
+                let attr = value_attrs[i].get(k).copied().flatten().unwrap_or(AttrId(0));
+                put(uv, Fact::UserValue(attr, v));
+                put(rv, Fact::ResourceValue(attr, v));
+            }
+            for (k, &x) in same[i].iter().enumerate() {
+                put(x, Fact::Same(AttrId::from_index(k)));
+            }
+            for (k, &x) in inherited[i].iter().enumerate() {
+                put(x, Fact::Inherited(AccessId::from_index(k)));
+            }
             let vs = |xs: &[usize]| xs.iter().map(|&x| v(x)).collect::<Vec<_>>();
             Binding {
                 lists: v(0),
@@ -282,6 +397,11 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
                 tag: vs(&tag[i]),
                 access: vs(&access[i]),
                 access_revoke: vs(&access_revoke[i]),
+                context: vs(&context[i]),
+                user_value: vs(&user_value[i]),
+                resource_value: vs(&resource_value[i]),
+                same: vs(&same[i]),
+                inherited: vs(&inherited[i]),
                 profiles: profiles
                     .iter()
                     .map(|prof| ids_of(named[i].p, prof))
@@ -334,6 +454,11 @@ impl Binding {
             Fact::Tag(x) => at(&self.tag, x.index()),
             Fact::Access(x) => at(&self.access, x.index()),
             Fact::AccessRevoke(x) => at(&self.access_revoke, x.index()),
+            Fact::Context(x) => at(&self.context, x.index()),
+            Fact::UserValue(_, x) => at(&self.user_value, x.index()),
+            Fact::ResourceValue(_, x) => at(&self.resource_value, x.index()),
+            Fact::Same(x) => at(&self.same, x.index()),
+            Fact::Inherited(x) => at(&self.inherited, x.index()),
         }
     }
 

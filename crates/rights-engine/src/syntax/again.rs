@@ -156,15 +156,21 @@ fields! {
     DenyAccessDecl: levels, when, span;
     RowsClause: filter, span;
     ReportDecl: name, requires, rows, details, span;
-    UserDecl: id, roles, grants, revokes, flags, access, groups, revoke_access, span;
+    UserDecl: id, roles, grants, revokes, flags, access, groups, revoke_access, attributes, windows, span;
     GroupDecl: id, parent, roles, access, span;
     AccessEntry: resource, levels, span;
-    ResourceDecl: id, parent, details, tags, role_access, span;
+    ResourceDecl: id, parent, details, tags, role_access, attributes, span;
     RoleAccess: role, levels, span;
     EventDecl: id, resources, span;
-    TestDecl: name_span, users, resources, events, expects, span;
-    CanQuery: user, target, span;
-    ReportQuery: report, user, event, span;
+    TestDecl: name_span, at, users, groups, resources, events, expects, span;
+    CanQuery: user, target, suffix, span;
+    ReportQuery: report, user, event, suffix, span;
+    Value: span;
+    DateLit: span;
+    Window: from, until, span;
+    ItemWindow: window;
+    AttributeValues: name, values, span;
+    Suffix: with, at;
 }
 
 impl MapSpans for Pattern {
@@ -194,7 +200,13 @@ impl MapSpans for Cond {
             | Cond::Access(n)
             | Cond::Can(n)
             | Cond::Group(n)
-            | Cond::Tag(n) => n.map_spans(f),
+            | Cond::Tag(n)
+            | Cond::Same(n)
+            | Cond::Context(n) => n.map_spans(f),
+            Cond::UserAttr(n, v) | Cond::ResourceAttr(n, v) => {
+                n.map_spans(f);
+                v.map_spans(f);
+            }
         }
     }
 }
@@ -248,9 +260,10 @@ impl MapSpans for ReportOutcome {
 impl MapSpans for CanTarget {
     fn map_spans(&mut self, f: &mut dyn FnMut(&mut Span)) {
         match self {
-            CanTarget::Run { report, on } => {
+            CanTarget::Run { report, on, event } => {
                 report.map_spans(f);
                 on.map_spans(f);
+                event.map_spans(f);
             }
             CanTarget::Assign { role, to, on } => {
                 role.map_spans(f);
@@ -293,6 +306,7 @@ impl MapSpans for Item {
             Item::Resource(d) => d.map_spans(f),
             Item::Event(d) => d.map_spans(f),
             Item::Test(d) => d.map_spans(f),
+            Item::Attribute(d) | Item::Context(d) => d.map_spans(f),
         }
     }
 }

@@ -47,6 +47,65 @@ pub enum Cond {
     Group(Name),
     /// `tag T` (§8.2)
     Tag(Name),
+    /// `same ATTR` (§9.2)
+    Same(Name),
+    /// `user ATTR = "v"` (§9.2): the attribute's name, the value and its span.
+    UserAttr(Name, Value),
+    /// `resource ATTR = "v"` (§9.2)
+    ResourceAttr(Name, Value),
+    /// `context NAME` (§9.4)
+    Context(Name),
+}
+
+/// A string value as written (an attribute's value), unescaped, with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A day as written, `YYYY-MM-DD` (sema checks that it exists).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateLit {
+    pub text: String,
+    pub span: Span,
+}
+
+/// `from DATE`, `until DATE` or both, at the end of a user's statement (§9.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from: Option<DateLit>,
+    pub until: Option<DateLit>,
+    pub span: Span,
+}
+
+/// Which list of a user an item with a window is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Windowed {
+    Roles,
+    Groups,
+    Grants,
+    Revokes,
+    /// An `access R: …` entry (the whole entry).
+    Access,
+    /// A `revoke access R: …` entry (the whole entry).
+    RevokeAccess,
+}
+
+/// The window of one item of a user's lists: item `index` of `list`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemWindow {
+    pub list: Windowed,
+    pub index: usize,
+    pub window: Window,
+}
+
+/// `attribute NAME "v1", "v2"` on a user or a resource (§9.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttributeValues {
+    pub name: Name,
+    pub values: Vec<Value>,
+    pub span: Span,
 }
 
 impl Cond {
@@ -59,7 +118,10 @@ impl Cond {
             | Cond::Access(n)
             | Cond::Can(n)
             | Cond::Group(n)
-            | Cond::Tag(n) => n.span,
+            | Cond::Tag(n)
+            | Cond::Same(n)
+            | Cond::Context(n) => n.span,
+            Cond::UserAttr(n, v) | Cond::ResourceAttr(n, v) => n.span.to(v.span),
         }
     }
 }
@@ -83,6 +145,10 @@ pub enum Item {
     Resource(ResourceDecl),
     Event(EventDecl),
     Test(TestDecl),
+    /// `attribute NAME "Label"` (§9.2)
+    Attribute(FlagDecl),
+    /// `context NAME "Label"` (§9.4)
+    Context(FlagDecl),
 }
 
 impl Item {
@@ -104,6 +170,7 @@ impl Item {
             Item::Resource(d) => d.span,
             Item::Event(d) => d.span,
             Item::Test(d) => d.span,
+            Item::Attribute(d) | Item::Context(d) => d.span,
         }
     }
 }
@@ -135,6 +202,8 @@ pub struct AccessDecl {
     pub doc: Doc,
     pub name: Name,
     pub label: Label,
+    /// `inherited`: the level flows down the resource tree (§9.1).
+    pub inherited: bool,
     pub also_when: Option<Cond>,
     pub span: Span,
 }
@@ -280,6 +349,10 @@ pub struct UserDecl {
     pub groups: Vec<Name>,
     /// `revoke access R: LEVEL, …` (§8.4)
     pub revoke_access: Vec<AccessEntry>,
+    /// `attribute NAME "v", …` (§9.2)
+    pub attributes: Vec<AttributeValues>,
+    /// The windows of items that have one (§9.3), in the order written.
+    pub windows: Vec<ItemWindow>,
     pub span: Span,
     /// Read from a JSON data file (its field names are `grants`, `revokes`, …).
     pub from_json: bool,
@@ -317,6 +390,8 @@ pub struct ResourceDecl {
     pub tags: Vec<Name>,
     /// `access for role ROLE: LEVEL, …` (§8.3)
     pub role_access: Vec<RoleAccess>,
+    /// `attribute NAME "v", …` (§9.2)
+    pub attributes: Vec<AttributeValues>,
     pub span: Span,
     /// Read from a JSON data file (its field names are `grants`, `revokes`, …).
     pub from_json: bool,
@@ -346,7 +421,11 @@ pub struct TestDecl {
     pub doc: Doc,
     pub name: String,
     pub name_span: Span,
+    /// `test "…" at DATE { … }`: the date of every expectation (§9.3).
+    pub at: Option<DateLit>,
     pub users: Vec<UserDecl>,
+    /// Groups declared in the test (§9.6).
+    pub groups: Vec<GroupDecl>,
     pub resources: Vec<ResourceDecl>,
     pub events: Vec<EventDecl>,
     pub expects: Vec<Expect>,
@@ -396,8 +475,12 @@ impl Visibility {
 /// What a `can` question asks about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CanTarget {
-    /// `run REPORT [on R]`
-    Run { report: Name, on: Option<Name> },
+    /// `run REPORT [on R] [for event E]`
+    Run {
+        report: Name,
+        on: Option<Name>,
+        event: Option<Name>,
+    },
     /// `assign ROLE to USER [on R]`
     Assign {
         role: Name,
@@ -406,8 +489,8 @@ pub enum CanTarget {
     },
     /// `NAME [on R]`: an action or a right (resolution decides which).
     Named { name: Name, on: Option<Name> },
-    /// `access LEVEL on R` (§8.6)
-    Access { level: Name, on: Name },
+    /// `access LEVEL on R` (§8.6); without `on` only in `where can` (§9.5).
+    Access { level: Name, on: Option<Name> },
     /// `assign access LEVEL to USER [on R]` (§8.5)
     AssignAccess {
         level: Name,
@@ -420,7 +503,15 @@ pub enum CanTarget {
 pub struct CanQuery {
     pub user: Name,
     pub target: CanTarget,
+    pub suffix: Suffix,
     pub span: Span,
+}
+
+/// `with NAME, …` and `at DATE` at the end of a query (§9.6).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Suffix {
+    pub with: Vec<Name>,
+    pub at: Option<DateLit>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -428,6 +519,7 @@ pub struct ReportQuery {
     pub report: Name,
     pub user: Name,
     pub event: Option<Name>,
+    pub suffix: Suffix,
     pub span: Span,
 }
 
@@ -438,27 +530,62 @@ pub enum Query {
     Explain(CanQuery),
     Who {
         target: CanTarget,
+        suffix: Suffix,
+        span: Span,
+    },
+    /// `where can USER …` (§9.5): the target has no `on`.
+    Where {
+        user: Name,
+        target: CanTarget,
+        suffix: Suffix,
         span: Span,
     },
     What {
         user: Name,
         on: Option<Name>,
+        suffix: Suffix,
         span: Span,
     },
     Rights {
         user: Name,
+        suffix: Suffix,
         span: Span,
     },
     Roles {
         user: Name,
+        suffix: Suffix,
         span: Span,
     },
     /// `groups USER` (§8.6)
     Groups {
         user: Name,
+        suffix: Suffix,
         span: Span,
     },
     Report(ReportQuery),
+    /// `expiring within N days [at DATE]` (§9.3)
+    Expiring {
+        days: u32,
+        suffix: Suffix,
+        span: Span,
+    },
+}
+
+impl Query {
+    /// The query's `with` and `at` suffix.
+    pub fn suffix(&self) -> &Suffix {
+        match self {
+            Query::Can(q) | Query::Explain(q) => &q.suffix,
+            Query::Report(q) => &q.suffix,
+            Query::Who { suffix, .. }
+            | Query::Where { suffix, .. }
+            | Query::What { suffix, .. }
+            | Query::Rights { suffix, .. }
+            | Query::Roles { suffix, .. }
+            | Query::Groups { suffix, .. }
+            | Query::Expiring { suffix, .. } => suffix,
+        }
+    }
 }
 
 /// One parsed policy file.

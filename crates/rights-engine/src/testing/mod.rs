@@ -69,13 +69,21 @@ pub fn run_with_coverage(
         .iter()
         .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
         .map(|t| {
-            let program = match &t.data {
-                Some(d) => Arc::new(global.with_data(d.clone())),
-                None => global.clone(),
+            let program = match (&t.policy, &t.data) {
+                // a test that declares groups has a policy of its own (§9.6)
+                (Some(policy), data) => Arc::new(Program::join_at(
+                    policy.clone(),
+                    Arc::new(crate::ir::PolicyCode::compile(policy)),
+                    data.clone().unwrap_or_else(|| global.data.clone()),
+                    global.day(),
+                    ContextSet::NONE,
+                )),
+                (None, Some(d)) => Arc::new(global.with_data(d.clone())),
+                (None, None) => global.clone(),
             };
             if let Some(c) = coverage.as_deref_mut() {
                 for e in &t.expects {
-                    c.expectation(&program, e);
+                    c.expectation(&program.at(expectation_when(t, e)).arc(&program), e);
                 }
             }
             run_one(t, program)
@@ -83,14 +91,28 @@ pub fn run_with_coverage(
         .collect()
 }
 
-fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
+/// When an expectation is asked: its own `at`, else its test's, else the
+/// run's date; with its own context facts.
+fn expectation_when(t: &Test, e: &Expectation) -> When {
+    let when = match e {
+        Expectation::Can { when, .. } | Expectation::Report { when, .. } => *when,
+    };
+    When {
+        at: when.at.or(t.at),
+        with: when.with,
+    }
+}
+
+fn run_one(t: &Test, test_program: Arc<Program>) -> TestResult {
     let mut failures = Vec::new();
     for e in &t.expects {
+        let program = test_program.at(expectation_when(t, e)).arc(&test_program);
         match e {
             Expectation::Can {
                 negated,
                 question,
                 span,
+                ..
             } => {
                 let actual = program.can(question);
                 if actual == *negated {
@@ -109,6 +131,7 @@ fn run_one(t: &Test, program: Arc<Program>) -> TestResult {
                 question,
                 outcome,
                 span,
+                ..
             } => {
                 let rows = program.report_rows(question);
                 let describe = |rows: &Option<Vec<(ResourceId, Visibility)>>| match rows {
@@ -163,6 +186,7 @@ fn report_explanations(
         user: q.user,
         target: Target::Run(q.report),
         on,
+        event: q.event,
     };
     let Some(got) = got else {
         return (vec![program.explain(&run(None))], Vec::new());

@@ -134,6 +134,8 @@ impl Declarations {
                 ast::Item::Resource(d) => Declared::Named("resource", d.id.text.clone()),
                 ast::Item::Event(d) => Declared::Named("event", d.id.text.clone()),
                 ast::Item::Test(d) => Declared::Test(d.name.clone()),
+                ast::Item::Attribute(d) => Declared::Named("attribute", d.name.text.clone()),
+                ast::Item::Context(d) => Declared::Named("context fact", d.name.text.clone()),
             })
             .collect()
     }
@@ -606,7 +608,7 @@ impl Workspace {
 
     /// Resolves a query written in the query language; `name` names its
     /// text in diagnostics (`<query>`, `<stdin:3>`).
-    pub fn resolve_query(&self, text: &str, name: &str) -> Result<Question, Failure> {
+    pub fn resolve_query(&self, text: &str, name: &str) -> Result<Asked, Failure> {
         // the query gets the next file id; the sources are copied only on error
         let fail = |diagnostics: Diagnostics| Failure {
             diagnostics,
@@ -621,14 +623,14 @@ impl Workspace {
     /// Answers a query written in the query language.
     pub fn ask(&self, text: &str, name: &str) -> Result<Answer, Failure> {
         let q = self.resolve_query(text, name)?;
-        Ok(self.compiled_program()?.answer(&q))
+        Ok(self.compiled_program()?.answer_asked(&q))
     }
 
     /// Answers a parsed query (from [`Workspace::parse_entry`] of `text`).
     pub fn ask_parsed(&self, text: &str, name: &str, q: &ParsedQuery) -> Result<Answer, Failure> {
         let p = self.compiled_program()?;
         match sema::resolve_query(&p.policy, &p.data, &q.0) {
-            Ok(q) => Ok(p.answer(&q)),
+            Ok(q) => Ok(p.answer_asked(&q)),
             Err(diagnostics) => Err(Failure {
                 diagnostics,
                 sources: self.with_text(name, text),

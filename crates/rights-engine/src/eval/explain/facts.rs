@@ -406,6 +406,13 @@ impl Program {
                 break;
             }
         }
+        if let Some(parent) = self.inherited_from(u, res, l) {
+            out.push(
+                Reason::new(true, fact(AccessHow::Inherited(parent)))
+                    .at_maybe(self.policy.access_level(l).inherited)
+                    .because(vec![self.explain_access(u, parent, l)]),
+            );
+        }
         out
     }
 
@@ -421,6 +428,61 @@ impl Program {
                 Some(r) => self.explain_tag(r, t),
                 None => Reason::new(false, Fact::NoResource),
             },
+            Node::Same(attr) => match res {
+                Some(resource) => {
+                    let holds = self.same_value(u, resource, attr);
+                    Reason::new(
+                        holds,
+                        Fact::Same {
+                            user: u,
+                            resource,
+                            attr,
+                            holds,
+                        },
+                    )
+                    .at_maybe(self.data.resource(resource).attributes.iter().find(|x| x.0 == attr).map(|x| x.2))
+                }
+                None => Reason::new(false, Fact::NoResource),
+            },
+            Node::UserAttr(attr, value) => {
+                let has = self.user_has_value(u, attr, value);
+                let site = self
+                    .data
+                    .users
+                    .get(u.index())
+                    .and_then(|d| d.attributes.iter().find(|x| x.0 == attr))
+                    .map(|x| x.2);
+                Reason::new(
+                    has,
+                    Fact::UserValue {
+                        user: u,
+                        attr,
+                        value,
+                        has,
+                    },
+                )
+                .at_maybe(site)
+            }
+            Node::ResourceAttr(attr, value) => match res {
+                Some(resource) => {
+                    let has = self.resource_has_value(resource, attr, value);
+                    Reason::new(
+                        has,
+                        Fact::ResourceValue {
+                            resource,
+                            attr,
+                            value,
+                            has,
+                        },
+                    )
+                }
+                None => Reason::new(false, Fact::NoResource),
+            },
+            Node::Context(context) => {
+                let given = self.given().has(context);
+                Reason::new(given, Fact::Context { context, given })
+                    .at(self.policy.context(context).meta.span)
+            }
             Node::Access(l) => match res {
                 Some(r) => self.explain_access(u, r, l),
                 None => Reason::new(false, Fact::NoResource),

@@ -85,7 +85,7 @@ impl Program {
         let b = sym.binding();
         let vars = &sym.universe().vars;
         let lists = b.var(Var::Lists);
-        let current = sym.facts_of(u, on);
+        let current = sym.facts_of(self, u, on);
         let lists_now = lists.is_some_and(|v| current.get(v.to_index()).copied().unwrap_or(false));
         let changeable =
             |v: usize, now: bool| match b.fact(biodivine_lib_bdd::BddVariable::from_index(v)) {
@@ -94,7 +94,17 @@ impl Program {
                 // revokes may be lifted, never added
                 Some(Var::Revoke(_)) => now,
                 Some(Var::AccessRevoke(_)) => now && on.is_some(),
-                Some(Var::Lists) | None => false,
+                // the question's facts, attribute values and the parent's
+                // access are not changed by a fix to this user's data
+                Some(
+                    Var::Lists
+                    | Var::Context(_)
+                    | Var::UserValue(..)
+                    | Var::ResourceValue(..)
+                    | Var::Same(_)
+                    | Var::Inherited(_),
+                )
+                | None => false,
             };
         let mut alts: Vec<Vec<Fix>> = Vec::new();
         let add = |changes: Vec<search::Change>, alts: &mut Vec<Vec<Fix>>| {
@@ -272,8 +282,11 @@ impl Program {
             policy: self.policy.clone(),
             data: self.data.clone(),
             code: self.code.clone(),
-            tables: DataTables::build_users(&self.code, shared, [&user]),
+            tables: DataTables::build_users_with(&self.code, shared, [&user], self.given()),
             symbolic: Default::default(),
+            undated: None,
+            day: self.day(),
+            variants: Default::default(),
         })
     }
 
@@ -341,7 +354,11 @@ impl Program {
                 | Node::Flag(_)
                 | Node::Access(_)
                 | Node::Group(_)
-                | Node::Tag(_) => {}
+                | Node::Tag(_)
+                | Node::Same(_)
+                | Node::UserAttr(..)
+                | Node::ResourceAttr(..)
+                | Node::Context(_) => {}
                 Node::Can(a) => {
                     if let Some(&c) = self.code.action_cond.get(a.index()) {
                         stack.push((c, depth + 1))
@@ -389,6 +406,7 @@ fn what_if(q: &CanQ) -> CanQ {
         user: UserId(0),
         target,
         on: q.on,
+        event: q.event,
     }
 }
 

@@ -106,6 +106,31 @@ pub enum Fact {
         tag: TagId,
         has: bool,
     },
+    /// `same ATTR`: the user and the resource share a value (`holds`), or
+    /// not (§9.2); the words name the values.
+    Same {
+        user: UserId,
+        resource: ResourceId,
+        attr: AttrId,
+        holds: bool,
+    },
+    /// `user ATTR = "v"`: the user has the value (`has`), or not.
+    UserValue {
+        user: UserId,
+        attr: AttrId,
+        value: ValueId,
+        has: bool,
+    },
+    /// `resource ATTR = "v"`: the resource has the value, or not.
+    ResourceValue {
+        resource: ResourceId,
+        attr: AttrId,
+        value: ValueId,
+        has: bool,
+    },
+    /// `context NAME`: the question was asked with the fact (`given`), or
+    /// not (§9.4).
+    Context { context: ContextId, given: bool },
     /// `access` asked where no resource is in scope.
     NoResource,
     /// An action used through `can` holds (or not), on a resource if scoped.
@@ -196,6 +221,9 @@ pub enum AccessHow {
     RoleAccess(RoleId),
     /// An `also when` rule holds (site: the rule's condition).
     AlsoWhen,
+    /// Inherited from the parent resource, where the user holds it (§9.1);
+    /// the reason's child says how (site: the `inherited` declaration).
+    Inherited(ResourceId),
     /// Granted, but the user's data revokes it (site: the revoke).
     Revoked,
     /// Granted or not, an access deny takes it (site: the deny).

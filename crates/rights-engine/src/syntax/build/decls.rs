@@ -49,10 +49,12 @@ impl<'t> Builder<'t> {
                 let mut name = None;
                 let mut label = None;
                 let mut also_when = None;
+                let mut inherited = false;
                 for c in self.children(p) {
                     match c.as_rule() {
                         Rule::name => name = Some(self.name(&c)),
                         Rule::label => label = Some(self.label(c)?),
+                        Rule::inherited => inherited = true,
                         Rule::also_when => also_when = Some(self.first_cond(c)?),
                         _ => return Err(self.shape_error(self.span(&c), "access")),
                     }
@@ -61,9 +63,25 @@ impl<'t> Builder<'t> {
                     doc,
                     name: name.ok_or_else(|| self.shape_error(span, "access name"))?,
                     label,
+                    inherited,
                     also_when,
                     span,
                 })
+            }
+            Rule::attribute_decl | Rule::context_decl => {
+                let attribute = p.as_rule() == Rule::attribute_decl;
+                let (name, label) = self.name_label(p)?;
+                let d = FlagDecl {
+                    doc,
+                    name,
+                    label,
+                    span,
+                };
+                if attribute {
+                    Item::Attribute(d)
+                } else {
+                    Item::Context(d)
+                }
             }
             Rule::flag_decl => {
                 let (name, label) = self.name_label(p)?;
@@ -198,7 +216,11 @@ impl<'t> Builder<'t> {
                     for stmt in self.children(c) {
                         match stmt.as_rule() {
                             Rule::grant_stmt => {
-                                for pat in self.children(stmt) {
+                                let (pats, window) = self.windowed(stmt);
+                                if let Some(w) = window {
+                                    return Err(self.no_window(w.span, "a role's grant"));
+                                }
+                                for pat in pats {
                                     role.grants.push(self.pattern(pat)?);
                                 }
                             }
@@ -251,16 +273,32 @@ impl<'t> Builder<'t> {
     }
 
     /// `RES: LEVEL, …` in `access` (users, groups) and `revoke access`.
-    fn access_entry(&self, stmt: Pair<'_, Rule>) -> PResult<AccessEntry> {
+    fn access_entry(&self, stmt: Pair<'_, Rule>) -> PResult<(AccessEntry, Option<Window>)> {
         let aspan = self.span(&stmt);
-        let mut it = self.children(stmt).into_iter();
+        let (kids, window) = self.windowed(stmt);
+        let mut it = kids.into_iter();
         let resource = self.data_id(self.next_of(&mut it, aspan)?)?;
         let levels = it.map(|n| self.name(&n)).collect();
-        Ok(AccessEntry {
-            resource,
-            levels,
-            span: aspan,
-        })
+        Ok((
+            AccessEntry {
+                resource,
+                levels,
+                span: aspan,
+            },
+            window,
+        ))
+    }
+
+    /// A window where §9.3 allows none (in a group, a role).
+    fn no_window(&self, span: crate::source::Span, what: &str) -> Box<crate::diag::Diagnostic> {
+        Box::new(
+            crate::diag::Diagnostic::error(
+                crate::diag::Code::Syntax,
+                format!("{what} cannot have a window (`from`, `until`)"),
+            )
+            .at(span, "a window here")
+            .help("windows end a user's statements only: give the dates on the user's `roles`, `groups`, `grant`, `revoke` or `access` line"),
+        )
     }
 
     pub(super) fn group(&self, p: Pair<'_, Rule>, doc: Doc) -> PResult<GroupDecl> {
@@ -290,10 +328,20 @@ impl<'t> Builder<'t> {
                 Rule::group_body => {
                     for stmt in self.children(c) {
                         match stmt.as_rule() {
-                            Rule::user_roles => g
-                                .roles
-                                .extend(self.children(stmt).iter().map(|n| self.name(n))),
-                            Rule::user_access => g.access.push(self.access_entry(stmt)?),
+                            Rule::user_roles => {
+                                let (names, window) = self.windowed(stmt);
+                                if let Some(w) = window {
+                                    return Err(self.no_window(w.span, "a group's roles"));
+                                }
+                                g.roles.extend(names.iter().map(|n| self.name(n)))
+                            }
+                            Rule::user_access => {
+                                let (entry, window) = self.access_entry(stmt)?;
+                                if let Some(w) = window {
+                                    return Err(self.no_window(w.span, "a group's access"));
+                                }
+                                g.access.push(entry)
+                            }
                             _ => return Err(self.shape_error(self.span(&stmt), "group body")),
                         }
                     }
@@ -364,6 +412,8 @@ impl<'t> Builder<'t> {
             access: Vec::new(),
             groups: Vec::new(),
             revoke_access: Vec::new(),
+            attributes: Vec::new(),
+            windows: Vec::new(),
             span,
             from_json: false,
         };
@@ -373,33 +423,72 @@ impl<'t> Builder<'t> {
                 Rule::label => u.label = Some(self.label(c)?),
                 Rule::user_body => {
                     for stmt in self.children(c) {
-                        match stmt.as_rule() {
+                        let rule = stmt.as_rule();
+                        if rule == Rule::user_flags {
+                            u.flags
+                                .extend(self.children(stmt).iter().map(|n| self.name(n)));
+                            continue;
+                        }
+                        if rule == Rule::attribute_stmt {
+                            u.attributes.push(self.attribute_values(stmt)?);
+                            continue;
+                        }
+                        let (list, before, window) = match rule {
                             Rule::user_roles => {
-                                let names: Vec<Name> =
-                                    self.children(stmt).iter().map(|n| self.name(n)).collect();
-                                u.roles.get_or_insert_with(Vec::new).extend(names);
+                                let (names, window) = self.windowed(stmt);
+                                let roles = u.roles.get_or_insert_with(Vec::new);
+                                let before = roles.len();
+                                roles.extend(names.iter().map(|n| self.name(n)));
+                                (Windowed::Roles, before, window)
                             }
-                            Rule::grant_stmt => {
-                                for pat in self.children(stmt) {
-                                    u.grants.push(self.pattern(pat)?);
+                            Rule::grant_stmt | Rule::revoke_stmt => {
+                                let (pats, window) = self.windowed(stmt);
+                                let (list, into) = if rule == Rule::grant_stmt {
+                                    (Windowed::Grants, &mut u.grants)
+                                } else {
+                                    (Windowed::Revokes, &mut u.revokes)
+                                };
+                                let before = into.len();
+                                for pat in pats {
+                                    into.push(self.pattern(pat)?);
                                 }
+                                (list, before, window)
                             }
-                            Rule::revoke_stmt => {
-                                for pat in self.children(stmt) {
-                                    u.revokes.push(self.pattern(pat)?);
-                                }
+                            Rule::user_access | Rule::revoke_access => {
+                                let (entry, window) = self.access_entry(stmt)?;
+                                let (list, into) = if rule == Rule::user_access {
+                                    (Windowed::Access, &mut u.access)
+                                } else {
+                                    (Windowed::RevokeAccess, &mut u.revoke_access)
+                                };
+                                into.push(entry);
+                                (list, into.len() - 1, window)
                             }
-                            Rule::user_flags => u
-                                .flags
-                                .extend(self.children(stmt).iter().map(|n| self.name(n))),
-                            Rule::user_access => u.access.push(self.access_entry(stmt)?),
-                            Rule::revoke_access => u.revoke_access.push(self.access_entry(stmt)?),
                             Rule::user_groups => {
-                                for id in self.children(stmt) {
+                                let (ids, window) = self.windowed(stmt);
+                                let before = u.groups.len();
+                                for id in ids {
                                     u.groups.push(self.data_id(id)?);
                                 }
+                                (Windowed::Groups, before, window)
                             }
                             _ => return Err(self.shape_error(self.span(&stmt), "user body")),
+                        };
+                        if let Some(window) = window {
+                            let after = match list {
+                                Windowed::Roles => u.roles.as_ref().map_or(0, Vec::len),
+                                Windowed::Grants => u.grants.len(),
+                                Windowed::Revokes => u.revokes.len(),
+                                Windowed::Groups => u.groups.len(),
+                                Windowed::Access | Windowed::RevokeAccess => before + 1,
+                            };
+                            for index in before..after {
+                                u.windows.push(ItemWindow {
+                                    list,
+                                    index,
+                                    window: window.clone(),
+                                });
+                            }
                         }
                     }
                 }
@@ -422,6 +511,7 @@ impl<'t> Builder<'t> {
             details: Vec::new(),
             tags: Vec::new(),
             role_access: Vec::new(),
+            attributes: Vec::new(),
             span,
             from_json: false,
         };
@@ -444,6 +534,7 @@ impl<'t> Builder<'t> {
                                 let value = self.string(self.next_of(&mut it, dspan)?)?;
                                 r.details.push((key, value));
                             }
+                            Rule::attribute_stmt => r.attributes.push(self.attribute_values(d)?),
                             Rule::resource_tags => {
                                 r.tags.extend(self.children(d).iter().map(|n| self.name(n)))
                             }

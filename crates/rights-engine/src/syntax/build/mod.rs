@@ -37,7 +37,8 @@ static KEYWORD_RULES: LazyLock<Vec<bool>> = LazyLock::new(|| {
         if table.len() <= i {
             table.resize(i + 1, false);
         }
-        table[i] = format!("{r:?}").starts_with("kw_");
+        let name = format!("{r:?}");
+        table[i] = name.starts_with("kw_") || name.starts_with("ck_");
     }
     table
 });
@@ -158,6 +159,62 @@ impl<'t> Builder<'t> {
             None => None,
         };
         Ok((name, label))
+    }
+
+    /// A string value with its span (an attribute's value).
+    pub(super) fn value(&self, p: Pair<'_, Rule>) -> PResult<Value> {
+        let span = self.span(&p);
+        Ok(Value {
+            text: self.string(p)?,
+            span,
+        })
+    }
+
+    pub(super) fn date(&self, p: &Pair<'_, Rule>) -> DateLit {
+        DateLit {
+            text: p.as_str().to_string(),
+            span: self.span(p),
+        }
+    }
+
+    /// `from DATE [until DATE] | until DATE`.
+    pub(super) fn window(&self, p: Pair<'_, Rule>) -> Window {
+        let span = self.span(&p);
+        let mut w = Window {
+            from: None,
+            until: None,
+            span,
+        };
+        let mut next_is_until = false;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ck_from => next_is_until = false,
+                Rule::ck_until => next_is_until = true,
+                Rule::date if next_is_until => w.until = Some(self.date(&c)),
+                Rule::date => w.from = Some(self.date(&c)),
+                _ => {}
+            }
+        }
+        w
+    }
+
+    /// The children of a statement that may end with a window, and the window.
+    pub(super) fn windowed<'i>(&self, p: Pair<'i, Rule>) -> (Vec<Pair<'i, Rule>>, Option<Window>) {
+        let mut kids = self.children(p);
+        let window = match kids.last() {
+            Some(l) if l.as_rule() == Rule::window => kids.pop().map(|w| self.window(w)),
+            _ => None,
+        };
+        (kids, window)
+    }
+
+    /// `attribute NAME "v", …`
+    pub(super) fn attribute_values(&self, p: Pair<'_, Rule>) -> PResult<AttributeValues> {
+        let span = self.span(&p);
+        let mut it = self.children(p).into_iter();
+        let name = self.name(&self.next_of(&mut it, span)?);
+        let values = it.map(|v| self.value(v)).collect::<PResult<Vec<_>>>()?;
+        Ok(AttributeValues { name, values, span })
     }
 
     pub(super) fn first_cond(&self, p: Pair<'_, Rule>) -> PResult<Cond> {

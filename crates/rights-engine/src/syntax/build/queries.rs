@@ -13,7 +13,9 @@ impl<'t> Builder<'t> {
             doc,
             name: String::new(),
             name_span: span,
+            at: None,
             users: Vec::new(),
+            groups: Vec::new(),
             resources: Vec::new(),
             events: Vec::new(),
             expects: Vec::new(),
@@ -27,6 +29,8 @@ impl<'t> Builder<'t> {
                     t.name_span = cspan;
                     t.name = self.string(c)?;
                 }
+                Rule::at_clause => t.at = self.at_clause(c),
+                Rule::group_decl => t.groups.push(self.group(c, cdoc)?),
                 Rule::user_decl => t.users.push(self.user(c, cdoc)?),
                 Rule::resource_decl => t.resources.push(self.resource(c, cdoc)?),
                 Rule::event_decl => t.events.push(self.event(c, cdoc)?),
@@ -102,29 +106,66 @@ impl<'t> Builder<'t> {
                 Query::Explain(self.can_query(self.next_of(&mut it, span)?)?)
             }
             Rule::who_query => {
-                let mut it = self.children(p).into_iter();
+                let (kids, suffix) = self.suffixed(p);
+                let mut it = kids.into_iter();
                 Query::Who {
                     target: self.can_target(self.next_of(&mut it, span)?)?,
+                    suffix,
                     span,
                 }
             }
+            Rule::where_query => {
+                let (kids, suffix) = self.suffixed(p);
+                let mut it = kids.into_iter();
+                let user = self.data_id(self.next_of(&mut it, span)?)?;
+                let target = self.can_target(self.next_of(&mut it, span)?)?;
+                Query::Where {
+                    user,
+                    target,
+                    suffix,
+                    span,
+                }
+            }
+            Rule::expiring_query => {
+                let (kids, suffix) = self.suffixed(p);
+                let mut it = kids.into_iter();
+                let n = self.next_of(&mut it, span)?;
+                let days = n.as_str().parse::<u32>().map_err(|_| {
+                    Box::new(
+                        crate::diag::Diagnostic::error(
+                            crate::diag::Code::Syntax,
+                            format!("`{}` days is too many", n.as_str()),
+                        )
+                        .at(self.span(&n), "this number")
+                        .help("give a number of days below 4294967296"),
+                    )
+                })?;
+                Query::Expiring { days, suffix, span }
+            }
             Rule::what_query => {
-                let mut it = self.children(p).into_iter();
+                let (kids, suffix) = self.suffixed(p);
+                let mut it = kids.into_iter();
                 let user = self.data_id(self.next_of(&mut it, span)?)?;
                 let on = match it.next() {
                     Some(c) => Some(self.on_clause(c)?),
                     None => None,
                 };
-                Query::What { user, on, span }
+                Query::What {
+                    user,
+                    on,
+                    suffix,
+                    span,
+                }
             }
             Rule::rights_query | Rule::roles_query | Rule::groups_query => {
                 let rule = p.as_rule();
-                let mut it = self.children(p).into_iter();
+                let (kids, suffix) = self.suffixed(p);
+                let mut it = kids.into_iter();
                 let user = self.data_id(self.next_of(&mut it, span)?)?;
                 match rule {
-                    Rule::rights_query => Query::Rights { user, span },
-                    Rule::roles_query => Query::Roles { user, span },
-                    _ => Query::Groups { user, span },
+                    Rule::rights_query => Query::Rights { user, suffix, span },
+                    Rule::roles_query => Query::Roles { user, suffix, span },
+                    _ => Query::Groups { user, suffix, span },
                 }
             }
             Rule::report_query => Query::Report(self.report_query(p)?),
@@ -134,10 +175,41 @@ impl<'t> Builder<'t> {
 
     pub(super) fn can_query(&self, p: Pair<'_, Rule>) -> PResult<CanQuery> {
         let span = self.span(&p);
-        let mut it = self.children(p).into_iter();
+        let (kids, suffix) = self.suffixed(p);
+        let mut it = kids.into_iter();
         let user = self.data_id(self.next_of(&mut it, span)?)?;
         let target = self.can_target(self.next_of(&mut it, span)?)?;
-        Ok(CanQuery { user, target, span })
+        Ok(CanQuery {
+            user,
+            target,
+            suffix,
+            span,
+        })
+    }
+
+    /// A query's children without its `suffix`, and the suffix.
+    pub(super) fn suffixed<'i>(&self, p: Pair<'i, Rule>) -> (Vec<Pair<'i, Rule>>, Suffix) {
+        let mut kids = self.children(p);
+        let mut suffix = Suffix::default();
+        if kids.last().is_some_and(|l| l.as_rule() == Rule::suffix) {
+            if let Some(s) = kids.pop() {
+                for part in self.children(s) {
+                    match part.as_rule() {
+                        Rule::with_clause => {
+                            suffix.with = self.children(part).iter().map(|n| self.name(n)).collect()
+                        }
+                        Rule::at_clause => suffix.at = self.at_clause(part),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        (kids, suffix)
+    }
+
+    /// `at DATE`
+    pub(super) fn at_clause(&self, p: Pair<'_, Rule>) -> Option<DateLit> {
+        self.children(p).first().map(|d| self.date(d))
     }
 
     pub(super) fn on_clause(&self, p: Pair<'_, Rule>) -> PResult<Name> {
@@ -153,11 +225,30 @@ impl<'t> Builder<'t> {
         Ok(match rule {
             Rule::run_target => {
                 let report = self.name(&self.next_of(&mut it, span)?);
-                let on = match it.next() {
-                    Some(c) => Some(self.on_clause(c)?),
-                    None => None,
-                };
-                CanTarget::Run { report, on }
+                let mut on = None;
+                let mut event = None;
+                for c in it {
+                    if c.as_rule() == Rule::report_for {
+                        let mut inner = self.children(c).into_iter();
+                        event = Some(self.data_id(self.next_of(&mut inner, span)?)?);
+                    } else {
+                        on = Some(self.on_clause(c)?);
+                    }
+                }
+                CanTarget::Run { report, on, event }
+            }
+            Rule::where_access => {
+                let level = self.name(&self.next_of(&mut it, span)?);
+                CanTarget::Access { level, on: None }
+            }
+            Rule::where_assign_access => {
+                let level = self.name(&self.next_of(&mut it, span)?);
+                let to = self.data_id(self.next_of(&mut it, span)?)?;
+                CanTarget::AssignAccess {
+                    level,
+                    to,
+                    on: None,
+                }
             }
             Rule::assign_target => {
                 let role = self.name(&self.next_of(&mut it, span)?);
@@ -170,7 +261,7 @@ impl<'t> Builder<'t> {
             }
             Rule::access_target => {
                 let level = self.name(&self.next_of(&mut it, span)?);
-                let on = self.on_clause(self.next_of(&mut it, span)?)?;
+                let on = Some(self.on_clause(self.next_of(&mut it, span)?)?);
                 CanTarget::Access { level, on }
             }
             Rule::assign_access_target => {
@@ -196,7 +287,8 @@ impl<'t> Builder<'t> {
 
     pub(super) fn report_query(&self, p: Pair<'_, Rule>) -> PResult<ReportQuery> {
         let span = self.span(&p);
-        let mut it = self.children(p).into_iter();
+        let (kids, suffix) = self.suffixed(p);
+        let mut it = kids.into_iter();
         let report = self.name(&self.next_of(&mut it, span)?);
         let user = self.data_id(self.next_of(&mut it, span)?)?;
         let event = match it.next() {
@@ -210,6 +302,7 @@ impl<'t> Builder<'t> {
             report,
             user,
             event,
+            suffix,
             span,
         })
     }
@@ -278,6 +371,15 @@ impl<'t> Builder<'t> {
         if rule == Rule::c_group {
             return Ok(Cond::Group(self.data_id(operand)?));
         }
+        if rule == Rule::c_user_attr || rule == Rule::c_resource_attr {
+            let name = self.name(&operand);
+            let value = self.value(self.next_of(&mut it, span)?)?;
+            return Ok(if rule == Rule::c_user_attr {
+                Cond::UserAttr(name, value)
+            } else {
+                Cond::ResourceAttr(name, value)
+            });
+        }
         let name = self.name(&operand);
         Ok(match rule {
             Rule::c_tag => Cond::Tag(name),
@@ -286,6 +388,8 @@ impl<'t> Builder<'t> {
             Rule::c_flag => Cond::Flag(name),
             Rule::c_access => Cond::Access(name),
             Rule::c_can => Cond::Can(name),
+            Rule::c_same => Cond::Same(name),
+            Rule::c_context => Cond::Context(name),
             _ => return Err(self.shape_error(span, "condition")),
         })
     }

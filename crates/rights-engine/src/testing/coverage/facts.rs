@@ -62,7 +62,10 @@ impl Coverage {
                     }
                 }
                 AccessHow::Denied => self.site_seen(site, |x| matches!(x, Site::AccessDeny(_))),
-                AccessHow::Data | AccessHow::AlsoWhen | AccessHow::Missing => {}
+                AccessHow::Data
+                | AccessHow::AlsoWhen
+                | AccessHow::Missing
+                | AccessHow::Inherited(_) => {}
             },
             Fact::Member { group, via, .. } => {
                 Self::seen(&mut self.groups, group.index());

@@ -252,6 +252,7 @@ impl Coverage {
                     user: u,
                     target: Target::Run(rep),
                     on: None,
+                    event: None,
                 };
                 self.explained(&program.reasons(&run).reasons);
                 let mut rows: Vec<ResourceId> = program
@@ -405,7 +406,12 @@ impl Coverage {
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             match program.code().node(n) {
-                Node::Const(_) | Node::Flag(_) => {}
+                Node::Const(_)
+                | Node::Flag(_)
+                | Node::Same(_)
+                | Node::UserAttr(..)
+                | Node::ResourceAttr(..)
+                | Node::Context(_) => {}
                 Node::Right(r) => self.right(program, u, r),
                 Node::Role(r) => self.role(program, u, r),
                 Node::Access(l) => {
