@@ -83,6 +83,63 @@ pub enum Format {
     Json,
 }
 
+/// The date and context facts questions are asked with (§9.3, §9.4).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct When {
+    /// Answer as of this day (YYYY-MM-DD, UTC) rather than today; a query's
+    /// own `at DATE` wins.
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    /// Ask every question with these context facts (comma-separated or
+    /// repeated); a query's own `with` adds to them.
+    #[arg(long = "with", value_name = "FACT", value_delimiter = ',')]
+    pub with: Vec<String>,
+}
+
+impl When {
+    /// Applies `--at` to the workspace and resolves `--with` against its
+    /// policy; or the exit code, the error printed.
+    pub fn apply(&self, ws: &mut Workspace) -> Result<crate::sema::model::When, i32> {
+        use crate::sema::model::{ContextSet, Day};
+        let mut when = crate::sema::model::When::default();
+        if let Some(at) = &self.at {
+            match Day::parse(at) {
+                Ok(d) => {
+                    ws.set_day(d);
+                    when.at = Some(d);
+                }
+                Err(why) => {
+                    eprintln!("error: --at {at}: {why}");
+                    return Err(EXIT_USAGE);
+                }
+            }
+        }
+        let mut with = ContextSet::NONE;
+        if let Some(p) = ws.program() {
+            for name in &self.with {
+                match p.policy.names.contexts.get(name.as_str()) {
+                    Some(&c) => with = with.with(c),
+                    None => {
+                        let known: Vec<&str> =
+                            p.policy.contexts.iter().map(|c| c.meta.name.as_str()).collect();
+                        let hint = match crate::diag::closest(name, known.iter().copied()) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None if known.is_empty() => {
+                                "the policy declares no context facts (`context NAME`)".into()
+                            }
+                            None => format!("declared: {}", known.join(", ")),
+                        };
+                        eprintln!("error: --with {name}: unknown context fact\n  help: {hint}");
+                        return Err(EXIT_USAGE);
+                    }
+                }
+            }
+        }
+        when.with = with;
+        Ok(when)
+    }
+}
+
 /// Policy and data inputs shared by the subcommands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Inputs {

@@ -41,6 +41,8 @@ pub struct Args {
     /// request per line (`{"user": "jane", "run": "status_detail", "on": "resource_z"}`).
     #[arg(long, value_enum, default_value_t = Input::Text)]
     pub input: Input,
+    #[command(flatten)]
+    pub when: super::When,
 }
 
 /// How answers are written: the format, `--brief`, `--all-fixes`.
@@ -49,6 +51,8 @@ pub struct Style {
     pub format: Format,
     pub brief: bool,
     pub all_fixes: bool,
+    /// `--at` and `--with`: what every question is asked with.
+    pub when: crate::sema::model::When,
 }
 
 impl From<(Format, bool)> for Style {
@@ -58,6 +62,7 @@ impl From<(Format, bool)> for Style {
             format,
             brief,
             all_fixes: false,
+            when: Default::default(),
         }
     }
 }
@@ -96,16 +101,21 @@ pub fn run(args: Args) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let ws = Workspace::load(&paths, &data);
+    let mut ws = Workspace::load(&paths, &data);
     if let Some(code) = super::unless_all_compiled(&[&ws], args.format) {
         return code;
     }
+    let when = match args.when.apply(&mut ws) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
     let mut out = std::io::BufWriter::new(super::out::Out);
     let mut code = EXIT_OK;
     let style = Style {
         format: args.format,
         brief: args.brief,
         all_fixes: args.all_fixes,
+        when,
     };
     if query == "-" {
         let stdin = std::io::stdin();
@@ -316,8 +326,9 @@ fn answer(
     let Some(program) = ws.program() else {
         return false;
     };
-    let words = Words::new(program, &ws.sources).with_all_fixes(style.all_fixes);
-    write_answer(program, &words, text, question, style, out)
+    let program = program.at(question.when.over(style.when));
+    let words = Words::new(&program, &ws.sources).with_all_fixes(style.all_fixes);
+    write_answer(&program, &words, text, question.question, style, out)
 }
 
 /// Writes the answer to a resolved question (only the decision with

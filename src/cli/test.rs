@@ -26,13 +26,24 @@ pub struct Args {
     /// In a failure's explanation, show every change that would allow it, not only the first four.
     #[arg(long)]
     pub all_fixes: bool,
+    /// Run the tests as of this day (YYYY-MM-DD, UTC) rather than today; a
+    /// test's or an expectation's own `at` wins.
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
 }
 
 pub fn run(args: Args) -> i32 {
-    let ws = match super::load(&args.inputs) {
+    let mut ws = match super::load(&args.inputs) {
         Ok(ws) => ws,
         Err(code) => return code,
     };
+    let when = super::When {
+        at: args.at.clone(),
+        with: Vec::new(),
+    };
+    if let Err(code) = when.apply(&mut ws) {
+        return code;
+    }
     let program = match super::compiled(&ws, args.format) {
         Ok(p) => p,
         Err(code) => return code,

@@ -242,7 +242,7 @@ pub fn explain(a: &Analysis, enc: Encoding, p: &ExplainParams) -> Result<Value, 
                 .map_or("the query cannot be answered".into(), |d| d.message.clone()),
         )
     })?;
-    let answer = program.answer(&q);
+    let answer = program.answer_asked(&q);
     let words = Words::new(program, &a.ws.sources);
     let human = words.human(&answer);
     Ok(json!({

@@ -168,6 +168,8 @@ fn symbol_kind(k: Kind) -> SymbolKind {
         Kind::Resource => SymbolKind::OBJECT,
         Kind::Event => SymbolKind::EVENT,
         Kind::Test => SymbolKind::PACKAGE,
+        Kind::Attribute => SymbolKind::FIELD,
+        Kind::Context => SymbolKind::KEY,
     }
 }
 
@@ -313,8 +315,8 @@ fn token_type(k: Kind) -> u32 {
         Kind::Right => 0,
         Kind::RightPrefix | Kind::Group => 1,
         Kind::Access => 2,
-        Kind::Flag => 3,
-        Kind::Tag => 4,
+        Kind::Flag | Kind::Context => 3,
+        Kind::Tag | Kind::Attribute => 4,
         Kind::Role => 5,
         Kind::Action => 6,
         Kind::Report => 7,

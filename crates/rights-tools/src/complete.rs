@@ -63,7 +63,7 @@ impl Names {
             Kind::User => self.users.push(data()),
             Kind::Resource => self.resources.push(data()),
             Kind::Event => self.events.push(data()),
-            Kind::RightPrefix | Kind::Test => {}
+            Kind::RightPrefix | Kind::Test | Kind::Attribute | Kind::Context => {}
         }
     }
 

@@ -475,6 +475,16 @@ impl Workspace {
     }
 
     /// The compiled program, when the policy checked ([`Workspace::is_compiled`]).
+    /// Answers as of `day` from now on (`--at`, the REPL's `:at`): the
+    /// program's data as of that day, when some item has a window (§9.3).
+    pub fn set_day(&mut self, day: crate::sema::model::Day) {
+        if let Some(p) = &self.program {
+            if p.day() != day {
+                self.program = Some(Arc::new(p.dated_at(day)));
+            }
+        }
+    }
+
     pub fn program(&self) -> Option<&Program> {
         self.program.as_deref()
     }

@@ -441,6 +441,7 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
                 user: u,
                 target,
                 on,
+                event: None,
             })
         };
         let (qo, qn) = (
@@ -481,6 +482,7 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
                         user: u,
                         target: Target::Run(x),
                         on: None,
+                        event: None,
                     })
                     .reasons
                 })
@@ -576,6 +578,7 @@ fn user_changes(p: &Pair, n: &Names, res: &Resources, out: &mut Vec<Change>) {
                                 user: u,
                                 target: Target::Run(rep),
                                 on: Some(res),
+                                event: None,
                             })
                             .reasons;
                         v.extend(prog.details_reasons(u, rep, res));

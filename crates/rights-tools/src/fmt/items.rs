@@ -90,7 +90,12 @@ fn print_item(p: &mut Printer, item: &Item) {
             }
         }
         Item::Access(d) => {
-            let head = format!("access {}{}", d.name.text, label(&d.label));
+            let head = format!(
+                "access {}{}{}",
+                d.name.text,
+                label(&d.label),
+                if d.inherited { " inherited" } else { "" }
+            );
             let lines = match &d.also_when {
                 Some(c) => with_condition(&head, "also when", c, 0),
                 None => vec![head],
@@ -108,6 +113,18 @@ fn print_item(p: &mut Printer, item: &Item) {
             end,
             0,
             &[format!("tag {}{}", d.name.text, label(&d.label))],
+        ),
+        Item::Attribute(d) => p.element(
+            start,
+            end,
+            0,
+            &[format!("attribute {}{}", d.name.text, label(&d.label))],
+        ),
+        Item::Context(d) => p.element(
+            start,
+            end,
+            0,
+            &[format!("context {}{}", d.name.text, label(&d.label))],
         ),
         Item::DenyAccess(d) => {
             let head = format!("deny access {}", names_or_all(&d.levels));
@@ -224,8 +241,16 @@ fn print_item(p: &mut Printer, item: &Item) {
         Item::Resource(r) => print_resource(p, 0, r),
         Item::Event(e) => print_event(p, 0, e),
         Item::Test(t) => {
-            let header = format!("test {}", quote(&t.name));
+            let header = match &t.at {
+                Some(d) => format!("test {} at {}", quote(&t.name), d.text),
+                None => format!("test {}", quote(&t.name)),
+            };
             let mut children: Vec<(usize, Child)> = Vec::new();
+            children.extend(
+                t.groups
+                    .iter()
+                    .map(|g| (g.span.start as usize, Child::Group(g))),
+            );
             children.extend(
                 t.users
                     .iter()
@@ -257,6 +282,7 @@ fn print_item(p: &mut Printer, item: &Item) {
             for (_, c) in children {
                 match c {
                     Child::User(u) => print_user(p, 1, u),
+                    Child::Group(g) => print_group_at(p, 1, g),
                     Child::Resource(r) => print_resource(p, 1, r),
                     Child::Event(e) => print_event(p, 1, e),
                     Child::Expect(e) => {
@@ -286,6 +312,7 @@ fn header_has_comment(p: &Printer, start: usize, stmts: &[(usize, usize, String)
 
 enum Child<'a> {
     User(&'a UserDecl),
+    Group(&'a GroupDecl),
     Resource(&'a ResourceDecl),
     Event(&'a EventDecl),
     Expect(&'a Expect),
@@ -330,44 +357,121 @@ fn block_multi(
 fn print_user(p: &mut Printer, indent: usize, u: &UserDecl) {
     let header = format!("user {}{}", data_id(&u.id.text), label(&u.label));
     let mut stmts = Vec::new();
+    let windowed = |list: Windowed, spans: Vec<crate::source::Span>| {
+        u.windows
+            .iter()
+            .filter(|w| w.list == list)
+            .filter_map(|w| spans.get(w.index).map(|s| (*s, &w.window)))
+            .collect::<Vec<_>>()
+    };
     if let Some(roles) = &u.roles {
-        stmts.extend(by_statement(
+        let st = by_statement(
             p.src,
             "roles",
             roles.iter().map(|n| (n.span, n.text.clone())),
             indent + 1,
-        ));
+        );
+        let ws = windowed(Windowed::Roles, roles.iter().map(|n| n.span).collect());
+        stmts.extend(with_windows(st, &ws));
     }
-    stmts.extend(by_statement(
+    let st = by_statement(
         p.src,
         "grant",
         u.grants.iter().map(|x| (x.span(), pattern(x))),
         indent + 1,
-    ));
-    stmts.extend(by_statement(
+    );
+    let ws = windowed(Windowed::Grants, u.grants.iter().map(|x| x.span()).collect());
+    stmts.extend(with_windows(st, &ws));
+    let st = by_statement(
         p.src,
         "revoke",
         u.revokes.iter().map(|x| (x.span(), pattern(x))),
         indent + 1,
-    ));
+    );
+    let ws = windowed(Windowed::Revokes, u.revokes.iter().map(|x| x.span()).collect());
+    stmts.extend(with_windows(st, &ws));
     stmts.extend(by_statement(
         p.src,
         "flags",
         u.flags.iter().map(|n| (n.span, n.text.clone())),
         indent + 1,
     ));
-    stmts.extend(by_statement(
+    let st = by_statement(
         p.src,
         "groups",
         u.groups.iter().map(|n| (n.span, data_id(&n.text))),
         indent + 1,
+    );
+    let ws = windowed(Windowed::Groups, u.groups.iter().map(|n| n.span).collect());
+    stmts.extend(with_windows(st, &ws));
+    let ws = windowed(Windowed::Access, u.access.iter().map(|a| a.span).collect());
+    stmts.extend(with_windows(access_lines("access", &u.access), &ws));
+    let ws = windowed(
+        Windowed::RevokeAccess,
+        u.revoke_access.iter().map(|a| a.span).collect(),
+    );
+    stmts.extend(with_windows(
+        access_lines("revoke access", &u.revoke_access),
+        &ws,
     ));
-    stmts.extend(access_lines("access", &u.access));
-    stmts.extend(access_lines("revoke access", &u.revoke_access));
+    stmts.extend(attribute_lines(&u.attributes));
     block(p, indent, u.span, &header, stmts);
 }
 
-/// `KW RES: LEVEL, …` statements, one per entry.
+/// Each statement that holds an item with a window, with the window at its
+/// end (on its last line) and its end at the window's.
+fn with_windows(
+    stmts: Vec<(usize, usize, String)>,
+    windows: &[(crate::source::Span, &Window)],
+) -> Vec<(usize, usize, String)> {
+    if windows.is_empty() {
+        return stmts;
+    }
+    stmts
+        .into_iter()
+        .map(|(s, e, text)| {
+            let w = windows
+                .iter()
+                .find(|(span, _)| span.start as usize >= s && span.start as usize <= e);
+            match w {
+                Some((_, w)) => (
+                    s,
+                    e.max(w.span.end as usize),
+                    format!("{text} {}", window_text(w)),
+                ),
+                None => (s, e, text),
+            }
+        })
+        .collect()
+}
+
+/// `from D until D`, `from D`, `until D`.
+fn window_text(w: &Window) -> String {
+    match (&w.from, &w.until) {
+        (Some(f), Some(u)) => format!("from {} until {}", f.text, u.text),
+        (Some(f), None) => format!("from {}", f.text),
+        (None, Some(u)) => format!("until {}", u.text),
+        (None, None) => String::new(),
+    }
+}
+
+/// `attribute NAME "v", …` statements.
+fn attribute_lines(attrs: &[AttributeValues]) -> Vec<(usize, usize, String)> {
+    attrs
+        .iter()
+        .map(|a| {
+            let values: Vec<String> = a.values.iter().map(|v| quote(&v.text)).collect();
+            (
+                a.span.start as usize,
+                a.span.end as usize,
+                format!("attribute {} {}", a.name.text, values.join(", ")),
+            )
+        })
+        .collect()
+}
+
+/// `KW RES: LEVEL, …` statements, one per entry (its window, if any, is
+/// added by [`with_windows`]).
 fn access_lines(kw: &str, entries: &[AccessEntry]) -> Vec<(usize, usize, String)> {
     entries
         .iter()
@@ -382,6 +486,10 @@ fn access_lines(kw: &str, entries: &[AccessEntry]) -> Vec<(usize, usize, String)
 }
 
 fn print_group(p: &mut Printer, g: &GroupDecl) {
+    print_group_at(p, 0, g)
+}
+
+fn print_group_at(p: &mut Printer, indent: usize, g: &GroupDecl) {
     let mut header = format!("group {}{}", data_id(&g.id.text), label(&g.label));
     if let Some(parent) = &g.parent {
         header.push_str(&format!(" in {}", data_id(&parent.text)));
@@ -390,10 +498,10 @@ fn print_group(p: &mut Printer, g: &GroupDecl) {
         p.src,
         "roles",
         g.roles.iter().map(|n| (n.span, n.text.clone())),
-        1,
+        indent + 1,
     );
     stmts.extend(access_lines("access", &g.access));
-    block(p, 0, g.span, &header, stmts);
+    block(p, indent, g.span, &header, stmts);
 }
 
 fn print_resource(p: &mut Printer, indent: usize, r: &ResourceDecl) {
@@ -425,6 +533,7 @@ fn print_resource(p: &mut Printer, indent: usize, r: &ResourceDecl) {
             format!("access for role {}: {}", a.role.text, names(&a.levels)),
         ));
     }
+    stmts.extend(attribute_lines(&r.attributes));
     block(p, indent, r.span, &header, stmts);
 }
 

@@ -101,7 +101,26 @@ pub(super) fn expect_lines(e: &Expect) -> Vec<String> {
 }
 
 pub(super) fn can_query(q: &CanQuery) -> String {
-    format!("can {} {}", data_id(&q.user.text), target(&q.target))
+    format!(
+        "can {} {}{}",
+        data_id(&q.user.text),
+        target(&q.target),
+        suffix(&q.suffix)
+    )
+}
+
+/// ` with a, b at 2026-12-20`, or nothing.
+pub(super) fn suffix(s: &Suffix) -> String {
+    let mut out = String::new();
+    if !s.with.is_empty() {
+        out.push_str(" with ");
+        out.push_str(&names(&s.with));
+    }
+    if let Some(d) = &s.at {
+        out.push_str(" at ");
+        out.push_str(&d.text);
+    }
+    out
 }
 
 pub(super) fn on(o: &Option<Name>) -> String {
@@ -112,14 +131,24 @@ pub(super) fn on(o: &Option<Name>) -> String {
 
 pub(super) fn target(t: &CanTarget) -> String {
     match t {
-        CanTarget::Run { report, on: o } => format!("run {}{}", report.text, on(o)),
+        CanTarget::Run {
+            report,
+            on: o,
+            event,
+        } => format!(
+            "run {}{}{}",
+            report.text,
+            on(o),
+            event
+                .as_ref()
+                .map(|e| format!(" for event {}", data_id(&e.text)))
+                .unwrap_or_default()
+        ),
         CanTarget::Assign { role, to, on: o } => {
             format!("assign {} to {}{}", role.text, data_id(&to.text), on(o))
         }
         CanTarget::Named { name, on: o } => format!("{}{}", name.text, on(o)),
-        CanTarget::Access { level, on: r } => {
-            format!("access {} on {}", level.text, data_id(&r.text))
-        }
+        CanTarget::Access { level, on: r } => format!("access {}{}", level.text, on(r)),
         CanTarget::AssignAccess { level, to, on: o } => format!(
             "assign access {} to {}{}",
             level.text,
@@ -134,6 +163,7 @@ pub(super) fn report_query(q: &ReportQuery) -> String {
     if let Some(e) = &q.event {
         s.push_str(&format!(" for event {}", data_id(&e.text)));
     }
+    s.push_str(&suffix(&q.suffix));
     s
 }
 
@@ -233,6 +263,10 @@ pub(super) fn cond_at(c: &Cond, ctx: Prec, depth: usize) -> String {
         Cond::Can(n) => format!("can {}", n.text),
         Cond::Group(n) => format!("group {}", data_id(&n.text)),
         Cond::Tag(n) => format!("tag {}", n.text),
+        Cond::Same(n) => format!("same {}", n.text),
+        Cond::UserAttr(n, v) => format!("user {} = {}", n.text, quote(&v.text)),
+        Cond::ResourceAttr(n, v) => format!("resource {} = {}", n.text, quote(&v.text)),
+        Cond::Context(n) => format!("context {}", n.text),
     };
     if needs {
         format!("({text})")

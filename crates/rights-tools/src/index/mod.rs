@@ -30,6 +30,10 @@ pub enum Kind {
     Resource,
     Event,
     Test,
+    /// An attribute (§9.2).
+    Attribute,
+    /// A context fact (§9.4).
+    Context,
 }
 
 impl Kind {
@@ -49,6 +53,8 @@ impl Kind {
             Kind::Resource => "resource",
             Kind::Event => "event",
             Kind::Test => "test",
+            Kind::Attribute => "attribute",
+            Kind::Context => "context",
         }
     }
 
@@ -315,6 +321,10 @@ impl Walk<'_> {
             Cond::Can(n) => self.use_(Kind::Action, n),
             Cond::Group(n) => self.use_(Kind::Group, n),
             Cond::Tag(n) => self.use_(Kind::Tag, n),
+            Cond::Same(n) | Cond::UserAttr(n, _) | Cond::ResourceAttr(n, _) => {
+                self.use_(Kind::Attribute, n)
+            }
+            Cond::Context(n) => self.use_(Kind::Context, n),
         }
     }
 
@@ -348,6 +358,8 @@ impl Walk<'_> {
                 }
             }
             Item::Flag(d) => self.push(Kind::Flag, &d.name, true),
+            Item::Attribute(d) => self.push(Kind::Attribute, &d.name, true),
+            Item::Context(d) => self.push(Kind::Context, &d.name, true),
             Item::Tag(d) => self.push(Kind::Tag, &d.name, true),
             Item::Role(d) => {
                 self.push(Kind::Role, &d.name, true);
@@ -439,6 +451,9 @@ impl Walk<'_> {
             .chain(&d.revoke_access)
             .for_each(|e| self.access_entry(e));
         d.groups.iter().for_each(|n| self.use_(Kind::Group, n));
+        d.attributes
+            .iter()
+            .for_each(|a| self.use_(Kind::Attribute, &a.name));
     }
 
     fn resource(&mut self, d: &ResourceDecl) {
@@ -451,6 +466,9 @@ impl Walk<'_> {
             self.use_(Kind::Role, &ra.role);
             ra.levels.iter().for_each(|n| self.use_(Kind::Access, n));
         }
+        d.attributes
+            .iter()
+            .for_each(|a| self.use_(Kind::Attribute, &a.name));
     }
 
     fn event(&mut self, d: &EventDecl) {
@@ -462,8 +480,11 @@ impl Walk<'_> {
 
     fn target(&mut self, t: &CanTarget) {
         let on = match t {
-            CanTarget::Run { report, on } => {
+            CanTarget::Run { report, on, event } => {
                 self.use_(Kind::Report, report);
+                if let Some(e) = event {
+                    self.use_(Kind::Event, e);
+                }
                 on
             }
             CanTarget::Assign { role, to, on } => {
@@ -482,8 +503,7 @@ impl Walk<'_> {
             }
             CanTarget::Access { level, on } => {
                 self.use_(Kind::Access, level);
-                self.use_(Kind::Resource, on);
-                return;
+                on
             }
             CanTarget::AssignAccess { level, to, on } => {
                 self.use_(Kind::Access, level);
@@ -518,7 +538,16 @@ impl Walk<'_> {
                     .map(|r| (Kind::Resource, r.id.text.clone())),
             )
             .chain(t.events.iter().map(|e| (Kind::Event, e.id.text.clone())))
+            .chain(t.groups.iter().map(|g| (Kind::Group, g.id.text.clone())))
             .collect();
+        for g in &t.groups {
+            self.push(Kind::Group, &g.id, true);
+            if let Some(p) = &g.parent {
+                self.use_(Kind::Group, p);
+            }
+            g.roles.iter().for_each(|n| self.use_(Kind::Role, n));
+            g.access.iter().for_each(|e| self.access_entry(e));
+        }
         t.users.iter().for_each(|u| self.user(u));
         t.resources.iter().for_each(|r| self.resource(r));
         t.events.iter().for_each(|e| self.event(e));
@@ -527,8 +556,18 @@ impl Walk<'_> {
                 Expect::Can { query, .. } => {
                     self.use_(Kind::User, &query.user);
                     self.target(&query.target);
+                    query
+                        .suffix
+                        .with
+                        .iter()
+                        .for_each(|n| self.use_(Kind::Context, n));
                 }
                 Expect::Report { query, outcome, .. } => {
+                    query
+                        .suffix
+                        .with
+                        .iter()
+                        .for_each(|n| self.use_(Kind::Context, n));
                     self.use_(Kind::Report, &query.report);
                     self.use_(Kind::User, &query.user);
                     if let Some(ev) = &query.event {

@@ -291,6 +291,8 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
     let (mut flags, mut groups, mut grants, mut revokes) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut access, mut revoke_access, mut tags) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut contexts, mut user_values, mut resource_values, mut notes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for m in &w.facts {
         match m {
             Meaning::Lists => lists = true,
@@ -302,6 +304,13 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
             Meaning::Access(x) => access.push(x.clone()),
             Meaning::AccessRevoke(x) => revoke_access.push(x.clone()),
             Meaning::Tag(x) => tags.push(x.clone()),
+            Meaning::Context(x) => contexts.push(x.clone()),
+            Meaning::UserValue(a, v) => user_values.push(format!("attribute {a} {v:?}")),
+            Meaning::ResourceValue(a, v) => resource_values.push(format!("attribute {a} {v:?}")),
+            Meaning::Same(a) => notes.push(format!("it shares a `{a}` value with the resource")),
+            Meaning::Inherited(l) => {
+                notes.push(format!("it holds `{l}` on the resource's parent"))
+            }
         }
     }
     let mut body: Vec<String> = Vec::new();
@@ -327,6 +336,7 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
             revoke_access.join(", ")
         ));
     }
+    body.extend(user_values);
     let mut user = if body.is_empty() {
         "user witness { }".to_string()
     } else {
@@ -335,11 +345,18 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
     if lists && roles.is_empty() {
         user.push_str("  # its data lists no roles (in JSON: \"roles\": [])");
     }
+    if !contexts.is_empty() {
+        notes.push(format!("asked with {}", contexts.join(", ")));
+    }
+    if !notes.is_empty() {
+        user.push_str(&format!("  # {}", notes.join("; ")));
+    }
     let resource = w.resource.as_ref().map(|(profile, like)| {
         let mut rbody: Vec<String> = Vec::new();
         if !tags.is_empty() {
             rbody.push(format!("tags {}", tags.join(", ")));
         }
+        rbody.extend(resource_values.iter().cloned());
         for (y, l) in &profile.role_access {
             rbody.push(format!("access for role {y}: {l}"));
         }

@@ -37,6 +37,10 @@ impl Words<'_> {
                     "the user lacks access `{}` on the resource",
                     p.access_level(*l).meta.name
                 ),
+                Cond::Context(c, _) => format!(
+                    "the question is asked without `{}`",
+                    p.context(*c).meta.name
+                ),
                 other => format!("not {}", self.cond_in(other, true)),
             },
             Cond::Const(true, _) => "always".into(),
@@ -51,6 +55,24 @@ impl Words<'_> {
             Cond::Can(a, _) => format!("the user may `{}`", p.action(*a).meta.name),
             Cond::Group(g, _) => format!("the user is in group `{}`", self.group(*g)),
             Cond::Tag(t, _) => format!("the resource is tagged `{}`", p.tag(*t).meta.name),
+            Cond::Same(a, _) => format!(
+                "the user and the resource share a `{}` value",
+                p.attribute(*a).meta.name
+            ),
+            Cond::UserAttr(a, v, _) => format!(
+                "the user's `{}` is {:?}",
+                p.attribute(*a).meta.name,
+                p.value(*v)
+            ),
+            Cond::ResourceAttr(a, v, _) => format!(
+                "the resource's `{}` is {:?}",
+                p.attribute(*a).meta.name,
+                p.value(*v)
+            ),
+            Cond::Context(c, _) => format!(
+                "the question is asked with `{}`",
+                p.context(*c).meta.name
+            ),
         }
     }
 }

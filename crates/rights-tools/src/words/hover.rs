@@ -75,6 +75,40 @@ impl Words<'_> {
                 }
                 s
             }
+            Kind::Attribute => {
+                let id = *n.attributes.get(name)?;
+                let users = d
+                    .users
+                    .iter()
+                    .filter_map(|u| {
+                        let vs = u.attribute(id);
+                        (!vs.is_empty()).then(|| format!("`{}` ({})", u.meta.name, vs.join(", ")))
+                    })
+                    .collect();
+                let resources = d
+                    .resources
+                    .iter()
+                    .filter_map(|r| {
+                        let vs = r.attribute(id);
+                        (!vs.is_empty()).then(|| format!("`{}` ({})", r.meta.name, vs.join(", ")))
+                    })
+                    .collect();
+                format!(
+                    "{}\n\nUsers: {}.\n\nResources: {}.",
+                    head("attribute", &p.attribute(id).meta),
+                    list(users),
+                    list(resources)
+                )
+            }
+            Kind::Context => {
+                let id = *n.contexts.get(name)?;
+                format!(
+                    "{}\n\nGiven with a question: `with {}` (`--with {}`).",
+                    head("context fact", &p.context(id).meta),
+                    name,
+                    name
+                )
+            }
             Kind::Flag => {
                 let id = *n.flags.get(name)?;
                 let users = d

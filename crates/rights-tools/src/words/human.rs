@@ -47,8 +47,97 @@ impl Words<'_> {
             Answer::Rights(r) => self.human_rights(&mut out, r),
             Answer::Roles(r) => self.human_roles(&mut out, r),
             Answer::Report(r) => self.human_report(&mut out, r),
+            Answer::Where {
+                user,
+                target,
+                event,
+                resources,
+            } => {
+                let subject = self.where_subject(*user, *target, *event);
+                if resources.is_empty() {
+                    out.push_str(&format!("on no resource can {subject}
+"));
+                } else {
+                    let n = resources.len();
+                    out.push_str(&format!(
+                        "on {n} resource{} can {subject}:\n",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                    let width = resources
+                        .iter()
+                        .map(|&r| self.resource_name(r).len())
+                        .max()
+                        .unwrap_or(0);
+                    for &r in resources {
+                        let label = self.resource(r).meta.label.as_deref().unwrap_or("");
+                        let line = format!("  {:width$}  {label}", self.resource_name(r));
+                        out.push_str(line.trim_end());
+                        out.push('\n');
+                    }
+                }
+            }
+            Answer::Expiring(x) => {
+                if x.items.is_empty() {
+                    out.push_str(&format!(
+                        "nothing expires within {} days of {}\n",
+                        x.days, x.day
+                    ));
+                } else {
+                    out.push_str(&format!(
+                        "{} item{} expire{} within {} days of {}:\n",
+                        x.items.len(),
+                        if x.items.len() == 1 { "" } else { "s" },
+                        if x.items.len() == 1 { "s" } else { "" },
+                        x.days,
+                        x.day
+                    ));
+                    for e in &x.items {
+                        out.push_str(&format!(
+                            "  {}  {}: {} {}  ({})\n",
+                            e.window.until.map(|d| d.to_string()).unwrap_or_default(),
+                            self.user(e.user),
+                            self.expiring_what(e.what),
+                            e.window.words(),
+                            self.sources.file_line(e.at)
+                        ));
+                    }
+                }
+            }
         }
         out
+    }
+
+    /// "jane view_history" for `where can jane access view_history`.
+    pub fn where_subject(&self, user: UserId, target: Target, event: Option<EventId>) -> String {
+        let mut s = format!("{} {}", self.user(user), self.target(target, None));
+        if let Some(e) = event {
+            s.push_str(&format!(
+                " for event {}",
+                self.program.data.event(e).meta.name
+            ));
+        }
+        s
+    }
+
+    /// What an expiring item is: "role `reporter`", "`view` access on `r`".
+    pub fn expiring_what(&self, w: ExpiringWhat) -> String {
+        let p = &self.program.policy;
+        match w {
+            ExpiringWhat::Role(r) => format!("role `{}`", p.role(r).meta.name),
+            ExpiringWhat::Right(r) => format!("right `{}`", p.right(r).meta.name),
+            ExpiringWhat::Revoke(r) => format!("revoke of `{}`", p.right(r).meta.name),
+            ExpiringWhat::Group(g) => format!("group `{}`", self.group(g)),
+            ExpiringWhat::Access(r, l) => format!(
+                "`{}` access on `{}`",
+                p.access_level(l).meta.name,
+                self.resource_name(r)
+            ),
+            ExpiringWhat::RevokeAccess(r, l) => format!(
+                "revoke of `{}` access on `{}`",
+                p.access_level(l).meta.name,
+                self.resource_name(r)
+            ),
+        }
     }
 
     /// An answer on one line, for `--brief` streams (answer N on line N):
@@ -91,6 +180,17 @@ impl Words<'_> {
                 None => return "deny".into(),
                 Some(rows) => rows.iter().map(|(x, _)| self.resource_name(*x)).collect(),
             },
+            Answer::Where { resources, .. } => {
+                resources.iter().map(|&r| self.resource_name(r)).collect()
+            }
+            Answer::Expiring(x) => {
+                return x
+                    .items
+                    .iter()
+                    .map(|e| format!("{}:{}", self.user(e.user), e.what.kind()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
         };
         names.join(" ")
     }

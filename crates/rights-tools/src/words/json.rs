@@ -148,6 +148,43 @@ impl Words<'_> {
                 "subject": self.target(*target, *on),
                 "users": users.iter().map(|&u| self.user(u)).collect::<Vec<_>>(),
             }),
+            Answer::Where {
+                user, resources, ..
+            } => json!({
+                "query": query,
+                "user": self.user(*user),
+                "resources": resources.iter().map(|&r| self.resource_name(r)).collect::<Vec<_>>(),
+            }),
+            Answer::Expiring(x) => {
+                let p = &self.program.policy;
+                json!({
+                    "query": query,
+                    "at": x.day.to_string(),
+                    "days": x.days,
+                    "expiring": x.items.iter().map(|e| {
+                        let (name, on) = match e.what {
+                            ExpiringWhat::Role(r) => (p.role(r).meta.name.clone(), None),
+                            ExpiringWhat::Right(r) | ExpiringWhat::Revoke(r) => {
+                                (p.right(r).meta.name.clone(), None)
+                            }
+                            ExpiringWhat::Group(g) => (self.group(g).to_string(), None),
+                            ExpiringWhat::Access(r, l) | ExpiringWhat::RevokeAccess(r, l) => (
+                                p.access_level(l).meta.name.clone(),
+                                Some(self.resource_name(r).to_string()),
+                            ),
+                        };
+                        json!({
+                            "user": self.user(e.user),
+                            "kind": e.what.kind(),
+                            "name": name,
+                            "on": on,
+                            "until": e.window.until.map(|d| d.to_string()),
+                            "from": e.window.from.map(|d| d.to_string()),
+                            "at": self.sources.file_line(e.at),
+                        })
+                    }).collect::<Vec<_>>(),
+                })
+            }
             Answer::What(w) => {
                 let mut j = json!({
                 "query": query,

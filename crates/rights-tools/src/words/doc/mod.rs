@@ -104,7 +104,14 @@ fn role_decides(p: &Program, role: RoleId, c: &Cond, depth: u32) -> Option<bool>
                 role_decides(p, role, &a.when, depth + 1)
             }
         }
-        Cond::Flag(..) | Cond::Access(..) | Cond::Group(..) | Cond::Tag(..) => None,
+        Cond::Flag(..)
+        | Cond::Access(..)
+        | Cond::Group(..)
+        | Cond::Tag(..)
+        | Cond::Same(..)
+        | Cond::UserAttr(..)
+        | Cond::ResourceAttr(..)
+        | Cond::Context(..) => None,
     }
 }
 
