@@ -203,6 +203,7 @@ fn coverage_counts_every_fact_of_each_explanation() {
                             user: question.user,
                             target: Target::Run(question.report),
                             on: None,
+                            event: question.event,
                         };
                         let mut qs = vec![run];
                         if let ExpectedReport::Shows(rows) = outcome {

@@ -85,6 +85,7 @@ fn questions(m: &Model) -> Vec<CanQ> {
                 user: u,
                 target: Target::Right(r),
                 on: None,
+                event: None,
             });
         }
         for (i, a) in p.actions.iter().enumerate() {
@@ -94,6 +95,7 @@ fn questions(m: &Model) -> Vec<CanQ> {
                     user: u,
                     target: Target::Action(ActionId::from_index(i)),
                     on: o,
+                event: None,
                 });
             }
         }
@@ -103,6 +105,7 @@ fn questions(m: &Model) -> Vec<CanQ> {
                     user: u,
                     target: Target::Run(rep),
                     on: o,
+                    event: None,
                 });
             }
         }
@@ -115,6 +118,7 @@ fn questions(m: &Model) -> Vec<CanQ> {
                         to: UserId(0),
                     },
                     on: o,
+                    event: None,
                 });
             }
         }
@@ -124,6 +128,7 @@ fn questions(m: &Model) -> Vec<CanQ> {
                     user: u,
                     target: Target::Access(level),
                     on: o,
+                    event: None,
                 });
                 out.push(CanQ {
                     user: u,
@@ -132,6 +137,7 @@ fn questions(m: &Model) -> Vec<CanQ> {
                         to: UserId(0),
                     },
                     on: o,
+                    event: None,
                 });
             }
         }
@@ -203,7 +209,7 @@ proptest! {
         let (text, model) = policy(seed, Opts::default());
         let Some(m) = model else { return Ok(()) };
         let program = compile(&m);
-        let reference = Reference { p: &m.policy, d: &m.data };
+        let reference = Reference::new(&m.policy, &m.data, program.day(), program.given());
         for q in questions(&m) {
             prop_assert_eq!(program.can(&q), reference.can(&q), "{:?}\n{}", q, text);
         }

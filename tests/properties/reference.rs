@@ -1,6 +1,8 @@
 //! A deliberately simple reference evaluator, written straight from
-//! LANGUAGE.md §4 and §8 over the resolved model: sets, recursion, no
-//! precomputation. The property tests compare the compiled IR against it.
+//! LANGUAGE.md §4, §8 and §9 over the resolved model (windows read as
+//! written, as of one day, with one set of context facts): sets,
+//! recursion, no precomputation. The property tests compare the compiled IR
+//! against it.
 
 use rights::sema::model::Visibility;
 use rights::sema::model::*;
@@ -9,6 +11,28 @@ use std::collections::BTreeSet;
 pub struct Reference<'a> {
     pub p: &'a Policy,
     pub d: &'a Data,
+    /// The question's date: an item outside its window is not there.
+    pub day: Day,
+    /// The context facts given.
+    pub with: ContextSet,
+}
+
+impl<'a> Reference<'a> {
+    pub fn new(p: &'a Policy, d: &'a Data, day: Day, with: ContextSet) -> Reference<'a> {
+        Reference { p, d, day, with }
+    }
+
+    /// §9.3: whether the user's item of `list` carrying `span` is in its window.
+    fn live(&self, u: UserId, list: Windowed, span: rights::source::Span) -> bool {
+        self.d.users[u.index()]
+            .window_of(list, span)
+            .is_none_or(|w| w.window.holds(self.day))
+    }
+
+    /// §9.2: the user's values of an attribute.
+    fn user_values(&self, u: UserId, a: AttrId) -> &[String] {
+        self.d.users[u.index()].attribute(a)
+    }
 }
 
 impl Reference<'_> {
@@ -18,6 +42,7 @@ impl Reference<'_> {
         let mut todo: Vec<GroupId> = self.d.users[u.index()]
             .groups
             .iter()
+            .filter(|(_, s)| self.live(u, Windowed::Groups, *s))
             .map(|(g, _)| *g)
             .collect();
         while let Some(g) = todo.pop() {
@@ -32,8 +57,18 @@ impl Reference<'_> {
     /// plus the roles of every group; then ancestors.
     pub fn roles(&self, u: UserId) -> BTreeSet<RoleId> {
         let user = &self.d.users[u.index()];
-        let mut direct: Vec<RoleId> = match &user.roles {
-            Some(rs) => rs.iter().map(|(r, _)| *r).collect(),
+        // a listed role out of its window is not listed; with every listed
+        // role ended, the default role applies
+        let listed: Option<Vec<RoleId>> = user.roles.as_ref().and_then(|rs| {
+            let live: Vec<RoleId> = rs
+                .iter()
+                .filter(|(_, s)| self.live(u, Windowed::Roles, *s))
+                .map(|(r, _)| *r)
+                .collect();
+            (rs.is_empty() || !live.is_empty()).then_some(live)
+        });
+        let mut direct: Vec<RoleId> = match listed {
+            Some(rs) => rs,
             None => self
                 .p
                 .default_roles
@@ -63,8 +98,17 @@ impl Reference<'_> {
             .iter()
             .flat_map(|r| self.p.role(*r).grants.iter().map(|s| s.right))
             .collect();
-        granted.extend(user.grants.iter().map(|s| s.right));
-        for s in &user.revokes {
+        granted.extend(
+            user.grants
+                .iter()
+                .filter(|s| self.live(u, Windowed::Grants, s.span))
+                .map(|s| s.right),
+        );
+        for s in user
+            .revokes
+            .iter()
+            .filter(|s| self.live(u, Windowed::Revokes, s.span))
+        {
             granted.remove(&s.right);
         }
         for deny in &self.p.denies {
@@ -92,6 +136,11 @@ impl Reference<'_> {
             Cond::Flag(f, _) => user.flags.iter().any(|(x, _)| x == f),
             Cond::Role(r, _) => roles.contains(r),
             Cond::Group(g, _) => self.groups(u).contains(g),
+            Cond::UserAttr(a, v, _) => self
+                .user_values(u, *a)
+                .iter()
+                .any(|x| x == self.p.value(*v)),
+            Cond::Context(c, _) => self.with.has(*c),
             _ => false,
         }
     }
@@ -104,7 +153,7 @@ impl Reference<'_> {
         if user
             .revoke_access
             .iter()
-            .any(|(r, x, _)| *r == res && *x == l)
+            .any(|(r, x, s)| *r == res && *x == l && self.live(u, Windowed::RevokeAccess, *s))
         {
             return false;
         }
@@ -115,7 +164,16 @@ impl Reference<'_> {
             return false;
         }
         let roles = self.roles(u);
-        user.access.iter().any(|(r, x, _)| *r == res && *x == l)
+        user.access
+            .iter()
+            .any(|(r, x, s)| *r == res && *x == l && self.live(u, Windowed::Access, *s))
+            // §9.1: held on the parent (after its revokes and denies)
+            || (self.p.access_level(l).inherited.is_some()
+                && self
+                    .d
+                    .resource(res)
+                    .parent
+                    .is_some_and(|parent| self.access(u, parent, l)))
             || self.groups(u).iter().any(|&g| {
                 self.d
                     .group(g)
@@ -156,6 +214,22 @@ impl Reference<'_> {
                 let action = self.p.action(*a);
                 self.cond(&action.when, u, if action.on_resource { res } else { None })
             }
+            Cond::Same(a, _) => res.is_some_and(|r| {
+                let theirs = self.d.resource(r).attribute(*a);
+                self.user_values(u, *a).iter().any(|v| theirs.contains(v))
+            }),
+            Cond::UserAttr(a, v, _) => self
+                .user_values(u, *a)
+                .iter()
+                .any(|x| x == self.p.value(*v)),
+            Cond::ResourceAttr(a, v, _) => res.is_some_and(|r| {
+                self.d
+                    .resource(r)
+                    .attribute(*a)
+                    .iter()
+                    .any(|x| x == self.p.value(*v))
+            }),
+            Cond::Context(c, _) => self.with.has(*c),
         }
     }
 
@@ -174,6 +248,14 @@ impl Reference<'_> {
             }
             Target::Run(rep) => {
                 let report = self.p.report(rep);
+                // §9.6: a `rows event` report runs on a resource of an event
+                let in_event = |r: ResourceId| match q.event {
+                    Some(e) => self.d.event(e).resources.contains(&r),
+                    None => self.d.events.iter().any(|e| e.resources.contains(&r)),
+                };
+                if report.rows == RowsSource::Event && q.on.is_some_and(|r| !in_event(r)) {
+                    return false;
+                }
                 self.cond(&report.requires, u, None)
                     && q.on.is_none_or(|r| {
                         report

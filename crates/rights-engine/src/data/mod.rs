@@ -17,7 +17,7 @@ pub mod pointer;
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
-use entry::Entry;
+use entry::{pattern_of, Entry};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -82,6 +82,7 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
         let parent = e.name("parent", &mut diags);
         let details = e.string_map("details", &mut diags);
         let tags = e.names("tags", &mut diags).unwrap_or_default();
+        let attributes = e.attributes("attributes", &mut diags);
         let role_access = e
             .access("role_access", &mut diags)
             .into_iter()
@@ -92,7 +93,15 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
             })
             .collect();
         e.no_other_fields(
-            &["id", "name", "parent", "details", "tags", "role_access"],
+            &[
+                "id",
+                "name",
+                "parent",
+                "details",
+                "tags",
+                "role_access",
+                "attributes",
+            ],
             &mut diags,
         );
         items.push(ast::Item::Resource(ast::ResourceDecl {
@@ -103,7 +112,7 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
             details,
             tags,
             role_access,
-            attributes: Vec::new(),
+            attributes,
             span: e.span,
             from_json: true,
         }));
@@ -149,14 +158,63 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
             continue;
         };
         let label = e.string("name", &mut diags);
-        // absent or `null`: the default role applies; `[]`: exactly no roles
-        let roles = e.names("roles", &mut diags);
-        let grants = e.patterns("grants", &mut diags);
-        let revokes = e.patterns("revokes", &mut diags);
+        // absent or `null`: the default role applies; `[]`: exactly no roles;
+        // an item may be an object with a window (§9.3)
+        let mut windows = Vec::new();
+        let mut split = |list: ast::Windowed, items: Vec<(ast::Name, Option<ast::Window>)>| {
+            let mut names = Vec::with_capacity(items.len());
+            for (index, (n, w)) in items.into_iter().enumerate() {
+                if let Some(window) = w {
+                    windows.push(ast::ItemWindow {
+                        list,
+                        index,
+                        window,
+                    });
+                }
+                names.push(n);
+            }
+            names
+        };
+        let roles = e
+            .windowed_names("roles", &mut diags)
+            .map(|r| split(ast::Windowed::Roles, r));
+        let pats = |ns: Vec<ast::Name>| ns.into_iter().map(pattern_of).collect::<Vec<_>>();
+        let grants = pats(split(
+            ast::Windowed::Grants,
+            e.windowed_names("grants", &mut diags).unwrap_or_default(),
+        ));
+        let revokes = pats(split(
+            ast::Windowed::Revokes,
+            e.windowed_names("revokes", &mut diags).unwrap_or_default(),
+        ));
         let flags = e.names("flags", &mut diags).unwrap_or_default();
-        let access = e.access("access", &mut diags);
-        let groups = e.names("groups", &mut diags).unwrap_or_default();
-        let revoke_access = e.access("revoke_access", &mut diags);
+        let groups = split(
+            ast::Windowed::Groups,
+            e.windowed_names("groups", &mut diags).unwrap_or_default(),
+        );
+        let mut entries = |list: ast::Windowed, got: Vec<(ast::AccessEntry, Option<ast::Window>)>| {
+            let mut out = Vec::with_capacity(got.len());
+            for (index, (entry, w)) in got.into_iter().enumerate() {
+                if let Some(window) = w {
+                    windows.push(ast::ItemWindow {
+                        list,
+                        index,
+                        window,
+                    });
+                }
+                out.push(entry);
+            }
+            out
+        };
+        let access = entries(
+            ast::Windowed::Access,
+            e.windowed_access("access", &mut diags),
+        );
+        let revoke_access = entries(
+            ast::Windowed::RevokeAccess,
+            e.windowed_access("revoke_access", &mut diags),
+        );
+        let attributes = e.attributes("attributes", &mut diags);
         e.no_other_fields(
             &[
                 "id",
@@ -168,6 +226,7 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
                 "access",
                 "groups",
                 "revoke_access",
+                "attributes",
             ],
             &mut diags,
         );
@@ -182,8 +241,8 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
             access,
             groups,
             revoke_access,
-            attributes: Vec::new(),
-            windows: Vec::new(),
+            attributes,
+            windows,
             span: e.span,
             from_json: true,
         }));
