@@ -100,7 +100,7 @@ impl When {
     /// Applies `--at` to the workspace and resolves `--with` against its
     /// policy; or the exit code, the error printed.
     pub fn apply(&self, ws: &mut Workspace) -> Result<crate::sema::model::When, i32> {
-        use crate::sema::model::{ContextSet, Day};
+        use crate::sema::model::Day;
         let mut when = crate::sema::model::When::default();
         if let Some(at) = &self.at {
             match Day::parse(at) {
@@ -114,28 +114,19 @@ impl When {
                 }
             }
         }
-        let mut with = ContextSet::NONE;
         if let Some(p) = ws.program() {
-            for name in &self.with {
-                match p.policy.names.contexts.get(name.as_str()) {
-                    Some(&c) => with = with.with(c),
-                    None => {
-                        let known: Vec<&str> =
-                            p.policy.contexts.iter().map(|c| c.meta.name.as_str()).collect();
-                        let hint = match crate::diag::closest(name, known.iter().copied()) {
-                            Some(c) => format!("did you mean `{c}`?"),
-                            None if known.is_empty() => {
-                                "the policy declares no context facts (`context NAME`)".into()
-                            }
-                            None => format!("declared: {}", known.join(", ")),
-                        };
-                        eprintln!("error: --with {name}: unknown context fact\n  help: {hint}");
-                        return Err(EXIT_USAGE);
-                    }
+            let names: Vec<&str> = self.with.iter().map(String::as_str).collect();
+            match crate::sema::resolve_contexts(&p.policy, &names) {
+                Ok(with) => when.with = with,
+                Err(diags) => {
+                    eprint!(
+                        "{}",
+                        crate::diag::render_all(&diags, &ws.sources, render_options())
+                    );
+                    return Err(EXIT_USAGE);
                 }
             }
         }
-        when.with = with;
         Ok(when)
     }
 }

@@ -111,7 +111,11 @@ impl Shared {
             for r in &data.resources {
                 resource_attr_start.push(resource_attrs.len() as u32);
                 let start = resource_attrs.len();
-                push_values(&values, &r.attributes, &mut resource_attrs);
+                push_values(
+                    &values,
+                    r.attributes.iter().map(|(a, v, _)| (*a, v)),
+                    &mut resource_attrs,
+                );
                 resource_attrs[start..].sort_unstable();
             }
             resource_attr_start.push(resource_attrs.len() as u32);
@@ -264,7 +268,11 @@ impl DataTables {
         }
         let shared = Arc::clone(&self.shared);
         let attr_start = self.user_attrs.len();
-        push_values(&shared.values, &user.attributes, &mut self.user_attrs);
+        push_values(
+            &shared.values,
+            user.attributes.iter().map(|(a, v, _)| (*a, v)),
+            &mut self.user_attrs,
+        );
         self.user_attrs[attr_start..].sort_unstable();
         self.user_attr_start.push(self.user_attrs.len() as u32);
         let attrs: Vec<(AttrId, u32)> = self.user_attrs[attr_start..].to_vec();
@@ -425,15 +433,15 @@ impl DataTables {
 
 /// The `(attribute, value id)` pairs of an entry's attributes, for values
 /// with an id (a user's value no condition or resource names matches nothing).
-fn push_values(
+fn push_values<'v>(
     ids: &rustc_hash::FxHashMap<String, u32>,
-    attrs: &[(AttrId, Vec<String>, crate::source::Span)],
+    attrs: impl Iterator<Item = (AttrId, &'v Vec<String>)>,
     out: &mut Vec<(AttrId, u32)>,
 ) {
-    for (a, vs, _) in attrs {
+    for (a, vs) in attrs {
         for v in vs {
             if let Some(&id) = ids.get(v) {
-                out.push((*a, id));
+                out.push((a, id));
             }
         }
     }

@@ -17,6 +17,7 @@
 //! - `query.rs`: queries and expectations, also from plain names (the library);
 //! - `names.rs`: "unknown name" with "did you mean".
 
+mod asked;
 mod cycles;
 mod data;
 mod day;
@@ -40,7 +41,7 @@ use model::*;
 pub use names::NameRef;
 pub use query::{
     lookup_can, resolve_can, resolve_can_names, resolve_query, resolve_report_query,
-    resolve_when, TargetNames,
+    resolve_contexts, resolve_when, TargetNames,
 };
 use std::sync::Arc;
 

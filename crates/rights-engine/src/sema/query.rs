@@ -164,6 +164,23 @@ fn for_event(
     }
 }
 
+/// Context facts by name, as the tools take them (`--with NAME`).
+pub fn resolve_contexts(policy: &Policy, names: &[&str]) -> Res<ContextSet> {
+    let mut diags = Vec::new();
+    let mut with = ContextSet::NONE;
+    for n in names {
+        match policy.names.contexts.get(n) {
+            Some(&c) => with = with.with(c),
+            None => diags.push(unknown(policy, Kind::Context, NameRef::bare(n))),
+        }
+    }
+    if diags.is_empty() {
+        Ok(with)
+    } else {
+        Err(diags)
+    }
+}
+
 /// The date and context facts a query's suffix names (§9.6).
 pub fn resolve_when(policy: &Policy, s: &ast::Suffix) -> Res<When> {
     let mut diags = Vec::new();

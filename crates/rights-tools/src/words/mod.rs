@@ -10,6 +10,7 @@
 
 pub mod analysis;
 mod conditions;
+mod facts3;
 pub mod diff;
 pub mod doc;
 pub mod hover;
@@ -397,71 +398,10 @@ impl<'a> Words<'a> {
                     ),
                 }
             }
-            Fact::Same {
-                user,
-                resource,
-                attr,
-                holds,
-            } => {
-                let a = &p.attribute(attr).meta.name;
-                let r = self.resource_name(resource);
-                let shared = self.program.shared_values(user, resource, attr);
-                if holds {
-                    let vs: Vec<String> = shared.iter().map(|v| format!("{v:?}")).collect();
-                    format!(
-                        "{} and `{r}` share `{a}` {}",
-                        self.user(user),
-                        vs.join(", ")
-                    )
-                } else {
-                    let of = |vs: &[String]| {
-                        if vs.is_empty() {
-                            "none".to_string()
-                        } else {
-                            vs.iter()
-                                .map(|v| format!("{v:?}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        }
-                    };
-                    format!(
-                        "{} and `{r}` share no `{a}` value ({}: {}; `{r}`: {})",
-                        self.user(user),
-                        self.user(user),
-                        of(self.program.data.users[user.index()].attribute(attr)),
-                        of(self.program.data.resources[resource.index()].attribute(attr)),
-                    )
-                }
-            }
-            Fact::UserValue {
-                user,
-                attr,
-                value,
-                has,
-            } => format!(
-                "{}'s `{}` {} {:?}",
-                self.user(user),
-                p.attribute(attr).meta.name,
-                if has { "is" } else { "is not" },
-                p.value(value)
-            ),
-            Fact::ResourceValue {
-                resource,
-                attr,
-                value,
-                has,
-            } => format!(
-                "`{}`'s `{}` {} {:?}",
-                self.resource_name(resource),
-                p.attribute(attr).meta.name,
-                if has { "is" } else { "is not" },
-                p.value(value)
-            ),
-            Fact::Context { context, given } => format!(
-                "the question is asked {} `{}`",
-                if given { "with" } else { "without" },
-                p.context(context).meta.name
-            ),
+            Fact::Same { .. }
+            | Fact::UserValue { .. }
+            | Fact::ResourceValue { .. }
+            | Fact::Context { .. } => self.fact_v3(f),
             Fact::Member {
                 user,
                 group,

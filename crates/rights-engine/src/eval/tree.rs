@@ -1,0 +1,180 @@
+//! What version 3 asks of the data (§9): access that flows down the
+//! resource tree, attribute values, a resource's events, `where can`.
+
+use crate::ir::Program;
+use crate::sema::model::*;
+
+impl Program {
+    /// The parent of `res` through which `u` holds inherited level `l` on
+    /// it (§9.1): `l` is declared `inherited` and held on the parent, after
+    /// the parent's revokes and denies. The chain is walked up to the first
+    /// ancestor that holds it by other sources; resource trees are acyclic
+    /// (sema), and the walk is iterative, so a deep tree cannot overflow.
+    pub fn inherited_from(&self, u: UserId, res: ResourceId, l: AccessId) -> Option<ResourceId> {
+        if !self
+            .code
+            .access_inherited
+            .get(l.index())
+            .copied()
+            .unwrap_or(false)
+        {
+            return None;
+        }
+        let parent = self.data.resources.get(res.index())?.parent?;
+        // ancestors from the parent up, until one holds `l` without
+        // inheritance (or the root): then down again, each one holding it
+        // when the one above does and nothing there takes it away
+        let mut chain = vec![parent];
+        let mut top_holds = false;
+        let mut cur = parent;
+        loop {
+            if self.has_access_direct(u, cur, l) {
+                top_holds = true;
+                break;
+            }
+            match self.data.resources.get(cur.index()).and_then(|r| r.parent) {
+                Some(p) if chain.len() <= self.data.resources.len() => {
+                    chain.push(p);
+                    cur = p;
+                }
+                _ => break,
+            }
+        }
+        if !top_holds {
+            return None;
+        }
+        // `chain`'s last holds `l`; each below it inherits unless taken away
+        let n = chain.len();
+        for &r in chain.iter().take(n - 1).rev() {
+            if self.taken_away(u, r, l) {
+                return None;
+            }
+        }
+        Some(parent)
+    }
+
+    /// `u` holds `l` on `res` by a source other than inheritance, after
+    /// revokes and denies.
+    fn has_access_direct(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
+        let s = self.scope(u, Some(res));
+        let row = |m: &crate::ir::bits::BitMatrix| s.row.is_some_and(|r| m.get(r, l.index()));
+        let granted = row(&self.tables.access_masks)
+            || self.role_access(u, res, l)
+            || self
+                .code
+                .access_rules
+                .get(l.index())
+                .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, &s)));
+        granted && !row(&self.tables.revoke_masks) && self.denied_in(&s, l).is_none()
+    }
+
+    /// Whether `u`'s revokes or an access deny take `l` away on `res`.
+    fn taken_away(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
+        let s = self.scope(u, Some(res));
+        s.row
+            .is_some_and(|r| self.tables.revoke_masks.get(r, l.index()))
+            || self.denied_in(&s, l).is_some()
+    }
+
+    /// Whether report `rep` lists an event's resources (§9.6).
+    #[inline]
+    pub fn event_rows(&self, rep: ReportId) -> bool {
+        self.code
+            .report_event_rows
+            .get(rep.index())
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether `res` is a resource of event `e`, or of any event.
+    pub fn in_event(&self, res: ResourceId, e: Option<EventId>) -> bool {
+        match e {
+            Some(e) => self
+                .data
+                .events
+                .get(e.index())
+                .is_some_and(|ev| ev.resources.contains(&res)),
+            None => self
+                .tables
+                .shared
+                .in_event
+                .get(res.index())
+                .copied()
+                .unwrap_or(false),
+        }
+    }
+
+    /// Every resource on which `can` holds for `user` (§9.5), in
+    /// declaration order.
+    pub fn where_can(&self, user: UserId, target: Target, event: Option<EventId>) -> Vec<ResourceId> {
+        (0..self.data.resources.len())
+            .map(ResourceId::from_index)
+            .filter(|&r| {
+                self.can(&CanQ {
+                    user,
+                    target,
+                    on: Some(r),
+                    event,
+                })
+            })
+            .collect()
+    }
+
+    /// The values of attribute `a` that user `u` and resource `res` share.
+    pub fn shared_values(&self, u: UserId, res: ResourceId, a: AttrId) -> Vec<&str> {
+        let (Some(user), Some(r)) = (self.data.users.get(u.index()), self.data.resources.get(res.index())) else {
+            return Vec::new();
+        };
+        let theirs = r.attribute(a);
+        user.attribute(a)
+            .iter()
+            .filter(|v| theirs.contains(v))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// User `u`'s `(attribute, value id)` pairs.
+    #[inline]
+    fn user_attrs(&self, u: UserId) -> &[(AttrId, u32)] {
+        let t = &self.tables;
+        match (t.user_attr_start.get(u.index()), t.user_attr_start.get(u.index() + 1)) {
+            (Some(&a), Some(&b)) => t.user_attrs.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Resource `r`'s `(attribute, value id)` pairs.
+    #[inline]
+    fn resource_attrs(&self, r: ResourceId) -> &[(AttrId, u32)] {
+        let sh = &self.tables.shared;
+        match (sh.resource_attr_start.get(r.index()), sh.resource_attr_start.get(r.index() + 1)) {
+            (Some(&a), Some(&b)) => sh.resource_attrs.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Does user `u` have value `v` (a value a condition names) of `a`?
+    #[inline]
+    pub fn user_has_value(&self, u: UserId, a: AttrId, v: ValueId) -> bool {
+        crate::ir::cond::has_value(self.user_attrs(u), a, v.0)
+    }
+
+    /// Does resource `r` have value `v` (a value a condition names) of `a`?
+    #[inline]
+    pub fn resource_has_value(&self, r: ResourceId, a: AttrId, v: ValueId) -> bool {
+        crate::ir::cond::has_value(self.resource_attrs(r), a, v.0)
+    }
+
+    /// Do user `u` and resource `r` share a value of `a`?
+    #[inline]
+    pub fn same_value(&self, u: UserId, r: ResourceId, a: AttrId) -> bool {
+        crate::ir::cond::share_value(self.user_attrs(u), self.resource_attrs(r), a)
+    }
+
+    /// The context facts this program's questions are asked with.
+    #[inline]
+    pub fn given(&self) -> ContextSet {
+        self.tables.with
+    }
+
+}
