@@ -143,7 +143,9 @@ fn clean_json_output() {
     assert_eq!(run.code, 0);
     let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(out["ok"], true);
-    assert_eq!(out["counts"]["users"], 7);
+    assert_eq!(out["counts"]["users"], 11);
+    assert_eq!(out["counts"]["attributes"], 1);
+    assert_eq!(out["counts"]["contexts"], 1);
     assert_eq!(out["diagnostics"].as_array().unwrap().len(), 0);
 }
 

@@ -78,8 +78,11 @@ fn reference_policy_checks_cleanly() {
         "{}",
         rights::diag::render_all(diags, &ws.sources, Default::default())
     );
-    assert_eq!(model.tests.len(), 7);
+    assert_eq!(model.tests.len(), 13);
     assert_eq!(model.policy.rights.len(), 10);
+    assert_eq!(model.policy.attributes.len(), 1);
+    assert_eq!(model.policy.contexts.len(), 1);
+    assert!(model.policy.has_inherited());
 }
 
 #[test]

@@ -55,7 +55,7 @@ fn reference_and_seed_policies_pass() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     assert_eq!(
         check_tests_pass(&root.join("tests/data/reference.rights")),
-        7
+        13
     );
     let em = check_tests_pass(&root.join("policies/emresource.rights"));
     let an = check_tests_pass(&root.join("policies/analytics.rights"));
@@ -88,7 +88,7 @@ fn rights_test_cli_reports_a_wrong_expectation() {
         run.stdout
     );
     assert!(
-        run.stdout.ends_with("7 passed, 1 failed\n"),
+        run.stdout.ends_with("13 passed, 1 failed\n"),
         "{}",
         run.stdout
     );
@@ -98,7 +98,7 @@ fn rights_test_cli_reports_a_wrong_expectation() {
 fn rights_test_cli_passes_on_the_reference() {
     let run = rights(&["test", "tests/data/reference.rights"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.ends_with("7 passed, 0 failed\n"));
+    assert!(run.stdout.ends_with("13 passed, 0 failed\n"));
 }
 
 #[test]
@@ -121,14 +121,19 @@ fn coverage_of_the_seed_policies_is_complete_and_gaps_are_listed() {
     // the reference policy's own tests leave gaps, and they are named with their site
     let run = rights(&["test", "tests/data/reference.rights", "--coverage"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("coverage: rights 7/10, roles 5/9, actions 2/3, reports 3/3, denies 1/2, access denies 2/2, groups 2/2, tags 1/2, default-role lines 1/3, access for role lines 2/2, revokes 2/2\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("coverage: rights 9/10, roles 6/9, actions 2/3, reports 3/3, denies 3/3, access denies 2/2, groups 2/2, tags 1/2, default-role lines 1/3, access for role lines 2/2, revokes 3/3\n"), "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("  right `report.benchmarking`  [tests/data/reference.rights:14]\n"),
+            .contains("  right `event.maintain_ad_hoc_events`  [tests/data/reference.rights:6]\n"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("  deny `report.benchmarking, report.comparison_charts`  [tests/data/reference.rights:63]\n"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("  role `regional_admin`  [tests/data/reference.rights:34]\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -69,7 +69,10 @@ fn json_can_carries_the_decision_and_reasons() {
 
 #[test]
 fn json_who_lists_users_and_report_lists_rows() {
+    // li's access to resource_z holds from 2026-12-01 until 2026-12-24
     let who = json_of(&["who can run status_detail on resource_z"]);
+    assert_eq!(who["users"], serde_json::json!(["jane", "li"]));
+    let who = json_of(&["who can run status_detail on resource_z at 2026-12-25"]);
     assert_eq!(who["users"], serde_json::json!(["jane"]));
     let report = json_of(&["report status_snapshot as jane for event flood"]);
     let rows: Vec<(String, String)> = report["rows"]

@@ -37,6 +37,8 @@ pub fn run(args: Args) -> i32 {
         ("access_levels", "access level", p.access.len()),
         ("flags", "flag", p.flags.len()),
         ("tags", "tag", p.tags.len()),
+        ("attributes", "attribute", p.attributes.len()),
+        ("contexts", "context fact", p.contexts.len()),
         ("roles", "role", p.roles.len()),
         ("actions", "action", p.actions.len()),
         ("reports", "report", p.reports.len()),

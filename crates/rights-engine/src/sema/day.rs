@@ -80,8 +80,16 @@ impl Day {
         Ok(Day(days_from_civil(y, m, d)))
     }
 
-    /// Today in UTC, from the system clock.
+    /// Today in UTC, from the system clock; `RIGHTS_TODAY=YYYY-MM-DD` in
+    /// the environment stands for it (reproducible runs, as
+    /// `SOURCE_DATE_EPOCH` does for builds).
     pub fn today() -> Day {
+        if let Some(d) = std::env::var("RIGHTS_TODAY")
+            .ok()
+            .and_then(|t| Day::parse(t.trim()).ok())
+        {
+            return d;
+        }
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());

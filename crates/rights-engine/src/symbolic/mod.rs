@@ -228,6 +228,21 @@ impl Symbolic {
             Target::Right(r) => self.right(r),
             Target::Action(a) => self.action(a, prof),
             Target::Run(rep) => {
+                // §9.6: a `rows event` report runs on its events' resources
+                if let Some(r) = q.on {
+                    let event_rows = self.code.report_event_rows.get(rep.index()).copied();
+                    let in_event = match q.event {
+                        Some(e) => self
+                            .data
+                            .events
+                            .get(e.index())
+                            .is_some_and(|ev| ev.resources.contains(&r)),
+                        None => self.shared.in_event.get(r.index()).copied().unwrap_or(false),
+                    };
+                    if event_rows == Some(true) && !in_event {
+                        return Ok(self.f());
+                    }
+                }
                 let req = self.report_requires(rep)?;
                 match prof {
                     Some(p) => Symbolic::and_once(&req, &self.report_where(rep, p)?),

@@ -177,7 +177,7 @@ fn missing_literal(text: &str, pos: usize, err: &pest::error::Error<Rule>) -> Op
                 Some("`test \"Jane reports\" { expect can jane report.status_detail }`")
             }
             Rule::rights_group => Some("`rights report { status_detail \"Status Detail\" }`"),
-            Rule::user_access | Rule::revoke_access | Rule::role_access => {
+            Rule::user_access | Rule::group_access | Rule::revoke_access | Rule::role_access => {
                 Some("`access resource_m: view_resource, update_status`")
             }
             _ => None,
@@ -283,7 +283,7 @@ fn wants_name(positives: &[Rule]) -> bool {
 fn wanted_keywords(positives: &[Rule]) -> Vec<String> {
     positives
         .iter()
-        .filter_map(|r| format!("{r:?}").strip_prefix("kw_").map(str::to_string))
+        .filter_map(|r| keyword_of(&format!("{r:?}")).map(str::to_string))
         .collect()
 }
 
@@ -449,11 +449,13 @@ fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
             Rule::repl_line => "a query or a declaration".to_string(),
             Rule::query => "a query".to_string(),
             Rule::segments => "a name".to_string(),
+            Rule::window => "a window (`from DATE`, `until DATE`)".to_string(),
+            Rule::date => "a date (YYYY-MM-DD)".to_string(),
             Rule::EOI if starts_declaration => continue,
             Rule::EOI => "end of input".to_string(),
             other => {
                 let name = format!("{other:?}");
-                match name.strip_prefix("kw_") {
+                match keyword_of(&name) {
                     Some(k) => format!("`{k}`"),
                     None => name.replace('_', " "),
                 }
@@ -481,7 +483,12 @@ fn describe_expected(positives: &[Rule]) -> (String, Option<String>) {
 
 /// Whether a rule is the keyword that starts a declaration.
 fn is_declaration_start(r: Rule) -> bool {
-    format!("{r:?}")
+    keyword_of(&format!("{r:?}")).is_some_and(|k| super::keywords::DECLARATION_WORDS.contains(&k))
+}
+
+/// The word of a keyword rule (`kw_role`, or a contextual `ck_attribute`).
+fn keyword_of(rule_name: &str) -> Option<&str> {
+    rule_name
         .strip_prefix("kw_")
-        .is_some_and(|k| super::keywords::DECLARATION_WORDS.contains(&k))
+        .or_else(|| rule_name.strip_prefix("ck_"))
 }

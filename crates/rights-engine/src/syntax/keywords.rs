@@ -117,17 +117,18 @@ pub const KEYWORDS: &[&str] = &[
 /// The words that start a declaration (§2, §3, §7).
 pub const DECLARATION_WORDS: &[&str] = &[
     "right", "rights", "access", "flag", "tag", "role", "default", "action", "deny", "report",
-    "group", "user", "resource", "event", "test",
+    "group", "user", "resource", "event", "test", "attribute", "context",
 ];
 
 /// The words that start a query (§5).
 pub const QUERY_WORDS: &[&str] = &[
-    "can", "explain", "who", "what", "rights", "roles", "groups", "report",
+    "can", "explain", "who", "where", "what", "rights", "roles", "groups", "report", "expiring",
 ];
 
 /// The words that start a condition's operand (§2 "Conditions").
 pub const CONDITION_WORDS: &[&str] = &[
-    "right", "role", "flag", "access", "can", "group", "tag", "not", "true", "false",
+    "right", "role", "flag", "access", "can", "group", "tag", "not", "true", "false", "same",
+    "user", "resource", "context",
 ];
 
 /// Whether a line starting with `word` is a query (`rights` and `report` also
@@ -144,9 +145,25 @@ pub fn starts_declaration_only(word: &str) -> bool {
 /// Every word an entry may start with: the query words, then the
 /// declaration words that are not also query words (a test checks it).
 pub const FIRST_WORDS: &[&str] = &[
-    "can", "explain", "who", "what", "rights", "roles", "groups", "report", "right", "access",
-    "flag", "tag", "role", "default", "action", "deny", "group", "user", "resource", "event",
-    "test",
+    "can", "explain", "who", "where", "what", "rights", "roles", "groups", "report", "expiring",
+    "right", "access", "flag", "tag", "role", "default", "action", "deny", "group", "user",
+    "resource", "event", "test", "attribute", "context",
+];
+
+/// The words version 3 (§9) made keywords only where it uses them: a policy
+/// may still use them as names.
+pub const CONTEXTUAL_KEYWORDS: &[&str] = &[
+    "inherited",
+    "attribute",
+    "same",
+    "context",
+    "with",
+    "at",
+    "from",
+    "until",
+    "expiring",
+    "within",
+    "days",
 ];
 
 /// Whether `text` is an identifier (`[a-z_][a-z0-9_]*`) that is not a keyword.

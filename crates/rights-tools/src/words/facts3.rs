@@ -74,6 +74,28 @@ impl Words<'_> {
                 if given { "with" } else { "without" },
                 p.context(context).meta.name
             ),
+            Fact::InEvent {
+                resource,
+                report,
+                event,
+                asked,
+            } => {
+                let r = self.resource_name(resource);
+                let rep = &p.report(report).meta.name;
+                let name = |e: crate::sema::model::EventId| {
+                    self.program.data.event(e).meta.name.clone()
+                };
+                match (event, asked) {
+                    (Some(e), _) => format!("`{r}` is a resource of event `{}`", name(e)),
+                    (None, Some(e)) => format!(
+                        "`{r}` is not a resource of event `{}`, and report `{rep}` lists the resources of the event it is run for",
+                        name(e)
+                    ),
+                    (None, None) => format!(
+                        "`{r}` is in no event, and report `{rep}` lists the resources of an event"
+                    ),
+                }
+            }
             _ => String::new(),
         }
     }

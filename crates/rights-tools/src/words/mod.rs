@@ -401,7 +401,8 @@ impl<'a> Words<'a> {
             Fact::Same { .. }
             | Fact::UserValue { .. }
             | Fact::ResourceValue { .. }
-            | Fact::Context { .. } => self.fact_v3(f),
+            | Fact::Context { .. }
+            | Fact::InEvent { .. } => self.fact_v3(f),
             Fact::Member {
                 user,
                 group,

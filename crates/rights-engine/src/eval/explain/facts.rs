@@ -33,6 +33,26 @@ impl Program {
                     },
                 )
                 .because(vec![self.explain_node(req, u, None)])];
+                if let (Some(res), true) = (q.on, self.event_rows(rep)) {
+                    let event = match q.event {
+                        Some(e) => self.in_event(res, Some(e)).then_some(e),
+                        None => self
+                            .data
+                            .events
+                            .iter()
+                            .position(|ev| ev.resources.contains(&res))
+                            .map(EventId::from_index),
+                    };
+                    reasons.push(Reason::new(
+                        event.is_some(),
+                        Fact::InEvent {
+                            resource: res,
+                            report: rep,
+                            event,
+                            asked: q.event,
+                        },
+                    ));
+                }
                 if let Some(res) = q.on {
                     let (rows, because) = match self.code.report_where.get(rep.index()) {
                         Some(Some(w)) => (

@@ -128,6 +128,14 @@ pub enum Fact {
         value: ValueId,
         has: bool,
     },
+    /// A `rows event` report asked about one resource (§9.6): `event` is
+    /// the event that lists it (the one asked for, or the first), if any.
+    InEvent {
+        resource: ResourceId,
+        report: ReportId,
+        event: Option<EventId>,
+        asked: Option<EventId>,
+    },
     /// `context NAME`: the question was asked with the fact (`given`), or
     /// not (§9.4).
     Context { context: ContextId, given: bool },

@@ -215,12 +215,8 @@ impl<'t> Builder<'t> {
                 Rule::role_body => {
                     for stmt in self.children(c) {
                         match stmt.as_rule() {
-                            Rule::grant_stmt => {
-                                let (pats, window) = self.windowed(stmt);
-                                if let Some(w) = window {
-                                    return Err(self.no_window(w.span, "a role's grant"));
-                                }
-                                for pat in pats {
+                            Rule::role_grant => {
+                                for pat in self.children(stmt) {
                                     role.grants.push(self.pattern(pat)?);
                                 }
                             }
@@ -289,18 +285,6 @@ impl<'t> Builder<'t> {
         ))
     }
 
-    /// A window where §9.3 allows none (in a group, a role).
-    fn no_window(&self, span: crate::source::Span, what: &str) -> Box<crate::diag::Diagnostic> {
-        Box::new(
-            crate::diag::Diagnostic::error(
-                crate::diag::Code::Syntax,
-                format!("{what} cannot have a window (`from`, `until`)"),
-            )
-            .at(span, "a window here")
-            .help("windows end a user's statements only: give the dates on the user's `roles`, `groups`, `grant`, `revoke` or `access` line"),
-        )
-    }
-
     pub(super) fn group(&self, p: Pair<'_, Rule>, doc: Doc) -> PResult<GroupDecl> {
         let span = self.span(&p);
         let mut g = GroupDecl {
@@ -328,20 +312,10 @@ impl<'t> Builder<'t> {
                 Rule::group_body => {
                     for stmt in self.children(c) {
                         match stmt.as_rule() {
-                            Rule::user_roles => {
-                                let (names, window) = self.windowed(stmt);
-                                if let Some(w) = window {
-                                    return Err(self.no_window(w.span, "a group's roles"));
-                                }
-                                g.roles.extend(names.iter().map(|n| self.name(n)))
-                            }
-                            Rule::user_access => {
-                                let (entry, window) = self.access_entry(stmt)?;
-                                if let Some(w) = window {
-                                    return Err(self.no_window(w.span, "a group's access"));
-                                }
-                                g.access.push(entry)
-                            }
+                            Rule::group_roles => g
+                                .roles
+                                .extend(self.children(stmt).iter().map(|n| self.name(n))),
+                            Rule::group_access => g.access.push(self.access_entry(stmt)?.0),
                             _ => return Err(self.shape_error(self.span(&stmt), "group body")),
                         }
                     }
