@@ -191,6 +191,9 @@ fn text_lines(
     let program = ws
         .program()
         .ok_or_else(|| "the policy did not compile".to_string())?;
+    // `--at` and `--with`: the program every question without a suffix asks
+    let program = program.at(style.when);
+    let program: &crate::ir::Program = &program;
     let words = Words::new(program, &ws.sources).with_all_fixes(style.all_fixes);
     let mut batch = Batch::new(program);
     each_line(input, |n, line| {
@@ -257,12 +260,36 @@ fn json_lines(
         };
         let (u, t, on) = r.names();
         // resolved as query text is: a name not found is worded as there
-        let q = match crate::sema::resolve_can_names(&p.policy, &p.data, u, t, on) {
+        let mut q = match crate::sema::resolve_can_names(&p.policy, &p.data, u, t, on) {
             Ok(q) => q,
             Err(ds) => {
                 return fail(out, &one_line(&ds));
             }
         };
+        // `with`, `at` and `event` (§9): as the query text's suffix
+        let asked_with = !r.with.is_empty() || r.at.is_some() || r.event.is_some();
+        let mut when = crate::sema::model::When::default();
+        if asked_with {
+            let with: Vec<&str> = r.with.iter().map(|w| w.as_ref()).collect();
+            match crate::sema::resolve_contexts(&p.policy, &with) {
+                Ok(w) => when.with = w,
+                Err(ds) => return fail(out, &one_line(&ds)),
+            }
+            if let Some(at) = &r.at {
+                match crate::sema::model::Day::parse(at) {
+                    Ok(d) => when.at = Some(d),
+                    Err(why) => return fail(out, &format!("`at`: {why}")),
+                }
+            }
+            if let Some(e) = &r.event {
+                match p.data.event_ids.get(e.as_ref()) {
+                    Some(&id) => q.event = Some(id),
+                    None => return fail(out, &format!("unknown event `{e}`")),
+                }
+            }
+        }
+        let dated = p.at(when.over(style.when));
+        let p: &crate::ir::Program = &dated;
         let q = if r.explain {
             Question::Explain(q)
         } else {

@@ -9,8 +9,10 @@
 //! {"user": "frank", "assign_access": "update_status", "to": "carol", "on": "resource_z"}
 //! ```
 //!
-//! `"explain": true` asks for the reasons. Each is resolved exactly as the
-//! query text it stands for (`can jane run status_detail on resource_z`).
+//! `"explain": true` asks for the reasons; `"with": ["emergency"]`,
+//! `"at": "2026-12-20"` and (for `run`) `"event": "flood"` are the query's
+//! `with`, `at` and `for event` (§9). Each is resolved exactly as the query
+//! text it stands for (`can jane run status_detail on resource_z`).
 
 use crate::sema::{NameRef, TargetNames};
 use crate::syntax::keywords::data_id_text;
@@ -40,6 +42,12 @@ pub struct Request<'a> {
     pub to: Option<Cow<'a, str>>,
     pub on: Option<Cow<'a, str>>,
     pub explain: bool,
+    /// `"with": [...]`: context facts (§9.4).
+    pub with: Vec<Cow<'a, str>>,
+    /// `"at": "YYYY-MM-DD"` (§9.3).
+    pub at: Option<Cow<'a, str>>,
+    /// `"event": "E"`: `run REPORT on R for event E` (§9.6).
+    pub event: Option<Cow<'a, str>>,
 }
 
 const FIELDS: &[&str] = &[
@@ -53,6 +61,9 @@ const FIELDS: &[&str] = &[
     "to",
     "on",
     "explain",
+    "with",
+    "at",
+    "event",
 ];
 
 const ONE_OF: &str =
@@ -65,6 +76,9 @@ enum Field {
     To,
     On,
     Explain,
+    With,
+    At,
+    Event,
 }
 
 impl<'de> Deserialize<'de> for Field {
@@ -87,6 +101,9 @@ impl<'de> Deserialize<'de> for Field {
                     "to" => Field::To,
                     "on" => Field::On,
                     "explain" => Field::Explain,
+                    "with" => Field::With,
+                    "at" => Field::At,
+                    "event" => Field::Event,
                     _ => return Err(E::unknown_field(k, FIELDS)),
                 })
             }
@@ -134,6 +151,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
                 let mut to = None;
                 let mut on = None;
                 let mut explain = None;
+                let mut with: Option<Vec<Text>> = None;
+                let mut at = None;
+                let mut event = None;
                 let mut several = false;
                 // the ask keys seen, `null` ones too (each at most once)
                 let mut seen = 0u8;
@@ -167,6 +187,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
                         Field::To => once(&mut to, m.next_value::<Option<Text>>()?, "to")?,
                         Field::On => once(&mut on, m.next_value::<Option<Text>>()?, "on")?,
                         Field::Explain => once(&mut explain, m.next_value::<bool>()?, "explain")?,
+                        Field::With => once(
+                            &mut with,
+                            m.next_value::<Option<Vec<Text>>>()?.unwrap_or_default(),
+                            "with",
+                        )?,
+                        Field::At => once(&mut at, m.next_value::<Option<Text>>()?, "at")?,
+                        Field::Event => {
+                            once(&mut event, m.next_value::<Option<Text>>()?, "event")?
+                        }
                     }
                 }
                 let user = user.ok_or_else(|| de::Error::missing_field("user"))?;
@@ -181,6 +210,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
                     to: to.flatten().map(|t| t.0),
                     on: on.flatten().map(|t| t.0),
                     explain: explain.unwrap_or(false),
+                    with: with
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|t| t.0)
+                        .collect(),
+                    at: at.flatten().map(|t| t.0),
+                    event: event.flatten().map(|t| t.0),
                 })
             }
         }
@@ -242,6 +278,9 @@ impl RequestShapes {
                 None => None,
             },
             explain: t.explain,
+            with: Vec::new(),
+            at: None,
+            event: None,
         })
     }
 
@@ -323,6 +362,10 @@ fn learn(line: &str, values: &[(u32, u32)]) -> Option<Template> {
     }
     text.push_str(line.get(at..)?);
     let r = parse_request(&text).ok()?;
+    // a date, context facts or an event: read by serde each time
+    if !r.with.is_empty() || r.at.is_some() || r.event.is_some() {
+        return None;
+    }
     let slot = |v: &str| -> Option<u8> { v.strip_prefix("zq")?.parse().ok() };
     Some(Template {
         ask: r.ask,
@@ -357,6 +400,9 @@ pub fn parse_request(line: &str) -> Result<Request<'_>, String> {
             ),
         }
     })?;
+    if r.event.is_some() && r.ask != Ask::Run {
+        return Err("`event` goes with `run` only".into());
+    }
     let needs_to = matches!(r.ask, Ask::Assign | Ask::AssignAccess);
     if needs_to != r.to.is_some() {
         return Err(if needs_to {
@@ -400,6 +446,17 @@ impl<'a> Request<'a> {
             None => String::new(),
         };
         let explain = if self.explain { "explain " } else { "" };
-        format!("{explain}can {} {what}{on}", data_id_text(&self.user))
+        let mut text = format!("{explain}can {} {what}{on}", data_id_text(&self.user));
+        if let Some(e) = &self.event {
+            text.push_str(&format!(" for event {}", data_id_text(e)));
+        }
+        if !self.with.is_empty() {
+            let with: Vec<&str> = self.with.iter().map(|w| w.as_ref()).collect();
+            text.push_str(&format!(" with {}", with.join(", ")));
+        }
+        if let Some(at) = &self.at {
+            text.push_str(&format!(" at {at}"));
+        }
+        text
     }
 }

@@ -202,18 +202,32 @@ impl Words<'_> {
         for r in &e.reasons {
             self.human_reason(out, r, 1);
         }
+        if !e.relies_on.is_empty() {
+            out.push_str(&format!(
+                "it relies on {} given with the question: without it, it would be denied\n",
+                self.ask_facts(&e.relies_on)
+            ));
+        }
         if e.allowed || !detailed {
             return;
         }
-        if !e.fixes.is_empty() && !e.fixes.iter().all(|f| f.is_empty()) {
+        let fixed = !e.fixes.is_empty() && !e.fixes.iter().all(|f| f.is_empty());
+        if fixed || !e.ask.is_empty() {
             out.push_str("what would allow it:\n");
             let (shown, more) = self.shown_fixes(e);
-            for (i, alt) in shown.iter().enumerate() {
-                let lead = if i == 0 { "  - " } else { "  - or: " };
+            let mut first = true;
+            for alt in shown.iter().filter(|a| !a.is_empty()) {
+                let lead = if first { "  - " } else { "  - or: " };
+                first = false;
                 out.push_str(&format!("{lead}{}\n", self.alternative(e.user, alt)));
             }
             if more > 0 {
                 out.push_str(&format!("  - and {more} more ({})\n", self.more_fixes_hint));
+            }
+            for &(c, with) in &e.ask {
+                let lead = if first { "  - " } else { "  - or: " };
+                first = false;
+                out.push_str(&format!("{lead}{}\n", self.ask_fix(c, with)));
             }
         } else {
             let unsearched = e
@@ -233,6 +247,27 @@ impl Words<'_> {
                     self.human_reason(out, r, 1);
                 }
             }
+        }
+    }
+
+    /// "ask with `emergency`", "ask without `on_shift`" (§9.4).
+    pub fn ask_fix(&self, c: ContextId, with: bool) -> String {
+        format!(
+            "ask {} `{}`",
+            if with { "with" } else { "without" },
+            self.program.policy.context(c).meta.name
+        )
+    }
+
+    /// "`emergency`", "`a` and `b`": context facts named.
+    fn ask_facts(&self, cs: &[ContextId]) -> String {
+        let names: Vec<String> = cs
+            .iter()
+            .map(|&c| format!("`{}`", self.program.policy.context(c).meta.name))
+            .collect();
+        match names.len() {
+            1 => format!("the context fact {}", names[0]),
+            _ => format!("the context facts {}", names.join(" and ")),
         }
     }
 
@@ -480,7 +515,16 @@ impl Words<'_> {
         for (role, how) in &r.roles {
             let m = &self.program.policy.role(*role).meta;
             let how = match how {
-                RoleHow::Explicit(s) | RoleHow::Default(s) | RoleHow::Group(_, s) => {
+                RoleHow::Explicit(s) => match self.item_window(r.user, *s) {
+                    Some(w) => format!(
+                        "{} {} [{}]",
+                        self.role_how(how),
+                        w.words(),
+                        self.sources.file_line(*s)
+                    ),
+                    None => format!("{} [{}]", self.role_how(how), self.sources.file_line(*s)),
+                },
+                RoleHow::Default(s) | RoleHow::Group(_, s) => {
                     format!("{} [{}]", self.role_how(how), self.sources.file_line(*s))
                 }
                 RoleHow::Inherited(_) => self.role_how(how),

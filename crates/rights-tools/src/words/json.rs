@@ -78,12 +78,28 @@ impl Words<'_> {
             }
             out.push(']');
         }
+        for &(c, with) in &e.ask {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push('[');
+            push_str(out, &self.ask_fix(c, with));
+            out.push(']');
+        }
         out.push_str("],\"more_fixes\":");
         out.push_str(&more.to_string());
         out.push_str(",\"query\":");
         push_str(out, query);
         out.push_str(",\"reasons\":[");
         self.push_reasons(out, &e.reasons);
+        out.push_str("],\"relies_on\":[");
+        for (i, &c) in e.relies_on.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str(out, &self.program.policy.context(c).meta.name);
+        }
         out.push_str("],\"subject\":");
         out.push_str(&self.subject_json(&e.subject));
         out.push('}');
@@ -133,12 +149,20 @@ impl Words<'_> {
             Answer::Can { explanation: e, .. } => {
                 let user = e.user;
                 let (shown, more) = self.shown_fixes(e);
+                let mut fixes: Vec<Vec<String>> = shown
+                    .iter()
+                    .filter(|a| !a.is_empty())
+                    .map(|alt| alt.iter().map(|&f| self.fix(user, f)).collect())
+                    .collect();
+                fixes.extend(e.ask.iter().map(|&(c, with)| vec![self.ask_fix(c, with)]));
+                let p = &self.program.policy;
                 json!({
                     "query": query,
                     "decision": if e.allowed { "allow" } else { "deny" },
                     "subject": self.subject(&e.subject, true),
                     "reasons": e.reasons.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
-                    "fixes": shown.iter().filter(|a| !a.is_empty()).map(|alt| alt.iter().map(|&f| self.fix(user, f)).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    "relies_on": e.relies_on.iter().map(|&c| p.context(c).meta.name.as_str()).collect::<Vec<_>>(),
+                    "fixes": fixes,
                     "more_fixes": more,
                     "blocked": e.blocked.iter().map(|r| self.json_reason(r)).collect::<Vec<_>>(),
                 })
@@ -264,7 +288,11 @@ impl Words<'_> {
                         RoleHow::Inherited(f) => ("inherited", Some(self.program.policy.role(*f).meta.name.clone()), None),
                         RoleHow::Group(g, s) => ("group", Some(self.group(*g).to_string()), Some(self.sources.file_line(*s))),
                     };
-                    json!({"role": m.name, "label": m.label, "how": kind, "from": from, "at": at})
+                    let window = match how {
+                        RoleHow::Explicit(s) => self.item_window(r.user, *s),
+                        _ => None,
+                    };
+                    json!({"role": m.name, "label": m.label, "how": kind, "from": from, "at": at, "window": window.map(|w| w.words())})
                 }).collect::<Vec<_>>(),
             }),
             Answer::Report(r) => {

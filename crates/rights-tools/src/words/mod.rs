@@ -288,8 +288,18 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// A fact as a sentence: "jane has no `run_reports` access on `resource_m`".
+    /// A fact as a sentence: "jane has no `run_reports` access on
+    /// `resource_m`", with the window of the data item it rests on, or of
+    /// one that has ended or not begun ("until 2026-12-31").
     pub fn fact(&self, f: &Fact) -> String {
+        let s = self.fact_plain(f);
+        match self.window_note(f) {
+            Some(note) => format!("{s} ({note})"),
+            None => s,
+        }
+    }
+
+    fn fact_plain(&self, f: &Fact) -> String {
         let p = &self.program.policy;
         match *f {
             Fact::NobodyEver => "no user could ever be allowed this, whatever their roles, flags, \

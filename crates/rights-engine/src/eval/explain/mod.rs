@@ -333,6 +333,12 @@ pub struct Explanation {
     pub fixes: Vec<Vec<Fix>>,
     /// For a denial no grant can lift: the denies and revokes that forbid it.
     pub blocked: Vec<Reason>,
+    /// For an allowed answer: each context fact given without which it
+    /// would be denied (§9.4), so a break-glass use can be logged.
+    pub relies_on: Vec<ContextId>,
+    /// For a denial (`explain`): asking with (`true`) or without (`false`)
+    /// one fact would allow it; shown after the fixes to the policy and data.
+    pub ask: Vec<(ContextId, bool)>,
 }
 
 impl Program {
@@ -347,21 +353,72 @@ impl Program {
             if let Some(never) = found.never {
                 e.blocked = std::iter::once(never).chain(self.blockers(q)).collect();
             }
+            e.ask = self.context_fixes(q);
         }
         e
+    }
+
+    /// The question asked with other context facts, as of the same day.
+    fn can_with(&self, q: &CanQ, with: ContextSet) -> bool {
+        self.at(When {
+            at: Some(self.day()),
+            with,
+        })
+        .can(q)
+    }
+
+    /// Each given fact without which `q` (allowed) would be denied.
+    fn relies_on(&self, q: &CanQ) -> Vec<ContextId> {
+        if !self.uses_context() {
+            return Vec::new();
+        }
+        let given = self.given();
+        given
+            .iter()
+            .filter(|&c| !self.can_with(q, given.without(c)))
+            .collect()
+    }
+
+    /// Facts whose addition (or, for a given one, removal) alone would
+    /// allow `q` (denied), each checked (§9.7).
+    fn context_fixes(&self, q: &CanQ) -> Vec<(ContextId, bool)> {
+        if !self.uses_context() {
+            return Vec::new();
+        }
+        let given = self.given();
+        let mut out = Vec::new();
+        for c in (0..self.policy.contexts.len()).map(ContextId::from_index) {
+            let with = !given.has(c);
+            let changed = if with {
+                given.with(c)
+            } else {
+                given.without(c)
+            };
+            if self.can_with(q, changed) {
+                out.push((c, with));
+            }
+        }
+        out
     }
 
     /// The reasons for a decision, without searching for what would change it
     /// (for `can`, which shows why; `explain` also shows what would allow it).
     pub fn reasons(&self, q: &CanQ) -> Explanation {
+        let allowed = self.can(q);
         Explanation {
-            allowed: self.can(q),
+            allowed,
             user: q.user,
             subject: Subject::Can(*q),
             reasons: self.can_reasons(q),
             searched: false,
             fixes: Vec::new(),
             blocked: Vec::new(),
+            relies_on: if allowed {
+                self.relies_on(q)
+            } else {
+                Vec::new()
+            },
+            ask: Vec::new(),
         }
     }
 
@@ -401,6 +458,8 @@ impl Program {
             searched: true,
             fixes,
             blocked: Vec::new(),
+            relies_on: Vec::new(),
+            ask: Vec::new(),
         }
     }
 }
