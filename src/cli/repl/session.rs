@@ -61,6 +61,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "`explain`: every change that would allow it, or the first four",
     ),
     (
+        "at",
+        ":at DATE|today",
+        "answer as of a day (YYYY-MM-DD, UTC); a query's own `at` wins",
+    ),
+    (
+        "with",
+        ":with FACT, …|none",
+        "ask every question with these context facts",
+    ),
+    (
         "analyze",
         ":analyze",
         "what holds for every possible user of the session's policy",
@@ -81,6 +91,8 @@ pub struct Session {
     /// `explain` shows every fix found (`:fixes all`), not the first few.
     pub all_fixes: bool,
     pub render: RenderOptions,
+    /// `:at` and `:with`: the date and facts every question is asked with.
+    pub when: crate::sema::model::When,
 }
 
 /// Counts shown after `:reload`.
@@ -127,6 +139,7 @@ impl Session {
             ws,
             format: Format::Human,
             all_fixes: false,
+            when: Default::default(),
             render,
         };
         Ok((s, reply))
@@ -200,14 +213,14 @@ impl Session {
     }
 
     fn query(&mut self, text: &str, q: &ParsedQuery) -> Reply {
-        let Some(program) = self.ws.program() else {
+        if self.ws.program().is_none() {
             return Reply::error(
                 "no policy is compiled: fix the errors shown, then :reload\n".into(),
             );
-        };
-        match self.ws.ask_parsed(text, "<query>", q) {
-            Ok(answer) => {
-                let w = Words::new(program, &self.ws.sources)
+        }
+        match self.ws.ask_parsed_at(text, "<query>", q, self.when) {
+            Ok((answer, program)) => {
+                let w = Words::new(&program, &self.ws.sources)
                     .with_all_fixes(self.all_fixes)
                     .with_more_fixes_hint("`:fixes all`");
                 Reply::out(match self.format {
@@ -335,6 +348,24 @@ impl Session {
                 }
                 _ => Reply::error("usage: :fixes all|some\n".into()),
             },
+            "at" => match arg.as_slice() {
+                ["today"] => {
+                    self.when.at = None;
+                    Reply::out(format!(
+                        "questions are answered as of today, {}\n",
+                        crate::sema::model::Day::today()
+                    ))
+                }
+                [d] => match crate::sema::model::Day::parse(d) {
+                    Ok(day) => {
+                        self.when.at = Some(day);
+                        Reply::out(format!("questions are answered as of {day}\n"))
+                    }
+                    Err(why) => Reply::error(format!("{why}\n")),
+                },
+                _ => Reply::error("usage: :at YYYY-MM-DD|today\n".into()),
+            },
+            "with" => self.with(&arg),
             "reset" => self.reset(),
             "analyze" if !arg.is_empty() => Reply::error("usage: :analyze\n".into()),
             "analyze" => self.analyze(),
@@ -390,6 +421,40 @@ impl Session {
                 })
             }
             Err(e) => Reply::error(format!("the policy cannot be analyzed: {e}\n")),
+        }
+    }
+
+    /// `:with a, b` or `:with none`: the context facts of every question.
+    fn with(&mut self, arg: &[&str]) -> Reply {
+        let names: Vec<&str> = arg
+            .iter()
+            .flat_map(|a| a.split(','))
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        if names.is_empty() {
+            return Reply::error("usage: :with FACT, …|none\n".into());
+        }
+        if names == ["none"] {
+            self.when.with = Default::default();
+            return Reply::out("questions are asked with no context facts\n".into());
+        }
+        let Some(program) = self.ws.program() else {
+            return Reply::error(
+                "no policy is compiled: fix the errors shown, then :reload\n".into(),
+            );
+        };
+        match crate::sema::resolve_contexts(&program.policy, &names) {
+            Ok(with) => {
+                self.when.with = with;
+                Reply::out(format!("questions are asked with {}\n", names.join(", ")))
+            }
+            Err(diags) => Reply::error(
+                diags
+                    .iter()
+                    .map(|d| diag::render(d, &self.ws.sources, self.render))
+                    .collect(),
+            ),
         }
     }
 

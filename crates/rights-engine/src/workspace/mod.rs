@@ -649,6 +649,34 @@ impl Workspace {
         }
     }
 
+    /// Answers a parsed query as of its date and with its context facts over
+    /// the session's (`tool`: the REPL's `:at` and `:with`), with the program
+    /// that answered it (the words about the answer read that program).
+    pub fn ask_parsed_at(
+        &self,
+        text: &str,
+        name: &str,
+        q: &ParsedQuery,
+        tool: crate::sema::model::When,
+    ) -> Result<(Answer, Arc<Program>), Failure> {
+        let base = self.program.clone().ok_or_else(|| Failure {
+            diagnostics: Vec::new(),
+            sources: self.with_text(name, text),
+            io: false,
+        })?;
+        match sema::resolve_query(&base.policy, &base.data, &q.0) {
+            Ok(asked) => {
+                let p = base.at(asked.when.over(tool)).arc(&base);
+                Ok((p.answer(&asked.question), p))
+            }
+            Err(diagnostics) => Err(Failure {
+                diagnostics,
+                sources: self.with_text(name, text),
+                io: false,
+            }),
+        }
+    }
+
     /// The texts read from disk, by name, with their contents.
     pub fn files_read(&self) -> Vec<(String, Arc<str>)> {
         self.sources

@@ -406,6 +406,10 @@ impl<'a> Words<'a> {
                         "{user} has `{level}` access on `{r}`, inherited from `{}`",
                         self.resource_name(parent)
                     ),
+                    AccessHow::NotInherited(parent) => format!(
+                        "`{level}` flows down the resource tree, but {user} does not hold it on `{}`, the parent of `{r}`",
+                        self.resource_name(parent)
+                    ),
                 }
             }
             Fact::Same { .. }

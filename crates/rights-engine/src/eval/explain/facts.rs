@@ -3,6 +3,9 @@
 use super::*;
 use crate::ir::{Node, NodeId, RoleOrigin};
 
+/// How far up the resource tree an explanation follows an inherited level.
+const EXPLAINED_DEPTH: usize = 32;
+
 impl Program {
     /// The reasons of a `can` decision (no fixes).
     pub(super) fn can_reasons(&self, q: &CanQ) -> Vec<Reason> {
@@ -33,6 +36,7 @@ impl Program {
                     },
                 )
                 .because(vec![self.explain_node(req, u, None)])];
+                let mut in_event = true;
                 if let (Some(res), true) = (q.on, self.event_rows(rep)) {
                     let event = match q.event {
                         Some(e) => self.in_event(res, Some(e)).then_some(e),
@@ -43,6 +47,7 @@ impl Program {
                             .position(|ev| ev.resources.contains(&res))
                             .map(EventId::from_index),
                     };
+                    in_event = event.is_some();
                     reasons.push(Reason::new(
                         event.is_some(),
                         Fact::InEvent {
@@ -53,7 +58,7 @@ impl Program {
                         },
                     ));
                 }
-                if let Some(res) = q.on {
+                if let (Some(res), true) = (q.on, in_event) {
                     let (rows, because) = match self.code.report_where.get(rep.index()) {
                         Some(Some(w)) => (
                             RowsNote::Filtered,
@@ -358,14 +363,24 @@ impl Program {
             .access_rules
             .get(l.index())
             .map_or(&[], |v| v.as_slice());
+        let mut because: Vec<Reason> = rules
+            .iter()
+            .map(|&c| self.explain_node(c, u, Some(res)))
+            .collect();
+        // an inherited level: why the parent does not pass it down (§9.1)
+        let parent = self.data.resources.get(res.index()).and_then(|r| r.parent);
+        if let (Some(parent), Some(level)) = (parent, self.policy.access.get(l.index())) {
+            if level.inherited.is_some() && self.shallow(res) {
+                because.push(
+                    Reason::new(false, fact(AccessHow::NotInherited(parent)))
+                        .at_maybe(level.inherited)
+                        .because(vec![self.explain_access(u, parent, l)]),
+                );
+            }
+        }
         Reason::new(false, fact(AccessHow::Missing))
             .at_maybe(entry.map(|(_, _, s)| *s))
-            .because(
-                rules
-                    .iter()
-                    .map(|&c| self.explain_node(c, u, Some(res)))
-                    .collect(),
-            )
+            .because(because)
     }
 
     /// Everything that grants `u` level `l` on `res` (before revokes and
@@ -427,13 +442,33 @@ impl Program {
             }
         }
         if let Some(parent) = self.inherited_from(u, res, l) {
+            // the chain is explained up the tree while it is short: a
+            // reason nests once per level, and trees may be deep
+            let because = if self.shallow(res) {
+                vec![self.explain_access(u, parent, l)]
+            } else {
+                Vec::new()
+            };
             out.push(
                 Reason::new(true, fact(AccessHow::Inherited(parent)))
                     .at_maybe(self.policy.access_level(l).inherited)
-                    .because(vec![self.explain_access(u, parent, l)]),
+                    .because(because),
             );
         }
         out
+    }
+
+    /// Whether `res` is at most [`EXPLAINED_DEPTH`] levels below a
+    /// top-level resource (explanations follow inheritance that far).
+    fn shallow(&self, res: ResourceId) -> bool {
+        let mut cur = self.data.resources.get(res.index()).and_then(|r| r.parent);
+        for _ in 0..EXPLAINED_DEPTH {
+            match cur {
+                Some(p) => cur = self.data.resources.get(p.index()).and_then(|r| r.parent),
+                None => return true,
+            }
+        }
+        false
     }
 
     /// Describes a condition's value for `u` (on `res`).

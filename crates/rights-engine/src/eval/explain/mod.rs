@@ -232,6 +232,9 @@ pub enum AccessHow {
     /// Inherited from the parent resource, where the user holds it (§9.1);
     /// the reason's child says how (site: the `inherited` declaration).
     Inherited(ResourceId),
+    /// Declared `inherited`, but not held on the parent resource (the
+    /// reason's child says why).
+    NotInherited(ResourceId),
     /// Granted, but the user's data revokes it (site: the revoke).
     Revoked,
     /// Granted or not, an access deny takes it (site: the deny).

@@ -65,7 +65,8 @@ impl Coverage {
                 AccessHow::Data
                 | AccessHow::AlsoWhen
                 | AccessHow::Missing
-                | AccessHow::Inherited(_) => {}
+                | AccessHow::Inherited(_)
+                | AccessHow::NotInherited(_) => {}
             },
             Fact::Member { group, via, .. } => {
                 Self::seen(&mut self.groups, group.index());
