@@ -68,6 +68,7 @@ fn text(out: &Output) -> String {
 fn write_site(policy: &str, site: &Path) {
     let _ = fs::remove_dir_all(site);
     let out = Command::new(env!("CARGO_BIN_EXE_rights"))
+        .env("RIGHTS_TODAY", "2026-12-20")
         .args(["doc", policy, "-o"])
         .arg(site)
         .current_dir(root())

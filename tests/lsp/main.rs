@@ -955,6 +955,7 @@ fn hints_highlights_hierarchy_and_explain_lenses() {
 /// `rights ARGS` run in `dir`: its stdout.
 fn rights_in_dir(dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
+        .env("RIGHTS_TODAY", "2026-12-20")
         .args(args)
         .current_dir(dir)
         .output()

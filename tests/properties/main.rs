@@ -95,7 +95,7 @@ fn questions(m: &Model) -> Vec<CanQ> {
                     user: u,
                     target: Target::Action(ActionId::from_index(i)),
                     on: o,
-                event: None,
+                    event: None,
                 });
             }
         }

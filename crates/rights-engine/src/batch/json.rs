@@ -193,9 +193,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
                             "with",
                         )?,
                         Field::At => once(&mut at, m.next_value::<Option<Text>>()?, "at")?,
-                        Field::Event => {
-                            once(&mut event, m.next_value::<Option<Text>>()?, "event")?
-                        }
+                        Field::Event => once(&mut event, m.next_value::<Option<Text>>()?, "event")?,
                     }
                 }
                 let user = user.ok_or_else(|| de::Error::missing_field("user"))?;
@@ -210,11 +208,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
                     to: to.flatten().map(|t| t.0),
                     on: on.flatten().map(|t| t.0),
                     explain: explain.unwrap_or(false),
-                    with: with
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|t| t.0)
-                        .collect(),
+                    with: with.unwrap_or_default().into_iter().map(|t| t.0).collect(),
                     at: at.flatten().map(|t| t.0),
                     event: event.flatten().map(|t| t.0),
                 })

@@ -192,20 +192,21 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
             ast::Windowed::Groups,
             e.windowed_names("groups", &mut diags).unwrap_or_default(),
         );
-        let mut entries = |list: ast::Windowed, got: Vec<(ast::AccessEntry, Option<ast::Window>)>| {
-            let mut out = Vec::with_capacity(got.len());
-            for (index, (entry, w)) in got.into_iter().enumerate() {
-                if let Some(window) = w {
-                    windows.push(ast::ItemWindow {
-                        list,
-                        index,
-                        window,
-                    });
+        let mut entries =
+            |list: ast::Windowed, got: Vec<(ast::AccessEntry, Option<ast::Window>)>| {
+                let mut out = Vec::with_capacity(got.len());
+                for (index, (entry, w)) in got.into_iter().enumerate() {
+                    if let Some(window) = w {
+                        windows.push(ast::ItemWindow {
+                            list,
+                            index,
+                            window,
+                        });
+                    }
+                    out.push(entry);
                 }
-                out.push(entry);
-            }
-            out
-        };
+                out
+            };
         let access = entries(
             ast::Windowed::Access,
             e.windowed_access("access", &mut diags),

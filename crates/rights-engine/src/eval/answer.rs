@@ -224,7 +224,10 @@ impl Program {
             let user = UserId::from_index(i);
             let mut push = |list: Windowed, span: Span, what: ExpiringWhat| {
                 if let Some(w) = u.window_of(list, span) {
-                    if w.window.until.is_some_and(|until| day <= until && until <= last) {
+                    if w.window
+                        .until
+                        .is_some_and(|until| day <= until && until <= last)
+                    {
                         items.push(Expiring {
                             user,
                             what,
@@ -241,7 +244,11 @@ impl Program {
                 push(Windowed::Grants, site.span, ExpiringWhat::Right(site.right));
             }
             for site in &u.revokes {
-                push(Windowed::Revokes, site.span, ExpiringWhat::Revoke(site.right));
+                push(
+                    Windowed::Revokes,
+                    site.span,
+                    ExpiringWhat::Revoke(site.right),
+                );
             }
             for &(g, s) in &u.groups {
                 push(Windowed::Groups, s, ExpiringWhat::Group(g));

@@ -561,7 +561,9 @@ impl Facts for At<'_> {
     }
     #[inline]
     fn same(&self, a: AttrId) -> bool {
-        self.s.res.is_some_and(|r| self.p.same_value(self.s.user, r, a))
+        self.s
+            .res
+            .is_some_and(|r| self.p.same_value(self.s.user, r, a))
     }
     #[inline]
     fn user_attr(&self, a: AttrId, v: ValueId) -> bool {
@@ -569,7 +571,9 @@ impl Facts for At<'_> {
     }
     #[inline]
     fn resource_attr(&self, a: AttrId, v: ValueId) -> bool {
-        self.s.res.is_some_and(|r| self.p.resource_has_value(r, a, v))
+        self.s
+            .res
+            .is_some_and(|r| self.p.resource_has_value(r, a, v))
     }
     #[inline]
     fn context(&self, c: ContextId) -> bool {

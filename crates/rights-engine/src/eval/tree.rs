@@ -106,7 +106,12 @@ impl Program {
 
     /// Every resource on which `can` holds for `user` (§9.5), in
     /// declaration order.
-    pub fn where_can(&self, user: UserId, target: Target, event: Option<EventId>) -> Vec<ResourceId> {
+    pub fn where_can(
+        &self,
+        user: UserId,
+        target: Target,
+        event: Option<EventId>,
+    ) -> Vec<ResourceId> {
         (0..self.data.resources.len())
             .map(ResourceId::from_index)
             .filter(|&r| {
@@ -122,7 +127,10 @@ impl Program {
 
     /// The values of attribute `a` that user `u` and resource `res` share.
     pub fn shared_values(&self, u: UserId, res: ResourceId, a: AttrId) -> Vec<&str> {
-        let (Some(user), Some(r)) = (self.data.users.get(u.index()), self.data.resources.get(res.index())) else {
+        let (Some(user), Some(r)) = (
+            self.data.users.get(u.index()),
+            self.data.resources.get(res.index()),
+        ) else {
             return Vec::new();
         };
         let theirs = r.attribute(a);
@@ -137,7 +145,10 @@ impl Program {
     #[inline]
     fn user_attrs(&self, u: UserId) -> &[(AttrId, u32)] {
         let t = &self.tables;
-        match (t.user_attr_start.get(u.index()), t.user_attr_start.get(u.index() + 1)) {
+        match (
+            t.user_attr_start.get(u.index()),
+            t.user_attr_start.get(u.index() + 1),
+        ) {
             (Some(&a), Some(&b)) => t.user_attrs.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
@@ -147,7 +158,10 @@ impl Program {
     #[inline]
     fn resource_attrs(&self, r: ResourceId) -> &[(AttrId, u32)] {
         let sh = &self.tables.shared;
-        match (sh.resource_attr_start.get(r.index()), sh.resource_attr_start.get(r.index() + 1)) {
+        match (
+            sh.resource_attr_start.get(r.index()),
+            sh.resource_attr_start.get(r.index() + 1),
+        ) {
             (Some(&a), Some(&b)) => sh.resource_attrs.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
@@ -176,5 +190,4 @@ impl Program {
     pub fn given(&self) -> ContextSet {
         self.tables.with
     }
-
 }

@@ -49,8 +49,14 @@ pub enum Node {
     /// `context NAME` (§9.4)
     Context(ContextId),
     Not(NodeId),
-    And { start: u32, len: u32 },
-    Or { start: u32, len: u32 },
+    And {
+        start: u32,
+        len: u32,
+    },
+    Or {
+        start: u32,
+        len: u32,
+    },
 }
 
 /// How a user came by their roles.

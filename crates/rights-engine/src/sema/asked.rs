@@ -37,7 +37,9 @@ impl ContextSet {
     }
     /// The facts given, in declaration order.
     pub fn iter(self) -> impl Iterator<Item = ContextId> {
-        (0..64u32).filter(move |&c| self.0 >> c & 1 != 0).map(ContextId)
+        (0..64u32)
+            .filter(move |&c| self.0 >> c & 1 != 0)
+            .map(ContextId)
     }
 }
 
@@ -99,4 +101,3 @@ impl User {
             .map_or(&[], |(_, v, _)| v.as_slice())
     }
 }
-

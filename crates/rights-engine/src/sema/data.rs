@@ -333,7 +333,11 @@ fn windows(u: &ast::UserDecl, diags: &mut Diagnostics) -> Vec<ItemWindow> {
     let mut out = Vec::new();
     for w in &u.windows {
         let span = match w.list {
-            ast::Windowed::Roles => u.roles.as_ref().and_then(|r| r.get(w.index)).map(|n| n.span),
+            ast::Windowed::Roles => u
+                .roles
+                .as_ref()
+                .and_then(|r| r.get(w.index))
+                .map(|n| n.span),
             ast::Windowed::Groups => u.groups.get(w.index).map(|n| n.span),
             ast::Windowed::Grants => u.grants.get(w.index).map(|p| p.span()),
             ast::Windowed::Revokes => u.revokes.get(w.index).map(|p| p.span()),

@@ -22,7 +22,8 @@ impl Resolver {
                 // a line that only adds a rule (`access x also when …`) never
                 // declares the level while a declaring line exists anywhere, so
                 // the order of lines does not matter
-                ast::Item::Access(d) if d.label.is_none() && (d.also_when.is_some() || d.inherited) => {}
+                ast::Item::Access(d)
+                    if d.label.is_none() && (d.also_when.is_some() || d.inherited) => {}
                 ast::Item::Access(d) => self.declare_access(d),
                 ast::Item::Flag(d) => {
                     if let Some(&id) = self.policy.names.flags.get(&d.name.text) {
@@ -59,7 +60,9 @@ impl Resolver {
                                 format!("context fact `{}` is one too many", d.name.text),
                             )
                             .at(d.name.span, "the 65th context fact")
-                            .help("a policy declares at most 64 context facts; combine some of them"),
+                            .help(
+                                "a policy declares at most 64 context facts; combine some of them",
+                            ),
                         );
                     } else {
                         let id = ContextId::from_index(self.policy.contexts.len());

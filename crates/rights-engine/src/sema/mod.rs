@@ -40,8 +40,8 @@ pub use model::Model;
 use model::*;
 pub use names::NameRef;
 pub use query::{
-    lookup_can, resolve_can, resolve_can_names, resolve_query, resolve_report_query,
-    resolve_contexts, resolve_when, TargetNames,
+    lookup_can, resolve_can, resolve_can_names, resolve_contexts, resolve_query,
+    resolve_report_query, resolve_when, TargetNames,
 };
 use std::sync::Arc;
 

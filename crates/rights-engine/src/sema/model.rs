@@ -593,7 +593,9 @@ pub enum Question {
         event: Option<EventId>,
     },
     /// `expiring within N days` (§9.3)
-    Expiring { days: u32 },
+    Expiring {
+        days: u32,
+    },
 }
 
 /// A resolved test expectation.

@@ -325,7 +325,13 @@ impl Symbolic {
                 granted = self.or(&granted, &self.node(c, Some(prof))?)?;
             }
             // held on the parent: a free fact of the resource in scope (§9.1)
-            if self.code.access_inherited.get(l.index()).copied().unwrap_or(false) {
+            if self
+                .code
+                .access_inherited
+                .get(l.index())
+                .copied()
+                .unwrap_or(false)
+            {
                 if let Some(&v) = self.b.inherited.get(l.index()) {
                     granted = self.or(&granted, &self.var(v))?;
                 }

@@ -237,7 +237,12 @@ impl Symbolic {
                             .events
                             .get(e.index())
                             .is_some_and(|ev| ev.resources.contains(&r)),
-                        None => self.shared.in_event.get(r.index()).copied().unwrap_or(false),
+                        None => self
+                            .shared
+                            .in_event
+                            .get(r.index())
+                            .copied()
+                            .unwrap_or(false),
                     };
                     if event_rows == Some(true) && !in_event {
                         return Ok(self.f());

@@ -376,7 +376,11 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
             }
             for (k, (&uv, &rv)) in user_value[i].iter().zip(&resource_value[i]).enumerate() {
                 let v = ValueId::from_index(k);
-                let attr = value_attrs[i].get(k).copied().flatten().unwrap_or(AttrId(0));
+                let attr = value_attrs[i]
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(AttrId(0));
                 put(uv, Fact::UserValue(attr, v));
                 put(rv, Fact::ResourceValue(attr, v));
             }

@@ -597,6 +597,6 @@ pub struct File {
 /// What the REPL read: a query or declarations.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReplInput {
-    Query(Query),
+    Query(Box<Query>),
     Items(Vec<Item>),
 }

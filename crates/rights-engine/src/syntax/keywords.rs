@@ -116,8 +116,23 @@ pub const KEYWORDS: &[&str] = &[
 
 /// The words that start a declaration (§2, §3, §7).
 pub const DECLARATION_WORDS: &[&str] = &[
-    "right", "rights", "access", "flag", "tag", "role", "default", "action", "deny", "report",
-    "group", "user", "resource", "event", "test", "attribute", "context",
+    "right",
+    "rights",
+    "access",
+    "flag",
+    "tag",
+    "role",
+    "default",
+    "action",
+    "deny",
+    "report",
+    "group",
+    "user",
+    "resource",
+    "event",
+    "test",
+    "attribute",
+    "context",
 ];
 
 /// The words that start a query (§5).
@@ -145,9 +160,31 @@ pub fn starts_declaration_only(word: &str) -> bool {
 /// Every word an entry may start with: the query words, then the
 /// declaration words that are not also query words (a test checks it).
 pub const FIRST_WORDS: &[&str] = &[
-    "can", "explain", "who", "where", "what", "rights", "roles", "groups", "report", "expiring",
-    "right", "access", "flag", "tag", "role", "default", "action", "deny", "group", "user",
-    "resource", "event", "test", "attribute", "context",
+    "can",
+    "explain",
+    "who",
+    "where",
+    "what",
+    "rights",
+    "roles",
+    "groups",
+    "report",
+    "expiring",
+    "right",
+    "access",
+    "flag",
+    "tag",
+    "role",
+    "default",
+    "action",
+    "deny",
+    "group",
+    "user",
+    "resource",
+    "event",
+    "test",
+    "attribute",
+    "context",
 ];
 
 /// The words version 3 (§9) made keywords only where it uses them: a policy

@@ -129,7 +129,9 @@ pub fn parse_repl_line(file: FileId, text: &str) -> Result<ReplInput, Box<Diagno
             | Rule::rights_query
             | Rule::roles_query
             | Rule::groups_query
-            | Rule::report_query => return Ok(ReplInput::Query(b.query(p)?)),
+            | Rule::report_query
+            | Rule::where_query
+            | Rule::expiring_query => return Ok(ReplInput::Query(Box::new(b.query(p)?))),
             _ => items.push(b.item(p)?),
         }
     }

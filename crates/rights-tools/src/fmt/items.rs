@@ -380,7 +380,10 @@ fn print_user(p: &mut Printer, indent: usize, u: &UserDecl) {
         u.grants.iter().map(|x| (x.span(), pattern(x))),
         indent + 1,
     );
-    let ws = windowed(Windowed::Grants, u.grants.iter().map(|x| x.span()).collect());
+    let ws = windowed(
+        Windowed::Grants,
+        u.grants.iter().map(|x| x.span()).collect(),
+    );
     stmts.extend(with_windows(st, &ws));
     let st = by_statement(
         p.src,
@@ -388,7 +391,10 @@ fn print_user(p: &mut Printer, indent: usize, u: &UserDecl) {
         u.revokes.iter().map(|x| (x.span(), pattern(x))),
         indent + 1,
     );
-    let ws = windowed(Windowed::Revokes, u.revokes.iter().map(|x| x.span()).collect());
+    let ws = windowed(
+        Windowed::Revokes,
+        u.revokes.iter().map(|x| x.span()).collect(),
+    );
     stmts.extend(with_windows(st, &ws));
     stmts.extend(by_statement(
         p.src,

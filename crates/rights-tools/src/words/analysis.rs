@@ -308,9 +308,7 @@ pub fn witness_declarations(w: &Witness) -> (String, Option<String>) {
             Meaning::UserValue(a, v) => user_values.push(format!("attribute {a} {v:?}")),
             Meaning::ResourceValue(a, v) => resource_values.push(format!("attribute {a} {v:?}")),
             Meaning::Same(a) => notes.push(format!("it shares a `{a}` value with the resource")),
-            Meaning::Inherited(l) => {
-                notes.push(format!("it holds `{l}` on the resource's parent"))
-            }
+            Meaning::Inherited(l) => notes.push(format!("it holds `{l}` on the resource's parent")),
         }
     }
     let mut body: Vec<String> = Vec::new();

@@ -69,10 +69,9 @@ impl Words<'_> {
                 p.attribute(*a).meta.name,
                 p.value(*v)
             ),
-            Cond::Context(c, _) => format!(
-                "the question is asked with `{}`",
-                p.context(*c).meta.name
-            ),
+            Cond::Context(c, _) => {
+                format!("the question is asked with `{}`", p.context(*c).meta.name)
+            }
         }
     }
 }

@@ -24,7 +24,7 @@ impl Words<'_> {
     /// it ended 2026-12-31".
     pub(super) fn window_note(&self, f: &Fact) -> Option<String> {
         use crate::eval::explain::{AccessHow, RoleFact};
-        use crate::sema::model::{Windowed, Window};
+        use crate::sema::model::{Window, Windowed};
         if !self.program.dated() {
             return None;
         }
@@ -35,13 +35,12 @@ impl Words<'_> {
             (Some(f), _) if day < f => format!("its window begins {f}"),
             _ => w.words(),
         };
-        let find = |u: crate::sema::model::UserId,
-                    list: Windowed,
-                    span: Option<crate::source::Span>| {
-            let user = undated.users.get(u.index())?;
-            let w = user.window_of(list, span?)?;
-            Some(w.window)
-        };
+        let find =
+            |u: crate::sema::model::UserId, list: Windowed, span: Option<crate::source::Span>| {
+                let user = undated.users.get(u.index())?;
+                let w = user.window_of(list, span?)?;
+                Some(w.window)
+            };
         match *f {
             Fact::Role { user, role, how } => {
                 let entry = undated
@@ -180,9 +179,8 @@ impl Words<'_> {
             } => {
                 let r = self.resource_name(resource);
                 let rep = &p.report(report).meta.name;
-                let name = |e: crate::sema::model::EventId| {
-                    self.program.data.event(e).meta.name.clone()
-                };
+                let name =
+                    |e: crate::sema::model::EventId| self.program.data.event(e).meta.name.clone();
                 match (event, asked) {
                     (Some(e), _) => format!("`{r}` is a resource of event `{}`", name(e)),
                     (None, Some(e)) => format!(

@@ -55,8 +55,10 @@ impl Words<'_> {
             } => {
                 let subject = self.where_subject(*user, *target, *event);
                 if resources.is_empty() {
-                    out.push_str(&format!("on no resource can {subject}
-"));
+                    out.push_str(&format!(
+                        "on no resource can {subject}
+"
+                    ));
                 } else {
                     let n = resources.len();
                     out.push_str(&format!(

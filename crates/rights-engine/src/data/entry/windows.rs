@@ -46,7 +46,12 @@ impl<'t> Entry<'t> {
             for (k, v) in members {
                 let text = serde_json::from_str::<String>(v.get()).ok();
                 let Some(text) = text else {
-                    diags.push(self.wrong(&format!("`{}` of an item", k.text), v, "a string", "\"2026-12-31\""));
+                    diags.push(self.wrong(
+                        &format!("`{}` of an item", k.text),
+                        v,
+                        "a string",
+                        "\"2026-12-31\"",
+                    ));
                     continue;
                 };
                 let lit = || ast::DateLit {
@@ -197,5 +202,4 @@ impl<'t> Entry<'t> {
         }
         out
     }
-
 }

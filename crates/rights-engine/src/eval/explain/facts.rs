@@ -495,7 +495,14 @@ impl Program {
                             holds,
                         },
                     )
-                    .at_maybe(self.data.resource(resource).attributes.iter().find(|x| x.0 == attr).map(|x| x.2))
+                    .at_maybe(
+                        self.data
+                            .resource(resource)
+                            .attributes
+                            .iter()
+                            .find(|x| x.0 == attr)
+                            .map(|x| x.2),
+                    )
                 }
                 None => Reason::new(false, Fact::NoResource),
             },
@@ -535,8 +542,11 @@ impl Program {
             },
             Node::Context(context) => {
                 let given = self.given().has(context);
-                Reason::new(given, Fact::Context { context, given })
-                    .at(self.policy.context(context).meta.span)
+                Reason::new(given, Fact::Context { context, given }).at(self
+                    .policy
+                    .context(context)
+                    .meta
+                    .span)
             }
             Node::Access(l) => match res {
                 Some(r) => self.explain_access(u, r, l),
