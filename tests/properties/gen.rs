@@ -17,7 +17,13 @@ pub struct Opts {
     pub deny_only_flags: bool,
     /// Few names of each kind, so every set of changes to a user can be tried.
     pub small: bool,
+    /// Version 3 (§9) too: attributes, context facts, `inherited` levels,
+    /// sub-resources, windows around [`DAY`] on users' items.
+    pub v3: bool,
 }
+
+/// The day windows are written around (days since 1970-01-01: 2026-12-20).
+pub const DAY: i32 = 20_807;
 
 pub struct Gen {
     rng: Rng,
@@ -29,6 +35,8 @@ pub struct Gen {
     tags: usize,
     groups: usize,
     actions: Vec<bool>, // on resource?
+    attributes: usize,
+    contexts: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -73,6 +81,11 @@ impl Gen {
                 rng.below(4),
             )
         };
+        let (attributes, contexts) = if o.v3 {
+            (1 + rng.below(2), rng.below(3))
+        } else {
+            (0, 0)
+        };
         Gen {
             rng,
             o,
@@ -83,6 +96,59 @@ impl Gen {
             tags,
             groups,
             actions: Vec::new(),
+            attributes,
+            contexts,
+        }
+    }
+
+    /// One of three attribute values.
+    fn value(&mut self) -> String {
+        format!("\"v{}\"", self.rng.below(3))
+    }
+
+    /// A window around [`DAY`] (`from`, `until` or both, within a few days).
+    fn window(&mut self) -> String {
+        let day = |g: &mut Gen| {
+            let d = DAY - 3 + g.rng.below(7) as i32;
+            rights::sema::model::Day(d).to_string()
+        };
+        match self.rng.below(3) {
+            0 => format!(" from {}", day(self)),
+            1 => format!(" until {}", day(self)),
+            _ => {
+                let (a, b) = (day(self), day(self));
+                let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                format!(" from {a} until {b}")
+            }
+        }
+    }
+
+    /// A window on a user's statement, now and then (version 3 only).
+    fn maybe_window(&mut self) -> String {
+        if self.o.v3 && self.rng.chance(30) {
+            self.window()
+        } else {
+            String::new()
+        }
+    }
+
+    /// A version-3 atom allowed here, if the draw gives one.
+    fn atom_v3(&mut self, c: Ctx) -> Option<String> {
+        let resource_ok = c.resource && (c.tags || !c.roles_flags_only && !c.flags_only);
+        match self.rng.below(10) {
+            0 if resource_ok => Some(format!("same at{}", self.rng.below(self.attributes))),
+            1 if resource_ok => {
+                let a = self.rng.below(self.attributes);
+                Some(format!("resource at{a} = {}", self.value()))
+            }
+            2 => {
+                let a = self.rng.below(self.attributes);
+                Some(format!("user at{a} = {}", self.value()))
+            }
+            3 if self.contexts > 0 && !c.flags_only => {
+                Some(format!("context k{}", self.rng.below(self.contexts)))
+            }
+            _ => None,
         }
     }
 
@@ -120,6 +186,11 @@ impl Gen {
     }
 
     fn atom(&mut self, c: Ctx) -> String {
+        if self.o.v3 {
+            if let Some(a) = self.atom_v3(c) {
+                return a;
+            }
+        }
         loop {
             // §8 atoms: a group anywhere (not in deny conditions when they must
             // use flags only), a tag where a resource is in scope
@@ -210,6 +281,19 @@ impl Gen {
         }
         for t in 0..self.tags {
             out.push(format!("tag t{t}"));
+        }
+        for a in 0..self.attributes {
+            out.push(format!("attribute at{a}"));
+        }
+        for k in 0..self.contexts {
+            out.push(format!("context k{k}"));
+        }
+        if self.o.v3 {
+            for i in 0..self.access {
+                if self.rng.chance(50) {
+                    out.push(format!("access a{i} inherited"));
+                }
+            }
         }
         // actions first (roles' `assigns` conditions may use them)
         let n_actions = self.rng.below(4);
@@ -368,6 +452,19 @@ impl Gen {
         let resources = 1 + self.rng.below(4);
         for r in 0..resources {
             let mut body = Vec::new();
+            let parent = if self.o.v3 && r > 0 && self.rng.chance(60) {
+                format!(" in s{}", self.rng.below(r))
+            } else {
+                String::new()
+            };
+            if self.o.v3 && self.rng.chance(50) {
+                let a = self.rng.below(self.attributes);
+                let mut vs = vec![self.value()];
+                if self.rng.chance(30) {
+                    vs.push(self.value());
+                }
+                body.push(format!("attribute at{a} {}", vs.join(", ")));
+            }
             if self.tags > 0 && self.rng.chance(50) {
                 body.push(format!("tags t{}", self.rng.below(self.tags)));
             }
@@ -379,10 +476,10 @@ impl Gen {
                 ));
             }
             if body.is_empty() {
-                out.push(format!("resource s{r} \"Resource {r}\""));
+                out.push(format!("resource s{r} \"Resource {r}\"{parent}"));
             } else {
                 out.push(format!(
-                    "resource s{r} \"Resource {r}\" {{ {} }}",
+                    "resource s{r} \"Resource {r}\"{parent} {{ {} }}",
                     body.join("  ")
                 ));
             }
@@ -422,34 +519,39 @@ impl Gen {
                 let rs: Vec<String> = (0..n)
                     .map(|_| format!("ro{}", self.rng.below(self.roles)))
                     .collect();
-                body.push(format!("roles {}", rs.join(", ")));
+                let w = self.maybe_window();
+                body.push(format!("roles {}{w}", rs.join(", ")));
             }
             if !self.o.grants_nothing && self.rng.chance(40) {
-                body.push(format!("grant {}", self.patterns(2).join(", ")));
+                let w = self.maybe_window();
+                body.push(format!("grant {}{w}", self.patterns(2).join(", ")));
             }
             if self.rng.chance(30) {
-                body.push(format!("revoke {}", self.patterns(2).join(", ")));
+                let w = self.maybe_window();
+                body.push(format!("revoke {}{w}", self.patterns(2).join(", ")));
+            }
+            if self.o.v3 && self.rng.chance(50) {
+                let a = self.rng.below(self.attributes);
+                let v = self.value();
+                body.push(format!("attribute at{a} {v}"));
             }
             if self.flags > 0 && self.rng.chance(50) {
                 body.push(format!("flags f{}", self.rng.below(self.flags)));
             }
             if self.groups > 0 && self.rng.chance(50) {
-                body.push(format!("groups g{}", self.rng.below(self.groups)));
+                let w = self.maybe_window();
+                body.push(format!("groups g{}{w}", self.rng.below(self.groups)));
             }
             if self.rng.chance(25) {
-                body.push(format!(
-                    "revoke access s{}: a{}",
-                    self.rng.below(resources),
-                    self.level(self.access)
-                ));
+                let (r, l) = (self.rng.below(resources), self.level(self.access));
+                let w = self.maybe_window();
+                body.push(format!("revoke access s{r}: a{l}{w}"));
             }
             if !self.o.grants_nothing {
                 for _ in 0..self.rng.below(3) {
-                    body.push(format!(
-                        "access s{}: a{}",
-                        self.rng.below(resources),
-                        self.level(self.access)
-                    ));
+                    let (r, l) = (self.rng.below(resources), self.level(self.access));
+                    let w = self.maybe_window();
+                    body.push(format!("access s{r}: a{l}{w}"));
                 }
             }
             out.push(format!("user u{u} {{ {} }}", body.join("  ")));

@@ -58,6 +58,8 @@ impl PolicyCode {
         };
         c.compile_conditions(policy);
         c.compile_roles(policy);
+        // every condition is compiled now (`assigns` ones last)
+        c.uses_context = c.nodes.iter().any(|n| matches!(n, Node::Context(_)));
         c
     }
 
@@ -107,7 +109,6 @@ impl PolicyCode {
             .zip(&self.access_inherited)
             .map(|((rules, denies), inherited)| rules.is_empty() && denies.is_empty() && !inherited)
             .collect();
-        self.uses_context = self.nodes.iter().any(|n| matches!(n, Node::Context(_)));
         // the tables are built for every user: only for conditions short to walk
         let mut memo = vec![None; self.action_cond.len()];
         let short = |c: &PolicyCode, node: NodeId, memo: &mut Vec<Option<usize>>| {

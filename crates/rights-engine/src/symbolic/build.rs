@@ -89,8 +89,8 @@ fn canonical(code: &crate::ir::PolicyCode) -> (Vec<u32>, usize) {
                 Node::Group(g) => (5, g.index() as u32, Vec::new()),
                 Node::Tag(t) => (6, t.index() as u32, Vec::new()),
                 Node::Same(a) => (12, a.index() as u32, Vec::new()),
-                Node::UserAttr(_, v) => (13, v.index() as u32, Vec::new()),
-                Node::ResourceAttr(_, v) => (14, v.index() as u32, Vec::new()),
+                Node::UserAttr(a, v) => (13, v.index() as u32, vec![a.index() as u32]),
+                Node::ResourceAttr(a, v) => (14, v.index() as u32, vec![a.index() as u32]),
                 Node::Context(c) => (15, c.index() as u32, Vec::new()),
                 Node::Can(a) => {
                     let scoped = code.action_scoped.get(a.index()).copied().unwrap_or(false);
@@ -508,17 +508,19 @@ impl Symbolic {
                     (Some(_), Some(&v)) => self.var(v),
                     _ => self.f(),
                 }),
-                Node::ResourceAttr(_, x) => {
-                    Ok(match (scope, self.b.resource_value.get(x.index())) {
-                        (Some(_), Some(&v)) => self.var(v),
+                Node::ResourceAttr(a, x) => Ok(
+                    match (
+                        scope,
+                        self.b.var(super::universe::Fact::ResourceValue(a, x)),
+                    ) {
+                        (Some(_), Some(v)) => self.var(v),
                         _ => self.f(),
-                    })
-                }
-                Node::UserAttr(_, x) => Ok(self
+                    },
+                ),
+                Node::UserAttr(a, x) => Ok(self
                     .b
-                    .user_value
-                    .get(x.index())
-                    .map_or_else(|| self.f(), |&v| self.var(v))),
+                    .var(super::universe::Fact::UserValue(a, x))
+                    .map_or_else(|| self.f(), |v| self.var(v))),
                 Node::Context(c) => Ok(self
                     .b
                     .context

@@ -329,13 +329,9 @@ impl Symbolic {
                 }
             }
             // version 3: what the program says of this user on this resource
-            for k in 0..program.policy.values.len() {
-                let v = ValueId::from_index(k);
-                for (a, _) in program.policy.attributes.iter().enumerate() {
-                    let a = AttrId::from_index(a);
-                    if program.resource_has_value(r, a, v) {
-                        set(self.b.var(Fact::ResourceValue(a, v)));
-                    }
+            for &(a, v) in &self.b.value_pairs {
+                if program.resource_has_value(r, a, v) {
+                    set(self.b.var(Fact::ResourceValue(a, v)));
                 }
             }
             for a in 0..program.policy.attributes.len() {
@@ -354,13 +350,9 @@ impl Symbolic {
         for c in program.given().iter() {
             set(self.b.var(Fact::Context(c)));
         }
-        for k in 0..program.policy.values.len() {
-            let v = ValueId::from_index(k);
-            for a in 0..program.policy.attributes.len() {
-                let a = AttrId::from_index(a);
-                if program.user_has_value(u, a, v) {
-                    set(self.b.var(Fact::UserValue(a, v)));
-                }
+        for &(a, v) in &self.b.value_pairs {
+            if program.user_has_value(u, a, v) {
+                set(self.b.var(Fact::UserValue(a, v)));
             }
         }
         val

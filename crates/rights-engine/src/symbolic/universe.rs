@@ -121,8 +121,9 @@ pub struct Binding {
     pub(crate) access: Vec<BddVariable>,
     pub(crate) access_revoke: Vec<BddVariable>,
     pub(crate) context: Vec<BddVariable>,
-    /// Per attribute value a condition names (`ValueId`): the user's and the
-    /// resource's variable.
+    /// The (attribute, value) pairs conditions name, sorted; per pair the
+    /// user's and the resource's variable.
+    pub(crate) value_pairs: Vec<(AttrId, ValueId)>,
     pub(crate) user_value: Vec<BddVariable>,
     pub(crate) resource_value: Vec<BddVariable>,
     pub(crate) same: Vec<BddVariable>,
@@ -219,7 +220,8 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
     let mut resource_value = vec![Vec::new(); named.len()];
     let mut same = vec![Vec::new(); named.len()];
     let mut inherited = vec![Vec::new(); named.len()];
-    let mut value_attrs: Vec<Vec<Option<AttrId>>> = vec![Vec::new(); named.len()];
+    // the (attribute, value) pairs conditions name, per program
+    let mut pairs: Vec<Vec<(AttrId, ValueId)>> = vec![Vec::new(); named.len()];
     // the version-3 facts first: every program's, in declaration order
     for (i, n) in named.iter().enumerate() {
         let pol = &n.p.policy;
@@ -228,13 +230,12 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
             .iter()
             .map(|c| add(Meaning::Context(c.meta.name.clone()), &mut meaning))
             .collect();
-        // the value's attribute: the first condition naming it decides
-        let mut value_attr = vec![None; pol.values.len()];
+        let mut named_pairs: Vec<(AttrId, ValueId)> = Vec::new();
         let mut note = |c: &Cond| {
             c.for_each_atom(|a| {
                 if let Cond::UserAttr(x, v, _) | Cond::ResourceAttr(x, v, _) = a {
-                    if let Some(slot) = value_attr.get_mut(v.index()) {
-                        slot.get_or_insert(*x);
+                    if !named_pairs.contains(&(*x, *v)) {
+                        named_pairs.push((*x, *v));
                     }
                 }
             })
@@ -264,17 +265,17 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
                 a.scope.cond().iter().for_each(|c| note(c));
             }
         }
-        value_attrs[i] = value_attr.clone();
-        for (k, v) in pol.values.iter().enumerate() {
-            let attr = value_attr[k]
-                .map(|a| pol.attribute(a).meta.name.clone())
-                .unwrap_or_default();
+        named_pairs.sort();
+        for &(a, v) in &named_pairs {
+            let attr = pol.attribute(a).meta.name.clone();
+            let value = pol.value(v).to_string();
             user_value[i].push(add(
-                Meaning::UserValue(attr.clone(), v.clone()),
+                Meaning::UserValue(attr.clone(), value.clone()),
                 &mut meaning,
             ));
-            resource_value[i].push(add(Meaning::ResourceValue(attr, v.clone()), &mut meaning));
+            resource_value[i].push(add(Meaning::ResourceValue(attr, value), &mut meaning));
         }
+        pairs[i] = named_pairs;
         same[i] = pol
             .attributes
             .iter()
@@ -374,13 +375,10 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
             for (k, &x) in context[i].iter().enumerate() {
                 put(x, Fact::Context(ContextId::from_index(k)));
             }
-            for (k, (&uv, &rv)) in user_value[i].iter().zip(&resource_value[i]).enumerate() {
-                let v = ValueId::from_index(k);
-                let attr = value_attrs[i]
-                    .get(k)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(AttrId(0));
+            for (&(attr, v), (&uv, &rv)) in pairs[i]
+                .iter()
+                .zip(user_value[i].iter().zip(&resource_value[i]))
+            {
                 put(uv, Fact::UserValue(attr, v));
                 put(rv, Fact::ResourceValue(attr, v));
             }
@@ -402,6 +400,7 @@ pub fn universe(programs: &[&Program]) -> Result<(Universe, Vec<Binding>), Limit
                 access: vs(&access[i]),
                 access_revoke: vs(&access_revoke[i]),
                 context: vs(&context[i]),
+                value_pairs: std::mem::take(&mut pairs[i]),
                 user_value: vs(&user_value[i]),
                 resource_value: vs(&resource_value[i]),
                 same: vs(&same[i]),
@@ -459,11 +458,16 @@ impl Binding {
             Fact::Access(x) => at(&self.access, x.index()),
             Fact::AccessRevoke(x) => at(&self.access_revoke, x.index()),
             Fact::Context(x) => at(&self.context, x.index()),
-            Fact::UserValue(_, x) => at(&self.user_value, x.index()),
-            Fact::ResourceValue(_, x) => at(&self.resource_value, x.index()),
+            Fact::UserValue(a, x) => at(&self.user_value, self.pair(a, x)?),
+            Fact::ResourceValue(a, x) => at(&self.resource_value, self.pair(a, x)?),
             Fact::Same(x) => at(&self.same, x.index()),
             Fact::Inherited(x) => at(&self.inherited, x.index()),
         }
+    }
+
+    /// The index of an (attribute, value) pair a condition names.
+    fn pair(&self, a: AttrId, v: ValueId) -> Option<usize> {
+        self.value_pairs.binary_search(&(a, v)).ok()
     }
 
     /// The profile of one of this program's resources.
