@@ -26,6 +26,11 @@ mod unused_right;
 mod unused_role;
 mod unused_tag;
 mod useless_revoke;
+mod window_ended;
+mod unused_attribute;
+mod unused_context;
+mod value_nobody_has;
+mod inherited_without_tree;
 
 pub const RULES: &[Rule] = &[
     unused_right::RULE,
@@ -51,4 +56,9 @@ pub const RULES: &[Rule] = &[
     details_constant::RULE,
     deny_constant::RULE,
     identical_roles::RULE,
+    window_ended::RULE,
+    unused_attribute::RULE,
+    unused_context::RULE,
+    value_nobody_has::RULE,
+    inherited_without_tree::RULE,
 ];
