@@ -281,6 +281,19 @@ fn completion() {
             "test_local_user_after_a_blank_line",
             "test \"t\" {\n  user tess { roles reporter }\n\n  expect can |\n}\n",
         ),
+        // version 3: attribute and context names where they fit
+        (
+            "attribute_after_same",
+            "attribute unit \"Unit\"\naction zz on resource when same |unit\n",
+        ),
+        (
+            "attribute_after_user_in_a_condition",
+            "attribute unit \"Unit\"\naction zz when true and user |unit = \"x\"\n",
+        ),
+        (
+            "context_in_a_condition",
+            "context emergency \"Break-glass\"\naction zz when context |emergency\n",
+        ),
     ];
     for (i, (name, snippet)) in cases.iter().enumerate() {
         let t = format!("{original}\n{snippet}");

@@ -42,6 +42,8 @@ fn item_kind(sort: Sort) -> CompletionItemKind {
         Sort::Flag | Sort::Tag => CompletionItemKind::CONSTANT,
         Sort::Group => CompletionItemKind::MODULE,
         Sort::Resource | Sort::Event => CompletionItemKind::VALUE,
+        Sort::Attribute => CompletionItemKind::FIELD,
+        Sort::Context => CompletionItemKind::CONSTANT,
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Names {
     pub flags: Vec<String>,
     pub groups: Vec<String>,
     pub tags: Vec<String>,
+    pub attributes: Vec<String>,
+    pub contexts: Vec<String>,
 }
 
 impl Names {
@@ -44,6 +46,8 @@ impl Names {
             flags: p.flags.iter().map(|x| x.meta.name.clone()).collect(),
             groups: d.groups.iter().map(|x| quote(&x.meta.name)).collect(),
             tags: p.tags.iter().map(|x| x.meta.name.clone()).collect(),
+            attributes: p.attributes.iter().map(|x| x.meta.name.clone()).collect(),
+            contexts: p.contexts.iter().map(|x| x.meta.name.clone()).collect(),
         }
     }
 
@@ -63,7 +67,9 @@ impl Names {
             Kind::User => self.users.push(data()),
             Kind::Resource => self.resources.push(data()),
             Kind::Event => self.events.push(data()),
-            Kind::RightPrefix | Kind::Test | Kind::Attribute | Kind::Context => {}
+            Kind::Attribute => self.attributes.push(name.to_string()),
+            Kind::Context => self.contexts.push(name.to_string()),
+            Kind::RightPrefix | Kind::Test => {}
         }
     }
 
@@ -78,6 +84,8 @@ impl Names {
             Sort::Access => &self.access,
             Sort::Flag => &self.flags,
             Sort::Tag => &self.tags,
+            Sort::Attribute => &self.attributes,
+            Sort::Context => &self.contexts,
             Sort::Group => &self.groups,
             Sort::User => &self.users,
             Sort::Resource => &self.resources,
@@ -103,6 +111,8 @@ pub enum Sort {
     User,
     Resource,
     Event,
+    Attribute,
+    Context,
 }
 
 /// A word that fits, and what it is.
@@ -219,13 +229,17 @@ fn sources(n: &Names, place: Place, before: &str) -> Vec<Source> {
         return Vec::new();
     }
     let first = words[0];
-    let is_query = matches!(first, "can" | "explain" | "who" | "what")
+    let is_query = matches!(first, "can" | "explain" | "who" | "what" | "where" | "expiring")
         || (matches!(first, "rights" | "roles" | "groups" | "report") && !before.contains('{'));
     let two_back = words.len().checked_sub(2).map(|i| words[i]);
     if is_query {
         // what can follows each word of a query
         return match prev {
             "explain" | "who" | "what" => vec![K(&["can"])],
+            "where" if words.len() == 1 => vec![K(&["can"])],
+            "can" if first == "where" => vec![N(Sort::User)],
+            "with" => vec![N(Sort::Context)],
+            "expiring" => vec![K(&["within"])],
             "can" if first == "who" => vec![
                 K(&["run", "assign", "access"]),
                 N(Sort::Action),
@@ -268,6 +282,15 @@ fn sources(n: &Names, place: Place, before: &str) -> Vec<Source> {
         "assigns" => vec![K(&["access"]), N(Sort::Role)],
         "flag" | "flags" => vec![N(Sort::Flag)],
         "tag" | "tags" => vec![N(Sort::Tag)],
+        "same" | "attribute" => vec![N(Sort::Attribute)],
+        "context" if words.len() > 1 => vec![N(Sort::Context)],
+        "user" | "resource"
+            if two_back.is_some_and(|w| {
+                matches!(w, "when" | "and" | "or" | "not" | "requires" | "where")
+            }) =>
+        {
+            vec![N(Sort::Attribute)]
+        }
         "group" | "groups" => vec![N(Sort::Group)],
         "can" => vec![N(Sort::Action)],
         "for" if matches!(first, "resource" | "group") => vec![K(&["role"])],
