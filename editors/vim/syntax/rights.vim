@@ -25,6 +25,9 @@ syntax keyword rightsKeyword groups tags full name_only denied empty
 " conditions
 syntax keyword rightsOperator and or not
 syntax keyword rightsBoolean true false
+" version 3 (§9): keywords only where §9 uses them, so matched, not keywords
+syntax match rightsKeyword "\<\%(inherited\|attribute\|same\|context\|with\|at\|from\|until\|expiring\|within\|days\)\>"
+syntax match rightsDate "\<\d\{4}-\d\d-\d\d\>"
 
 syntax match rightsComment "#.*$" contains=rightsTodo,@Spell
 syntax match rightsDocComment "##.*$" contains=rightsTodo,@Spell
@@ -38,6 +41,7 @@ highlight default link rightsStatement Statement
 highlight default link rightsKeyword Keyword
 highlight default link rightsOperator Operator
 highlight default link rightsBoolean Boolean
+highlight default link rightsDate Number
 highlight default link rightsComment Comment
 highlight default link rightsDocComment SpecialComment
 highlight default link rightsTodo Todo

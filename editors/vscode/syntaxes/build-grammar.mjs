@@ -42,6 +42,12 @@ const ITEM_KEYWORDS = [
   'right', 'rights', 'access', 'flag', 'tag', 'default', 'role', 'action', 'deny',
   'report', 'group', 'user', 'resource', 'event', 'test', 'expect',
 ];
+// Version 3 (LANGUAGE.md §9): keywords only where §9 uses them (a name may
+// still be one of these words), highlighted as keywords wherever they stand.
+const CONTEXTUAL_KEYWORDS = [
+  'inherited', 'attribute', 'same', 'context', 'with', 'at', 'from', 'until', 'expiring',
+  'within', 'days',
+];
 // Words that may start a condition operand (after `not`s).
 const OPERAND_KEYWORDS = ['not', 'right', 'role', 'flag', 'access', 'can', 'group', 'tag', 'true', 'false'];
 
@@ -150,6 +156,8 @@ repository.keywords = {
     { match: kw(['denied', 'empty']), name: sc.outcome },
     { match: kw(['when', 'where']), name: `keyword.control.conditional.${S}` },
     { match: kw(KEYWORDS), name: `keyword.other.${S}` },
+    { match: kw(CONTEXTUAL_KEYWORDS), name: `keyword.other.${S}` },
+    { match: `${B}\\d{4}-\\d{2}-\\d{2}${E}`, name: `constant.numeric.date.${S}` },
   ],
 };
 
@@ -283,8 +291,15 @@ const stmt = (what, begin, beginCaptures, patterns, starters) => ({
   begin,
   beginCaptures,
   end: `(?=[{}]|${B}(?:${alt([...new Set([...starters, ...ITEM_KEYWORDS])])})${E})`,
-  patterns: [...inc('comments'), ...patterns, ...inc('comma', 'string', 'keywords')],
+  patterns: [...inc('comments', 'window'), ...patterns, ...inc('comma', 'string', 'keywords')],
 });
+
+// `from DATE`, `until DATE` at the end of a user's statement (§9.3): matched before the
+// statement's names, so `until` is never taken for one.
+repository.window = {
+  match: `${B}(from|until)\\s+(\\d{4}-\\d{2}-\\d{2})${E}`,
+  captures: caps(`keyword.other.${S}`, `constant.numeric.date.${S}`),
+};
 
 // `access RES: LEVEL, …` in user and group bodies, also after `revoke`.
 const accessEntry = [
@@ -325,7 +340,11 @@ repository['rights-declaration'] = decl('rights',
 // access NAME "Label" [also when COND]
 repository['access-declaration'] = decl('access',
   `${B}(access)${E}(?:\\s+(${NAME}))?`, caps(sc.decl('access'), sc.accessDecl),
-  [{ match: kw(['also']), name: sc.kw('also') }, ...inc('condition')],
+  [
+    { match: kw(['also']), name: sc.kw('also') },
+    { match: kw(['inherited']), name: `keyword.other.${S}` },
+    ...inc('condition'),
+  ],
 );
 
 // flag NAME "Label", tag NAME "Label"
