@@ -229,8 +229,11 @@ fn sources(n: &Names, place: Place, before: &str) -> Vec<Source> {
         return Vec::new();
     }
     let first = words[0];
-    let is_query = matches!(first, "can" | "explain" | "who" | "what" | "where" | "expiring")
-        || (matches!(first, "rights" | "roles" | "groups" | "report") && !before.contains('{'));
+    let is_query = matches!(
+        first,
+        "can" | "explain" | "who" | "what" | "where" | "expiring"
+    ) || (matches!(first, "rights" | "roles" | "groups" | "report")
+        && !before.contains('{'));
     let two_back = words.len().checked_sub(2).map(|i| words[i]);
     if is_query {
         // what can follows each word of a query

@@ -4,6 +4,13 @@
 use crate::ir::Program;
 use crate::sema::model::*;
 
+/// How far up the tree a question walks before the whole tree's answers
+/// are computed at once (`held_down_the_tree`).
+const SHALLOW: usize = 64;
+
+/// How many (user, level) answers for deep trees a program keeps.
+const DEEP_KEPT: usize = 256;
+
 impl Program {
     /// The parent of `res` through which `u` holds inherited level `l` on
     /// it (§9.1): `l` is declared `inherited` and held on the parent, after
@@ -33,11 +40,21 @@ impl Program {
                 break;
             }
             match self.data.resources.get(cur.index()).and_then(|r| r.parent) {
-                Some(p) if chain.len() <= self.data.resources.len() => {
+                // a deep tree: every resource's answer at once, kept (each
+                // question would otherwise walk the whole chain again)
+                Some(_) if chain.len() >= SHALLOW => {
+                    let held = self.held_down_the_tree(u, l);
+                    return held
+                        .get(parent.index())
+                        .copied()
+                        .unwrap_or(false)
+                        .then_some(parent);
+                }
+                Some(p) => {
                     chain.push(p);
                     cur = p;
                 }
-                _ => break,
+                None => break,
             }
         }
         if !top_holds {
@@ -51,6 +68,59 @@ impl Program {
             }
         }
         Some(parent)
+    }
+
+    /// Whether `u` holds inherited level `l` on each resource, computed once
+    /// for the whole tree (parents before children, each resource once) and
+    /// kept with the program: for trees deeper than [`SHALLOW`].
+    fn held_down_the_tree(&self, u: UserId, l: AccessId) -> std::sync::Arc<Vec<bool>> {
+        let key = (u.0, l.0);
+        if let Ok(memo) = self.deep.lock() {
+            if let Some(held) = memo.get(&key) {
+                return held.clone();
+            }
+        }
+        // computed without the lock: a level's rules may read another
+        // inherited level, which fills its own entry
+        let n = self.data.resources.len();
+        // 0: not yet, 1: held, 2: not held
+        let mut state = vec![0u8; n];
+        let mut path: Vec<usize> = Vec::new();
+        for r in 0..n {
+            let mut cur = Some(r);
+            while let Some(c) = cur {
+                if state.get(c).copied().unwrap_or(2) != 0 || path.len() > n {
+                    break;
+                }
+                path.push(c);
+                cur = self
+                    .data
+                    .resources
+                    .get(c)
+                    .and_then(|x| x.parent)
+                    .map(|p| p.index());
+            }
+            while let Some(c) = path.pop() {
+                let res = ResourceId::from_index(c);
+                let from_parent = self
+                    .data
+                    .resources
+                    .get(c)
+                    .and_then(|x| x.parent)
+                    .is_some_and(|p| state.get(p.index()) == Some(&1));
+                let held = self.has_access_direct(u, res, l)
+                    || (from_parent && !self.taken_away(u, res, l));
+                state[c] = if held { 1 } else { 2 };
+            }
+        }
+        let held = std::sync::Arc::new(state.into_iter().map(|s| s == 1).collect::<Vec<_>>());
+        if let Ok(mut memo) = self.deep.lock() {
+            if memo.len() >= DEEP_KEPT {
+                memo.clear();
+            }
+            memo.insert(key, held.clone());
+        }
+        held
     }
 
     /// `u` holds `l` on `res` by a source other than inheritance, after

@@ -255,7 +255,13 @@ pub struct Program {
     /// The same program at other dates and with other context facts, built
     /// when asked and kept (shared by clones).
     pub(crate) variants: Variants,
+    /// For resource trees deeper than a walk: whether a user holds an
+    /// inherited level on each resource, by (user, level), built when asked.
+    pub(crate) deep: Deep,
 }
+
+/// See `Program::deep`.
+pub(crate) type Deep = Arc<std::sync::Mutex<rustc_hash::FxHashMap<(u32, u32), Arc<Vec<bool>>>>>;
 
 /// Programs of one policy and data at other dates or with other facts.
 pub(crate) type Variants = Arc<std::sync::Mutex<Vec<(Day, ContextSet, Arc<Program>)>>>;
@@ -333,6 +339,7 @@ impl Program {
             undated,
             day,
             variants: Variants::default(),
+            deep: Deep::default(),
         }
     }
 
@@ -461,6 +468,7 @@ impl Program {
                 self.data = data;
                 self.symbolic = Slot::default();
                 self.variants = Variants::default();
+                self.deep = Deep::default();
                 return;
             }
             self.tables.shared = Arc::new(Shared::build(&self.code, &data));
@@ -469,6 +477,7 @@ impl Program {
             self.tables.push_user(&self.code, u);
         }
         self.variants = Variants::default();
+        self.deep = Deep::default();
         self.data = data;
         // the symbolic view reads users and resources: build it again when asked
         self.symbolic = Slot::default();

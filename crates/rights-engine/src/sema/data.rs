@@ -544,56 +544,77 @@ fn groups(policy: &Policy, data: &mut Data, decls: &[&ast::GroupDecl], diags: &m
 }
 
 /// Sub-resource cycles among the resources from `first` on (older ones were
-/// checked when they were added, and cannot point at newer ones): each chain
-/// is walked at most n steps.
+/// checked when they were added, and cannot point at newer ones). Each
+/// resource is walked once: a walk stops at a resource an earlier walk
+/// reached, so a 100,000-deep tree costs 100,000 steps, not their square.
 fn resource_cycles(data: &Data, first: usize, diags: &mut Diagnostics) {
     let n = data.resources.len();
-    let mut reported = vec![false; n];
+    // 0: not reached; k + 1: reached by the walk from resource k
+    let mut walk = vec![0usize; n];
+    let mut starts: Vec<usize> = Vec::new();
     for start in first..n {
-        let mut cur = data.resources[start].parent;
-        let mut steps = 0;
-        while let Some(p) = cur {
-            if p.index() == start {
-                if !reported[start] {
-                    let mut chain = vec![start];
-                    let mut c = data.resources[start].parent;
-                    while let Some(x) = c {
-                        if x.index() == start {
-                            break;
-                        }
-                        reported[x.index()] = true;
-                        chain.push(x.index());
-                        c = data.resources[x.index()].parent;
-                    }
-                    reported[start] = true;
-                    let names: Vec<String> = chain
-                        .iter()
-                        .map(|&i| format!("`{}`", data.resources[i].meta.name))
-                        .collect();
-                    let message = if names.len() == 1 {
-                        format!("resource {} is its own parent", names[0])
-                    } else {
-                        format!(
-                            "resources {} are each other's sub-resources in a cycle",
-                            names.join(", ")
-                        )
-                    };
-                    diags.push(
-                        Diagnostic::error(Code::BadData, message)
-                            .at(
-                                data.resources[start].meta.span,
-                                "this resource is its own ancestor",
-                            )
-                            .help("a sub-resource's `in PARENT` chain must end at a top-level resource"),
-                    );
-                }
-                break;
-            }
-            steps += 1;
-            if steps > n {
-                break;
-            }
-            cur = data.resources[p.index()].parent;
+        if walk[start] != 0 {
+            continue;
         }
+        let mut cur = start;
+        loop {
+            walk[cur] = start + 1;
+            match data.resources[cur].parent {
+                Some(p) if p.index() >= first && p.index() < n => {
+                    let p = p.index();
+                    if walk[p] == start + 1 {
+                        // a cycle through p: report it at its first resource
+                        let mut members = vec![p];
+                        let mut c = data.resources[p].parent;
+                        while let Some(x) = c {
+                            if x.index() == p {
+                                break;
+                            }
+                            members.push(x.index());
+                            c = data.resources[x.index()].parent;
+                        }
+                        starts.extend(members.iter().min().copied());
+                        break;
+                    }
+                    if walk[p] != 0 {
+                        break;
+                    }
+                    cur = p;
+                }
+                _ => break,
+            }
+        }
+    }
+    starts.sort_unstable();
+    for start in starts {
+        let mut chain = vec![start];
+        let mut c = data.resources[start].parent;
+        while let Some(x) = c {
+            if x.index() == start {
+                break;
+            }
+            chain.push(x.index());
+            c = data.resources[x.index()].parent;
+        }
+        let names: Vec<String> = chain
+            .iter()
+            .map(|&i| format!("`{}`", data.resources[i].meta.name))
+            .collect();
+        let message = if names.len() == 1 {
+            format!("resource {} is its own parent", names[0])
+        } else {
+            format!(
+                "resources {} are each other's sub-resources in a cycle",
+                names.join(", ")
+            )
+        };
+        diags.push(
+            Diagnostic::error(Code::BadData, message)
+                .at(
+                    data.resources[start].meta.span,
+                    "this resource is its own ancestor",
+                )
+                .help("a sub-resource's `in PARENT` chain must end at a top-level resource"),
+        );
     }
 }

@@ -287,6 +287,7 @@ impl Program {
             undated: None,
             day: self.day(),
             variants: Default::default(),
+            deep: Default::default(),
         })
     }
 

@@ -12,6 +12,7 @@ mod duplicate_label;
 mod empty_role;
 mod grant_always_denied;
 mod identical_roles;
+mod inherited_without_tree;
 mod never_allowed;
 mod redundant_role_grant;
 mod redundant_user_grant;
@@ -21,16 +22,15 @@ mod right_without_prefix;
 mod role_access_unreachable;
 pub(crate) mod trojan_source;
 mod unreachable_default_line;
+mod unused_attribute;
+mod unused_context;
 mod unused_group;
 mod unused_right;
 mod unused_role;
 mod unused_tag;
 mod useless_revoke;
-mod window_ended;
-mod unused_attribute;
-mod unused_context;
 mod value_nobody_has;
-mod inherited_without_tree;
+mod window_ended;
 
 pub const RULES: &[Rule] = &[
     unused_right::RULE,

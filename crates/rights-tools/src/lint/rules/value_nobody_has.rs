@@ -31,9 +31,13 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let has = |user: bool, a: crate::sema::model::AttrId, v: &str| {
         data.iter().any(|d| {
             if user {
-                d.users.iter().any(|u| u.attribute(a).iter().any(|x| x == v))
+                d.users
+                    .iter()
+                    .any(|u| u.attribute(a).iter().any(|x| x == v))
             } else {
-                d.resources.iter().any(|r| r.attribute(a).iter().any(|x| x == v))
+                d.resources
+                    .iter()
+                    .any(|r| r.attribute(a).iter().any(|x| x == v))
             }
         })
     };
