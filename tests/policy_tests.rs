@@ -121,7 +121,7 @@ fn coverage_of_the_seed_policies_is_complete_and_gaps_are_listed() {
     // the reference policy's own tests leave gaps, and they are named with their site
     let run = rights(&["test", "tests/data/reference.rights", "--coverage"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("coverage: rights 9/10, roles 6/9, actions 2/3, reports 3/3, denies 3/3, access denies 2/2, groups 2/2, tags 1/2, default-role lines 1/3, access for role lines 2/2, revokes 3/3\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("coverage: rights 9/10, roles 6/9, actions 2/3, reports 3/3, denies 3/3, access denies 2/2, groups 2/2, tags 1/2, default-role lines 1/3, access for role lines 2/2, revokes 3/3, attributes 1/1, context facts 1/1, inherited levels 1/1\n"), "{}", run.stdout);
     assert!(
         run.stdout
             .contains("  right `event.maintain_ad_hoc_events`  [tests/data/reference.rights:6]\n"),
@@ -263,4 +263,37 @@ fn coverage_counts_every_fact_of_each_explanation() {
         }
     }
     assert!(checked > 100, "only {checked} facts checked");
+}
+
+#[test]
+fn coverage_counts_attributes_context_facts_and_inherited_levels() {
+    let dir = scratch("coverage-v3");
+    let path = dir.join("v3.rights");
+    std::fs::write(
+        &path,
+        "access view \"View\" inherited\nattribute unit\ncontext emergency\n\
+         action see on resource when access view or same unit or context emergency\n\
+         resource top\nresource child in top\nuser u { access top: view }\n\
+         test \"only the data\" {\n  expect can u access view on top\n}\n",
+    )
+    .unwrap();
+    let run = rights(&["test", path.to_str().unwrap(), "--coverage"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("attributes 0/1, context facts 0/1, inherited levels 0/1\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("  attribute `unit`"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("  context fact `emergency`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("  inherited level `view`"),
+        "{}",
+        run.stdout
+    );
 }

@@ -62,11 +62,12 @@ impl Coverage {
                     }
                 }
                 AccessHow::Denied => self.site_seen(site, |x| matches!(x, Site::AccessDeny(_))),
-                AccessHow::Data
-                | AccessHow::AlsoWhen
-                | AccessHow::Missing
-                | AccessHow::Inherited(_)
-                | AccessHow::NotInherited(_) => {}
+                AccessHow::Inherited(_) | AccessHow::NotInherited(_) => {
+                    if let Some(Some(seen)) = self.inherited.get_mut(level.index()) {
+                        *seen = true;
+                    }
+                }
+                AccessHow::Data | AccessHow::AlsoWhen | AccessHow::Missing => {}
             },
             Fact::Member { group, via, .. } => {
                 Self::seen(&mut self.groups, group.index());
@@ -75,6 +76,10 @@ impl Coverage {
                 }
             }
             Fact::Tag { tag, .. } => Self::seen(&mut self.tags, tag.index()),
+            Fact::Same { attr, .. }
+            | Fact::UserValue { attr, .. }
+            | Fact::ResourceValue { attr, .. } => Self::seen(&mut self.attributes, attr.index()),
+            Fact::Context { context, .. } => Self::seen(&mut self.contexts, context.index()),
             Fact::Action { action, .. } => Self::seen(&mut self.actions, action.index()),
             Fact::MayRun { report, .. } | Fact::Row { report, .. } => {
                 Self::seen(&mut self.reports, report.index())

@@ -72,6 +72,12 @@ pub struct Coverage {
     pub default_lines: Vec<bool>,
     pub groups: Vec<bool>,
     pub tags: Vec<bool>,
+    /// Attributes and context facts a tested condition read (§9).
+    pub attributes: Vec<bool>,
+    pub contexts: Vec<bool>,
+    /// Levels declared `inherited` whose flow down the tree (or its stop) an
+    /// explanation showed; `None` for a level not declared so.
+    pub inherited: Vec<Option<bool>>,
     /// Every revoke in the data (global and tests'), by site.
     pub revokes: Vec<RevokeSite>,
     /// Every `access for role` line of a resource in the data (global and
@@ -199,6 +205,13 @@ impl Coverage {
             default_lines: vec![false; p.default_roles.len()],
             groups: vec![false; p.names.groups.len()],
             tags: vec![false; p.tags.len()],
+            attributes: vec![false; p.attributes.len()],
+            contexts: vec![false; p.contexts.len()],
+            inherited: p
+                .access
+                .iter()
+                .map(|l| l.inherited.map(|_| false))
+                .collect(),
             revokes,
             role_access_lines,
             group_names: model
@@ -406,12 +419,17 @@ impl Coverage {
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             match program.code().node(n) {
-                Node::Const(_)
-                | Node::Flag(_)
-                | Node::Same(_)
-                | Node::UserAttr(..)
-                | Node::ResourceAttr(..)
-                | Node::Context(_) => {}
+                Node::Const(_) | Node::Flag(_) => {}
+                Node::Same(a) | Node::UserAttr(a, _) | Node::ResourceAttr(a, _) => {
+                    if let Some(seen) = self.attributes.get_mut(a.index()) {
+                        *seen = true;
+                    }
+                }
+                Node::Context(c) => {
+                    if let Some(seen) = self.contexts.get_mut(c.index()) {
+                        *seen = true;
+                    }
+                }
                 Node::Right(r) => self.right(program, u, r),
                 Node::Role(r) => self.role(program, u, r),
                 Node::Access(l) => {
@@ -606,12 +624,35 @@ impl Coverage {
         add("tag", &self.tags, &|i| {
             (policy.tags[i].meta.name.clone(), policy.tags[i].meta.span)
         });
+        add("attribute", &self.attributes, &|i| {
+            (
+                policy.attributes[i].meta.name.clone(),
+                policy.attributes[i].meta.span,
+            )
+        });
+        add("context fact", &self.contexts, &|i| {
+            (
+                policy.contexts[i].meta.name.clone(),
+                policy.contexts[i].meta.span,
+            )
+        });
         add("default-role line", &self.default_lines, &|i| {
             (
                 policy.role(policy.default_roles[i].role).meta.name.clone(),
                 policy.default_roles[i].span,
             )
         });
+        for (i, seen) in self.inherited.iter().enumerate() {
+            if *seen == Some(false) {
+                let level = &policy.access[i];
+                out.push(Missed {
+                    kind: "inherited level",
+                    name: level.meta.name.clone(),
+                    user: None,
+                    span: level.inherited.unwrap_or(level.meta.span),
+                });
+            }
+        }
         for x in self.role_access_lines.iter().filter(|x| !x.seen) {
             out.push(Missed {
                 kind: "access for role line",
@@ -673,6 +714,18 @@ impl Coverage {
             self.revokes.iter().filter(|r| r.seen).count(),
             self.revokes.len(),
         ));
+        // version 3: counted where the policy has any
+        let inherited: Vec<bool> = self.inherited.iter().flatten().copied().collect();
+        for (kind, v) in [
+            ("attributes", &self.attributes),
+            ("context facts", &self.contexts),
+            ("inherited levels", &inherited),
+        ] {
+            if !v.is_empty() {
+                let (a, b) = count(v);
+                out.push((kind, a, b));
+            }
+        }
         out
     }
 }
