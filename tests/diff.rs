@@ -469,3 +469,40 @@ fn symbolic_github_notices_one_per_difference() {
         run.stdout
     );
 }
+
+/// One policy as of two dates (§9.3): who gains and loses what when time
+/// passes, each change caused by the windowed item that ended or began.
+#[test]
+fn time_passing_under_one_policy() {
+    insta::assert_snapshot!(
+        "time_passing",
+        all_formats(&[
+            "diff",
+            "tests/data/reference.rights",
+            "--at",
+            "2026-12-20",
+            "--at-new",
+            "2027-01-02",
+        ])
+    );
+    let run = rights(&[
+        "diff",
+        "tests/data/reference.rights",
+        "--at-new",
+        "2027-02-30",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("--at-new 2027-02-30"), "{}", run.stderr);
+    // a gate trips on time too: li gains access when her group begins
+    let run = rights(&[
+        "diff",
+        "tests/data/reference.rights",
+        "--at",
+        "2026-12-20",
+        "--at-new",
+        "2027-01-02",
+        "--fail-on",
+        "new-access",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+}

@@ -67,6 +67,14 @@ pub struct Args {
     pub fail_on: Option<FailOn>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
+    /// Compare as of this day (YYYY-MM-DD, UTC; default today): both
+    /// versions, or the old one with --at-new.
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    /// The new version as of this day: with one policy, who gains and loses
+    /// what when time passes (windows, §9.3).
+    #[arg(long = "at-new", value_name = "DATE")]
+    pub at_new: Option<String>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -86,17 +94,34 @@ pub fn run(args: Args) -> i32 {
             Err(code) => return code,
         }
     };
-    let plan = match Plan::of(&args.paths, &data, &args.data_new) {
+    let day = |d: &Option<String>, flag: &str| match d {
+        Some(t) => crate::sema::model::Day::parse(t)
+            .map(Some)
+            .map_err(|why| format!("{flag} {t}: {why}")),
+        None => Ok(None),
+    };
+    let (at, at_new) = match (day(&args.at, "--at"), day(&args.at_new, "--at-new")) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let plan = match Plan::of_at(&args.paths, &data, &args.data_new, at_new.is_some()) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
-    let Some((wo, wn)) = plan.load() else {
+    let Some((mut wo, mut wn)) = plan.load() else {
         eprintln!("error: reading the old version failed");
         return EXIT_USAGE;
     };
+    let today = crate::sema::model::Day::today();
+    let (d_old, d_new) = (at.unwrap_or(today), at_new.or(at).unwrap_or(today));
+    wo.set_day(d_old);
+    wn.set_day(d_new);
     let format = match args.format {
         DiffFormat::Json => Format::Json,
         _ => Format::Human,
@@ -108,6 +133,11 @@ pub fn run(args: Args) -> i32 {
         return EXIT_USAGE;
     };
     let (lo, ln) = plan.labels();
+    let (lo, ln) = if d_old == d_new {
+        (lo, ln)
+    } else {
+        (format!("{lo} as of {d_old}"), format!("{ln} as of {d_new}"))
+    };
     let gate = args.fail_on.map(|g| match g {
         FailOn::NewAccess => Gate::NewAccess,
         FailOn::Any => Gate::Any,

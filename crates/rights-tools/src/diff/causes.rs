@@ -115,7 +115,36 @@ impl Changed {
                 }
             }
         }
+        c.windows(ov, nv);
         c
+    }
+
+    /// Compared as of two dates (§9.3): the line of each user's item whose
+    /// window holds at one date and not the other counts as changed, removed
+    /// when it ended, added when it began, so a change that time makes has
+    /// the item as its cause.
+    fn windows(&mut self, ov: &super::Version, nv: &super::Version) {
+        let (d_old, d_new) = (ov.program.day(), nv.program.day());
+        if d_old == d_new {
+            return;
+        }
+        for (version, set, at, other) in [
+            (ov, &mut self.removed, d_old, d_new),
+            (nv, &mut self.added, d_new, d_old),
+        ] {
+            for u in &version.program.undated_data().users {
+                for w in &u.windows {
+                    if !w.window.holds(at) || w.window.holds(other) {
+                        continue;
+                    }
+                    for span in [w.span, w.at] {
+                        if let Some(f) = version.sources.get(span.file) {
+                            set.insert((key_in(version, &f.name), f.line_of(span.start)));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Whether nothing differs.

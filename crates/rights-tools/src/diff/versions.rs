@@ -22,10 +22,24 @@ impl Plan {
     /// The versions `paths` (OLD NEW, or one POLICY with `data_new`) name;
     /// a message for the user when they do not make two versions.
     pub fn of(paths: &[String], data: &[PathBuf], data_new: &[PathBuf]) -> Result<Plan, String> {
+        Plan::of_at(paths, data, data_new, false)
+    }
+
+    /// [`Plan::of`], where one policy may also be compared with itself at
+    /// another date (`dated`: `--at-new`, §9.3).
+    pub fn of_at(
+        paths: &[String],
+        data: &[PathBuf],
+        data_new: &[PathBuf],
+        dated: bool,
+    ) -> Result<Plan, String> {
         let (old, new, old_data, new_data) = match paths {
+            [one] if dated && data_new.is_empty() => {
+                (one.clone(), one.clone(), data.to_vec(), data.to_vec())
+            }
             [one] => {
                 if data_new.is_empty() {
-                    return Err("with one policy, give the data before and after: --data OLD.json --data-new NEW.json".into());
+                    return Err("with one policy, give the data before and after (--data OLD.json --data-new NEW.json) or the dates (--at OLD --at-new NEW)".into());
                 }
                 (one.clone(), one.clone(), data.to_vec(), data_new.to_vec())
             }
@@ -79,7 +93,10 @@ impl Plan {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        if self.old == self.new {
+        if self.old == self.new && self.old_data == self.new_data {
+            // one policy and its data at two dates: the caller names the dates
+            (self.old.clone(), self.new.clone())
+        } else if self.old == self.new {
             (
                 format!("{} with {}", self.old, names(&self.old_data)),
                 format!("{} with {}", self.new, names(&self.new_data)),
