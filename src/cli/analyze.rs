@@ -46,6 +46,10 @@ pub struct Args {
     /// Report new access without failing (exit 0).
     #[arg(long)]
     pub allow_new: bool,
+    /// Analyze (and compare) as of this day (YYYY-MM-DD, UTC; default today):
+    /// the data's windowed items that hold then (§9.3).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
 }
 
 /// Loads one policy per path; the workspaces when every one compiled,
@@ -87,10 +91,19 @@ pub fn run(args: Args) -> i32 {
             (given.iter().map(|p| vec![p.clone()]).collect(), data)
         }
     };
-    let wss = match load(&paths, &data, args.format) {
+    let mut wss = match load(&paths, &data, args.format) {
         Ok(wss) => wss,
         Err(code) => return code,
     };
+    if let Some(at) = &args.at {
+        match crate::sema::model::Day::parse(at) {
+            Ok(d) => wss.iter_mut().for_each(|ws| ws.set_day(d)),
+            Err(why) => {
+                eprintln!("error: --at {at}: {why}");
+                return EXIT_USAGE;
+            }
+        }
+    }
     let labels: Vec<PathBuf> = paths
         .iter()
         .map(|p| match p.as_slice() {
