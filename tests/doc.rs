@@ -190,3 +190,35 @@ fn errors() {
     let r = rights_with_stdin(&["doc", "policies/emresource.rights"], "");
     assert_eq!(r.code, 2, "{}", r.transcript());
 }
+
+/// Version 3 (§9): a page of attributes, context facts and inherited levels,
+/// and one of what expires in the next 30 days, linked from every page.
+#[test]
+fn version3_pages_of_the_reference_policy() {
+    let dir = out_dir("v3");
+    let run = doc(&[
+        "doc",
+        "tests/data/reference.rights",
+        "-o",
+        dir.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let conditions = std::fs::read_to_string(dir.join("conditions.md")).unwrap();
+    assert!(
+        conditions.contains("| <a id=\"attribute-unit\"></a>`unit` | Clinical unit | cardiology, icu, locum\\_pool | 2 users, 1 resource |"),
+        "{conditions}"
+    );
+    assert!(conditions.contains("`emergency`"), "{conditions}");
+    assert!(
+        conditions.contains("- `view_history` (View History)"),
+        "{conditions}"
+    );
+    // the tests' date is 2026-12-20 (RIGHTS_TODAY)
+    let expiring = std::fs::read_to_string(dir.join("expiring.md")).unwrap();
+    assert!(
+        expiring.contains("| 2026-12-31 | `li` | role `reporter` | until 2026-12-31 | tests/data/reference.rights:213 |"),
+        "{expiring}"
+    );
+}

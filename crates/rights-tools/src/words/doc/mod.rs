@@ -6,6 +6,7 @@
 
 mod reports;
 mod roles;
+mod version3;
 
 use super::Words;
 
@@ -228,6 +229,12 @@ impl Words<'_> {
         ];
         if has_data {
             pages.push(self.doc_users());
+        }
+        if self.uses_version3() {
+            pages.push(self.doc_conditions());
+            if self.program.dated() {
+                pages.push(self.doc_expiring());
+            }
         }
         Site {
             title: title.to_string(),
