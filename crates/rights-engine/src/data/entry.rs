@@ -66,6 +66,8 @@ enum Place<'a> {
     /// The levels of an access field (`access`, `revoke_access`, `role_access`)
     /// under one key (a resource, or a role).
     AccessOn(&'a str, &'a str),
+    /// The values of one attribute in `attributes` (§9.2).
+    Values(&'a str),
 }
 
 /// One member of an entry: its key's span and its value.
@@ -266,11 +268,12 @@ impl<'t> Entry<'t> {
     /// A field of the wrong type (`key` may name a place inside a field:
     /// "`access` on `r1`").
     fn wrong(&self, key: &str, raw: &RawValue, expected: &str, example: &str) -> Diagnostic {
-        let place = if key.starts_with('`') {
-            key.to_string()
-        } else {
-            format!("field `{key}`")
-        };
+        let place =
+            if key.starts_with('`') || key.starts_with("an item") || key.starts_with("a value") {
+                key.to_string()
+            } else {
+                format!("field `{key}`")
+            };
         Diagnostic::error(
             Code::BadData,
             format!(
@@ -378,6 +381,10 @@ impl<'t> Entry<'t> {
         // the uncommon case: say what is wrong (strings built only now)
         let (key, example) = match place {
             Place::Field(key) => (key.to_string(), format!("\"{key}\": [\"…\", \"…\"]")),
+            Place::Values(attr) => (
+                format!("`attributes` `{attr}`"),
+                format!("\"{attr}\": [\"value\", …] or \"{attr}\": \"value\""),
+            ),
             Place::AccessOn(field, resource) => (
                 format!(
                     "`{field}` {} `{resource}`",

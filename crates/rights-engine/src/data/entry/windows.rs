@@ -30,8 +30,13 @@ impl<'t> Entry<'t> {
                     // a string: its own one-element list
                     out.extend(one.into_iter().map(|n| (n, None)));
                 } else {
+                    let item = match place {
+                        Place::Field(f) => format!("an item of `{f}`"),
+                        Place::AccessOn(f, r) => format!("an item of `{f}` on `{r}`"),
+                        Place::Values(a) => format!("a value of `{a}`"),
+                    };
                     diags.push(self.wrong(
-                        "an item",
+                        &item,
                         el,
                         "a string or an object with `name`, `from`, `until`",
                         "\"reporter\" or {\"name\": \"reporter\", \"until\": \"2026-12-31\"}",
@@ -185,7 +190,7 @@ impl<'t> Entry<'t> {
                     Err(_) => Vec::new(),
                 }
             } else {
-                self.list(Place::AccessOn(key, &name.text), v, diags)
+                self.list(Place::Values(&name.text), v, diags)
                     .unwrap_or_default()
                     .into_iter()
                     .map(|n| ast::Value {
