@@ -156,6 +156,8 @@ mod tests {
                 flags: vec!["analytics_access".into()],
                 groups: vec!["nurses".into()],
                 tags: vec!["archived".into()],
+                attributes: vec!["unit".into()],
+                contexts: vec!["emergency".into()],
             },
             color: false,
             hinter: HistoryHinter::new(),
@@ -196,6 +198,19 @@ mod tests {
             .candidates("can jane assign ")
             .contains(&"access".to_string()));
         assert_eq!(h.candidates("can jane assign access "), vec!["run_reports"]);
+        // §9: attributes, context facts, where can
+        assert_eq!(
+            h.candidates("action a on resource when same "),
+            vec!["unit"]
+        );
+        assert_eq!(h.candidates("deny x when user "), vec!["unit"]);
+        assert_eq!(h.candidates("deny x when context "), vec!["emergency"]);
+        assert_eq!(
+            h.candidates("can jane access run_reports on resource_z with "),
+            vec!["emergency"]
+        );
+        assert_eq!(h.candidates("where can "), vec!["jane", "bob"]);
+        assert_eq!(h.candidates("user x { attribute "), vec!["unit"]);
         assert_eq!(
             h.candidates("can jane assign access run_reports "),
             vec!["to"]
