@@ -172,6 +172,39 @@ pub fn run(args: Args) -> i32 {
         }
         _ => f64::NAN,
     };
+    // `where can` (§9.5): every resource of the data, for one user
+    let t_where = match (status_detail, ids.first()) {
+        (Some(r), Some(q)) => best(5, || {
+            black_box(program.where_can(q.user, Target::Run(r), None).len());
+        }),
+        _ => f64::NAN,
+    };
+    // version 3 in use: the same workload with a level that flows down the
+    // resource tree and a rule that reads a context fact
+    let v3_policy = format!(
+        "{policy}\naccess view inherited\ncontext emergency \"Emergency\"\naccess update also when context emergency and access view\n"
+    );
+    let v3 = {
+        let mut ws = Workspace::default();
+        ws.add_policy_text(Origin::Input("policy.rights".into()), v3_policy);
+        ws.add_data_text(Origin::Input("data.json".into()), data.clone());
+        Engine::from_workspace(ws)
+    };
+    let t_names_v3 = match &v3 {
+        Ok(v3) => {
+            best(reps.min(5), || {
+                for (u, t, r, run) in &names {
+                    let x = if *run {
+                        v3.can_run(u, t, r.as_deref())
+                    } else {
+                        v3.can(u, t, r.as_deref())
+                    };
+                    black_box(x.is_ok());
+                }
+            }) / names.len().max(1) as f64
+        }
+        Err(_) => f64::NAN,
+    };
     let (can_names_target, load_target) = if args.large {
         (150e-9, 2.0)
     } else {
@@ -223,6 +256,16 @@ pub fn run(args: Args) -> i32 {
             "`who can run status_detail on R`",
             t_who,
             if args.large { 20e-3 } else { f64::NAN },
+        ),
+        (
+            "`where can U run status_detail` (every resource)",
+            t_where,
+            if args.large { 5e-3 } else { f64::NAN },
+        ),
+        (
+            "`can` from string names, version 3 in use (an inherited level, a context rule)",
+            t_names_v3,
+            f64::NAN,
         ),
     ];
     outln!("| figure | measured | target | status |");
