@@ -7,4 +7,4 @@ for f in ../policies/*.rights ../tests/data/reference.rights ../tests/semantics/
   for t in parse_policy check_pipeline fmt_roundtrip; do cp "$f" "corpus/$t/"; done
 done
 grep -hv '^#' ../tests/queries/*.queries | grep -v '^$' | awk '{ print > ("corpus/parse_query/q" NR) }'
-cp ../tests/data/extra_users.json ../tests/diagnostics/*.json ../tests/data/language/*_data.json corpus/json_data/
+cp ../tests/data/extra_users.json ../tests/data/version3.json ../tests/diagnostics/*.json ../tests/data/language/*_data.json corpus/json_data/

@@ -47,6 +47,11 @@ const OTHER_TOKENS: &[&str] = &[
     "))))",
     "1",
     "_",
+    // version 3 (§9)
+    "2026-12-31",
+    "2026-02-30",
+    "=",
+    "\"icu\"",
 ];
 
 #[test]
@@ -58,6 +63,7 @@ fn random_token_soups_and_byte_files_exit_0_1_or_2_quickly() {
         let n = 1 + rng.below(200);
         let words: Vec<&str> = rights::syntax::KEYWORDS
             .iter()
+            .chain(rights::syntax::keywords::CONTEXTUAL_KEYWORDS)
             .chain(OTHER_TOKENS)
             .copied()
             .collect();
