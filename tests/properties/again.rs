@@ -37,6 +37,14 @@ const INSERTS: &[&str] = &[
     "\nuser u9 { roles admin }\n",
     "test \"t\" {\n  expect can jane x\n}\n",
     "é",
+    // version 3
+    "\nattribute zz \"Z\"\n",
+    "\ncontext c9\n",
+    " until 2027-01-01",
+    " from 2026-13-01",
+    " inherited",
+    " with emergency at 2026-12-20",
+    " same unit",
 ];
 
 /// One edit: at a fraction of the text, delete up to 12 characters and insert.
