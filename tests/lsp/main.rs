@@ -1056,3 +1056,84 @@ fn slow_analyses_report_progress() {
     assert_eq!(kinds, vec![json!("begin"), json!("end")]);
     c.shutdown();
 }
+
+/// Version 3 in the editor: hover, definition and rename of an attribute and
+/// a context fact, across the policy and its JSON data.
+#[test]
+fn attributes_and_context_facts_in_the_editor() {
+    let policy = "access view \"View\" inherited\nattribute unit \"Clinical unit\"\ncontext emergency \"Break-glass\"\naccess view also when same unit or context emergency\nresource ward { attribute unit \"icu\" }\nresource bay in ward\ntest \"t\" {\n  expect can nina access view on bay\n  expect can nina access view on bay with emergency\n}\n";
+    let data = "{\"users\": [{\"id\": \"nina\", \"attributes\": {\"unit\": [\"icu\"]}}]}\n";
+    let dir = folder_with(
+        "lsp-v3",
+        &[
+            (
+                "rights.toml",
+                "policy = [\"h.rights\"]\ndata = [\"users.json\"]\n",
+            ),
+            ("h.rights", policy),
+            ("users.json", data),
+        ],
+    );
+    let mut c = Client::start(&dir, json!({}));
+    let h = dir.join("h.rights");
+    c.open(&h, policy);
+    let pos = |needle: &str, nth: usize| {
+        let (line, col) = policy
+            .lines()
+            .enumerate()
+            .filter_map(|(i, l)| l.find(needle).map(|c| (i, c)))
+            .nth(nth)
+            .unwrap();
+        json!({
+            "textDocument": { "uri": uri(&h) },
+            "position": { "line": line, "character": col + 1 },
+        })
+    };
+    let hover = c.result("textDocument/hover", pos("same unit", 0));
+    let text = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let hover = c.result("textDocument/hover", pos("unit", 1));
+    let text2 = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        text.contains("attribute") || text2.contains("attribute"),
+        "{text}\n{text2}"
+    );
+    let both = format!("{text}{text2}");
+    assert!(
+        both.contains("`nina` (icu)") && both.contains("`ward` (icu)"),
+        "{both}"
+    );
+    let hover = c.result("textDocument/hover", pos("emergency", 1));
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("--with emergency"), "{text}");
+    // definition of `emergency` in `with emergency` is its declaration
+    let mut p = pos("with emergency", 0);
+    p["position"]["character"] = json!(p["position"]["character"].as_u64().unwrap() + 6);
+    let def = c.result("textDocument/definition", p);
+    let s = def.to_string();
+    assert!(s.contains("\"line\":2"), "{s}");
+    // rename `unit`: the policy's lines and the JSON key
+    let mut p = pos("attribute unit", 0);
+    p["position"]["character"] = json!(11);
+    p["newName"] = json!("ward_unit");
+    let v = c.result("textDocument/rename", p);
+    let s = v.to_string();
+    let edits_of = |name: &str| {
+        v["changes"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.ends_with(name))
+            .map(|(_, e)| e.as_array().unwrap().len())
+            .unwrap_or(0)
+    };
+    assert_eq!(edits_of("h.rights"), 3, "{s}");
+    assert_eq!(edits_of("users.json"), 1, "{s}");
+    assert!(s.contains("\"newText\":\"\\\"ward_unit\\\"\""), "{s}");
+    c.shutdown();
+}
