@@ -1111,6 +1111,9 @@ fn attributes_and_context_facts_in_the_editor() {
     let hover = c.result("textDocument/hover", pos("emergency", 1));
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(text.contains("--with emergency"), "{text}");
+    let hover = c.result("textDocument/hover", pos("nina", 0));
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("Attributes: `unit` \"icu\"."), "{text}");
     // definition of `emergency` in `with emergency` is its declaration
     let mut p = pos("with emergency", 0);
     p["position"]["character"] = json!(p["position"]["character"].as_u64().unwrap() + 6);

@@ -368,6 +368,49 @@ impl Words<'_> {
             .map(|r| self.right(r))
             .collect();
         s.push_str(&format!("\n\nRights ({}): {}.", rights.len(), list(rights)));
+        // version 3: attribute values, and the items with a window (as of
+        // the date the editor answers as of)
+        let attrs: Vec<String> = u
+            .attributes
+            .iter()
+            .map(|(a, vs, _)| {
+                format!(
+                    "`{}` {}",
+                    self.program.policy.attribute(*a).meta.name,
+                    vs.iter()
+                        .map(|v| format!("{v:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        if !attrs.is_empty() {
+            s.push_str(&format!("\n\nAttributes: {}.", list(attrs)));
+        }
+        let undated = &self.program.undated_data().users[id.index()];
+        let mut windows: Vec<String> = Vec::new();
+        for w in &undated.windows {
+            let line = format!(
+                "{} ({}{})",
+                self.sources.file_line(w.at),
+                w.window.words(),
+                if w.window.holds(self.program.day()) {
+                    ""
+                } else {
+                    ", not in force"
+                }
+            );
+            if !windows.contains(&line) {
+                windows.push(line);
+            }
+        }
+        if !windows.is_empty() {
+            s.push_str(&format!(
+                "\n\nWindows (as of {}): {}.",
+                self.program.day(),
+                list(windows)
+            ));
+        }
         s
     }
 
