@@ -492,7 +492,17 @@ fn resolve_question(policy: &Policy, data: &Data, q: &ast::Query) -> Res<Questio
             Question::Groups(user(data, u.into()).map_err(|e| vec![*e])?)
         }
         ast::Query::Report(r) => Question::Report(resolve_report_query(policy, data, r)?),
-        ast::Query::Expiring { days, .. } => Question::Expiring { days: *days },
+        ast::Query::Expiring { days, suffix, .. } => {
+            if let Some(first) = suffix.with.first() {
+                return Err(vec![Diagnostic::error(
+                    Code::QueryShape,
+                    "`expiring` lists the data's windows: context facts change nothing there",
+                )
+                .at(first.span, "drop `with …`")
+                .help("ask `expiring within N days [at DATE]`")]);
+            }
+            Question::Expiring { days: *days }
+        }
         ast::Query::Where {
             user: u,
             target: t,
