@@ -98,3 +98,38 @@ fn ast_shape_equality_ignores_spans_and_span_equality_does_not() {
     assert_ne!(Shape(&a), Shape(&c));
     assert_ne!(a, b);
 }
+
+/// LANGUAGE.md §9.5: each `where can` example answers, against the reference
+/// policy, what its comment says (the resources before the first `:`).
+#[test]
+fn the_where_can_examples_answer_as_written() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/language/24_where.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    let ws = rights::workspace::Workspace::load(
+        &[Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference.rights")],
+        &[],
+    );
+    let mut count = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let (query, said) = line.split_once('#').unwrap_or((line, ""));
+        let answer = ws.ask(query.trim(), "<query>").unwrap();
+        let rights::eval::answer::Answer::Where { resources, .. } = answer else {
+            panic!("{query}: not a `where can` answer");
+        };
+        let names: Vec<&str> = resources
+            .iter()
+            .map(|r| ws.program().unwrap().data.resource(*r).meta.name.as_str())
+            .collect();
+        let said: Vec<&str> = said
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        assert_eq!(names, said, "{query}");
+        count += 1;
+    }
+    assert_eq!(count, 3);
+}
