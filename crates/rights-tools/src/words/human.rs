@@ -404,9 +404,13 @@ impl Words<'_> {
             .max()
             .unwrap_or(0);
         for m in &g.groups {
+            let window =
+                m.at.and_then(|s| self.item_window(g.user, s))
+                    .map(|w| format!(" {}", w.words()))
+                    .unwrap_or_default();
             let how = match m.via {
-                None => "direct".to_string(),
-                Some(v) => format!("through {}", self.group(v)),
+                None => format!("direct{window}"),
+                Some(v) => format!("through {}{window}", self.group(v)),
             };
             let at =
                 m.at.map(|s| format!(" [{}]", self.sources.file_line(s)))
@@ -466,8 +470,12 @@ impl Words<'_> {
                 })
                 .collect();
             if let Some(span) = h.direct {
+                let window = self
+                    .item_window(r.user, span)
+                    .map(|w| format!(" {}", w.words()))
+                    .unwrap_or_default();
                 sources.push(format!(
-                    "granted directly [{}]",
+                    "granted directly{window} [{}]",
                     self.sources.file_line(span)
                 ));
             }
