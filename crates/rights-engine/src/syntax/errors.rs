@@ -319,14 +319,15 @@ fn advice(
             );
         }
     }
-    // inside a test, where only data declarations and `expect` go
-    if found == "group" && wanted.iter().any(|w| w == "expect") {
+    // a query's suffixes in the wrong order: `at DATE with X`
+    let before = text.get(..pos).unwrap_or("").trim_end();
+    let after_date = before.len() >= 13
+        && before.get(before.len() - 13..).is_some_and(|t| {
+            t.starts_with("at ") && t[3..].bytes().filter(|b| b.is_ascii_digit()).count() == 8
+        });
+    if found == "with" && after_date {
         return (
-            Some(
-                "groups are global data: declare the group outside the test; \
-                 the test's users may join it with `groups`"
-                    .to_string(),
-            ),
+            Some("`with` comes before `at`: `… with emergency at 2026-12-20`".to_string()),
             None,
         );
     }
