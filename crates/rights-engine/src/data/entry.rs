@@ -535,23 +535,34 @@ impl<'t> Entry<'t> {
     }
 
     /// `access`: an object from resource ids to lists of access levels.
+    /// `access` of a group or `role_access` of a resource: as a user's,
+    /// but a level with a window is an error (windows end a user's items).
     pub fn access(&mut self, key: &str, diags: &mut Vec<Diagnostic>) -> Vec<ast::AccessEntry> {
-        let Some(raw) = self.take(key) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (resource, v) in self.object(key, raw, diags) {
-            if is_null(v) {
-                continue;
-            }
-            let Some(levels) = self.list(Place::AccessOn(key, &resource.text), v, diags) else {
+        let mut out: Vec<ast::AccessEntry> = Vec::new();
+        for (entry, window) in self.windowed_access(key, diags) {
+            let Some(w) = window else {
+                out.push(entry);
                 continue;
             };
-            out.push(ast::AccessEntry {
-                span: resource.span,
-                resource,
-                levels,
-            });
+            diags.push(
+                Diagnostic::error(
+                    Code::BadData,
+                    format!(
+                        "field `{key}` of {} `{}` gives a window: only a user's items have one",
+                        self.kind, self.id.text
+                    ),
+                )
+                .at(w.span, "a window here")
+                .help("write the level as a string; give dates on the users' own entries"),
+            );
+            // the level is kept, without its window, with the others of its resource
+            match out
+                .iter_mut()
+                .find(|e| e.resource.text == entry.resource.text)
+            {
+                Some(e) => e.levels.extend(entry.levels),
+                None => out.push(entry),
+            }
         }
         out
     }

@@ -158,20 +158,7 @@ impl Program {
 
     /// Whether `res` is a resource of event `e`, or of any event.
     pub fn in_event(&self, res: ResourceId, e: Option<EventId>) -> bool {
-        match e {
-            Some(e) => self
-                .data
-                .events
-                .get(e.index())
-                .is_some_and(|ev| ev.resources.contains(&res)),
-            None => self
-                .tables
-                .shared
-                .in_event
-                .get(res.index())
-                .copied()
-                .unwrap_or(false),
-        }
+        self.tables.shared.in_event(&self.data, res, e)
     }
 
     /// Every resource on which `can` holds for `user` (§9.5), in
@@ -215,26 +202,14 @@ impl Program {
     #[inline]
     fn user_attrs(&self, u: UserId) -> &[(AttrId, u32)] {
         let t = &self.tables;
-        match (
-            t.user_attr_start.get(u.index()),
-            t.user_attr_start.get(u.index() + 1),
-        ) {
-            (Some(&a), Some(&b)) => t.user_attrs.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+        row_of(&t.user_attr_start, &t.user_attrs, u.index())
     }
 
     /// Resource `r`'s `(attribute, value id)` pairs.
     #[inline]
     fn resource_attrs(&self, r: ResourceId) -> &[(AttrId, u32)] {
         let sh = &self.tables.shared;
-        match (
-            sh.resource_attr_start.get(r.index()),
-            sh.resource_attr_start.get(r.index() + 1),
-        ) {
-            (Some(&a), Some(&b)) => sh.resource_attrs.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+        row_of(&sh.resource_attr_start, &sh.resource_attrs, r.index())
     }
 
     /// Does user `u` have value `v` (a value a condition names) of `a`?
@@ -259,5 +234,15 @@ impl Program {
     #[inline]
     pub fn given(&self) -> ContextSet {
         self.tables.with
+    }
+}
+
+/// Row `i` of a CSR table (`start[i]..start[i+1]` of `items`); empty when
+/// the table has no such row.
+#[inline]
+fn row_of<'t, T>(start: &[u32], items: &'t [T], i: usize) -> &'t [T] {
+    match (start.get(i), start.get(i + 1)) {
+        (Some(&a), Some(&b)) => items.get(a as usize..b as usize).unwrap_or(&[]),
+        _ => &[],
     }
 }

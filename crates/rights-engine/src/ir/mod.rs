@@ -187,6 +187,20 @@ pub struct Shared {
     pub(crate) in_event: Vec<bool>,
 }
 
+impl Shared {
+    /// Whether `res` is a resource of event `e` (of `data`), or of any
+    /// event (§9.6).
+    pub(crate) fn in_event(&self, data: &Data, res: ResourceId, e: Option<EventId>) -> bool {
+        match e {
+            Some(e) => data
+                .events
+                .get(e.index())
+                .is_some_and(|ev| ev.resources.contains(&res)),
+            None => self.in_event.get(res.index()).copied().unwrap_or(false),
+        }
+    }
+}
+
 /// The data half of a program: per-user tables (see `tables.rs`).
 #[derive(Clone, Debug)]
 pub struct DataTables {

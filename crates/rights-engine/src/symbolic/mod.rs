@@ -231,19 +231,7 @@ impl Symbolic {
                 // §9.6: a `rows event` report runs on its events' resources
                 if let Some(r) = q.on {
                     let event_rows = self.code.report_event_rows.get(rep.index()).copied();
-                    let in_event = match q.event {
-                        Some(e) => self
-                            .data
-                            .events
-                            .get(e.index())
-                            .is_some_and(|ev| ev.resources.contains(&r)),
-                        None => self
-                            .shared
-                            .in_event
-                            .get(r.index())
-                            .copied()
-                            .unwrap_or(false),
-                    };
+                    let in_event = self.shared.in_event(&self.data, r, q.event);
                     if event_rows == Some(true) && !in_event {
                         return Ok(self.f());
                     }
