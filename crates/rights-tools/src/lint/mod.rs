@@ -145,6 +145,24 @@ impl Ctx<'_> {
         out
     }
 
+    /// For each of `n` names, whether some condition's atom names it
+    /// (`which` gives the index an atom names, if it names one of them).
+    pub fn read_by_conditions(
+        &self,
+        n: usize,
+        which: impl Fn(&Cond) -> Option<usize>,
+    ) -> Vec<bool> {
+        let mut read = vec![false; n];
+        for c in self.conditions() {
+            c.for_each_atom(|a| {
+                if let Some(seen) = which(a).and_then(|i| read.get_mut(i)) {
+                    *seen = true;
+                }
+            });
+        }
+        read
+    }
+
     /// Global data and the data of every test.
     pub fn all_data(&self) -> Vec<&Data> {
         let mut v = vec![&*self.model.data];
@@ -157,6 +175,34 @@ impl Ctx<'_> {
     pub fn names_exactly(&self, site: &RightSite) -> bool {
         site.exact
     }
+}
+
+/// What a declared fact (a tag, an attribute) says when no condition reads
+/// it, and when conditions read it but no data sets it: (message, label, help).
+pub struct Unused<'a> {
+    pub unread: (String, &'a str, &'a str),
+    pub unset: (String, &'a str, &'a str),
+}
+
+/// The finding for a declared fact that no condition reads (`read` false),
+/// or that conditions read and nothing sets (`set` false); none otherwise.
+pub fn unused_finding(
+    code: &'static str,
+    at: Span,
+    read: bool,
+    set: bool,
+    words: Unused,
+) -> Option<Diagnostic> {
+    let (message, label, help) = match (read, set) {
+        (false, _) => words.unread,
+        (true, false) => words.unset,
+        (true, true) => return None,
+    };
+    Some(
+        Diagnostic::warning(crate::diag::Code::Lint(code), message)
+            .at(at, label)
+            .help(help),
+    )
 }
 
 /// Runs every rule and drops suppressed findings. Findings come in source order.

@@ -1,5 +1,5 @@
 use crate::diag::{Diagnostic, Severity};
-use crate::lint::{Ctx, Rule};
+use crate::lint::{unused_finding, Ctx, Rule, Unused};
 use crate::sema::model::Cond;
 
 pub const RULE: Rule = Rule {
@@ -30,14 +30,10 @@ Instead: read the attribute where it matters, give users and resources its value
 
 fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let p = ctx.policy();
-    let mut read = vec![false; p.attributes.len()];
-    for c in ctx.conditions() {
-        c.for_each_atom(|a| {
-            if let Cond::Same(x, _) | Cond::UserAttr(x, _, _) | Cond::ResourceAttr(x, _, _) = a {
-                read[x.index()] = true;
-            }
-        });
-    }
+    let read = ctx.read_by_conditions(p.attributes.len(), |a| match a {
+        Cond::Same(x, _) | Cond::UserAttr(x, _, _) | Cond::ResourceAttr(x, _, _) => Some(x.index()),
+        _ => None,
+    });
     let mut held = vec![false; p.attributes.len()];
     for data in ctx.all_data() {
         let lists = data
@@ -52,23 +48,24 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
     }
     for (a, attr) in p.attributes.iter().enumerate() {
-        let (message, label, help) = match (read[a], held[a]) {
-            (false, _) => (
+        let words = Unused {
+            unread: (
                 format!("attribute `{}` is read by no condition", attr.meta.name),
                 "no `same`, `user … =` or `resource … =` uses it",
                 "use it in a condition (`… when same NAME`), or delete it",
             ),
-            (true, false) => (
+            unset: (
                 format!("no user or resource has attribute `{}`", attr.meta.name),
                 "conditions read it, but every one of them is false",
                 "give users and resources values (`attribute NAME \"value\"`)",
             ),
-            (true, true) => continue,
         };
-        out.push(
-            Diagnostic::warning(crate::diag::Code::Lint(RULE.code), message)
-                .at(attr.meta.span, label)
-                .help(help),
-        );
+        out.extend(unused_finding(
+            RULE.code,
+            attr.meta.span,
+            read[a],
+            held[a],
+            words,
+        ));
     }
 }

@@ -26,14 +26,10 @@ Instead: read it in the rule it is meant for (`deny … when not context on_shif
 
 fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let p = ctx.policy();
-    let mut read = vec![false; p.contexts.len()];
-    for c in ctx.conditions() {
-        c.for_each_atom(|a| {
-            if let Cond::Context(x, _) = a {
-                read[x.index()] = true;
-            }
-        });
-    }
+    let read = ctx.read_by_conditions(p.contexts.len(), |a| match a {
+        Cond::Context(x, _) => Some(x.index()),
+        _ => None,
+    });
     for (k, fact) in p.contexts.iter().enumerate() {
         if read[k] {
             continue;

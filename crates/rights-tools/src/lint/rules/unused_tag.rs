@@ -1,5 +1,5 @@
 use crate::diag::{Diagnostic, Severity};
-use crate::lint::{Ctx, Rule};
+use crate::lint::{unused_finding, Ctx, Rule, Unused};
 use crate::sema::model::Cond;
 
 pub const RULE: Rule = Rule {
@@ -30,14 +30,10 @@ it is meant for, or delete it.",
 
 fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let p = ctx.policy();
-    let mut read = vec![false; p.tags.len()];
-    for c in ctx.conditions() {
-        c.for_each_atom(|a| {
-            if let Cond::Tag(t, _) = a {
-                read[t.index()] = true;
-            }
-        });
-    }
+    let read = ctx.read_by_conditions(p.tags.len(), |a| match a {
+        Cond::Tag(t, _) => Some(t.index()),
+        _ => None,
+    });
     let mut carried = vec![false; p.tags.len()];
     for data in ctx.all_data() {
         for r in &data.resources {
@@ -47,23 +43,24 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
     }
     for (t, tag) in p.tags.iter().enumerate() {
-        let (message, label, help) = match (read[t], carried[t]) {
-            (false, _) => (
+        let words = Unused {
+            unread: (
                 format!("tag `{}` is read by no condition", tag.meta.name),
                 "no condition uses `tag` with this name",
                 "use it in a condition (`… when tag NAME`), or delete it",
             ),
-            (true, false) => (
+            unset: (
                 format!("tag `{}` is on no resource", tag.meta.name),
                 "conditions read it, but every `tag` check of it is false",
                 "tag the resources it is meant for (`resource R { tags NAME }`)",
             ),
-            (true, true) => continue,
         };
-        out.push(
-            Diagnostic::warning(crate::diag::Code::Lint(RULE.code), message)
-                .at(tag.meta.span, label)
-                .help(help),
-        );
+        out.extend(unused_finding(
+            RULE.code,
+            tag.meta.span,
+            read[t],
+            carried[t],
+            words,
+        ));
     }
 }
