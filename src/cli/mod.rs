@@ -34,7 +34,7 @@ pub struct Cli {
 pub enum Command {
     /// Parse, resolve and compile a policy; report every error with its source span.
     Check(check::Args),
-    /// Answer one query (`can`, `explain`, `who can`, `what can`, `rights`, `roles`, `groups`, `report`), or one per stdin line with `-`.
+    /// Answer one query (`can`, `explain`, `who can`, `where can`, `what can`, `rights`, `roles`, `groups`, `report`, `expiring`), or one per stdin line with `-`.
     Query(query::Args),
     /// Warn about legal but suspect policy (a catalogue of rules; --explain CODE).
     Lint(lint::Args),
