@@ -1,5 +1,5 @@
 //! `rights`: a toolchain for the Rights policy language, in which administrators
-//! write who may do what (see `LANGUAGE.md` in the shared docs and `SEMANTICS.md`).
+//! write who may do what (see the guide in `docs/`).
 //!
 //! This package is the `rights` command ([`cli`]) over a workspace of crates
 //! whose graph is the architecture (ARCHITECTURE.md):

@@ -234,7 +234,7 @@ impl Workload {
         out
     }
 
-    /// The data as a JSON data file (LANGUAGE.md §6).
+    /// The data as a JSON data file (docs/reference/data.md).
     pub fn data_json(&self) -> serde_json::Value {
         let s = &self.shape;
         let users: Vec<_> = self

@@ -172,7 +172,7 @@ impl Engine {
         }
     }
 
-    /// Answers any query of LANGUAGE.md §5.
+    /// Answers any query (docs/reference/queries.md).
     pub fn ask(&self, text: &str) -> Result<Answer, Error> {
         self.ws.ask(text, "<query>")
     }

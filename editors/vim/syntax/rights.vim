@@ -1,4 +1,4 @@
-" Vim syntax file for the Rights policy language (LANGUAGE.md).
+" Vim syntax file for the Rights policy language (docs/reference in the repository).
 " Works in Vim 8+ and every Neovim, with or without the language server
 " (`rights lsp` adds semantic tokens where the client asks for them).
 "

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates rights.tmLanguage.json, the TextMate grammar of the Rights policy
-// language (LANGUAGE.md; grammar/rights.pest is the parser it follows).
+// language (docs/reference; grammar/rights.pest is the parser it follows).
 //
 //   node syntaxes/build-grammar.mjs           write syntaxes/rights.tmLanguage.json
 //   node syntaxes/build-grammar.mjs --check   exit 1 if the file is not up to date
@@ -28,7 +28,7 @@ const OUT = join(dirname(fileURLToPath(import.meta.url)), 'rights.tmLanguage.jso
 
 // ───────────────────────── lexical building blocks ─────────────────────────
 
-// LANGUAGE.md §1 (and the `keyword` rule of grammar/rights.pest).
+// The keywords (docs/reference/files.md, and the `keyword` rule of grammar/rights.pest).
 const KEYWORDS = [
   'right', 'rights', 'access', 'flag', 'role', 'extends', 'grant', 'assigns', 'default',
   'action', 'on', 'resource', 'when', 'also', 'deny', 'report', 'requires', 'rows',
@@ -42,7 +42,7 @@ const ITEM_KEYWORDS = [
   'right', 'rights', 'access', 'flag', 'tag', 'default', 'role', 'action', 'deny',
   'report', 'group', 'user', 'resource', 'event', 'test', 'expect',
 ];
-// Version 3 (LANGUAGE.md §9): keywords only where §9 uses them (a name may
+// Version 3: keywords only where the language uses them (a name may
 // still be one of these words), highlighted as keywords wherever they stand.
 const CONTEXTUAL_KEYWORDS = [
   'inherited', 'attribute', 'same', 'context', 'with', 'at', 'from', 'until', 'expiring',

@@ -1,4 +1,4 @@
-//! JSON data files (LANGUAGE.md §6) → the same AST data declarations that
+//! JSON data files (docs/reference/data.md) → the same AST data declarations that
 //! `.rights` files produce, so one resolver validates both.
 //!
 //! Each entry keeps spans into the JSON text: the entry's `id`, and every name
@@ -35,7 +35,7 @@ struct DataFile<'a> {
 }
 
 /// What a data file looks like, for the help of a file that does not parse.
-const SHAPE_HELP: &str = "a data file is an object with optional `users`, `resources`, `events` and `groups` arrays (see LANGUAGE.md §6 and §8.6)";
+const SHAPE_HELP: &str = "a data file is an object with optional `users`, `resources`, `events` and `groups` arrays (see the guide: docs/reference/data.md)";
 
 /// Reads one JSON data file into data declarations. Shape errors are reported
 /// per entry and field; what reads cleanly is still returned. Invalid JSON

@@ -1,4 +1,4 @@
-//! Answers to every query form of LANGUAGE.md §5, as data: what the CLI, the
+//! Answers to every query form (docs/reference/queries.md), as data: what the CLI, the
 //! REPL and the library render or return.
 
 use super::explain::{Explanation, Reason};

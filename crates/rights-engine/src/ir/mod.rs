@@ -6,7 +6,7 @@
 //!   lines, access rules, actions, reports and `assigns`;
 //! - [`DataTables`] (`tables.rs`), built per data set against the policy
 //!   half: each user's roles, flags and **effective rights** — granted minus
-//!   revoked minus denied (LANGUAGE.md §4) — deduplicated across users, and
+//!   revoked minus denied (docs/reference/semantics.md) — deduplicated across users, and
 //!   access grants as a sorted table (CSR), one bitmask per resource.
 //!
 //! A [`Program`] joins one policy half (shared, behind `Arc`) with one set of

@@ -1,7 +1,7 @@
 //! The data half of a program: per-user tables built against a compiled
 //! policy. Each user's roles (explicit, or the first matching default-role
 //! line, plus ancestors), flags, **effective rights** — granted minus revoked
-//! minus denied (LANGUAGE.md §4) — as a bitset deduplicated across users, and
+//! minus denied (docs/reference/semantics.md) — as a bitset deduplicated across users, and
 //! access grants as a CSR table sorted by resource, one bitmask per resource.
 //!
 //! Built once per data set; rebuilt alone for a test's own data or a "what

@@ -1,5 +1,5 @@
 //! AST → resolved [`Model`]: name resolution and every static check of
-//! LANGUAGE.md, over all files of a policy at once.
+//! the language (docs/reference), over all files of a policy at once.
 //!
 //! Resolution never stops at the first problem: it returns the model and every
 //! diagnostic found, with a `Const(false)` placeholder wherever a name was

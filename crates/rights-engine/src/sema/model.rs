@@ -568,7 +568,7 @@ pub struct ReportQ {
     pub event: Option<EventId>,
 }
 
-/// A resolved query of LANGUAGE.md §5.
+/// A resolved query (docs/reference/queries.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Question {
     Can(CanQ),

@@ -31,7 +31,7 @@ impl Pattern {
     }
 }
 
-/// A condition (LANGUAGE.md §2 "Conditions"). `and`/`or` chains are n-ary.
+/// A condition (docs/reference/conditions.md). `and`/`or` chains are n-ary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cond {
     Or(Vec<Cond>, Span),
@@ -523,7 +523,7 @@ pub struct ReportQuery {
     pub span: Span,
 }
 
-/// One query of LANGUAGE.md §5.
+/// One query (docs/reference/queries.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Query {
     Can(CanQuery),

@@ -1,4 +1,4 @@
-//! The words of the language: every keyword (LANGUAGE.md §1), the words that
+//! The words of the language: every keyword (docs/reference/files.md), the words that
 //! start a declaration or a query, and how a data id is written so that it
 //! reads back as itself. The one list the parser's error messages, the
 //! formatter, the REPL and the editor support share.
@@ -56,7 +56,7 @@ const LONGEST: usize = {
     max
 };
 
-/// Every keyword of LANGUAGE.md §1 (kept in step with `keyword` in the grammar).
+/// Every keyword of the language (kept in step with `keyword` in the grammar).
 pub const KEYWORDS: &[&str] = &[
     "right",
     "rights",

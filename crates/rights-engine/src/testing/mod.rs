@@ -1,4 +1,4 @@
-//! The policy test runner: runs `test` blocks (LANGUAGE.md §7) with the one
+//! The policy test runner: runs `test` blocks (docs/reference/tests.md) with the one
 //! evaluator. Data declared in a test exists only in that test: the test's
 //! program joins the policy, compiled once, with tables built from the test's
 //! own data.

@@ -443,7 +443,7 @@ impl Words<'_> {
 /// One line of the language reference for a keyword.
 pub fn keyword(word: &str) -> Option<&'static str> {
     Some(match word {
-        "right" => "`right NAME \"Label\"` declares one right (LANGUAGE.md §2).",
+        "right" => "`right NAME \"Label\"` declares one right.",
         "rights" => "`rights PREFIX { name \"Label\" … }` declares rights under a common dotted prefix; as a query, `rights U` lists a user's rights.",
         "role" => "`role NAME \"Label\" [extends R, …] { grant …  assigns … }` declares a role; in a condition, `role R` holds for users with that role.",
         "extends" => "`extends R, …`: the role has every right of the roles it extends.",
