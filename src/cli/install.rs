@@ -18,11 +18,17 @@ pub struct CompletionsArgs {
 }
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Example:\n  rights man > ~/.local/share/man/man1/rights.1")]
+#[command(
+    after_help = "Examples:\n  rights man > ~/.local/share/man/man1/rights.1\n  rights man --dir ~/.local/share/man/man1    # rights.1 and every rights-SUB.1"
+)]
 pub struct ManArgs {
     /// The page of one subcommand (`rights man diff`); without it, the main page.
     #[arg(value_name = "SUBCOMMAND")]
     pub subcommand: Option<String>,
+    /// Write every page into DIR (`rights.1`, `rights-check.1`, …) instead of
+    /// printing one.
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 pub fn completions(args: CompletionsArgs) -> i32 {
@@ -33,6 +39,9 @@ pub fn completions(args: CompletionsArgs) -> i32 {
 }
 
 pub fn man(args: ManArgs) -> i32 {
+    if let Some(dir) = &args.dir {
+        return man_dir(dir);
+    }
     let mut out = Vec::new();
     let cmd = Cli::command();
     let page = match &args.subcommand {
@@ -60,6 +69,35 @@ pub fn man(args: ManArgs) -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// Every page into `dir`: `rights.1` and `rights-SUB.1` for each subcommand.
+fn man_dir(dir: &std::path::Path) -> i32 {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("error: cannot make {}: {e}", dir.display());
+        return EXIT_USAGE;
+    }
+    let cmd = Cli::command();
+    let mut pages: Vec<(String, clap::Command)> = vec![("rights".into(), cmd.clone())];
+    for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let name = format!("rights-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().display_name(name)));
+    }
+    let mut written = Vec::new();
+    for (name, page) in pages {
+        let mut out = Vec::new();
+        let path = dir.join(format!("{name}.1"));
+        let done = clap_mangen::Man::new(page)
+            .render(&mut out)
+            .and_then(|()| std::fs::write(&path, &out));
+        if let Err(e) = done {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return EXIT_USAGE;
+        }
+        written.push(format!("{name}.1"));
+    }
+    crate::cli::out::outln!("wrote {} pages to {}: {}", written.len(), dir.display(), written.join(", "));
+    EXIT_OK
 }
 
 fn write(bytes: &[u8]) -> i32 {

@@ -11,6 +11,7 @@ mod check;
 mod diff;
 mod doc;
 mod fmt;
+mod init;
 mod install;
 pub mod lint;
 pub mod out;
@@ -55,8 +56,12 @@ pub enum Command {
     Diff(diff::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(install::CompletionsArgs),
-    /// Print the man page (roff).
+    /// Print the man page (roff), or with --dir write every page.
     Man(install::ManArgs),
+    /// Make a new project: rights.toml, a starter policy, data, tests and the CI kit.
+    Init(init::Args),
+    /// Print the JSON Schema of data files.
+    Schema(init::SchemaArgs),
     /// Write the policy as pages its users read: rights catalogue, roles, reports (HTML or Markdown).
     Doc(doc::Args),
     /// Print the role graph (or the group graph) as DOT, Mermaid or SVG.
@@ -309,6 +314,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Diff(args) => diff::run(args),
         Command::Completions(args) => install::completions(args),
         Command::Man(args) => install::man(args),
+        Command::Init(args) => init::run(args),
+        Command::Schema(args) => init::schema(args),
         Command::Doc(args) => doc::run(args),
         Command::Graph(args) => doc::graph(args),
         Command::Lsp(_) => match crate::lsp::run() {

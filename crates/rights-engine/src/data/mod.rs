@@ -32,6 +32,11 @@ struct DataFile<'a> {
     events: Option<Vec<&'a RawValue>>,
     #[serde(borrow, default)]
     groups: Option<Vec<&'a RawValue>>,
+    /// The JSON Schema the file says it follows (`rights schema`): for
+    /// editors; not read.
+    #[serde(rename = "$schema", borrow, default)]
+    #[allow(dead_code, reason = "read only so that the key is allowed")]
+    schema: Option<&'a RawValue>,
 }
 
 /// What a data file looks like, for the help of a file that does not parse.
