@@ -53,7 +53,10 @@ fn a_new_project_passes_check_test_lint_and_fmt_as_created() {
     let (code, _, err) = rights_in(&dir, &["init", "demo"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("never overwrites"), "{err}");
-    assert_eq!(std::fs::read_to_string(demo.join("policy.rights")).unwrap(), "# mine\n");
+    assert_eq!(
+        std::fs::read_to_string(demo.join("policy.rights")).unwrap(),
+        "# mine\n"
+    );
     assert!(before.contains("role staff"));
 }
 
@@ -75,9 +78,137 @@ fn every_man_page_in_one_go() {
     let dir = scratch("man");
     let (code, out, err) = rights_in(&dir, &["man", "--dir", "pages"]);
     assert_eq!(code, 0, "{out}{err}");
-    for page in ["rights.1", "rights-check.1", "rights-query.1", "rights-init.1", "rights-diff.1"] {
+    for page in [
+        "rights.1",
+        "rights-check.1",
+        "rights-query.1",
+        "rights-init.1",
+        "rights-diff.1",
+    ] {
         let text = std::fs::read_to_string(dir.join("pages").join(page)).unwrap();
-        assert!(text.starts_with(".ie") || text.contains(".TH"), "{page}: {}", &text[..text.len().min(200)]);
+        assert!(
+            text.starts_with(".ie") || text.contains(".TH"),
+            "{page}: {}",
+            &text[..text.len().min(200)]
+        );
     }
-    assert!(std::fs::read_to_string(dir.join("pages/rights-check.1")).unwrap().contains("rights\\-check"));
+    assert!(std::fs::read_to_string(dir.join("pages/rights-check.1"))
+        .unwrap()
+        .contains("rights\\-check"));
+}
+
+/// Every JSON data fixture of the repository against the schema: the good
+/// ones validate, and what the schema rejects `rights check` rejects too
+/// (with the fixture's own policy where it has one, else the reference).
+#[test]
+fn every_data_fixture_against_the_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schema/rights-data.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("rights-data.schema.json", schema)
+        .unwrap();
+    let index = compiler
+        .compile("rights-data.schema.json", &mut schemas)
+        .unwrap();
+    let mut fixtures = Vec::new();
+    let mut stack = vec![root.join("tests")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if !p.ends_with("snapshots") {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|x| x == "json")
+                && !p.to_string_lossy().contains("sarif")
+            {
+                fixtures.push(p);
+            }
+        }
+    }
+    fixtures.sort();
+    let (mut valid, mut rejected) = (0, 0);
+    for f in &fixtures {
+        let text = std::fs::read_to_string(f).unwrap();
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+            // not JSON at all: the check refuses it (tests/diagnostics/invalid_json)
+            rejected += 1;
+            continue;
+        };
+        // the editor server's project fixtures hold other JSON too
+        if !value.is_object() && !value.is_array() {
+            continue;
+        }
+        let ok = schemas.validate(&value, index).is_ok();
+        if ok {
+            valid += 1;
+            continue;
+        }
+        rejected += 1;
+        let policy = f.with_extension("rights");
+        let policy = if policy.exists() {
+            policy
+        } else {
+            root.join("tests/data/reference.rights")
+        };
+        let (code, out, err) = rights_in(
+            root,
+            &[
+                "check",
+                policy.to_str().unwrap(),
+                "--data",
+                f.to_str().unwrap(),
+            ],
+        );
+        assert_ne!(
+            code,
+            0,
+            "{}: the schema rejects it, `rights check` accepts it:\n{out}{err}",
+            f.display()
+        );
+    }
+    for good in [
+        "tests/data/extra_users.json",
+        "tests/data/version3.json",
+        "tests/data/language/12_data.json",
+        "tests/diff/users_before.json",
+    ] {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join(good)).unwrap()).unwrap();
+        if let Err(e) = schemas.validate(&v, index) {
+            panic!("{good} does not validate:\n{e:#}");
+        }
+    }
+    assert!(
+        valid >= 8 && rejected >= 5,
+        "{valid} valid, {rejected} rejected"
+    );
+}
+
+/// The VS Code extension ships the same schema and associates it with data
+/// files (a file naming it with `"$schema"` is validated anywhere).
+#[test]
+fn the_editor_extension_carries_the_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ours = std::fs::read_to_string(root.join("schema/rights-data.schema.json")).unwrap();
+    let shipped =
+        std::fs::read_to_string(root.join("editors/vscode/schemas/rights-data.schema.json"))
+            .unwrap();
+    assert_eq!(
+        ours, shipped,
+        "copy schema/rights-data.schema.json to editors/vscode/schemas/"
+    );
+    let pkg: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("editors/vscode/package.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        pkg["contributes"]["jsonValidation"][0]["url"],
+        "./schemas/rights-data.schema.json"
+    );
 }

@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 pub const SCHEMA: &str = include_str!("../../schema/rights-data.schema.json");
 
 #[derive(clap::Args, Debug)]
-#[command(
-    after_help = "Example:\n  rights init northfield && cd northfield && rights test"
-)]
+#[command(after_help = "Example:\n  rights init northfield && cd northfield && rights test")]
 pub struct Args {
     /// The folder to make the project in (made if missing); the current one by default.
     #[arg(value_name = "DIR", default_value = ".")]

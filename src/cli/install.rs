@@ -96,7 +96,12 @@ fn man_dir(dir: &std::path::Path) -> i32 {
         }
         written.push(format!("{name}.1"));
     }
-    crate::cli::out::outln!("wrote {} pages to {}: {}", written.len(), dir.display(), written.join(", "));
+    crate::cli::out::outln!(
+        "wrote {} pages to {}: {}",
+        written.len(),
+        dir.display(),
+        written.join(", ")
+    );
     EXIT_OK
 }
 
