@@ -84,33 +84,119 @@ impl Words<'_> {
         })
     }
 
-    /// The actions and reports whose conditions read a right.
-    pub fn needed_by(&self, id: RightId) -> (Vec<ActionId>, Vec<ReportId>) {
+    /// The actions and reports whose conditions read a right, each with
+    /// what the right is to it (from the condition's structure).
+    pub fn needed_by(&self, id: RightId) -> Vec<(Used, RightPart)> {
         let p = &self.program.policy;
-        let uses = |c: &Cond| mentions_right(c, id);
-        let actions = (0..p.actions.len())
-            .map(ActionId::from_index)
-            .filter(|&a| uses(&p.action(a).when))
-            .collect();
-        let reports = (0..p.reports.len())
-            .map(ReportId::from_index)
-            .filter(|&r| {
-                let r = p.report(r);
-                uses(&r.requires)
-                    || r.rows_where.as_ref().is_some_and(uses)
-                    || r.details_when.as_ref().is_some_and(uses)
-            })
-            .collect();
-        (actions, reports)
+        let mut out = Vec::new();
+        for a in (0..p.actions.len()).map(ActionId::from_index) {
+            if let Some(part) = right_part(&p.action(a).when, id) {
+                out.push((Used::Action(a), part));
+            }
+        }
+        for r in (0..p.reports.len()).map(ReportId::from_index) {
+            let rep = p.report(r);
+            let parts = std::iter::once(&rep.requires)
+                .chain(rep.rows_where.iter())
+                .chain(rep.details_when.iter())
+                .filter_map(|c| right_part(c, id));
+            if let Some(part) = parts.min() {
+                out.push((Used::Report(r), part));
+            }
+        }
+        out
     }
 }
 
-/// Whether a condition reads a right.
-fn mentions_right(c: &Cond, r: RightId) -> bool {
-    match c {
-        Cond::Or(xs, _) | Cond::And(xs, _) => xs.iter().any(|x| mentions_right(x, r)),
-        Cond::Not(x, _) => mentions_right(x, r),
-        Cond::Right(x, _) => *x == r,
-        _ => false,
+/// What reads a right: an action's condition or a report's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Used {
+    Action(ActionId),
+    Report(ReportId),
+}
+
+/// What a right is to a condition that reads it, from the condition's
+/// structure: the words "needed for", "enough for", "prevents" are true of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RightPart {
+    /// Reached from the top through `and`s alone: without it, no.
+    Needed,
+    /// Reached through `or`s alone: with it, yes.
+    Enough,
+    /// Under a `not`: holding it can make the answer no.
+    Prevents,
+    /// Part of the condition in some other way.
+    Counts,
+}
+
+impl RightPart {
+    /// The words before the list of what reads the right.
+    pub fn words(self) -> &'static str {
+        match self {
+            RightPart::Needed => "Needed for: ",
+            RightPart::Enough => "Enough for: ",
+            RightPart::Prevents => "Holding it prevents: ",
+            RightPart::Counts => "Part of the conditions of: ",
+        }
+    }
+}
+
+/// What right `r` is to condition `c`, if `c` reads it (the strongest reading
+/// of its occurrences, in `RightPart`'s order).
+pub fn right_part(c: &Cond, r: RightId) -> Option<RightPart> {
+    // (node, under a `not`, only `and`s above, only `or`s above)
+    let mut stack = vec![(c, false, true, true)];
+    let mut best: Option<RightPart> = None;
+    while let Some((c, negated, ands, ors)) = stack.pop() {
+        match c {
+            Cond::And(xs, _) => stack.extend(xs.iter().map(|x| (x, negated, ands, false))),
+            Cond::Or(xs, _) => stack.extend(xs.iter().map(|x| (x, negated, false, ors))),
+            Cond::Not(x, _) => stack.push((x, !negated, false, false)),
+            Cond::Right(x, _) if *x == r => {
+                let part = match (negated, ands, ors) {
+                    (true, _, _) => RightPart::Prevents,
+                    (false, true, _) => RightPart::Needed,
+                    (false, false, true) => RightPart::Enough,
+                    (false, false, false) => RightPart::Counts,
+                };
+                best = Some(best.map_or(part, |b| b.min(part)));
+            }
+            _ => {}
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn sp() -> Span {
+        Span::new(crate::source::FileId(0), 0, 0)
+    }
+
+    #[test]
+    fn what_a_right_is_to_a_condition_follows_its_structure() {
+        let (x, y) = (RightId(0), RightId(1));
+        let rx = || Cond::Right(x, sp());
+        let ry = || Cond::Right(y, sp());
+        let and = |a, b| Cond::And(vec![a, b], sp());
+        let or = |a, b| Cond::Or(vec![a, b], sp());
+        let not = |a| Cond::Not(Box::new(a), sp());
+        assert_eq!(right_part(&and(rx(), ry()), x), Some(RightPart::Needed));
+        assert_eq!(right_part(&or(rx(), ry()), x), Some(RightPart::Enough));
+        assert_eq!(
+            right_part(&and(ry(), not(rx())), x),
+            Some(RightPart::Prevents)
+        );
+        assert_eq!(
+            right_part(&or(and(rx(), ry()), ry()), x),
+            Some(RightPart::Counts)
+        );
+        assert_eq!(right_part(&rx(), x), Some(RightPart::Needed));
+        assert_eq!(right_part(&ry(), x), None);
+        // not not x: needed no more (a `not` above), but not prevented
+        assert_eq!(right_part(&not(not(rx())), x), Some(RightPart::Counts));
     }
 }

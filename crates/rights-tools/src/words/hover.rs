@@ -235,18 +235,30 @@ impl Words<'_> {
                 self.sources.file_line(dn.span)
             ));
         }
-        let (actions, reports) = self.needed_by(id);
-        let needed: Vec<String> = actions
-            .into_iter()
-            .map(|a| format!("action `{}`", p.action(a).meta.name))
-            .chain(
-                reports
-                    .into_iter()
-                    .map(|r| format!("report `{}`", p.report(r).meta.name)),
-            )
-            .collect();
-        if !needed.is_empty() {
-            s.push_str(&format!("\n\nUsed by: {}.", list(needed)));
+        // the same words as the documentation pages: what the right is to
+        // each condition that reads it
+        let uses = self.needed_by(id);
+        for part in [
+            super::conditions::RightPart::Needed,
+            super::conditions::RightPart::Enough,
+            super::conditions::RightPart::Prevents,
+            super::conditions::RightPart::Counts,
+        ] {
+            let these: Vec<String> = uses
+                .iter()
+                .filter(|(_, p)| *p == part)
+                .map(|(u, _)| match *u {
+                    super::conditions::Used::Action(a) => {
+                        format!("action `{}`", p.action(a).meta.name)
+                    }
+                    super::conditions::Used::Report(r) => {
+                        format!("report `{}`", p.report(r).meta.name)
+                    }
+                })
+                .collect();
+            if !these.is_empty() {
+                s.push_str(&format!("\n\n{}{}.", part.words(), list(these)));
+            }
         }
         s
     }

@@ -8,6 +8,7 @@ mod reports;
 mod roles;
 mod version3;
 
+use super::conditions::{RightPart, Used};
 use super::Words;
 
 use crate::doc::{anchor, Block, Cell, Entry, Inline, Page, Site, Target};
@@ -433,16 +434,28 @@ impl Words<'_> {
                     self.when(dn.when.as_ref())
                 ))]);
             }
-            let (actions, reports) = self.needed_by(id);
-            let needed: Vec<Inline> = actions
-                .into_iter()
-                .map(|a| self.action_link(a))
-                .chain(reports.into_iter().map(|r| self.report_link(r)))
-                .collect();
-            if !needed.is_empty() {
-                let mut x = vec![t("Needed by: ")];
-                x.extend(joined(needed));
-                items.push(x);
+            // what the right is to each condition that reads it, in words
+            // true of the condition's structure
+            let uses = self.needed_by(id);
+            for part in [
+                RightPart::Needed,
+                RightPart::Enough,
+                RightPart::Prevents,
+                RightPart::Counts,
+            ] {
+                let these: Vec<Inline> = uses
+                    .iter()
+                    .filter(|(_, p)| *p == part)
+                    .map(|(u, _)| match *u {
+                        Used::Action(a) => self.action_link(a),
+                        Used::Report(r) => self.report_link(r),
+                    })
+                    .collect();
+                if !these.is_empty() {
+                    let mut x = vec![t(part.words())];
+                    x.extend(joined(these));
+                    items.push(x);
+                }
             }
             blocks.push(Block::List(items));
         }
