@@ -58,6 +58,61 @@ impl<'de: 't, 't> Deserialize<'de> for Members<'t> {
     }
 }
 
+/// The keys of an object read so far, to find one written twice: a list
+/// scan while the object is small, a hash map once it is not (an object with
+/// 100,000 keys costs 100,000 lookups, not 5·10⁹ comparisons).
+#[derive(Default)]
+struct Seen {
+    index: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl Seen {
+    /// Objects up to this many keys are scanned.
+    const SCAN: usize = 16;
+
+    /// The first member (of the `len` kept so far, `at(i)` giving each) with
+    /// this key; otherwise `key` is remembered as the next one.
+    fn first<'a, T: Keyed>(
+        &mut self,
+        key: &str,
+        len: usize,
+        at: impl Fn(usize) -> &'a T,
+    ) -> Option<&'a T> {
+        if len < Seen::SCAN {
+            return (0..len).map(&at).find(|m| m.key() == key);
+        }
+        if self.index.is_empty() {
+            for i in 0..len {
+                self.index.entry(at(i).key().to_string()).or_insert(i);
+            }
+        }
+        match self.index.get(key) {
+            Some(&i) => Some(at(i)),
+            None => {
+                self.index.insert(key.to_string(), len);
+                None
+            }
+        }
+    }
+}
+
+/// A member of an object, by its key.
+trait Keyed {
+    fn key(&self) -> &str;
+}
+
+impl Keyed for Name {
+    fn key(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Keyed for Field<'_> {
+    fn key(&self) -> &str {
+        &self.key
+    }
+}
+
 /// Where a list is, for an error about it.
 #[derive(Clone, Copy)]
 enum Place<'a> {
@@ -170,7 +225,8 @@ impl<'t> Entry<'t> {
             }
         };
         let tokens = string_tokens(raw.get());
-        let mut fields: Vec<Field> = Vec::new();
+        let mut fields: Vec<Field> = Vec::with_capacity(members.0.len());
+        let mut seen = Seen::default();
         for (key, value) in members.0 {
             // the key is the last string token before its value
             let rel = offset_in(text, value).saturating_sub(base);
@@ -179,7 +235,7 @@ impl<'t> Entry<'t> {
                 Some(&(s, e)) => Span::new(file, base + s, base + e),
                 None => span,
             };
-            if let Some(first) = fields.iter().find(|f| f.key == key) {
+            if let Some(first) = seen.first(&key, fields.len(), |i| &fields[i]) {
                 diags.push(
                     Diagnostic::error(
                         Code::BadData,
@@ -465,7 +521,8 @@ impl<'t> Entry<'t> {
                 return Vec::new();
             }
         };
-        let mut out: Vec<(Name, &RawValue)> = Vec::new();
+        let mut out: Vec<(Name, &RawValue)> = Vec::with_capacity(members.0.len());
+        let mut seen = Seen::default();
         for (k, v) in members.0 {
             // the key is the last string token before its value
             let rel = self.offset(v).saturating_sub(self.base);
@@ -474,7 +531,7 @@ impl<'t> Entry<'t> {
                 Some(&(s, e)) => Span::new(self.file, self.base + s, self.base + e),
                 None => self.value_span(raw),
             };
-            if let Some((first, _)) = out.iter().find(|(n, _)| n.text == *k) {
+            if let Some(first) = seen.first(&k, out.len(), |i| &out[i].0) {
                 diags.push(
                     Diagnostic::error(
                         Code::BadData,
@@ -621,5 +678,58 @@ pub(super) fn pattern_of(n: Name) -> Pattern {
         })
     } else {
         Pattern::Exact(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Keyed, Seen};
+    use std::cell::Cell;
+
+    struct K(String);
+    impl Keyed for K {
+        fn key(&self) -> &str {
+            &self.0
+        }
+    }
+
+    /// Reads `n` distinct keys then one repeated; returns how many members
+    /// were looked at, and whether the repeat was found.
+    fn looks(n: usize) -> (usize, bool) {
+        let mut kept: Vec<K> = Vec::new();
+        let mut seen = Seen::default();
+        let looked = Cell::new(0);
+        for i in 0..n {
+            let key = format!("k{i}");
+            let dup = {
+                let at = |j: usize| {
+                    looked.set(looked.get() + 1);
+                    &kept[j]
+                };
+                seen.first(&key, kept.len(), at).is_some()
+            };
+            assert!(!dup, "k{i} is new");
+            kept.push(K(key));
+        }
+        let at = |j: usize| {
+            looked.set(looked.get() + 1);
+            &kept[j]
+        };
+        let again = seen.first("k1", kept.len(), at).map(|k| k.0.clone());
+        (looked.get(), again.as_deref() == Some("k1"))
+    }
+
+    /// Keys written twice are found, and the work grows with the number of
+    /// keys, not its square: doubling the keys at most doubles (plus the
+    /// small-object scan) the members looked at.
+    #[test]
+    fn duplicate_keys_are_found_in_linear_work() {
+        for n in [3, 20, 1000] {
+            assert!(looks(n).1, "the repeat is found among {n} keys");
+        }
+        let (a, _) = looks(10_000);
+        let (b, _) = looks(20_000);
+        assert!(b <= 2 * a + 256, "{a} members looked at for 10,000 keys, {b} for 20,000");
+        assert!(a < 10 * 10_000, "{a} members looked at for 10,000 keys");
     }
 }

@@ -18,8 +18,47 @@ use std::sync::Arc;
 /// it, actions are decided by walking their conditions.
 const DECISION_TABLES_BUDGET: usize = 1 << 22;
 
-/// Deduplication of effective-rights sets while a table is built.
-type Dedup = rustc_hash::FxHashMap<Vec<u64>, u32>;
+/// Deduplication of effective-rights sets while a table is built, without a
+/// second copy of any row: a row's hash leads to the last set pushed with that
+/// hash, and `earlier` chains the sets that share a hash; rows are compared in
+/// the matrix itself.
+#[derive(Default)]
+struct Dedup {
+    last: rustc_hash::FxHashMap<u64, u32>,
+    earlier: Vec<u32>,
+}
+
+impl Dedup {
+    const NONE: u32 = u32::MAX;
+
+    fn hash(row: &[u64]) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = rustc_hash::FxBuildHasher.build_hasher();
+        h.write_usize(row.len());
+        for &w in row {
+            h.write_u64(w);
+        }
+        h.finish()
+    }
+
+    /// The set equal to `row`, pushed to `sets` if there is none yet.
+    fn find_or_push(&mut self, sets: &mut BitMatrix, row: &[u64]) -> u32 {
+        let hash = Dedup::hash(row);
+        let mut at = self.last.get(&hash).copied().unwrap_or(Dedup::NONE);
+        while at != Dedup::NONE {
+            if sets.row(at as usize) == row {
+                return at;
+            }
+            at = self.earlier.get(at as usize).copied().unwrap_or(Dedup::NONE);
+        }
+        let set = sets.push(row) as u32;
+        // sets pushed without deduplication (push_user) have no chain
+        self.earlier.resize(set as usize, Dedup::NONE);
+        self.earlier
+            .push(self.last.insert(hash, set).unwrap_or(Dedup::NONE));
+        set
+    }
+}
 
 /// Buffers reused from one user to the next while tables are built.
 struct Scratch {
@@ -349,14 +388,7 @@ impl DataTables {
         self.user_groups.push(&s.groups);
         self.user_role_origin.push(origin);
         let set = match dedup {
-            Some(dedup) => match dedup.get(s.granted.as_slice()) {
-                Some(&set) => set,
-                None => {
-                    let set = self.rights_sets.push(&s.granted) as u32;
-                    dedup.insert(s.granted.clone(), set);
-                    set
-                }
-            },
+            Some(dedup) => dedup.find_or_push(&mut self.rights_sets, &s.granted),
             None => self.rights_sets.push(&s.granted) as u32,
         };
         self.user_rights.push(set);

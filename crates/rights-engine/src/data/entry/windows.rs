@@ -126,8 +126,9 @@ impl<'t> Entry<'t> {
         let Some(raw) = self.take(key) else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (resource, v) in self.object(key, raw, diags) {
+        let members = self.object(key, raw, diags);
+        let mut out = Vec::with_capacity(members.len());
+        for (resource, v) in members {
             if is_null(v) {
                 continue;
             }
@@ -135,33 +136,43 @@ impl<'t> Entry<'t> {
             else {
                 continue;
             };
-            let plain: Vec<Name> = levels
-                .iter()
-                .filter(|(_, w)| w.is_none())
-                .map(|(n, _)| n.clone())
-                .collect();
-            if !plain.is_empty() || levels.is_empty() {
-                out.push((
-                    ast::AccessEntry {
-                        span: resource.span,
-                        resource: resource.clone(),
-                        levels: plain,
-                    },
-                    None,
-                ));
-            }
+            // the plain levels are one entry, each windowed level one of its
+            // own; sized exactly (a million entries with one level each
+            // would otherwise hold room for four)
+            let n_plain = levels.iter().filter(|(_, w)| w.is_none()).count();
+            let mut plain: Vec<Name> = Vec::with_capacity(n_plain);
+            let mut windowed = Vec::with_capacity(levels.len() - n_plain);
             for (n, w) in levels {
-                if let Some(w) = w {
-                    out.push((
+                match w {
+                    None => plain.push(n),
+                    Some(w) => windowed.push((n, w)),
+                }
+            }
+            let keep_plain = !plain.is_empty() || windowed.is_empty();
+            let mut each: Vec<_> = windowed
+                .into_iter()
+                .map(|(n, w)| {
+                    (
                         ast::AccessEntry {
                             span: w.span,
                             resource: resource.clone(),
                             levels: vec![n],
                         },
                         Some(w),
-                    ));
-                }
+                    )
+                })
+                .collect();
+            if keep_plain {
+                out.push((
+                    ast::AccessEntry {
+                        span: resource.span,
+                        resource,
+                        levels: plain,
+                    },
+                    None,
+                ));
             }
+            out.append(&mut each);
         }
         out
     }
