@@ -32,6 +32,10 @@ pub struct Args {
     pub queries: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Write the users in files of at most this many (`users-1.json`, …),
+    /// the rest in `data.json`: each file stays under the 64 MiB limit.
+    #[arg(long)]
+    pub users_per_file: Option<usize>,
 }
 
 pub fn run(a: Args) -> i32 {
@@ -62,12 +66,12 @@ pub fn run(a: Args) -> i32 {
     let write = |name: &str, text: String| std::fs::write(a.out.join(name), text);
     let result = std::fs::create_dir_all(&a.out)
         .and_then(|_| write("policy.rights", w.policy()))
-        .and_then(|_| write("data.json", w.data_json().to_string()))
-        .and_then(|_| write("queries.txt", queries));
+        .and_then(|_| write("queries.txt", queries))
+        .and_then(|_| write_data(&a.out, w.data_json(), a.users_per_file));
     match result {
-        Ok(()) => {
+        Ok(files) => {
             eprintln!(
-                "wrote {}: {} users, {} roles, {} rights, {} resources, {} events, {} queries",
+                "wrote {} ({files} data files): {} users, {} roles, {} rights, {} resources, {} events, {} queries",
                 a.out.display(),
                 s.users,
                 s.roles,
@@ -83,4 +87,27 @@ pub fn run(a: Args) -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// Writes `data.json`, and the users in files of `per_file` when asked;
+/// returns how many data files were written.
+fn write_data(
+    dir: &std::path::Path,
+    mut data: serde_json::Value,
+    per_file: Option<usize>,
+) -> std::io::Result<usize> {
+    let mut files = 1;
+    if let Some(per_file) = per_file.filter(|&n| n > 0) {
+        let users = match data.get_mut("users") {
+            Some(serde_json::Value::Array(users)) => std::mem::take(users),
+            _ => Vec::new(),
+        };
+        for (i, chunk) in users.chunks(per_file).enumerate() {
+            let part = serde_json::json!({ "users": chunk });
+            std::fs::write(dir.join(format!("users-{}.json", i + 1)), part.to_string())?;
+            files += 1;
+        }
+    }
+    std::fs::write(dir.join("data.json"), data.to_string())?;
+    Ok(files)
 }

@@ -729,7 +729,10 @@ mod tests {
         }
         let (a, _) = looks(10_000);
         let (b, _) = looks(20_000);
-        assert!(b <= 2 * a + 256, "{a} members looked at for 10,000 keys, {b} for 20,000");
+        assert!(
+            b <= 2 * a + 256,
+            "{a} members looked at for 10,000 keys, {b} for 20,000"
+        );
         assert!(a < 10 * 10_000, "{a} members looked at for 10,000 keys");
     }
 }

@@ -49,7 +49,11 @@ impl Dedup {
             if sets.row(at as usize) == row {
                 return at;
             }
-            at = self.earlier.get(at as usize).copied().unwrap_or(Dedup::NONE);
+            at = self
+                .earlier
+                .get(at as usize)
+                .copied()
+                .unwrap_or(Dedup::NONE);
         }
         let set = sets.push(row) as u32;
         // sets pushed without deduplication (push_user) have no chain
