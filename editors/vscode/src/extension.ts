@@ -3,8 +3,6 @@
 // Everything else (diagnostics, hover, completion, formatting, code lenses
 // with `rights.runTests`, …) is the server's and is wired by vscode-languageclient.
 
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   DocumentFilter,
@@ -16,6 +14,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { dataFiles, findExecutable, serverCommand } from './config';
 
 /** `rights/explain`: a place in a document (or a query), and its explanation. */
 interface ExplainParams {
@@ -79,79 +78,23 @@ function firstFolder(): string | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
-/** A relative path with a directory part (`target/release/rights`) is taken from
- * the workspace folder; a bare name (`rights`) is looked up on PATH. */
-function serverCommand(p: string): string {
-  const folder = firstFolder();
-  if (folder && !path.isAbsolute(p) && /[\\/]/.test(p)) {
-    return path.join(folder, p);
-  }
-  return p;
-}
-
-/** The data files named in `rights.toml` (`data = ["users.json", …]`) at a
- * folder's root. Only used to choose which JSON documents the server is sent;
- * the server reads rights.toml itself. */
-function tomlData(folder: string): string[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(folder, 'rights.toml'), 'utf8');
-  } catch {
-    return [];
-  }
-  const m = /^\s*data\s*=\s*\[([^\]]*)\]/m.exec(text.replace(/#.*$/gm, ''));
-  if (!m) {
-    return [];
-  }
-  return [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((x) => x[1] ?? x[2]);
-}
-
-/** The JSON documents that are data of the policy: those the settings name
- * (relative to the first folder, as the server takes them) and those each
- * folder's rights.toml names. Only these are sent to the server, so that it
- * does not offer its features (formatting, …) on every JSON file. */
+/** The JSON documents that are data of the policy. Only these are sent to the
+ * server, so that it does not offer its features (formatting, …) on every
+ * JSON file. */
 function dataSelector(data: string[]): DocumentFilter[] {
-  const files = new Set<string>();
-  const first = firstFolder();
-  for (const d of data) {
-    const abs = path.isAbsolute(d) ? d : first ? path.join(first, d) : undefined;
-    if (abs) {
-      files.add(vscode.Uri.file(abs).fsPath);
-    }
-  }
-  for (const f of vscode.workspace.workspaceFolders ?? []) {
-    for (const d of tomlData(f.uri.fsPath)) {
-      files.add(vscode.Uri.file(path.resolve(f.uri.fsPath, d)).fsPath);
-    }
-  }
-  return [...files].map((pattern) => ({ scheme: 'file', language: 'json', pattern }));
-}
-
-/** The executable for a command: a path as given, a bare name on PATH. */
-function findExecutable(command: string): string | undefined {
-  const exts = process.platform === 'win32' ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
-  const candidates = /[\\/]/.test(command)
-    ? [command]
-    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
-  for (const c of candidates) {
-    for (const ext of exts) {
-      try {
-        if (fs.statSync(c + ext).isFile()) {
-          return c + ext;
-        }
-      } catch {
-        // not there
-      }
-    }
-  }
-  return undefined;
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  return dataFiles(data, folders).map((f) => ({
+    scheme: 'file',
+    language: 'json',
+    pattern: vscode.Uri.file(f).fsPath,
+  }));
 }
 
 let watchers: vscode.FileSystemWatcher[] = [];
 
 async function start(): Promise<void> {
   const s = settings();
-  const command = serverCommand(s.path);
+  const command = serverCommand(s.path, firstFolder());
   if (!findExecutable(command)) {
     void vscode.window
       .showErrorMessage(
