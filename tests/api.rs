@@ -170,3 +170,40 @@ fn a_users_hover_says_where_each_role_comes_from() {
         "{listed}"
     );
 }
+
+/// A workspace loaded only to answer drops its data's syntax tree before
+/// compiling; it answers as a full load does, and checking it again parses
+/// the data again (nothing is lost).
+#[test]
+fn a_workspace_loaded_to_answer_answers_as_a_full_one() {
+    use rights::workspace::Workspace;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let policy = [root.join("tests/data/reference.rights")];
+    let data = [root.join("tests/data/extra_users.json")];
+    let full = Workspace::load(&policy, &data);
+    let mut lean = Workspace::load_to_answer(&policy, &data);
+    assert!(full.is_compiled() && lean.is_compiled());
+    let users = |ws: &Workspace| ws.model().data.users.len();
+    assert!(users(&full) > 0);
+    assert_eq!(users(&lean), users(&full));
+    let ask = |ws: &Workspace| {
+        let p = ws.program().unwrap();
+        ws.model()
+            .data
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                (
+                    u.meta.name.clone(),
+                    p.roles_of(rights::sema::model::UserId(i as u32)),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ask(&lean), ask(&full));
+    lean.check();
+    assert!(lean.is_compiled(), "{:?}", lean.diagnostics());
+    assert_eq!(users(&lean), users(&full));
+    assert_eq!(lean.diagnostics().len(), full.diagnostics().len());
+}

@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> i32 {
-    let ws = match super::load(&args.inputs) {
+    let ws = match super::load_to_answer(&args.inputs) {
         Ok(ws) => ws,
         Err(code) => return code,
     };

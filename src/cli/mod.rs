@@ -244,6 +244,13 @@ pub fn load(inputs: &Inputs) -> Result<Workspace, i32> {
     Ok(Workspace::load(&inputs.paths, &inputs.data))
 }
 
+/// [`load`] for a command that only reads the result (`check`): the data's
+/// syntax tree is dropped before compiling ([`Workspace::load_to_answer`]).
+pub fn load_to_answer(inputs: &Inputs) -> Result<Workspace, i32> {
+    let inputs = inputs.resolved()?;
+    Ok(Workspace::load_to_answer(&inputs.paths, &inputs.data))
+}
+
 /// When the policy did not compile: prints the diagnostics and returns the
 /// exit code (2 when a path could not be read, 1 on errors). When it did,
 /// prints its warnings, if any, and returns `None`.

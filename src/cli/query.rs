@@ -101,7 +101,7 @@ pub fn run(args: Args) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let mut ws = Workspace::load(&paths, &data);
+    let mut ws = Workspace::load_to_answer(&paths, &data);
     if let Some(code) = super::unless_all_compiled(&[&ws], args.format) {
         return code;
     }

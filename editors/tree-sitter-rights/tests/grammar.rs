@@ -2,7 +2,12 @@
 //! of the repository and every `rights` block of the guide that `rights`
 //! parses, tree-sitter parses without an error; the queries compile and
 //! capture what they say.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::{Path, PathBuf};
 use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator};
@@ -13,7 +18,8 @@ fn root() -> PathBuf {
 
 fn parser() -> Parser {
     let mut p = Parser::new();
-    p.set_language(&tree_sitter_rights::LANGUAGE.into()).unwrap();
+    p.set_language(&tree_sitter_rights::LANGUAGE.into())
+        .unwrap();
     p
 }
 
@@ -87,7 +93,12 @@ fn first_error(tree: &tree_sitter::Tree) -> Option<String> {
             ));
         }
         if node.has_error() {
-            stack.extend(node.children(&mut cursor).collect::<Vec<_>>().into_iter().rev());
+            stack.extend(
+                node.children(&mut cursor)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev(),
+            );
         }
     }
     None
@@ -117,12 +128,18 @@ fn whatever_rights_parses_tree_sitter_parses() {
     }
     eprintln!("{checked} texts that rights parses, parsed by tree-sitter");
     assert!(checked > 100, "only {checked} policies found");
-    assert!(failures.is_empty(), "tree-sitter fails where rights parses:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "tree-sitter fails where rights parses:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn a_syntax_error_is_an_error_node() {
-    let tree = parser().parse("role reporter { grant }\nright x", None).unwrap();
+    let tree = parser()
+        .parse("role reporter { grant }\nright x", None)
+        .unwrap();
     assert!(tree.root_node().has_error());
 }
 
@@ -173,8 +190,15 @@ test "t" { expect can jane edit on r1 at 2026-12-01 }
         assert!(has(t, c), "`{t}` is not captured as @{c}: {got:?}");
     }
     // a keyword inside a dotted name is part of the name
-    let got = captures(tree_sitter_rights::HIGHLIGHTS_QUERY, "right report.status \"S\"\n");
-    assert!(got.iter().any(|(a, b)| a == "report.status" && b == "function"), "{got:?}");
+    let got = captures(
+        tree_sitter_rights::HIGHLIGHTS_QUERY,
+        "right report.status \"S\"\n",
+    );
+    assert!(
+        got.iter()
+            .any(|(a, b)| a == "report.status" && b == "function"),
+        "{got:?}"
+    );
     assert!(!got.iter().any(|(a, _)| a == "report"), "{got:?}");
 }
 
@@ -191,8 +215,17 @@ fn folds_are_blocks() {
 #[test]
 fn node_types_name_every_rule() {
     let node_types = tree_sitter_rights::NODE_TYPES;
-    for rule in ["role_declaration", "can_query", "window", "user_attribute", "expect_report"] {
-        assert!(node_types.contains(&format!("\"type\": \"{rule}\"")), "{rule}");
+    for rule in [
+        "role_declaration",
+        "can_query",
+        "window",
+        "user_attribute",
+        "expect_report",
+    ] {
+        assert!(
+            node_types.contains(&format!("\"type\": \"{rule}\"")),
+            "{rule}"
+        );
     }
 }
 

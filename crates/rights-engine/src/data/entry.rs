@@ -628,4 +628,3 @@ pub(super) fn pattern_of(n: Name) -> Pattern {
         Pattern::Exact(n)
     }
 }
-

@@ -58,7 +58,6 @@ impl Keyed for Field<'_> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::{Keyed, Seen};
