@@ -81,7 +81,7 @@ fn the_html_site_is_whole_and_every_link_lands() {
         let policy = format!("policies/{seed}.rights");
         let r = doc(&["doc", &policy, "-o", dir.to_str().unwrap()]);
         assert!(r.stderr.contains("wrote"), "{}", r.stderr);
-        let pages: BTreeMap<String, String> = std::fs::read_dir(&dir)
+        let mut pages: BTreeMap<String, String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap())
             .map(|e| {
@@ -91,6 +91,13 @@ fn the_html_site_is_whole_and_every_link_lands() {
                 )
             })
             .collect();
+        // one search file for every page: the index and the script
+        let search = pages.remove("search.js").expect("search.js is written");
+        let (index, _script) = search.split_once(";\n").unwrap();
+        assert!(
+            !index.contains('<'),
+            "no `<` in the search index: {index:.200}"
+        );
         for p in ["index.html", "rights.html", "roles.html", "reports.html"] {
             assert!(pages.contains_key(p), "{seed}: {p} missing");
         }
@@ -107,6 +114,14 @@ fn the_html_site_is_whole_and_every_link_lands() {
                 !local.contains("http://") && !local.contains("https://"),
                 "{name} links out"
             );
+            assert!(
+                html.contains("<script src=\"search.js\" defer></script>"),
+                "{name}"
+            );
+            assert!(
+                !html.contains("var INDEX"),
+                "{name}: the index is in search.js only"
+            );
             for (p, a) in links(html) {
                 // `#main`: this page
                 let p = if p.is_empty() { name.clone() } else { p };
@@ -118,6 +133,20 @@ fn the_html_site_is_whole_and_every_link_lands() {
                     "{seed}/{name}: a link to {p}#{a}, which is not there"
                 );
             }
+        }
+        // every search result lands
+        let hrefs: Vec<&str> = search
+            .split("\"h\":\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert!(hrefs.len() > 20, "{seed}: {} search entries", hrefs.len());
+        for h in hrefs {
+            let (p, a) = h.split_once('#').unwrap();
+            assert!(
+                anchors.get(&p.to_string()).is_some_and(|t| t.contains(a)),
+                "{seed}: a search result for {h}, which is not there"
+            );
         }
         let ws = Workspace::load(&[PathBuf::from(&policy)], &[]);
         let policy = &ws.program().unwrap().policy;
@@ -221,4 +250,44 @@ fn version3_pages_of_the_reference_policy() {
         expiring.contains("| 2026-12-31 | `li` | role `reporter` | until 2026-12-31 | tests/data/reference.rights:213 |"),
         "{expiring}"
     );
+}
+
+/// The site's title: `title` in the project's rights.toml, else the policy's
+/// name; a folder with a generic name (`policies`) is named by the project's
+/// folder, never "The policies policy".
+#[test]
+fn the_title_comes_from_the_project_or_its_folder() {
+    let root = out_dir("title");
+    let project = root.join("st_marys");
+    std::fs::create_dir_all(project.join("policies")).unwrap();
+    std::fs::copy(
+        "policies/analytics.rights",
+        project.join("policies/analytics.rights"),
+    )
+    .unwrap();
+    let title_of = |out: &str| {
+        let site = root.join(out);
+        doc(&[
+            "doc",
+            project.join("policies").to_str().unwrap(),
+            "-o",
+            site.to_str().unwrap(),
+        ]);
+        let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+        index
+            .split("<title>")
+            .nth(1)
+            .unwrap()
+            .split("</title>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(title_of("a"), "Overview — The st marys policy");
+    std::fs::write(
+        project.join("rights.toml"),
+        "title = \"St Mary's <Hospital>\"\n",
+    )
+    .unwrap();
+    assert_eq!(title_of("b"), "Overview — St Mary&#39;s &lt;Hospital&gt;");
 }

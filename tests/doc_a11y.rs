@@ -95,7 +95,13 @@ fn write_site(policy: &str, site: &Path) {
 /// `tests/doc/a11y/run.sh SITE SCREENSHOTS`; true if it ran rather than
 /// skipped.
 fn check_site(site: &Path, screenshots: &Path) -> bool {
+    check_site_searching(site, screenshots, "a")
+}
+
+/// [`check_site`], typing `query` into every page's search box.
+fn check_site_searching(site: &Path, screenshots: &Path, query: &str) -> bool {
     let out = Command::new("bash")
+        .env("SEARCH_QUERY", query)
         .arg(root().join("tests/doc/a11y/run.sh"))
         .arg(site)
         .arg(screenshots)
@@ -154,4 +160,37 @@ fn doc_site_is_accessible_offline_in_both_colour_schemes() {
             );
         }
     }
+}
+
+/// Labels and descriptions that hold what would end or confuse a script
+/// (`<!--<script>`, `</script>`, a line separator) are only text: the search
+/// still works on every page and finds them, and no page throws.
+#[test]
+fn hostile_labels_are_only_text() {
+    if let Some(why) = missing_tool() {
+        common::tool_missing(why);
+        return;
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc-a11y-hostile");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("hostile.rights");
+    fs::write(
+        &policy,
+        "## Opens a comment: <!--<script>\u{2028}and more\n\
+         right report.a \"Report <!--<script> A\"\n\
+         right report.b \"B </script><script>alert(1)</script>\"\n\
+         role r \"Role {{ braces }} | pipe\" { grant report.a, report.b }\n\
+         user u \"U <b>bold</b>\" { roles r }\n",
+    )
+    .unwrap();
+    let site = dir.join("site");
+    write_site(policy.to_str().unwrap(), &site);
+    let search = fs::read_to_string(site.join("search.js")).unwrap();
+    let (index, _) = search.split_once(";\n").unwrap();
+    assert!(
+        !index.contains('<') && !index.contains('\u{2028}'),
+        "{index}"
+    );
+    check_site_searching(&site, &dir.join("shots"), "script");
 }

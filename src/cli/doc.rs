@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DocFormat {
-    /// A static site: self-contained HTML pages.
+    /// A static site: HTML pages and one search file (`search.js`), nothing from the network.
     Html,
     /// The same pages as Markdown.
     Markdown,
@@ -28,7 +28,8 @@ pub struct Args {
     pub out: PathBuf,
     #[arg(long, value_enum, default_value_t = DocFormat::Html)]
     pub format: DocFormat,
-    /// The site's title (default: the first policy file's name).
+    /// The site's title (default: `title` in rights.toml, else the policy
+    /// file's or folder's name).
     #[arg(long)]
     pub title: Option<String>,
 }
@@ -54,13 +55,41 @@ pub struct GraphArgs {
     pub groups: bool,
 }
 
+/// The site's title without `--title`: the project's (`title` in its
+/// `rights.toml`), else the policy's name: a file's, or a folder's (the
+/// project's folder when the policy folder has a generic name such as
+/// `policies`), as words: `st_marys.rights` → "The st marys policy".
 fn title_of(paths: &[PathBuf]) -> String {
-    let name = paths
-        .first()
-        .and_then(|p| p.file_stem())
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "policy".into());
-    format!("The {name} policy")
+    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let abs = std::fs::canonicalize(&first).unwrap_or(first);
+    let folder = if abs.is_dir() {
+        abs.clone()
+    } else {
+        abs.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    if let Ok(Some(project)) = crate::project::Project::find(&folder) {
+        if let Some(t) = project.config.title.filter(|t| !t.trim().is_empty()) {
+            return t;
+        }
+    }
+    let generic = ["policies", "policy", "rights", "src", "config", "."];
+    let name_of = |p: &std::path::Path| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
+    let mut name = name_of(&abs);
+    if abs.is_dir() && generic.contains(&name.as_str()) {
+        if let Some(parent) = abs.parent() {
+            name = name_of(parent);
+        }
+    }
+    let words = name.replace(['_', '-'], " ");
+    let words = words.trim();
+    if words.is_empty() {
+        return "The policy".into();
+    }
+    format!("The {words} policy")
 }
 
 pub fn run(args: Args) -> i32 {
@@ -82,7 +111,7 @@ pub fn run(args: Args) -> i32 {
     match doc::write(&site, &args.out, format) {
         Ok(files) => {
             eprintln!(
-                "wrote {} pages to {}: {}",
+                "wrote {} files to {}: {}",
                 files.len(),
                 args.out.display(),
                 files.join(", ")

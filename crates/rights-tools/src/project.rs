@@ -30,6 +30,9 @@ pub struct Config {
     /// JSON data files.
     #[serde(default)]
     pub data: Vec<PathBuf>,
+    /// The project's name as `rights doc` titles its pages.
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 impl Config {
@@ -42,7 +45,7 @@ impl Config {
         };
         toml::from_str(&text).map_err(|e| {
             format!(
-                "{}: {}\nits keys are `policy` and `data`, lists of paths",
+                "{}: {}\nits keys are `policy` and `data`, lists of paths, and `title`",
                 p.display(),
                 e.to_string().trim_end()
             )

@@ -14,6 +14,10 @@
 //   - records uncaught JavaScript errors of the page's inline scripts.
 // Then it writes full-page screenshots of roles.html to
 // SCREENSHOT_DIR/roles.png (light) and SCREENSHOT_DIR/roles-dark.png (dark).
+// On every page (light scheme) it also types the search words (the
+// environment's SEARCH_QUERY, else `a`) and checks that results and their
+// count appear, and at a 390 px wide viewport it checks that the page itself
+// does not scroll sideways (WCAG reflow: wide tables scroll in their own box).
 //
 // Exits 1 if any violation is `serious` or `critical`, if any page asked for
 // the network, if a page threw, or if roles.html is missing; 2 on a usage error.
@@ -106,6 +110,9 @@ let serious = 0;
 let lesser = 0;
 const networkRequests = new Set(); // "page [scheme] url" (Chromium may ask twice)
 const pageErrors = []; // "page [scheme] message"
+const searchFailures = [];
+const reflowFailures = [];
+const SEARCH_QUERY = process.env.SEARCH_QUERY || 'a';
 
 try {
   for (const scheme of SCHEMES) {
@@ -157,6 +164,20 @@ try {
         console.log(`${where} review ${v.id}: ${v.help} -- ${firstTarget(v)}`);
       }
 
+      if (scheme === 'light') {
+        await page.fill('#search', SEARCH_QUERY);
+        const status = (await page.textContent('#search-status')) ?? '';
+        const shown = await page.locator('#search-results li').count();
+        if (!/result/.test(status) || shown === 0 || shown > 20) {
+          searchFailures.push(`${name}: "${SEARCH_QUERY}" gave "${status}" and ${shown} results shown`);
+        }
+        await page.fill('#search', '');
+        await page.setViewportSize({ width: 390, height: 800 });
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (wide > 391) reflowFailures.push(`${name}: ${wide} px wide at a 390 px viewport`);
+        await page.setViewportSize(VIEWPORT);
+      }
+
       if (name === SCREENSHOT_PAGE) {
         const file = join(shotDir, scheme === 'light' ? 'roles.png' : 'roles-dark.png');
         await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
@@ -176,6 +197,10 @@ for (const line of networkRequests) console.log(`offline: ${line} asked for the 
 if (networkRequests.size > 0) failed = true;
 for (const line of pageErrors) console.log(`script error: ${line}`);
 if (pageErrors.length > 0) failed = true;
+for (const line of searchFailures) console.log(`search: ${line}`);
+if (searchFailures.length > 0) failed = true;
+for (const line of reflowFailures) console.log(`reflow: ${line}`);
+if (reflowFailures.length > 0) failed = true;
 if (!pages.includes(SCREENSHOT_PAGE)) {
   console.log(`missing: ${SCREENSHOT_PAGE} is not in ${siteDir}; no screenshot taken`);
   failed = true;
@@ -183,6 +208,7 @@ if (!pages.includes(SCREENSHOT_PAGE)) {
 console.log(
   `a11y: ${pages.length} pages, ${serious} serious/critical, ${lesser} moderate/minor` +
     (networkRequests.size ? `, ${networkRequests.size} network requests` : '') +
-    (pageErrors.length ? `, ${pageErrors.length} script errors` : ''),
+    (pageErrors.length ? `, ${pageErrors.length} script errors` : '') +
+    `, search and 390 px reflow checked on every page`,
 );
 process.exit(failed ? 1 : 0);

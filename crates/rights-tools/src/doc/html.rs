@@ -1,6 +1,7 @@
-//! A page as one self-contained HTML file: inline CSS (light and dark
-//! themes, print), inline search over every name and label (no network),
-//! landmarks, a skip link, tables with header cells and captions.
+//! A page as one HTML file: inline CSS (light and dark themes, print),
+//! search over every name, label and description from one shared file
+//! (`search.js`, no network), landmarks, a skip link, tables with header
+//! cells and captions.
 
 use super::{file_name, Block, Cell, Format, Inline, Page, Site};
 
@@ -71,7 +72,7 @@ fn inline(xs: &[Inline]) -> String {
                 };
                 out.push_str(&format!(
                     "<a href=\"{}#{}\">{shown}</a>",
-                    file_name(to.page, Format::Html),
+                    file_name(&to.page, Format::Html),
                     esc(&to.anchor)
                 ));
             }
@@ -161,7 +162,11 @@ header { padding: .75rem 1.5rem; border-bottom: 1px solid var(--line); display: 
 header .site { font-weight: 600; }
 nav ul { list-style: none; display: flex; gap: 1rem; margin: 0; padding: 0; flex-wrap: wrap; }
 nav a[aria-current="page"] { font-weight: 700; }
-main { padding: 0 1.5rem 2rem; max-width: 80rem; }
+main { padding: 0 1.5rem 2rem; max-width: 80rem; overflow-wrap: anywhere; }
+@media (max-width: 40rem) { main, header, footer { padding-left: .75rem; padding-right: .75rem; } }
+main > ul, main li { min-width: 0; }
+.graph { overflow-x: auto; max-width: 100%; }
+td, th { overflow-wrap: normal; }
 code { background: var(--code); padding: 0 .2em; border-radius: 3px; font-size: .95em; }
 .scroll { overflow-x: auto; position: relative; max-width: 100%; }
 table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
@@ -184,27 +189,64 @@ const SCRIPT: &str = r#"
 (function () {
   var input = document.getElementById('search');
   var list = document.getElementById('search-results');
-  if (!input || !list) return;
+  var status = document.getElementById('search-status');
+  if (!input || !list || typeof INDEX === 'undefined') return;
+  var SHOWN = 20;
   input.addEventListener('input', function () {
     var q = input.value.trim().toLowerCase();
     list.innerHTML = '';
+    status.textContent = '';
     if (!q) return;
-    var shown = 0;
-    for (var i = 0; i < INDEX.length && shown < 20; i++) {
+    var found = 0;
+    for (var i = 0; i < INDEX.length; i++) {
       var e = INDEX[i];
-      if (e.t.toLowerCase().indexOf(q) < 0) continue;
+      if (e.t.toLowerCase().indexOf(q) < 0 && !(e.d && e.d.toLowerCase().indexOf(q) >= 0)) continue;
+      found++;
+      if (found > SHOWN) continue;
       var li = document.createElement('li');
       var a = document.createElement('a');
       a.href = e.h;
       a.textContent = e.t + ' (' + e.k + ')';
       li.appendChild(a);
       list.appendChild(li);
-      shown++;
     }
-    if (!shown) { var li = document.createElement('li'); li.textContent = 'Nothing matches.'; list.appendChild(li); }
+    status.textContent = found === 0 ? 'Nothing matches.'
+      : found === 1 ? '1 result.'
+      : found <= SHOWN ? found + ' results.'
+      : found + ' results; the first ' + SHOWN + ' are shown: type more to narrow them.';
   });
 })();
 "#;
+
+/// The file every page loads for its search box: the index and the script.
+pub const SEARCH_FILE: &str = "search.js";
+
+/// [`SEARCH_FILE`]'s text: the index as a JavaScript literal in which no
+/// `<` (so no `<!--` or `</script>`) and no line separator can appear, even
+/// in a label, then the script.
+pub fn search_script(site: &Site) -> String {
+    let index: Vec<serde_json::Value> = site
+        .index
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::json!({
+                "t": e.text,
+                "k": e.kind,
+                "h": format!("{}#{}", file_name(&e.to.page, Format::Html), e.to.anchor),
+            });
+            if let Some(d) = &e.detail {
+                v["d"] = serde_json::Value::String(d.clone());
+            }
+            v
+        })
+        .collect();
+    let json = serde_json::Value::Array(index)
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
+    format!("var INDEX = {json};\n{SCRIPT}")
+}
 
 pub fn page(site: &Site, p: &Page) -> String {
     let mut out = String::new();
@@ -221,7 +263,7 @@ pub fn page(site: &Site, p: &Page) -> String {
         esc(&site.title)
     ));
     out.push_str("<nav aria-label=\"Pages\"><ul>");
-    for q in &site.pages {
+    for q in site.pages.iter().filter(|q| q.in_nav) {
         let current = if q.file == p.file {
             " aria-current=\"page\""
         } else {
@@ -229,32 +271,18 @@ pub fn page(site: &Site, p: &Page) -> String {
         };
         out.push_str(&format!(
             "<li><a href=\"{}\"{current}>{}</a></li>",
-            file_name(q.file, Format::Html),
+            file_name(&q.file, Format::Html),
             esc(&q.title)
         ));
     }
     out.push_str("</ul></nav>\n");
-    out.push_str("<div class=\"search\" role=\"search\"><label for=\"search\">Search names and labels</label> <input id=\"search\" type=\"search\" autocomplete=\"off\"><ul id=\"search-results\" aria-live=\"polite\"></ul></div>\n");
+    out.push_str("<div class=\"search\" role=\"search\"><label for=\"search\">Search names, labels and descriptions</label> <input id=\"search\" type=\"search\" autocomplete=\"off\"><p id=\"search-status\" aria-live=\"polite\"></p><ul id=\"search-results\"></ul></div>\n");
     out.push_str("</header>\n<main id=\"main\">\n");
     blocks(&mut out, &p.blocks);
     out.push_str("</main>\n<footer>Generated by <code>rights doc</code> from the policy: every statement here is what the policy enforces.</footer>\n");
-    // the search index, as JSON inside the page (no network)
-    let index: Vec<serde_json::Value> = site
-        .index
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "t": e.text,
-                "k": e.kind,
-                "h": format!("{}#{}", file_name(e.to.page, Format::Html), e.to.anchor),
-            })
-        })
-        .collect();
-    let json = serde_json::Value::Array(index)
-        .to_string()
-        .replace("</", "<\\/");
+    // the search index and its script: one file for every page
     out.push_str(&format!(
-        "<script>var INDEX = {json};{SCRIPT}</script>\n</body>\n</html>\n"
+        "<script src=\"{SEARCH_FILE}\" defer></script>\n</body>\n</html>\n"
     ));
     out
 }

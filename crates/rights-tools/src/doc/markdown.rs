@@ -8,7 +8,7 @@ fn escape(s: &str) -> String {
     for c in s.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '`' | '#'
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '`' | '#' | '{' | '}' | '%'
         ) {
             out.push('\\');
         }
@@ -17,10 +17,27 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// A code span. One that holds `|` (which ends a table cell even inside a
+/// code span), `{{`/`{%` (which Jekyll's Liquid would run) or a backtick is
+/// written as HTML, with those characters as entities.
 fn code(s: &str) -> String {
-    // a backtick inside: a longer fence
-    if s.contains('`') {
-        format!("`` {s} ``")
+    if s.contains(['|', '`', '{', '}', '%', '<', '>', '&']) {
+        let mut out = String::from("<code>");
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '|' => out.push_str("&#124;"),
+                '`' => out.push_str("&#96;"),
+                '{' => out.push_str("&#123;"),
+                '}' => out.push_str("&#125;"),
+                '%' => out.push_str("&#37;"),
+                c => out.push(c),
+            }
+        }
+        out.push_str("</code>");
+        out
     } else {
         format!("`{s}`")
     }
@@ -47,7 +64,7 @@ fn inline(xs: &[Inline]) -> String {
                 let shown = if *c { code(text) } else { escape(text) };
                 out.push_str(&format!(
                     "[{shown}]({}#{})",
-                    file_name(to.page, Format::Markdown),
+                    file_name(&to.page, Format::Markdown),
                     to.anchor
                 ));
             }
@@ -129,4 +146,42 @@ pub fn page(p: &Page) -> String {
         out.pop();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a label may hold never breaks a table row nor reaches Jekyll's
+    /// Liquid as a tag: `|` in text and in code, `{{ }}`, `{% %}`.
+    #[test]
+    fn table_cells_and_braces_are_escaped() {
+        let page = Page::new(
+            "p",
+            "P",
+            vec![Block::Table {
+                caption: "c".into(),
+                head: vec!["A".into(), "B".into()],
+                rows: vec![vec![
+                    Cell(vec![Inline::Code("a|b".into())]),
+                    Cell::text("x | y {{ site.title }} {% include z %}"),
+                ]],
+            }],
+        );
+        let md = page_text(&page);
+        let row = md
+            .lines()
+            .find(|l| l.contains("a&#124;b"))
+            .unwrap_or_default();
+        assert_eq!(row.matches(" | ").count(), 1, "one cell separator: {row}");
+        assert!(!row.contains("{{") && !row.contains("{%"), "{row}");
+        assert!(
+            row.contains("x \\| y \\{\\{ site.title \\}\\} \\{\\% include z \\%\\}"),
+            "{row}"
+        );
+    }
+
+    fn page_text(p: &Page) -> String {
+        page(p)
+    }
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 /// A place to link to: a page file and an anchor on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
-    pub page: &'static str,
+    pub page: String,
     pub anchor: String,
 }
 
@@ -72,9 +72,24 @@ pub enum Block {
 }
 
 pub struct Page {
-    pub file: &'static str,
+    /// The file's name without its extension: `roles`, `users-2`.
+    pub file: String,
     pub title: String,
     pub blocks: Vec<Block>,
+    /// Listed in every page's navigation (the second and later pages of a
+    /// split list are reached from the first).
+    pub in_nav: bool,
+}
+
+impl Page {
+    pub fn new(file: &str, title: impl Into<String>, blocks: Vec<Block>) -> Page {
+        Page {
+            file: file.to_string(),
+            title: title.into(),
+            blocks,
+            in_nav: true,
+        }
+    }
 }
 
 /// What a search box finds: a name or label and where it is.
@@ -83,6 +98,8 @@ pub struct Entry {
     pub text: String,
     pub kind: &'static str,
     pub to: Target,
+    /// More text the search reads (a description, a label beside a name).
+    pub detail: Option<String>,
 }
 
 pub struct Site {
@@ -127,9 +144,14 @@ pub fn write(site: &Site, dir: &Path, format: Format) -> std::io::Result<Vec<Str
     let mut written = Vec::new();
     for p in &site.pages {
         let text = render(site, p, format);
-        let name = file_name(p.file, format);
+        let name = file_name(&p.file, format);
         std::fs::write(dir.join(&name), text)?;
         written.push(name);
+    }
+    if format == Format::Html {
+        // the search index and its script, loaded once by every page
+        std::fs::write(dir.join(html::SEARCH_FILE), html::search_script(site))?;
+        written.push(html::SEARCH_FILE.to_string());
     }
     Ok(written)
 }

@@ -22,7 +22,7 @@ fn link(kind: &'static str, page: &'static str, name: &str, text: &str, code: bo
     Inline::Link {
         text: text.to_string(),
         to: Target {
-            page,
+            page: page.to_string(),
             anchor: anchor(kind, name),
         },
         code,
@@ -229,7 +229,7 @@ impl Words<'_> {
             self.doc_reports(&grants),
         ];
         if has_data {
-            pages.push(self.doc_users());
+            pages.extend(self.doc_users());
         }
         if self.uses_version3() {
             pages.push(self.doc_conditions());
@@ -247,49 +247,45 @@ impl Words<'_> {
     fn doc_search_index(&self, has_data: bool) -> Vec<Entry> {
         let p = &self.program.policy;
         let mut out = Vec::new();
-        let mut add = |text: &str, kind: &'static str, page: &'static str, a: String| {
+        // a declaration: found by its name, its label and its description
+        let mut declared = |m: &Meta, kind: &'static str, page: &str| {
+            let detail: Vec<&str> = [m.label.as_deref(), m.doc.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
             out.push(Entry {
-                text: text.to_string(),
+                text: m.display().to_string(),
                 kind,
-                to: Target { page, anchor: a },
-            })
+                to: Target {
+                    page: page.to_string(),
+                    anchor: anchor(kind, &m.name),
+                },
+                detail: Some(format!("{} {}", m.name, detail.join(" "))),
+            });
         };
         for r in &p.rights {
-            add(
-                &r.meta.name,
-                "right",
-                "rights",
-                anchor("right", &r.meta.name),
-            );
-            if let Some(l) = &r.meta.label {
-                add(l, "right", "rights", anchor("right", &r.meta.name));
-            }
+            declared(&r.meta, "right", "rights");
         }
         for r in &p.roles {
-            add(&r.meta.name, "role", "roles", anchor("role", &r.meta.name));
-            if let Some(l) = &r.meta.label {
-                add(l, "role", "roles", anchor("role", &r.meta.name));
-            }
+            declared(&r.meta, "role", "roles");
         }
         for r in &p.reports {
-            add(
-                r.meta.display(),
-                "report",
-                "reports",
-                anchor("report", &r.meta.name),
-            );
+            declared(&r.meta, "report", "reports");
         }
         for a in &p.actions {
-            add(
-                a.meta.display(),
-                "action",
-                "reports",
-                anchor("action", &a.meta.name),
-            );
+            declared(&a.meta, "action", "reports");
+        }
+        if self.uses_version3() {
+            for a in &p.attributes {
+                declared(&a.meta, "attribute", "conditions");
+            }
+            for c in &p.contexts {
+                declared(&c.meta, "context", "conditions");
+            }
         }
         if has_data {
-            for u in &self.program.data.users {
-                add(&u.meta.name, "user", "users", anchor("user", &u.meta.name));
+            for (i, u) in self.program.data.users.iter().enumerate() {
+                declared(&u.meta, "user", &reports::users_page(i));
             }
         }
         out
@@ -337,11 +333,7 @@ impl Words<'_> {
             Block::List(items),
         ];
         blocks.extend(self.doc_default_roles());
-        Page {
-            file: "index",
-            title: "Overview".into(),
-            blocks,
-        }
+        Page::new("index", "Overview", blocks)
     }
 
     fn doc_default_roles(&self) -> Vec<Block> {
@@ -459,10 +451,6 @@ impl Words<'_> {
             }
             blocks.push(Block::List(items));
         }
-        Page {
-            file: "rights",
-            title: "Rights".into(),
-            blocks,
-        }
+        Page::new("rights", "Rights", blocks)
     }
 }

@@ -1,7 +1,7 @@
 //! The reports-and-actions page and the users page.
 
 use super::{deny_touches, joined, role_decides, t, Grants};
-use crate::doc::{anchor, Block, Cell, Inline, Page};
+use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
 use crate::sema::model::*;
 use crate::words::Words;
 
@@ -93,87 +93,133 @@ impl Words<'_> {
             }
             blocks.push(Block::List(items));
         }
-        Page {
-            file: "reports",
-            title: "Reports and actions".into(),
-            blocks,
-        }
+        Page::new("reports", "Reports and actions", blocks)
     }
 
-    pub(super) fn doc_users(&self) -> Page {
+    /// The users, [`USERS_PER_PAGE`] to a page (`users`, `users-2`, …), so
+    /// that no page grows with the data: each page links to every other.
+    pub(super) fn doc_users(&self) -> Vec<Page> {
         let d = &self.program.data;
-        let rows = d
-            .users
-            .iter()
-            .enumerate()
-            .map(|(i, u)| {
-                let uid = UserId::from_index(i);
-                // each role with how it comes, as `roles U` says it
-                let answer = self.program.roles_answer(uid);
-                let how = if answer.roles.is_empty() {
-                    "no role".to_string()
+        let n = d.users.len();
+        let pages = n.div_ceil(USERS_PER_PAGE).max(1);
+        let mut out = Vec::with_capacity(pages);
+        for page in 0..pages {
+            let from = page * USERS_PER_PAGE;
+            let to = (from + USERS_PER_PAGE).min(n);
+            let rows = (from..to).map(|i| self.doc_user_row(i)).collect();
+            let mut blocks = vec![Block::Heading {
+                level: 1,
+                text: if pages == 1 {
+                    "Users".into()
                 } else {
-                    answer
-                        .roles
-                        .iter()
-                        .map(|(r, how)| {
-                            format!(
-                                "{}: {}",
-                                self.program.policy.role(*r).meta.name,
-                                self.role_how(how)
-                            )
+                    format!("Users {}–{} of {n}", from + 1, to)
+                },
+                anchor: "page-top".into(),
+            }];
+            if pages > 1 {
+                let mut pager = vec![t("Pages: ")];
+                pager.extend(joined(
+                    (0..pages)
+                        .map(|k| {
+                            let a = k * USERS_PER_PAGE;
+                            let b = (a + USERS_PER_PAGE).min(n);
+                            let label = format!("{}–{}", a + 1, b);
+                            if k == page {
+                                Inline::Strong(label)
+                            } else {
+                                Inline::Link {
+                                    text: label,
+                                    to: Target {
+                                        page: users_page(a),
+                                        anchor: "page-top".into(),
+                                    },
+                                    code: false,
+                                }
+                            }
                         })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                let roles = joined(
-                    answer
-                        .roles
-                        .iter()
-                        .map(|(r, _)| self.role_link(*r))
                         .collect(),
-                );
-                let groups: Vec<String> = self
-                    .program
-                    .groups_of(uid)
-                    .into_iter()
-                    .map(|g| self.group(g).to_string())
-                    .collect();
-                let mut name = Cell(vec![
-                    Inline::Anchor(anchor("user", &u.meta.name)),
-                    Inline::Code(u.meta.name.clone()),
-                ]);
-                if let Some(l) = &u.meta.label {
-                    name.0.push(t(format!(" ({l})")));
-                }
-                vec![
-                    name,
-                    Cell(roles),
-                    Cell::text(how),
-                    Cell::text(if groups.is_empty() {
-                        String::new()
-                    } else {
-                        groups.join(", ")
-                    }),
-                    Cell::text(self.program.rights_of(uid).len().to_string()),
-                ]
-            })
-            .collect();
-        Page {
-            file: "users",
-            title: "Users".into(),
-            blocks: vec![
-                Block::Heading {
-                    level: 1,
-                    text: "Users".into(),
-                    anchor: "page-top".into(),
-                },
-                Block::Table {
-                    caption: "Every user of the data: roles (and how they came), groups, and how many rights".into(),
-                    head: vec!["User".into(), "Roles".into(), "How".into(), "Groups".into(), "Rights".into()],
-                    rows,
-                },
-            ],
+                ));
+                blocks.push(Block::Para(pager));
+            }
+            blocks.push(Block::Table {
+                caption:
+                    "Every user of the data: roles (and how they came), groups, and how many rights"
+                        .into(),
+                head: vec![
+                    "User".into(),
+                    "Roles".into(),
+                    "How".into(),
+                    "Groups".into(),
+                    "Rights".into(),
+                ],
+                rows,
+            });
+            let mut p = Page::new(&users_page(from), "Users", blocks);
+            p.in_nav = page == 0;
+            out.push(p);
         }
+        out
+    }
+
+    /// One user's row: roles with how each came (as `roles U` says it),
+    /// groups, and how many rights.
+    fn doc_user_row(&self, i: usize) -> Vec<Cell> {
+        let u = &self.program.data.users[i];
+        let uid = UserId::from_index(i);
+        let answer = self.program.roles_answer(uid);
+        let how = if answer.roles.is_empty() {
+            "no role".to_string()
+        } else {
+            answer
+                .roles
+                .iter()
+                .map(|(r, how)| {
+                    format!(
+                        "{}: {}",
+                        self.program.policy.role(*r).meta.name,
+                        self.role_how(how)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let roles = joined(
+            answer
+                .roles
+                .iter()
+                .map(|(r, _)| self.role_link(*r))
+                .collect(),
+        );
+        let groups: Vec<String> = self
+            .program
+            .groups_of(uid)
+            .into_iter()
+            .map(|g| self.group(g).to_string())
+            .collect();
+        let mut name = Cell(vec![
+            Inline::Anchor(anchor("user", &u.meta.name)),
+            Inline::Code(u.meta.name.clone()),
+        ]);
+        if let Some(l) = &u.meta.label {
+            name.0.push(t(format!(" ({l})")));
+        }
+        vec![
+            name,
+            Cell(roles),
+            Cell::text(how),
+            Cell::text(groups.join(", ")),
+            Cell::text(self.program.rights_of(uid).len().to_string()),
+        ]
+    }
+}
+
+/// Users listed on one page: a page stays far below 2 MB whatever the data.
+pub(super) const USERS_PER_PAGE: usize = 1000;
+
+/// The page that lists the user at index `i`.
+pub(super) fn users_page(i: usize) -> String {
+    match i / USERS_PER_PAGE {
+        0 => "users".to_string(),
+        k => format!("users-{}", k + 1),
     }
 }

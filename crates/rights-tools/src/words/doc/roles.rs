@@ -240,11 +240,7 @@ impl Words<'_> {
             }
             blocks.push(Block::List(items));
         }
-        Page {
-            file: "roles",
-            title: "Roles".into(),
-            blocks,
-        }
+        Page::new("roles", "Roles", blocks)
     }
 
     fn assigns_sentence(&self, a: &AssignsRule) -> String {

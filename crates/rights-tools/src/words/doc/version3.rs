@@ -144,11 +144,7 @@ impl Words<'_> {
                     .collect(),
             ));
         }
-        Page {
-            file: "conditions",
-            title: "Attributes and context".into(),
-            blocks,
-        }
+        Page::new("conditions", "Attributes and context", blocks)
     }
 
     /// What expires in the next 30 days (as of the program's date).
@@ -197,10 +193,6 @@ impl Words<'_> {
                 rows,
             });
         }
-        Page {
-            file: "expiring",
-            title: "Expiring".into(),
-            blocks,
-        }
+        Page::new("expiring", "Expiring", blocks)
     }
 }
