@@ -97,24 +97,31 @@ pub fn run(args: Args) -> i32 {
         Ok(i) => i,
         Err(code) => return code,
     };
-    let ws = crate::workspace::Workspace::load(&inputs.paths, &inputs.data);
+    let ws = crate::workspace::Workspace::load_to_answer(&inputs.paths, &inputs.data);
     let program = match super::compiled(&ws, super::Format::Human) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let title = args.title.unwrap_or_else(|| title_of(&inputs.paths));
-    let site = Words::new(program, &ws.sources).doc_site(&title);
+    let words = Words::new(program, &ws.sources);
+    let (site, users) = words.doc_site_parts(&title);
     let format = match args.format {
         DocFormat::Html => doc::Format::Html,
         DocFormat::Markdown => doc::Format::Markdown,
     };
-    match doc::write(&site, &args.out, format) {
+    match doc::write_with(&site, &args.out, format, users) {
         Ok(files) => {
+            // a long list of users' pages is summed up
+            let shown: Vec<&str> = files.iter().take(10).map(String::as_str).collect();
+            let more = match files.len().saturating_sub(shown.len()) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
             eprintln!(
-                "wrote {} files to {}: {}",
+                "wrote {} files to {}: {}{more}",
                 files.len(),
                 args.out.display(),
-                files.join(", ")
+                shown.join(", ")
             );
             EXIT_OK
         }

@@ -508,6 +508,20 @@ impl Program {
         }
     }
 
+    /// How many rights the user holds (as [`Program::rights_of`] lists them).
+    pub fn rights_count(&self, u: UserId) -> usize {
+        match self.tables.user_rights.get(u.index()) {
+            Some(&set) => self
+                .tables
+                .rights_sets
+                .row(set as usize)
+                .iter()
+                .map(|w| w.count_ones() as usize)
+                .sum(),
+            None => 0,
+        }
+    }
+
     /// The groups the user is a member of (nesting included), in declaration order.
     pub fn groups_of(&self, u: UserId) -> Vec<GroupId> {
         bits::ones(self.tables.user_groups.row(u.index()))

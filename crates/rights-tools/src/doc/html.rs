@@ -7,17 +7,25 @@ use super::{file_name, Block, Cell, Format, Inline, Page, Site};
 
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    esc_into(&mut out, s);
     out
+}
+
+/// `s` escaped for HTML text and attributes, written at the end of `out`.
+fn esc_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// The marks of the matrices, with what they mean (never colour alone).
@@ -29,60 +37,86 @@ const MARKS: &[(&str, &str)] = &[
     ("?", "depends on the user"),
 ];
 
-fn text(t: &str) -> String {
+fn text(out: &mut String, t: &str) {
     for (m, meaning) in MARKS {
         if t == *m {
-            return format!(
-                "<abbr title=\"{meaning}\">{m}</abbr><span class=\"sr\"> {meaning}</span>"
-            );
+            out.push_str("<abbr title=\"");
+            out.push_str(meaning);
+            out.push_str("\">");
+            out.push_str(m);
+            out.push_str("</abbr><span class=\"sr\"> ");
+            out.push_str(meaning);
+            out.push_str("</span>");
+            return;
         }
         if let Some(rest) = t.strip_prefix(m) {
             if let Some(rest) = rest.strip_prefix(' ') {
                 if MARKS.iter().any(|(m2, _)| *m2 == rest) {
-                    return format!("{} {}", text(m), text(rest));
+                    text(out, m);
+                    out.push(' ');
+                    text(out, rest);
+                    return;
                 }
             }
         }
     }
     // the words' `name` convention: code
-    let mut out = String::new();
     for (i, part) in t.split('`').enumerate() {
         if i % 2 == 1 {
-            out.push_str(&format!("<code>{}</code>", esc(part)));
+            code(out, part);
         } else {
-            out.push_str(&esc(part));
+            esc_into(out, part);
         }
     }
-    out
 }
 
-fn inline(xs: &[Inline]) -> String {
-    let mut out = String::new();
+fn code(out: &mut String, t: &str) {
+    out.push_str("<code>");
+    esc_into(out, t);
+    out.push_str("</code>");
+}
+
+fn inline(out: &mut String, xs: &[Inline]) {
     for x in xs {
         match x {
-            Inline::Text(t) => out.push_str(&text(t)),
-            Inline::Code(t) => out.push_str(&format!("<code>{}</code>", esc(t))),
-            Inline::Strong(t) => out.push_str(&format!("<strong>{}</strong>", esc(t))),
-            Inline::Anchor(a) => out.push_str(&format!("<span id=\"{}\"></span>", esc(a))),
-            Inline::Link { text, to, code } => {
-                let shown = if *code {
-                    format!("<code>{}</code>", esc(text))
+            Inline::Text(t) => text(out, t),
+            Inline::Code(t) => code(out, t),
+            Inline::Strong(t) => {
+                out.push_str("<strong>");
+                esc_into(out, t);
+                out.push_str("</strong>");
+            }
+            Inline::Anchor(a) => {
+                out.push_str("<span id=\"");
+                esc_into(out, a);
+                out.push_str("\"></span>");
+            }
+            Inline::Link { text, to, code: c } => {
+                out.push_str("<a href=\"");
+                esc_into(out, &to.page);
+                out.push_str(".html#");
+                esc_into(out, &to.anchor);
+                out.push_str("\">");
+                if *c {
+                    code(out, text);
                 } else {
-                    esc(text)
-                };
-                out.push_str(&format!(
-                    "<a href=\"{}#{}\">{shown}</a>",
-                    file_name(&to.page, Format::Html),
-                    esc(&to.anchor)
-                ));
+                    esc_into(out, text);
+                }
+                out.push_str("</a>");
             }
         }
     }
-    out
 }
 
-fn cell(tag: &str, scope: &str, c: &Cell) -> String {
-    format!("<{tag}{scope}>{}</{tag}>", inline(&c.0))
+fn cell(out: &mut String, tag: &str, scope: &str, c: &Cell) {
+    out.push('<');
+    out.push_str(tag);
+    out.push_str(scope);
+    out.push('>');
+    inline(out, &c.0);
+    out.push_str("</");
+    out.push_str(tag);
+    out.push('>');
 }
 
 fn blocks(out: &mut String, bs: &[Block]) {
@@ -96,11 +130,17 @@ fn blocks(out: &mut String, bs: &[Block]) {
                 let l = (*level).clamp(1, 6);
                 out.push_str(&format!("<h{l} id=\"{}\">{}</h{l}>\n", esc(anchor), esc(t)));
             }
-            Block::Para(xs) => out.push_str(&format!("<p>{}</p>\n", inline(xs))),
+            Block::Para(xs) => {
+                out.push_str("<p>");
+                inline(out, xs);
+                out.push_str("</p>\n");
+            }
             Block::List(items) => {
                 out.push_str("<ul>\n");
                 for i in items {
-                    out.push_str(&format!("<li>{}</li>\n", inline(i)));
+                    out.push_str("<li>");
+                    inline(out, i);
+                    out.push_str("</li>\n");
                 }
                 out.push_str("</ul>\n");
             }
@@ -120,9 +160,9 @@ fn blocks(out: &mut String, bs: &[Block]) {
                     out.push_str("<tr>");
                     for (i, c) in r.iter().enumerate() {
                         if i == 0 {
-                            out.push_str(&cell("th", " scope=\"row\"", c));
+                            cell(out, "th", " scope=\"row\"", c);
                         } else {
-                            out.push_str(&cell("td", "", c));
+                            cell(out, "td", "", c);
                         }
                     }
                     out.push_str("</tr>\n");
@@ -263,16 +303,16 @@ pub fn page(site: &Site, p: &Page) -> String {
         esc(&site.title)
     ));
     out.push_str("<nav aria-label=\"Pages\"><ul>");
-    for q in site.pages.iter().filter(|q| q.in_nav) {
-        let current = if q.file == p.file {
+    for (file, title) in &site.nav {
+        let current = if *file == p.file {
             " aria-current=\"page\""
         } else {
             ""
         };
         out.push_str(&format!(
             "<li><a href=\"{}\"{current}>{}</a></li>",
-            file_name(&q.file, Format::Html),
-            esc(&q.title)
+            file_name(file, Format::Html),
+            esc(title)
         ));
     }
     out.push_str("</ul></nav>\n");

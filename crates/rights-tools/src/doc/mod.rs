@@ -76,9 +76,6 @@ pub struct Page {
     pub file: String,
     pub title: String,
     pub blocks: Vec<Block>,
-    /// Listed in every page's navigation (the second and later pages of a
-    /// split list are reached from the first).
-    pub in_nav: bool,
 }
 
 impl Page {
@@ -87,7 +84,6 @@ impl Page {
             file: file.to_string(),
             title: title.into(),
             blocks,
-            in_nav: true,
         }
     }
 }
@@ -106,6 +102,9 @@ pub struct Site {
     pub title: String,
     pub pages: Vec<Page>,
     pub index: Vec<Entry>,
+    /// Every page's navigation: (file, title), pages written later
+    /// ([`write_with`]) included.
+    pub nav: Vec<(String, String)>,
 }
 
 /// The output format of `rights doc`.
@@ -119,12 +118,17 @@ pub enum Format {
 /// `right-report.status_detail`; characters outside `[a-z0-9_.-]` are
 /// written as `_XX` so that every name has its own.
 pub fn anchor(kind: &str, name: &str) -> String {
-    let mut s = format!("{kind}-");
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(kind.len() + 1 + name.len());
+    s.push_str(kind);
+    s.push('-');
     for b in name.bytes() {
         if b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'.' | b'-') {
             s.push(b as char);
         } else {
-            s.push_str(&format!("_{b:02X}"));
+            s.push('_');
+            s.push(HEX[usize::from(b >> 4)] as char);
+            s.push(HEX[usize::from(b & 15)] as char);
         }
     }
     s
@@ -140,13 +144,31 @@ pub fn file_name(page: &str, format: Format) -> String {
 
 /// Writes every page of the site into `dir` (created if missing).
 pub fn write(site: &Site, dir: &Path, format: Format) -> std::io::Result<Vec<String>> {
+    write_with(site, dir, format, std::iter::empty())
+}
+
+/// [`write`], then the pages `more` makes one at a time (a long list's
+/// pages): only one of them is in memory at once.
+pub fn write_with(
+    site: &Site,
+    dir: &Path,
+    format: Format,
+    more: impl Iterator<Item = Page>,
+) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    for p in &site.pages {
+    let mut one = |p: &Page| -> std::io::Result<()> {
         let text = render(site, p, format);
         let name = file_name(&p.file, format);
         std::fs::write(dir.join(&name), text)?;
         written.push(name);
+        Ok(())
+    };
+    for p in &site.pages {
+        one(p)?;
+    }
+    for p in more {
+        one(&p)?;
     }
     if format == Format::Html {
         // the search index and its script, loaded once by every page

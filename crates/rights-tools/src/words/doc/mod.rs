@@ -220,6 +220,15 @@ impl Words<'_> {
 
     /// The site: every page, and the search index.
     pub fn doc_site(&self, title: &str) -> Site {
+        let (mut site, users) = self.doc_site_parts(title);
+        site.pages.extend(users);
+        site
+    }
+
+    /// The site without the users' pages, and those pages made one at a
+    /// time as they are asked for (so that a site of 100,000 users is never
+    /// in memory whole).
+    pub fn doc_site_parts(&self, title: &str) -> (Site, impl Iterator<Item = Page> + '_) {
         let has_data = !self.program.data.users.is_empty();
         let grants = Grants::of(&self.program.policy);
         let mut pages = vec![
@@ -228,20 +237,28 @@ impl Words<'_> {
             self.doc_roles(&grants),
             self.doc_reports(&grants),
         ];
+        let mut nav: Vec<(String, String)> = pages
+            .iter()
+            .map(|p| (p.file.clone(), p.title.clone()))
+            .collect();
         if has_data {
-            pages.extend(self.doc_users());
+            nav.push(("users".into(), "Users".into()));
         }
         if self.uses_version3() {
             pages.push(self.doc_conditions());
             if self.program.dated() {
                 pages.push(self.doc_expiring());
             }
+            nav.extend(pages[4..].iter().map(|p| (p.file.clone(), p.title.clone())));
         }
-        Site {
+        let site = Site {
             title: title.to_string(),
             pages,
             index: self.doc_search_index(has_data),
-        }
+            nav,
+        };
+        let users = if has_data { self.doc_users_pages() } else { 0 };
+        (site, (0..users).map(move |k| self.doc_users_page(k)))
     }
 
     fn doc_search_index(&self, has_data: bool) -> Vec<Entry> {

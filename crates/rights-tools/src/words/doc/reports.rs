@@ -96,74 +96,87 @@ impl Words<'_> {
         Page::new("reports", "Reports and actions", blocks)
     }
 
-    /// The users, [`USERS_PER_PAGE`] to a page (`users`, `users-2`, …), so
-    /// that no page grows with the data: each page links to every other.
-    pub(super) fn doc_users(&self) -> Vec<Page> {
-        let d = &self.program.data;
-        let n = d.users.len();
-        let pages = n.div_ceil(USERS_PER_PAGE).max(1);
-        let mut out = Vec::with_capacity(pages);
-        for page in 0..pages {
-            let from = page * USERS_PER_PAGE;
-            let to = (from + USERS_PER_PAGE).min(n);
-            let rows = (from..to).map(|i| self.doc_user_row(i)).collect();
-            let mut blocks = vec![Block::Heading {
-                level: 1,
-                text: if pages == 1 {
-                    "Users".into()
-                } else {
-                    format!("Users {}–{} of {n}", from + 1, to)
-                },
-                anchor: "page-top".into(),
-            }];
-            if pages > 1 {
-                let mut pager = vec![t("Pages: ")];
-                pager.extend(joined(
-                    (0..pages)
-                        .map(|k| {
-                            let a = k * USERS_PER_PAGE;
-                            let b = (a + USERS_PER_PAGE).min(n);
-                            let label = format!("{}–{}", a + 1, b);
-                            if k == page {
-                                Inline::Strong(label)
-                            } else {
-                                Inline::Link {
-                                    text: label,
-                                    to: Target {
-                                        page: users_page(a),
-                                        anchor: "page-top".into(),
-                                    },
-                                    code: false,
-                                }
+    /// How many pages the users take, [`USERS_PER_PAGE`] to a page.
+    pub(super) fn doc_users_pages(&self) -> usize {
+        self.program
+            .data
+            .users
+            .len()
+            .div_ceil(USERS_PER_PAGE)
+            .max(1)
+    }
+
+    /// Page `page` of the users (`users`, `users-2`, …): each links to
+    /// every other.
+    pub(super) fn doc_users_page(&self, page: usize) -> Page {
+        let n = self.program.data.users.len();
+        let pages = self.doc_users_pages();
+        let from = page * USERS_PER_PAGE;
+        let to = (from + USERS_PER_PAGE).min(n);
+        // each role's link and name, made once for the page
+        let roles: Vec<(Inline, &str)> = (0..self.program.policy.roles.len())
+            .map(|k| {
+                let r = RoleId::from_index(k);
+                (
+                    self.role_link(r),
+                    self.program.policy.role(r).meta.name.as_str(),
+                )
+            })
+            .collect();
+        let rows = (from..to).map(|i| self.doc_user_row(i, &roles)).collect();
+        let mut blocks = vec![Block::Heading {
+            level: 1,
+            text: if pages == 1 {
+                "Users".into()
+            } else {
+                format!("Users {}–{} of {n}", from + 1, to)
+            },
+            anchor: "page-top".into(),
+        }];
+        if pages > 1 {
+            let mut pager = vec![t("Pages: ")];
+            pager.extend(joined(
+                (0..pages)
+                    .map(|k| {
+                        let a = k * USERS_PER_PAGE;
+                        let b = (a + USERS_PER_PAGE).min(n);
+                        let label = format!("{}–{}", a + 1, b);
+                        if k == page {
+                            Inline::Strong(label)
+                        } else {
+                            Inline::Link {
+                                text: label,
+                                to: Target {
+                                    page: users_page(a),
+                                    anchor: "page-top".into(),
+                                },
+                                code: false,
                             }
-                        })
-                        .collect(),
-                ));
-                blocks.push(Block::Para(pager));
-            }
-            blocks.push(Block::Table {
-                caption:
-                    "Every user of the data: roles (and how they came), groups, and how many rights"
-                        .into(),
-                head: vec![
-                    "User".into(),
-                    "Roles".into(),
-                    "How".into(),
-                    "Groups".into(),
-                    "Rights".into(),
-                ],
-                rows,
-            });
-            let mut p = Page::new(&users_page(from), "Users", blocks);
-            p.in_nav = page == 0;
-            out.push(p);
+                        }
+                    })
+                    .collect(),
+            ));
+            blocks.push(Block::Para(pager));
         }
-        out
+        blocks.push(Block::Table {
+            caption:
+                "Every user of the data: roles (and how they came), groups, and how many rights"
+                    .into(),
+            head: vec![
+                "User".into(),
+                "Roles".into(),
+                "How".into(),
+                "Groups".into(),
+                "Rights".into(),
+            ],
+            rows,
+        });
+        Page::new(&users_page(from), "Users", blocks)
     }
 
     /// One user's row: roles with how each came (as `roles U` says it),
     /// groups, and how many rights.
-    fn doc_user_row(&self, i: usize) -> Vec<Cell> {
+    fn doc_user_row(&self, i: usize, role_words: &[(Inline, &str)]) -> Vec<Cell> {
         let u = &self.program.data.users[i];
         let uid = UserId::from_index(i);
         let answer = self.program.roles_answer(uid);
@@ -174,11 +187,8 @@ impl Words<'_> {
                 .roles
                 .iter()
                 .map(|(r, how)| {
-                    format!(
-                        "{}: {}",
-                        self.program.policy.role(*r).meta.name,
-                        self.role_how(how)
-                    )
+                    let name = role_words.get(r.index()).map_or("", |w| w.1);
+                    format!("{name}: {}", self.role_how(how))
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
@@ -187,7 +197,7 @@ impl Words<'_> {
             answer
                 .roles
                 .iter()
-                .map(|(r, _)| self.role_link(*r))
+                .filter_map(|(r, _)| role_words.get(r.index()).map(|w| w.0.clone()))
                 .collect(),
         );
         let groups: Vec<String> = self
@@ -208,7 +218,7 @@ impl Words<'_> {
             Cell(roles),
             Cell::text(how),
             Cell::text(groups.join(", ")),
-            Cell::text(self.program.rights_of(uid).len().to_string()),
+            Cell::text(self.program.rights_count(uid).to_string()),
         ]
     }
 }
