@@ -291,3 +291,62 @@ fn the_title_comes_from_the_project_or_its_folder() {
     .unwrap();
     assert_eq!(title_of("b"), "Overview — St Mary&#39;s &lt;Hospital&gt;");
 }
+
+/// A deny of every user is a definite state: the matrix marks the right ✗,
+/// and no role is said to meet a report that needs it (as `rights query`
+/// answers); a deny of some users is ‡ and leaves the role listed.
+#[test]
+fn a_deny_of_every_user_is_definite() {
+    let dir = out_dir("denies");
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("denies.rights");
+    std::fs::write(
+        &policy,
+        "flag contractor\n\
+         right report.a \"A\"\n\
+         right report.b \"B\"\n\
+         role viewer { grant report.a, report.b }\n\
+         deny report.a\n\
+         deny report.b when flag contractor\n\
+         report a \"Report A\" { requires right report.a rows resources }\n\
+         report b \"Report B\" { requires right report.b rows resources }\n\
+         user ann { roles viewer }\n",
+    )
+    .unwrap();
+    let site = dir.join("md");
+    doc(&[
+        "doc",
+        policy.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    let roles = std::fs::read_to_string(site.join("roles.md")).unwrap();
+    let row = roles
+        .lines()
+        .find(|l| l.starts_with("| [`viewer`]"))
+        .unwrap_or_else(|| panic!("{roles}"));
+    assert!(row.contains("● ✗") && row.contains("● ‡"), "{row}");
+    let reports = std::fs::read_to_string(site.join("reports.md")).unwrap();
+    let part = |name: &str| {
+        let start = reports.find(name).unwrap();
+        let rest = &reports[start..];
+        rest[..rest[1..].find("\n#").map_or(rest.len(), |e| e + 1)].to_string()
+    };
+    let a = part("Report A");
+    assert!(
+        !a.contains("`viewer`"),
+        "report A needs a right no one holds:\n{a}"
+    );
+    let b = part("Report B");
+    assert!(
+        b.contains("`viewer`") && b.contains("from some users"),
+        "{b}"
+    );
+    // as the engine answers
+    let q = rights_with_stdin(&["query", policy.to_str().unwrap(), "can ann run a"], "");
+    assert!(q.stdout.starts_with("deny"), "{}", q.transcript());
+    let q = rights_with_stdin(&["query", policy.to_str().unwrap(), "can ann run b"], "");
+    assert!(q.stdout.starts_with("allow"), "{}", q.transcript());
+}

@@ -32,7 +32,8 @@ fn esc_into(out: &mut String, s: &str) {
 const MARKS: &[(&str, &str)] = &[
     ("●", "granted directly"),
     ("○", "inherited"),
-    ("‡", "a deny can take it away"),
+    ("‡", "a deny takes it from some users"),
+    ("✗", "a deny takes it from every user"),
     ("✓", "the role's rights meet it"),
     ("?", "depends on the user"),
 ];

@@ -66,20 +66,23 @@ fn component(name: &str) -> &str {
 /// What a role alone decides of a condition: `Some(true)` when its rights
 /// and roles make the condition hold, `Some(false)` when they make it fail,
 /// `None` when it depends on the user (flags, groups, access, resources).
-fn role_decides(p: &Program, role: RoleId, c: &Cond, depth: u32) -> Option<bool> {
+///
+/// A right that a deny takes from every user is never held: a condition that
+/// needs it fails for every role (and one under `not` holds).
+fn role_decides(p: &Program, grants: &Grants, role: RoleId, c: &Cond, depth: u32) -> Option<bool> {
     if depth > 32 {
         return None;
     }
     let code = p.code();
     match c {
         Cond::Const(b, _) => Some(*b),
-        Cond::Right(r, _) => Some(code.role_grants(role, *r)),
+        Cond::Right(r, _) => Some(code.role_grants(role, *r) && !grants.always_denied(*r)),
         Cond::Role(r, _) => Some(code.role_inherits(role, *r)),
-        Cond::Not(x, _) => role_decides(p, role, x, depth + 1).map(|b| !b),
+        Cond::Not(x, _) => role_decides(p, grants, role, x, depth + 1).map(|b| !b),
         Cond::And(xs, _) => {
             let mut all = Some(true);
             for x in xs {
-                match role_decides(p, role, x, depth + 1) {
+                match role_decides(p, grants, role, x, depth + 1) {
                     Some(false) => return Some(false),
                     None => all = None,
                     Some(true) => {}
@@ -90,7 +93,7 @@ fn role_decides(p: &Program, role: RoleId, c: &Cond, depth: u32) -> Option<bool>
         Cond::Or(xs, _) => {
             let mut any = Some(false);
             for x in xs {
-                match role_decides(p, role, x, depth + 1) {
+                match role_decides(p, grants, role, x, depth + 1) {
                     Some(true) => return Some(true),
                     None => any = None,
                     Some(false) => {}
@@ -103,7 +106,7 @@ fn role_decides(p: &Program, role: RoleId, c: &Cond, depth: u32) -> Option<bool>
             if a.on_resource {
                 None
             } else {
-                role_decides(p, role, &a.when, depth + 1)
+                role_decides(p, grants, role, &a.when, depth + 1)
             }
         }
         Cond::Flag(..)
@@ -117,12 +120,13 @@ fn role_decides(p: &Program, role: RoleId, c: &Cond, depth: u32) -> Option<bool>
     }
 }
 
-/// Whether some deny can take away a right the condition needs.
+/// Whether some deny can take away, from some users but not every one, a
+/// right the condition reads (a deny of every user is decided already).
 fn deny_touches(grants: &Grants, c: &Cond) -> bool {
     match c {
         Cond::Or(xs, _) | Cond::And(xs, _) => xs.iter().any(|x| deny_touches(grants, x)),
         Cond::Not(x, _) => deny_touches(grants, x),
-        Cond::Right(r, _) => grants.denied.get(r.index()).copied().unwrap_or(false),
+        Cond::Right(r, _) => grants.denied(*r) == Denied::ForSome,
         _ => false,
     }
 }
@@ -137,13 +141,23 @@ fn mark(decided: Option<bool>, denied: bool) -> Cell {
     }
 }
 
+/// Whether denies take a right away: from no one, from the users a
+/// condition picks, or from every user (a definite state, whatever roles
+/// grant it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Denied {
+    No,
+    ForSome,
+    ForEvery,
+}
+
 /// Who grants what, computed once: the pages ask it for every right and
 /// every cell of the matrices.
 struct Grants {
     /// Per right: the roles that grant it directly.
     direct: Vec<Vec<RoleId>>,
-    /// Per right: some deny names it.
-    denied: Vec<bool>,
+    /// Per right: whether a deny takes it, and from whom.
+    denied: Vec<Denied>,
     /// Per right: its component's index in `components`.
     component: Vec<usize>,
     components: Vec<String>,
@@ -161,11 +175,19 @@ impl Grants {
                 }
             }
         }
-        let mut denied = vec![false; p.rights.len()];
+        let mut denied = vec![Denied::No; p.rights.len()];
         for d in &p.denies {
+            let always = match &d.when {
+                None | Some(Cond::Const(true, _)) => true,
+                Some(_) => false,
+            };
             for x in &d.rights {
                 if let Some(b) = denied.get_mut(x.right.index()) {
-                    *b = true;
+                    *b = if always {
+                        Denied::ForEvery
+                    } else {
+                        (*b).max(Denied::ForSome)
+                    };
                 }
             }
         }
@@ -188,6 +210,14 @@ impl Grants {
             component,
             components,
         }
+    }
+
+    fn denied(&self, r: RightId) -> Denied {
+        self.denied.get(r.index()).copied().unwrap_or(Denied::No)
+    }
+
+    fn always_denied(&self, r: RightId) -> bool {
+        self.denied(r) == Denied::ForEvery
     }
 
     fn is_direct(&self, r: RightId, role: RoleId) -> bool {
@@ -433,10 +463,9 @@ impl Words<'_> {
                 x.extend(joined(inherited));
                 items.push(x);
             }
-            let denies = p
-                .denies
-                .iter()
-                .filter(|d| grants.denied[i] && d.rights.iter().any(|x| x.right == id));
+            let denies = p.denies.iter().filter(|d| {
+                grants.denied(id) != Denied::No && d.rights.iter().any(|x| x.right == id)
+            });
             for dn in denies {
                 items.push(vec![t(format!(
                     "Taken away from every user {}.",

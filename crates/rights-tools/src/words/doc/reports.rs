@@ -47,7 +47,8 @@ impl Words<'_> {
             }
             let roles: Vec<Inline> = (0..p.roles.len())
                 .filter(|&i| {
-                    role_decides(self.program, RoleId::from_index(i), &r.requires, 0) == Some(true)
+                    role_decides(self.program, grants, RoleId::from_index(i), &r.requires, 0)
+                        == Some(true)
                 })
                 .map(|i| self.role_link(RoleId::from_index(i)))
                 .collect();
@@ -83,7 +84,8 @@ impl Words<'_> {
             if !a.on_resource {
                 let roles: Vec<Inline> = (0..p.roles.len())
                     .filter(|&i| {
-                        role_decides(self.program, RoleId::from_index(i), &a.when, 0) == Some(true)
+                        role_decides(self.program, grants, RoleId::from_index(i), &a.when, 0)
+                            == Some(true)
                     })
                     .map(|i| self.role_link(RoleId::from_index(i)))
                     .collect();

@@ -1,7 +1,7 @@
 //! The roles page: the graph, the role × right and role × report matrices,
 //! the default roles, and every role with what it may assign.
 
-use super::{deny_touches, joined, mark, role_decides, t, Grants, MAX_CELLS, WIDE};
+use super::{deny_touches, joined, mark, role_decides, t, Denied, Grants, MAX_CELLS, WIDE};
 use crate::doc::graph::Graph;
 use crate::doc::{anchor, Block, Cell, Inline, Page};
 use crate::sema::model::*;
@@ -53,7 +53,6 @@ impl Words<'_> {
     fn matrix(&self, grants: &Grants, caption: String, rights: &[RightId]) -> Block {
         let p = &self.program.policy;
         let code = self.program.code();
-        let denied = |r: RightId| grants.denied.get(r.index()).copied().unwrap_or(false);
         let mut head = vec!["Role".to_string()];
         head.extend(rights.iter().map(|&r| p.right(r).meta.name.clone()));
         let rows = p
@@ -71,10 +70,11 @@ impl Words<'_> {
                     } else {
                         ""
                     };
-                    row.push(match (mark, denied(r)) {
+                    row.push(match (mark, grants.denied(r)) {
                         ("", _) => Cell::empty(),
-                        (m, true) => Cell::text(format!("{m} ‡")),
-                        (m, false) => Cell::text(m),
+                        (m, Denied::ForEvery) => Cell::text(format!("{m} ✗")),
+                        (m, Denied::ForSome) => Cell::text(format!("{m} ‡")),
+                        (m, Denied::No) => Cell::text(m),
                     });
                 }
                 row
@@ -107,7 +107,7 @@ impl Words<'_> {
                 text: "Role × right".into(),
                 anchor: "matrix".into(),
             },
-            Block::Para(vec![t("● granted directly; ○ inherited from a role it extends; ‡ a deny can take the right away from some users.")]),
+            Block::Para(vec![t("● granted directly; ○ inherited from a role it extends; ‡ a deny takes the right away from some users; ✗ a deny takes it from every user, so no holder has it.")]),
         ];
         let all: Vec<RightId> = (0..p.rights.len()).map(RightId::from_index).collect();
         if all.len() <= WIDE {
@@ -183,8 +183,13 @@ impl Words<'_> {
                 .map(|(k, _)| {
                     let mut row = vec![Cell(vec![self.role_link(RoleId::from_index(k))])];
                     for rep in &p.reports {
-                        let decided =
-                            role_decides(self.program, RoleId::from_index(k), &rep.requires, 0);
+                        let decided = role_decides(
+                            self.program,
+                            grants,
+                            RoleId::from_index(k),
+                            &rep.requires,
+                            0,
+                        );
                         row.push(mark(decided, deny_touches(grants, &rep.requires)));
                     }
                     row
