@@ -11,6 +11,9 @@ pub struct Graph {
     pub edges: Vec<(usize, usize)>,
     /// What an edge means, for the legend: "extends", "is in".
     pub relation: &'static str,
+    /// The anchor kind each node links to on its page (`role`), when the
+    /// page documents the nodes.
+    pub link: Option<&'static str>,
 }
 
 /// Above this many nodes the SVG is not drawn (the layout's time grows

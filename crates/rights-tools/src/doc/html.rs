@@ -120,6 +120,34 @@ fn cell(out: &mut String, tag: &str, scope: &str, c: &Cell) {
     out.push('>');
 }
 
+/// The drawn graph with each node's name a link to its entry on the page
+/// (when the page has one), found by its label as the layout wrote it.
+fn linked(g: &super::graph::Graph, svg: String) -> String {
+    let Some(kind) = g.link else {
+        return svg;
+    };
+    let mut out = svg;
+    let mut from = 0;
+    for (name, label) in &g.nodes {
+        let shown = format!(
+            "dy=\"1.0em\">{}</tspan></text>",
+            esc(label).replace("&#39;", "&apos;")
+        );
+        let Some(at) = out[from..].find(&shown).map(|i| from + i) else {
+            continue;
+        };
+        let Some(start) = out[..at].rfind("<text") else {
+            continue;
+        };
+        let end = at + shown.len();
+        let open = format!("<a href=\"#{}\">", esc(&super::anchor(kind, name)));
+        out.insert_str(end, "</a>");
+        out.insert_str(start, &open);
+        from = end + open.len() + 4;
+    }
+    out
+}
+
 fn blocks(out: &mut String, bs: &[Block]) {
     for b in bs {
         match b {
@@ -150,7 +178,16 @@ fn blocks(out: &mut String, bs: &[Block]) {
                 head,
                 rows,
             } => {
-                out.push_str("<div class=\"scroll\" tabindex=\"0\" role=\"region\"");
+                // a wide table is a matrix: headers stay in view, column
+                // names run upwards, and print keeps every column
+                let class = if head.len() > MATRIX_COLUMNS {
+                    "scroll matrix"
+                } else {
+                    "scroll"
+                };
+                out.push_str("<div class=\"");
+                out.push_str(class);
+                out.push_str("\" tabindex=\"0\" role=\"region\"");
                 out.push_str(&format!(" aria-label=\"{}\">\n<table>\n", esc(caption)));
                 out.push_str(&format!("<caption>{}</caption>\n<thead><tr>", esc(caption)));
                 for h in head {
@@ -170,9 +207,11 @@ fn blocks(out: &mut String, bs: &[Block]) {
                 }
                 out.push_str("</tbody>\n</table>\n</div>\n");
             }
-            Block::Graph(g) => match g.svg() {
+            Block::Graph(g) => match g.svg().map(|svg| linked(g, svg)) {
                 Some(svg) => out.push_str(&format!(
-                    "<figure class=\"graph\"><div role=\"img\" aria-label=\"The graph of which role {} which (listed in words below)\">{svg}</div></figure>\n",
+                    "<figure class=\"graph\"><div role=\"{}\" aria-label=\"The graph of which role {} which (listed in words below)\">{svg}</div></figure>\n",
+                    // with links to each node it is a group of links, not a picture
+                    if g.link.is_some() { "group" } else { "img" },
                     g.relation
                 )),
                 None => out.push_str(&format!(
@@ -191,6 +230,9 @@ fn blocks(out: &mut String, bs: &[Block]) {
         }
     }
 }
+
+/// A table with more columns than this is drawn as a matrix.
+const MATRIX_COLUMNS: usize = 8;
 
 const STYLE: &str = r#"
 :root { color-scheme: light dark; --bg: #ffffff; --fg: #1b1b1b; --muted: #4a4a4a; --link: #0b57d0; --line: #c4c7c5; --head: #eef1f6; --code: #f3f3f3; }
@@ -221,9 +263,29 @@ abbr { text-decoration: none; }
 .skip:focus { left: 1rem; top: .5rem; background: var(--bg); padding: .25rem .5rem; }
 #search-results { list-style: none; padding: 0; margin: .25rem 0 0; }
 .search { position: relative; }
-.graph svg { max-width: 100%; height: auto; background: #ffffff; }
+.graph svg { max-width: 100%; height: auto; }
+.graph svg rect { fill: var(--bg); stroke: var(--fg); }
+.graph svg path, .graph svg line, .graph svg polyline { stroke: var(--fg); }
+.graph svg text { fill: var(--link); font-family: system-ui, sans-serif; }
+.graph svg a:focus text, .graph svg a:hover text { text-decoration: underline; }
 footer { padding: 1rem 1.5rem; color: var(--muted); border-top: 1px solid var(--line); }
-@media print { header nav, .search, .skip { display: none; } .scroll { overflow: visible; } a { color: inherit; } }
+.matrix { max-height: 85vh; overflow: auto; }
+.matrix table { margin: 0; }
+.matrix thead th { position: sticky; top: 0; z-index: 1; background: var(--head); writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; white-space: nowrap; padding: .5rem .25rem; }
+.matrix thead th:first-child { left: 0; z-index: 3; writing-mode: horizontal-tb; transform: none; vertical-align: bottom; }
+.matrix tbody th { position: sticky; left: 0; z-index: 2; background: var(--bg); white-space: nowrap; }
+.matrix td { text-align: center; min-width: 1.5rem; }
+@media print {
+  @page { size: landscape; margin: 1cm; }
+  header nav, .search, .skip { display: none; }
+  .scroll, .matrix { overflow: visible; max-height: none; }
+  a { color: inherit; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  .matrix table { font-size: 7pt; }
+  .matrix th, .matrix td { padding: 1px 2px; min-width: 0; }
+  .matrix thead th, .matrix tbody th { position: static; }
+}
 "#;
 
 const SCRIPT: &str = r#"

@@ -23,6 +23,7 @@ impl Words<'_> {
                 .flat_map(|(i, r)| r.parents.iter().map(move |(x, _)| (i, x.index())))
                 .collect(),
             relation: "extends",
+            link: Some("role"),
         }
     }
 
@@ -47,6 +48,7 @@ impl Words<'_> {
                 .filter_map(|(i, g)| g.parent.map(|x| (i, x.index())))
                 .collect(),
             relation: "is in",
+            link: None,
         }
     }
 
