@@ -350,3 +350,58 @@ fn a_deny_of_every_user_is_definite() {
     let q = rights_with_stdin(&["query", policy.to_str().unwrap(), "can ann run b"], "");
     assert!(q.stdout.starts_with("allow"), "{}", q.transcript());
 }
+
+/// Each role's entry says how many users hold it: the same count as asking
+/// `roles U` of every user (`rights query --brief -`).
+#[test]
+fn role_holders_agree_with_the_roles_query() {
+    for seed in ["emresource", "analytics"] {
+        let policy = format!("policies/{seed}.rights");
+        let dir = out_dir(&format!("holders-{seed}"));
+        doc(&[
+            "doc",
+            &policy,
+            "--format",
+            "markdown",
+            "-o",
+            dir.to_str().unwrap(),
+        ]);
+        let roles_md = std::fs::read_to_string(dir.join("roles.md")).unwrap();
+        let ws = Workspace::load(&[PathBuf::from(&policy)], &[]);
+        let program = ws.program().unwrap();
+        let users: Vec<String> = program
+            .data
+            .users
+            .iter()
+            .map(|u| u.meta.name.clone())
+            .collect();
+        let questions: String = users.iter().map(|u| format!("roles {u}\n")).collect();
+        let answers = rights_with_stdin(&["query", &policy, "--brief", "-"], &questions);
+        let held: Vec<Vec<String>> = answers
+            .stdout
+            .lines()
+            .map(|l| l.split_whitespace().map(str::to_string).collect())
+            .collect();
+        assert_eq!(held.len(), users.len(), "{}", answers.transcript());
+        let mut checked = 0;
+        for role in &program.policy.roles {
+            let name = &role.meta.name;
+            let heading = format!("<a id=\"{}\"></a>", rights::doc::anchor("role", name));
+            let entry = roles_md
+                .split(&heading)
+                .nth(1)
+                .unwrap_or_else(|| panic!("{seed}: {name}"));
+            let entry = entry.split("\n#").next().unwrap();
+            let line = entry.lines().find(|l| l.starts_with("- Held by")).unwrap();
+            let said: usize = match line.split_whitespace().nth(3) {
+                Some("no") => 0,
+                Some(n) => n.parse().unwrap_or_else(|_| panic!("{line}")),
+                None => panic!("{line}"),
+            };
+            let counted = held.iter().filter(|rs| rs.contains(name)).count();
+            assert_eq!(said, counted, "{seed}: role {name}: {line}");
+            checked += 1;
+        }
+        assert!(checked >= 3, "{seed}");
+    }
+}

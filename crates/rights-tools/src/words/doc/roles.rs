@@ -1,9 +1,13 @@
 //! The roles page: the graph, the role × right and role × report matrices,
 //! the default roles, and every role with what it may assign.
 
+use super::reports::users_page;
 use super::{deny_touches, joined, mark, role_decides, t, Denied, Grants, MAX_CELLS, WIDE};
 use crate::doc::graph::Graph;
-use crate::doc::{anchor, Block, Cell, Inline, Page};
+use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
+
+/// Users named on a role's entry (the rest are counted).
+const HOLDERS_NAMED: usize = 10;
 use crate::sema::model::*;
 use crate::words::Words;
 
@@ -215,6 +219,19 @@ impl Words<'_> {
             text: "Every role".into(),
             anchor: "every-role".into(),
         });
+        // who has each role (directly or through one that extends it):
+        // counted, and the first few named
+        let mut holders: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); p.roles.len()];
+        for u in 0..self.program.data.users.len() {
+            for r in self.program.roles_of(UserId::from_index(u)) {
+                if let Some((n, first)) = holders.get_mut(r.index()) {
+                    *n += 1;
+                    if first.len() < HOLDERS_NAMED {
+                        first.push(u);
+                    }
+                }
+            }
+        }
         for (k, role) in p.roles.iter().enumerate() {
             let rid = RoleId::from_index(k);
             blocks.push(Block::Heading {
@@ -236,31 +253,137 @@ impl Words<'_> {
                 ));
                 items.push(x);
             }
+            // its rights: those it grants itself, then those of each role
+            // it extends, named by the nearest role that grants them
             let rights: Vec<RightId> = self.program.role_rights(rid).collect();
-            let mut x = vec![t(format!("Rights ({}): ", rights.len()))];
-            x.extend(joined(
-                rights.into_iter().map(|r| self.right_link(r)).collect(),
-            ));
+            let direct: Vec<RightId> = rights
+                .iter()
+                .copied()
+                .filter(|&r| grants.is_direct(r, rid))
+                .collect();
+            let mut x = vec![t(format!(
+                "Rights ({}), {} granted here: ",
+                rights.len(),
+                direct.len()
+            ))];
+            x.extend(joined(direct.iter().map(|&r| self.right_link(r)).collect()));
             items.push(x);
+            let mut from: Vec<(RoleId, Vec<RightId>)> = Vec::new();
+            for &r in rights.iter().filter(|r| !direct.contains(r)) {
+                let giver = self.nearest_granter(rid, r, grants);
+                match from.iter_mut().find(|(g, _)| *g == giver) {
+                    Some((_, rs)) => rs.push(r),
+                    None => from.push((giver, vec![r])),
+                }
+            }
+            for (giver, rs) in from {
+                let mut x = vec![
+                    t(format!("Inherited ({}) from ", rs.len())),
+                    self.role_link(giver),
+                    t(": "),
+                ];
+                x.extend(joined(rs.iter().map(|&r| self.right_link(r)).collect()));
+                items.push(x);
+            }
+            // the reports its rights meet, and those that depend on the user
+            let (mut meets, mut depends) = (Vec::new(), Vec::new());
+            for (i, rep) in p.reports.iter().enumerate() {
+                match role_decides(self.program, grants, rid, &rep.requires, 0) {
+                    Some(true) => meets.push(self.report_link(ReportId::from_index(i))),
+                    None => depends.push(self.report_link(ReportId::from_index(i))),
+                    Some(false) => {}
+                }
+            }
+            if !meets.is_empty() {
+                let mut x = vec![t("Reports its rights meet: ")];
+                x.extend(joined(meets));
+                items.push(x);
+            }
+            if !depends.is_empty() {
+                let mut x = vec![t(
+                    "Reports that depend on the user (flags, groups or access): ",
+                )];
+                x.extend(joined(depends));
+                items.push(x);
+            }
             for a in &role.assigns {
-                items.push(vec![t(self.assigns_sentence(a))]);
+                items.push(self.assigns_words(a));
+            }
+            let (n, first) = &holders[k];
+            if !self.program.data.users.is_empty() {
+                let mut x = vec![t(match n {
+                    0 => "Held by no user of the data.".to_string(),
+                    1 => "Held by 1 user: ".to_string(),
+                    n => format!("Held by {n} users: "),
+                })];
+                x.extend(joined(
+                    first
+                        .iter()
+                        .map(|&u| {
+                            let name = &self.program.data.users[u].meta.name;
+                            Inline::Link {
+                                text: name.clone(),
+                                to: Target {
+                                    page: users_page(u),
+                                    anchor: anchor("user", name),
+                                },
+                                code: true,
+                            }
+                        })
+                        .collect(),
+                ));
+                if *n > first.len() {
+                    x.push(t(format!(
+                        " and {} more (the Users pages list them all)",
+                        n - first.len()
+                    )));
+                }
+                items.push(x);
             }
             blocks.push(Block::List(items));
         }
         Page::new("roles", "Roles", blocks)
     }
 
+    /// The role granting `right` that is nearest to `role` among those it
+    /// extends (breadth first; `role` itself when none is found).
+    fn nearest_granter(&self, role: RoleId, right: RightId, grants: &Grants) -> RoleId {
+        let p = &self.program.policy;
+        let mut queue = std::collections::VecDeque::from([role]);
+        let mut seen = vec![false; p.roles.len()];
+        while let Some(r) = queue.pop_front() {
+            if std::mem::replace(&mut seen[r.index()], true) {
+                continue;
+            }
+            if r != role && grants.is_direct(right, r) {
+                return r;
+            }
+            queue.extend(p.role(r).parents.iter().map(|(x, _)| *x));
+        }
+        role
+    }
+
+    /// "May assign …", with each role a link.
+    fn assigns_words(&self, a: &AssignsRule) -> Vec<Inline> {
+        match &a.what {
+            Assignable::Roles(Some(rs)) => {
+                let sentence = self.assigns_sentence(a);
+                let (_, scope) = sentence.split_once(" {ROLES}").unwrap_or(("", "."));
+                let mut x = vec![t("May assign the roles ")];
+                x.extend(joined(rs.iter().map(|r| self.role_link(*r)).collect()));
+                x.push(t(scope.to_string()));
+                x
+            }
+            _ => vec![t(self.assigns_sentence(a))],
+        }
+    }
+
     fn assigns_sentence(&self, a: &AssignsRule) -> String {
         let p = &self.program.policy;
         let what = match &a.what {
             Assignable::Roles(None) => "every role".to_string(),
-            Assignable::Roles(Some(rs)) => format!(
-                "the roles {}",
-                rs.iter()
-                    .map(|r| format!("`{}`", p.role(*r).meta.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            // the roles are links, put in by assigns_words
+            Assignable::Roles(Some(_)) => "the roles {ROLES}".to_string(),
             Assignable::Access(None) => "every access level".to_string(),
             Assignable::Access(Some(ls)) => format!(
                 "access {}",
