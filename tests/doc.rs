@@ -405,3 +405,64 @@ fn role_holders_agree_with_the_roles_query() {
         assert!(checked >= 3, "{seed}");
     }
 }
+
+/// The access page documents groups: each group's members are counted as
+/// `groups U` answers for every user, and what it gives is linked.
+#[test]
+fn group_members_agree_with_the_groups_query() {
+    let policy = "tests/data/reference.rights";
+    let dir = out_dir("groups");
+    doc(&[
+        "doc",
+        policy,
+        "--format",
+        "markdown",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    let page = std::fs::read_to_string(dir.join("access.md")).unwrap();
+    let ws = Workspace::load(&[PathBuf::from(policy)], &[]);
+    let program = ws.program().unwrap();
+    let users: Vec<String> = program
+        .data
+        .users
+        .iter()
+        .map(|u| u.meta.name.clone())
+        .collect();
+    let questions: String = users.iter().map(|u| format!("groups {u}\n")).collect();
+    let answers = rights_with_stdin(&["query", policy, "--brief", "-"], &questions);
+    let held: Vec<Vec<String>> = answers
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect();
+    assert_eq!(held.len(), users.len(), "{}", answers.transcript());
+    assert!(!program.data.groups.is_empty());
+    for g in &program.data.groups {
+        let name = &g.meta.name;
+        let heading = format!("<a id=\"{}\"></a>", rights::doc::anchor("group", name));
+        let entry = page
+            .split(&heading)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{name}:\n{page}"));
+        let entry = entry.split("\n#").next().unwrap();
+        let line = entry
+            .lines()
+            .find(|l| l.contains("member"))
+            .unwrap_or_else(|| panic!("{entry}"));
+        let said: usize = match line.split_whitespace().nth(1) {
+            Some("No") => 0,
+            Some(n) => n.parse().unwrap_or_else(|_| panic!("{line}")),
+            None => panic!("{line}"),
+        };
+        let counted = held.iter().filter(|gs| gs.contains(name)).count();
+        assert_eq!(said, counted, "group {name}: {line}");
+        for (r, _) in &g.roles {
+            let role = &program.policy.role(*r).meta.name;
+            assert!(
+                entry.contains(&format!("[`{role}`](roles.md#role-{role})")),
+                "{entry}"
+            );
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! with data the users. Built as the document model of [`crate::doc`], which
 //! writes it as HTML or Markdown.
 
+mod access;
 mod reports;
 mod roles;
 mod version3;
@@ -271,15 +272,24 @@ impl Words<'_> {
             .iter()
             .map(|p| (p.file.clone(), p.title.clone()))
             .collect();
+        if self.has_access_page() {
+            pages.push(self.doc_access());
+            nav.push(("access".into(), "Access".into()));
+        }
         if has_data {
             nav.push(("users".into(), "Users".into()));
         }
+        let fixed = pages.len();
         if self.uses_version3() {
             pages.push(self.doc_conditions());
             if self.program.dated() {
                 pages.push(self.doc_expiring());
             }
-            nav.extend(pages[4..].iter().map(|p| (p.file.clone(), p.title.clone())));
+            nav.extend(
+                pages[fixed..]
+                    .iter()
+                    .map(|p| (p.file.clone(), p.title.clone())),
+            );
         }
         let site = Site {
             title: title.to_string(),
@@ -321,6 +331,17 @@ impl Words<'_> {
         }
         for a in &p.actions {
             declared(&a.meta, "action", "reports");
+        }
+        if self.has_access_page() {
+            for l in &p.access {
+                declared(&l.meta, "access", "access");
+            }
+            for g in &self.program.data.groups {
+                declared(&g.meta, "group", "access");
+            }
+            for tag in &p.tags {
+                declared(&tag.meta, "tag", "access");
+            }
         }
         if self.uses_version3() {
             for a in &p.attributes {

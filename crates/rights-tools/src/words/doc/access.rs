@@ -1,0 +1,252 @@
+//! The access page: what version 2 of the language adds to a policy, in the
+//! words of the other pages: access levels (their `also when` rules, whether
+//! they flow down the resource tree, the denies that take them away), tags,
+//! groups (nesting, what each gives, how many members) and the levels that
+//! `access for role` lines give on resources.
+
+use super::reports::users_page;
+use super::{joined, t};
+use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
+use crate::sema::model::*;
+use crate::words::Words;
+
+/// Members named on a group's entry (the rest are counted).
+const MEMBERS_NAMED: usize = 10;
+
+impl Words<'_> {
+    /// Whether the policy or its data has anything the access page shows.
+    pub(super) fn has_access_page(&self) -> bool {
+        let p = &self.program.policy;
+        let d = &self.program.data;
+        !p.access.is_empty()
+            || !p.tags.is_empty()
+            || !d.groups.is_empty()
+            || d.resources.iter().any(|r| !r.role_access.is_empty())
+    }
+
+    fn access_link(&self, l: AccessId) -> Inline {
+        let m = &self.program.policy.access_level(l).meta;
+        super::link("access", "access", &m.name, &m.name, true)
+    }
+
+    fn group_link(&self, g: GroupId) -> Inline {
+        let m = &self.program.data.group(g).meta;
+        super::link("group", "access", &m.name, &m.name, true)
+    }
+
+    fn user_link(&self, u: usize) -> Inline {
+        let name = &self.program.data.users[u].meta.name;
+        Inline::Link {
+            text: name.clone(),
+            to: Target {
+                page: users_page(u),
+                anchor: anchor("user", name),
+            },
+            code: true,
+        }
+    }
+
+    pub(super) fn doc_access(&self) -> Page {
+        let p = &self.program.policy;
+        let d = &self.program.data;
+        let mut blocks = vec![Block::Heading {
+            level: 1,
+            text: "Access, tags and groups".into(),
+            anchor: "page-top".into(),
+        }];
+        if !p.access.is_empty() {
+            blocks.push(Block::Heading {
+                level: 2,
+                text: "Access levels".into(),
+                anchor: "levels".into(),
+            });
+            blocks.push(Block::Para(vec![t(
+                "An access level is held on a resource: listed for the user in the data, given by a group or by an `access for role` line, or by a rule below.",
+            )]));
+            for (i, l) in p.access.iter().enumerate() {
+                let id = AccessId::from_index(i);
+                blocks.push(Block::Heading {
+                    level: 3,
+                    text: l.meta.display().to_string(),
+                    anchor: anchor("access", &l.meta.name),
+                });
+                if let Some(doc) = &l.meta.doc {
+                    blocks.push(Block::Para(vec![t(doc.replace('\n', " "))]));
+                }
+                let mut items = vec![vec![t("Name: "), Inline::Code(l.meta.name.clone())]];
+                if l.inherited.is_some() {
+                    items.push(vec![t(
+                        "Inherited: held on a resource, it is held on its sub-resources too (after the parent's revokes and denies; each sub-resource's own exceptions apply again).",
+                    )]);
+                }
+                for c in &l.also_when {
+                    items.push(vec![t(format!("Also held {}.", self.when(Some(c))))]);
+                }
+                for dn in p.access_denies.iter().filter(|dn| dn.levels.contains(&id)) {
+                    items.push(vec![t(format!(
+                        "Taken away from every user {}.",
+                        self.when(dn.when.as_ref())
+                    ))]);
+                }
+                blocks.push(Block::List(items));
+            }
+        }
+        if !p.tags.is_empty() {
+            blocks.push(Block::Heading {
+                level: 2,
+                text: "Tags".into(),
+                anchor: "tags".into(),
+            });
+            let rows = p
+                .tags
+                .iter()
+                .enumerate()
+                .map(|(i, tag)| {
+                    let id = TagId::from_index(i);
+                    let tagged: Vec<&str> = d
+                        .resources
+                        .iter()
+                        .filter(|r| r.tags.iter().any(|(x, _)| *x == id))
+                        .map(|r| r.meta.name.as_str())
+                        .collect();
+                    let mut shown: Vec<String> = tagged
+                        .iter()
+                        .take(MEMBERS_NAMED)
+                        .map(|r| format!("`{r}`"))
+                        .collect();
+                    if tagged.len() > shown.len() {
+                        shown.push(format!("and {} more", tagged.len() - shown.len()));
+                    }
+                    vec![
+                        Cell(vec![
+                            Inline::Anchor(anchor("tag", &tag.meta.name)),
+                            Inline::Code(tag.meta.name.clone()),
+                        ]),
+                        Cell::text(tag.meta.label.clone().unwrap_or_default()),
+                        Cell::text(tagged.len().to_string()),
+                        Cell::text(shown.join(", ")),
+                    ]
+                })
+                .collect();
+            blocks.push(Block::Table {
+                caption: "Every tag, and the resources that carry it".into(),
+                head: vec![
+                    "Tag".into(),
+                    "Label".into(),
+                    "Resources".into(),
+                    "Which".into(),
+                ],
+                rows,
+            });
+        }
+        if !d.groups.is_empty() {
+            blocks.extend(self.doc_groups());
+        }
+        let role_access: Vec<Vec<Cell>> = d
+            .resources
+            .iter()
+            .flat_map(|r| {
+                r.role_access.iter().map(move |(role, level, _)| {
+                    vec![
+                        Cell(vec![Inline::Code(r.meta.name.clone())]),
+                        Cell(vec![self.role_link(*role)]),
+                        Cell(vec![self.access_link(*level)]),
+                    ]
+                })
+            })
+            .collect();
+        if !role_access.is_empty() {
+            blocks.push(Block::Heading {
+                level: 2,
+                text: "Access for a role on a resource".into(),
+                anchor: "role-access".into(),
+            });
+            blocks.push(Block::Para(vec![t(
+                "Every holder of the role has the level on the resource (`access for role` lines of the data).",
+            )]));
+            blocks.push(Block::Table {
+                caption: "The levels each role gives on each resource".into(),
+                head: vec!["Resource".into(), "Role".into(), "Level".into()],
+                rows: role_access,
+            });
+        }
+        Page::new("access", "Access", blocks)
+    }
+
+    fn doc_groups(&self) -> Vec<Block> {
+        let d = &self.program.data;
+        let mut members: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); d.groups.len()];
+        for u in 0..d.users.len() {
+            for g in self.program.groups_of(UserId::from_index(u)) {
+                if let Some((n, first)) = members.get_mut(g.index()) {
+                    *n += 1;
+                    if first.len() < MEMBERS_NAMED {
+                        first.push(u);
+                    }
+                }
+            }
+        }
+        let mut blocks = vec![
+            Block::Heading {
+                level: 2,
+                text: "Groups".into(),
+                anchor: "groups".into(),
+            },
+            Block::Para(vec![t(
+                "A member of a group has the roles and access it gives, and those of every group it is in.",
+            )]),
+        ];
+        for (i, g) in d.groups.iter().enumerate() {
+            let id = GroupId::from_index(i);
+            blocks.push(Block::Heading {
+                level: 3,
+                text: g.meta.display().to_string(),
+                anchor: anchor("group", &g.meta.name),
+            });
+            let mut items = vec![vec![t("Name: "), Inline::Code(g.meta.name.clone())]];
+            if let Some(parent) = g.parent {
+                items.push(vec![t("In: "), self.group_link(parent)]);
+            }
+            let inside: Vec<Inline> = d
+                .groups
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.parent == Some(id))
+                .map(|(k, _)| self.group_link(GroupId::from_index(k)))
+                .collect();
+            if !inside.is_empty() {
+                let mut x = vec![t("Groups in it: ")];
+                x.extend(joined(inside));
+                items.push(x);
+            }
+            if !g.roles.is_empty() {
+                let mut x = vec![t("Gives the roles: ")];
+                x.extend(joined(
+                    g.roles.iter().map(|(r, _)| self.role_link(*r)).collect(),
+                ));
+                items.push(x);
+            }
+            for (res, level, _) in &g.access {
+                items.push(vec![
+                    t("Gives access "),
+                    self.access_link(*level),
+                    t(" on "),
+                    Inline::Code(d.resource(*res).meta.name.clone()),
+                ]);
+            }
+            let (n, first) = &members[i];
+            let mut x = vec![t(match n {
+                0 => "No member in the data.".to_string(),
+                1 => "1 member (directly or through a group in it): ".to_string(),
+                n => format!("{n} members (directly or through a group in it): "),
+            })];
+            x.extend(joined(first.iter().map(|&u| self.user_link(u)).collect()));
+            if *n > first.len() {
+                x.push(t(format!(" and {} more", n - first.len())));
+            }
+            items.push(x);
+            blocks.push(Block::List(items));
+        }
+        blocks
+    }
+}
