@@ -194,3 +194,49 @@ fn hostile_labels_are_only_text() {
     );
     check_site_searching(&site, &dir.join("shots"), "script");
 }
+
+/// A policy of 64 roles (over the 60 drawn as one picture): the whole graph is not drawn (it could not be
+/// read), each role's neighbourhood is, with zoom buttons that work; the
+/// pages stay accessible and reflow.
+#[test]
+fn many_roles_draw_each_roles_neighbourhood() {
+    if let Some(why) = missing_tool() {
+        common::tool_missing(why);
+        return;
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc-a11y-roles");
+    let _ = fs::remove_dir_all(&dir);
+    let gen = Command::new(env!("CARGO_BIN_EXE_rights"))
+        .args([
+            "bench-gen",
+            "--roles",
+            "64",
+            "--users",
+            "10",
+            "--rights",
+            "80",
+        ])
+        .args(["--resources", "10", "--queries", "1", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(gen.status.success(), "{}", text(&gen));
+    let site = dir.join("site");
+    let _ = fs::remove_dir_all(&site);
+    let out = Command::new(env!("CARGO_BIN_EXE_rights"))
+        .env("RIGHTS_TODAY", "2026-12-20")
+        .arg("doc")
+        .arg(dir.join("policy.rights"))
+        .arg("--data")
+        .arg(dir.join("data.json"))
+        .arg("-o")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let roles = fs::read_to_string(site.join("roles.html")).unwrap();
+    assert!(roles.contains("With 64 roles the graph cannot be read as one picture"));
+    let drawn = roles.matches("<figure class=\"graph\">").count();
+    assert!(drawn > 20, "{drawn} neighbourhoods drawn");
+    check_site(&site, &dir.join("shots"));
+}

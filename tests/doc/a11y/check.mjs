@@ -112,6 +112,7 @@ const networkRequests = new Set(); // "page [scheme] url" (Chromium may ask twic
 const pageErrors = []; // "page [scheme] message"
 const searchFailures = [];
 const reflowFailures = [];
+const zoomFailures = [];
 const SEARCH_QUERY = process.env.SEARCH_QUERY || 'a';
 
 try {
@@ -172,6 +173,16 @@ try {
           searchFailures.push(`${name}: "${SEARCH_QUERY}" gave "${status}" and ${shown} results shown`);
         }
         await page.fill('#search', '');
+        // a drawn graph's zoom buttons scale it
+        const zoomIn = page.locator('figure.graph button[data-zoom="1.25"]').first();
+        if ((await zoomIn.count()) > 0) {
+          const svg = page.locator('figure.graph svg').first();
+          const before = (await svg.boundingBox())?.width ?? 0;
+          await zoomIn.click();
+          const after = (await svg.boundingBox())?.width ?? 0;
+          if (!(after > before * 1.1)) zoomFailures.push(`${name}: zoom in took the graph from ${before} to ${after} px`);
+          await page.locator('figure.graph button[data-zoom="0"]').first().click();
+        }
         await page.setViewportSize({ width: 390, height: 800 });
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         if (wide > 391) reflowFailures.push(`${name}: ${wide} px wide at a 390 px viewport`);
@@ -199,6 +210,8 @@ for (const line of pageErrors) console.log(`script error: ${line}`);
 if (pageErrors.length > 0) failed = true;
 for (const line of searchFailures) console.log(`search: ${line}`);
 if (searchFailures.length > 0) failed = true;
+for (const line of zoomFailures) console.log(`zoom: ${line}`);
+if (zoomFailures.length > 0) failed = true;
 for (const line of reflowFailures) console.log(`reflow: ${line}`);
 if (reflowFailures.length > 0) failed = true;
 if (!pages.includes(SCREENSHOT_PAGE)) {

@@ -14,11 +14,20 @@ pub struct Graph {
     /// The anchor kind each node links to on its page (`role`), when the
     /// page documents the nodes.
     pub link: Option<&'static str>,
+    /// One role's neighbourhood, drawn beside its entry when the whole graph
+    /// is too big to read (Markdown leaves it out: its Mermaid block has the
+    /// whole graph).
+    pub part: bool,
 }
 
 /// Above this many nodes the SVG is not drawn (the layout's time grows
 /// quickly); DOT and Mermaid are still written.
 pub const MAX_DRAWN: usize = 300;
+
+/// Above this many nodes a documentation page does not draw the whole graph:
+/// it could not be read as one picture. Each role's entry draws its own
+/// neighbourhood instead.
+pub const PAGE_DRAWN: usize = 60;
 
 fn dot_quote(s: &str) -> String {
     let mut out = String::from("\"");
@@ -69,7 +78,12 @@ impl Graph {
     /// The graph as SVG (`None` when it is too large to draw, or the layout
     /// fails).
     pub fn svg(&self) -> Option<String> {
-        if self.nodes.is_empty() || self.nodes.len() > MAX_DRAWN {
+        self.svg_up_to(MAX_DRAWN)
+    }
+
+    /// [`Graph::svg`] when the graph has at most `limit` nodes.
+    pub fn svg_up_to(&self, limit: usize) -> Option<String> {
+        if self.nodes.is_empty() || self.nodes.len() > limit {
             return None;
         }
         // the layout is another crate's code: a failure there must not end ours

@@ -207,18 +207,31 @@ fn blocks(out: &mut String, bs: &[Block]) {
                 }
                 out.push_str("</tbody>\n</table>\n</div>\n");
             }
-            Block::Graph(g) => match g.svg().map(|svg| linked(g, svg)) {
-                Some(svg) => out.push_str(&format!(
-                    "<figure class=\"graph\"><div role=\"{}\" aria-label=\"The graph of which role {} which (listed in words below)\">{svg}</div></figure>\n",
-                    // with links to each node it is a group of links, not a picture
-                    if g.link.is_some() { "group" } else { "img" },
-                    g.relation
-                )),
-                None => out.push_str(&format!(
-                    "<p>The graph has {} nodes: too many to draw here; <code>rights graph</code> writes it as DOT or Mermaid.</p>\n",
-                    g.nodes.len()
-                )),
-            },
+            Block::Graph(g) => {
+                let limit = if g.part {
+                    super::graph::MAX_DRAWN
+                } else {
+                    super::graph::PAGE_DRAWN
+                };
+                match g.svg_up_to(limit).map(|svg| linked(g, svg)) {
+                    Some(svg) => out.push_str(&format!(
+                        "<figure class=\"graph\"><div class=\"zoom\" role=\"toolbar\" aria-label=\"Zoom the graph\"><button type=\"button\" data-zoom=\"0.8\">Zoom out</button> <button type=\"button\" data-zoom=\"1.25\">Zoom in</button> <button type=\"button\" data-zoom=\"0\">Actual size</button></div><div class=\"canvas\" tabindex=\"0\" role=\"{}\" aria-label=\"{} (listed in words {})\">{svg}</div></figure>\n",
+                        // with links to each node it is a group of links, not a picture
+                        if g.link.is_some() { "group" } else { "img" },
+                        if g.part {
+                            format!("The roles this one extends and those that extend it")
+                        } else {
+                            format!("The graph of which role {} which", g.relation)
+                        },
+                        if g.part { "above" } else { "below" },
+                    )),
+                    None if g.part => {}
+                    None => out.push_str(&format!(
+                        "<p>The graph has {} nodes: too many to draw as one picture here; <code>rights graph</code> writes it as DOT or Mermaid.</p>\n",
+                        g.nodes.len()
+                    )),
+                }
+            }
             Block::Details {
                 summary,
                 blocks: inner,
@@ -263,7 +276,10 @@ abbr { text-decoration: none; }
 .skip:focus { left: 1rem; top: .5rem; background: var(--bg); padding: .25rem .5rem; }
 #search-results { list-style: none; padding: 0; margin: .25rem 0 0; }
 .search { position: relative; }
-.graph svg { max-width: 100%; height: auto; }
+.graph { margin: .5rem 0 1rem; }
+.graph .canvas { overflow: auto; max-height: 80vh; max-width: 100%; border: 1px solid var(--line); }
+.graph svg { display: block; height: auto; }
+.graph .zoom { margin-bottom: .25rem; }
 .graph svg rect { fill: var(--bg); stroke: var(--fg); }
 .graph svg path, .graph svg line, .graph svg polyline { stroke: var(--fg); }
 .graph svg text { fill: var(--link); font-family: system-ui, sans-serif; }
@@ -274,7 +290,7 @@ footer { padding: 1rem 1.5rem; color: var(--muted); border-top: 1px solid var(--
 .matrix thead th { position: sticky; top: 0; z-index: 1; background: var(--head); writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; white-space: nowrap; padding: .5rem .25rem; }
 .matrix thead th:first-child { left: 0; z-index: 3; writing-mode: horizontal-tb; transform: none; vertical-align: bottom; }
 .matrix tbody th { position: sticky; left: 0; z-index: 2; background: var(--bg); white-space: nowrap; }
-.matrix td { text-align: center; min-width: 1.5rem; }
+.matrix td { text-align: center; min-width: 1.5rem; white-space: nowrap; }
 @media print {
   @page { size: landscape; margin: 1cm; }
   header nav, .search, .skip { display: none; }
@@ -318,6 +334,28 @@ const SCRIPT: &str = r#"
       : found <= SHOWN ? found + ' results.'
       : found + ' results; the first ' + SHOWN + ' are shown: type more to narrow them.';
   });
+})();
+(function () {
+  // zoom buttons of each drawn graph: the picture keeps its natural size in
+  // a box that scrolls, and the buttons scale it
+  var figures = document.querySelectorAll('figure.graph');
+  for (var i = 0; i < figures.length; i++) {
+    (function (figure) {
+      var svg = figure.querySelector('svg');
+      if (!svg) return;
+      var natural = svg.viewBox && svg.viewBox.baseVal ? svg.viewBox.baseVal.width : svg.getBoundingClientRect().width;
+      var scale = 1;
+      var buttons = figure.querySelectorAll('button[data-zoom]');
+      for (var k = 0; k < buttons.length; k++) {
+        buttons[k].addEventListener('click', function () {
+          var f = parseFloat(this.getAttribute('data-zoom'));
+          scale = f === 0 ? 1 : Math.min(4, Math.max(0.1, scale * f));
+          svg.style.width = (natural * scale) + 'px';
+          svg.removeAttribute('height');
+        });
+      }
+    })(figures[i]);
+  }
 })();
 "#;
 

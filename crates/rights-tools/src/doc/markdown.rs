@@ -123,6 +123,7 @@ fn blocks(out: &mut String, bs: &[Block]) {
                 }
                 out.push('\n');
             }
+            Block::Graph(g) if g.part => {}
             Block::Graph(g) => {
                 out.push_str("```mermaid\n");
                 out.push_str(&g.mermaid());

@@ -240,7 +240,9 @@ impl Words<'_> {
                 1 => "1 member (directly or through a group in it): ".to_string(),
                 n => format!("{n} members (directly or through a group in it): "),
             })];
-            x.extend(joined(first.iter().map(|&u| self.user_link(u)).collect()));
+            if !first.is_empty() {
+                x.extend(joined(first.iter().map(|&u| self.user_link(u)).collect()));
+            }
             if *n > first.len() {
                 x.push(t(format!(" and {} more", n - first.len())));
             }

@@ -6,6 +6,12 @@ use super::{deny_touches, joined, mark, role_decides, t, Denied, Grants, MAX_CEL
 use crate::doc::graph::Graph;
 use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
 
+/// A role's neighbourhood drawn beside its entry has at most this many roles.
+const FOCUS_NODES: usize = 30;
+
+/// At most this many roles' neighbourhoods are drawn (each is laid out).
+const FOCUS_DRAWN: usize = 400;
+
 /// Users named on a role's entry (the rest are counted).
 const HOLDERS_NAMED: usize = 10;
 use crate::sema::model::*;
@@ -28,7 +34,66 @@ impl Words<'_> {
                 .collect(),
             relation: "extends",
             link: Some("role"),
+            part: false,
         }
+    }
+
+    /// The roles `role` extends and those that extend it, directly or not,
+    /// with the edges between them: `None` when that is the role alone or
+    /// more than [`FOCUS_NODES`] roles.
+    fn focused_graph(&self, role: RoleId, whole: &Graph, children: &[Vec<usize>]) -> Option<Graph> {
+        let mut keep = vec![false; whole.nodes.len()];
+        let mut count = 0;
+        // up the parents, then down the children
+        for down in [false, true] {
+            let mut stack = vec![role.index()];
+            while let Some(n) = stack.pop() {
+                if !keep[n] {
+                    keep[n] = true;
+                    count += 1;
+                    if count > FOCUS_NODES {
+                        return None;
+                    }
+                } else if n != role.index() {
+                    continue;
+                }
+                if down {
+                    stack.extend(children[n].iter().copied().filter(|&c| !keep[c]));
+                } else {
+                    stack.extend(
+                        self.program.policy.roles[n]
+                            .parents
+                            .iter()
+                            .map(|(p, _)| p.index())
+                            .filter(|&p| !keep[p]),
+                    );
+                }
+            }
+        }
+        if count < 2 {
+            return None;
+        }
+        let mut index = vec![usize::MAX; whole.nodes.len()];
+        let mut nodes = Vec::with_capacity(count);
+        for (i, n) in whole.nodes.iter().enumerate() {
+            if keep[i] {
+                index[i] = nodes.len();
+                nodes.push(n.clone());
+            }
+        }
+        let edges = whole
+            .edges
+            .iter()
+            .filter(|(a, b)| keep[*a] && keep[*b])
+            .map(|(a, b)| (index[*a], index[*b]))
+            .collect();
+        Some(Graph {
+            nodes,
+            edges,
+            relation: whole.relation,
+            link: whole.link,
+            part: true,
+        })
     }
 
     /// The role graph alone (`rights graph`).
@@ -53,6 +118,7 @@ impl Words<'_> {
                 .collect(),
             relation: "is in",
             link: None,
+            part: false,
         }
     }
 
@@ -95,6 +161,14 @@ impl Words<'_> {
 
     pub(super) fn doc_roles(&self, grants: &Grants) -> Page {
         let p = &self.program.policy;
+        let whole = self.role_graph();
+        let too_big = whole.nodes.len() > crate::doc::graph::PAGE_DRAWN;
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); p.roles.len()];
+        for (child, parent) in &whole.edges {
+            children[*parent].push(*child);
+        }
+        let mut focused_left = if too_big { FOCUS_DRAWN } else { 0 };
+        let drawn = (!too_big).then(|| Block::Graph(whole.clone()));
         let mut blocks = vec![
             Block::Heading {
                 level: 1,
@@ -106,8 +180,11 @@ impl Words<'_> {
                 text: "How roles extend each other".into(),
                 anchor: "graph".into(),
             },
-            Block::Graph(self.role_graph()),
-            Block::Para(vec![t("An arrow goes from a role to the role it extends: it has every right of that role too.")]),
+            Block::Para(vec![t(if too_big {
+                format!("With {} roles the graph cannot be read as one picture: each role's entry below draws the roles it extends and those that extend it. `rights graph` writes the whole graph as DOT or Mermaid. An arrow goes from a role to the role it extends: it has every right of that role too.", p.roles.len())
+            } else {
+                "An arrow goes from a role to the role it extends: it has every right of that role too.".to_string()
+            })]),
             Block::Heading {
                 level: 2,
                 text: "Role × right".into(),
@@ -115,6 +192,10 @@ impl Words<'_> {
             },
             Block::Para(vec![t("● granted directly; ○ inherited from a role it extends; ‡ a deny takes the right away from some users; ✗ a deny takes it from every user, so no holder has it.")]),
         ];
+        // the whole graph, where it can be read as one picture
+        if let Some(g) = drawn {
+            blocks.insert(2, g);
+        }
         let all: Vec<RightId> = (0..p.rights.len()).map(RightId::from_index).collect();
         if all.len() <= WIDE {
             blocks.push(self.matrix(grants, "Which role has which right".into(), &all));
@@ -243,6 +324,16 @@ impl Words<'_> {
                 blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
             }
             let mut items = vec![vec![t("Name: "), Inline::Code(role.meta.name.clone())]];
+            if !children[k].is_empty() {
+                let mut x = vec![t("Extended by: ")];
+                x.extend(joined(
+                    children[k]
+                        .iter()
+                        .map(|&c| self.role_link(RoleId::from_index(c)))
+                        .collect(),
+                ));
+                items.push(x);
+            }
             if !role.parents.is_empty() {
                 let mut x = vec![t("Extends: ")];
                 x.extend(joined(
@@ -316,22 +407,24 @@ impl Words<'_> {
                     1 => "Held by 1 user: ".to_string(),
                     n => format!("Held by {n} users: "),
                 })];
-                x.extend(joined(
-                    first
-                        .iter()
-                        .map(|&u| {
-                            let name = &self.program.data.users[u].meta.name;
-                            Inline::Link {
-                                text: name.clone(),
-                                to: Target {
-                                    page: users_page(u),
-                                    anchor: anchor("user", name),
-                                },
-                                code: true,
-                            }
-                        })
-                        .collect(),
-                ));
+                if !first.is_empty() {
+                    x.extend(joined(
+                        first
+                            .iter()
+                            .map(|&u| {
+                                let name = &self.program.data.users[u].meta.name;
+                                Inline::Link {
+                                    text: name.clone(),
+                                    to: Target {
+                                        page: users_page(u),
+                                        anchor: anchor("user", name),
+                                    },
+                                    code: true,
+                                }
+                            })
+                            .collect(),
+                    ));
+                }
                 if *n > first.len() {
                     x.push(t(format!(
                         " and {} more (the Users pages list them all)",
@@ -341,6 +434,12 @@ impl Words<'_> {
                 items.push(x);
             }
             blocks.push(Block::List(items));
+            if focused_left > 0 {
+                if let Some(g) = self.focused_graph(rid, &whole, &children) {
+                    focused_left -= 1;
+                    blocks.push(Block::Graph(g));
+                }
+            }
         }
         Page::new("roles", "Roles", blocks)
     }
