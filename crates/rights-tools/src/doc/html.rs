@@ -219,7 +219,7 @@ fn blocks(out: &mut String, bs: &[Block]) {
                         // with links to each node it is a group of links, not a picture
                         if g.link.is_some() { "group" } else { "img" },
                         if g.part {
-                            format!("The roles this one extends and those that extend it")
+                            "The roles this one extends and those that extend it".to_string()
                         } else {
                             format!("The graph of which role {} which", g.relation)
                         },
