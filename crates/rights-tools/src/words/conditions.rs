@@ -5,7 +5,22 @@
 use super::Words;
 use crate::sema::model::*;
 
+/// A declared name as conditions write it, its label after it:
+/// `analytics_access` (Analytics Access).
+fn labelled(m: &Meta) -> String {
+    match &m.label {
+        Some(l) => format!("`{}` ({l})", m.name),
+        None => format!("`{}`", m.name),
+    }
+}
+
 impl Words<'_> {
+    /// A flag as conditions name it: `analytics_access` (Analytics Access),
+    /// as rights are.
+    fn flag_words(&self, f: FlagId) -> String {
+        labelled(&self.program.policy.flag(f).meta)
+    }
+
     /// A condition in words, about "the user" (and "the resource" for tags
     /// and access levels).
     pub fn condition(&self, c: &Cond) -> String {
@@ -29,13 +44,15 @@ impl Words<'_> {
             Cond::Not(x, _) => match &**x {
                 Cond::Right(r, _) => format!("the user lacks right {}", self.right(*r)),
                 Cond::Role(r, _) => format!("the user lacks role {}", self.role(*r)),
-                Cond::Flag(f, _) => format!("the user lacks flag `{}`", p.flag(*f).meta.name),
-                Cond::Tag(t, _) => format!("the resource is not tagged `{}`", p.tag(*t).meta.name),
+                Cond::Flag(f, _) => format!("the user lacks flag {}", self.flag_words(*f)),
+                Cond::Tag(t, _) => {
+                    format!("the resource is not tagged {}", labelled(&p.tag(*t).meta))
+                }
                 Cond::Group(g, _) => format!("the user is not in group `{}`", self.group(*g)),
                 Cond::Can(a, _) => format!("the user may not `{}`", p.action(*a).meta.name),
                 Cond::Access(l, _) => format!(
-                    "the user lacks access `{}` on the resource",
-                    p.access_level(*l).meta.name
+                    "the user lacks access {} on the resource",
+                    labelled(&p.access_level(*l).meta)
                 ),
                 Cond::Context(c, _) => format!(
                     "the question is asked without `{}`",
@@ -47,14 +64,14 @@ impl Words<'_> {
             Cond::Const(false, _) => "never".into(),
             Cond::Right(r, _) => format!("the user has right {}", self.right(*r)),
             Cond::Role(r, _) => format!("the user has role {}", self.role(*r)),
-            Cond::Flag(f, _) => format!("the user has flag `{}`", p.flag(*f).meta.name),
+            Cond::Flag(f, _) => format!("the user has flag {}", self.flag_words(*f)),
             Cond::Access(l, _) => format!(
-                "the user has access `{}` on the resource",
-                p.access_level(*l).meta.name
+                "the user has access {} on the resource",
+                labelled(&p.access_level(*l).meta)
             ),
             Cond::Can(a, _) => format!("the user may `{}`", p.action(*a).meta.name),
             Cond::Group(g, _) => format!("the user is in group `{}`", self.group(*g)),
-            Cond::Tag(t, _) => format!("the resource is tagged `{}`", p.tag(*t).meta.name),
+            Cond::Tag(t, _) => format!("the resource is tagged {}", labelled(&p.tag(*t).meta)),
             Cond::Same(a, _) => format!(
                 "the user and the resource share a `{}` value",
                 p.attribute(*a).meta.name
