@@ -149,7 +149,16 @@ fn doc_site_is_accessible_offline_in_both_colour_schemes() {
         if !check_site(&site, &screenshots) {
             return;
         }
-        for shot in ["roles.png", "roles-dark.png"] {
+        for shot in [
+            "roles.png",
+            "roles-dark.png",
+            "roles-phone.png",
+            "roles-print.png",
+            "index-top.png",
+            "rights-top.png",
+            "reports-top.png",
+            "access-top.png",
+        ] {
             let len = fs::metadata(screenshots.join(shot))
                 .map(|m| m.len())
                 .unwrap_or(0);

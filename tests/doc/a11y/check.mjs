@@ -13,7 +13,9 @@
 //     records it: the pages must work with no network at all;
 //   - records uncaught JavaScript errors of the page's inline scripts.
 // Then it writes full-page screenshots of roles.html to
-// SCREENSHOT_DIR/roles.png (light) and SCREENSHOT_DIR/roles-dark.png (dark).
+// SCREENSHOT_DIR/roles.png (light) and SCREENSHOT_DIR/roles-dark.png (dark),
+// the first screen of every page (PAGE-top.png), and roles.html at phone
+// width (roles-phone.png) and as printed (roles-print.png).
 // On every page (light scheme) it also types the search words (the
 // environment's SEARCH_QUERY, else `a`) and checks that results and their
 // count appear, and at a 390 px wide viewport it checks that the page itself
@@ -187,6 +189,21 @@ try {
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         if (wide > 391) reflowFailures.push(`${name}: ${wide} px wide at a 390 px viewport`);
         await page.setViewportSize(VIEWPORT);
+      }
+
+      // every page in the light scheme, as a reader first sees it; the
+      // roles page also at phone width and as printed
+      if (scheme === 'light') {
+        const base = name.replace(/\.html$/, '');
+        await page.screenshot({ path: join(shotDir, `${base}-top.png`), animations: 'disabled' });
+        if (name === SCREENSHOT_PAGE) {
+          await page.setViewportSize({ width: 390, height: 844 });
+          await page.screenshot({ path: join(shotDir, 'roles-phone.png'), animations: 'disabled' });
+          await page.setViewportSize(VIEWPORT);
+          await page.emulateMedia({ media: 'print', colorScheme: scheme });
+          await page.screenshot({ path: join(shotDir, 'roles-print.png'), fullPage: true, animations: 'disabled' });
+          await page.emulateMedia({ media: 'screen', colorScheme: scheme });
+        }
       }
 
       if (name === SCREENSHOT_PAGE) {

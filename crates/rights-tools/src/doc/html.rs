@@ -293,7 +293,8 @@ footer { padding: 1rem 1.5rem; color: var(--muted); border-top: 1px solid var(--
 .matrix td { text-align: center; min-width: 1.5rem; white-space: nowrap; }
 @media print {
   @page { size: landscape; margin: 1cm; }
-  header nav, .search, .skip { display: none; }
+  header nav, .search, .skip, .graph .zoom { display: none; }
+  .graph .canvas { max-height: none; overflow: visible; border: 0; }
   .scroll, .matrix { overflow: visible; max-height: none; }
   a { color: inherit; }
   thead { display: table-header-group; }
