@@ -466,3 +466,102 @@ fn group_members_agree_with_the_groups_query() {
         }
     }
 }
+
+/// Every cell of the role × right and role × report matrices, against the
+/// engine: for each role a probe user who holds only that role (no flags, no
+/// groups) is asked every right and report. ● ○ (with no deny) is allow, ✗
+/// and an empty cell are deny; ✓ is allow and an empty report cell deny
+/// (‡ and ? depend on the user and are left out).
+#[test]
+fn every_matrix_cell_agrees_with_the_engine() {
+    for policy in [
+        "policies/emresource.rights",
+        "policies/analytics.rights",
+        "tests/data/reference.rights",
+    ] {
+        let dir = out_dir(&format!(
+            "cells-{}",
+            Path::new(policy).file_stem().unwrap().to_str().unwrap()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ws = Workspace::load(&[PathBuf::from(policy)], &[]);
+        let p = &ws.program().unwrap().policy;
+        let probes: Vec<serde_json::Value> = p
+            .roles
+            .iter()
+            .map(|r| serde_json::json!({"id": format!("probe_{}", r.meta.name), "roles": [r.meta.name]}))
+            .collect();
+        let data = dir.join("probes.json");
+        std::fs::write(&data, serde_json::json!({ "users": probes }).to_string()).unwrap();
+        let site = dir.join("md");
+        doc(&[
+            "doc",
+            policy,
+            "--format",
+            "markdown",
+            "-o",
+            site.to_str().unwrap(),
+        ]);
+        let roles_md = std::fs::read_to_string(site.join("roles.md")).unwrap();
+        // (role, column, cell) of every matrix
+        let mut cells: Vec<(String, String, String)> = Vec::new();
+        let mut head: Vec<String> = Vec::new();
+        for line in roles_md.lines() {
+            if line.starts_with("| Role |") {
+                head = line
+                    .split(" | ")
+                    .map(|c| c.trim_matches(['|', ' ']).replace('\\', ""))
+                    .collect();
+            } else if line.starts_with("| [`") && !head.is_empty() {
+                let row: Vec<&str> = line
+                    .split(" | ")
+                    .map(|c| c.trim_matches(['|', ' ']))
+                    .collect();
+                let role = row[0].split('`').nth(1).unwrap().to_string();
+                for (i, c) in row.iter().enumerate().skip(1) {
+                    cells.push((role.clone(), head[i].clone(), c.to_string()));
+                }
+            } else if !line.starts_with('|') {
+                if !line.trim().is_empty() {
+                    head.clear();
+                }
+            }
+        }
+        let report_of = |label: &str| p.reports.iter().find(|r| r.meta.display() == label);
+        let right_of = |name: &str| p.rights.iter().find(|r| r.meta.name == name);
+        let mut asked = Vec::new();
+        for (role, col, cell) in &cells {
+            let expect = match cell.as_str() {
+                "●" | "○" | "✓" => "allow",
+                "" | "● ✗" | "○ ✗" => "deny",
+                _ => continue, // ‡ and ?: depends on the user
+            };
+            let question = if let Some(r) = right_of(col) {
+                format!("can probe_{role} {}", r.meta.name)
+            } else if let Some(r) = report_of(col) {
+                format!("can probe_{role} run {}", r.meta.name)
+            } else {
+                continue; // a count per component
+            };
+            asked.push((question, expect, cell.clone()));
+        }
+        assert!(asked.len() > 20, "{policy}: {} cells checked", asked.len());
+        let questions: String = asked.iter().map(|(q, _, _)| format!("{q}\n")).collect();
+        let r = rights_with_stdin(
+            &[
+                "query",
+                policy,
+                "--data",
+                data.to_str().unwrap(),
+                "--brief",
+                "-",
+            ],
+            &questions,
+        );
+        let answers: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(answers.len(), asked.len(), "{}", r.transcript());
+        for ((q, expect, cell), got) in asked.iter().zip(answers) {
+            assert_eq!(got, *expect, "{policy}: the cell `{cell}` for `{q}`");
+        }
+    }
+}
