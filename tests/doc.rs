@@ -521,10 +521,8 @@ fn every_matrix_cell_agrees_with_the_engine() {
                 for (i, c) in row.iter().enumerate().skip(1) {
                     cells.push((role.clone(), head[i].clone(), c.to_string()));
                 }
-            } else if !line.starts_with('|') {
-                if !line.trim().is_empty() {
-                    head.clear();
-                }
+            } else if !line.starts_with('|') && !line.trim().is_empty() {
+                head.clear();
             }
         }
         let report_of = |label: &str| p.reports.iter().find(|r| r.meta.display() == label);
