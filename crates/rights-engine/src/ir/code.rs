@@ -24,6 +24,7 @@ impl PolicyCode {
             n_tags: policy.tags.len(),
             role_closure: BitMatrix::new(nroles, nroles),
             role_rights: BitMatrix::new(nroles, nr),
+            granted_by: vec![Vec::new(); nr],
             deny_rights: BitMatrix::new(policy.denies.len(), nr),
             deny_cond: Vec::new(),
             default_cond: Vec::new(),
@@ -193,6 +194,15 @@ impl PolicyCode {
                 pending[c] -= 1;
                 if pending[c] == 0 {
                     ready.push(c);
+                }
+            }
+        }
+        for (ri, role) in policy.roles.iter().enumerate() {
+            for site in &role.grants {
+                if let Some(by) = self.granted_by.get_mut(site.right.index()) {
+                    if by.last() != Some(&RoleId::from_index(ri)) {
+                        by.push(RoleId::from_index(ri));
+                    }
                 }
             }
         }

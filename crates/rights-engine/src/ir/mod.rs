@@ -113,6 +113,9 @@ pub struct PolicyCode {
     pub(crate) role_closure: BitMatrix,
     /// Row r: every right role r grants, inherited ones included.
     pub(crate) role_rights: BitMatrix,
+    /// Per right: the roles that grant it themselves (their `grant` lines),
+    /// in role order: an explanation looks for a grant's line only there.
+    pub(crate) granted_by: Vec<Vec<RoleId>>,
     /// Row d: the rights deny d removes.
     pub(crate) deny_rights: BitMatrix,
     pub(crate) deny_cond: Vec<Option<NodeId>>,

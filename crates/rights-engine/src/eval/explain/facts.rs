@@ -120,7 +120,17 @@ impl Program {
     /// The roles and user grants that grant `r` to `u` (before revokes and denies).
     fn grant_sources(&self, u: UserId, r: RightId) -> Vec<Reason> {
         let mut out = Vec::new();
-        for role in self.roles_of(u) {
+        // the roles that grant it themselves, those the user has (in role
+        // order, as roles_of lists them)
+        let granters = self
+            .code
+            .granted_by
+            .get(r.index())
+            .map_or(&[][..], Vec::as_slice);
+        for &role in granters {
+            if !self.has_role(u, role) {
+                continue;
+            }
             if let Some(site) = self.policy.role(role).grants.iter().find(|s| s.right == r) {
                 out.push(
                     Reason::new(true, Fact::GrantedByRole { role })
@@ -152,7 +162,7 @@ impl Program {
             out.push(Reason::new(false, Fact::Revoked { user: u }).at(site.span));
         }
         for (d, deny) in self.policy.denies.iter().enumerate() {
-            if !deny.rights.iter().any(|s| s.right == r) {
+            if !self.code.deny_rights.get(d, r.index()) {
                 continue;
             }
             let cond = self.code.deny_cond.get(d).copied().flatten();
