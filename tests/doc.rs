@@ -30,19 +30,38 @@ fn doc(args: &[&str]) -> common::Run {
     r
 }
 
+/// `rights doc POLICY --format markdown -o DIR`.
+fn markdown(policy: &str, dir: &Path) {
+    doc(&[
+        "doc",
+        policy,
+        "--format",
+        "markdown",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+}
+
+/// `VERB U` asked of every user of the policy in one `--brief` stream: each
+/// user's answer as words (`roles jane` → `["viewer", "reporter"]`).
+fn ask_every_user(policy: &str, users: &[String], verb: &str) -> Vec<Vec<String>> {
+    let questions: String = users.iter().map(|u| format!("{verb} {u}\n")).collect();
+    let answers = rights_with_stdin(&["query", policy, "--brief", "-"], &questions);
+    let held: Vec<Vec<String>> = answers
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect();
+    assert_eq!(held.len(), users.len(), "{}", answers.transcript());
+    held
+}
+
 #[test]
 fn markdown_of_the_seed_policies() {
     for seed in ["emresource", "analytics"] {
         let dir = out_dir(&format!("md-{seed}"));
         let policy = format!("policies/{seed}.rights");
-        doc(&[
-            "doc",
-            &policy,
-            "--format",
-            "markdown",
-            "-o",
-            dir.to_str().unwrap(),
-        ]);
+        markdown(&policy, &dir);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
@@ -314,14 +333,7 @@ fn a_deny_of_every_user_is_definite() {
     )
     .unwrap();
     let site = dir.join("md");
-    doc(&[
-        "doc",
-        policy.to_str().unwrap(),
-        "--format",
-        "markdown",
-        "-o",
-        site.to_str().unwrap(),
-    ]);
+    markdown(policy.to_str().unwrap(), &site);
     let roles = std::fs::read_to_string(site.join("roles.md")).unwrap();
     let row = roles
         .lines()
@@ -358,14 +370,7 @@ fn role_holders_agree_with_the_roles_query() {
     for seed in ["emresource", "analytics"] {
         let policy = format!("policies/{seed}.rights");
         let dir = out_dir(&format!("holders-{seed}"));
-        doc(&[
-            "doc",
-            &policy,
-            "--format",
-            "markdown",
-            "-o",
-            dir.to_str().unwrap(),
-        ]);
+        markdown(&policy, &dir);
         let roles_md = std::fs::read_to_string(dir.join("roles.md")).unwrap();
         let ws = Workspace::load(&[PathBuf::from(&policy)], &[]);
         let program = ws.program().unwrap();
@@ -375,14 +380,7 @@ fn role_holders_agree_with_the_roles_query() {
             .iter()
             .map(|u| u.meta.name.clone())
             .collect();
-        let questions: String = users.iter().map(|u| format!("roles {u}\n")).collect();
-        let answers = rights_with_stdin(&["query", &policy, "--brief", "-"], &questions);
-        let held: Vec<Vec<String>> = answers
-            .stdout
-            .lines()
-            .map(|l| l.split_whitespace().map(str::to_string).collect())
-            .collect();
-        assert_eq!(held.len(), users.len(), "{}", answers.transcript());
+        let held = ask_every_user(&policy, &users, "roles");
         let mut checked = 0;
         for role in &program.policy.roles {
             let name = &role.meta.name;
@@ -412,14 +410,7 @@ fn role_holders_agree_with_the_roles_query() {
 fn group_members_agree_with_the_groups_query() {
     let policy = "tests/data/reference.rights";
     let dir = out_dir("groups");
-    doc(&[
-        "doc",
-        policy,
-        "--format",
-        "markdown",
-        "-o",
-        dir.to_str().unwrap(),
-    ]);
+    markdown(policy, &dir);
     let page = std::fs::read_to_string(dir.join("access.md")).unwrap();
     let ws = Workspace::load(&[PathBuf::from(policy)], &[]);
     let program = ws.program().unwrap();
@@ -429,14 +420,7 @@ fn group_members_agree_with_the_groups_query() {
         .iter()
         .map(|u| u.meta.name.clone())
         .collect();
-    let questions: String = users.iter().map(|u| format!("groups {u}\n")).collect();
-    let answers = rights_with_stdin(&["query", policy, "--brief", "-"], &questions);
-    let held: Vec<Vec<String>> = answers
-        .stdout
-        .lines()
-        .map(|l| l.split_whitespace().map(str::to_string).collect())
-        .collect();
-    assert_eq!(held.len(), users.len(), "{}", answers.transcript());
+    let held = ask_every_user(policy, &users, "groups");
     assert!(!program.data.groups.is_empty());
     for g in &program.data.groups {
         let name = &g.meta.name;
@@ -494,14 +478,7 @@ fn every_matrix_cell_agrees_with_the_engine() {
         let data = dir.join("probes.json");
         std::fs::write(&data, serde_json::json!({ "users": probes }).to_string()).unwrap();
         let site = dir.join("md");
-        doc(&[
-            "doc",
-            policy,
-            "--format",
-            "markdown",
-            "-o",
-            site.to_str().unwrap(),
-        ]);
+        markdown(policy, &site);
         let roles_md = std::fs::read_to_string(site.join("roles.md")).unwrap();
         // (role, column, cell) of every matrix
         let mut cells: Vec<(String, String, String)> = Vec::new();

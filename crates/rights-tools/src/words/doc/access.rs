@@ -5,7 +5,7 @@
 //! `access for role` lines give on resources.
 
 use super::reports::users_page;
-use super::{joined, t};
+use super::{counted_users, entry_head, joined, t};
 use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
 use crate::sema::model::*;
 use crate::words::Words;
@@ -65,15 +65,7 @@ impl Words<'_> {
             )]));
             for (i, l) in p.access.iter().enumerate() {
                 let id = AccessId::from_index(i);
-                blocks.push(Block::Heading {
-                    level: 3,
-                    text: l.meta.display().to_string(),
-                    anchor: anchor("access", &l.meta.name),
-                });
-                if let Some(doc) = &l.meta.doc {
-                    blocks.push(Block::Para(vec![t(doc.replace('\n', " "))]));
-                }
-                let mut items = vec![vec![t("Name: "), Inline::Code(l.meta.name.clone())]];
+                let mut items = entry_head(&mut blocks, &l.meta, "access");
                 if l.inherited.is_some() {
                     items.push(vec![t(
                         "Inherited: held on a resource, it is held on its sub-resources too (after the parent's revokes and denies; each sub-resource's own exceptions apply again).",
@@ -175,17 +167,12 @@ impl Words<'_> {
 
     fn doc_groups(&self) -> Vec<Block> {
         let d = &self.program.data;
-        let mut members: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); d.groups.len()];
-        for u in 0..d.users.len() {
-            for g in self.program.groups_of(UserId::from_index(u)) {
-                if let Some((n, first)) = members.get_mut(g.index()) {
-                    *n += 1;
-                    if first.len() < MEMBERS_NAMED {
-                        first.push(u);
-                    }
-                }
-            }
-        }
+        let members = counted_users(d.users.len(), d.groups.len(), MEMBERS_NAMED, |u| {
+            self.program
+                .groups_of(UserId::from_index(u))
+                .into_iter()
+                .map(|g| g.index())
+        });
         let mut blocks = vec![
             Block::Heading {
                 level: 2,
@@ -198,12 +185,7 @@ impl Words<'_> {
         ];
         for (i, g) in d.groups.iter().enumerate() {
             let id = GroupId::from_index(i);
-            blocks.push(Block::Heading {
-                level: 3,
-                text: g.meta.display().to_string(),
-                anchor: anchor("group", &g.meta.name),
-            });
-            let mut items = vec![vec![t("Name: "), Inline::Code(g.meta.name.clone())]];
+            let mut items = entry_head(&mut blocks, &g.meta, "group");
             if let Some(parent) = g.parent {
                 items.push(vec![t("In: "), self.group_link(parent)]);
             }

@@ -228,6 +228,42 @@ impl Grants {
     }
 }
 
+/// The heading of one declaration's entry (its label, anchored by kind and
+/// name), its description, and the first item of its list: its name.
+fn entry_head(blocks: &mut Vec<Block>, m: &Meta, kind: &str) -> Vec<Vec<Inline>> {
+    blocks.push(Block::Heading {
+        level: 3,
+        text: m.display().to_string(),
+        anchor: anchor(kind, &m.name),
+    });
+    if let Some(d) = &m.doc {
+        blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
+    }
+    vec![vec![t("Name: "), Inline::Code(m.name.clone())]]
+}
+
+/// For each of `n` things, how many users it counts and the first `named`
+/// of them; `of(u)` lists the things user `u` counts for.
+fn counted_users<I: IntoIterator<Item = usize>>(
+    users: usize,
+    n: usize,
+    named: usize,
+    of: impl Fn(usize) -> I,
+) -> Vec<(usize, Vec<usize>)> {
+    let mut out: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); n];
+    for u in 0..users {
+        for k in of(u) {
+            if let Some((count, first)) = out.get_mut(k) {
+                *count += 1;
+                if first.len() < named {
+                    first.push(u);
+                }
+            }
+        }
+    }
+    out
+}
+
 impl Words<'_> {
     fn right_link(&self, r: RightId) -> Inline {
         let m = &self.program.policy.right(r).meta;
@@ -456,15 +492,7 @@ impl Words<'_> {
                 });
                 last = Some(c);
             }
-            blocks.push(Block::Heading {
-                level: 3,
-                text: r.meta.display().to_string(),
-                anchor: anchor("right", &r.meta.name),
-            });
-            let mut items = vec![vec![t("Name: "), Inline::Code(r.meta.name.clone())]];
-            if let Some(d) = &r.meta.doc {
-                blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
-            }
+            let mut items = entry_head(&mut blocks, &r.meta, "right");
             let mut direct = Vec::new();
             let mut inherited = Vec::new();
             let code = self.program.code();

@@ -2,7 +2,10 @@
 //! the default roles, and every role with what it may assign.
 
 use super::reports::users_page;
-use super::{deny_touches, joined, mark, role_decides, t, Denied, Grants, MAX_CELLS, WIDE};
+use super::{
+    counted_users, deny_touches, entry_head, joined, mark, role_decides, t, Denied, Grants,
+    MAX_CELLS, WIDE,
+};
 use crate::doc::graph::Graph;
 use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
 
@@ -302,28 +305,20 @@ impl Words<'_> {
         });
         // who has each role (directly or through one that extends it):
         // counted, and the first few named
-        let mut holders: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); p.roles.len()];
-        for u in 0..self.program.data.users.len() {
-            for r in self.program.roles_of(UserId::from_index(u)) {
-                if let Some((n, first)) = holders.get_mut(r.index()) {
-                    *n += 1;
-                    if first.len() < HOLDERS_NAMED {
-                        first.push(u);
-                    }
-                }
-            }
-        }
+        let holders = counted_users(
+            self.program.data.users.len(),
+            p.roles.len(),
+            HOLDERS_NAMED,
+            |u| {
+                self.program
+                    .roles_of(UserId::from_index(u))
+                    .into_iter()
+                    .map(|r| r.index())
+            },
+        );
         for (k, role) in p.roles.iter().enumerate() {
             let rid = RoleId::from_index(k);
-            blocks.push(Block::Heading {
-                level: 3,
-                text: role.meta.display().to_string(),
-                anchor: anchor("role", &role.meta.name),
-            });
-            if let Some(d) = &role.meta.doc {
-                blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
-            }
-            let mut items = vec![vec![t("Name: "), Inline::Code(role.meta.name.clone())]];
+            let mut items = entry_head(&mut blocks, &role.meta, "role");
             if !children[k].is_empty() {
                 let mut x = vec![t("Extended by: ")];
                 x.extend(joined(
