@@ -30,6 +30,17 @@ fn doc(args: &[&str]) -> common::Run {
     r
 }
 
+/// The entry of `name` (a `kind`: role, group) on a Markdown page: from its
+/// anchor to the next heading.
+fn entry_of<'a>(page: &'a str, kind: &str, name: &str) -> &'a str {
+    let heading = format!("<a id=\"{}\"></a>", rights::doc::anchor(kind, name));
+    let entry = page
+        .split(&heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no entry for {kind} {name}:\n{page}"));
+    entry.split("\n#").next().unwrap_or(entry)
+}
+
 /// `rights doc POLICY --format markdown -o DIR`.
 fn markdown(policy: &str, dir: &Path) {
     doc(&[
@@ -384,12 +395,7 @@ fn role_holders_agree_with_the_roles_query() {
         let mut checked = 0;
         for role in &program.policy.roles {
             let name = &role.meta.name;
-            let heading = format!("<a id=\"{}\"></a>", rights::doc::anchor("role", name));
-            let entry = roles_md
-                .split(&heading)
-                .nth(1)
-                .unwrap_or_else(|| panic!("{seed}: {name}"));
-            let entry = entry.split("\n#").next().unwrap();
+            let entry = entry_of(&roles_md, "role", name);
             let line = entry.lines().find(|l| l.starts_with("- Held by")).unwrap();
             let said: usize = match line.split_whitespace().nth(3) {
                 Some("no") => 0,
@@ -424,12 +430,7 @@ fn group_members_agree_with_the_groups_query() {
     assert!(!program.data.groups.is_empty());
     for g in &program.data.groups {
         let name = &g.meta.name;
-        let heading = format!("<a id=\"{}\"></a>", rights::doc::anchor("group", name));
-        let entry = page
-            .split(&heading)
-            .nth(1)
-            .unwrap_or_else(|| panic!("{name}:\n{page}"));
-        let entry = entry.split("\n#").next().unwrap();
+        let entry = entry_of(&page, "group", name);
         let line = entry
             .lines()
             .find(|l| l.contains("member"))

@@ -34,7 +34,8 @@ impl Words<'_> {
         super::link("group", "access", &m.name, &m.name, true)
     }
 
-    fn user_link(&self, u: usize) -> Inline {
+    /// A link to the user at index `u` on the users' page that lists them.
+    pub(super) fn user_link(&self, u: usize) -> Inline {
         let name = &self.program.data.users[u].meta.name;
         Inline::Link {
             text: name.clone(),

@@ -1,13 +1,12 @@
 //! The roles page: the graph, the role × right and role × report matrices,
 //! the default roles, and every role with what it may assign.
 
-use super::reports::users_page;
 use super::{
     counted_users, deny_touches, entry_head, joined, mark, role_decides, t, Denied, Grants,
     MAX_CELLS, WIDE,
 };
 use crate::doc::graph::Graph;
-use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
+use crate::doc::{Block, Cell, Inline, Page};
 
 /// A role's neighbourhood drawn beside its entry has at most this many roles.
 const FOCUS_NODES: usize = 30;
@@ -403,22 +402,7 @@ impl Words<'_> {
                     n => format!("Held by {n} users: "),
                 })];
                 if !first.is_empty() {
-                    x.extend(joined(
-                        first
-                            .iter()
-                            .map(|&u| {
-                                let name = &self.program.data.users[u].meta.name;
-                                Inline::Link {
-                                    text: name.clone(),
-                                    to: Target {
-                                        page: users_page(u),
-                                        anchor: anchor("user", name),
-                                    },
-                                    code: true,
-                                }
-                            })
-                            .collect(),
-                    ));
+                    x.extend(joined(first.iter().map(|&u| self.user_link(u)).collect()));
                 }
                 if *n > first.len() {
                     x.push(t(format!(
