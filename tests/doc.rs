@@ -503,8 +503,13 @@ fn every_matrix_cell_agrees_with_the_engine() {
                 head.clear();
             }
         }
-        let report_of = |label: &str| p.reports.iter().find(|r| r.meta.display() == label);
-        let right_of = |name: &str| p.rights.iter().find(|r| r.meta.name == name);
+        // a column is headed `Label (`name`)`, or by the name alone
+        let name_of = |col: &str| match col.split('`').nth(1) {
+            Some(name) => name.to_string(),
+            None => col.to_string(),
+        };
+        let report_of = |col: &str| p.reports.iter().find(|r| r.meta.name == name_of(col));
+        let right_of = |col: &str| p.rights.iter().find(|r| r.meta.name == name_of(col));
         let mut asked = Vec::new();
         for (role, col, cell) in &cells {
             let expect = match cell.as_str() {

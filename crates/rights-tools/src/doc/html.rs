@@ -176,6 +176,7 @@ fn blocks(out: &mut String, bs: &[Block]) {
             Block::Table {
                 caption,
                 head,
+                head_title,
                 rows,
             } => {
                 // a wide table is a matrix: headers stay in view, column
@@ -190,8 +191,22 @@ fn blocks(out: &mut String, bs: &[Block]) {
                 out.push_str("\" tabindex=\"0\" role=\"region\"");
                 out.push_str(&format!(" aria-label=\"{}\">\n<table>\n", esc(caption)));
                 out.push_str(&format!("<caption>{}</caption>\n<thead><tr>", esc(caption)));
-                for h in head {
-                    out.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
+                for (i, h) in head.iter().enumerate() {
+                    out.push_str("<th scope=\"col\"");
+                    // on hover, the whole label (a long one is cut short in
+                    // a matrix) and the name
+                    if let Some(title) = head_title.get(i).filter(|t| !t.is_empty()) {
+                        out.push_str(" title=\"");
+                        esc_into(out, h);
+                        if title != h {
+                            out.push_str(" — ");
+                            esc_into(out, title);
+                        }
+                        out.push('"');
+                    }
+                    out.push('>');
+                    esc_into(out, h);
+                    out.push_str("</th>");
                 }
                 out.push_str("</tr></thead>\n<tbody>\n");
                 for r in rows {
@@ -287,7 +302,7 @@ abbr { text-decoration: none; }
 footer { padding: 1rem 1.5rem; color: var(--muted); border-top: 1px solid var(--line); }
 .matrix { max-height: 85vh; overflow: auto; }
 .matrix table { margin: 0; }
-.matrix thead th { position: sticky; top: 0; z-index: 1; background: var(--head); writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; white-space: nowrap; padding: .5rem .25rem; }
+.matrix thead th { position: sticky; top: 0; z-index: 1; background: var(--head); writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; white-space: nowrap; padding: .5rem .25rem; max-height: 13rem; overflow: hidden; text-overflow: ellipsis; }
 .matrix thead th:first-child { left: 0; z-index: 3; writing-mode: horizontal-tb; transform: none; vertical-align: bottom; }
 .matrix tbody th { position: sticky; left: 0; z-index: 2; background: var(--bg); white-space: nowrap; }
 .matrix td { text-align: center; min-width: 1.5rem; white-space: nowrap; }

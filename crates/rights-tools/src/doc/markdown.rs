@@ -104,13 +104,21 @@ fn blocks(out: &mut String, bs: &[Block]) {
             Block::Table {
                 caption,
                 head,
+                head_title,
                 rows,
             } => {
                 out.push_str(&format!("*{}*\n\n", escape(caption)));
                 out.push_str(&format!(
                     "| {} |\n",
                     head.iter()
-                        .map(|h| escape(h))
+                        .enumerate()
+                        // Markdown has no hover: a label's name follows it
+                        .map(|(i, h)| {
+                            match head_title.get(i).filter(|t| !t.is_empty() && *t != h) {
+                                Some(name) => format!("{} ({})", escape(h), code(name)),
+                                None => escape(h),
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join(" | ")
                 ));
@@ -163,6 +171,7 @@ mod tests {
             vec![Block::Table {
                 caption: "c".into(),
                 head: vec!["A".into(), "B".into()],
+                head_title: Vec::new(),
                 rows: vec![vec![
                     Cell(vec![Inline::Code("a|b".into())]),
                     Cell::text("x | y {{ site.title }} {% include z %}"),

@@ -60,6 +60,9 @@ pub enum Block {
     Table {
         caption: String,
         head: Vec<String>,
+        /// What each column's header names, shown on hover (empty: nothing);
+        /// the header itself is then a label.
+        head_title: Vec<String>,
         rows: Vec<Vec<Cell>>,
     },
     /// The role graph (SVG in HTML, Mermaid in Markdown).

@@ -129,6 +129,7 @@ impl Words<'_> {
                     "Resources".into(),
                     "Which".into(),
                 ],
+                head_title: Vec::new(),
                 rows,
             });
         }
@@ -160,6 +161,7 @@ impl Words<'_> {
             blocks.push(Block::Table {
                 caption: "The levels each role gives on each resource".into(),
                 head: vec!["Resource".into(), "Role".into(), "Level".into()],
+                head_title: Vec::new(),
                 rows: role_access,
             });
         }

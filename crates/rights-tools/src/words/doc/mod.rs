@@ -468,6 +468,7 @@ impl Words<'_> {
             Block::Table {
                 caption: "When a user lists no roles: condition → default role".into(),
                 head: vec!["When".into(), "Default role".into()],
+                head_title: Vec::new(),
                 rows,
             },
         ]

@@ -171,6 +171,7 @@ impl Words<'_> {
                 "Groups".into(),
                 "Rights".into(),
             ],
+            head_title: Vec::new(),
             rows,
         });
         Page::new(&users_page(from), "Users", blocks)

@@ -127,8 +127,15 @@ impl Words<'_> {
     fn matrix(&self, grants: &Grants, caption: String, rights: &[RightId]) -> Block {
         let p = &self.program.policy;
         let code = self.program.code();
+        // rights by their labels, each with its name on hover
         let mut head = vec!["Role".to_string()];
-        head.extend(rights.iter().map(|&r| p.right(r).meta.name.clone()));
+        head.extend(
+            rights
+                .iter()
+                .map(|&r| p.right(r).meta.display().to_string()),
+        );
+        let mut head_title = vec![String::new()];
+        head_title.extend(rights.iter().map(|&r| p.right(r).meta.name.clone()));
         let rows = p
             .roles
             .iter()
@@ -157,6 +164,7 @@ impl Words<'_> {
         Block::Table {
             caption,
             head,
+            head_title,
             rows,
         }
     }
@@ -233,6 +241,7 @@ impl Words<'_> {
             blocks.push(Block::Table {
                 caption: "How many rights of each component each role has".into(),
                 head,
+                head_title: Vec::new(),
                 rows,
             });
             let cells = p.roles.len() * all.len();
@@ -265,6 +274,8 @@ impl Words<'_> {
         if !p.reports.is_empty() {
             let mut head = vec!["Role".to_string()];
             head.extend(p.reports.iter().map(|r| r.meta.display().to_string()));
+            let mut head_title = vec![String::new()];
+            head_title.extend(p.reports.iter().map(|r| r.meta.name.clone()));
             let rows = p
                 .roles
                 .iter()
@@ -293,6 +304,7 @@ impl Words<'_> {
             blocks.push(Block::Table {
                 caption: "Which role may run which report".into(),
                 head,
+                head_title,
                 rows,
             });
         }

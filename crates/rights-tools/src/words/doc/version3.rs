@@ -84,6 +84,7 @@ impl Words<'_> {
                     "Values in the data".into(),
                     "Set on".into(),
                 ],
+                head_title: Vec::new(),
                 rows,
             });
         }
@@ -114,6 +115,7 @@ impl Words<'_> {
             blocks.push(Block::Table {
                 caption: "Context facts".into(),
                 head: vec!["Fact".into(), "Label".into()],
+                head_title: Vec::new(),
                 rows,
             });
         }
@@ -190,6 +192,7 @@ impl Words<'_> {
                     "Window".into(),
                     "Written at".into(),
                 ],
+                head_title: Vec::new(),
                 rows,
             });
         }
