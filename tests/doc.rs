@@ -104,6 +104,80 @@ fn links(html: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A written HTML site: every page well formed, offline, loading the one
+/// search file; every link and every search result lands on an anchor that
+/// exists. Returns the pages by file name.
+fn check_html_site(seed: &str, dir: &Path) -> BTreeMap<String, String> {
+    let mut pages: BTreeMap<String, String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().to_string(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    // one search file for every page: the index and the script
+    let search = pages.remove("search.js").expect("search.js is written");
+    let (index, _script) = search.split_once(";\n").unwrap();
+    assert!(
+        !index.contains('<'),
+        "no `<` in the search index: {index:.200}"
+    );
+    for p in ["index.html", "rights.html", "roles.html", "reports.html"] {
+        assert!(pages.contains_key(p), "{seed}: {p} missing");
+    }
+    let anchors: BTreeMap<&String, BTreeSet<String>> =
+        pages.iter().map(|(n, h)| (n, ids(h))).collect();
+    for (name, html) in &pages {
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+            "{name}"
+        );
+        // nothing from the network (the SVG namespace is a name, not a fetch)
+        let local = html.replace("http://www.w3.org/2000/svg", "");
+        assert!(
+            !local.contains("http://") && !local.contains("https://"),
+            "{name} links out"
+        );
+        assert!(
+            html.contains("<script src=\"search.js\" defer></script>"),
+            "{name}"
+        );
+        assert!(
+            !html.contains("var INDEX"),
+            "{name}: the index is in search.js only"
+        );
+        for (p, a) in links(html) {
+            // `#main`: this page
+            let p = if p.is_empty() { name.clone() } else { p };
+            let target = anchors
+                .get(&p)
+                .unwrap_or_else(|| panic!("{seed}/{name}: a link to a missing page {p}"));
+            assert!(
+                target.contains(&a),
+                "{seed}/{name}: a link to {p}#{a}, which is not there"
+            );
+        }
+    }
+    // every search result lands
+    let hrefs: Vec<&str> = search
+        .split("\"h\":\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(hrefs.len() > 20, "{seed}: {} search entries", hrefs.len());
+    for h in hrefs {
+        let (p, a) = h.split_once('#').unwrap();
+        assert!(
+            anchors.get(&p.to_string()).is_some_and(|t| t.contains(a)),
+            "{seed}: a search result for {h}, which is not there"
+        );
+    }
+    pages
+}
+
 #[test]
 fn the_html_site_is_whole_and_every_link_lands() {
     for seed in ["emresource", "analytics"] {
@@ -111,73 +185,7 @@ fn the_html_site_is_whole_and_every_link_lands() {
         let policy = format!("policies/{seed}.rights");
         let r = doc(&["doc", &policy, "-o", dir.to_str().unwrap()]);
         assert!(r.stderr.contains("wrote"), "{}", r.stderr);
-        let mut pages: BTreeMap<String, String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().to_string(),
-                    std::fs::read_to_string(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        // one search file for every page: the index and the script
-        let search = pages.remove("search.js").expect("search.js is written");
-        let (index, _script) = search.split_once(";\n").unwrap();
-        assert!(
-            !index.contains('<'),
-            "no `<` in the search index: {index:.200}"
-        );
-        for p in ["index.html", "rights.html", "roles.html", "reports.html"] {
-            assert!(pages.contains_key(p), "{seed}: {p} missing");
-        }
-        let anchors: BTreeMap<&String, BTreeSet<String>> =
-            pages.iter().map(|(n, h)| (n, ids(h))).collect();
-        for (name, html) in &pages {
-            assert!(
-                html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
-                "{name}"
-            );
-            // nothing from the network (the SVG namespace is a name, not a fetch)
-            let local = html.replace("http://www.w3.org/2000/svg", "");
-            assert!(
-                !local.contains("http://") && !local.contains("https://"),
-                "{name} links out"
-            );
-            assert!(
-                html.contains("<script src=\"search.js\" defer></script>"),
-                "{name}"
-            );
-            assert!(
-                !html.contains("var INDEX"),
-                "{name}: the index is in search.js only"
-            );
-            for (p, a) in links(html) {
-                // `#main`: this page
-                let p = if p.is_empty() { name.clone() } else { p };
-                let target = anchors
-                    .get(&p)
-                    .unwrap_or_else(|| panic!("{seed}/{name}: a link to a missing page {p}"));
-                assert!(
-                    target.contains(&a),
-                    "{seed}/{name}: a link to {p}#{a}, which is not there"
-                );
-            }
-        }
-        // every search result lands
-        let hrefs: Vec<&str> = search
-            .split("\"h\":\"")
-            .skip(1)
-            .filter_map(|s| s.split('"').next())
-            .collect();
-        assert!(hrefs.len() > 20, "{seed}: {} search entries", hrefs.len());
-        for h in hrefs {
-            let (p, a) = h.split_once('#').unwrap();
-            assert!(
-                anchors.get(&p.to_string()).is_some_and(|t| t.contains(a)),
-                "{seed}: a search result for {h}, which is not there"
-            );
-        }
+        let pages = check_html_site(seed, &dir);
         let ws = Workspace::load(&[PathBuf::from(&policy)], &[]);
         let policy = &ws.program().unwrap().policy;
         let rights = &pages["rights.html"];
@@ -544,5 +552,49 @@ fn every_matrix_cell_agrees_with_the_engine() {
         for ((q, expect, cell), got) in asked.iter().zip(answers) {
             assert_eq!(got, *expect, "{policy}: the cell `{cell}` for `{q}`");
         }
+    }
+}
+
+/// A policy past the sizes that split pages (1,200 rights, 250 roles): the
+/// catalogue is a page per component and the roles' entries pages of 100,
+/// every page small, and every link and search result still lands.
+#[test]
+fn a_large_site_is_split_and_every_link_lands() {
+    let dir = out_dir("large-site");
+    let gen = rights_with_stdin(
+        &[
+            "bench-gen",
+            "--roles",
+            "250",
+            "--rights",
+            "1200",
+            "--users",
+            "300",
+            "--resources",
+            "50",
+            "--queries",
+            "1",
+            "--out",
+            dir.join("wl").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(gen.code, 0, "{}", gen.transcript());
+    let site = dir.join("site");
+    doc(&[
+        "doc",
+        dir.join("wl/policy.rights").to_str().unwrap(),
+        "--data",
+        dir.join("wl/data.json").to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    let pages = check_html_site("large", &site);
+    for p in ["roles-1.html", "roles-3.html"] {
+        assert!(pages.contains_key(p), "{p} missing");
+    }
+    assert!(pages.keys().filter(|p| p.starts_with("rights-")).count() > 1);
+    for (name, html) in &pages {
+        assert!(html.len() < 2_000_000, "{name} is {} bytes", html.len());
     }
 }

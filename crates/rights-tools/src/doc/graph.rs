@@ -14,6 +14,9 @@ pub struct Graph {
     /// The anchor kind each node links to on its page (`role`), when the
     /// page documents the nodes.
     pub link: Option<&'static str>,
+    /// The page each node's entry is on, when not this page (empty: every
+    /// entry is on this page).
+    pub node_pages: Vec<String>,
     /// One role's neighbourhood, drawn beside its entry when the whole graph
     /// is too big to read (Markdown leaves it out: its Mermaid block has the
     /// whole graph).

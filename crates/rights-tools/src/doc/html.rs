@@ -128,7 +128,7 @@ fn linked(g: &super::graph::Graph, svg: String) -> String {
     };
     let mut out = svg;
     let mut from = 0;
-    for (name, label) in &g.nodes {
+    for (i, (name, label)) in g.nodes.iter().enumerate() {
         let shown = format!(
             "dy=\"1.0em\">{}</tspan></text>",
             esc(label).replace("&#39;", "&apos;")
@@ -140,7 +140,15 @@ fn linked(g: &super::graph::Graph, svg: String) -> String {
             continue;
         };
         let end = at + shown.len();
-        let open = format!("<a href=\"#{}\">", esc(&super::anchor(kind, name)));
+        let page = match g.node_pages.get(i) {
+            Some(p) if !p.is_empty() => file_name(p, Format::Html),
+            _ => String::new(),
+        };
+        let open = format!(
+            "<a href=\"{}#{}\">",
+            esc(&page),
+            esc(&super::anchor(kind, name))
+        );
         out.insert_str(end, "</a>");
         out.insert_str(start, &open);
         from = end + open.len() + 4;

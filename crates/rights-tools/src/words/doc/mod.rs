@@ -16,6 +16,15 @@ use crate::doc::{anchor, Block, Cell, Entry, Inline, Page, Site, Target};
 use crate::ir::Program;
 use crate::sema::model::*;
 
+/// Above this many rights the catalogue is a page per component (a page
+/// stays far below 2 MB).
+const RIGHTS_SPLIT: usize = 1000;
+
+/// The page of a component's rights when the catalogue is split.
+fn rights_page(component: &str) -> String {
+    anchor("rights", component)
+}
+
 /// Above this many rights the role × right matrix is shown per component.
 const WIDE: usize = 60;
 
@@ -267,12 +276,26 @@ fn counted_users<I: IntoIterator<Item = usize>>(
 impl Words<'_> {
     fn right_link(&self, r: RightId) -> Inline {
         let m = &self.program.policy.right(r).meta;
-        link("right", "rights", &m.name, &m.name, true)
+        Inline::Link {
+            text: m.name.clone(),
+            to: Target {
+                page: self.right_page(r),
+                anchor: anchor("right", &m.name),
+            },
+            code: true,
+        }
     }
 
     fn role_link(&self, r: RoleId) -> Inline {
         let m = &self.program.policy.role(r).meta;
-        link("role", "roles", &m.name, &m.name, true)
+        Inline::Link {
+            text: m.name.clone(),
+            to: Target {
+                page: self.role_page(r),
+                anchor: anchor("role", &m.name),
+            },
+            code: true,
+        }
     }
 
     fn report_link(&self, r: ReportId) -> Inline {
@@ -298,16 +321,20 @@ impl Words<'_> {
     pub fn doc_site_parts(&self, title: &str) -> (Site, impl Iterator<Item = Page> + '_) {
         let has_data = !self.program.data.users.is_empty();
         let grants = Grants::of(&self.program.policy);
-        let mut pages = vec![
-            self.doc_index(title, has_data, &grants),
-            self.doc_rights(&grants),
-            self.doc_roles(&grants),
-            self.doc_reports(&grants),
-        ];
-        let mut nav: Vec<(String, String)> = pages
-            .iter()
-            .map(|p| (p.file.clone(), p.title.clone()))
-            .collect();
+        let rights = self.doc_rights(&grants);
+        let mut nav: Vec<(String, String)> = [
+            ("index", "Overview"),
+            ("rights", "Rights"),
+            ("roles", "Roles"),
+            ("reports", "Reports and actions"),
+        ]
+        .iter()
+        .map(|(f, t)| (f.to_string(), t.to_string()))
+        .collect();
+        let mut pages = vec![self.doc_index(title, has_data, &grants)];
+        pages.extend(rights);
+        pages.extend(self.doc_roles(&grants));
+        pages.push(self.doc_reports(&grants));
         if self.has_access_page() {
             pages.push(self.doc_access());
             nav.push(("access".into(), "Access".into()));
@@ -356,11 +383,11 @@ impl Words<'_> {
                 detail: Some(format!("{} {}", m.name, detail.join(" "))),
             });
         };
-        for r in &p.rights {
-            declared(&r.meta, "right", "rights");
+        for (i, r) in p.rights.iter().enumerate() {
+            declared(&r.meta, "right", &self.right_page(RightId::from_index(i)));
         }
-        for r in &p.roles {
-            declared(&r.meta, "role", "roles");
+        for (i, r) in p.roles.iter().enumerate() {
+            declared(&r.meta, "role", &self.role_page(RoleId::from_index(i)));
         }
         for r in &p.reports {
             declared(&r.meta, "report", "reports");
@@ -474,79 +501,149 @@ impl Words<'_> {
         ]
     }
 
-    fn doc_rights(&self, grants: &Grants) -> Page {
+    /// The rights catalogue: one page, the rights under a heading per
+    /// component; past [`RIGHTS_SPLIT`] rights, a page per component, listed
+    /// on the first.
+    fn doc_rights(&self, grants: &Grants) -> Vec<Page> {
         let p = &self.program.policy;
-        let mut blocks = vec![Block::Heading {
+        let mut by_component: Vec<Vec<RightId>> = vec![Vec::new(); grants.components.len()];
+        for (i, &c) in grants.component.iter().enumerate() {
+            by_component[c].push(RightId::from_index(i));
+        }
+        let mut top = vec![Block::Heading {
             level: 1,
             text: "Rights".into(),
             anchor: "page-top".into(),
         }];
-        let mut last = None;
-        for (i, r) in p.rights.iter().enumerate() {
-            let id = RightId::from_index(i);
-            let c = component(&r.meta.name);
-            if last != Some(c) {
-                blocks.push(Block::Heading {
+        if p.rights.len() <= RIGHTS_SPLIT {
+            for (ci, rights) in by_component.iter().enumerate() {
+                let c = &grants.components[ci];
+                top.push(Block::Heading {
                     level: 2,
                     text: format!("Component: {c}"),
                     anchor: anchor("component", c),
                 });
-                last = Some(c);
-            }
-            let mut items = entry_head(&mut blocks, &r.meta, "right");
-            let mut direct = Vec::new();
-            let mut inherited = Vec::new();
-            let code = self.program.code();
-            for k in 0..p.roles.len() {
-                let rid = RoleId::from_index(k);
-                if grants.is_direct(id, rid) {
-                    direct.push(self.role_link(rid));
-                } else if code.role_grants(rid, id) {
-                    inherited.push(self.role_link(rid));
+                for &r in rights {
+                    self.right_entry(&mut top, r, grants);
                 }
             }
-            let mut granted = vec![t("Granted by roles: ")];
-            granted.extend(joined(direct));
-            items.push(granted);
-            if !inherited.is_empty() {
-                let mut x = vec![t("Through inheritance: ")];
-                x.extend(joined(inherited));
+            return vec![Page::new("rights", "Rights", top)];
+        }
+        top.push(Block::Para(vec![t(format!(
+            "{} rights in {} components, a page each:",
+            p.rights.len(),
+            grants.components.len()
+        ))]));
+        top.push(Block::List(
+            by_component
+                .iter()
+                .enumerate()
+                .map(|(ci, rights)| {
+                    let c = &grants.components[ci];
+                    vec![
+                        Inline::Link {
+                            text: c.clone(),
+                            to: Target {
+                                page: rights_page(c),
+                                anchor: "page-top".into(),
+                            },
+                            code: true,
+                        },
+                        t(format!(": {} rights", rights.len())),
+                    ]
+                })
+                .collect(),
+        ));
+        let mut pages = vec![Page::new("rights", "Rights", top)];
+        for (ci, rights) in by_component.iter().enumerate() {
+            let c = &grants.components[ci];
+            let mut blocks = vec![Block::Heading {
+                level: 1,
+                text: format!("Rights: {c}"),
+                anchor: "page-top".into(),
+            }];
+            if p.roles.len() * rights.len() <= MAX_CELLS {
+                blocks.push(self.matrix(
+                    grants,
+                    format!("Which role has which right of {c}"),
+                    rights,
+                ));
+            }
+            for &r in rights {
+                self.right_entry(&mut blocks, r, grants);
+            }
+            pages.push(Page::new(&rights_page(c), format!("Rights: {c}"), blocks));
+        }
+        pages
+    }
+
+    /// The page that documents right `r`.
+    fn right_page(&self, r: RightId) -> String {
+        let p = &self.program.policy;
+        if p.rights.len() <= RIGHTS_SPLIT {
+            return "rights".into();
+        }
+        rights_page(component(&p.right(r).meta.name))
+    }
+
+    /// One right's entry: who grants it (directly, through inheritance),
+    /// the denies that take it, and what it is to each condition.
+    fn right_entry(&self, blocks: &mut Vec<Block>, id: RightId, grants: &Grants) {
+        let p = &self.program.policy;
+        let r = p.right(id);
+        let mut items = entry_head(blocks, &r.meta, "right");
+        let mut direct = Vec::new();
+        let mut inherited = Vec::new();
+        let code = self.program.code();
+        for k in 0..p.roles.len() {
+            let rid = RoleId::from_index(k);
+            if grants.is_direct(id, rid) {
+                direct.push(self.role_link(rid));
+            } else if code.role_grants(rid, id) {
+                inherited.push(self.role_link(rid));
+            }
+        }
+        let mut granted = vec![t("Granted by roles: ")];
+        granted.extend(joined(direct));
+        items.push(granted);
+        if !inherited.is_empty() {
+            let mut x = vec![t("Through inheritance: ")];
+            x.extend(joined(inherited));
+            items.push(x);
+        }
+        let denies = p
+            .denies
+            .iter()
+            .filter(|d| grants.denied(id) != Denied::No && d.rights.iter().any(|x| x.right == id));
+        for dn in denies {
+            items.push(vec![t(format!(
+                "Taken away from every user {}.",
+                self.when(dn.when.as_ref())
+            ))]);
+        }
+        // what the right is to each condition that reads it, in words
+        // true of the condition's structure
+        let uses = self.needed_by(id);
+        for part in [
+            RightPart::Needed,
+            RightPart::Enough,
+            RightPart::Prevents,
+            RightPart::Counts,
+        ] {
+            let these: Vec<Inline> = uses
+                .iter()
+                .filter(|(_, p)| *p == part)
+                .map(|(u, _)| match *u {
+                    Used::Action(a) => self.action_link(a),
+                    Used::Report(r) => self.report_link(r),
+                })
+                .collect();
+            if !these.is_empty() {
+                let mut x = vec![t(part.words())];
+                x.extend(joined(these));
                 items.push(x);
             }
-            let denies = p.denies.iter().filter(|d| {
-                grants.denied(id) != Denied::No && d.rights.iter().any(|x| x.right == id)
-            });
-            for dn in denies {
-                items.push(vec![t(format!(
-                    "Taken away from every user {}.",
-                    self.when(dn.when.as_ref())
-                ))]);
-            }
-            // what the right is to each condition that reads it, in words
-            // true of the condition's structure
-            let uses = self.needed_by(id);
-            for part in [
-                RightPart::Needed,
-                RightPart::Enough,
-                RightPart::Prevents,
-                RightPart::Counts,
-            ] {
-                let these: Vec<Inline> = uses
-                    .iter()
-                    .filter(|(_, p)| *p == part)
-                    .map(|(u, _)| match *u {
-                        Used::Action(a) => self.action_link(a),
-                        Used::Report(r) => self.report_link(r),
-                    })
-                    .collect();
-                if !these.is_empty() {
-                    let mut x = vec![t(part.words())];
-                    x.extend(joined(these));
-                    items.push(x);
-                }
-            }
-            blocks.push(Block::List(items));
         }
-        Page::new("rights", "Rights", blocks)
+        blocks.push(Block::List(items));
     }
 }

@@ -3,10 +3,16 @@
 
 use super::{
     counted_users, deny_touches, entry_head, joined, mark, role_decides, t, Denied, Grants,
-    MAX_CELLS, WIDE,
+    MAX_CELLS, RIGHTS_SPLIT, WIDE,
 };
 use crate::doc::graph::Graph;
 use crate::doc::{Block, Cell, Inline, Page};
+
+/// Past this many roles, the roles' entries are on pages of their own.
+const ROLES_SPLIT: usize = 100;
+
+/// Roles' entries on one page, when they are split.
+const ROLES_PER_PAGE: usize = 100;
 
 /// A role's neighbourhood drawn beside its entry has at most this many roles.
 const FOCUS_NODES: usize = 30;
@@ -36,6 +42,7 @@ impl Words<'_> {
                 .collect(),
             relation: "extends",
             link: Some("role"),
+            node_pages: Vec::new(),
             part: false,
         }
     }
@@ -77,10 +84,12 @@ impl Words<'_> {
         }
         let mut index = vec![usize::MAX; whole.nodes.len()];
         let mut nodes = Vec::with_capacity(count);
+        let mut node_pages = Vec::with_capacity(count);
         for (i, n) in whole.nodes.iter().enumerate() {
             if keep[i] {
                 index[i] = nodes.len();
                 nodes.push(n.clone());
+                node_pages.push(self.role_page(RoleId::from_index(i)));
             }
         }
         let edges = whole
@@ -94,6 +103,7 @@ impl Words<'_> {
             edges,
             relation: whole.relation,
             link: whole.link,
+            node_pages,
             part: true,
         })
     }
@@ -120,11 +130,12 @@ impl Words<'_> {
                 .collect(),
             relation: "is in",
             link: None,
+            node_pages: Vec::new(),
             part: false,
         }
     }
 
-    fn matrix(&self, grants: &Grants, caption: String, rights: &[RightId]) -> Block {
+    pub(super) fn matrix(&self, grants: &Grants, caption: String, rights: &[RightId]) -> Block {
         let p = &self.program.policy;
         let code = self.program.code();
         // rights by their labels, each with its name on hover
@@ -169,7 +180,7 @@ impl Words<'_> {
         }
     }
 
-    pub(super) fn doc_roles(&self, grants: &Grants) -> Page {
+    pub(super) fn doc_roles(&self, grants: &Grants) -> Vec<Page> {
         let p = &self.program.policy;
         let whole = self.role_graph();
         let too_big = whole.nodes.len() > crate::doc::graph::PAGE_DRAWN;
@@ -218,7 +229,9 @@ impl Words<'_> {
             }
             let mut head = vec!["Role".to_string()];
             head.extend(comps.iter().cloned());
+            let count_cells = p.roles.len() * comps.len();
             let rows = (0..p.roles.len())
+                .filter(|_| count_cells <= MAX_CELLS)
                 .map(|k| {
                     let rid = RoleId::from_index(k);
                     let mut row = vec![Cell(vec![self.role_link(rid)])];
@@ -238,12 +251,20 @@ impl Words<'_> {
                     row
                 })
                 .collect();
-            blocks.push(Block::Table {
-                caption: "How many rights of each component each role has".into(),
-                head,
-                head_title: Vec::new(),
-                rows,
-            });
+            if count_cells <= MAX_CELLS {
+                blocks.push(Block::Table {
+                    caption: "How many rights of each component each role has".into(),
+                    head,
+                    head_title: Vec::new(),
+                    rows,
+                });
+            } else {
+                blocks.push(Block::Para(vec![t(format!(
+                    "With {} roles and {} components, how many rights of each a role has is on its entry below.",
+                    p.roles.len(),
+                    comps.len()
+                ))]));
+            }
             let cells = p.roles.len() * all.len();
             if cells > MAX_CELLS {
                 blocks.push(Block::Para(vec![t(format!(
@@ -252,8 +273,13 @@ impl Words<'_> {
                     all.len()
                 ))]));
             }
+            if all.len() > RIGHTS_SPLIT {
+                blocks.push(Block::Para(vec![t(
+                    "Each component's matrix is on its page of the rights catalogue.",
+                )]));
+            }
             for (ci, c) in comps.iter().enumerate() {
-                if p.roles.len() * total[ci] > MAX_CELLS {
+                if p.roles.len() * total[ci] > MAX_CELLS || all.len() > RIGHTS_SPLIT {
                     continue;
                 }
                 let rs: Vec<RightId> = all
@@ -314,6 +340,44 @@ impl Words<'_> {
             text: "Every role".into(),
             anchor: "every-role".into(),
         });
+        // past ROLES_SPLIT roles the entries are on pages of their own
+        let split = p.roles.len() > ROLES_SPLIT;
+        let entry_pages = p.roles.len().div_ceil(ROLES_PER_PAGE);
+        let mut pages: Vec<Page> = Vec::new();
+        let pager = |current: Option<usize>| {
+            let mut x = vec![t("Pages: ")];
+            x.extend(joined(
+                (0..entry_pages)
+                    .map(|k| {
+                        let a = k * ROLES_PER_PAGE;
+                        let b = (a + ROLES_PER_PAGE).min(p.roles.len());
+                        let label = format!("{}–{}", a + 1, b);
+                        if current == Some(k) {
+                            Inline::Strong(label)
+                        } else {
+                            Inline::Link {
+                                text: label,
+                                to: crate::doc::Target {
+                                    page: self.role_page(RoleId::from_index(a)),
+                                    anchor: "page-top".into(),
+                                },
+                                code: false,
+                            }
+                        }
+                    })
+                    .collect(),
+            ));
+            Block::Para(x)
+        };
+        if split {
+            blocks.push(Block::Para(vec![t(format!(
+                "{} roles, {ROLES_PER_PAGE} to a page:",
+                p.roles.len()
+            ))]));
+            blocks.push(pager(None));
+        }
+        let mut overview = Some(blocks);
+        let mut blocks: Vec<Block> = Vec::new();
         // who has each role (directly or through one that extends it):
         // counted, and the first few named
         let holders = counted_users(
@@ -329,6 +393,23 @@ impl Words<'_> {
         );
         for (k, role) in p.roles.iter().enumerate() {
             let rid = RoleId::from_index(k);
+            if split && k % ROLES_PER_PAGE == 0 {
+                if k > 0 {
+                    let done = std::mem::take(&mut blocks);
+                    pages.push(Page::new(
+                        &self.role_page(RoleId::from_index(k - 1)),
+                        "Roles",
+                        done,
+                    ));
+                }
+                let to = (k + ROLES_PER_PAGE).min(p.roles.len());
+                blocks.push(Block::Heading {
+                    level: 1,
+                    text: format!("Roles {}–{to} of {}", k + 1, p.roles.len()),
+                    anchor: "page-top".into(),
+                });
+                blocks.push(pager(Some(k / ROLES_PER_PAGE)));
+            }
             let mut items = entry_head(&mut blocks, &role.meta, "role");
             if !children[k].is_empty() {
                 let mut x = vec![t("Extended by: ")];
@@ -432,7 +513,30 @@ impl Words<'_> {
                 }
             }
         }
-        Page::new("roles", "Roles", blocks)
+        let mut overview = overview.take().unwrap_or_default();
+        if split {
+            if let Some(last) = p.roles.len().checked_sub(1) {
+                pages.push(Page::new(
+                    &self.role_page(RoleId::from_index(last)),
+                    "Roles",
+                    blocks,
+                ));
+            }
+        } else {
+            overview.extend(blocks);
+        }
+        pages.insert(0, Page::new("roles", "Roles", overview));
+        pages
+    }
+
+    /// The page of role `r`'s entry: the roles page, or past
+    /// [`ROLES_SPLIT`] roles one of the entry pages (`roles-1`, `roles-2`, …).
+    pub(super) fn role_page(&self, r: RoleId) -> String {
+        if self.program.policy.roles.len() <= ROLES_SPLIT {
+            "roles".into()
+        } else {
+            format!("roles-{}", r.index() / ROLES_PER_PAGE + 1)
+        }
     }
 
     /// The role granting `right` that is nearest to `role` among those it
