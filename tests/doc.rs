@@ -108,7 +108,7 @@ fn links(html: &str) -> Vec<(String, String)> {
 /// search file; every link and every search result lands on an anchor that
 /// exists. Returns the pages by file name.
 fn check_html_site(seed: &str, dir: &Path) -> BTreeMap<String, String> {
-    let mut pages: BTreeMap<String, String> = std::fs::read_dir(&dir)
+    let mut pages: BTreeMap<String, String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
         .map(|e| {
