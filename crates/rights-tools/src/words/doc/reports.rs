@@ -162,13 +162,14 @@ impl Words<'_> {
         }
         blocks.push(Block::Table {
             caption:
-                "Every user of the data: roles (and how they came), groups, and how many rights"
+                "Every user of the data: roles (and how they came), groups, their own grants and exceptions, and how many rights"
                     .into(),
             head: vec![
                 "User".into(),
                 "Roles".into(),
                 "How".into(),
                 "Groups".into(),
+                "Own grants and exceptions".into(),
                 "Rights".into(),
             ],
             head_title: Vec::new(),
@@ -221,8 +222,38 @@ impl Words<'_> {
             Cell(roles),
             Cell::text(how),
             Cell::text(groups.join(", ")),
+            Cell::text(self.user_exceptions(u)),
             Cell::text(self.program.rights_count(uid).to_string()),
         ]
+    }
+
+    /// What a user's own data adds and takes away, beside roles and groups:
+    /// rights granted and revoked, access levels revoked on resources.
+    fn user_exceptions(&self, u: &User) -> String {
+        let p = &self.program.policy;
+        let d = &self.program.data;
+        let names = |sites: &[RightSite]| {
+            sites
+                .iter()
+                .map(|s| format!("`{}`", p.right(s.right).meta.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut parts = Vec::new();
+        if !u.grants.is_empty() {
+            parts.push(format!("grants {}", names(&u.grants)));
+        }
+        if !u.revokes.is_empty() {
+            parts.push(format!("revokes {}", names(&u.revokes)));
+        }
+        for (res, level, _) in &u.revoke_access {
+            parts.push(format!(
+                "access `{}` revoked on `{}`",
+                p.access_level(*level).meta.name,
+                d.resource(*res).meta.name
+            ));
+        }
+        parts.join("; ")
     }
 }
 
