@@ -598,3 +598,63 @@ fn a_large_site_is_split_and_every_link_lands() {
         assert!(html.len() < 2_000_000, "{name} is {} bytes", html.len());
     }
 }
+
+/// The `access for role` matrices of the access page, against the engine:
+/// each level a cell names is held on that resource by a user who holds
+/// only that role.
+#[test]
+fn role_access_cells_agree_with_the_engine() {
+    let policy = "policies/emresource.rights";
+    let dir = out_dir("role-access");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ws = Workspace::load(&[PathBuf::from(policy)], &[]);
+    let p = &ws.program().unwrap().policy;
+    let probes: Vec<serde_json::Value> = p
+        .roles
+        .iter()
+        .map(
+            |r| serde_json::json!({"id": format!("probe_{}", r.meta.name), "roles": [r.meta.name]}),
+        )
+        .collect();
+    let data = dir.join("probes.json");
+    std::fs::write(&data, serde_json::json!({ "users": probes }).to_string()).unwrap();
+    markdown(policy, &dir.join("md"));
+    let page = std::fs::read_to_string(dir.join("md/access.md")).unwrap();
+    let section = page.split("<a id=\"role-access\"></a>").nth(1).unwrap();
+    let mut head: Vec<String> = Vec::new();
+    let mut questions = Vec::new();
+    for line in section.lines() {
+        if line.starts_with("| Role |") {
+            head = line
+                .split(" | ")
+                .map(|c| c.split('`').nth(1).unwrap_or("").to_string())
+                .collect();
+        } else if line.starts_with("| [`") {
+            let row: Vec<&str> = line.split(" | ").collect();
+            let role = row[0].split('`').nth(1).unwrap();
+            for (i, cell) in row.iter().enumerate().skip(1) {
+                for level in cell.split('`').skip(1).step_by(2) {
+                    questions.push(format!("can probe_{role} access {level} on {}", head[i]));
+                }
+            }
+        }
+    }
+    assert!(questions.len() >= 5, "{questions:?}");
+    let text: String = questions.iter().map(|q| format!("{q}\n")).collect();
+    let r = rights_with_stdin(
+        &[
+            "query",
+            policy,
+            "--data",
+            data.to_str().unwrap(),
+            "--brief",
+            "-",
+        ],
+        &text,
+    );
+    let answers: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(answers.len(), questions.len(), "{}", r.transcript());
+    for (q, a) in questions.iter().zip(answers) {
+        assert_eq!(a, "allow", "{q}");
+    }
+}

@@ -136,34 +136,75 @@ impl Words<'_> {
         if !d.groups.is_empty() {
             blocks.extend(self.doc_groups());
         }
-        let role_access: Vec<Vec<Cell>> = d
-            .resources
-            .iter()
-            .flat_map(|r| {
-                r.role_access.iter().map(move |(role, level, _)| {
-                    vec![
-                        Cell(vec![Inline::Code(r.meta.name.clone())]),
-                        Cell(vec![self.role_link(*role)]),
-                        Cell(vec![self.access_link(*level)]),
-                    ]
-                })
-            })
+        // `access for role` lines, as the seed's status types are read: a
+        // matrix per kind of resource (its first tag), roles × resources,
+        // each cell the levels the role gives there
+        let with_lines: Vec<usize> = (0..d.resources.len())
+            .filter(|&i| !d.resources[i].role_access.is_empty())
             .collect();
-        if !role_access.is_empty() {
+        if !with_lines.is_empty() {
             blocks.push(Block::Heading {
                 level: 2,
                 text: "Access for a role on a resource".into(),
                 anchor: "role-access".into(),
             });
             blocks.push(Block::Para(vec![t(
-                "Every holder of the role has the level on the resource (`access for role` lines of the data).",
+                "Every holder of the role has the levels on the resource (`access for role` lines of the data), by kind of resource (its first tag).",
             )]));
-            blocks.push(Block::Table {
-                caption: "The levels each role gives on each resource".into(),
-                head: vec!["Resource".into(), "Role".into(), "Level".into()],
-                head_title: Vec::new(),
-                rows: role_access,
-            });
+            let mut kinds: Vec<(Option<TagId>, Vec<usize>)> = Vec::new();
+            for &i in &with_lines {
+                let kind = d.resources[i].tags.first().map(|(t, _)| *t);
+                match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, rs)) => rs.push(i),
+                    None => kinds.push((kind, vec![i])),
+                }
+            }
+            for (kind, resources) in kinds {
+                let what = match kind {
+                    Some(tag) => p.tag(tag).meta.display().to_string(),
+                    None => "Resources without a tag".to_string(),
+                };
+                let mut roles: Vec<RoleId> = resources
+                    .iter()
+                    .flat_map(|&i| d.resources[i].role_access.iter().map(|(r, _, _)| *r))
+                    .collect();
+                roles.sort_by_key(|r| r.index());
+                roles.dedup();
+                let mut head = vec!["Role".to_string()];
+                head.extend(
+                    resources
+                        .iter()
+                        .map(|&i| d.resources[i].meta.display().to_string()),
+                );
+                let mut head_title = vec![String::new()];
+                head_title.extend(resources.iter().map(|&i| d.resources[i].meta.name.clone()));
+                let rows = roles
+                    .iter()
+                    .map(|&role| {
+                        let mut row = vec![Cell(vec![self.role_link(role)])];
+                        for &i in &resources {
+                            let levels: Vec<Inline> = d.resources[i]
+                                .role_access
+                                .iter()
+                                .filter(|(r, _, _)| *r == role)
+                                .map(|(_, l, _)| self.access_link(*l))
+                                .collect();
+                            row.push(if levels.is_empty() {
+                                Cell::empty()
+                            } else {
+                                Cell(joined(levels))
+                            });
+                        }
+                        row
+                    })
+                    .collect();
+                blocks.push(Block::Table {
+                    caption: format!("{what}: the levels each role gives"),
+                    head,
+                    head_title,
+                    rows,
+                });
+            }
         }
         Page::new("access", "Access", blocks)
     }
