@@ -188,6 +188,17 @@ try {
         await page.setViewportSize({ width: 390, height: 800 });
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         if (wide > 391) reflowFailures.push(`${name}: ${wide} px wide at a 390 px viewport`);
+        // the accessibility rules again, at phone width
+        const narrow = await page.evaluate(() =>
+          // eslint-disable-next-line no-undef
+          axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] }),
+        );
+        for (const v of narrow.violations) {
+          const impact = v.impact ?? 'minor';
+          if (FAILING.has(impact)) serious += 1;
+          else lesser += 1;
+          console.log(`${name} [390 px] ${impact} ${v.id}: ${v.help} -- ${firstTarget(v)}`);
+        }
         await page.setViewportSize(VIEWPORT);
       }
 
