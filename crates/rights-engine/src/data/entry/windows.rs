@@ -132,6 +132,18 @@ impl<'t> Entry<'t> {
             if is_null(v) {
                 continue;
             }
+            // the common case, a list of plain names: one entry, its list as read
+            if let Some(plain) = self.plain_list(v) {
+                out.push((
+                    ast::AccessEntry {
+                        span: resource.span,
+                        resource,
+                        levels: plain,
+                    },
+                    None,
+                ));
+                continue;
+            }
             let Some(levels) = self.windowed_list(Place::AccessOn(key, &resource.text), v, diags)
             else {
                 continue;
