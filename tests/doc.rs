@@ -354,11 +354,15 @@ fn a_deny_of_every_user_is_definite() {
     let site = dir.join("md");
     markdown(policy.to_str().unwrap(), &site);
     let roles = std::fs::read_to_string(site.join("roles.md")).unwrap();
-    let row = roles
-        .lines()
-        .find(|l| l.starts_with("| [`viewer`]"))
-        .unwrap_or_else(|| panic!("{roles}"));
-    assert!(row.contains("● ✗") && row.contains("● ‡"), "{row}");
+    // a right per row, a role per column
+    let row = |right: &str| {
+        roles
+            .lines()
+            .find(|l| l.starts_with(&format!("| [`{right}`]")))
+            .unwrap_or_else(|| panic!("{roles}"))
+    };
+    assert!(row("report.a").ends_with("| ● ✗ |"), "{}", row("report.a"));
+    assert!(row("report.b").ends_with("| ● ‡ |"), "{}", row("report.b"));
     let reports = std::fs::read_to_string(site.join("reports.md")).unwrap();
     let part = |name: &str| {
         let start = reports.find(name).unwrap();
@@ -489,11 +493,14 @@ fn every_matrix_cell_agrees_with_the_engine() {
         let site = dir.join("md");
         markdown(policy, &site);
         let roles_md = std::fs::read_to_string(site.join("roles.md")).unwrap();
-        // (role, column, cell) of every matrix
+        // (role, right or report, cell) of every matrix: a role per row
+        // (`| Role |`), or a right per row and a role per column (`| Right |`)
         let mut cells: Vec<(String, String, String)> = Vec::new();
         let mut head: Vec<String> = Vec::new();
+        let mut roles_across = false;
         for line in roles_md.lines() {
-            if line.starts_with("| Role |") {
+            if line.starts_with("| Role |") || line.starts_with("| Right |") {
+                roles_across = line.starts_with("| Right |");
                 head = line
                     .split(" | ")
                     .map(|c| c.trim_matches(['|', ' ']).replace('\\', ""))
@@ -503,9 +510,14 @@ fn every_matrix_cell_agrees_with_the_engine() {
                     .split(" | ")
                     .map(|c| c.trim_matches(['|', ' ']))
                     .collect();
-                let role = row[0].split('`').nth(1).unwrap().to_string();
+                let first = row[0].split('`').nth(1).unwrap().to_string();
                 for (i, c) in row.iter().enumerate().skip(1) {
-                    cells.push((role.clone(), head[i].clone(), c.to_string()));
+                    let column = head[i].split('`').nth(1).unwrap_or(&head[i]).to_string();
+                    cells.push(if roles_across {
+                        (column, first.clone(), c.to_string())
+                    } else {
+                        (first.clone(), head[i].clone(), c.to_string())
+                    });
                 }
             } else if !line.starts_with('|') && !line.trim().is_empty() {
                 head.clear();

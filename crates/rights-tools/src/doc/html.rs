@@ -257,9 +257,15 @@ fn blocks(out: &mut String, bs: &[Block]) {
             }
             Block::Details {
                 summary,
+                open,
                 blocks: inner,
             } => {
-                out.push_str(&format!("<details>\n<summary>{}</summary>\n", esc(summary)));
+                out.push_str(if *open {
+                    "<details open>\n"
+                } else {
+                    "<details>\n"
+                });
+                out.push_str(&format!("<summary>{}</summary>\n", esc(summary)));
                 blocks(out, inner);
                 out.push_str("</details>\n");
             }

@@ -140,6 +140,7 @@ fn blocks(out: &mut String, bs: &[Block]) {
             Block::Details {
                 summary,
                 blocks: inner,
+                ..
             } => {
                 out.push_str(&format!("**{}**\n\n", escape(summary)));
                 blocks(out, inner);

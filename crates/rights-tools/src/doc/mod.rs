@@ -67,9 +67,11 @@ pub enum Block {
     },
     /// The role graph (SVG in HTML, Mermaid in Markdown).
     Graph(graph::Graph),
-    /// A part folded away by default in HTML (shown in full in Markdown).
+    /// A part that folds in HTML (shown in full in Markdown).
     Details {
         summary: String,
+        /// Unfolded to begin with.
+        open: bool,
         blocks: Vec<Block>,
     },
 }

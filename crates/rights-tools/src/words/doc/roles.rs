@@ -8,6 +8,9 @@ use super::{
 use crate::doc::graph::Graph;
 use crate::doc::{Block, Cell, Inline, Page};
 
+/// Up to this many roles, a matrix of rights has a column per role.
+const ROLES_AS_COLUMNS: usize = 40;
+
 /// Past this many roles, the roles' entries are on pages of their own.
 const ROLES_SPLIT: usize = 100;
 
@@ -135,10 +138,55 @@ impl Words<'_> {
         }
     }
 
+    /// A right's mark for a role: ● granted here, ○ inherited, with ✗ or ‡
+    /// when a deny takes it from every user or from some.
+    fn right_mark(&self, grants: &Grants, role: RoleId, r: RightId) -> Cell {
+        let mark = if grants.is_direct(r, role) {
+            "●"
+        } else if self.program.code().role_grants(role, r) {
+            "○"
+        } else {
+            ""
+        };
+        match (mark, grants.denied(r)) {
+            ("", _) => Cell::empty(),
+            (m, Denied::ForEvery) => Cell::text(format!("{m} ✗")),
+            (m, Denied::ForSome) => Cell::text(format!("{m} ‡")),
+            (m, Denied::No) => Cell::text(m),
+        }
+    }
+
+    /// Which role has which of `rights`: a right per row and a role per
+    /// column (as administrators read the seed's pages) while the roles fit
+    /// across a page; past [`ROLES_AS_COLUMNS`] roles, a role per row.
+    /// Headers are labels, with names on hover.
     pub(super) fn matrix(&self, grants: &Grants, caption: String, rights: &[RightId]) -> Block {
         let p = &self.program.policy;
-        let code = self.program.code();
-        // rights by their labels, each with its name on hover
+        let roles: Vec<RoleId> = (0..p.roles.len()).map(RoleId::from_index).collect();
+        if roles.len() <= ROLES_AS_COLUMNS {
+            let mut head = vec!["Right".to_string()];
+            head.extend(roles.iter().map(|&r| p.role(r).meta.display().to_string()));
+            let mut head_title = vec![String::new()];
+            head_title.extend(roles.iter().map(|&r| p.role(r).meta.name.clone()));
+            let rows = rights
+                .iter()
+                .map(|&r| {
+                    let mut first = vec![self.right_link(r)];
+                    if let Some(l) = &p.right(r).meta.label {
+                        first.push(t(format!(" {l}")));
+                    }
+                    let mut row = vec![Cell(first)];
+                    row.extend(roles.iter().map(|&role| self.right_mark(grants, role, r)));
+                    row
+                })
+                .collect();
+            return Block::Table {
+                caption,
+                head,
+                head_title,
+                rows,
+            };
+        }
         let mut head = vec!["Role".to_string()];
         head.extend(
             rights
@@ -147,28 +195,11 @@ impl Words<'_> {
         );
         let mut head_title = vec![String::new()];
         head_title.extend(rights.iter().map(|&r| p.right(r).meta.name.clone()));
-        let rows = p
-            .roles
+        let rows = roles
             .iter()
-            .enumerate()
-            .map(|(k, _)| {
-                let rid = RoleId::from_index(k);
-                let mut row = vec![Cell(vec![self.role_link(rid)])];
-                for &r in rights {
-                    let mark = if grants.is_direct(r, rid) {
-                        "●"
-                    } else if code.role_grants(rid, r) {
-                        "○"
-                    } else {
-                        ""
-                    };
-                    row.push(match (mark, grants.denied(r)) {
-                        ("", _) => Cell::empty(),
-                        (m, Denied::ForEvery) => Cell::text(format!("{m} ✗")),
-                        (m, Denied::ForSome) => Cell::text(format!("{m} ‡")),
-                        (m, Denied::No) => Cell::text(m),
-                    });
-                }
+            .map(|&role| {
+                let mut row = vec![Cell(vec![self.role_link(role)])];
+                row.extend(rights.iter().map(|&r| self.right_mark(grants, role, r)));
                 row
             })
             .collect();
@@ -219,7 +250,23 @@ impl Words<'_> {
         }
         let all: Vec<RightId> = (0..p.rights.len()).map(RightId::from_index).collect();
         if all.len() <= WIDE {
-            blocks.push(self.matrix(grants, "Which role has which right".into(), &all));
+            // a table per component, each under a heading that folds
+            let mut by_component: Vec<Vec<RightId>> = vec![Vec::new(); grants.components.len()];
+            for &r in &all {
+                by_component[grants.component[r.index()]].push(r);
+            }
+            for (ci, rights) in by_component.iter().enumerate() {
+                let c = &grants.components[ci];
+                blocks.push(Block::Details {
+                    summary: format!("Component {c}: {} rights", rights.len()),
+                    open: true,
+                    blocks: vec![self.matrix(
+                        grants,
+                        format!("Which role has which right of {c}"),
+                        rights,
+                    )],
+                });
+            }
         } else {
             // too wide for one table: a count per component, then each component folded
             let comps = &grants.components;
@@ -289,6 +336,7 @@ impl Words<'_> {
                     .collect();
                 blocks.push(Block::Details {
                     summary: format!("Component {c}: {} rights", rs.len()),
+                    open: false,
                     blocks: vec![self.matrix(
                         grants,
                         format!("Which role has which right of {c}"),
