@@ -206,4 +206,16 @@ fn a_workspace_loaded_to_answer_answers_as_a_full_one() {
     assert!(lean.is_compiled(), "{:?}", lean.diagnostics());
     assert_eq!(users(&lean), users(&full));
     assert_eq!(lean.diagnostics().len(), full.diagnostics().len());
+    // a declaration added later (the REPL's way) keeps the data too
+    let mut lean = Workspace::load_to_answer(&policy, &data);
+    let text = "role probe_role \"Probe\"";
+    let Ok(rights::workspace::Entry::Declarations(items)) = lean.parse_entry(text, "<typed>")
+    else {
+        panic!("a declaration")
+    };
+    lean.declare(text, items)
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    assert!(lean.is_compiled(), "{:?}", lean.diagnostics());
+    assert_eq!(users(&lean), users(&full));
+    assert_eq!(ask(&lean), ask(&full));
 }

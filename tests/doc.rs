@@ -670,3 +670,37 @@ fn role_access_cells_agree_with_the_engine() {
         assert_eq!(a, "allow", "{q}");
     }
 }
+
+/// A right a report reads only for its rows or its details is part of its
+/// conditions, not needed to run it; one its `requires` needs is needed.
+#[test]
+fn rows_and_details_rights_are_not_needed_to_run_a_report() {
+    let dir = out_dir("report-parts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("parts.rights");
+    std::fs::write(
+        &policy,
+        "right report.a \"A\"\n\
+         right report.b \"B\"\n\
+         right report.c \"C\"\n\
+         role r { grant report.a, report.b, report.c }\n\
+         report p \"P\" {\n  requires right report.a\n  rows resources where right report.c\n  details when right report.b\n}\n",
+    )
+    .unwrap();
+    markdown(policy.to_str().unwrap(), &dir.join("md"));
+    let rights_md = std::fs::read_to_string(dir.join("md/rights.md")).unwrap();
+    let entry = |r: &str| entry_of(&rights_md, "right", r).to_string();
+    assert!(
+        entry("report.a").contains("- Needed for: [`p`]"),
+        "{}",
+        entry("report.a")
+    );
+    for r in ["report.b", "report.c"] {
+        assert!(
+            entry(r).contains("- Part of the conditions of: [`p`]"),
+            "{}",
+            entry(r)
+        );
+        assert!(!entry(r).contains("Needed for"), "{}", entry(r));
+    }
+}

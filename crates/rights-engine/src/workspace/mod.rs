@@ -395,7 +395,6 @@ impl Workspace {
 
     /// Resolves everything read so far and, when there is no error, compiles it.
     pub fn check(&mut self) {
-        self.restore_released();
         let (model, diags) = self.resolve_all();
         self.commit(model, diags);
     }
@@ -416,7 +415,9 @@ impl Workspace {
     /// The model and every diagnostic, in order: reading and syntax problems
     /// first (they are the causes), then the rest by place. When a path could
     /// not be read, nothing is resolved: the rest would only follow from it.
-    fn resolve_all(&self) -> (Model, Diagnostics) {
+    fn resolve_all(&mut self) -> (Model, Diagnostics) {
+        // the data a lean load released is parsed again: nothing is lost
+        self.restore_released();
         let mut first = self.read_diags.clone();
         if self.io_failed {
             return (Model::default(), first);

@@ -21,7 +21,9 @@ fn escape(s: &str) -> String {
 /// code span), `{{`/`{%` (which Jekyll's Liquid would run) or a backtick is
 /// written as HTML, with those characters as entities.
 fn code(s: &str) -> String {
-    if s.contains(['|', '`', '{', '}', '%', '<', '>', '&']) {
+    if s.contains([
+        '|', '`', '{', '}', '%', '<', '>', '&', '[', ']', '(', ')', '*', '\\', '!',
+    ]) {
         let mut out = String::from("<code>");
         for c in s.chars() {
             match c {
@@ -33,6 +35,17 @@ fn code(s: &str) -> String {
                 '{' => out.push_str("&#123;"),
                 '}' => out.push_str("&#125;"),
                 '%' => out.push_str("&#37;"),
+                // Markdown still reads inside raw HTML: no link, emphasis
+                // or escape may start here
+                '[' => out.push_str("&#91;"),
+                ']' => out.push_str("&#93;"),
+                '(' => out.push_str("&#40;"),
+                ')' => out.push_str("&#41;"),
+                '*' => out.push_str("&#42;"),
+                '_' => out.push_str("&#95;"),
+                '\\' => out.push_str("&#92;"),
+                '!' => out.push_str("&#33;"),
+                '#' => out.push_str("&#35;"),
                 c => out.push(c),
             }
         }
@@ -189,6 +202,23 @@ mod tests {
         assert!(
             row.contains("x \\| y \\{\\{ site.title \\}\\} \\{\\% include z \\%\\}"),
             "{row}"
+        );
+        // an id that would be a link or emphasis inside raw HTML is text
+        let page = Page::new(
+            "p",
+            "P",
+            vec![Block::Para(vec![Inline::Code(
+                "a|[x](javascript:alert(1)) *b* _c_".into(),
+            )])],
+        );
+        let md = page_text(&page);
+        assert!(
+            !md.contains("[x]") && !md.contains("](") && !md.contains("*b*"),
+            "{md}"
+        );
+        assert!(
+            md.contains("<code>a&#124;&#91;x&#93;&#40;javascript:alert&#40;1&#41;&#41;"),
+            "{md}"
         );
     }
 

@@ -113,11 +113,16 @@ impl Words<'_> {
         }
         for r in (0..p.reports.len()).map(ReportId::from_index) {
             let rep = p.report(r);
-            let parts = std::iter::once(&rep.requires)
-                .chain(rep.rows_where.iter())
-                .chain(rep.details_when.iter())
-                .filter_map(|c| right_part(c, id));
-            if let Some(part) = parts.min() {
+            // whether the report may be run is its `requires`; which rows
+            // and details it shows are only part of its conditions
+            let part = right_part(&rep.requires, id).or_else(|| {
+                rep.rows_where
+                    .iter()
+                    .chain(rep.details_when.iter())
+                    .find_map(|c| right_part(c, id))
+                    .map(|_| RightPart::Counts)
+            });
+            if let Some(part) = part {
                 out.push((Used::Report(r), part));
             }
         }

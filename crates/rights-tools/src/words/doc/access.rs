@@ -5,10 +5,13 @@
 //! `access for role` lines give on resources.
 
 use super::reports::users_page;
-use super::{counted_users, entry_head, joined, t};
+use super::{counted_users, entry_head, joined, t, MAX_CELLS};
 use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
 use crate::sema::model::*;
 use crate::words::Words;
+
+/// `access for role` lines listed when they are too many for a matrix.
+const LINES_SHOWN: usize = 2000;
 
 /// Members named on a group's entry (the rest are counted).
 const MEMBERS_NAMED: usize = 10;
@@ -170,6 +173,12 @@ impl Words<'_> {
                     .collect();
                 roles.sort_by_key(|r| r.index());
                 roles.dedup();
+                if roles.len() * resources.len() > MAX_CELLS {
+                    // too many for a matrix: the lines themselves, the
+                    // first LINES_SHOWN of them
+                    blocks.extend(self.role_access_lines(&what, &resources));
+                    continue;
+                }
                 let mut head = vec!["Role".to_string()];
                 head.extend(
                     resources
@@ -207,6 +216,45 @@ impl Words<'_> {
             }
         }
         Page::new("access", "Access", blocks)
+    }
+
+    /// `access for role` lines as a list (resource, role, levels), when
+    /// they are too many for a matrix; at most [`LINES_SHOWN`] of them.
+    fn role_access_lines(&self, what: &str, resources: &[usize]) -> Vec<Block> {
+        let d = &self.program.data;
+        let all: Vec<(usize, RoleId, AccessId)> = resources
+            .iter()
+            .flat_map(|&i| {
+                d.resources[i]
+                    .role_access
+                    .iter()
+                    .map(move |(r, l, _)| (i, *r, *l))
+            })
+            .collect();
+        let rows = all
+            .iter()
+            .take(LINES_SHOWN)
+            .map(|&(i, role, level)| {
+                vec![
+                    Cell(vec![Inline::Code(d.resources[i].meta.name.clone())]),
+                    Cell(vec![self.role_link(role)]),
+                    Cell(vec![self.access_link(level)]),
+                ]
+            })
+            .collect();
+        let mut out = vec![Block::Table {
+            caption: format!("{what}: the levels each role gives"),
+            head: vec!["Resource".into(), "Role".into(), "Level".into()],
+            head_title: Vec::new(),
+            rows,
+        }];
+        if all.len() > LINES_SHOWN {
+            out.push(Block::Para(vec![t(format!(
+                "The first {LINES_SHOWN} of {} lines are shown; `rights query \"can USER access LEVEL on RESOURCE\"` answers for any of them.",
+                all.len()
+            ))]));
+        }
+        out
     }
 
     fn doc_groups(&self) -> Vec<Block> {
