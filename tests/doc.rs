@@ -41,6 +41,43 @@ fn entry_of<'a>(page: &'a str, kind: &str, name: &str) -> &'a str {
     entry.split("\n#").next().unwrap_or(entry)
 }
 
+/// A data file of probe users, `probe_ROLE` holding only ROLE, for every
+/// role of the policy: what a matrix says of a role, asked of the engine.
+fn probe_data(policy: &str, dir: &Path) -> PathBuf {
+    let ws = Workspace::load(&[PathBuf::from(policy)], &[]);
+    let p = &ws.program().unwrap().policy;
+    let probes: Vec<serde_json::Value> = p
+        .roles
+        .iter()
+        .map(
+            |r| serde_json::json!({"id": format!("probe_{}", r.meta.name), "roles": [r.meta.name]}),
+        )
+        .collect();
+    let data = dir.join("probes.json");
+    std::fs::write(&data, serde_json::json!({ "users": probes }).to_string()).unwrap();
+    data
+}
+
+/// Each of `questions` asked of POLICY with `data` in one `--brief`
+/// stream: the answers, one per question.
+fn ask_all(policy: &str, data: &Path, questions: &[String]) -> Vec<String> {
+    let text: String = questions.iter().map(|q| format!("{q}\n")).collect();
+    let r = rights_with_stdin(
+        &[
+            "query",
+            policy,
+            "--data",
+            data.to_str().unwrap(),
+            "--brief",
+            "-",
+        ],
+        &text,
+    );
+    let answers: Vec<String> = r.stdout.lines().map(str::to_string).collect();
+    assert_eq!(answers.len(), questions.len(), "{}", r.transcript());
+    answers
+}
+
 /// `rights doc POLICY --format markdown -o DIR`.
 fn markdown(policy: &str, dir: &Path) {
     doc(&[
@@ -483,13 +520,7 @@ fn every_matrix_cell_agrees_with_the_engine() {
         std::fs::create_dir_all(&dir).unwrap();
         let ws = Workspace::load(&[PathBuf::from(policy)], &[]);
         let p = &ws.program().unwrap().policy;
-        let probes: Vec<serde_json::Value> = p
-            .roles
-            .iter()
-            .map(|r| serde_json::json!({"id": format!("probe_{}", r.meta.name), "roles": [r.meta.name]}))
-            .collect();
-        let data = dir.join("probes.json");
-        std::fs::write(&data, serde_json::json!({ "users": probes }).to_string()).unwrap();
+        let data = probe_data(policy, &dir);
         let site = dir.join("md");
         markdown(policy, &site);
         let roles_md = std::fs::read_to_string(site.join("roles.md")).unwrap();
@@ -547,20 +578,8 @@ fn every_matrix_cell_agrees_with_the_engine() {
             asked.push((question, expect, cell.clone()));
         }
         assert!(asked.len() > 20, "{policy}: {} cells checked", asked.len());
-        let questions: String = asked.iter().map(|(q, _, _)| format!("{q}\n")).collect();
-        let r = rights_with_stdin(
-            &[
-                "query",
-                policy,
-                "--data",
-                data.to_str().unwrap(),
-                "--brief",
-                "-",
-            ],
-            &questions,
-        );
-        let answers: Vec<&str> = r.stdout.lines().collect();
-        assert_eq!(answers.len(), asked.len(), "{}", r.transcript());
+        let questions: Vec<String> = asked.iter().map(|(q, _, _)| q.clone()).collect();
+        let answers = ask_all(policy, &data, &questions);
         for ((q, expect, cell), got) in asked.iter().zip(answers) {
             assert_eq!(got, *expect, "{policy}: the cell `{cell}` for `{q}`");
         }
@@ -619,17 +638,7 @@ fn role_access_cells_agree_with_the_engine() {
     let policy = "policies/emresource.rights";
     let dir = out_dir("role-access");
     std::fs::create_dir_all(&dir).unwrap();
-    let ws = Workspace::load(&[PathBuf::from(policy)], &[]);
-    let p = &ws.program().unwrap().policy;
-    let probes: Vec<serde_json::Value> = p
-        .roles
-        .iter()
-        .map(
-            |r| serde_json::json!({"id": format!("probe_{}", r.meta.name), "roles": [r.meta.name]}),
-        )
-        .collect();
-    let data = dir.join("probes.json");
-    std::fs::write(&data, serde_json::json!({ "users": probes }).to_string()).unwrap();
+    let data = probe_data(policy, &dir);
     markdown(policy, &dir.join("md"));
     let page = std::fs::read_to_string(dir.join("md/access.md")).unwrap();
     let section = page.split("<a id=\"role-access\"></a>").nth(1).unwrap();
@@ -652,20 +661,7 @@ fn role_access_cells_agree_with_the_engine() {
         }
     }
     assert!(questions.len() >= 5, "{questions:?}");
-    let text: String = questions.iter().map(|q| format!("{q}\n")).collect();
-    let r = rights_with_stdin(
-        &[
-            "query",
-            policy,
-            "--data",
-            data.to_str().unwrap(),
-            "--brief",
-            "-",
-        ],
-        &text,
-    );
-    let answers: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(answers.len(), questions.len(), "{}", r.transcript());
+    let answers = ask_all(policy, &data, &questions);
     for (q, a) in questions.iter().zip(answers) {
         assert_eq!(a, "allow", "{q}");
     }
