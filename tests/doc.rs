@@ -78,6 +78,15 @@ fn ask_all(policy: &str, data: &Path, questions: &[String]) -> Vec<String> {
     answers
 }
 
+/// A policy written to `NAME.rights` in a fresh folder of its own.
+fn policy_file(name: &str, text: &str) -> PathBuf {
+    let dir = out_dir(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join(format!("{name}.rights"));
+    std::fs::write(&policy, text).unwrap();
+    policy
+}
+
 /// `rights doc POLICY --format markdown -o DIR`.
 fn markdown(policy: &str, dir: &Path) {
     doc(&[
@@ -372,11 +381,8 @@ fn the_title_comes_from_the_project_or_its_folder() {
 /// answers); a deny of some users is ‡ and leaves the role listed.
 #[test]
 fn a_deny_of_every_user_is_definite() {
-    let dir = out_dir("denies");
-    std::fs::create_dir_all(&dir).unwrap();
-    let policy = dir.join("denies.rights");
-    std::fs::write(
-        &policy,
+    let policy = policy_file(
+        "denies",
         "flag contractor\n\
          right report.a \"A\"\n\
          right report.b \"B\"\n\
@@ -386,8 +392,8 @@ fn a_deny_of_every_user_is_definite() {
          report a \"Report A\" { requires right report.a rows resources }\n\
          report b \"Report B\" { requires right report.b rows resources }\n\
          user ann { roles viewer }\n",
-    )
-    .unwrap();
+    );
+    let dir = policy.parent().unwrap().to_path_buf();
     let site = dir.join("md");
     markdown(policy.to_str().unwrap(), &site);
     let roles = std::fs::read_to_string(site.join("roles.md")).unwrap();
@@ -671,18 +677,15 @@ fn role_access_cells_agree_with_the_engine() {
 /// conditions, not needed to run it; one its `requires` needs is needed.
 #[test]
 fn rows_and_details_rights_are_not_needed_to_run_a_report() {
-    let dir = out_dir("report-parts");
-    std::fs::create_dir_all(&dir).unwrap();
-    let policy = dir.join("parts.rights");
-    std::fs::write(
-        &policy,
+    let policy = policy_file(
+        "report-parts",
         "right report.a \"A\"\n\
          right report.b \"B\"\n\
          right report.c \"C\"\n\
          role r { grant report.a, report.b, report.c }\n\
          report p \"P\" {\n  requires right report.a\n  rows resources where right report.c\n  details when right report.b\n}\n",
-    )
-    .unwrap();
+    );
+    let dir = policy.parent().unwrap().to_path_buf();
     markdown(policy.to_str().unwrap(), &dir.join("md"));
     let rights_md = std::fs::read_to_string(dir.join("md/rights.md")).unwrap();
     let entry = |r: &str| entry_of(&rights_md, "right", r).to_string();

@@ -47,28 +47,6 @@ fn pages() -> Vec<PathBuf> {
     out
 }
 
-/// Splits a shell line into words, with '…' quoting.
-fn words(cmd: &str) -> Vec<String> {
-    let mut args = Vec::new();
-    let mut rest = cmd;
-    while !rest.is_empty() {
-        rest = rest.trim_start();
-        if rest.is_empty() {
-            break;
-        }
-        if let Some(q) = rest.strip_prefix('\'') {
-            let end = q.find('\'').unwrap();
-            args.push(q[..end].to_string());
-            rest = &q[end + 1..];
-        } else {
-            let end = rest.find(' ').unwrap_or(rest.len());
-            args.push(rest[..end].to_string());
-            rest = &rest[end..];
-        }
-    }
-    args
-}
-
 /// Runs `rights ARGS` in `dir` as a reader of the guide would (no colour,
 /// the guide's date for today).
 fn run(dir: &Path, args: &[String]) -> String {
@@ -237,7 +215,7 @@ fn every_example_of_the_guide_works_as_shown() {
                         }
                     }
                     for (cmd, want) in &expected {
-                        let ws = words(cmd);
+                        let ws = common::shell_words(cmd);
                         assert_eq!(
                             ws[0], "rights",
                             "{name}: only `rights` commands are run: {cmd}"

@@ -168,21 +168,7 @@ fn readme_examples_print_what_the_readme_shows() {
             expected.push('\n');
             lines.next();
         }
-        // split the shell line: words, with '…' quoting
-        let mut args: Vec<String> = Vec::new();
-        let mut rest = cmd;
-        while !rest.is_empty() {
-            rest = rest.trim_start();
-            if let Some(q) = rest.strip_prefix('\'') {
-                let end = q.find('\'').unwrap();
-                args.push(q[..end].to_string());
-                rest = &q[end + 1..];
-            } else {
-                let end = rest.find(' ').unwrap_or(rest.len());
-                args.push(rest[..end].to_string());
-                rest = &rest[end..];
-            }
-        }
+        let args = common::shell_words(cmd);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let run = rights(&args);
         assert_eq!(run.stdout, expected, "README example `rights {cmd}`");

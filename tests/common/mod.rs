@@ -103,3 +103,23 @@ pub fn tool_missing(what: &str) {
     );
     eprintln!("{what}: skipping this test (it needs the tool; .ci/run installs it)");
 }
+
+/// Splits a shell line as the README and the guide write them into words,
+/// with '…' quoting.
+pub fn shell_words(cmd: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut rest = cmd.trim_start();
+    while !rest.is_empty() {
+        if let Some(q) = rest.strip_prefix('\'') {
+            let end = q.find('\'').unwrap_or(q.len());
+            args.push(q[..end].to_string());
+            rest = q.get(end + 1..).unwrap_or("");
+        } else {
+            let end = rest.find(' ').unwrap_or(rest.len());
+            args.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+        rest = rest.trim_start();
+    }
+    args
+}
