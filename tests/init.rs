@@ -47,6 +47,28 @@ fn a_new_project_passes_check_test_lint_and_fmt_as_created() {
     }
     let (_, out, _) = rights_in(&demo, &["test"]);
     assert!(out.ends_with("3 passed, 0 failed\n"), "{out}");
+    // the CI kit it writes runs as written: every `rights …` of the
+    // workflow's steps and of the pre-commit hooks passes here, and no
+    // placeholder is left for the user to find
+    let mut kit_commands = 0;
+    for file in [".github/workflows/rights.yml", ".pre-commit-config.yaml"] {
+        let text = std::fs::read_to_string(demo.join(file)).unwrap();
+        assert!(!text.contains("OWNER"), "{file} has a placeholder:\n{text}");
+        for line in text.lines() {
+            let line = line.trim();
+            let Some(cmd) = line
+                .strip_prefix("- run: rights ")
+                .or_else(|| line.strip_prefix("entry: rights "))
+            else {
+                continue;
+            };
+            let args: Vec<&str> = cmd.split_whitespace().collect();
+            let (code, out, err) = rights_in(&demo, &args);
+            assert_eq!(code, 0, "{file}: rights {cmd}\n{out}{err}");
+            kit_commands += 1;
+        }
+    }
+    assert_eq!(kit_commands, 6, "three workflow steps and three hooks");
     // it never overwrites: a second run changes nothing and says why
     let before = std::fs::read_to_string(demo.join("policy.rights")).unwrap();
     std::fs::write(demo.join("policy.rights"), "# mine\n").unwrap();

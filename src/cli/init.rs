@@ -101,21 +101,38 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - uses: dtolnay/rust-toolchain@stable
+      # set the repository variable RIGHTS_GIT_URL to the git repository
+      # rights is built from (Settings → Secrets and variables → Variables)
       - name: Install rights
-        run: cargo install --locked --git https://github.com/OWNER/rights rights
+        run: cargo install --locked --git "${{ vars.RIGHTS_GIT_URL }}" rights
       - run: rights check
       - run: rights lint --deny-warnings
       - run: rights test --coverage
 "#;
 
-const PRE_COMMIT: &str = r#"# pre-commit hooks (https://pre-commit.com): format, lint and test the policy.
+const PRE_COMMIT: &str = r#"# pre-commit hooks (https://pre-commit.com): format, lint and test the policy
+# with the `rights` on PATH (the rights repository's .pre-commit-hooks.yaml
+# builds it instead, from a `repo:` URL and `rev:` of your choice).
 repos:
-  - repo: https://github.com/OWNER/rights
-    rev: main
+  - repo: local
     hooks:
       - id: rights-fmt
+        name: rights fmt --check
+        entry: rights fmt --check
+        language: system
+        files: \.rights$
       - id: rights-lint
+        name: rights lint
+        entry: rights lint --deny-warnings
+        language: system
+        files: \.(rights|json)$
+        pass_filenames: false
       - id: rights-test
+        name: rights test
+        entry: rights test
+        language: system
+        files: \.(rights|json)$
+        pass_filenames: false
 "#;
 
 /// Every file `rights init` writes, by path in the project.

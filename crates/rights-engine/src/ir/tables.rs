@@ -235,15 +235,6 @@ impl DataTables {
         DataTables::build_users_with(code, shared, &data.users, with)
     }
 
-    /// The tables of some users, sharing what their data set shares.
-    pub fn build_users<'u, I>(code: &PolicyCode, shared: Arc<Shared>, users: I) -> DataTables
-    where
-        I: IntoIterator<Item = &'u User>,
-        I::IntoIter: ExactSizeIterator + Clone,
-    {
-        DataTables::build_users_with(code, shared, users, ContextSet::NONE)
-    }
-
     pub(crate) fn build_users_with<'u, I>(
         code: &PolicyCode,
         shared: Arc<Shared>,

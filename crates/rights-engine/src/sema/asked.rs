@@ -82,15 +82,17 @@ pub struct ItemWindow {
     pub at: Span,
 }
 
+/// The window among `windows` of the item of `list` that carries `span`.
+pub fn window_in(windows: &[ItemWindow], list: Windowed, span: Span) -> Option<&ItemWindow> {
+    windows
+        .iter()
+        .find(|w| w.list == list && w.span.same_place(&span))
+}
+
 impl User {
     /// The window of the item of `list` that carries `span`, if it has one.
     pub fn window_of(&self, list: Windowed, span: Span) -> Option<&ItemWindow> {
-        if self.windows.is_empty() {
-            return None;
-        }
-        self.windows
-            .iter()
-            .find(|w| w.list == list && w.span.same_place(&span))
+        window_in(&self.windows, list, span)
     }
 
     /// The values of attribute `a`.

@@ -22,10 +22,7 @@ impl Data {
                 continue;
             }
             let keep = |windows: &[ItemWindow], list: Windowed, span: Span| {
-                windows
-                    .iter()
-                    .find(|w| w.list == list && w.span.same_place(&span))
-                    .is_none_or(|w| w.window.holds(day))
+                super::asked::window_in(windows, list, span).is_none_or(|w| w.window.holds(day))
             };
             let w = std::mem::take(&mut u.windows);
             if let Some(roles) = &mut u.roles {

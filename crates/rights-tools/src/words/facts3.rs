@@ -5,17 +5,16 @@ use super::Words;
 use crate::eval::explain::Fact;
 
 impl Words<'_> {
-    /// The window of the item of user `u`'s data written at `span`, if it has one.
+    /// The window of the item of `list` in user `u`'s data written at
+    /// `span`, if it has one (`User::window_of`).
     pub fn item_window(
         &self,
         u: crate::sema::model::UserId,
+        list: crate::sema::model::Windowed,
         span: crate::source::Span,
     ) -> Option<crate::sema::model::Window> {
         let user = self.program.data.users.get(u.index())?;
-        user.windows
-            .iter()
-            .find(|w| w.span.same_place(&span))
-            .map(|w| w.window)
+        user.window_of(list, span).map(|w| w.window)
     }
 
     /// The window of the user's data item a fact rests on (§9.3): "until

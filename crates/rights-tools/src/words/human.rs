@@ -405,7 +405,7 @@ impl Words<'_> {
             .unwrap_or(0);
         for m in &g.groups {
             let window =
-                m.at.and_then(|s| self.item_window(g.user, s))
+                m.at.and_then(|s| self.item_window(g.user, Windowed::Groups, s))
                     .map(|w| format!(" {}", w.words()))
                     .unwrap_or_default();
             let how = match m.via {
@@ -471,7 +471,7 @@ impl Words<'_> {
                 .collect();
             if let Some(span) = h.direct {
                 let window = self
-                    .item_window(r.user, span)
+                    .item_window(r.user, Windowed::Grants, span)
                     .map(|w| format!(" {}", w.words()))
                     .unwrap_or_default();
                 sources.push(format!(
@@ -525,7 +525,7 @@ impl Words<'_> {
         for (role, how) in &r.roles {
             let m = &self.program.policy.role(*role).meta;
             let how = match how {
-                RoleHow::Explicit(s) => match self.item_window(r.user, *s) {
+                RoleHow::Explicit(s) => match self.item_window(r.user, Windowed::Roles, *s) {
                     Some(w) => format!(
                         "{} {} [{}]",
                         self.role_how(how),

@@ -289,7 +289,7 @@ impl Words<'_> {
                         RoleHow::Group(g, s) => ("group", Some(self.group(*g).to_string()), Some(self.sources.file_line(*s))),
                     };
                     let window = match how {
-                        RoleHow::Explicit(s) => self.item_window(r.user, *s),
+                        RoleHow::Explicit(s) => self.item_window(r.user, crate::sema::model::Windowed::Roles, *s),
                         _ => None,
                     };
                     json!({"role": m.name, "label": m.label, "how": kind, "from": from, "at": at, "window": window.map(|w| w.words())})
