@@ -7,7 +7,7 @@ use crate::sema::model::*;
 
 /// A declared name as conditions write it, its label after it:
 /// `analytics_access` (Analytics Access).
-fn labelled(m: &Meta) -> String {
+pub(super) fn labelled(m: &Meta) -> String {
     match &m.label {
         Some(l) => format!("`{}` ({l})", m.name),
         None => format!("`{}`", m.name),

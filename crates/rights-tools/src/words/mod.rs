@@ -208,11 +208,7 @@ impl<'a> Words<'a> {
 
     /// "`report.status_detail` (Report - Status Detail)".
     fn right(&self, r: RightId) -> String {
-        let m = &self.program.policy.right(r).meta;
-        match &m.label {
-            Some(l) => format!("`{}` ({l})", m.name),
-            None => format!("`{}`", m.name),
-        }
+        conditions::labelled(&self.program.policy.right(r).meta)
     }
 
     fn role(&self, r: RoleId) -> String {

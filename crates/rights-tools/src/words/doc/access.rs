@@ -6,7 +6,7 @@
 
 use super::reports::users_page;
 use super::{counted_users, entry_head, joined, t, MAX_CELLS};
-use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
+use crate::doc::{anchor, Block, Cell, Inline, Page};
 use crate::sema::model::*;
 use crate::words::Words;
 
@@ -40,14 +40,7 @@ impl Words<'_> {
     /// A link to the user at index `u` on the users' page that lists them.
     pub(super) fn user_link(&self, u: usize) -> Inline {
         let name = &self.program.data.users[u].meta.name;
-        Inline::Link {
-            text: name.clone(),
-            to: Target {
-                page: users_page(u),
-                anchor: anchor("user", name),
-            },
-            code: true,
-        }
+        super::link("user", &users_page(u), name, name, true)
     }
 
     pub(super) fn doc_access(&self) -> Page {

@@ -28,7 +28,7 @@ fn rights_page(component: &str) -> String {
 /// Above this many rights the role × right matrix is shown per component.
 const WIDE: usize = 60;
 
-fn link(kind: &'static str, page: &'static str, name: &str, text: &str, code: bool) -> Inline {
+fn link(kind: &str, page: &str, name: &str, text: &str, code: bool) -> Inline {
     Inline::Link {
         text: text.to_string(),
         to: Target {
@@ -276,26 +276,12 @@ fn counted_users<I: IntoIterator<Item = usize>>(
 impl Words<'_> {
     fn right_link(&self, r: RightId) -> Inline {
         let m = &self.program.policy.right(r).meta;
-        Inline::Link {
-            text: m.name.clone(),
-            to: Target {
-                page: self.right_page(r),
-                anchor: anchor("right", &m.name),
-            },
-            code: true,
-        }
+        link("right", &self.right_page(r), &m.name, &m.name, true)
     }
 
     fn role_link(&self, r: RoleId) -> Inline {
         let m = &self.program.policy.role(r).meta;
-        Inline::Link {
-            text: m.name.clone(),
-            to: Target {
-                page: self.role_page(r),
-                anchor: anchor("role", &m.name),
-            },
-            code: true,
-        }
+        link("role", &self.role_page(r), &m.name, &m.name, true)
     }
 
     fn report_link(&self, r: ReportId) -> Inline {

@@ -494,9 +494,10 @@ impl Words<'_> {
             ))];
             x.extend(joined(direct.iter().map(|&r| self.right_link(r)).collect()));
             items.push(x);
+            let givers = self.nearest_granters(rid);
             let mut from: Vec<(RoleId, Vec<RightId>)> = Vec::new();
-            for &r in rights.iter().filter(|r| !direct.contains(r)) {
-                let giver = self.nearest_granter(rid, r, grants);
+            for &r in rights.iter().filter(|&&r| !grants.is_direct(r, rid)) {
+                let giver = givers.get(r.index()).copied().flatten().unwrap_or(rid);
                 match from.iter_mut().find(|(g, _)| *g == giver) {
                     Some((_, rs)) => rs.push(r),
                     None => from.push((giver, vec![r])),
@@ -589,60 +590,56 @@ impl Words<'_> {
 
     /// The role granting `right` that is nearest to `role` among those it
     /// extends (breadth first; `role` itself when none is found).
-    fn nearest_granter(&self, role: RoleId, right: RightId, grants: &Grants) -> RoleId {
+    /// For each right, the nearest of the roles `role` extends that grants
+    /// it itself (one breadth-first walk up the role graph).
+    fn nearest_granters(&self, role: RoleId) -> Vec<Option<RoleId>> {
         let p = &self.program.policy;
+        let mut giver = vec![None; p.rights.len()];
         let mut queue = std::collections::VecDeque::from([role]);
         let mut seen = vec![false; p.roles.len()];
         while let Some(r) = queue.pop_front() {
             if std::mem::replace(&mut seen[r.index()], true) {
                 continue;
             }
-            if r != role && grants.is_direct(right, r) {
-                return r;
+            if r != role {
+                for site in &p.role(r).grants {
+                    if let Some(g @ None) = giver.get_mut(site.right.index()) {
+                        *g = Some(r);
+                    }
+                }
             }
             queue.extend(p.role(r).parents.iter().map(|(x, _)| *x));
         }
-        role
+        giver
     }
 
-    /// "May assign …", with each role a link.
+    /// "May assign …": what may be assigned (roles as links), then where.
     fn assigns_words(&self, a: &AssignsRule) -> Vec<Inline> {
-        match &a.what {
-            Assignable::Roles(Some(rs)) => {
-                let sentence = self.assigns_sentence(a);
-                let (_, scope) = sentence.split_once(" {ROLES}").unwrap_or(("", "."));
-                let mut x = vec![t("May assign the roles ")];
-                x.extend(joined(rs.iter().map(|r| self.role_link(*r)).collect()));
-                x.push(t(scope.to_string()));
-                x
-            }
-            _ => vec![t(self.assigns_sentence(a))],
-        }
-    }
-
-    fn assigns_sentence(&self, a: &AssignsRule) -> String {
         let p = &self.program.policy;
-        let what = match &a.what {
-            Assignable::Roles(None) => "every role".to_string(),
-            // the roles are links, put in by assigns_words
-            Assignable::Roles(Some(_)) => "the roles {ROLES}".to_string(),
-            Assignable::Access(None) => "every access level".to_string(),
-            Assignable::Access(Some(ls)) => format!(
+        let mut x = vec![t("May assign ")];
+        match &a.what {
+            Assignable::Roles(None) => x.push(t("every role")),
+            Assignable::Roles(Some(rs)) => {
+                x.push(t("the roles "));
+                x.extend(joined(rs.iter().map(|r| self.role_link(*r)).collect()));
+            }
+            Assignable::Access(None) => x.push(t("every access level")),
+            Assignable::Access(Some(ls)) => x.push(t(format!(
                 "access {}",
                 ls.iter()
                     .map(|l| format!("`{}`", p.access_level(*l).meta.name))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
-        };
-        let scope = match &a.scope {
-            AssignsScope::Anywhere => String::new(),
-            AssignsScope::When(c) => format!(", when {}", self.condition(c)),
-            AssignsScope::OnResource(None) => " on a resource".to_string(),
+            ))),
+        }
+        x.push(t(match &a.scope {
+            AssignsScope::Anywhere => ".".to_string(),
+            AssignsScope::When(c) => format!(", when {}.", self.condition(c)),
+            AssignsScope::OnResource(None) => " on a resource.".to_string(),
             AssignsScope::OnResource(Some(c)) => {
-                format!(" on a resource where {}", self.condition(c))
+                format!(" on a resource where {}.", self.condition(c))
             }
-        };
-        format!("May assign {what}{scope}.")
+        }));
+        x
     }
 }
