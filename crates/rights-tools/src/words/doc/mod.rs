@@ -39,6 +39,39 @@ fn link(kind: &str, page: &str, name: &str, text: &str, code: bool) -> Inline {
     }
 }
 
+/// "Pages: 1–100, 101–200, …" over `total` items `per_page` to a page, each
+/// a link to the top of the page `page_of(first item)` names, the current
+/// one (if any) in bold.
+fn pager(
+    total: usize,
+    per_page: usize,
+    current: Option<usize>,
+    page_of: impl Fn(usize) -> String,
+) -> Block {
+    let mut x = vec![t("Pages: ")];
+    x.extend(joined(
+        (0..total.div_ceil(per_page))
+            .map(|k| {
+                let a = k * per_page;
+                let label = format!("{}–{}", a + 1, (a + per_page).min(total));
+                if current == Some(k) {
+                    Inline::Strong(label)
+                } else {
+                    Inline::Link {
+                        text: label,
+                        to: Target {
+                            page: page_of(a),
+                            anchor: "page-top".into(),
+                        },
+                        code: false,
+                    }
+                }
+            })
+            .collect(),
+    ));
+    Block::Para(x)
+}
+
 fn t(s: impl Into<String>) -> Inline {
     Inline::Text(s.into())
 }

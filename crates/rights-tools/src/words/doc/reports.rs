@@ -1,7 +1,7 @@
 //! The reports-and-actions page and the users page.
 
-use super::{deny_touches, joined, role_decides, t, Grants};
-use crate::doc::{anchor, Block, Cell, Inline, Page, Target};
+use super::{deny_touches, joined, pager, role_decides, t, Grants};
+use crate::doc::{anchor, Block, Cell, Inline, Page};
 use crate::sema::model::*;
 use crate::words::Words;
 
@@ -136,29 +136,7 @@ impl Words<'_> {
             anchor: "page-top".into(),
         }];
         if pages > 1 {
-            let mut pager = vec![t("Pages: ")];
-            pager.extend(joined(
-                (0..pages)
-                    .map(|k| {
-                        let a = k * USERS_PER_PAGE;
-                        let b = (a + USERS_PER_PAGE).min(n);
-                        let label = format!("{}–{}", a + 1, b);
-                        if k == page {
-                            Inline::Strong(label)
-                        } else {
-                            Inline::Link {
-                                text: label,
-                                to: Target {
-                                    page: users_page(a),
-                                    anchor: "page-top".into(),
-                                },
-                                code: false,
-                            }
-                        }
-                    })
-                    .collect(),
-            ));
-            blocks.push(Block::Para(pager));
+            blocks.push(pager(n, USERS_PER_PAGE, Some(page), users_page));
         }
         blocks.push(Block::Table {
             caption:

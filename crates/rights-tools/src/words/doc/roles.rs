@@ -2,7 +2,7 @@
 //! the default roles, and every role with what it may assign.
 
 use super::{
-    counted_users, deny_touches, entry_head, joined, mark, role_decides, t, Denied, Grants,
+    counted_users, deny_touches, entry_head, joined, mark, pager, role_decides, t, Denied, Grants,
     MAX_CELLS, RIGHTS_SPLIT, WIDE,
 };
 use crate::doc::graph::Graph;
@@ -390,32 +390,11 @@ impl Words<'_> {
         });
         // past ROLES_SPLIT roles the entries are on pages of their own
         let split = p.roles.len() > ROLES_SPLIT;
-        let entry_pages = p.roles.len().div_ceil(ROLES_PER_PAGE);
         let mut pages: Vec<Page> = Vec::new();
         let pager = |current: Option<usize>| {
-            let mut x = vec![t("Pages: ")];
-            x.extend(joined(
-                (0..entry_pages)
-                    .map(|k| {
-                        let a = k * ROLES_PER_PAGE;
-                        let b = (a + ROLES_PER_PAGE).min(p.roles.len());
-                        let label = format!("{}–{}", a + 1, b);
-                        if current == Some(k) {
-                            Inline::Strong(label)
-                        } else {
-                            Inline::Link {
-                                text: label,
-                                to: crate::doc::Target {
-                                    page: self.role_page(RoleId::from_index(a)),
-                                    anchor: "page-top".into(),
-                                },
-                                code: false,
-                            }
-                        }
-                    })
-                    .collect(),
-            ));
-            Block::Para(x)
+            pager(p.roles.len(), ROLES_PER_PAGE, current, |a| {
+                self.role_page(RoleId::from_index(a))
+            })
         };
         if split {
             blocks.push(Block::Para(vec![t(format!(
