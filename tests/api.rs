@@ -219,3 +219,25 @@ fn a_workspace_loaded_to_answer_answers_as_a_full_one() {
     assert_eq!(users(&lean), users(&full));
     assert_eq!(ask(&lean), ask(&full));
 }
+
+/// Tests asked at several dates build a program per date; none is kept in
+/// the program they ran on (with large data, each is a copy of it).
+#[test]
+fn a_test_run_keeps_no_variant_of_the_program() {
+    let ws = rights::workspace::Workspace::from_text(
+        "right r\nrole a { grant r }\naction act when right r\n\
+         user u { roles a until 2027-01-01 }\n\
+         test \"dated\" {\n  expect can u act at 2026-12-01\n  expect not can u act at 2027-02-01\n  expect can u act at 2026-12-02\n}\n",
+    );
+    let program = ws.program().expect("the policy checks");
+    let results = rights::testing::run(program, &ws.model().tests, None);
+    assert!(results.iter().all(|r| r.passed()), "{results:?}");
+    assert_eq!(results.first().map(|r| r.expectations), Some(3));
+    assert_eq!(program.kept_variants(), 0, "variants kept after the run");
+    // asking directly keeps them, for the next question at that date
+    let _ = program.at(rights::sema::model::When {
+        at: rights::sema::model::Day::parse("2027-02-01").ok(),
+        with: Default::default(),
+    });
+    assert_eq!(program.kept_variants(), 1);
+}

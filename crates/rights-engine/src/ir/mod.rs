@@ -395,15 +395,7 @@ impl Program {
     /// for questions with exactly the facts `when.with`: itself when neither
     /// changes an answer, else a variant (tables built once and kept).
     pub fn at(&self, when: When) -> ProgramAt<'_> {
-        let day = match when.at {
-            Some(d) if self.dated() => d,
-            _ => self.day,
-        };
-        let with = if self.code.uses_context {
-            when.with
-        } else {
-            ContextSet::NONE
-        };
+        let (day, with) = self.variant_of(when);
         if day == self.day && with == self.tables.with {
             return ProgramAt::Same(self);
         }
@@ -419,6 +411,47 @@ impl Program {
         }
         cache.push((day, with, p.clone()));
         ProgramAt::Other(p)
+    }
+
+    /// The date and facts that answer questions asked `when`: those of
+    /// this program where they change no answer.
+    fn variant_of(&self, when: When) -> (Day, ContextSet) {
+        let day = match when.at {
+            Some(d) if self.dated() => d,
+            _ => self.day,
+        };
+        let with = if self.code.uses_context {
+            when.with
+        } else {
+            ContextSet::NONE
+        };
+        (day, with)
+    }
+
+    /// [`Program::at`], without keeping the variant: for one pass over
+    /// questions grouped by when they are asked (tests), where a kept
+    /// variant of large data would only hold memory.
+    pub fn at_once(&self, when: When) -> ProgramAt<'_> {
+        let (day, with) = self.variant_of(when);
+        if day == self.day && with == self.tables.with {
+            return ProgramAt::Same(self);
+        }
+        ProgramAt::Other(Arc::new(self.variant(day, with)))
+    }
+
+    /// A copy of this program that keeps its own variants and memos (a
+    /// clone shares them): what it builds is let go with it.
+    pub fn detached(&self) -> Program {
+        let mut p = self.clone();
+        p.variants = Variants::default();
+        p.deep = Deep::default();
+        p
+    }
+
+    /// How many variants at other dates or with other facts this program
+    /// keeps (each holds tables of the whole data).
+    pub fn kept_variants(&self) -> usize {
+        self.variants.lock().map_or(0, |v| v.len())
     }
 
     /// A new program from the same policy and undated data.

@@ -64,7 +64,9 @@ pub fn run_with_coverage(
     filter: Option<&str>,
     mut coverage: Option<&mut coverage::Coverage>,
 ) -> Vec<TestResult> {
-    let global = Arc::new(program.clone());
+    // variants built for the tests' dates and facts are let go after the
+    // run (a clone would keep them in the caller's program)
+    let global = Arc::new(program.detached());
     tests
         .iter()
         .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
@@ -81,14 +83,28 @@ pub fn run_with_coverage(
                 (None, Some(d)) => Arc::new(global.with_data(d.clone())),
                 (None, None) => global.clone(),
             };
-            if let Some(c) = coverage.as_deref_mut() {
-                for e in &t.expects {
-                    c.expectation(&program.at(expectation_when(t, e)).arc(&program), e);
-                }
-            }
-            run_one(t, program)
+            run_one(t, program, coverage.as_deref_mut())
         })
         .collect()
+}
+
+/// A test's expectations in groups asked at the same date with the same
+/// facts, in order within each group: each group's program is built once
+/// and let go before the next (a variant of large data is a copy of it).
+fn by_when(t: &Test) -> Vec<(When, Vec<&Expectation>)> {
+    let mut groups: Vec<(When, Vec<&Expectation>)> = Vec::new();
+    let mut index: std::collections::HashMap<When, usize> = std::collections::HashMap::new();
+    for e in &t.expects {
+        let when = expectation_when(t, e);
+        let i = *index.entry(when).or_insert_with(|| {
+            groups.push((when, Vec::new()));
+            groups.len() - 1
+        });
+        if let Some((_, g)) = groups.get_mut(i) {
+            g.push(e);
+        }
+    }
+    groups
 }
 
 /// When an expectation is asked: its own `at`, else its test's, else the
@@ -103,73 +119,89 @@ fn expectation_when(t: &Test, e: &Expectation) -> When {
     }
 }
 
-fn run_one(t: &Test, test_program: Arc<Program>) -> TestResult {
+fn run_one(
+    t: &Test,
+    test_program: Arc<Program>,
+    mut coverage: Option<&mut coverage::Coverage>,
+) -> TestResult {
     let mut failures = Vec::new();
-    for e in &t.expects {
-        let program = test_program.at(expectation_when(t, e)).arc(&test_program);
-        match e {
-            Expectation::Can {
-                negated,
-                question,
-                span,
-                ..
-            } => {
-                let actual = program.can(question);
-                if actual == *negated {
-                    let verdict = |b: bool| if b { "allow" } else { "deny" };
-                    failures.push(FailedExpectation {
-                        span: *span,
-                        expected: verdict(!negated).to_string(),
-                        actual: verdict(actual).to_string(),
-                        explanations: vec![program.explain(question)],
-                        program: program.clone(),
-                        rows: Vec::new(),
-                    });
-                }
+    for (when, group) in by_when(t) {
+        let program = test_program.at_once(when).arc(&test_program);
+        for e in group {
+            if let Some(c) = coverage.as_deref_mut() {
+                c.expectation(&program, e);
             }
-            Expectation::Report {
-                question,
-                outcome,
-                span,
-                ..
-            } => {
-                let rows = program.report_rows(question);
-                let describe = |rows: &Option<Vec<(ResourceId, Visibility)>>| match rows {
-                    None => "denied".to_string(),
-                    Some(r) if r.is_empty() => "empty".to_string(),
-                    Some(r) => format!("shows {}", rows_text(&program, r)),
-                };
-                let ok = match (outcome, &rows) {
-                    (ExpectedReport::Denied, None) => true,
-                    (ExpectedReport::Empty, Some(r)) => r.is_empty(),
-                    (ExpectedReport::Shows(want), Some(got)) => same_rows(want, got),
-                    _ => false,
-                };
-                if !ok {
-                    let expected = match outcome {
-                        ExpectedReport::Denied => "denied".to_string(),
-                        ExpectedReport::Empty => "empty".to_string(),
-                        ExpectedReport::Shows(w) => format!("shows {}", rows_text(&program, w)),
-                    };
-                    let (explanations, differing) =
-                        report_explanations(&program, question, outcome, rows.as_deref());
-                    failures.push(FailedExpectation {
-                        span: *span,
-                        expected,
-                        actual: describe(&rows),
-                        explanations,
-                        program: program.clone(),
-                        rows: differing,
-                    });
-                }
-            }
+            check_one(e, &program, &mut failures);
         }
     }
+    // in the order of the text, whatever the groups
+    failures.sort_by_key(|f| (f.span.file, f.span.start));
     TestResult {
         name: t.name.clone(),
         span: t.span,
         expectations: t.expects.len(),
         failures,
+    }
+}
+
+/// One expectation asked of `program`; a failure is added to `failures`.
+fn check_one(e: &Expectation, program: &Arc<Program>, failures: &mut Vec<FailedExpectation>) {
+    match e {
+        Expectation::Can {
+            negated,
+            question,
+            span,
+            ..
+        } => {
+            let actual = program.can(question);
+            if actual == *negated {
+                let verdict = |b: bool| if b { "allow" } else { "deny" };
+                failures.push(FailedExpectation {
+                    span: *span,
+                    expected: verdict(!negated).to_string(),
+                    actual: verdict(actual).to_string(),
+                    explanations: vec![program.explain(question)],
+                    program: program.clone(),
+                    rows: Vec::new(),
+                });
+            }
+        }
+        Expectation::Report {
+            question,
+            outcome,
+            span,
+            ..
+        } => {
+            let rows = program.report_rows(question);
+            let describe = |rows: &Option<Vec<(ResourceId, Visibility)>>| match rows {
+                None => "denied".to_string(),
+                Some(r) if r.is_empty() => "empty".to_string(),
+                Some(r) => format!("shows {}", rows_text(program, r)),
+            };
+            let ok = match (outcome, &rows) {
+                (ExpectedReport::Denied, None) => true,
+                (ExpectedReport::Empty, Some(r)) => r.is_empty(),
+                (ExpectedReport::Shows(want), Some(got)) => same_rows(want, got),
+                _ => false,
+            };
+            if !ok {
+                let expected = match outcome {
+                    ExpectedReport::Denied => "denied".to_string(),
+                    ExpectedReport::Empty => "empty".to_string(),
+                    ExpectedReport::Shows(w) => format!("shows {}", rows_text(program, w)),
+                };
+                let (explanations, differing) =
+                    report_explanations(program, question, outcome, rows.as_deref());
+                failures.push(FailedExpectation {
+                    span: *span,
+                    expected,
+                    actual: describe(&rows),
+                    explanations,
+                    program: program.clone(),
+                    rows: differing,
+                });
+            }
+        }
     }
 }
 
