@@ -140,6 +140,19 @@ impl Client {
         id
     }
 
+    /// The next response, whatever its request.
+    pub fn next_response(&mut self) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(m) if m.get("method").is_none() => return m,
+                Ok(m) => self.notifications.push(m),
+                Err(_) => panic!("no response in 60 s"),
+            }
+        }
+    }
+
     /// The ids of the next `n` responses, in the order they arrive.
     pub fn response_order(&mut self, n: usize) -> Vec<i64> {
         let mut order = Vec::new();
@@ -236,6 +249,15 @@ impl Client {
             "textDocument/didChange",
             json!({ "textDocument": { "uri": uri(path), "version": version },
                     "contentChanges": [{ "text": text }] }),
+        );
+    }
+
+    /// Waits until the document's current text is analysed: a request about
+    /// it is answered only then (completion excepted).
+    pub fn analysed(&mut self, path: &Path) {
+        self.result(
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": uri(path) } }),
         );
     }
 

@@ -218,6 +218,8 @@ fn complete_at(c: &mut Client, version: i64, text: &str) -> Vec<String> {
     let at = text.find('|').unwrap();
     let clean = text.replacen('|', "", 1);
     c.change(&p, version, &clean);
+    // completion offers the names of the last analysis: this text's
+    c.analysed(&p);
     let before = &clean[..at];
     let line = before.matches('\n').count();
     // characters in UTF-16 code units, as the protocol counts them
@@ -325,6 +327,7 @@ fn completion() {
     assert_eq!(v["isIncomplete"], false);
     // the item's label and documentation come from the declaration
     c.change(&p, 20, &original);
+    c.analysed(&p);
     let v = c.result(
         "textDocument/completion",
         at("roles.rights", "grant report.*", 0, 6),
@@ -1138,5 +1141,91 @@ fn attributes_and_context_facts_in_the_editor() {
     assert_eq!(edits_of("h.rights"), 3, "{s}");
     assert_eq!(edits_of("users.json"), 1, "{s}");
     assert!(s.contains("\"newText\":\"\\\"ward_unit\\\"\""), "{s}");
+    c.shutdown();
+}
+
+/// Analyses run beside the message loop: a change's analysis holds up
+/// neither completion nor a request about another project; requests about
+/// the changed project are answered from the analysis of its newest text;
+/// analyses of texts typed over are given up.
+#[test]
+fn analyses_run_beside_requests_and_stale_ones_are_given_up() {
+    let mut policy = format!(
+        "{}\n{}\nuser jane {{}}\nuser bob {{}}\nresource resource_z\n",
+        text("rights.rights"),
+        text("roles.rights")
+    );
+    for i in 0..4000 {
+        policy.push_str(&format!("user u{i} {{ roles admin }}\n"));
+    }
+    let big = folder_with("lsp-analysis-big", &[("big.rights", &policy)]);
+    let small_text = text("roles.rights").replace("reporter", "viewer");
+    let small = folder_with(
+        "lsp-analysis-small",
+        &[
+            ("rights.rights", &text("rights.rights")),
+            ("small.rights", &small_text),
+        ],
+    );
+    let (b, s) = (big.join("big.rights"), small.join("small.rights"));
+    let mut c = Client::start_in(&[&big, &small], json!({}), json!({}));
+    c.open(&b, &policy);
+    c.open(&s, &small_text);
+    c.analysed(&b);
+    c.analysed(&s);
+    c.notification("$/rights/analysed");
+    c.clear();
+    // five edits in a row, each followed by a hover on the role it labels
+    let last_line = policy.lines().count();
+    let mut hovers = Vec::new();
+    for n in 1..=5 {
+        let line = format!("role fresh \"Fresh {n}\" extends reporter\n");
+        c.change(&b, 10 + n, &format!("{policy}{line}"));
+        hovers.push(c.send_request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": client::uri(&b) },
+                    "position": { "line": last_line, "character": 6 } }),
+        ));
+    }
+    let complete = c.send_request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": client::uri(&b) },
+                "position": { "line": last_line, "character": 31 } }),
+    );
+    let elsewhere = c.send_request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": client::uri(&s) },
+                "position": { "line": 1, "character": 6 } }),
+    );
+    let mut answers = std::collections::HashMap::new();
+    let mut order = Vec::new();
+    while order.len() < 7 {
+        let m = c.next_response();
+        let id = m["id"].as_i64().unwrap();
+        order.push(id);
+        answers.insert(id, m);
+    }
+    // completion and the other project's hover came first
+    assert_eq!(&order[..2], &[complete, elsewhere], "{order:?}");
+    let items = answers[&complete]["result"]["items"].as_array().unwrap();
+    assert!(items.iter().any(|i| i["label"] == "reporter"), "{items:?}");
+    assert!(
+        answers[&elsewhere]["result"]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("viewer"),
+        "{}",
+        answers[&elsewhere]
+    );
+    // every hover on the edited project: from its newest text
+    for h in &hovers {
+        let v = answers[h]["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or("");
+        assert!(v.contains("Fresh 5"), "hover {h}: {}", answers[h]);
+    }
+    // the four texts typed over were not analysed to the end
+    let done = c.notification("$/rights/analysed");
+    assert!(done["params"]["given_up"].as_u64().unwrap() >= 3, "{done}");
     c.shutdown();
 }

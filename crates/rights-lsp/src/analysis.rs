@@ -14,7 +14,8 @@ use lsp_types::Uri;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 pub struct Analysis {
     /// Shared with the thread that lints it.
@@ -34,9 +35,54 @@ pub struct Analysis {
     /// What each file declares (outside tests), for completion: a file that
     /// does not parse now (the user is typing) keeps what it declared when
     /// it last did.
-    pub declared: HashMap<PathBuf, Vec<(Kind, String)>>,
-    /// `declared` by kind, built at the first completion of this analysis.
-    names: OnceLock<Names>,
+    pub declared: Declared,
+    /// `declared` by kind (kept for completion while the next analysis is
+    /// made).
+    pub names: Arc<Names>,
+}
+
+/// What each file declares, by path.
+pub type Declared = Arc<HashMap<PathBuf, Vec<(Kind, String)>>>;
+
+/// What the next analysis of a project starts from: the last one's
+/// workspace (its parses are reused) and declarations (kept for a file
+/// that does not parse now). Taken from a finished analysis, or from one
+/// given up half way (its parses of a text typed over since).
+pub struct Previous {
+    ws: Arc<Workspace>,
+    declared: Declared,
+}
+
+impl Analysis {
+    /// The analysis of nothing (a document in no project).
+    pub fn empty() -> Analysis {
+        let ws = Workspace::default();
+        Analysis {
+            index: Index::build(ws.items()),
+            ws: Arc::new(ws),
+            paths: Vec::new(),
+            ids: HashMap::new(),
+            diagnostics: Vec::new(),
+            linted: true,
+            tests: Vec::new(),
+            declared: Declared::default(),
+            names: Arc::default(),
+        }
+    }
+
+    /// This analysis as the start of the next one: moved (nothing is
+    /// copied where no other thread holds its workspace).
+    pub fn into_previous(self) -> Previous {
+        Previous {
+            ws: self.ws,
+            declared: self.declared,
+        }
+    }
+}
+
+/// Whether an analysis was given up (a newer text is waiting).
+fn given_up(cancel: &AtomicBool) -> bool {
+    cancel.load(Ordering::Relaxed)
 }
 
 impl Analysis {
@@ -45,37 +91,59 @@ impl Analysis {
     /// analysis of the same project is consumed: what an edit did not touch
     /// is kept from its parse (moved out of it where nothing else holds its
     /// workspace, as when its lint is done; copied otherwise).
-    pub fn build(inputs: &Inputs, previous: Option<Analysis>, lint: bool) -> Analysis {
+    ///
+    /// Given up between stages once `cancel` is set (a newer text waits):
+    /// then what was parsed is handed back, for the next analysis to start
+    /// from.
+    pub fn build(
+        inputs: &Inputs,
+        previous: Option<Previous>,
+        lint: bool,
+        cancel: &AtomicBool,
+    ) -> Result<Analysis, Previous> {
         let mut ws = Workspace::default();
         let mut paths = Vec::new();
         let (before, previous_declared) = match previous {
-            Some(a) => (Some(Arc::try_unwrap(a.ws)), a.declared),
-            None => (None, HashMap::new()),
+            Some(p) => (Some(Arc::try_unwrap(p.ws)), p.declared),
+            None => (None, Declared::default()),
         };
         // the last parse of each text, by origin (one table, not a search
-        // per file): taken where nothing else holds that workspace
-        let mut parses: HashMap<Origin, (Arc<str>, crate::syntax::ast::File)> = match before {
-            Some(Ok(mut owned)) => owned.take_parses(),
-            Some(Err(shared)) => shared
-                .parses()
-                .into_iter()
-                .map(|(o, (t, f))| (o.clone(), (t, f.clone())))
-                .collect(),
-            None => HashMap::new(),
+        // per file): taken where nothing else holds that workspace, else
+        // copied file by file as each is needed
+        let (mut parses, shared) = match before {
+            Some(Ok(mut owned)) => (owned.take_parses(), None),
+            Some(Err(shared)) => (HashMap::new(), Some(shared)),
+            None => (HashMap::new(), None),
         };
+        let shared_parses = shared.as_ref().map(|w| w.parses());
         for (p, text) in &inputs.policy {
             let origin = Origin::Path(p.clone());
-            let last = parses.remove(&origin);
+            let last = parses.remove(&origin).or_else(|| {
+                let (t, f) = shared_parses.as_ref()?.get(&origin)?;
+                Some((t.clone(), (*f).clone()))
+            });
             ws.add_policy_text_reusing(origin, text.clone(), last);
             paths.push(p.clone());
         }
         // the last analysis's texts go before this one is checked
         drop(parses);
+        drop(shared_parses);
+        drop(shared);
         for (p, text) in &inputs.data {
             ws.add_data_text(Origin::Path(p.clone()), text.clone());
             paths.push(p.clone());
         }
+        let give_up = |ws: Workspace| Previous {
+            ws: Arc::new(ws),
+            declared: previous_declared.clone(),
+        };
+        if given_up(cancel) {
+            return Err(give_up(ws));
+        }
         ws.check();
+        if given_up(cancel) {
+            return Err(give_up(ws));
+        }
         let linted = lint || !ws.is_compiled();
         let diagnostics = if linted {
             crate::lint::check_and_lint(&ws).0
@@ -87,6 +155,9 @@ impl Analysis {
             Some(p) => crate::testing::run(p, &ws.model().tests, None),
             None => Vec::new(),
         };
+        if given_up(cancel) {
+            return Err(give_up(ws));
+        }
         // each file's declarations, in one pass over the index
         let mut by_file: Vec<Vec<(Kind, String)>> = vec![Vec::new(); paths.len()];
         for o in index.all.iter().filter(|o| o.decl && o.scope.is_none()) {
@@ -108,7 +179,8 @@ impl Analysis {
             .enumerate()
             .map(|(i, p)| (p.clone(), FileId(i as u32)))
             .collect();
-        Analysis {
+        let names = Arc::new(names_of(&declared));
+        Ok(Analysis {
             ws: Arc::new(ws),
             paths,
             ids,
@@ -116,9 +188,9 @@ impl Analysis {
             diagnostics,
             linted,
             tests,
-            declared,
-            names: OnceLock::new(),
-        }
+            declared: Arc::new(declared),
+            names,
+        })
     }
 
     /// What `rights lint` reports on a checked workspace (run off the main
@@ -131,24 +203,6 @@ impl Analysis {
     pub fn document(&self, uri: &Uri) -> Option<(FileId, &SourceFile)> {
         let file = self.file_of(&uri_to_path(uri)?)?;
         Some((file, self.source(file)?))
-    }
-
-    /// Declared names by kind (outside tests), from `declared` (so
-    /// completion works while the policy has errors); built once per
-    /// analysis.
-    pub fn names(&self) -> &Names {
-        self.names.get_or_init(|| {
-            let mut n = Names::default();
-            let mut seen = std::collections::HashSet::new();
-            let mut paths: Vec<_> = self.declared.keys().collect();
-            paths.sort();
-            for (kind, name) in paths.into_iter().flat_map(|p| self.declared[p].iter()) {
-                if seen.insert((*kind, name.as_str())) {
-                    n.add(*kind, name);
-                }
-            }
-            n
-        })
     }
 
     /// Whether this analysis read exactly these texts (then nothing needs
@@ -180,6 +234,21 @@ impl Analysis {
         self.path(file)
             .is_some_and(|p| p.extension().is_some_and(|e| e == "json"))
     }
+}
+
+/// Declared names by kind (outside tests), from what each file declared
+/// (so completion works while the policy has errors).
+fn names_of(declared: &HashMap<PathBuf, Vec<(Kind, String)>>) -> Names {
+    let mut n = Names::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut paths: Vec<_> = declared.keys().collect();
+    paths.sort();
+    for (kind, name) in paths.into_iter().flat_map(|p| declared[p].iter()) {
+        if seen.insert((*kind, name.as_str())) {
+            n.add(*kind, name);
+        }
+    }
+    n
 }
 
 pub use crate::project::{gather, Disk, Inputs};

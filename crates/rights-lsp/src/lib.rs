@@ -7,6 +7,7 @@
 //!
 //! - `mod.rs`: the message loop, documents and when to analyse;
 //! - `analysis.rs`: one analysis (workspace, diagnostics, index, tests);
+//! - `worker.rs`: analyses on a thread of their own, stale ones given up;
 //! - `projects.rs`: the projects served, the project of a document;
 //! - `publish.rs`: lint on other threads, diagnostics published, refreshes;
 //! - `documents.rs`: the editor's notifications (texts, files, settings);
@@ -40,6 +41,7 @@ mod outline;
 mod projects;
 mod publish;
 pub mod transport;
+mod worker;
 
 pub use analysis::{path_to_uri, uri_to_path};
 
@@ -134,7 +136,7 @@ fn serve(conn: &Connection) -> Result<i32, String> {
     }
     let mut s = Server::new(&init, enc);
     s.watched = watch;
-    s.analyse_with(Some(conn));
+    s.start_analysis(Some(conn));
     s.settle(conn);
     // after `shutdown`: requests refused, `exit` ends with 0 (without it, 1)
     let mut shutting_down = false;
@@ -162,11 +164,19 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                 }
                 continue;
             },
+            recv(s.worker.done) -> f => {
+                if let Ok(f) = f {
+                    s.finished(Some(conn), f);
+                    s.settle(conn);
+                    s.answer_waiting(conn);
+                }
+                continue;
+            },
             default(timeout) => {
                 // without a watching client, the disk is read again: only a
                 // project whose texts changed is analysed again
                 if s.dirty || !s.watched {
-                    s.analyse_with(Some(conn));
+                    s.start_analysis(Some(conn));
                     s.settle(conn);
                 }
                 continue;
@@ -199,25 +209,21 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                     }
                     _ => {}
                 }
+                // a request after an edit: its analysis starts now (no pause)
                 if s.dirty {
-                    s.analyse_with(Some(conn));
+                    s.start_analysis(Some(conn));
                     s.settle(conn);
                 }
-                if matches!(
-                    req.method.as_str(),
-                    "textDocument/formatting" | "textDocument/rangeFormatting"
-                ) {
-                    s.format_later(conn, req);
-                    continue;
-                }
-                let id = req.id.clone();
-                let resp = respond(id, || s.answer(req));
-                send(conn, Message::Response(resp));
-                for n in s.outbox.drain(..) {
-                    send(conn, Message::Notification(n));
+                if s.answers_now(&req) {
+                    s.handle(conn, req);
+                } else {
+                    // answered when its project's analysis is in; the loop
+                    // goes on reading meanwhile
+                    s.waiting.push(req);
                 }
             }
             Message::Notification(n) if n.method == "exit" => return Ok(code(shutting_down)),
+            Message::Notification(n) if n.method == "$/cancelRequest" => s.cancel(conn, &n),
             Message::Notification(n) => s.notify(n),
             Message::Response(_) => {}
         }
@@ -292,6 +298,12 @@ pub struct Server {
     outbox: Vec<Notification>,
     lint_tx: crossbeam_channel::Sender<(u64, Vec<crate::diag::Diagnostic>)>,
     lint_rx: crossbeam_channel::Receiver<(u64, Vec<crate::diag::Diagnostic>)>,
+    /// Where analyses are made.
+    worker: worker::Worker,
+    /// Requests about a project being analysed, in the order they came.
+    waiting: Vec<Request>,
+    /// The progress shown for the analysis running.
+    progress: Option<String>,
 }
 
 impl Server {
@@ -379,6 +391,9 @@ impl Server {
             outbox: Vec::new(),
             lint_tx,
             lint_rx,
+            worker: worker::Worker::spawn(),
+            waiting: Vec::new(),
+            progress: None,
         }
     }
 
@@ -399,69 +414,37 @@ impl Server {
         }
     }
 
-    /// Analyses the current text of every project whose texts changed
-    /// (lint excepted: [`Server::settle`] starts it).
+    /// Analyses the current text of every project whose texts changed, on
+    /// this thread (lint excepted): for benchmarks, which time the work.
     #[cfg(feature = "bench")]
     fn analyse(&mut self) {
-        self.analyse_with(None)
+        let (now, _) = analysis::gather(&self.folders, &self.open, &self.data, &mut self.disk);
+        let builds = self.projects.plan(now);
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let built = builds
+            .into_iter()
+            .filter_map(|b| {
+                let a = Analysis::build(&b.inputs, b.previous, false, &never).ok()?;
+                Some((b.key, a))
+            })
+            .collect();
+        self.projects.install(built);
+        self.dirty = false;
     }
 
-    /// [`Server::analyse`], telling a client that shows progress when the
-    /// analysis may be slow: the last one took longer than
-    /// `progress_after`, or a project is analysed for the first time with
-    /// more than 4 MB of text.
-    fn analyse_with(&mut self, conn: Option<&Connection>) {
+    /// Starts analysing the current text of every project whose texts
+    /// changed (lint excepted: [`Server::settle`] starts it), on the
+    /// worker; an analysis running is given up. A client that shows
+    /// progress is told when the analysis may be slow: the last one took
+    /// longer than `progress_after`, or a project is analysed for the
+    /// first time with more than 4 MB of text.
+    fn start_analysis(&mut self, conn: Option<&Connection>) {
         if !self.watched {
             // nobody tells us of changes on disk: look (by file stamps)
             self.disk.refresh();
         }
         let (now, problems) =
             analysis::gather(&self.folders, &self.open, &self.data, &mut self.disk);
-        let first_bytes = self.projects.new_bytes(&now);
-        let slow = self.last_analysis >= self.progress_after || first_bytes > 4 << 20;
-        let token = match conn {
-            Some(conn) if slow && self.shows_progress => {
-                self.requests_sent += 1;
-                let token = format!("rights-analysis-{}", self.requests_sent);
-                let create = WorkDoneProgressCreateParams {
-                    token: NumberOrString::String(token.clone()),
-                };
-                send(
-                    conn,
-                    Message::Request(Request::new(
-                        RequestId::from(token.clone()),
-                        "window/workDoneProgress/create".into(),
-                        create,
-                    )),
-                );
-                let files: usize = now.iter().map(|(_, i)| i.policy.len() + i.data.len()).sum();
-                progress(
-                    conn,
-                    &token,
-                    WorkDoneProgress::Begin(WorkDoneProgressBegin {
-                        title: "rights: analysing".into(),
-                        cancellable: Some(false),
-                        message: Some(format!("{files} files")),
-                        percentage: None,
-                    }),
-                );
-                Some(token)
-            }
-            _ => None,
-        };
-        let started = std::time::Instant::now();
-        let fresh = self.projects.update(now);
-        if !fresh.is_empty() {
-            self.last_analysis = started.elapsed();
-        }
-        if let (Some(conn), Some(token)) = (conn, token) {
-            progress(
-                conn,
-                &token,
-                WorkDoneProgress::End(WorkDoneProgressEnd { message: None }),
-            );
-        }
-        self.announce |= !fresh.is_empty() || self.projects.list.is_empty();
         self.dirty = false;
         for p in problems {
             if !self.problems.contains(&p) {
@@ -474,6 +457,129 @@ impl Server {
                 ));
                 self.problems.push(p);
             }
+        }
+        let first_bytes = self.projects.new_bytes(&now);
+        let files: usize = now.iter().map(|(_, i)| i.policy.len() + i.data.len()).sum();
+        let builds = self.projects.plan(now);
+        if builds.is_empty() && !self.worker.busy() {
+            // nothing changed but the projects there are
+            self.projects.install(Vec::new());
+            self.announce |= self.projects.list.is_empty();
+            return;
+        }
+        let slow = self.last_analysis >= self.progress_after || first_bytes > 4 << 20;
+        if let (Some(conn), true, true, None) =
+            (conn, slow, self.shows_progress, self.progress.as_ref())
+        {
+            self.requests_sent += 1;
+            let token = format!("rights-analysis-{}", self.requests_sent);
+            let create = WorkDoneProgressCreateParams {
+                token: NumberOrString::String(token.clone()),
+            };
+            send(
+                conn,
+                Message::Request(Request::new(
+                    RequestId::from(token.clone()),
+                    "window/workDoneProgress/create".into(),
+                    create,
+                )),
+            );
+            progress(
+                conn,
+                &token,
+                WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                    title: "rights: analysing".into(),
+                    cancellable: Some(false),
+                    message: Some(format!("{files} files")),
+                    percentage: None,
+                }),
+            );
+            self.progress = Some(token);
+        }
+        self.worker.send(builds);
+    }
+
+    /// An analysis done on the worker: installed if it is the latest.
+    fn finished(&mut self, conn: Option<&Connection>, f: worker::Finished) {
+        let Some(f) = self.worker.take(f) else {
+            return;
+        };
+        self.last_analysis = f.took;
+        let fresh = self.projects.install(f.built);
+        self.announce |= !fresh.is_empty() || self.projects.list.is_empty();
+        if let (Some(conn), Some(token)) = (conn, self.progress.take()) {
+            progress(
+                conn,
+                &token,
+                WorkDoneProgress::End(WorkDoneProgressEnd { message: None }),
+            );
+        }
+    }
+
+    /// Whether a request is answered now: its document's project is not
+    /// being analysed, or it is a completion and the project's names are
+    /// known (completion reads the document's current text).
+    fn answers_now(&self, req: &Request) -> bool {
+        let path = request_uri(req).as_ref().and_then(uri_to_path);
+        if req.method == "textDocument/completion"
+            && path
+                .as_ref()
+                .is_some_and(|p| self.projects.for_completion(p).is_some())
+        {
+            return true;
+        }
+        !self.projects.waits(path.as_deref())
+    }
+
+    /// Answers a request (formatting on a thread of its own).
+    fn handle(&mut self, conn: &Connection, req: Request) {
+        if matches!(
+            req.method.as_str(),
+            "textDocument/formatting" | "textDocument/rangeFormatting"
+        ) {
+            self.format_later(conn, req);
+            return;
+        }
+        let id = req.id.clone();
+        let resp = respond(id, || self.answer(req));
+        send(conn, Message::Response(resp));
+        for n in self.outbox.drain(..) {
+            send(conn, Message::Notification(n));
+        }
+    }
+
+    /// Answers the requests that waited for an analysis now in, in the
+    /// order they came (those whose project is being analysed again go on
+    /// waiting).
+    fn answer_waiting(&mut self, conn: &Connection) {
+        for req in std::mem::take(&mut self.waiting) {
+            if self.answers_now(&req) {
+                self.handle(conn, req);
+            } else {
+                self.waiting.push(req);
+            }
+        }
+    }
+
+    /// `$/cancelRequest`: a request still waiting is answered as cancelled.
+    fn cancel(&mut self, conn: &Connection, n: &Notification) {
+        let Ok(p) = serde_json::from_value::<CancelParams>(n.params.clone()) else {
+            return;
+        };
+        let id = match p.id {
+            NumberOrString::Number(i) => RequestId::from(i),
+            NumberOrString::String(s) => RequestId::from(s),
+        };
+        if let Some(i) = self.waiting.iter().position(|r| r.id == id) {
+            let req = self.waiting.remove(i);
+            send(
+                conn,
+                Message::Response(Response::new_err(
+                    req.id,
+                    ErrorCode::RequestCanceled as i32,
+                    "cancelled".into(),
+                )),
+            );
         }
     }
 
@@ -515,15 +621,8 @@ impl Server {
     }
 
     fn answer(&mut self, req: Request) -> Result<Value, RequestError> {
-        // the project that answers: the document's (a command's second
-        // argument is the document of its lens)
-        let uri: Option<Uri> = req
-            .params
-            .get("textDocument")
-            .and_then(|d| d.get("uri"))
-            .or_else(|| req.params.get("arguments").and_then(|a| a.get(1)))
-            .and_then(Value::as_str)
-            .and_then(|u| u.parse().ok());
+        // the project that answers: the document's
+        let uri = request_uri(&req);
         let enc = self.enc;
         if matches!(
             req.method.as_str(),
@@ -567,7 +666,10 @@ impl Server {
                 let versions = self.document_changes.then_some(&self.versions);
                 json!(navigate::rename(a, enc, &params(p)?, versions)?)
             }
-            "textDocument/completion" => json!(outline::completion(a, enc, &params(p)?)),
+            "textDocument/completion" => {
+                let p: CompletionParams = params(p)?;
+                json!(self.complete(&p))
+            }
             "textDocument/documentSymbol" => {
                 json!(outline::document_symbols(
                     a,
@@ -611,6 +713,17 @@ impl Server {
         };
         Ok(v)
     }
+}
+
+/// The document a request is about (a command's second argument is the
+/// document of its lens).
+fn request_uri(req: &Request) -> Option<Uri> {
+    req.params
+        .get("textDocument")
+        .and_then(|d| d.get("uri"))
+        .or_else(|| req.params.get("arguments").and_then(|a| a.get(1)))
+        .and_then(Value::as_str)
+        .and_then(|u| u.parse().ok())
 }
 
 /// The response to a request: its answer, its error, or (a bug in a

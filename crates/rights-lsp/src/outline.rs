@@ -1,12 +1,15 @@
 //! Completion (the REPL's logic, [`crate::complete`]), the outline and
 //! workspace symbols, semantic tokens and folding ranges.
 
-use super::analysis::Analysis;
+use super::analysis::{uri_to_path, Analysis};
 use super::convert::{offset_in, position, range, Encoding};
 use super::navigate::location;
+use super::Server;
 use crate::complete::{candidates, Names, Place, Sort};
 use crate::index::{Kind, Occurrence};
+use crate::sema::model::Policy;
 use crate::source::{FileId, Span};
+use crate::source::{Origin, SourceFile, SourceMap};
 use lsp_types::*;
 
 /// The text a completion continues: from the start of the declaration the
@@ -93,16 +96,53 @@ fn test_names(text: &str, off: usize) -> Names {
     local
 }
 
-pub fn completion(a: &Analysis, enc: Encoding, p: &CompletionParams) -> Option<CompletionResponse> {
+impl Server {
+    /// Completion, answered at once: from the analysis of the document's
+    /// text, or while its project is being analysed again, from the
+    /// current text with the names of the last analysis.
+    pub(crate) fn complete(&self, p: &CompletionParams) -> Option<CompletionResponse> {
+        let uri = &p.text_document_position.text_document.uri;
+        let path = uri_to_path(uri)?;
+        let last = self.projects.for_completion(&path);
+        if !self.projects.waits(Some(&path)) {
+            let a = self.projects.for_uri(Some(uri));
+            let (_, src) = a.document(uri)?;
+            let policy = a.ws.program().map(|p| &*p.policy);
+            let policy = policy.or(last.and_then(|l| l.policy.as_deref()));
+            return completion(&a.names, policy, src, self.enc, p);
+        }
+        let last = last?;
+        let text = self.open.get(&path)?;
+        let mut map = SourceMap::new();
+        let id = map.add(Origin::Path(path.clone()), text.clone());
+        completion(
+            &last.names,
+            last.policy.as_deref(),
+            map.get(id)?,
+            self.enc,
+            p,
+        )
+    }
+}
+
+/// Completion at a place of `src`, from these names (and the labels and
+/// docs of `policy`).
+fn completion(
+    names: &Names,
+    policy: Option<&Policy>,
+    src: &SourceFile,
+    enc: Encoding,
+    p: &CompletionParams,
+) -> Option<CompletionResponse> {
     let tp = &p.text_document_position;
-    let (file, src) = a.document(&tp.text_document.uri)?;
+    let file = FileId(0);
     let off = (offset_in(src, tp.position, enc) as usize).min(src.text.len());
     let start = word_start(&src.text, off);
     let typed = &src.text[start..off];
     let before = before_cursor(&src.text, off);
     let local = test_names(&src.text, off);
     let words = candidates(
-        &[a.names(), &local],
+        &[names, &local],
         &[],
         Place::File,
         before.trim_start_matches('{'),
@@ -111,14 +151,12 @@ pub fn completion(a: &Analysis, enc: Encoding, p: &CompletionParams) -> Option<C
     let incomplete = words.len() > MOST_ITEMS;
     // the typed part of the word is replaced (dots and quotes included)
     let replace = range(src, Span::new(file, start, off), enc);
-    let program = a.ws.program();
     let items = words
         .into_iter()
         .take(MOST_ITEMS)
         .map(|c| {
             let w = c.word.as_ref();
-            let meta = program.and_then(|p| {
-                let pol = &p.policy;
+            let meta = policy.and_then(|pol| {
                 let names = &pol.names;
                 match c.sort {
                     Sort::Right => names.rights.get(w).map(|&r| &pol.right(r).meta),

@@ -1,12 +1,20 @@
 //! The projects the server serves: one analysis per project
 //! ([`crate::project::gather`] says which projects there are and what each
 //! reads), which project a document belongs to, and which analyses a change
-//! makes stale. A project whose texts did not change keeps its analysis.
+//! makes stale. A project whose texts did not change keeps its analysis;
+//! one whose texts changed gives its analysis to the worker (the new one
+//! starts from it) and is not served until the new one is in, but for
+//! completion, which the names of its last analysis answer meanwhile.
 
 use crate::analysis::{uri_to_path, Analysis, Inputs};
+use crate::complete::Names;
 use crate::project::ProjectKey;
+use crate::sema::model::Policy;
+use crate::worker::Build;
 use lsp_types::Uri;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One project and its latest analysis.
 pub struct Served {
@@ -17,59 +25,144 @@ pub struct Served {
     pub generation: u64,
 }
 
+/// What completion needs of a project's last analysis: its names, and the
+/// labels and docs of its policy (the last one that compiled).
+#[derive(Clone)]
+pub struct ForCompletion {
+    pub names: Arc<Names>,
+    pub policy: Option<Arc<Policy>>,
+}
+
 /// Every project, in the order of their keys.
 pub struct Projects {
+    /// The projects served: analysed, and not being analysed again.
     pub list: Vec<Served>,
     /// Answers for a document in no project (none open yet).
     empty: Analysis,
     generations: u64,
+    /// Every project as last gathered (those being analysed too), in order.
+    order: Vec<ProjectKey>,
+    /// The project of each file last gathered.
+    owner: HashMap<PathBuf, ProjectKey>,
+    /// Projects being analysed again (not in `list`).
+    pub analysing: HashSet<ProjectKey>,
+    /// Per project, from its latest analysis: what completion needs.
+    completion: HashMap<ProjectKey, ForCompletion>,
 }
 
 impl Default for Projects {
     fn default() -> Projects {
         Projects {
             list: Vec::new(),
-            empty: Analysis::build(&Inputs::default(), None, true),
+            empty: Analysis::empty(),
             generations: 0,
+            order: Vec::new(),
+            owner: HashMap::new(),
+            analysing: HashSet::new(),
+            completion: HashMap::new(),
         }
     }
 }
 
 impl Projects {
-    /// The projects as they are now: those whose texts changed are analysed
-    /// again (lint excepted), the others kept. Returns the indexes of the
-    /// new analyses.
-    pub fn update(&mut self, now: Vec<(ProjectKey, Inputs)>) -> Vec<usize> {
-        let mut old: Vec<Option<Served>> = std::mem::take(&mut self.list)
+    /// The projects as they are now: those whose texts did not change keep
+    /// their analysis; the others are returned, to be analysed again (each
+    /// with the analysis it replaces, taken out of `list`). Install the new
+    /// analyses with [`Projects::install`].
+    pub fn plan(&mut self, now: Vec<(ProjectKey, Inputs)>) -> Vec<Build> {
+        let mut old: HashMap<ProjectKey, Served> = std::mem::take(&mut self.list)
             .into_iter()
-            .map(Some)
+            .map(|s| (s.key.clone(), s))
             .collect();
-        let mut fresh = Vec::new();
+        self.order.clear();
+        self.owner.clear();
+        let mut builds = Vec::new();
         for (key, inputs) in now {
-            let before = old
-                .iter_mut()
-                .find(|s| s.as_ref().is_some_and(|s| s.key == key))
-                .and_then(Option::take);
-            match before {
+            for (p, _) in inputs.policy.iter().chain(&inputs.data) {
+                self.owner.insert(p.clone(), key.clone());
+            }
+            self.order.push(key.clone());
+            match old.remove(&key) {
                 Some(s) if s.analysis.reads(&inputs) => self.list.push(s),
                 before => {
-                    self.generations += 1;
-                    let analysis = Analysis::build(&inputs, before.map(|s| s.analysis), false);
-                    fresh.push(self.list.len());
-                    self.list.push(Served {
+                    self.analysing.insert(key.clone());
+                    builds.push(Build {
                         key,
-                        analysis,
-                        generation: self.generations,
-                    });
+                        inputs,
+                        previous: before.map(|s| s.analysis.into_previous()),
+                    })
                 }
+            }
+        }
+        let order = &self.order;
+        self.analysing.retain(|k| order.contains(k));
+        self.completion.retain(|k, _| order.contains(k));
+        builds
+    }
+
+    /// New analyses in: every project served again, in order. Returns the
+    /// indexes of the new analyses.
+    pub fn install(&mut self, built: Vec<(ProjectKey, Analysis)>) -> Vec<usize> {
+        let mut built: HashMap<ProjectKey, Analysis> = built.into_iter().collect();
+        let mut kept: HashMap<ProjectKey, Served> = std::mem::take(&mut self.list)
+            .into_iter()
+            .map(|s| (s.key.clone(), s))
+            .collect();
+        let mut fresh = Vec::new();
+        for key in &self.order {
+            if let Some(analysis) = built.remove(key) {
+                self.generations += 1;
+                self.analysing.remove(key);
+                // labels and docs from the last policy that compiled
+                let policy = analysis
+                    .ws
+                    .program()
+                    .map(|p| p.policy.clone())
+                    .or_else(|| self.completion.get(key).and_then(|c| c.policy.clone()));
+                let names = analysis.names.clone();
+                self.completion
+                    .insert(key.clone(), ForCompletion { names, policy });
+                fresh.push(self.list.len());
+                self.list.push(Served {
+                    key: key.clone(),
+                    analysis,
+                    generation: self.generations,
+                });
+            } else if let Some(s) = kept.remove(key) {
+                self.list.push(s);
             }
         }
         fresh
     }
 
+    /// Whether a document's project is being analysed (or the document is
+    /// in no project yet while some analysis runs): its requests wait.
+    pub fn waits(&self, path: Option<&Path>) -> bool {
+        if self.analysing.is_empty() {
+            return false;
+        }
+        match path.and_then(|p| self.owner.get(p)) {
+            Some(key) => self.analysing.contains(key),
+            None => path.is_none_or(|p| self.of_path(p).is_none()),
+        }
+    }
+
+    /// Every file of every project as last gathered (those being analysed
+    /// included).
+    pub fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.owner.keys()
+    }
+
+    /// What completion needs for a document: its project's, from its
+    /// latest analysis (being analysed again or not).
+    pub fn for_completion(&self, path: &Path) -> Option<&ForCompletion> {
+        self.completion.get(self.owner.get(path)?)
+    }
+
     /// How many bytes of text the projects of `now` not analysed yet hold.
     pub fn new_bytes(&self, now: &[(ProjectKey, Inputs)]) -> usize {
         now.iter()
+            .filter(|(k, _)| !self.completion.contains_key(k))
             .filter(|(k, _)| !self.list.iter().any(|s| s.key == *k))
             .flat_map(|(_, i)| i.policy.iter().chain(&i.data))
             .map(|(_, t)| t.len())
@@ -106,6 +199,6 @@ impl Projects {
 
     /// Whether every project's diagnostics are complete (lint's included).
     pub fn settled(&self) -> bool {
-        self.list.iter().all(|s| s.analysis.linted)
+        self.analysing.is_empty() && self.list.iter().all(|s| s.analysis.linted)
     }
 }

@@ -118,13 +118,24 @@ impl Server {
                 }
             }
         }
-        let held: std::collections::HashSet<&PathBuf> = now.iter().collect();
-        for gone in self.published.iter().filter(|p| !held.contains(p)) {
-            sent = true;
-            self.publish_file(conn, gone, Vec::new());
+        // files of a project being analysed keep theirs until it is done
+        let listed: std::collections::HashSet<&PathBuf> = now.iter().collect();
+        let held: std::collections::HashSet<&PathBuf> = self.projects.files().collect();
+        let mut analysing = Vec::new();
+        for p in &self.published {
+            if listed.contains(p) {
+                continue;
+            }
+            if held.contains(p) {
+                analysing.push(p.clone());
+            } else {
+                sent = true;
+                self.publish_file(conn, p, Vec::new());
+            }
         }
         self.shown
             .retain(|k, _| self.projects.list.iter().any(|s| s.key == *k));
+        now.extend(analysing);
         self.published = now;
         for n in self.outbox.drain(..) {
             send(conn, Message::Notification(n));
@@ -147,7 +158,10 @@ impl Server {
                 conn,
                 Message::Notification(Notification::new(
                     "$/rights/analysed".into(),
-                    json!({ "generation": generation.unwrap_or(0) }),
+                    json!({
+                        "generation": generation.unwrap_or(0),
+                        "given_up": self.worker.given_up.load(std::sync::atomic::Ordering::Relaxed),
+                    }),
                 )),
             );
         }
