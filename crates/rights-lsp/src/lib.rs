@@ -8,6 +8,7 @@
 //! - `mod.rs`: the message loop, documents and when to analyse;
 //! - `analysis.rs`: one analysis (workspace, diagnostics, index, tests);
 //! - `worker.rs`: analyses on a thread of their own, stale ones given up;
+//! - `schedule.rs`: when analyses start, and which requests wait for one;
 //! - `projects.rs`: the projects served, the project of a document;
 //! - `publish.rs`: lint on other threads, diagnostics published, refreshes;
 //! - `documents.rs`: the editor's notifications (texts, files, settings);
@@ -40,6 +41,7 @@ mod navigate;
 mod outline;
 mod projects;
 mod publish;
+mod schedule;
 pub mod transport;
 mod worker;
 
@@ -430,157 +432,6 @@ impl Server {
             .collect();
         self.projects.install(built);
         self.dirty = false;
-    }
-
-    /// Starts analysing the current text of every project whose texts
-    /// changed (lint excepted: [`Server::settle`] starts it), on the
-    /// worker; an analysis running is given up. A client that shows
-    /// progress is told when the analysis may be slow: the last one took
-    /// longer than `progress_after`, or a project is analysed for the
-    /// first time with more than 4 MB of text.
-    fn start_analysis(&mut self, conn: Option<&Connection>) {
-        if !self.watched {
-            // nobody tells us of changes on disk: look (by file stamps)
-            self.disk.refresh();
-        }
-        let (now, problems) =
-            analysis::gather(&self.folders, &self.open, &self.data, &mut self.disk);
-        self.dirty = false;
-        for p in problems {
-            if !self.problems.contains(&p) {
-                self.outbox.push(Notification::new(
-                    "window/showMessage".into(),
-                    ShowMessageParams {
-                        typ: MessageType::WARNING,
-                        message: format!("rights: {p}"),
-                    },
-                ));
-                self.problems.push(p);
-            }
-        }
-        let first_bytes = self.projects.new_bytes(&now);
-        let files: usize = now.iter().map(|(_, i)| i.policy.len() + i.data.len()).sum();
-        let builds = self.projects.plan(now);
-        if builds.is_empty() && !self.worker.busy() {
-            // nothing changed but the projects there are
-            self.projects.install(Vec::new());
-            self.announce |= self.projects.list.is_empty();
-            return;
-        }
-        let slow = self.last_analysis >= self.progress_after || first_bytes > 4 << 20;
-        if let (Some(conn), true, true, None) =
-            (conn, slow, self.shows_progress, self.progress.as_ref())
-        {
-            self.requests_sent += 1;
-            let token = format!("rights-analysis-{}", self.requests_sent);
-            let create = WorkDoneProgressCreateParams {
-                token: NumberOrString::String(token.clone()),
-            };
-            send(
-                conn,
-                Message::Request(Request::new(
-                    RequestId::from(token.clone()),
-                    "window/workDoneProgress/create".into(),
-                    create,
-                )),
-            );
-            progress(
-                conn,
-                &token,
-                WorkDoneProgress::Begin(WorkDoneProgressBegin {
-                    title: "rights: analysing".into(),
-                    cancellable: Some(false),
-                    message: Some(format!("{files} files")),
-                    percentage: None,
-                }),
-            );
-            self.progress = Some(token);
-        }
-        self.worker.send(builds);
-    }
-
-    /// An analysis done on the worker: installed if it is the latest.
-    fn finished(&mut self, conn: Option<&Connection>, f: worker::Finished) {
-        let Some(f) = self.worker.take(f) else {
-            return;
-        };
-        self.last_analysis = f.took;
-        let fresh = self.projects.install(f.built);
-        self.announce |= !fresh.is_empty() || self.projects.list.is_empty();
-        if let (Some(conn), Some(token)) = (conn, self.progress.take()) {
-            progress(
-                conn,
-                &token,
-                WorkDoneProgress::End(WorkDoneProgressEnd { message: None }),
-            );
-        }
-    }
-
-    /// Whether a request is answered now: its document's project is not
-    /// being analysed, or it is a completion and the project's names are
-    /// known (completion reads the document's current text).
-    fn answers_now(&self, req: &Request) -> bool {
-        let path = request_uri(req).as_ref().and_then(uri_to_path);
-        if req.method == "textDocument/completion"
-            && path
-                .as_ref()
-                .is_some_and(|p| self.projects.for_completion(p).is_some())
-        {
-            return true;
-        }
-        !self.projects.waits(path.as_deref())
-    }
-
-    /// Answers a request (formatting on a thread of its own).
-    fn handle(&mut self, conn: &Connection, req: Request) {
-        if matches!(
-            req.method.as_str(),
-            "textDocument/formatting" | "textDocument/rangeFormatting"
-        ) {
-            self.format_later(conn, req);
-            return;
-        }
-        let id = req.id.clone();
-        let resp = respond(id, || self.answer(req));
-        send(conn, Message::Response(resp));
-        for n in self.outbox.drain(..) {
-            send(conn, Message::Notification(n));
-        }
-    }
-
-    /// Answers the requests that waited for an analysis now in, in the
-    /// order they came (those whose project is being analysed again go on
-    /// waiting).
-    fn answer_waiting(&mut self, conn: &Connection) {
-        for req in std::mem::take(&mut self.waiting) {
-            if self.answers_now(&req) {
-                self.handle(conn, req);
-            } else {
-                self.waiting.push(req);
-            }
-        }
-    }
-
-    /// `$/cancelRequest`: a request still waiting is answered as cancelled.
-    fn cancel(&mut self, conn: &Connection, n: &Notification) {
-        let Ok(p) = serde_json::from_value::<CancelParams>(n.params.clone()) else {
-            return;
-        };
-        let id = match p.id {
-            NumberOrString::Number(i) => RequestId::from(i),
-            NumberOrString::String(s) => RequestId::from(s),
-        };
-        if let Some(i) = self.waiting.iter().position(|r| r.id == id) {
-            let req = self.waiting.remove(i);
-            send(
-                conn,
-                Message::Response(Response::new_err(
-                    req.id,
-                    ErrorCode::RequestCanceled as i32,
-                    "cancelled".into(),
-                )),
-            );
-        }
     }
 
     /// Formats on a thread of its own and answers from there: other

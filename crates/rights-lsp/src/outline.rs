@@ -2,14 +2,13 @@
 //! workspace symbols, semantic tokens and folding ranges.
 
 use super::analysis::{uri_to_path, Analysis};
-use super::convert::{offset_in, position, range, Encoding};
+use super::convert::{offset, offset_in, position, range, Encoding};
 use super::navigate::location;
 use super::Server;
 use crate::complete::{candidates, Names, Place, Sort};
 use crate::index::{Kind, Occurrence};
 use crate::sema::model::Policy;
 use crate::source::{FileId, Span};
-use crate::source::{Origin, SourceFile, SourceMap};
 use lsp_types::*;
 
 /// The text a completion continues: from the start of the declaration the
@@ -103,44 +102,47 @@ impl Server {
     pub(crate) fn complete(&self, p: &CompletionParams) -> Option<CompletionResponse> {
         let uri = &p.text_document_position.text_document.uri;
         let path = uri_to_path(uri)?;
+        let position = p.text_document_position.position;
         let last = self.projects.for_completion(&path);
         if !self.projects.waits(Some(&path)) {
             let a = self.projects.for_uri(Some(uri));
             let (_, src) = a.document(uri)?;
             let policy = a.ws.program().map(|p| &*p.policy);
             let policy = policy.or(last.and_then(|l| l.policy.as_deref()));
-            return completion(&a.names, policy, src, self.enc, p);
+            // the line table of the analysis's text
+            let off = (offset_in(src, position, self.enc) as usize).min(src.text.len());
+            return completion(&a.names, policy, &src.text, off, position.line, self.enc);
         }
         let last = last?;
         let text = self.open.get(&path)?;
-        let mut map = SourceMap::new();
-        let id = map.add(Origin::Path(path.clone()), text.clone());
+        // the current text has no line table yet: its lines are counted
+        // once, to the cursor
+        let off = offset(text, position, self.enc);
         completion(
             &last.names,
             last.policy.as_deref(),
-            map.get(id)?,
+            text,
+            off,
+            position.line,
             self.enc,
-            p,
         )
     }
 }
 
-/// Completion at a place of `src`, from these names (and the labels and
-/// docs of `policy`).
+/// Completion at byte `off` of `text` (on line `line`), from these names
+/// (and the labels and docs of `policy`).
 fn completion(
     names: &Names,
     policy: Option<&Policy>,
-    src: &SourceFile,
+    text: &str,
+    off: usize,
+    line: u32,
     enc: Encoding,
-    p: &CompletionParams,
 ) -> Option<CompletionResponse> {
-    let tp = &p.text_document_position;
-    let file = FileId(0);
-    let off = (offset_in(src, tp.position, enc) as usize).min(src.text.len());
-    let start = word_start(&src.text, off);
-    let typed = &src.text[start..off];
-    let before = before_cursor(&src.text, off);
-    let local = test_names(&src.text, off);
+    let start = word_start(text, off);
+    let typed = &text[start..off];
+    let before = before_cursor(text, off);
+    let local = test_names(text, off);
     let words = candidates(
         &[names, &local],
         &[],
@@ -149,8 +151,20 @@ fn completion(
         typed,
     );
     let incomplete = words.len() > MOST_ITEMS;
-    // the typed part of the word is replaced (dots and quotes included)
-    let replace = range(src, Span::new(file, start, off), enc);
+    // the typed part of the word is replaced (dots and quotes included):
+    // it is on the cursor's line
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let column = |at: usize| {
+        let s = &text[line_start..at];
+        match enc {
+            Encoding::Utf8 => s.len() as u32,
+            Encoding::Utf16 => s.encode_utf16().count() as u32,
+        }
+    };
+    let replace = Range::new(
+        Position::new(line, column(start)),
+        Position::new(line, column(off)),
+    );
     let items = words
         .into_iter()
         .take(MOST_ITEMS)
