@@ -276,3 +276,26 @@ fn strip_position(e: &serde_json::Error) -> String {
         None => s,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The levels of a data file's access entries hold no spare room: with
+    /// a million entries, room for four levels each is 90 MB.
+    #[test]
+    fn access_levels_are_sized_exactly() {
+        let text = r#"{"users": [{"id": "a", "access": {"r1": ["view"], "r2": ["view", "edit", "own"]}}]}"#;
+        let (items, diags) = parse_json(FileId(0), text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let Some(ast::Item::User(u)) = items.first() else {
+            unreachable!("no user in {items:?}")
+        };
+        let sizes: Vec<(usize, usize)> = u
+            .access
+            .iter()
+            .map(|e| (e.levels.len(), e.levels.capacity()))
+            .collect();
+        assert_eq!(sizes, vec![(1, 1), (3, 3)]);
+    }
+}
