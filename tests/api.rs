@@ -241,3 +241,45 @@ fn a_test_run_keeps_no_variant_of_the_program() {
     });
     assert_eq!(program.kept_variants(), 1);
 }
+
+/// A user's own grants and revokes, beside a role and a deny: every right,
+/// the list and the count agree with what the policy says.
+#[test]
+fn users_own_grants_and_revokes_in_either_form() {
+    let mut text = String::from("rights r {\n");
+    for i in 0..50 {
+        text.push_str(&format!("  x{i}\n"));
+    }
+    text.push_str(
+        "}\nrole a { grant r.x0, r.x1, r.x2, r.x3, r.x4, r.x5, r.x6, r.x7, r.x8, r.x9 }\n",
+    );
+    text.push_str("deny r.x5 when role a\n");
+    let many: Vec<String> = (10..50).map(|i| format!("r.x{i}")).collect();
+    text.push_str(&format!(
+        "user few {{ roles a  grant r.x10, r.x20  revoke r.x0 }}\nuser many {{ roles a  grant {}  revoke r.x1 }}\nuser plain {{ roles a }}\n",
+        many.join(", ")
+    ));
+    let ws = rights::workspace::Workspace::from_text(&text);
+    let program = ws
+        .program()
+        .unwrap_or_else(|| panic!("{:?}", ws.diagnostics()));
+    let model = &program.policy;
+    let expected = |user: &str, i: usize| match user {
+        "few" => (1..10).contains(&i) && i != 5 || i == 10 || i == 20,
+        "many" => i == 0 || (2..10).contains(&i) && i != 5 || i >= 10,
+        _ => i < 10 && i != 5,
+    };
+    for user in ["few", "many", "plain"] {
+        let u = *program.data.user_ids.get(user).unwrap();
+        let mut want = Vec::new();
+        for i in 0..50 {
+            let r = *model.names.rights.get(format!("r.x{i}").as_str()).unwrap();
+            assert_eq!(program.has_right(u, r), expected(user, i), "{user} r.x{i}");
+            if expected(user, i) {
+                want.push(r);
+            }
+        }
+        assert_eq!(program.rights_of(u), want, "{user}");
+        assert_eq!(program.rights_count(u), want.len(), "{user}");
+    }
+}

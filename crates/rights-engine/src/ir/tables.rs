@@ -258,6 +258,11 @@ impl DataTables {
         t.user_flags.reserve_rows(n);
         t.user_role_origin.reserve(n);
         t.user_rights.reserve(n);
+        // room for a row per user at once: the rows are never moved as they
+        // grow (a copy of every row so far, and both copies in memory, at
+        // each doubling), and room no user needs is never touched, so it
+        // takes no memory
+        t.rights_sets.reserve_rows(n);
         t.access_start.reserve(n);
         if n.saturating_mul(t.decision_stride) > DECISION_TABLES_BUDGET {
             t.decision_stride = 0;
