@@ -151,6 +151,11 @@ fn bad_request_lines_are_reported_with_their_numbers_and_the_stream_goes_on() {
         "{\"user\": \"bob\", \"assign\": \"status_updater\", \"to\": \"carol\", \"on\": \"resource_m\"}\n",
         "{\"user\": \"bob\", \"assign\": \"status_updater\", \"on\": \"resource_m\"}\n",
         "{\"user\": \"jane\", \"right\": \"report.status_detail\", \"explain\": true}\n",
+        // `event` as `for event` in a query's text: a `rows event` report's only
+        "{\"user\": \"jane\", \"run\": \"status_snapshot\", \"on\": \"resource_z\", \"event\": \"flood\"}\n",
+        "{\"user\": \"jane\", \"run\": \"status_snapshot\", \"on\": \"resource_z\", \"event\": \"flod\"}\n",
+        "{\"user\": \"jane\", \"run\": \"status_detail\", \"on\": \"resource_z\", \"event\": \"flood\"}\n",
+        "{\"user\": \"jane\", \"right\": \"report.status_detail\", \"event\": \"flood\"}\n",
     );
     let mut out = String::new();
     for args in [

@@ -282,9 +282,11 @@ fn json_lines(
                 }
             }
             if let Some(e) = &r.event {
-                match p.data.event_ids.get(e.as_ref()) {
-                    Some(&id) => q.event = Some(id),
-                    None => return fail(out, &format!("unknown event `{e}`")),
+                // as `for event E` in a query's text: a `rows event` report's
+                let name = crate::sema::NameRef::bare(e.as_ref());
+                match crate::sema::resolve_event(&p.policy, &p.data, q.target, name) {
+                    Ok(id) => q.event = Some(id),
+                    Err(ds) => return fail(out, &one_line(&ds)),
                 }
             }
         }

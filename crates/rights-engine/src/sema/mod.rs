@@ -40,7 +40,7 @@ pub use model::Model;
 use model::*;
 pub use names::NameRef;
 pub use query::{
-    lookup_can, resolve_can, resolve_can_names, resolve_contexts, resolve_query,
+    lookup_can, resolve_can, resolve_can_names, resolve_contexts, resolve_event, resolve_query,
     resolve_report_query, resolve_when, TargetNames,
 };
 use std::sync::Arc;

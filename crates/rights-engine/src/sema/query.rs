@@ -124,43 +124,39 @@ fn target_names(t: &ast::CanTarget) -> (TargetNames<'_>, Option<NameRef<'_>>) {
 pub fn resolve_can(policy: &Policy, data: &Data, q: &ast::CanQuery) -> Res<CanQ> {
     let (t, on) = target_names(&q.target);
     let mut c = resolve_can_names(policy, data, (&q.user).into(), t, on)?;
-    if let ast::CanTarget::Run {
-        event: Some(e),
-        report,
-        ..
-    } = &q.target
-    {
-        c.event = Some(for_event(policy, data, c.target, e, report)?);
+    if let ast::CanTarget::Run { event: Some(e), .. } = &q.target {
+        c.event = Some(resolve_event(policy, data, c.target, e.into())?);
     }
     Ok(c)
 }
 
-/// `for event E` on `run REPORT`: the event, for a `rows event` report.
-fn for_event(
-    policy: &Policy,
-    data: &Data,
-    target: Target,
-    e: &ast::Name,
-    report: &ast::Name,
-) -> Res<EventId> {
+/// The event of `for event E`, for a question about `target`: a `rows
+/// event` report's (the same words for a typed query, a JSON request and
+/// the library).
+pub fn resolve_event(policy: &Policy, data: &Data, target: Target, e: NameRef) -> Res<EventId> {
     let event = data
         .event_ids
-        .get(&e.text)
+        .get(e.text)
         .copied()
-        .ok_or_else(|| vec![unknown_data(data, Kind::Event, e.into())])?;
+        .ok_or_else(|| vec![unknown_data(data, Kind::Event, e)])?;
+    let refuse = |why: String| {
+        let d = Diagnostic::error(Code::QueryShape, why);
+        let d = match e.span {
+            Some(span) => d.at(span, "this event is not used"),
+            None => d,
+        };
+        Err(vec![d.help(format!("drop `for event {}`", e.text))])
+    };
     match target {
-        Target::Run(r) if policy.report(r).rows == RowsSource::Resources => {
-            Err(vec![Diagnostic::error(
-                Code::QueryShape,
-                format!(
-                    "report `{}` lists every resource, not an event's",
-                    report.text
-                ),
-            )
-            .at(e.span, "this event is not used")
-            .help(format!("drop `for event {}`", e.text))])
-        }
-        _ => Ok(event),
+        Target::Run(r) if policy.report(r).rows == RowsSource::Resources => refuse(format!(
+            "report `{}` lists every resource, not an event's",
+            policy.report(r).meta.name
+        )),
+        Target::Run(_) => Ok(event),
+        _ => refuse(
+            "`for event` goes with `run REPORT` (a report whose rows are an event's resources)"
+                .into(),
+        ),
     }
 }
 
@@ -521,11 +517,9 @@ fn resolve_question(policy: &Policy, data: &Data, q: &ast::Query) -> Res<Questio
             let uid = user(data, u.into()).map_err(|e| vec![*e])?;
             let target = where_target(policy, data, names, *span)?;
             let event = match t {
-                ast::CanTarget::Run {
-                    event: Some(e),
-                    report,
-                    ..
-                } => Some(for_event(policy, data, target, e, report)?),
+                ast::CanTarget::Run { event: Some(e), .. } => {
+                    Some(resolve_event(policy, data, target, e.into())?)
+                }
                 _ => None,
             };
             Question::Where {
