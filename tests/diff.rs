@@ -492,7 +492,12 @@ fn time_passing_under_one_policy() {
         "2027-02-30",
     ]);
     assert_eq!(run.code, 2, "{}", run.transcript());
-    assert!(run.stderr.contains("--at-new 2027-02-30"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("'2027-02-30' for '--at-new <DATE>'")
+            && run.stderr.contains("that month has 28 days"),
+        "{}",
+        run.stderr
+    );
     // a gate trips on time too: li gains access when her group begins
     let run = rights(&[
         "diff",

@@ -48,8 +48,8 @@ pub struct Args {
     pub allow_new: bool,
     /// Analyze (and compare) as of this day (YYYY-MM-DD, UTC; default today):
     /// the data's windowed items that hold then (§9.3).
-    #[arg(long, value_name = "DATE")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = super::day_arg)]
+    pub at: Option<crate::sema::model::Day>,
 }
 
 /// Loads one policy per path; the workspaces when every one compiled,
@@ -95,14 +95,8 @@ pub fn run(args: Args) -> i32 {
         Ok(wss) => wss,
         Err(code) => return code,
     };
-    if let Some(at) = &args.at {
-        match crate::sema::model::Day::parse(at) {
-            Ok(d) => wss.iter_mut().for_each(|ws| ws.set_day(d)),
-            Err(why) => {
-                eprintln!("error: --at {at}: {why}");
-                return EXIT_USAGE;
-            }
-        }
+    if let Some(d) = args.at {
+        wss.iter_mut().for_each(|ws| ws.set_day(d));
     }
     let labels: Vec<PathBuf> = paths
         .iter()

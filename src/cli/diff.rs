@@ -69,12 +69,12 @@ pub struct Args {
     pub format: DiffFormat,
     /// Compare as of this day (YYYY-MM-DD, UTC; default today): both
     /// versions, or the old one with --at-new.
-    #[arg(long, value_name = "DATE")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = super::day_arg)]
+    pub at: Option<crate::sema::model::Day>,
     /// The new version as of this day: with one policy, who gains and loses
     /// what when time passes (windows, §9.3).
-    #[arg(long = "at-new", value_name = "DATE")]
-    pub at_new: Option<String>,
+    #[arg(long = "at-new", value_name = "DATE", value_parser = super::day_arg)]
+    pub at_new: Option<crate::sema::model::Day>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -94,19 +94,7 @@ pub fn run(args: Args) -> i32 {
             Err(code) => return code,
         }
     };
-    let day = |d: &Option<String>, flag: &str| match d {
-        Some(t) => crate::sema::model::Day::parse(t)
-            .map(Some)
-            .map_err(|why| format!("{flag} {t}: {why}")),
-        None => Ok(None),
-    };
-    let (at, at_new) = match (day(&args.at, "--at"), day(&args.at_new, "--at-new")) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let (at, at_new) = (args.at, args.at_new);
     let plan = match Plan::of_at(&args.paths, &data, &args.data_new, at_new.is_some()) {
         Ok(p) => p,
         Err(e) => {

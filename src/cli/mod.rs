@@ -93,31 +93,27 @@ pub enum Format {
 pub struct When {
     /// Answer as of this day (YYYY-MM-DD, UTC) rather than today; a query's
     /// own `at DATE` wins.
-    #[arg(long, value_name = "DATE")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = day_arg)]
+    pub at: Option<crate::sema::model::Day>,
     /// Ask every question with these context facts (comma-separated or
     /// repeated); a query's own `with` adds to them.
     #[arg(long = "with", value_name = "FACT", value_delimiter = ',')]
     pub with: Vec<String>,
 }
 
+/// A `--at DATE` option's value (clap reports a bad one as a usage error).
+pub fn day_arg(text: &str) -> Result<crate::sema::model::Day, String> {
+    crate::sema::model::Day::parse(text)
+}
+
 impl When {
     /// Applies `--at` to the workspace and resolves `--with` against its
     /// policy; or the exit code, the error printed.
     pub fn apply(&self, ws: &mut Workspace) -> Result<crate::sema::model::When, i32> {
-        use crate::sema::model::Day;
         let mut when = crate::sema::model::When::default();
-        if let Some(at) = &self.at {
-            match Day::parse(at) {
-                Ok(d) => {
-                    ws.set_day(d);
-                    when.at = Some(d);
-                }
-                Err(why) => {
-                    eprintln!("error: --at {at}: {why}");
-                    return Err(EXIT_USAGE);
-                }
-            }
+        if let Some(d) = self.at {
+            ws.set_day(d);
+            when.at = Some(d);
         }
         if let Some(p) = ws.program() {
             let names: Vec<&str> = self.with.iter().map(String::as_str).collect();

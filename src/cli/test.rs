@@ -28,8 +28,8 @@ pub struct Args {
     pub all_fixes: bool,
     /// Run the tests as of this day (YYYY-MM-DD, UTC) rather than today; a
     /// test's or an expectation's own `at` wins.
-    #[arg(long, value_name = "DATE")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = super::day_arg)]
+    pub at: Option<crate::sema::model::Day>,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -38,7 +38,7 @@ pub fn run(args: Args) -> i32 {
         Err(code) => return code,
     };
     let when = super::When {
-        at: args.at.clone(),
+        at: args.at,
         with: Vec::new(),
     };
     if let Err(code) = when.apply(&mut ws) {
