@@ -5,7 +5,7 @@
 //! deny alike), 1 when a query or the policy has errors, 2 on usage or I/O errors.
 
 use super::{render_options, Format, EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
-use crate::batch::{parse_request, Batch, RequestShapes};
+use crate::batch::{one_line, parse_request, Batch, RequestShapes};
 use crate::diag;
 use crate::sema::model::Question;
 use crate::words::Words;
@@ -258,38 +258,10 @@ fn json_lines(
                 Err(e) => return fail(out, &e),
             },
         };
-        let (u, t, on) = r.names();
-        // resolved as query text is: a name not found is worded as there
-        let mut q = match crate::sema::resolve_can_names(&p.policy, &p.data, u, t, on) {
-            Ok(q) => q,
-            Err(ds) => {
-                return fail(out, &one_line(&ds));
-            }
+        let (q, when) = match r.resolve(p) {
+            Ok(x) => x,
+            Err(why) => return fail(out, &why),
         };
-        // `with`, `at` and `event` (§9): as the query text's suffix
-        let asked_with = !r.with.is_empty() || r.at.is_some() || r.event.is_some();
-        let mut when = crate::sema::model::When::default();
-        if asked_with {
-            let with: Vec<&str> = r.with.iter().map(|w| w.as_ref()).collect();
-            match crate::sema::resolve_contexts(&p.policy, &with) {
-                Ok(w) => when.with = w,
-                Err(ds) => return fail(out, &one_line(&ds)),
-            }
-            if let Some(at) = &r.at {
-                match crate::sema::model::Day::parse(at) {
-                    Ok(d) => when.at = Some(d),
-                    Err(why) => return fail(out, &format!("`at`: {why}")),
-                }
-            }
-            if let Some(e) = &r.event {
-                // as `for event E` in a query's text: a `rows event` report's
-                let name = crate::sema::NameRef::bare(e.as_ref());
-                match crate::sema::resolve_event(&p.policy, &p.data, q.target, name) {
-                    Ok(id) => q.event = Some(id),
-                    Err(ds) => return fail(out, &one_line(&ds)),
-                }
-            }
-        }
         let dated = p.at(when.over(style.when));
         let p: &crate::ir::Program = &dated;
         let q = if r.explain {
@@ -405,14 +377,3 @@ fn skipped(style: Style, out: &mut impl Write) -> bool {
     true
 }
 
-/// Diagnostics as one line for a stream's stderr: each message with its help.
-fn one_line(ds: &[diag::Diagnostic]) -> String {
-    let why: Vec<String> = ds
-        .iter()
-        .map(|d| match &d.help {
-            Some(h) => format!("{} ({h})", d.message),
-            None => d.message.clone(),
-        })
-        .collect();
-    why.join("; ")
-}

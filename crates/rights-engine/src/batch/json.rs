@@ -14,7 +14,10 @@
 //! `with`, `at` and `for event` (§9). Each is resolved exactly as the query
 //! text it stands for (`can jane run status_detail on resource_z`).
 
-use crate::sema::{NameRef, TargetNames};
+use crate::diag::Diagnostic;
+use crate::ir::Program;
+use crate::sema::model::{CanQ, Day, When};
+use crate::sema::{resolve_can_names, resolve_contexts, resolve_event, NameRef, TargetNames};
 use crate::syntax::keywords::data_id_text;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -409,6 +412,30 @@ pub fn parse_request(line: &str) -> Result<Request<'_>, String> {
 }
 
 impl<'a> Request<'a> {
+    /// The question and when it is asked, resolved as the query text it
+    /// stands for: names, `with`, `at` and `event` (one message per mistake,
+    /// each with its help).
+    pub fn resolve(&'a self, program: &Program) -> Result<(CanQ, When), String> {
+        let (u, t, on) = self.names();
+        let mut q = resolve_can_names(&program.policy, &program.data, u, t, on)
+            .map_err(|ds| one_line(&ds))?;
+        let mut when = When::default();
+        let with: Vec<&str> = self.with.iter().map(|w| w.as_ref()).collect();
+        when.with = resolve_contexts(&program.policy, &with).map_err(|ds| one_line(&ds))?;
+        if let Some(at) = &self.at {
+            when.at = Some(Day::parse(at).map_err(|why| format!("`at`: {why}"))?);
+        }
+        if let Some(e) = &self.event {
+            // as `for event E` in a query's text: a `rows event` report's
+            let name = NameRef::bare(e.as_ref());
+            q.event = Some(
+                resolve_event(&program.policy, &program.data, q.target, name)
+                    .map_err(|ds| one_line(&ds))?,
+            );
+        }
+        Ok((q, when))
+    }
+
     /// The names asked about, as the resolution takes them.
     pub fn names(&'a self) -> (NameRef<'a>, TargetNames<'a>, Option<NameRef<'a>>) {
         let name = NameRef::bare(&self.name);
@@ -453,4 +480,17 @@ impl<'a> Request<'a> {
         }
         text
     }
+}
+
+/// Diagnostics as one line: each message with its help (a request's error,
+/// as a stream's stderr or an API's error message says it).
+pub fn one_line(ds: &[Diagnostic]) -> String {
+    let why: Vec<String> = ds
+        .iter()
+        .map(|d| match &d.help {
+            Some(h) => format!("{} ({h})", d.message),
+            None => d.message.clone(),
+        })
+        .collect();
+    why.join("; ")
 }

@@ -16,7 +16,7 @@
 
 mod json;
 
-pub use json::{parse_request, Request, RequestShapes};
+pub use json::{one_line, parse_request, Request, RequestShapes};
 
 use crate::ir::Program;
 use crate::sema::model::{CanQ, Question};
