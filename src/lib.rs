@@ -9,6 +9,7 @@
 //! - `rights-tools`: words, lint, fmt, diff, doc pages, the name index,
 //!   completion, `rights.toml`;
 //! - `rights-lsp`: the language server;
+//! - `rights-server`: `rights serve`, the decision API over HTTP;
 //! - `rights-bench`: synthetic workloads for `rights bench` and the benchmarks.
 //!
 //! Their modules are re-exported here under their own names, so
@@ -44,6 +45,7 @@ pub use rights_engine::{
     analyze, api, batch, data, diag, eval, ir, sema, source, symbolic, syntax, testing, workspace,
 };
 pub use rights_lsp as lsp;
+pub use rights_server as serve;
 pub use rights_tools::{complete, diff, doc, fmt, index, lint, project, words};
 
 pub mod cli;

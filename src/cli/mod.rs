@@ -17,6 +17,7 @@ pub mod lint;
 pub mod out;
 pub mod query;
 pub mod repl;
+mod serve;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -68,6 +69,8 @@ pub enum Command {
     Graph(doc::GraphArgs),
     /// Run the language server on stdin and stdout, for editors (see the README).
     Lsp(LspArgs),
+    /// Answer questions over HTTP: the decision API applications call (see the README).
+    Serve(serve::Args),
 }
 
 /// `rights lsp`: the language server speaks on stdio only.
@@ -328,6 +331,7 @@ pub fn run(cli: Cli) -> i32 {
                 EXIT_USAGE
             }
         },
+        Command::Serve(args) => serve::run(args),
         Command::Repl(args) => repl::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),

@@ -260,7 +260,7 @@ fn json_lines(
         };
         let (q, when) = match r.resolve(p) {
             Ok(x) => x,
-            Err(why) => return fail(out, &why),
+            Err(ds) => return fail(out, &one_line(&ds)),
         };
         let dated = p.at(when.over(style.when));
         let p: &crate::ir::Program = &dated;
@@ -376,4 +376,3 @@ fn skipped(style: Style, out: &mut impl Write) -> bool {
     }
     true
 }
-

@@ -14,7 +14,7 @@
 //! `with`, `at` and `for event` (§9). Each is resolved exactly as the query
 //! text it stands for (`can jane run status_detail on resource_z`).
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ir::Program;
 use crate::sema::model::{CanQ, Day, When};
 use crate::sema::{resolve_can_names, resolve_contexts, resolve_event, NameRef, TargetNames};
@@ -413,25 +413,30 @@ pub fn parse_request(line: &str) -> Result<Request<'_>, String> {
 
 impl<'a> Request<'a> {
     /// The question and when it is asked, resolved as the query text it
-    /// stands for: names, `with`, `at` and `event` (one message per mistake,
-    /// each with its help).
-    pub fn resolve(&'a self, program: &Program) -> Result<(CanQ, When), String> {
+    /// stands for: names, `with`, `at` and `event` (each mistake a
+    /// diagnostic with its code and help; [`one_line`] says them in a line).
+    pub fn resolve(&'a self, program: &Program) -> Result<(CanQ, When), Vec<Diagnostic>> {
         let (u, t, on) = self.names();
-        let mut q = resolve_can_names(&program.policy, &program.data, u, t, on)
-            .map_err(|ds| one_line(&ds))?;
+        let mut q = resolve_can_names(&program.policy, &program.data, u, t, on)?;
         let mut when = When::default();
         let with: Vec<&str> = self.with.iter().map(|w| w.as_ref()).collect();
-        when.with = resolve_contexts(&program.policy, &with).map_err(|ds| one_line(&ds))?;
+        when.with = resolve_contexts(&program.policy, &with)?;
         if let Some(at) = &self.at {
-            when.at = Some(Day::parse(at).map_err(|why| format!("`at`: {why}"))?);
+            let day = Day::parse(at).map_err(|why| {
+                vec![Diagnostic::error(Code::BadDate, format!("`at`: {why}"))
+                    .help("write a day that exists, as YYYY-MM-DD: `2026-12-31`")]
+            })?;
+            when.at = Some(day);
         }
         if let Some(e) = &self.event {
             // as `for event E` in a query's text: a `rows event` report's
             let name = NameRef::bare(e.as_ref());
-            q.event = Some(
-                resolve_event(&program.policy, &program.data, q.target, name)
-                    .map_err(|ds| one_line(&ds))?,
-            );
+            q.event = Some(resolve_event(
+                &program.policy,
+                &program.data,
+                q.target,
+                name,
+            )?);
         }
         Ok((q, when))
     }

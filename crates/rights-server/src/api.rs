@@ -1,0 +1,373 @@
+//! The routes, each answered as JSON (`/metrics` as Prometheus text):
+//!
+//! - `POST /v1/can` — one question, the JSON request `rights query --input
+//!   json` reads; the answer as `rights query --format json` gives it
+//!   (`?explain=true`: with fixes; `?brief=true`: the decision only);
+//! - `POST /v1/batch` — many: a JSON array of requests, or JSON Lines; the
+//!   answers in order (`{"answers": [...]}`), a request in error answered
+//!   by its error;
+//! - `POST /v1/query` — any query in the language's text (`{"query": "…"}`
+//!   or the text itself);
+//! - `GET /v1/policy`, `GET /health`, `GET /metrics`.
+//!
+//! Errors: `{"error": {"code", "message", "diagnostics"?}}` with 400 (a bad
+//! request), 401 (no token), 404 (an unknown name: the message says "did
+//! you mean"; or an unknown route), 405, 413 (a body past the limit).
+
+use crate::batch::{self, one_line, Request};
+use crate::decisions::Log;
+use crate::diag::{self, Code, Diagnostic};
+use crate::loaded::{Loaded, Served};
+use crate::metrics::Metrics;
+use crate::sema::model::Question;
+use crate::words::Words;
+use serde_json::{json, Value};
+use std::io::Read;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// What every request thread shares.
+pub struct State {
+    pub served: Arc<Served>,
+    pub metrics: Metrics,
+    pub token: Option<String>,
+    pub max_body: usize,
+    pub log: Option<Log>,
+}
+
+/// A response about to be written.
+struct Reply {
+    status: u16,
+    json: bool,
+    body: String,
+}
+
+impl Reply {
+    fn ok(body: String) -> Reply {
+        Reply {
+            status: 200,
+            json: true,
+            body,
+        }
+    }
+
+    fn error(status: u16, code: &str, message: impl Into<String>) -> Reply {
+        let body = json!({ "error": { "code": code, "message": message.into() } });
+        Reply {
+            status,
+            json: true,
+            body: body.to_string(),
+        }
+    }
+}
+
+/// How a question is to be answered (`?explain=true`, `?brief=true`).
+#[derive(Clone, Copy, Default)]
+struct Flags {
+    explain: bool,
+    brief: bool,
+}
+
+impl Flags {
+    fn of(query: &str) -> Flags {
+        let mut f = Flags::default();
+        for pair in query.split('&') {
+            match pair {
+                "explain=true" | "explain=1" | "explain" => f.explain = true,
+                "brief=true" | "brief=1" | "brief" => f.brief = true,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// Answers one request on this thread.
+pub fn handle(state: &State, mut rq: tiny_http::Request) {
+    let started = Instant::now();
+    let url = rq.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let route = crate::metrics::ROUTES
+        .iter()
+        .find(|r| **r == path)
+        .copied()
+        .unwrap_or("other");
+    let reply = route_request(state, &mut rq, path, query, started);
+    let status = reply.status;
+    let mut response = tiny_http::Response::from_string(reply.body).with_status_code(status);
+    let content_type = if reply.json {
+        "application/json"
+    } else {
+        "text/plain; version=0.0.4; charset=utf-8"
+    };
+    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", content_type) {
+        response = response.with_header(h);
+    }
+    // the client may be gone: nothing to do then
+    let _ = rq.respond(response);
+    state.metrics.request(route, status, started.elapsed());
+}
+
+fn route_request(
+    state: &State,
+    rq: &mut tiny_http::Request,
+    path: &str,
+    query: &str,
+    started: Instant,
+) -> Reply {
+    use tiny_http::Method::{Get, Post};
+    if path.starts_with("/v1/") && !authorized(state, rq) {
+        return Reply::error(
+            401,
+            "unauthorized",
+            "this server asks for a token: send `Authorization: Bearer TOKEN`",
+        );
+    }
+    let method = rq.method().clone();
+    let loaded = state.served.current();
+    match (path, &method) {
+        ("/v1/can", Post) => match body(rq, state.max_body) {
+            Ok(text) => can(state, &loaded, &text, Flags::of(query), started),
+            Err(r) => r,
+        },
+        ("/v1/batch", Post) => match body(rq, state.max_body) {
+            Ok(text) => many(state, &loaded, &text, Flags::of(query), started),
+            Err(r) => r,
+        },
+        ("/v1/query", Post) => match body(rq, state.max_body) {
+            Ok(text) => text_query(&loaded, &text),
+            Err(r) => r,
+        },
+        ("/v1/policy", Get) => Reply::ok(state.served.describe().to_string()),
+        ("/health", Get) => Reply::ok(json!({ "status": "ready", "revision": loaded.revision }).to_string()),
+        ("/metrics", Get) => Reply {
+            status: 200,
+            json: false,
+            body: state.metrics.text(&loaded.revision, state.served.reloads()),
+        },
+        ("/v1/can" | "/v1/batch" | "/v1/query", _) => {
+            Reply::error(405, "method_not_allowed", format!("{path} takes POST"))
+        }
+        ("/v1/policy" | "/health" | "/metrics", _) => {
+            Reply::error(405, "method_not_allowed", format!("{path} takes GET"))
+        }
+        _ => Reply::error(
+            404,
+            "not_found",
+            format!(
+                "no route {method} {path}: the routes are POST /v1/can, POST /v1/batch, POST /v1/query, GET /v1/policy, GET /health, GET /metrics"
+            ),
+        ),
+    }
+}
+
+/// Whether the request carries the token (when one is asked for).
+fn authorized(state: &State, rq: &tiny_http::Request) -> bool {
+    let Some(token) = &state.token else {
+        return true;
+    };
+    let want = format!("Bearer {token}");
+    rq.headers()
+        .iter()
+        .filter(|h| h.field.equiv("Authorization"))
+        .any(|h| same(h.value.as_str().as_bytes(), want.as_bytes()))
+}
+
+/// Compares in a time that does not depend on where the texts differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The request's body as text, at most `max` bytes.
+fn body(rq: &mut tiny_http::Request, max: usize) -> Result<String, Reply> {
+    let too_big = || {
+        Reply::error(
+            413,
+            "too_large",
+            format!("the body is over {max} bytes (`rights serve --max-body` sets the limit)"),
+        )
+    };
+    if rq.body_length().is_some_and(|n| n > max) {
+        return Err(too_big());
+    }
+    let mut buf = Vec::new();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    if let Err(e) = rq.as_reader().take(limit).read_to_end(&mut buf) {
+        return Err(Reply::error(
+            400,
+            "bad_request",
+            format!("the body could not be read: {e}"),
+        ));
+    }
+    if buf.len() > max {
+        return Err(too_big());
+    }
+    String::from_utf8(buf).map_err(|_| Reply::error(400, "bad_request", "the body is not UTF-8"))
+}
+
+/// The status and code of a question's mistakes: 404 when a name is
+/// unknown, else 400.
+fn refused(ds: &[Diagnostic], detail: Vec<Value>) -> Reply {
+    let unknown = ds.iter().any(|d| d.code == Code::UnknownName);
+    let (status, code) = if unknown {
+        (404, "unknown_name")
+    } else {
+        (400, "bad_request")
+    };
+    let body = json!({ "error": { "code": code, "message": one_line(ds), "diagnostics": detail } });
+    Reply {
+        status,
+        json: true,
+        body: body.to_string(),
+    }
+}
+
+/// A request's diagnostics as the API lists them (no place: a JSON request
+/// is not a text with lines).
+fn listed(ds: &[Diagnostic]) -> Vec<Value> {
+    ds.iter()
+        .map(|d| json!({ "code": d.code.as_str(), "message": d.message, "help": d.help }))
+        .collect()
+}
+
+/// One JSON request answered: the answer's JSON text, or its error.
+fn answer_one(
+    state: &State,
+    loaded: &Loaded,
+    text: &str,
+    flags: Flags,
+    started: Instant,
+) -> Result<String, Reply> {
+    let r = batch::parse_request(text.trim()).map_err(|e| Reply::error(400, "bad_request", e))?;
+    let Some(program) = loaded.ws.program() else {
+        return Err(Reply::error(
+            500,
+            "internal",
+            "the policy served did not compile",
+        ));
+    };
+    let (q, when) = r.resolve(program).map_err(|ds| refused(&ds, listed(&ds)))?;
+    let program = program.at(when);
+    let allowed = program.can(&q);
+    state.metrics.decision(allowed);
+    let decision = if allowed { "allow" } else { "deny" };
+    let out = if flags.brief {
+        json!({ "decision": decision }).to_string()
+    } else {
+        let words = Words::new(&program, &loaded.ws.sources);
+        let question = if r.explain || flags.explain {
+            Question::Explain(q)
+        } else {
+            Question::Can(q)
+        };
+        let mut out = String::with_capacity(1024);
+        words.write_json(&program.answer(&question), &r.text(), &mut out);
+        out
+    };
+    log(state, loaded, &r, text, decision, started);
+    Ok(out)
+}
+
+/// A decision's line in the log, if there is one.
+fn log(state: &State, loaded: &Loaded, r: &Request, text: &str, decision: &str, started: Instant) {
+    let Some(log) = &state.log else {
+        return;
+    };
+    let time = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let line = json!({
+        "time_ms": time,
+        "query": r.text(),
+        "request": serde_json::from_str::<Value>(text).unwrap_or(Value::Null),
+        "decision": decision,
+        "revision": loaded.revision,
+        "with": r.with,
+        "latency_us": started.elapsed().as_micros() as u64,
+    });
+    if !log.write(line) {
+        state.metrics.log_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn can(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Instant) -> Reply {
+    match answer_one(state, loaded, text, flags, started) {
+        Ok(body) => Reply::ok(body),
+        Err(r) => r,
+    }
+}
+
+/// `/v1/batch`: a JSON array of requests, or one request per line.
+fn many(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Instant) -> Reply {
+    let items: Vec<String> = if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(text) {
+            Ok(v) => v.into_iter().map(|r| r.get().to_string()).collect(),
+            Err(e) => {
+                return Reply::error(
+                    400,
+                    "bad_request",
+                    format!("not a JSON array of requests: {e}"),
+                )
+            }
+        }
+    } else {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut out = String::from("{\"answers\":[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match answer_one(state, loaded, item, flags, started) {
+            Ok(a) => out.push_str(&a),
+            Err(r) => out.push_str(&r.body),
+        }
+    }
+    out.push_str("]}");
+    Reply::ok(out)
+}
+
+/// `/v1/query`: a query in the language's text, answered as `rights query
+/// --format json` answers it.
+fn text_query(loaded: &Loaded, body: &str) -> Reply {
+    let text = if body.trim_start().starts_with('{') {
+        match serde_json::from_str::<Value>(body) {
+            Ok(v) => match v.get("query").and_then(Value::as_str) {
+                Some(q) => q.to_string(),
+                None => {
+                    return Reply::error(
+                        400,
+                        "bad_request",
+                        "send {\"query\": \"…\"} or the query's text",
+                    )
+                }
+            },
+            Err(e) => return Reply::error(400, "bad_request", format!("not JSON: {e}")),
+        }
+    } else {
+        body.trim().to_string()
+    };
+    let asked = match loaded.ws.resolve_query(&text, "<query>") {
+        Ok(a) => a,
+        Err(f) => {
+            let detail = f
+                .diagnostics
+                .iter()
+                .filter_map(|d| serde_json::to_value(diag::to_json(d, &f.sources)).ok())
+                .collect();
+            return refused(&f.diagnostics, detail);
+        }
+    };
+    let Some(program) = loaded.ws.program() else {
+        return Reply::error(500, "internal", "the policy served did not compile");
+    };
+    let program = program.at(asked.when);
+    let words = Words::new(&program, &loaded.ws.sources);
+    let mut out = String::with_capacity(1024);
+    words.write_json(&program.answer(&asked.question), &text, &mut out);
+    Reply::ok(out)
+}

@@ -1,0 +1,56 @@
+//! The decision log: one JSON line per decision (time, request, decision,
+//! revision, context facts relied on, latency), written by a thread of its
+//! own from a bounded queue. A full queue drops the line (and counts it):
+//! the log never holds up an answer.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+
+/// How many lines may wait for the writer.
+const QUEUE: usize = 4096;
+
+pub struct Log {
+    tx: SyncSender<Value>,
+}
+
+impl Log {
+    /// A log written to `path` (appended), or to standard output for `-`.
+    pub fn open(path: &Path) -> Result<Log, String> {
+        let mut out: Box<dyn Write + Send> = if path == Path::new("-") {
+            Box::new(std::io::stdout())
+        } else {
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| format!("cannot open the decision log {}: {e}", path.display()))?;
+            Box::new(std::io::BufWriter::new(f))
+        };
+        let (tx, rx) = sync_channel::<Value>(QUEUE);
+        std::thread::spawn(move || {
+            while let Ok(line) = rx.recv() {
+                let _ = writeln!(out, "{line}");
+                // written out whenever the queue is empty: a reader (`tail
+                // -f`) sees each line soon, and a burst is written at once
+                let mut more = true;
+                while more {
+                    match rx.try_recv() {
+                        Ok(line) => {
+                            let _ = writeln!(out, "{line}");
+                        }
+                        Err(_) => more = false,
+                    }
+                }
+                let _ = out.flush();
+            }
+        });
+        Ok(Log { tx })
+    }
+
+    /// Queues a line; false when the queue is full (the line is dropped).
+    pub fn write(&self, line: Value) -> bool {
+        !matches!(self.tx.try_send(line), Err(TrySendError::Full(_)))
+    }
+}

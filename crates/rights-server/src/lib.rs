@@ -1,0 +1,127 @@
+//! `rights serve`: the decision API applications call, over HTTP/1.1 (a
+//! small threaded server, `tiny_http`; the engine answers on the request's
+//! thread in microseconds, so no async runtime is needed).
+//!
+//! - `mod.rs`: the configuration, the listening socket and its threads;
+//! - `loaded.rs`: the policy served (a revision), loaded beside the old one
+//!   when its files change and swapped whole; a version that does not check
+//!   is refused and reported;
+//! - `api.rs`: the routes: `/v1/can`, `/v1/batch`, `/v1/query`,
+//!   `/v1/policy`, `/health`, `/metrics`; errors as JSON with stable codes;
+//! - `metrics.rs`: counters and the latency histogram, in Prometheus text;
+//! - `decisions.rs`: the decision log (JSON Lines), written off the request
+//!   path through a bounded queue that never blocks an answer.
+
+// the engine's and the tools' modules under their own names, as in every crate
+use rights_engine::{batch, diag, sema, source, workspace};
+use rights_tools::words;
+
+mod api;
+mod decisions;
+mod loaded;
+mod metrics;
+
+use loaded::Served;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What `rights serve` serves, and how.
+pub struct Config {
+    /// Where to listen (`127.0.0.1:8181` by default: loopback unless told).
+    pub listen: String,
+    /// The policy's files and directories, and its JSON data files.
+    pub paths: Vec<PathBuf>,
+    pub data: Vec<PathBuf>,
+    /// When set, every `/v1/` call must say `Authorization: Bearer TOKEN`.
+    pub token: Option<String>,
+    /// The largest request body read, in bytes (413 past it).
+    pub max_body: usize,
+    /// The decision log: a file, or `-` for standard output.
+    pub decision_log: Option<PathBuf>,
+    /// How often the policy's files are looked at for changes.
+    pub reload_every: Duration,
+    /// Threads answering requests.
+    pub threads: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: "127.0.0.1:8181".into(),
+            paths: Vec::new(),
+            data: Vec::new(),
+            token: None,
+            max_body: 1 << 20,
+            decision_log: None,
+            reload_every: Duration::from_secs(1),
+            threads: 4,
+        }
+    }
+}
+
+/// Loads the policy, listens, and answers until the process ends. `ready`
+/// is told the address listened on and the revision served (or the
+/// policy's diagnostics, when it does not check: then nothing is served).
+pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(), Failure> {
+    let first = loaded::load(&config.paths, &config.data);
+    let first = match first {
+        Ok(l) => l,
+        Err(rejected) => return Err(Failure::Policy(rejected.rendered)),
+    };
+    let server = tiny_http::Server::http(config.listen.as_str())
+        .map_err(|e| Failure::Listen(format!("cannot listen on {}: {e}", config.listen)))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Failure::Listen(format!("{} is not an IP address", config.listen)))?;
+    let log = match &config.decision_log {
+        Some(p) => Some(decisions::Log::open(p).map_err(Failure::Listen)?),
+        None => None,
+    };
+    let served = Arc::new(Served::new(
+        first,
+        config.paths.clone(),
+        config.data.clone(),
+    ));
+    ready(addr, &served.current().revision);
+    let state = Arc::new(api::State {
+        served: served.clone(),
+        metrics: metrics::Metrics::default(),
+        token: config.token.clone(),
+        max_body: config.max_body,
+        log,
+    });
+    {
+        let served = served.clone();
+        let every = config.reload_every;
+        std::thread::spawn(move || loop {
+            std::thread::sleep(every);
+            served.reload_if_changed();
+        });
+    }
+    let server = Arc::new(server);
+    let mut threads = Vec::new();
+    for _ in 0..config.threads.max(1) {
+        let server = server.clone();
+        let state = state.clone();
+        threads.push(std::thread::spawn(move || {
+            while let Ok(rq) = server.recv() {
+                api::handle(&state, rq);
+            }
+        }));
+    }
+    for t in threads {
+        let _ = t.join();
+    }
+    Ok(())
+}
+
+/// Why `rights serve` could not start.
+pub enum Failure {
+    /// The policy does not check: its diagnostics, rendered.
+    Policy(String),
+    /// The address could not be listened on, or the log not opened.
+    Listen(String),
+}

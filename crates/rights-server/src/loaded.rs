@@ -1,0 +1,185 @@
+//! The policy served: loaded (read, checked, compiled) with its revision,
+//! and loaded again beside the old one when a file changes; swapped whole
+//! (no request sees half a policy), or refused when it does not check: the
+//! old one goes on answering and the refusal is reported at `/v1/policy`.
+
+use crate::diag;
+use crate::workspace::Workspace;
+use serde_json::{json, Value};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// One version of the policy, checked and compiled.
+pub struct Loaded {
+    pub ws: Workspace,
+    /// A hash of every file's name and text.
+    pub revision: String,
+    /// The files read, as diagnostics name them.
+    pub files: Vec<String>,
+    /// When it was loaded (seconds since 1970, UTC).
+    pub loaded_at: u64,
+    /// What each file and directory looked like on disk when read.
+    stamps: Vec<(PathBuf, Option<Stamp>)>,
+}
+
+/// A version that did not check.
+pub struct Rejected {
+    pub at: u64,
+    pub revision: String,
+    /// The diagnostics as `rights check --format json` gives them.
+    pub diagnostics: Vec<Value>,
+    /// The same, drawn as `rights check` draws them.
+    pub rendered: String,
+    stamps: Vec<(PathBuf, Option<Stamp>)>,
+}
+
+type Stamp = (SystemTime, u64);
+
+fn stamp(p: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(p).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Reads, checks and compiles the policy of `paths` with its `data`.
+pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
+    let ws = Workspace::load_to_answer(paths, data);
+    // every file read, and the paths given (a directory's stamp changes
+    // when a file is added to it or removed)
+    let mut watched: Vec<PathBuf> = paths.iter().chain(data).cloned().collect();
+    let mut files = Vec::new();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (_, f) in ws.sources.files() {
+        files.push(f.name.clone());
+        f.name.hash(&mut hasher);
+        f.text.hash(&mut hasher);
+        if let crate::source::Origin::Path(p) = &f.origin {
+            watched.push(p.clone());
+        }
+    }
+    let revision = format!("{:016x}", hasher.finish());
+    let stamps = watched
+        .into_iter()
+        .map(|p| (p.clone(), stamp(&p)))
+        .collect();
+    if ws.is_compiled() {
+        return Ok(Loaded {
+            ws,
+            revision,
+            files,
+            loaded_at: now(),
+            stamps,
+        });
+    }
+    let diags = ws.diagnostics();
+    Err(Rejected {
+        at: now(),
+        revision,
+        diagnostics: diags
+            .iter()
+            .filter_map(|d| serde_json::to_value(diag::to_json(d, &ws.sources)).ok())
+            .collect(),
+        rendered: diag::render_all(diags, &ws.sources, diag::RenderOptions::default()),
+        stamps,
+    })
+}
+
+fn changed(stamps: &[(PathBuf, Option<Stamp>)]) -> bool {
+    stamps.iter().any(|(p, s)| stamp(p) != *s)
+}
+
+/// The policy being served, and what became of the last reload.
+pub struct Served {
+    current: RwLock<Arc<Loaded>>,
+    rejected: Mutex<Option<Rejected>>,
+    reloads: AtomicU64,
+    paths: Vec<PathBuf>,
+    data: Vec<PathBuf>,
+}
+
+impl Served {
+    pub fn new(first: Loaded, paths: Vec<PathBuf>, data: Vec<PathBuf>) -> Served {
+        Served {
+            current: RwLock::new(Arc::new(first)),
+            rejected: Mutex::new(None),
+            reloads: AtomicU64::new(0),
+            paths,
+            data,
+        }
+    }
+
+    /// The version answering now (a request holds it to the end).
+    pub fn current(&self) -> Arc<Loaded> {
+        match self.current.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// How many times a new version was swapped in.
+    pub fn reloads(&self) -> u64 {
+        self.reloads.load(Ordering::Relaxed)
+    }
+
+    /// Loads the files again if one changed since the version served (or
+    /// the version last refused) was read: swapped in if it checks, else
+    /// kept as the refusal `/v1/policy` reports.
+    pub fn reload_if_changed(&self) {
+        let since_refused = match self.rejected.lock() {
+            Ok(r) => r.as_ref().map(|r| changed(&r.stamps)),
+            Err(_) => None,
+        };
+        let stale = since_refused.unwrap_or_else(|| changed(&self.current().stamps));
+        if stale {
+            self.reload();
+        }
+    }
+
+    /// Loads the files again (also on request, as `SIGHUP` would).
+    pub fn reload(&self) {
+        let fresh = load(&self.paths, &self.data);
+        let mut rejected = match self.rejected.lock() {
+            Ok(r) => r,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match fresh {
+            Ok(l) => {
+                *rejected = None;
+                let mut current = match self.current.write() {
+                    Ok(c) => c,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                *current = Arc::new(l);
+                self.reloads.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(r) => *rejected = Some(r),
+        }
+    }
+
+    /// `GET /v1/policy`: the revision served, its files, when it was
+    /// loaded; the last refused version's diagnostics, if any since.
+    pub fn describe(&self) -> Value {
+        let c = self.current();
+        let rejected = match self.rejected.lock() {
+            Ok(r) => r.as_ref().map(
+                |r| json!({ "at": r.at, "revision": r.revision, "diagnostics": r.diagnostics }),
+            ),
+            Err(_) => None,
+        };
+        json!({
+            "revision": c.revision,
+            "files": c.files,
+            "loaded_at": c.loaded_at,
+            "reloads": self.reloads(),
+            "rejected": rejected,
+        })
+    }
+}

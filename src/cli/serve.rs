@@ -1,0 +1,83 @@
+//! `rights serve [PATH…] [--data FILE.json…] [--listen ADDR]`: the decision
+//! API over HTTP (the `serve` module), until the process is stopped.
+
+use super::{Inputs, EXIT_ERRORS, EXIT_USAGE};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Routes: POST /v1/can, POST /v1/batch, POST /v1/query, GET /v1/policy, GET /health, GET /metrics.\n\nExamples:\n  rights serve policies/emresource.rights --data policies/emresource.json\n  curl -s localhost:8181/v1/can -d '{\"user\": \"jane\", \"run\": \"status_detail\", \"on\": \"resource_z\"}'"
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// Where to listen; loopback unless told otherwise.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8181")]
+    pub listen: String,
+    /// Ask every `/v1/` call for `Authorization: Bearer TOKEN`.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file")]
+    pub token: Option<String>,
+    /// Read the token from a file (its first line), so that it is not in the
+    /// process list.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// The largest request body read, in bytes (413 past it).
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub max_body: usize,
+    /// Write each decision as a JSON line to FILE (`-`: standard output),
+    /// off the request path.
+    #[arg(long, value_name = "FILE")]
+    pub decision_log: Option<PathBuf>,
+    /// How often the policy's files are looked at for changes, in
+    /// milliseconds (a changed version that checks is swapped in).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub reload_ms: u64,
+}
+
+pub fn run(args: Args) -> i32 {
+    let inputs = match args.inputs.resolved() {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let token = match (&args.token, &args.token_file) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(f)) => match std::fs::read_to_string(f) {
+            Ok(t) => t
+                .lines()
+                .next()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty()),
+            Err(e) => {
+                eprintln!("error: cannot read the token file {}: {e}", f.display());
+                return EXIT_USAGE;
+            }
+        },
+        (None, None) => None,
+    };
+    let config = crate::serve::Config {
+        listen: args.listen,
+        paths: inputs.paths,
+        data: inputs.data,
+        token,
+        max_body: args.max_body,
+        decision_log: args.decision_log,
+        reload_every: Duration::from_millis(args.reload_ms.max(10)),
+        ..Default::default()
+    };
+    let result = crate::serve::serve(config, |addr, revision| {
+        eprintln!("rights serve: listening on http://{addr} (policy revision {revision})");
+    });
+    match result {
+        Ok(()) => 0,
+        Err(crate::serve::Failure::Policy(rendered)) => {
+            eprint!("{rendered}");
+            eprintln!("error: the policy does not check: nothing is served");
+            EXIT_ERRORS
+        }
+        Err(crate::serve::Failure::Listen(why)) => {
+            eprintln!("error: {why}");
+            EXIT_USAGE
+        }
+    }
+}
