@@ -102,7 +102,11 @@ fn all_sources() -> Vec<PathBuf> {
 }
 
 /// The crates whose whole source is one module, and that module's name.
-const ONE_MODULE_CRATES: &[(&str, &str)] = &[("rights-lsp", "lsp"), ("rights-bench", "bench_gen")];
+const ONE_MODULE_CRATES: &[(&str, &str)] = &[
+    ("rights-lsp", "lsp"),
+    ("rights-server", "serve"),
+    ("rights-bench", "bench_gen"),
+];
 
 /// The module a source file belongs to (`crates/rights-engine/src/eval/explain/facts.rs`
 /// → `eval`, `src/cli/mod.rs` → `cli`), and the names that are the module's

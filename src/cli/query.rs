@@ -277,7 +277,15 @@ fn json_lines(
             ((Format::Human, true), Question::Can(c)) => out
                 .write_all(if p.can(c) { b"allow\n" } else { b"deny\n" })
                 .is_ok(),
-            _ => write_answer(p, &words, &r.text(), q, style, out),
+            _ => match &dated {
+                // the words of the program answering: a window is worded as
+                // of the day asked about
+                crate::ir::ProgramAt::Same(_) => write_answer(p, &words, &r.text(), q, style, out),
+                crate::ir::ProgramAt::Other(other) => {
+                    let words = Words::new(other, &ws.sources).with_all_fixes(style.all_fixes);
+                    write_answer(p, &words, &r.text(), q, style, out)
+                }
+            },
         }
     })
 }

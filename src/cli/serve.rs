@@ -55,13 +55,28 @@ pub fn run(args: Args) -> i32 {
         },
         (None, None) => None,
     };
+    let decision_log: Option<Box<dyn std::io::Write + Send>> = match &args.decision_log {
+        None => None,
+        Some(p) if p.as_os_str() == "-" => Some(Box::new(super::out::Out)),
+        Some(p) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+        {
+            Ok(f) => Some(Box::new(std::io::BufWriter::new(f))),
+            Err(e) => {
+                eprintln!("error: cannot open the decision log {}: {e}", p.display());
+                return EXIT_USAGE;
+            }
+        },
+    };
     let config = crate::serve::Config {
         listen: args.listen,
         paths: inputs.paths,
         data: inputs.data,
         token,
         max_body: args.max_body,
-        decision_log: args.decision_log,
+        decision_log,
         reload_every: Duration::from_millis(args.reload_ms.max(10)),
         ..Default::default()
     };

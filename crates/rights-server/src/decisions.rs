@@ -5,7 +5,6 @@
 
 use serde_json::Value;
 use std::io::Write;
-use std::path::Path;
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 
 /// How many lines may wait for the writer.
@@ -16,18 +15,8 @@ pub struct Log {
 }
 
 impl Log {
-    /// A log written to `path` (appended), or to standard output for `-`.
-    pub fn open(path: &Path) -> Result<Log, String> {
-        let mut out: Box<dyn Write + Send> = if path == Path::new("-") {
-            Box::new(std::io::stdout())
-        } else {
-            let f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| format!("cannot open the decision log {}: {e}", path.display()))?;
-            Box::new(std::io::BufWriter::new(f))
-        };
+    /// A log written to `out` (a file, standard output: the caller opens it).
+    pub fn new(mut out: Box<dyn Write + Send>) -> Log {
         let (tx, rx) = sync_channel::<Value>(QUEUE);
         std::thread::spawn(move || {
             while let Ok(line) = rx.recv() {
@@ -46,7 +35,7 @@ impl Log {
                 let _ = out.flush();
             }
         });
-        Ok(Log { tx })
+        Log { tx }
     }
 
     /// Queues a line; false when the queue is full (the line is dropped).

@@ -38,8 +38,9 @@ pub struct Config {
     pub token: Option<String>,
     /// The largest request body read, in bytes (413 past it).
     pub max_body: usize,
-    /// The decision log: a file, or `-` for standard output.
-    pub decision_log: Option<PathBuf>,
+    /// Where the decision log is written (a file, standard output), if
+    /// anywhere.
+    pub decision_log: Option<Box<dyn std::io::Write + Send>>,
     /// How often the policy's files are looked at for changes.
     pub reload_every: Duration,
     /// Threads answering requests.
@@ -76,10 +77,7 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
         .server_addr()
         .to_ip()
         .ok_or_else(|| Failure::Listen(format!("{} is not an IP address", config.listen)))?;
-    let log = match &config.decision_log {
-        Some(p) => Some(decisions::Log::open(p).map_err(Failure::Listen)?),
-        None => None,
-    };
+    let log = config.decision_log.map(decisions::Log::new);
     let served = Arc::new(Served::new(
         first,
         config.paths.clone(),

@@ -1,0 +1,384 @@
+//! `rights serve` as an application meets it: the real binary on a loopback
+//! port, spoken to over HTTP/1.1 (a plain TCP client: what is on the wire
+//! is what is tested). Answers are compared with the command line's.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod common;
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `rights serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `rights serve ARGS… --listen 127.0.0.1:0` and waits for its address.
+fn serve(args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rights"))
+        .arg("serve")
+        .args(args)
+        .args(["--listen", "127.0.0.1:0", "--reload-ms", "50"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RIGHTS_TODAY", common::TODAY)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rights serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+/// One HTTP exchange: the status and the body.
+fn call(
+    s: &Server,
+    method: &str,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String) {
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        s.addr,
+        body.len()
+    );
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status: u16 = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {response:?}"));
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn post(s: &Server, path: &str, body: &str) -> (u16, Value) {
+    let (status, text) = call(s, "POST", path, body, &[]);
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+    )
+}
+
+const REFERENCE: &str = "tests/data/reference.rights";
+
+#[test]
+fn answers_are_the_command_lines() {
+    let s = serve(&[REFERENCE]);
+    let requests = [
+        r#"{"user": "jane", "run": "status_detail", "on": "resource_z"}"#,
+        r#"{"user": "jane", "run": "status_detail", "on": "resource_m"}"#,
+        r#"{"user": "jane", "right": "report.status_detail", "explain": true}"#,
+        r#"{"user": "bob", "assign": "status_updater", "to": "carol", "on": "resource_m"}"#,
+        r#"{"user": "dana", "access": "view_history", "on": "resource_m", "with": ["emergency"]}"#,
+        r#"{"user": "li", "run": "status_detail", "on": "resource_z", "at": "2026-12-25"}"#,
+        r#"{"user": "jane", "run": "status_snapshot", "on": "resource_z", "event": "flood"}"#,
+    ];
+    let cli = common::rights_with_stdin(
+        &[
+            "query", "--format", "json", "--input", "json", REFERENCE, "-",
+        ],
+        &requests.join("\n"),
+    );
+    let lines: Vec<Value> = cli
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), requests.len(), "{}", cli.transcript());
+    for (r, want) in requests.iter().zip(&lines) {
+        let (status, got) = post(&s, "/v1/can", r);
+        assert_eq!(status, 200, "{r}: {got}");
+        assert_eq!(&got, want, "{r}");
+    }
+    // both decisions occur above, and the brief form says only the decision
+    let decisions: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["decision"].as_str())
+        .collect();
+    assert!(
+        decisions.contains(&"allow") && decisions.contains(&"deny"),
+        "{decisions:?}"
+    );
+    let (status, brief) = post(&s, "/v1/can?brief=true", requests[1]);
+    assert_eq!((status, brief), (200, json!({ "decision": "deny" })));
+    // explain=true adds the fixes the command line's `explain` gives
+    let (_, explained) = post(&s, "/v1/can?explain=true", requests[1]);
+    assert!(
+        !explained["fixes"].as_array().unwrap().is_empty(),
+        "{explained}"
+    );
+    // a text query, as `rights query --format json` answers it
+    let q = "who can run status_detail on resource_z";
+    let cli = common::rights_with_stdin(&["query", "--format", "json", REFERENCE, q], "");
+    let want: Value = serde_json::from_str(cli.stdout.trim()).unwrap();
+    assert_eq!(post(&s, "/v1/query", q), (200, want.clone()));
+    assert_eq!(
+        post(&s, "/v1/query", &json!({ "query": q }).to_string()),
+        (200, want)
+    );
+}
+
+#[test]
+fn mistakes_get_json_errors_with_codes() {
+    let s = serve(&[REFERENCE, "--max-body", "200"]);
+    let (status, e) = post(&s, "/v1/can", r#"{"user": "jan", "run": "status_detail"}"#);
+    assert_eq!(status, 404, "{e}");
+    assert_eq!(e["error"]["code"], "unknown_name");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `jane`?"),
+        "{e}"
+    );
+    let (status, e) = post(&s, "/v1/can", "not json");
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (400, Some("bad_request")),
+        "{e}"
+    );
+    let (status, e) = post(
+        &s,
+        "/v1/can",
+        r#"{"user": "jane", "run": "status_detail", "on": "resource_z", "at": "2026-02-30"}"#,
+    );
+    assert_eq!(status, 400, "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("28 days"),
+        "{e}"
+    );
+    // a query with a syntax error: its place in the query's text
+    let (status, e) = post(&s, "/v1/query", "who can run");
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["diagnostics"][0]["file"], "<query>", "{e}");
+    let big = format!(r#"{{"user": "{}", "right": "x"}}"#, "a".repeat(300));
+    let (status, e) = post(&s, "/v1/can", &big);
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (413, Some("too_large")),
+        "{e}"
+    );
+    assert_eq!(call(&s, "GET", "/v1/can", "", &[]).0, 405);
+    let (status, body) = call(&s, "GET", "/nowhere", "", &[]);
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("POST /v1/can"), "{body}");
+    // the server is still there
+    assert_eq!(call(&s, "GET", "/health", "", &[]).0, 200);
+}
+
+#[test]
+fn a_batch_is_answered_in_order() {
+    let s = serve(&[REFERENCE]);
+    let requests = [
+        json!({ "user": "jane", "run": "status_detail", "on": "resource_z" }),
+        json!({ "user": "nobody", "right": "report.status_detail" }),
+        json!({ "user": "jane", "run": "status_detail", "on": "resource_m" }),
+    ];
+    let array = Value::Array(requests.to_vec()).to_string();
+    let lines: Vec<String> = requests.iter().map(Value::to_string).collect();
+    for body in [array, lines.join("\n")] {
+        let (status, v) = post(&s, "/v1/batch?brief=true", &body);
+        assert_eq!(status, 200, "{v}");
+        let answers = v["answers"].as_array().unwrap();
+        assert_eq!(answers.len(), 3, "{v}");
+        assert_eq!(answers[0], json!({ "decision": "allow" }));
+        assert_eq!(answers[1]["error"]["code"], "unknown_name", "{v}");
+        assert_eq!(answers[2], json!({ "decision": "deny" }));
+    }
+    // full answers, as /v1/can gives each
+    let (_, v) = post(&s, "/v1/batch", &lines[0]);
+    let (_, one) = post(&s, "/v1/can", &lines[0]);
+    assert_eq!(v["answers"][0], one);
+}
+
+#[test]
+fn a_token_is_asked_for_when_set() {
+    let dir = temp_dir("token");
+    std::fs::write(dir.join("token"), "s3cret\n").unwrap();
+    let token_file = dir.join("token");
+    let s = serve(&[REFERENCE, "--token-file", token_file.to_str().unwrap()]);
+    let body = r#"{"user": "jane", "right": "report.status_detail"}"#;
+    assert_eq!(call(&s, "POST", "/v1/can", body, &[]).0, 401);
+    assert_eq!(
+        call(
+            &s,
+            "POST",
+            "/v1/can",
+            body,
+            &[("Authorization", "Bearer wrong")]
+        )
+        .0,
+        401
+    );
+    assert_eq!(
+        call(
+            &s,
+            "POST",
+            "/v1/can",
+            body,
+            &[("Authorization", "Bearer s3cret")]
+        )
+        .0,
+        200
+    );
+    // health is for the load balancer: no token
+    assert_eq!(call(&s, "GET", "/health", "", &[]).0, 200);
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Waits until `/v1/policy` satisfies `ok`.
+fn policy_when(s: &Server, ok: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, v) = {
+            let (status, text) = call(s, "GET", "/v1/policy", "", &[]);
+            (status, serde_json::from_str::<Value>(&text).unwrap())
+        };
+        if ok(&v) {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "the policy never became so: {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_changed_policy_is_swapped_in_whole_and_a_broken_one_refused() {
+    let dir = temp_dir("reload");
+    let policy = dir.join("policy.rights");
+    let v1 = "right r \"R\"\nrole a { grant r }\nuser jane { roles a }\n";
+    std::fs::write(&policy, v1).unwrap();
+    let log = dir.join("decisions.jsonl");
+    let s = serve(&[
+        policy.to_str().unwrap(),
+        "--decision-log",
+        log.to_str().unwrap(),
+    ]);
+    let ask = r#"{"user": "jane", "right": "r"}"#;
+    let first = policy_when(&s, |_| true);
+    assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "allow");
+    // a new version that checks: swapped in
+    std::fs::write(
+        &policy,
+        "right r \"R\"\nrole a { }\nuser jane { roles a }\n",
+    )
+    .unwrap();
+    let second = policy_when(&s, |v| v["revision"] != first["revision"]);
+    assert_eq!(second["reloads"], 1, "{second}");
+    assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "deny");
+    // a broken one: refused, reported, and the last good one answers
+    std::fs::write(
+        &policy,
+        "right r \"R\"\nrole a { grant nothing }\nuser jane { roles a }\n",
+    )
+    .unwrap();
+    let refused = policy_when(&s, |v| !v["rejected"].is_null());
+    assert_eq!(refused["revision"], second["revision"], "{refused}");
+    let message = refused["rejected"]["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("nothing"), "{refused}");
+    assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "deny");
+    // mended: swapped in, the refusal gone
+    std::fs::write(&policy, v1).unwrap();
+    let mended = policy_when(&s, |v| v["rejected"].is_null() && v["reloads"] == 2);
+    assert_eq!(mended["revision"], first["revision"], "{mended}");
+    assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "allow");
+    // the metrics count what happened, and the log has a line per decision
+    let (_, metrics) = call(&s, "GET", "/metrics", "", &[]);
+    assert!(
+        metrics.contains("rights_decisions_total{decision=\"allow\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("rights_decisions_total{decision=\"deny\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("rights_policy_reloads_total 2"),
+        "{metrics}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let lines: Vec<Value> = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        if lines.len() >= 4 || Instant::now() > deadline {
+            break lines;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let decisions: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["decision"].as_str())
+        .collect();
+    assert_eq!(decisions, ["allow", "deny", "deny", "allow"], "{lines:?}");
+    assert_eq!(lines[0]["revision"], first["revision"]);
+    assert_eq!(lines[1]["revision"], second["revision"]);
+    assert_eq!(lines[0]["query"], "can jane r");
+}
+
+#[test]
+fn a_policy_that_does_not_check_is_not_served() {
+    let dir = temp_dir("broken");
+    let policy = dir.join("policy.rights");
+    std::fs::write(&policy, "role a { grant nothing }\n").unwrap();
+    let run = common::rights_with_stdin(
+        &["serve", policy.to_str().unwrap(), "--listen", "127.0.0.1:0"],
+        "",
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.contains("nothing is served"), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown right"), "{}", run.stderr);
+}
