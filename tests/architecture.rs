@@ -227,16 +227,24 @@ fn every_module_imports_only_what_architecture_md_allows() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The `[dependencies]` names of a package's Cargo.toml.
+/// The `[dependencies]` names of a package's Cargo.toml, those of every
+/// `[target.….dependencies]` included.
 fn dependencies_of(manifest: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(manifest).unwrap();
     let doc: toml::Table = toml::from_str(&text).unwrap();
-    let mut deps: Vec<String> = doc
-        .get("dependencies")
-        .and_then(|d| d.as_table())
-        .map(|t| t.keys().cloned().collect())
-        .unwrap_or_default();
+    let names = |t: Option<&toml::Value>| -> Vec<String> {
+        t.and_then(|d| d.as_table())
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut deps = names(doc.get("dependencies"));
+    if let Some(targets) = doc.get("target").and_then(|t| t.as_table()) {
+        for t in targets.values() {
+            deps.extend(names(t.get("dependencies")));
+        }
+    }
     deps.sort();
+    deps.dedup();
     deps
 }
 

@@ -33,10 +33,15 @@ impl Drop for Server {
 
 /// Starts `rights serve ARGS… --listen 127.0.0.1:0` and waits for its address.
 fn serve(args: &[&str]) -> Server {
+    serve_every(args, "50")
+}
+
+/// [`serve`], looking at the files every `ms` milliseconds.
+fn serve_every(args: &[&str], ms: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rights"))
         .arg("serve")
         .args(args)
-        .args(["--listen", "127.0.0.1:0", "--reload-ms", "50"])
+        .args(["--listen", "127.0.0.1:0", "--reload-ms", ms])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("RIGHTS_TODAY", common::TODAY)
         .stdout(Stdio::null())
@@ -381,4 +386,30 @@ fn a_policy_that_does_not_check_is_not_served() {
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stderr.contains("nothing is served"), "{}", run.stderr);
     assert!(run.stderr.contains("unknown right"), "{}", run.stderr);
+}
+
+/// `kill -HUP`: the files are read again at once.
+#[cfg(unix)]
+#[test]
+fn sighup_reloads_now() {
+    let dir = temp_dir("hup");
+    let policy = dir.join("policy.rights");
+    std::fs::write(
+        &policy,
+        "right r\nrole a { grant r }\nuser jane { roles a }\n",
+    )
+    .unwrap();
+    // files looked at once an hour: only the signal reloads
+    let s = serve_every(&[policy.to_str().unwrap()], "3600000");
+    let first = policy_when(&s, |_| true);
+    std::fs::write(&policy, "right r\nrole a { }\nuser jane { roles a }\n").unwrap();
+    let status = Command::new("kill")
+        .args(["-HUP", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let after = policy_when(&s, |v| v["revision"] != first["revision"]);
+    assert_eq!(after["reloads"], 1, "{after}");
+    let ask = r#"{"user": "jane", "right": "r"}"#;
+    assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "deny");
 }

@@ -99,6 +99,19 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
             served.reload_if_changed();
         });
     }
+    #[cfg(unix)]
+    {
+        // `kill -HUP PID`: load the policy again now, as a change would
+        let served = served.clone();
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([signal_hook::consts::SIGHUP])
+        {
+            std::thread::spawn(move || {
+                for _ in signals.forever() {
+                    served.reload();
+                }
+            });
+        }
+    }
     let server = Arc::new(server);
     let mut threads = Vec::new();
     for _ in 0..config.threads.max(1) {
