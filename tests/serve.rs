@@ -413,3 +413,92 @@ fn sighup_reloads_now() {
     let ask = r#"{"user": "jane", "right": "r"}"#;
     assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "deny");
 }
+
+#[test]
+fn the_playground_asks_the_server_and_never_writes() {
+    let dir = temp_dir("playground");
+    let policy = dir.join("policy.rights");
+    let text = "right r \"R\"\nrole a \"A\" { grant r }\nuser jane { roles a }\n";
+    std::fs::write(&policy, text).unwrap();
+    let s = serve(&[policy.to_str().unwrap(), "--max-body", "2000"]);
+    let (status, page) = call(&s, "GET", "/", "", &[]);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<form id=\"ask\">") && !page.contains("https://"),
+        "{page}"
+    );
+    let (_, files) = {
+        let (status, body) = call(&s, "GET", "/v1/files", "", &[]);
+        (status, serde_json::from_str::<Value>(&body).unwrap())
+    };
+    assert_eq!(files["policy"][0]["text"], text);
+    assert_eq!(
+        post(&s, "/v1/complete", "can ja").1,
+        json!({ "items": ["can jane"] })
+    );
+    // what if: the edited copy answers; the file is as it was
+    let edited = text.replace("grant r", "");
+    let ask = |t: &str| {
+        json!({ "files": [{ "name": "policy.rights", "text": t }], "query": "can jane r" })
+            .to_string()
+    };
+    let (status, v) = post(&s, "/v1/scratch", &ask(&edited));
+    assert_eq!((status, v["decision"].as_str()), (200, Some("deny")), "{v}");
+    assert_eq!(post(&s, "/v1/scratch", &ask(text)).1["decision"], "allow");
+    assert_eq!(std::fs::read_to_string(&policy).unwrap(), text);
+    let (status, v) = post(&s, "/v1/scratch", &ask("role a { grant nothing }"));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (400, Some("policy_errors")),
+        "{v}"
+    );
+    assert!(
+        v["error"]["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing"),
+        "{v}"
+    );
+    // as large as a request may be, no larger
+    let (status, _) = post(&s, "/v1/scratch", &ask(&"#".repeat(3000)));
+    assert_eq!(status, 413);
+    // and it can be turned off
+    let off = serve(&[policy.to_str().unwrap(), "--no-playground"]);
+    assert_eq!(call(&off, "GET", "/", "", &[]).0, 404);
+}
+
+/// The playground in Debian's headless Chromium: questions, reasons linked
+/// to lines, completion, what if, no request off the server, axe-core clean
+/// in both colour schemes and at 390 px (tests/doc/a11y/playground.mjs).
+#[test]
+fn the_playground_works_in_a_browser() {
+    if !Path::new("/usr/bin/chromium").is_file() {
+        common::tool_missing("/usr/bin/chromium is missing (.ci/install-browser installs it)");
+        return;
+    }
+    let s = serve(&[REFERENCE]);
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
+        .join("doc-screenshots/playground");
+    let out = Command::new("bash")
+        .env("A11Y_SCRIPT", "playground.mjs")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/doc/a11y/run.sh"))
+        .arg(format!("http://{}", s.addr))
+        .arg(&shots)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if let Some(reason) = stdout.lines().find(|l| l.starts_with("skipped:")) {
+        common::tool_missing(reason);
+        return;
+    }
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("playground: ") && stdout.contains(", 0 failed"),
+        "{stdout}\n{stderr}"
+    );
+    print!("{stdout}");
+}

@@ -29,6 +29,9 @@ pub struct Args {
     /// off the request path.
     #[arg(long, value_name = "FILE")]
     pub decision_log: Option<PathBuf>,
+    /// Serve no playground at `/` (the API only).
+    #[arg(long)]
+    pub no_playground: bool,
     /// How often the policy's files are looked at for changes, in
     /// milliseconds (a changed version that checks is swapped in).
     #[arg(long, value_name = "MS", default_value_t = 1000)]
@@ -77,6 +80,7 @@ pub fn run(args: Args) -> i32 {
         token,
         max_body: args.max_body,
         decision_log,
+        playground: !args.no_playground,
         reload_every: Duration::from_millis(args.reload_ms.max(10)),
         ..Default::default()
     };

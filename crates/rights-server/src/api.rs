@@ -21,6 +21,7 @@ use crate::loaded::{Loaded, Served};
 use crate::metrics::Metrics;
 use crate::sema::model::Question;
 use crate::words::Words;
+use crate::workspace::Workspace;
 use serde_json::{json, Value};
 use std::io::Read;
 use std::sync::atomic::Ordering;
@@ -34,29 +35,33 @@ pub struct State {
     pub token: Option<String>,
     pub max_body: usize,
     pub log: Option<Log>,
+    /// Whether `/` serves the playground.
+    pub playground: bool,
 }
 
 /// A response about to be written.
-struct Reply {
-    status: u16,
-    json: bool,
-    body: String,
+pub(crate) struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
 }
 
+const JSON: &str = "application/json";
+
 impl Reply {
-    fn ok(body: String) -> Reply {
+    pub fn ok(body: String) -> Reply {
         Reply {
             status: 200,
-            json: true,
+            content_type: JSON,
             body,
         }
     }
 
-    fn error(status: u16, code: &str, message: impl Into<String>) -> Reply {
+    pub fn error(status: u16, code: &str, message: impl Into<String>) -> Reply {
         let body = json!({ "error": { "code": code, "message": message.into() } });
         Reply {
             status,
-            json: true,
+            content_type: JSON,
             body: body.to_string(),
         }
     }
@@ -96,12 +101,7 @@ pub fn handle(state: &State, mut rq: tiny_http::Request) {
     let reply = route_request(state, &mut rq, path, query, started);
     let status = reply.status;
     let mut response = tiny_http::Response::from_string(reply.body).with_status_code(status);
-    let content_type = if reply.json {
-        "application/json"
-    } else {
-        "text/plain; version=0.0.4; charset=utf-8"
-    };
-    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", content_type) {
+    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", reply.content_type) {
         response = response.with_header(h);
     }
     // the client may be gone: nothing to do then
@@ -136,27 +136,37 @@ fn route_request(
             Err(r) => r,
         },
         ("/v1/query", Post) => match body(rq, state.max_body) {
-            Ok(text) => text_query(&loaded, &text),
+            Ok(text) => text_query(&loaded.ws, &text),
+            Err(r) => r,
+        },
+        ("/", Get) if state.playground => crate::playground::page(),
+        ("/v1/files", Get) => crate::playground::files(&loaded),
+        ("/v1/complete", Post) => match body(rq, state.max_body) {
+            Ok(text) => crate::playground::complete(&loaded, &text),
+            Err(r) => r,
+        },
+        ("/v1/scratch", Post) => match body(rq, state.max_body) {
+            Ok(text) => crate::playground::scratch(&loaded, &text),
             Err(r) => r,
         },
         ("/v1/policy", Get) => Reply::ok(state.served.describe().to_string()),
         ("/health", Get) => Reply::ok(json!({ "status": "ready", "revision": loaded.revision }).to_string()),
         ("/metrics", Get) => Reply {
             status: 200,
-            json: false,
+            content_type: "text/plain; version=0.0.4; charset=utf-8",
             body: state.metrics.text(&loaded.revision, state.served.reloads()),
         },
-        ("/v1/can" | "/v1/batch" | "/v1/query", _) => {
+        ("/v1/can" | "/v1/batch" | "/v1/query" | "/v1/complete" | "/v1/scratch", _) => {
             Reply::error(405, "method_not_allowed", format!("{path} takes POST"))
         }
-        ("/v1/policy" | "/health" | "/metrics", _) => {
+        ("/v1/policy" | "/v1/files" | "/health" | "/metrics", _) => {
             Reply::error(405, "method_not_allowed", format!("{path} takes GET"))
         }
         _ => Reply::error(
             404,
             "not_found",
             format!(
-                "no route {method} {path}: the routes are POST /v1/can, POST /v1/batch, POST /v1/query, GET /v1/policy, GET /health, GET /metrics"
+                "no route {method} {path}: the routes are POST /v1/can, POST /v1/batch, POST /v1/query, GET /v1/policy, GET /health, GET /metrics, and the playground's: GET /, GET /v1/files, POST /v1/complete, POST /v1/scratch"
             ),
         ),
     }
@@ -218,7 +228,7 @@ fn refused(ds: &[Diagnostic], detail: Vec<Value>) -> Reply {
     let body = json!({ "error": { "code": code, "message": one_line(ds), "diagnostics": detail } });
     Reply {
         status,
-        json: true,
+        content_type: JSON,
         body: body.to_string(),
     }
 }
@@ -332,8 +342,8 @@ fn many(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Insta
 }
 
 /// `/v1/query`: a query in the language's text, answered as `rights query
-/// --format json` answers it.
-fn text_query(loaded: &Loaded, body: &str) -> Reply {
+/// --format json` answers it (by the policy served, or a scratch copy).
+pub(crate) fn text_query(ws: &Workspace, body: &str) -> Reply {
     let text = if body.trim_start().starts_with('{') {
         match serde_json::from_str::<Value>(body) {
             Ok(v) => match v.get("query").and_then(Value::as_str) {
@@ -351,7 +361,7 @@ fn text_query(loaded: &Loaded, body: &str) -> Reply {
     } else {
         body.trim().to_string()
     };
-    let asked = match loaded.ws.resolve_query(&text, "<query>") {
+    let asked = match ws.resolve_query(&text, "<query>") {
         Ok(a) => a,
         Err(f) => {
             let detail = f
@@ -362,11 +372,11 @@ fn text_query(loaded: &Loaded, body: &str) -> Reply {
             return refused(&f.diagnostics, detail);
         }
     };
-    let Some(program) = loaded.ws.program() else {
+    let Some(program) = ws.program() else {
         return Reply::error(500, "internal", "the policy served did not compile");
     };
     let program = program.at(asked.when);
-    let words = Words::new(&program, &loaded.ws.sources);
+    let words = Words::new(&program, &ws.sources);
     let mut out = String::with_capacity(1024);
     words.write_json(&program.answer(&asked.question), &text, &mut out);
     Reply::ok(out)

@@ -10,16 +10,19 @@
 //!   `/v1/policy`, `/health`, `/metrics`; errors as JSON with stable codes;
 //! - `metrics.rs`: counters and the latency histogram, in Prometheus text;
 //! - `decisions.rs`: the decision log (JSON Lines), written off the request
-//!   path through a bounded queue that never blocks an answer.
+//!   path through a bounded queue that never blocks an answer;
+//! - `playground.rs` (and `playground.html`): the page at `/` and what it
+//!   asks of the server.
 
 // the engine's and the tools' modules under their own names, as in every crate
 use rights_engine::{batch, diag, sema, source, workspace};
-use rights_tools::words;
+use rights_tools::{complete, words};
 
 mod api;
 mod decisions;
 mod loaded;
 mod metrics;
+mod playground;
 
 use loaded::Served;
 use std::net::SocketAddr;
@@ -45,6 +48,8 @@ pub struct Config {
     pub reload_every: Duration,
     /// Threads answering requests.
     pub threads: usize,
+    /// Whether `/` serves the playground.
+    pub playground: bool,
 }
 
 impl Default for Config {
@@ -58,6 +63,7 @@ impl Default for Config {
             decision_log: None,
             reload_every: Duration::from_secs(1),
             threads: 4,
+            playground: true,
         }
     }
 }
@@ -90,6 +96,7 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
         token: config.token.clone(),
         max_body: config.max_body,
         log,
+        playground: config.playground,
     });
     {
         let served = served.clone();

@@ -19,6 +19,12 @@ pub struct Loaded {
     pub revision: String,
     /// The files read, as diagnostics name them.
     pub files: Vec<String>,
+    /// The policy's texts and the data's, by name (the playground shows the
+    /// first and asks "what if" of a copy of both).
+    pub policy_texts: Vec<(String, Arc<str>)>,
+    pub data_texts: Vec<(String, Arc<str>)>,
+    /// Every name, for completion.
+    pub names: crate::complete::Names,
     /// When it was loaded (seconds since 1970, UTC).
     pub loaded_at: u64,
     /// What each file and directory looked like on disk when read.
@@ -56,9 +62,16 @@ pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
     // when a file is added to it or removed)
     let mut watched: Vec<PathBuf> = paths.iter().chain(data).cloned().collect();
     let mut files = Vec::new();
+    let (mut policy_texts, mut data_texts) = (Vec::new(), Vec::new());
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for (_, f) in ws.sources.files() {
         files.push(f.name.clone());
+        let texts = if f.name.ends_with(".json") {
+            &mut data_texts
+        } else {
+            &mut policy_texts
+        };
+        texts.push((f.name.clone(), f.text.clone()));
         f.name.hash(&mut hasher);
         f.text.hash(&mut hasher);
         if let crate::source::Origin::Path(p) = &f.origin {
@@ -72,9 +85,12 @@ pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
         .collect();
     if ws.is_compiled() {
         return Ok(Loaded {
+            names: crate::complete::Names::of(&ws),
             ws,
             revision,
             files,
+            policy_texts,
+            data_texts,
             loaded_at: now(),
             stamps,
         });

@@ -4,6 +4,7 @@
 # check.mjs in Debian's headless Chromium (.ci/install-browser installs it).
 #
 #   tests/doc/a11y/run.sh SITE_DIR SCREENSHOT_DIR
+#   A11Y_SCRIPT=playground.mjs tests/doc/a11y/run.sh URL SCREENSHOT_DIR
 #
 # Exits 0 with "skipped: ..." where node, npm or /usr/bin/chromium is missing;
 # otherwise with check.mjs's exit code (1: a serious or critical violation, a
@@ -24,8 +25,13 @@ if [[ ! -x /usr/bin/chromium ]]; then
   exit 0
 fi
 
-# resolve both paths before leaving the caller's folder
-site=$(cd "$1" && pwd)
+# resolve both paths before leaving the caller's folder (a URL is taken as
+# it is: the playground of `rights serve`, checked by $A11Y_SCRIPT)
+if [[ $1 == http://* ]]; then
+  site=$1
+else
+  site=$(cd "$1" && pwd)
+fi
 mkdir -p "$2"
 shots=$(cd "$2" && pwd)
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -41,4 +47,4 @@ if ! npm ci --no-audit --no-fund --loglevel=error >"$log" 2>&1; then
   exit 1
 fi
 rm -f "$log"
-exec node check.mjs "$site" "$shots"
+exec node "${A11Y_SCRIPT:-check.mjs}" "$site" "$shots"
