@@ -502,3 +502,29 @@ fn the_playground_works_in_a_browser() {
     );
     print!("{stdout}");
 }
+
+/// Clients that send their bodies slowly are dropped after
+/// `--body-timeout-ms`: more of them than the pool has threads do not stop
+/// the server answering.
+#[test]
+fn slow_bodies_do_not_hold_the_server() {
+    let s = serve(&[REFERENCE, "--body-timeout-ms", "300"]);
+    let slow: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut c = TcpStream::connect(&s.addr).unwrap();
+            c.write_all(
+                b"POST /v1/can HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"user\"",
+            )
+            .unwrap();
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    let (status, v) = post(
+        &s,
+        "/v1/can?brief=true",
+        r#"{"user": "jane", "right": "report.status_detail"}"#,
+    );
+    assert_eq!((status, v), (200, json!({ "decision": "allow" })));
+    drop(slow);
+}

@@ -29,6 +29,10 @@ pub struct Args {
     /// off the request path.
     #[arg(long, value_name = "FILE")]
     pub decision_log: Option<PathBuf>,
+    /// How long a request's body may take to arrive, in milliseconds (a
+    /// client sending it slowly is dropped; it never holds a thread longer).
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
     /// Serve no playground at `/` (the API only).
     #[arg(long)]
     pub no_playground: bool,
@@ -81,6 +85,7 @@ pub fn run(args: Args) -> i32 {
         max_body: args.max_body,
         decision_log,
         playground: !args.no_playground,
+        body_time: Duration::from_millis(args.body_timeout_ms.max(1)),
         reload_every: Duration::from_millis(args.reload_ms.max(10)),
         ..Default::default()
     };

@@ -37,6 +37,8 @@ pub struct State {
     pub log: Option<Log>,
     /// Whether `/` serves the playground.
     pub playground: bool,
+    /// How long a request's body may take to arrive.
+    pub body_time: std::time::Duration,
 }
 
 /// A response about to be written.
@@ -89,7 +91,7 @@ impl Flags {
 }
 
 /// Answers one request on this thread.
-pub fn handle(state: &State, mut rq: tiny_http::Request) {
+pub fn handle(state: &State, rq: tiny_http::Request) {
     let started = Instant::now();
     let url = rq.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
@@ -98,7 +100,20 @@ pub fn handle(state: &State, mut rq: tiny_http::Request) {
         .find(|r| **r == path)
         .copied()
         .unwrap_or("other");
-    let reply = route_request(state, &mut rq, path, query, started);
+    // the body is read on a thread of its own, in `body_time`: a client
+    // that sends it slowly does not hold a thread of the pool
+    let (rq, body) = if *rq.method() == tiny_http::Method::Post {
+        match read_body(rq, state.max_body, state.body_time) {
+            BodyRead::Done(rq, body) => (rq, body),
+            BodyRead::TimedOut => {
+                state.metrics.request(route, 408, started.elapsed());
+                return;
+            }
+        }
+    } else {
+        (rq, Ok(String::new()))
+    };
+    let reply = route_request(state, &rq, path, query, body, started);
     let status = reply.status;
     let mut response = tiny_http::Response::from_string(reply.body).with_status_code(status);
     if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", reply.content_type) {
@@ -111,9 +126,10 @@ pub fn handle(state: &State, mut rq: tiny_http::Request) {
 
 fn route_request(
     state: &State,
-    rq: &mut tiny_http::Request,
+    rq: &tiny_http::Request,
     path: &str,
     query: &str,
+    body: Result<String, Reply>,
     started: Instant,
 ) -> Reply {
     use tiny_http::Method::{Get, Post};
@@ -127,25 +143,25 @@ fn route_request(
     let method = rq.method().clone();
     let loaded = state.served.current();
     match (path, &method) {
-        ("/v1/can", Post) => match body(rq, state.max_body) {
+        ("/v1/can", Post) => match body {
             Ok(text) => can(state, &loaded, &text, Flags::of(query), started),
             Err(r) => r,
         },
-        ("/v1/batch", Post) => match body(rq, state.max_body) {
+        ("/v1/batch", Post) => match body {
             Ok(text) => many(state, &loaded, &text, Flags::of(query), started),
             Err(r) => r,
         },
-        ("/v1/query", Post) => match body(rq, state.max_body) {
+        ("/v1/query", Post) => match body {
             Ok(text) => text_query(&loaded.ws, &text),
             Err(r) => r,
         },
         ("/", Get) if state.playground => crate::playground::page(),
         ("/v1/files", Get) => crate::playground::files(&loaded),
-        ("/v1/complete", Post) => match body(rq, state.max_body) {
+        ("/v1/complete", Post) => match body {
             Ok(text) => crate::playground::complete(&loaded, &text),
             Err(r) => r,
         },
-        ("/v1/scratch", Post) => match body(rq, state.max_body) {
+        ("/v1/scratch", Post) => match body {
             Ok(text) => crate::playground::scratch(&loaded, &text),
             Err(r) => r,
         },
@@ -187,6 +203,33 @@ fn authorized(state: &State, rq: &tiny_http::Request) -> bool {
 /// Compares in a time that does not depend on where the texts differ.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A body read, or given up on.
+enum BodyRead {
+    Done(tiny_http::Request, Result<String, Reply>),
+    /// Not all there in time: the reading thread keeps the
+    /// request, and lets it go (unanswered) when the client sends the rest
+    /// or goes away.
+    TimedOut,
+}
+
+fn read_body(mut rq: tiny_http::Request, max: usize, time: std::time::Duration) -> BodyRead {
+    if rq.body_length().is_some_and(|n| n > max) {
+        // refused unread
+        let r = body(&mut rq, max);
+        return BodyRead::Done(rq, r);
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::spawn(move || {
+        let r = body(&mut rq, max);
+        // the handler may have given up: nothing to do then
+        let _ = tx.send((rq, r));
+    });
+    match rx.recv_timeout(time) {
+        Ok((rq, r)) => BodyRead::Done(rq, r),
+        Err(_) => BodyRead::TimedOut,
+    }
 }
 
 /// The request's body as text, at most `max` bytes.
@@ -275,12 +318,32 @@ fn answer_one(
         words.write_json(&program.answer(&question), &r.text(), &mut out);
         out
     };
-    log(state, loaded, &r, text, decision, started);
+    if state.log.is_some() {
+        // the context facts the decision rests on (break-glass use)
+        let relies_on: Vec<String> = if allowed && !r.with.is_empty() {
+            program
+                .explain(&q)
+                .relies_on
+                .iter()
+                .map(|&c| program.policy.context(c).meta.name.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        log(state, loaded, &r, text, (decision, &relies_on), started);
+    }
     Ok(out)
 }
 
 /// A decision's line in the log, if there is one.
-fn log(state: &State, loaded: &Loaded, r: &Request, text: &str, decision: &str, started: Instant) {
+fn log(
+    state: &State,
+    loaded: &Loaded,
+    r: &Request,
+    text: &str,
+    (decision, relies_on): (&str, &[String]),
+    started: Instant,
+) {
     let Some(log) = &state.log else {
         return;
     };
@@ -294,6 +357,7 @@ fn log(state: &State, loaded: &Loaded, r: &Request, text: &str, decision: &str, 
         "decision": decision,
         "revision": loaded.revision,
         "with": r.with,
+        "relies_on": relies_on,
         "latency_us": started.elapsed().as_micros() as u64,
     });
     if !log.write(line) {

@@ -50,6 +50,9 @@ pub struct Config {
     pub threads: usize,
     /// Whether `/` serves the playground.
     pub playground: bool,
+    /// How long a request's body may take to arrive (then the request is
+    /// dropped unanswered and its thread of the pool freed).
+    pub body_time: Duration,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             reload_every: Duration::from_secs(1),
             threads: 4,
             playground: true,
+            body_time: Duration::from_secs(10),
         }
     }
 }
@@ -97,6 +101,7 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
         max_body: config.max_body,
         log,
         playground: config.playground,
+        body_time: config.body_time,
     });
     {
         let served = served.clone();
