@@ -513,7 +513,7 @@ fn slow_bodies_do_not_hold_the_server() {
         .map(|_| {
             let mut c = TcpStream::connect(&s.addr).unwrap();
             c.write_all(
-                b"POST /v1/can HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"user\"",
+                b"POST /v1/can HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n{\"user\"",
             )
             .unwrap();
             c

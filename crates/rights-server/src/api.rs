@@ -104,7 +104,7 @@ pub fn handle(state: &State, rq: tiny_http::Request) {
     // that sends it slowly does not hold a thread of the pool
     let (rq, body) = if *rq.method() == tiny_http::Method::Post {
         match read_body(rq, state.max_body, state.body_time) {
-            BodyRead::Done(rq, body) => (rq, body),
+            BodyRead::Done(rq, body) => (*rq, body),
             BodyRead::TimedOut => {
                 state.metrics.request(route, 408, started.elapsed());
                 return;
@@ -207,7 +207,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// A body read, or given up on.
 enum BodyRead {
-    Done(tiny_http::Request, Result<String, Reply>),
+    Done(Box<tiny_http::Request>, Result<String, Reply>),
     /// Not all there in time: the reading thread keeps the
     /// request, and lets it go (unanswered) when the client sends the rest
     /// or goes away.
@@ -218,7 +218,7 @@ fn read_body(mut rq: tiny_http::Request, max: usize, time: std::time::Duration) 
     if rq.body_length().is_some_and(|n| n > max) {
         // refused unread
         let r = body(&mut rq, max);
-        return BodyRead::Done(rq, r);
+        return BodyRead::Done(Box::new(rq), r);
     }
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     std::thread::spawn(move || {
@@ -227,7 +227,7 @@ fn read_body(mut rq: tiny_http::Request, max: usize, time: std::time::Duration) 
         let _ = tx.send((rq, r));
     });
     match rx.recv_timeout(time) {
-        Ok((rq, r)) => BodyRead::Done(rq, r),
+        Ok((rq, r)) => BodyRead::Done(Box::new(rq), r),
         Err(_) => BodyRead::TimedOut,
     }
 }
