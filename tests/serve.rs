@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     addr: String,
+    /// What it wrote to stderr after its address.
+    said: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -49,16 +51,25 @@ fn serve_every(args: &[&str], ms: &str) -> Server {
         .spawn()
         .expect("rights serve starts");
     let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    stderr.read_line(&mut line).unwrap();
+    // what it says later (reloads) is read, and kept for the test
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let keep = said.clone();
+    std::thread::spawn(move || {
+        let mut l = String::new();
+        while stderr.read_line(&mut l).is_ok_and(|n| n > 0) {
+            keep.lock().unwrap().push_str(&l);
+            l.clear();
+        }
+    });
     let addr = line
         .split("http://")
         .nth(1)
         .and_then(|r| r.split_whitespace().next())
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_string();
-    Server { child, addr }
+    Server { child, addr, said }
 }
 
 /// One HTTP exchange: the status and the body.
@@ -338,6 +349,18 @@ fn a_changed_policy_is_swapped_in_whole_and_a_broken_one_refused() {
     let mended = policy_when(&s, |v| v["rejected"].is_null() && v["reloads"] == 2);
     assert_eq!(mended["revision"], first["revision"], "{mended}");
     assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "allow");
+    // each reload was said on stderr, the refusal with its diagnostics
+    let said = s.said.lock().unwrap().clone();
+    assert_eq!(
+        said.matches("rights serve: reloaded: now serving revision")
+            .count(),
+        2,
+        "{said}"
+    );
+    assert!(
+        said.contains("refused revision") && said.contains("nothing"),
+        "{said}"
+    );
     // the metrics count what happened, and the log has a line per decision
     let (_, metrics) = call(&s, "GET", "/metrics", "", &[]);
     assert!(

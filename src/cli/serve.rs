@@ -86,6 +86,20 @@ pub fn run(args: Args) -> i32 {
         decision_log,
         playground: !args.no_playground,
         body_time: Duration::from_millis(args.body_timeout_ms.max(1)),
+        // written to stderr as it can be: a closed stderr stops no server
+        on_reload: Box::new(|r| {
+            use std::io::Write;
+            let mut err = std::io::stderr().lock();
+            let _ = match r {
+                crate::serve::Reload::Swapped { revision } => {
+                    writeln!(err, "rights serve: reloaded: now serving revision {revision}")
+                }
+                crate::serve::Reload::Refused { revision, rendered } => write!(
+                    err,
+                    "{rendered}rights serve: refused revision {revision} (it does not check): the last good one goes on answering\n"
+                ),
+            };
+        }),
         reload_every: Duration::from_millis(args.reload_ms.max(10)),
         ..Default::default()
     };

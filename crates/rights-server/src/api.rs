@@ -113,7 +113,18 @@ pub fn handle(state: &State, rq: tiny_http::Request) {
     } else {
         (rq, Ok(String::new()))
     };
-    let reply = route_request(state, &rq, path, query, body, started);
+    // a bug in a handler: an internal error for this request, and the
+    // thread goes on serving
+    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        route_request(state, &rq, path, query, body, started)
+    }))
+    .unwrap_or_else(|_| {
+        Reply::error(
+            500,
+            "internal",
+            "internal error in rights serve (this is a bug; please report it)",
+        )
+    });
     let status = reply.status;
     let mut response = tiny_http::Response::from_string(reply.body).with_status_code(status);
     if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", reply.content_type) {

@@ -25,6 +25,7 @@ mod metrics;
 mod playground;
 
 use loaded::Served;
+pub use loaded::{Notify, Reload};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -50,6 +51,8 @@ pub struct Config {
     pub threads: usize,
     /// Whether `/` serves the playground.
     pub playground: bool,
+    /// Told of each reload (swapped in, or refused with its diagnostics).
+    pub on_reload: Notify,
     /// How long a request's body may take to arrive (then the request is
     /// dropped unanswered and its thread of the pool freed).
     pub body_time: Duration,
@@ -67,6 +70,7 @@ impl Default for Config {
             reload_every: Duration::from_secs(1),
             threads: 4,
             playground: true,
+            on_reload: Box::new(|_| {}),
             body_time: Duration::from_secs(10),
         }
     }
@@ -92,6 +96,7 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
         first,
         config.paths.clone(),
         config.data.clone(),
+        config.on_reload,
     ));
     ready(addr, &served.current().revision);
     let state = Arc::new(api::State {

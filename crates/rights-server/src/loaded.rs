@@ -112,6 +112,21 @@ fn changed(stamps: &[(PathBuf, Option<Stamp>)]) -> bool {
     stamps.iter().any(|(p, s)| stamp(p) != *s)
 }
 
+/// Told of each reload: a version swapped in, or refused with its
+/// diagnostics drawn (the command line writes them to stderr).
+pub type Notify = Box<dyn Fn(Reload<'_>) + Send + Sync>;
+
+/// What a reload did.
+pub enum Reload<'a> {
+    Swapped {
+        revision: &'a str,
+    },
+    Refused {
+        revision: &'a str,
+        rendered: &'a str,
+    },
+}
+
 /// The policy being served, and what became of the last reload.
 pub struct Served {
     current: RwLock<Arc<Loaded>>,
@@ -119,16 +134,18 @@ pub struct Served {
     reloads: AtomicU64,
     paths: Vec<PathBuf>,
     data: Vec<PathBuf>,
+    notify: Notify,
 }
 
 impl Served {
-    pub fn new(first: Loaded, paths: Vec<PathBuf>, data: Vec<PathBuf>) -> Served {
+    pub fn new(first: Loaded, paths: Vec<PathBuf>, data: Vec<PathBuf>, notify: Notify) -> Served {
         Served {
             current: RwLock::new(Arc::new(first)),
             rejected: Mutex::new(None),
             reloads: AtomicU64::new(0),
             paths,
             data,
+            notify,
         }
     }
 
@@ -169,6 +186,9 @@ impl Served {
         match fresh {
             Ok(l) => {
                 *rejected = None;
+                (self.notify)(Reload::Swapped {
+                    revision: &l.revision,
+                });
                 let mut current = match self.current.write() {
                     Ok(c) => c,
                     Err(poisoned) => poisoned.into_inner(),
@@ -176,7 +196,13 @@ impl Served {
                 *current = Arc::new(l);
                 self.reloads.fetch_add(1, Ordering::Relaxed);
             }
-            Err(r) => *rejected = Some(r),
+            Err(r) => {
+                (self.notify)(Reload::Refused {
+                    revision: &r.revision,
+                    rendered: &r.rendered,
+                });
+                *rejected = Some(r);
+            }
         }
     }
 
