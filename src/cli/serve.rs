@@ -94,9 +94,9 @@ pub fn run(args: Args) -> i32 {
                 crate::serve::Reload::Swapped { revision } => {
                     writeln!(err, "rights serve: reloaded: now serving revision {revision}")
                 }
-                crate::serve::Reload::Refused { revision, rendered } => write!(
+                crate::serve::Reload::Refused { revision, rendered } => writeln!(
                     err,
-                    "{rendered}rights serve: refused revision {revision} (it does not check): the last good one goes on answering\n"
+                    "{rendered}rights serve: refused revision {revision} (it does not check): the last good one goes on answering"
                 ),
             };
         }),
