@@ -95,18 +95,45 @@ fn call(
     request.push_str("\r\n");
     request.push_str(body);
     stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status: u16 = response
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..split]).to_string();
+    let body = response.get(split + 4..).unwrap_or_default();
+    let status: u16 = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {response:?}"));
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    let chunked = head.lines().any(|l| {
+        l.to_ascii_lowercase()
+            .starts_with("transfer-encoding: chunked")
+    });
+    let body = if chunked {
+        unchunked(body)
+    } else {
+        body.to_vec()
+    };
+    (status, String::from_utf8(body).unwrap())
+}
+
+/// A body sent in chunks (`Transfer-Encoding: chunked`), put together.
+fn unchunked(mut rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size = String::from_utf8_lossy(&rest[..eol]).to_string();
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        let data = &rest[eol + 2..];
+        out.extend_from_slice(&data[..n]);
+        rest = data[n..].strip_prefix(b"\r\n").unwrap_or(&data[n..]);
+    }
+    out
 }
 
 fn post(s: &Server, path: &str, body: &str) -> (u16, Value) {
@@ -550,4 +577,66 @@ fn slow_bodies_do_not_hold_the_server() {
     );
     assert_eq!((status, v), (200, json!({ "decision": "allow" })));
     drop(slow);
+}
+
+/// A generated workload with JSON data (answers cite data entries by line,
+/// column and pointer): every full answer of a batch is the command line's.
+#[test]
+fn a_batch_over_json_data_answers_as_the_command_line() {
+    let dir = temp_dir("workload");
+    let gen = common::rights_with_stdin(
+        &[
+            "bench-gen",
+            "--out",
+            dir.to_str().unwrap(),
+            "--users",
+            "200",
+            "--resources",
+            "300",
+        ],
+        "",
+    );
+    assert_eq!(gen.code, 0, "{}", gen.transcript());
+    let data: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("data.json")).unwrap()).unwrap();
+    let users: Vec<&str> = data["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    let resources: Vec<&str> = data["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let requests: Vec<String> = (0..400)
+        .map(|i| {
+            json!({ "user": users[i * 7 % users.len()], "run": "status_detail", "on": resources[i * 13 % resources.len()] })
+                .to_string()
+        })
+        .collect();
+    let (policy, data_file) = (dir.join("policy.rights"), dir.join("data.json"));
+    let (policy, data_file) = (policy.to_str().unwrap(), data_file.to_str().unwrap());
+    let cli = common::rights_with_stdin(
+        &[
+            "query", "--format", "json", "--input", "json", policy, "--data", data_file, "-",
+        ],
+        &requests.join("\n"),
+    );
+    let want: Vec<Value> = cli
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(want.len(), requests.len(), "{}", cli.transcript());
+    assert!(
+        cli.stdout.contains("\"pointer\":\"/users/"),
+        "answers cite data entries"
+    );
+    let s = serve(&[policy, "--data", data_file]);
+    let (status, got) = post(&s, "/v1/batch", &requests.join("\n"));
+    assert_eq!(status, 200);
+    assert_eq!(got["answers"].as_array().unwrap(), &want);
 }

@@ -20,7 +20,7 @@ use crate::diag::{self, Code, Diagnostic};
 use crate::loaded::{Loaded, Served};
 use crate::metrics::Metrics;
 use crate::sema::model::Question;
-use crate::words::Words;
+use crate::words::{JsonIndex, Words};
 use crate::workspace::Workspace;
 use serde_json::{json, Value};
 use std::io::Read;
@@ -163,7 +163,7 @@ fn route_request(
             Err(r) => r,
         },
         ("/v1/query", Post) => match body {
-            Ok(text) => text_query(&loaded.ws, &text),
+            Ok(text) => text_query(&loaded.ws, Some(&loaded.json_index), &text),
             Err(r) => r,
         },
         ("/", Get) if state.playground => crate::playground::page(),
@@ -319,7 +319,7 @@ fn answer_one(
     let out = if flags.brief {
         json!({ "decision": decision }).to_string()
     } else {
-        let words = Words::new(&program, &loaded.ws.sources);
+        let words = Words::new(&program, &loaded.ws.sources).with_json_index(&loaded.json_index);
         let question = if r.explain || flags.explain {
             Question::Explain(q)
         } else {
@@ -418,7 +418,7 @@ fn many(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Insta
 
 /// `/v1/query`: a query in the language's text, answered as `rights query
 /// --format json` answers it (by the policy served, or a scratch copy).
-pub(crate) fn text_query(ws: &Workspace, body: &str) -> Reply {
+pub(crate) fn text_query(ws: &Workspace, index: Option<&JsonIndex>, body: &str) -> Reply {
     let text = if body.trim_start().starts_with('{') {
         match serde_json::from_str::<Value>(body) {
             Ok(v) => match v.get("query").and_then(Value::as_str) {
@@ -452,6 +452,10 @@ pub(crate) fn text_query(ws: &Workspace, body: &str) -> Reply {
     };
     let program = program.at(asked.when);
     let words = Words::new(&program, &ws.sources);
+    let words = match index {
+        Some(i) => words.with_json_index(i),
+        None => words,
+    };
     let mut out = String::with_capacity(1024);
     words.write_json(&program.answer(&asked.question), &text, &mut out);
     Reply::ok(out)

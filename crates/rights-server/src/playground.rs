@@ -104,5 +104,5 @@ pub fn scratch(loaded: &Loaded, body: &str) -> Reply {
             body: body.to_string(),
         };
     }
-    text_query(&ws, query)
+    text_query(&ws, None, query)
 }

@@ -25,13 +25,28 @@ use crate::ir::{Program, RoleOrigin};
 use crate::sema::model::*;
 use crate::source::{SourceMap, Span};
 
+/// Per JSON data file (by file id): where its entries start, for the
+/// pointers of sites in it.
+pub type JsonIndex = rustc_hash::FxHashMap<u32, std::sync::Arc<Entries>>;
+
+/// Every JSON data file of `sources` indexed at once: for a server, whose
+/// requests each get words of their own, so that no request indexes a data
+/// file again ([`Words::with_json_index`]).
+pub fn json_index(sources: &SourceMap) -> JsonIndex {
+    sources
+        .files()
+        .filter(|(_, f)| f.name.ends_with(".json"))
+        .map(|(id, f)| (id.0, std::sync::Arc::new(Entries::of(&f.text))))
+        .collect()
+}
+
 /// Words for one program's answers; `sources` gives `file:line` for sites.
 pub struct Words<'a> {
     pub program: &'a Program,
     pub sources: &'a SourceMap,
     /// Per JSON data file: where its entries start (made on first use), for
     /// the pointer of a site in it.
-    json_entries: std::cell::RefCell<rustc_hash::FxHashMap<u32, std::rc::Rc<Entries>>>,
+    json_entries: std::cell::RefCell<JsonIndex>,
     /// Places found so far, by file and offset: a stream of answers cites
     /// the same data entries again and again.
     json_places: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), JsonPlace>>,
@@ -80,6 +95,13 @@ impl<'a> Words<'a> {
             all_fixes: false,
             more_fixes_hint: "`--all-fixes`",
         }
+    }
+
+    /// The same words, with the data files' entries already indexed
+    /// ([`json_index`] of the same sources).
+    pub fn with_json_index(self, index: &JsonIndex) -> Words<'a> {
+        self.json_entries.replace(index.clone());
+        self
     }
 
     /// The same words, telling how to see every fix in these words (the
@@ -175,7 +197,7 @@ impl<'a> Words<'a> {
             .json_entries
             .borrow_mut()
             .entry(s.file.0)
-            .or_insert_with(|| std::rc::Rc::new(Entries::of(&file.text)))
+            .or_insert_with(|| std::sync::Arc::new(Entries::of(&file.text)))
             .clone();
         let (_, column) = file.line_col(s.start);
         let place = JsonPlace {
