@@ -640,3 +640,172 @@ fn a_batch_over_json_data_answers_as_the_command_line() {
     assert_eq!(status, 200);
     assert_eq!(got["answers"].as_array().unwrap(), &want);
 }
+
+/// Every route's answer, as a golden file: the shapes applications read.
+/// (What changes from run to run, times and the address, is masked.)
+#[test]
+fn every_route_answers_in_its_shape() {
+    let s = serve(&[REFERENCE]);
+    let mut out = String::new();
+    let mut show = |method: &str, path: &str, body: &str| {
+        let (status, text) = call(&s, method, path, body, &[]);
+        let shown = match serde_json::from_str::<Value>(&text) {
+            Ok(mut v) => {
+                for key in ["loaded_at", "time_ms", "latency_us"] {
+                    if let Some(x) = v.get_mut(key) {
+                        *x = json!("…");
+                    }
+                }
+                serde_json::to_string_pretty(&v).unwrap()
+            }
+            Err(_) => text,
+        };
+        out.push_str(&format!("$ {method} {path} {body}\n{status}\n{shown}\n\n"));
+    };
+    show("GET", "/health", "");
+    show("GET", "/v1/policy", "");
+    show(
+        "POST",
+        "/v1/can",
+        r#"{"user": "jane", "run": "status_detail", "on": "resource_m"}"#,
+    );
+    show(
+        "POST",
+        "/v1/can?explain=true",
+        r#"{"user": "jane", "run": "status_detail", "on": "resource_m"}"#,
+    );
+    show(
+        "POST",
+        "/v1/can?brief=true",
+        r#"{"user": "dana", "access": "view_history", "on": "resource_m", "with": ["emergency"]}"#,
+    );
+    show("POST", "/v1/batch?brief=true", "{\"user\": \"jane\", \"right\": \"report.status_detail\"}\n{\"user\": \"jan\", \"right\": \"report.status_detail\"}");
+    show("POST", "/v1/query", "where can jane run status_detail");
+    show(
+        "POST",
+        "/v1/query",
+        "report status_snapshot as jane for event flood",
+    );
+    show("POST", "/v1/query", "roles dana");
+    show("POST", "/v1/query", "who can rn");
+    show("POST", "/v1/can", r#"{"user": "jane"}"#);
+    show("POST", "/v1/complete", "can jane run st");
+    show("GET", "/nowhere", "");
+    insta::assert_snapshot!(out);
+}
+
+/// `/metrics` is Prometheus' text format: every line a comment or a sample
+/// (`name{labels} value`), each counter as many as what was asked.
+#[test]
+fn metrics_parse_as_prometheus_text() {
+    let s = serve(&[REFERENCE]);
+    let ask = r#"{"user": "jane", "right": "report.status_detail"}"#;
+    for _ in 0..3 {
+        post(&s, "/v1/can?brief=true", ask);
+    }
+    post(&s, "/v1/can", r#"{"user": "nobody", "right": "x"}"#);
+    let (status, text) = call(&s, "GET", "/metrics", "", &[]);
+    assert_eq!(status, 200);
+    let mut samples = std::collections::HashMap::new();
+    for line in text.lines() {
+        if line.starts_with("# HELP ") || line.starts_with("# TYPE ") {
+            continue;
+        }
+        let (name, value) = line
+            .rsplit_once(' ')
+            .unwrap_or_else(|| panic!("not a sample: {line}"));
+        let value: f64 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("not a number: {line}"));
+        let metric = name.split('{').next().unwrap();
+        assert!(
+            metric
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "not a metric name: {line}"
+        );
+        if let Some(labels) = name.strip_prefix(metric) {
+            assert!(
+                labels.is_empty() || (labels.starts_with('{') && labels.ends_with('}')),
+                "{line}"
+            );
+        }
+        samples.insert(name.to_string(), value);
+    }
+    assert_eq!(samples[r#"rights_decisions_total{decision="allow"}"#], 3.0);
+    assert_eq!(
+        samples[r#"rights_requests_total{route="/v1/can",status="2xx"}"#],
+        3.0
+    );
+    assert_eq!(
+        samples[r#"rights_requests_total{route="/v1/can",status="4xx"}"#],
+        1.0
+    );
+    // the histogram counts every request before this one, buckets rising
+    let inf = samples[r#"rights_request_duration_seconds_bucket{le="+Inf"}"#];
+    assert_eq!(inf, 4.0);
+    assert_eq!(samples["rights_request_duration_seconds_count"], inf);
+    assert!(samples
+        .keys()
+        .any(|k| k.starts_with("rights_policy_info{revision=")));
+}
+
+/// A reload while requests keep coming: none fails, and the answers switch
+/// from the old version's to the new one's once, never back.
+#[test]
+fn a_reload_under_load_fails_no_request() {
+    let dir = temp_dir("reload-load");
+    let policy = dir.join("policy.rights");
+    std::fs::write(
+        &policy,
+        "right r\nrole a { grant r }\nuser jane { roles a }\n",
+    )
+    .unwrap();
+    let s = std::sync::Arc::new(serve(&[policy.to_str().unwrap()]));
+    let asking: Vec<_> = (0..4)
+        .map(|_| {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                let until = Instant::now() + Duration::from_millis(1500);
+                while Instant::now() < until {
+                    let (status, v) = post(
+                        &s,
+                        "/v1/can?brief=true",
+                        r#"{"user": "jane", "right": "r"}"#,
+                    );
+                    seen.push((status, v["decision"].as_str().unwrap_or("?").to_string()));
+                }
+                seen
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(400));
+    std::fs::write(&policy, "right r\nrole a { }\nuser jane { roles a }\n").unwrap();
+    let changed = Instant::now();
+    let new = policy_when(&s, |v| v["reloads"] == 1);
+    assert!(
+        changed.elapsed() < Duration::from_secs(1),
+        "the swap took {:?}",
+        changed.elapsed()
+    );
+    assert!(new["rejected"].is_null());
+    for t in asking {
+        let seen = t.join().unwrap();
+        assert!(seen.iter().all(|(status, _)| *status == 200), "{seen:?}");
+        let decisions: Vec<&str> = seen.iter().map(|(_, d)| d.as_str()).collect();
+        let switch = decisions
+            .iter()
+            .position(|d| *d == "deny")
+            .unwrap_or(decisions.len());
+        assert!(switch > 0, "the old version answered first: {decisions:?}");
+        assert!(
+            decisions[switch..].iter().all(|d| *d == "deny"),
+            "{decisions:?}"
+        );
+        assert!(
+            switch < decisions.len(),
+            "the new version answered last: {decisions:?}"
+        );
+    }
+}

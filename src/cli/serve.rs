@@ -7,7 +7,7 @@ use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Routes: POST /v1/can, POST /v1/batch, POST /v1/query, GET /v1/policy, GET /health, GET /metrics.\n\nExamples:\n  rights serve policies/emresource.rights --data policies/emresource.json\n  curl -s localhost:8181/v1/can -d '{\"user\": \"jane\", \"run\": \"status_detail\", \"on\": \"resource_z\"}'"
+    after_help = "Routes: POST /v1/can, POST /v1/batch, POST /v1/query, GET /v1/policy, GET /health, GET /metrics.\n\nExamples:\n  rights serve policies/emresource.rights\n  curl -s localhost:8181/v1/can -d '{\"user\": \"jane\", \"run\": \"status_detail\", \"on\": \"resource_z\"}'"
 )]
 pub struct Args {
     #[command(flatten)]

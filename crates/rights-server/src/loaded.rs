@@ -6,7 +6,6 @@
 use crate::diag;
 use crate::workspace::Workspace;
 use serde_json::{json, Value};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -65,7 +64,7 @@ pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
     let mut watched: Vec<PathBuf> = paths.iter().chain(data).cloned().collect();
     let mut files = Vec::new();
     let (mut policy_texts, mut data_texts) = (Vec::new(), Vec::new());
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hash = Fnv::default();
     for (_, f) in ws.sources.files() {
         files.push(f.name.clone());
         let texts = if f.name.ends_with(".json") {
@@ -74,13 +73,15 @@ pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
             &mut policy_texts
         };
         texts.push((f.name.clone(), f.text.clone()));
-        f.name.hash(&mut hasher);
-        f.text.hash(&mut hasher);
+        hash.add(f.name.as_bytes());
+        hash.add(&[0]);
+        hash.add(f.text.as_bytes());
+        hash.add(&[0]);
         if let crate::source::Origin::Path(p) = &f.origin {
             watched.push(p.clone());
         }
     }
-    let revision = format!("{:016x}", hasher.finish());
+    let revision = format!("{:016x}", hash.0);
     let stamps = watched
         .into_iter()
         .map(|p| (p.clone(), stamp(&p)))
@@ -109,6 +110,25 @@ pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
         rendered: diag::render_all(diags, &ws.sources, diag::RenderOptions::default()),
         stamps,
     })
+}
+
+/// FNV-1a (64 bits): a revision that is the same for the same texts in
+/// every build and on every machine.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn add(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 fn changed(stamps: &[(PathBuf, Option<Stamp>)]) -> bool {

@@ -7,7 +7,8 @@
 // colour scheme, every request that leaves URL's origin is blocked and
 // recorded, and the page:
 //   - answers the question of a link (`?q=…`) with its decision, a tree of
-//     reasons and links to the policy's lines (one is followed);
+//     reasons that fold and unfold, and links to the policy's lines (one is
+//     followed);
 //   - answers a typed question (Enter), a question with fixes (`explain`),
 //     a listing (`who can …`), and a mistake (an unknown name: an alert with
 //     "did you mean");
@@ -88,6 +89,14 @@ try {
     await page.goto(`${base}/?q=${encodeURIComponent(q)}`, { waitUntil: 'load' });
     await page.waitForSelector('#answer .decision');
     check((await answerText(page)).startsWith('allow'), `[${scheme}] a link's question is answered: allow`);
+    // a reason folds and unfolds from its summary (keyboard too)
+    const summary = page.locator('#answer details > summary').first();
+    await summary.click();
+    const folded = await page.evaluate(() => !document.querySelector('#answer details').open);
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    const unfolded = await page.evaluate(() => document.querySelector('#answer details').open);
+    check(folded && unfolded, `[${scheme}] a reason folds and unfolds`);
     const links = page.locator('#answer a[href^="#L-"]');
     check((await links.count()) > 0, `[${scheme}] reasons link to the policy's lines`);
     const href = await links.first().getAttribute('href');
