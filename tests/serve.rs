@@ -809,3 +809,36 @@ fn a_reload_under_load_fails_no_request() {
         );
     }
 }
+
+/// The deployment files say what the binary does: every flag they pass is
+/// one `rights serve` takes, and the probes ask `/health`.
+#[test]
+fn the_deployment_files_match_the_binary() {
+    let help = common::rights_with_stdin(&["serve", "--help"], "").stdout;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let k8s = std::fs::read_to_string(root.join("deploy/kubernetes.yaml")).unwrap();
+    let docker = std::fs::read_to_string(root.join("deploy/Dockerfile")).unwrap();
+    let mut flags = 0;
+    // the lines that run it: the container's arguments and entry point
+    let runs = k8s
+        .lines()
+        .chain(docker.lines())
+        .filter(|l| l.trim_start().starts_with("args:") || l.starts_with("ENTRYPOINT"));
+    for text in runs {
+        for word in text.split(|c: char| c == '"' || c.is_whitespace() || c == ',') {
+            if word.starts_with("--") && word.len() > 2 {
+                flags += 1;
+                assert!(
+                    help.contains(word),
+                    "`{word}` is not a flag of rights serve:\n{help}"
+                );
+            }
+        }
+    }
+    assert!(flags >= 3, "no flags found");
+    assert_eq!(k8s.matches("path: /health").count(), 2, "{k8s}");
+    assert!(
+        docker.contains(r#"ENTRYPOINT ["rights", "serve""#),
+        "{docker}"
+    );
+}
