@@ -14,7 +14,7 @@
 //! request), 401 (no token), 404 (an unknown name: the message says "did
 //! you mean"; or an unknown route), 405, 413 (a body past the limit).
 
-use crate::batch::{self, one_line, Request};
+use crate::batch::{self, one_line, Request, RequestShapes};
 use crate::decisions::Log;
 use crate::diag::{self, Code, Diagnostic};
 use crate::loaded::{Loaded, Served};
@@ -225,9 +225,16 @@ enum BodyRead {
     TimedOut,
 }
 
+/// Bodies up to this size (announced by `Content-Length`) are read by the
+/// HTTP layer (`tiny_http`) before the request is handed over.
+const SMALL_BODY: usize = 1024;
+
 fn read_body(mut rq: tiny_http::Request, max: usize, time: std::time::Duration) -> BodyRead {
-    if rq.body_length().is_some_and(|n| n > max) {
-        // refused unread
+    // refused unread; or (up to 1 KiB announced, without `Expect`) already
+    // read by the HTTP layer, which holds such bodies in memory: no thread
+    let expects = rq.headers().iter().any(|h| h.field.equiv("Expect"));
+    let in_memory = rq.body_length().is_some_and(|n| n <= SMALL_BODY) && !expects;
+    if in_memory || rq.body_length().is_some_and(|n| n > max) {
         let r = body(&mut rq, max);
         return BodyRead::Done(Box::new(rq), r);
     }
@@ -299,11 +306,17 @@ fn listed(ds: &[Diagnostic]) -> Vec<Value> {
 fn answer_one(
     state: &State,
     loaded: &Loaded,
-    text: &str,
+    (text, shapes): (&str, Option<&mut RequestShapes>),
     flags: Flags,
     started: Instant,
 ) -> Result<String, Reply> {
-    let r = batch::parse_request(text.trim()).map_err(|e| Reply::error(400, "bad_request", e))?;
+    let text = text.trim();
+    // a batch's lines of a shape seen before are read without a parse
+    let known = shapes.and_then(|s| s.request(text));
+    let r = match known {
+        Some(r) => r,
+        None => batch::parse_request(text).map_err(|e| Reply::error(400, "bad_request", e))?,
+    };
     let Some(program) = loaded.ws.program() else {
         return Err(Reply::error(
             500,
@@ -317,7 +330,7 @@ fn answer_one(
     state.metrics.decision(allowed);
     let decision = if allowed { "allow" } else { "deny" };
     let out = if flags.brief {
-        json!({ "decision": decision }).to_string()
+        format!("{{\"decision\":\"{decision}\"}}")
     } else {
         let words = Words::new(&program, &loaded.ws.sources).with_json_index(&loaded.json_index);
         let question = if r.explain || flags.explain {
@@ -377,7 +390,7 @@ fn log(
 }
 
 fn can(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Instant) -> Reply {
-    match answer_one(state, loaded, text, flags, started) {
+    match answer_one(state, loaded, (text, None), flags, started) {
         Ok(body) => Reply::ok(body),
         Err(r) => r,
     }
@@ -385,9 +398,10 @@ fn can(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Instan
 
 /// `/v1/batch`: a JSON array of requests, or one request per line.
 fn many(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Instant) -> Reply {
-    let items: Vec<String> = if text.trim_start().starts_with('[') {
-        match serde_json::from_str::<Vec<Box<serde_json::value::RawValue>>>(text) {
-            Ok(v) => v.into_iter().map(|r| r.get().to_string()).collect(),
+    let array: Vec<&serde_json::value::RawValue>;
+    let items: Vec<&str> = if text.trim_start().starts_with('[') {
+        array = match serde_json::from_str(text) {
+            Ok(v) => v,
             Err(e) => {
                 return Reply::error(
                     400,
@@ -395,19 +409,19 @@ fn many(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Insta
                     format!("not a JSON array of requests: {e}"),
                 )
             }
-        }
+        };
+        array.iter().map(|r| r.get()).collect()
     } else {
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect()
+        text.lines().filter(|l| !l.trim().is_empty()).collect()
     };
-    let mut out = String::from("{\"answers\":[");
+    let mut shapes = RequestShapes::default();
+    let mut out = String::with_capacity(items.len() * 24 + 16);
+    out.push_str("{\"answers\":[");
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        match answer_one(state, loaded, item, flags, started) {
+        match answer_one(state, loaded, (item, Some(&mut shapes)), flags, started) {
             Ok(a) => out.push_str(&a),
             Err(r) => out.push_str(&r.body),
         }
