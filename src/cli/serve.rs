@@ -105,7 +105,6 @@ pub fn run(args: Args) -> i32 {
             };
         }),
         reload_every: Duration::from_millis(args.reload_ms.max(10)),
-        ..Default::default()
     };
     let result = crate::serve::serve(config, |addr, revision| {
         eprintln!("rights serve: listening on http://{addr} (policy revision {revision})");
