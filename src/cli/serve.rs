@@ -41,7 +41,7 @@ pub struct Args {
     pub no_playground: bool,
     /// How often the policy's files are looked at for changes, in
     /// milliseconds (a changed version that checks is swapped in).
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    #[arg(long, value_name = "MS", default_value_t = 250)]
     pub reload_ms: u64,
 }
 

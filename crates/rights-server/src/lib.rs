@@ -67,7 +67,7 @@ impl Default for Config {
             token: None,
             max_body: 1 << 20,
             decision_log: None,
-            reload_every: Duration::from_secs(1),
+            reload_every: Duration::from_millis(250),
             threads: 4,
             playground: true,
             on_reload: Box::new(|_| {}),
