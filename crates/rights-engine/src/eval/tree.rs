@@ -31,7 +31,9 @@ impl Program {
         // ancestors from the parent up, until one holds `l` without
         // inheritance (or the root): then down again, each one holding it
         // when the one above does and nothing there takes it away
-        let mut chain = vec![parent];
+        // on the stack: a question allocates nothing
+        let mut chain = [parent; SHALLOW];
+        let mut len = 1;
         let mut top_holds = false;
         let mut cur = parent;
         loop {
@@ -42,7 +44,7 @@ impl Program {
             match self.data.resources.get(cur.index()).and_then(|r| r.parent) {
                 // a deep tree: every resource's answer at once, kept (each
                 // question would otherwise walk the whole chain again)
-                Some(_) if chain.len() >= SHALLOW => {
+                Some(_) if len >= SHALLOW => {
                     let held = self.held_down_the_tree(u, l);
                     return held
                         .get(parent.index())
@@ -51,7 +53,10 @@ impl Program {
                         .then_some(parent);
                 }
                 Some(p) => {
-                    chain.push(p);
+                    if let Some(slot) = chain.get_mut(len) {
+                        *slot = p;
+                    }
+                    len += 1;
                     cur = p;
                 }
                 None => break,
@@ -61,8 +66,7 @@ impl Program {
             return None;
         }
         // `chain`'s last holds `l`; each below it inherits unless taken away
-        let n = chain.len();
-        for &r in chain.iter().take(n - 1).rev() {
+        for &r in chain.iter().take(len - 1).rev() {
             if self.taken_away(u, r, l) {
                 return None;
             }
@@ -158,7 +162,7 @@ impl Program {
 
     /// Whether `res` is a resource of event `e`, or of any event.
     pub fn in_event(&self, res: ResourceId, e: Option<EventId>) -> bool {
-        self.tables.shared.in_event(&self.data, res, e)
+        self.tables.shared.in_event(res, e)
     }
 
     /// Every resource on which `can` holds for `user` (§9.5), in

@@ -188,17 +188,20 @@ pub struct Shared {
     pub(crate) resource_attrs: Vec<(AttrId, u32)>,
     /// Whether resource r is a resource of some event (§9.6).
     pub(crate) in_event: Vec<bool>,
+    /// Each event's resources, sorted: a row of an event's report is
+    /// found by a binary search, not a scan of the event.
+    pub(crate) event_resources: Vec<Vec<u32>>,
 }
 
 impl Shared {
     /// Whether `res` is a resource of event `e` (of `data`), or of any
     /// event (§9.6).
-    pub(crate) fn in_event(&self, data: &Data, res: ResourceId, e: Option<EventId>) -> bool {
+    pub(crate) fn in_event(&self, res: ResourceId, e: Option<EventId>) -> bool {
         match e {
-            Some(e) => data
-                .events
+            Some(e) => self
+                .event_resources
                 .get(e.index())
-                .is_some_and(|ev| ev.resources.contains(&res)),
+                .is_some_and(|rs| rs.binary_search(&res.0).is_ok()),
             None => self.in_event.get(res.index()).copied().unwrap_or(false),
         }
     }
@@ -509,7 +512,9 @@ impl Program {
             );
             return;
         }
-        // new resources may carry tags, attributes and `access for role`
+        // new resources may carry tags, attributes and `access for role`;
+        // new events list their resources
+        let new_events = data.events.len() != self.tables.shared.event_resources.len();
         if data.resources.len() != self.tables.shared.resource_tags.rows() {
             let with_attrs = data.users.iter().any(|u| !u.attributes.is_empty());
             if with_attrs {
@@ -521,6 +526,8 @@ impl Program {
                 self.deep = Deep::default();
                 return;
             }
+            self.tables.shared = Arc::new(Shared::build(&self.code, &data));
+        } else if new_events {
             self.tables.shared = Arc::new(Shared::build(&self.code, &data));
         }
         for u in data.users.iter().skip(self.tables.users()) {

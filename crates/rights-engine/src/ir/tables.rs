@@ -164,12 +164,16 @@ impl Shared {
             resource_attr_start.push(resource_attrs.len() as u32);
         }
         let mut in_event = vec![false; data.resources.len()];
+        let mut event_resources = Vec::with_capacity(data.events.len());
         for e in &data.events {
             for r in &e.resources {
                 if let Some(x) = in_event.get_mut(r.index()) {
                     *x = true;
                 }
             }
+            let mut sorted: Vec<u32> = e.resources.iter().map(|r| r.0).collect();
+            sorted.sort_unstable();
+            event_resources.push(sorted);
         }
         Shared {
             group_closure,
@@ -183,6 +187,7 @@ impl Shared {
             resource_attr_start,
             resource_attrs,
             in_event,
+            event_resources,
         }
     }
 }

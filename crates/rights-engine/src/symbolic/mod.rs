@@ -231,7 +231,7 @@ impl Symbolic {
                 // §9.6: a `rows event` report runs on its events' resources
                 if let Some(r) = q.on {
                     let event_rows = self.code.report_event_rows.get(rep.index()).copied();
-                    let in_event = self.shared.in_event(&self.data, r, q.event);
+                    let in_event = self.shared.in_event(r, q.event);
                     if event_rows == Some(true) && !in_event {
                         return Ok(self.f());
                     }
