@@ -225,7 +225,7 @@ fn git_revision_against_the_working_copy() {
     // `rights diff ARGS` in the repository: exit code and stdout (stderr on failure)
     let diff = |args: &[&str], code: i32| -> String {
         let out = Command::new(env!("CARGO_BIN_EXE_rights"))
-            .env("RIGHTS_TODAY", "2026-12-20")
+            .env("RIGHTS_TODAY", common::TODAY)
             .arg("diff")
             .args(args)
             .current_dir(&dir)

@@ -68,7 +68,7 @@ fn text(out: &Output) -> String {
 fn write_site(policy: &str, site: &Path) {
     let _ = fs::remove_dir_all(site);
     let out = Command::new(env!("CARGO_BIN_EXE_rights"))
-        .env("RIGHTS_TODAY", "2026-12-20")
+        .env("RIGHTS_TODAY", common::TODAY)
         .args(["doc", policy, "-o"])
         .arg(site)
         .current_dir(root())
@@ -233,7 +233,7 @@ fn many_roles_draw_each_roles_neighbourhood() {
     let site = dir.join("site");
     let _ = fs::remove_dir_all(&site);
     let out = Command::new(env!("CARGO_BIN_EXE_rights"))
-        .env("RIGHTS_TODAY", "2026-12-20")
+        .env("RIGHTS_TODAY", common::TODAY)
         .arg("doc")
         .arg(dir.join("policy.rights"))
         .arg("--data")

@@ -59,7 +59,7 @@ fn with_reader_gone(args: &[&str], gone: Stream) -> std::process::Output {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rights"));
-    cmd.env("RIGHTS_TODAY", "2026-12-20");
+    cmd.env("RIGHTS_TODAY", common::TODAY);
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
@@ -177,7 +177,7 @@ fn every_json_command_reports_a_policy_with_errors_as_json() {
 /// Runs `rights ARGS…` in `dir`.
 fn rights_in(dir: &std::path::Path, args: &[&str]) -> common::Run {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
-        .env("RIGHTS_TODAY", "2026-12-20")
+        .env("RIGHTS_TODAY", common::TODAY)
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

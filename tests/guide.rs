@@ -54,7 +54,7 @@ fn run(dir: &Path, args: &[String]) -> String {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env("RIGHTS_TODAY", "2026-12-20")
+        .env("RIGHTS_TODAY", common::TODAY)
         .output()
         .unwrap();
     let mut s = String::from_utf8_lossy(&out.stdout).to_string();

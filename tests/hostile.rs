@@ -209,7 +209,7 @@ fn a_file_over_the_size_limit_is_refused_with_a_diagnostic() {
 #[test]
 fn a_panic_is_reported_as_a_bug_with_exit_2() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
-        .env("RIGHTS_TODAY", "2026-12-20")
+        .env("RIGHTS_TODAY", common::TODAY)
         .args(["check", "policies"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("RIGHTS_DEBUG_PANIC", "1")

@@ -58,7 +58,7 @@ impl Client {
     pub fn start_in(folders: &[&Path], init_options: Value, capabilities: Value) -> Client {
         let root = folders[0];
         let mut child = Command::new(env!("CARGO_BIN_EXE_rights"))
-            .env("RIGHTS_TODAY", "2026-12-20")
+            .env("RIGHTS_TODAY", crate::common::TODAY)
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -12,6 +12,8 @@
 )]
 
 mod client;
+#[path = "../common/mod.rs"]
+mod common;
 mod fuzz;
 mod index;
 mod scaling;
@@ -971,7 +973,7 @@ fn hints_highlights_hierarchy_and_explain_lenses() {
 /// `rights ARGS` run in `dir`: its stdout.
 fn rights_in_dir(dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rights"))
-        .env("RIGHTS_TODAY", "2026-12-20")
+        .env("RIGHTS_TODAY", common::TODAY)
         .args(args)
         .current_dir(dir)
         .output()
