@@ -146,6 +146,23 @@ fn post(s: &Server, path: &str, body: &str) -> (u16, Value) {
 
 const REFERENCE: &str = "tests/data/reference.rights";
 
+/// The command line's answers to JSON requests (`rights query --format json
+/// --input json INPUTS… -`), one per request, and its output as printed.
+fn cli_answers<S: AsRef<str>>(inputs: &[&str], requests: &[S]) -> (Vec<Value>, String) {
+    let mut args = vec!["query", "--format", "json", "--input", "json"];
+    args.extend_from_slice(inputs);
+    args.push("-");
+    let lines: Vec<&str> = requests.iter().map(AsRef::as_ref).collect();
+    let cli = common::rights_with_stdin(&args, &lines.join("\n"));
+    let answers: Vec<Value> = cli
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), requests.len(), "{}", cli.transcript());
+    (answers, cli.stdout)
+}
+
 #[test]
 fn answers_are_the_command_lines() {
     let s = serve(&[REFERENCE]);
@@ -158,18 +175,7 @@ fn answers_are_the_command_lines() {
         r#"{"user": "li", "run": "status_detail", "on": "resource_z", "at": "2026-12-25"}"#,
         r#"{"user": "jane", "run": "status_snapshot", "on": "resource_z", "event": "flood"}"#,
     ];
-    let cli = common::rights_with_stdin(
-        &[
-            "query", "--format", "json", "--input", "json", REFERENCE, "-",
-        ],
-        &requests.join("\n"),
-    );
-    let lines: Vec<Value> = cli
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), requests.len(), "{}", cli.transcript());
+    let (lines, _) = cli_answers(&[REFERENCE], &requests);
     for (r, want) in requests.iter().zip(&lines) {
         let (status, got) = post(&s, "/v1/can", r);
         assert_eq!(status, 200, "{r}: {got}");
@@ -283,32 +289,26 @@ fn a_token_is_asked_for_when_set() {
     let token_file = dir.join("token");
     let s = serve(&[REFERENCE, "--token-file", token_file.to_str().unwrap()]);
     let body = r#"{"user": "jane", "right": "report.status_detail"}"#;
-    assert_eq!(call(&s, "POST", "/v1/can", body, &[]).0, 401);
-    assert_eq!(
-        call(
-            &s,
-            "POST",
-            "/v1/can",
-            body,
-            &[("Authorization", "Bearer wrong")]
-        )
-        .0,
-        401
-    );
-    assert_eq!(
-        call(
-            &s,
-            "POST",
-            "/v1/can",
-            body,
-            &[("Authorization", "Bearer s3cret")]
-        )
-        .0,
-        200
-    );
+    let status = |auth: Option<&str>| {
+        let headers: Vec<(&str, &str)> = auth.map(|a| ("Authorization", a)).into_iter().collect();
+        call(&s, "POST", "/v1/can", body, &headers).0
+    };
+    assert_eq!(status(None), 401);
+    assert_eq!(status(Some("Bearer wrong")), 401);
+    assert_eq!(status(Some("Bearer s3cret")), 200);
     // health is for the load balancer: no token
     assert_eq!(call(&s, "GET", "/health", "", &[]).0, 200);
 }
+
+/// `policy.rights` holding `text`, in a fresh folder of its own.
+fn policy_file(name: &str, text: &str) -> PathBuf {
+    let policy = temp_dir(name).join("policy.rights");
+    std::fs::write(&policy, text).unwrap();
+    policy
+}
+
+/// Jane holds right `r` through role `a`.
+const JANE_HOLDS_R: &str = "right r\nrole a { grant r }\nuser jane { roles a }\n";
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir =
@@ -336,11 +336,9 @@ fn policy_when(s: &Server, ok: impl Fn(&Value) -> bool) -> Value {
 
 #[test]
 fn a_changed_policy_is_swapped_in_whole_and_a_broken_one_refused() {
-    let dir = temp_dir("reload");
-    let policy = dir.join("policy.rights");
     let v1 = "right r \"R\"\nrole a { grant r }\nuser jane { roles a }\n";
-    std::fs::write(&policy, v1).unwrap();
-    let log = dir.join("decisions.jsonl");
+    let policy = policy_file("reload", v1);
+    let log = policy.with_file_name("decisions.jsonl");
     let s = serve(&[
         policy.to_str().unwrap(),
         "--decision-log",
@@ -426,9 +424,7 @@ fn a_changed_policy_is_swapped_in_whole_and_a_broken_one_refused() {
 
 #[test]
 fn a_policy_that_does_not_check_is_not_served() {
-    let dir = temp_dir("broken");
-    let policy = dir.join("policy.rights");
-    std::fs::write(&policy, "role a { grant nothing }\n").unwrap();
+    let policy = policy_file("broken", "role a { grant nothing }\n");
     let run = common::rights_with_stdin(
         &["serve", policy.to_str().unwrap(), "--listen", "127.0.0.1:0"],
         "",
@@ -442,13 +438,7 @@ fn a_policy_that_does_not_check_is_not_served() {
 #[cfg(unix)]
 #[test]
 fn sighup_reloads_now() {
-    let dir = temp_dir("hup");
-    let policy = dir.join("policy.rights");
-    std::fs::write(
-        &policy,
-        "right r\nrole a { grant r }\nuser jane { roles a }\n",
-    )
-    .unwrap();
+    let policy = policy_file("hup", JANE_HOLDS_R);
     // files looked at once an hour: only the signal reloads
     let s = serve_every(&[policy.to_str().unwrap()], "3600000");
     let first = policy_when(&s, |_| true);
@@ -466,10 +456,8 @@ fn sighup_reloads_now() {
 
 #[test]
 fn the_playground_asks_the_server_and_never_writes() {
-    let dir = temp_dir("playground");
-    let policy = dir.join("policy.rights");
     let text = "right r \"R\"\nrole a \"A\" { grant r }\nuser jane { roles a }\n";
-    std::fs::write(&policy, text).unwrap();
+    let policy = policy_file("playground", text);
     let s = serve(&[policy.to_str().unwrap(), "--max-body", "2000"]);
     let (status, page) = call(&s, "GET", "/", "", &[]);
     assert_eq!(status, 200);
@@ -619,20 +607,9 @@ fn a_batch_over_json_data_answers_as_the_command_line() {
         .collect();
     let (policy, data_file) = (dir.join("policy.rights"), dir.join("data.json"));
     let (policy, data_file) = (policy.to_str().unwrap(), data_file.to_str().unwrap());
-    let cli = common::rights_with_stdin(
-        &[
-            "query", "--format", "json", "--input", "json", policy, "--data", data_file, "-",
-        ],
-        &requests.join("\n"),
-    );
-    let want: Vec<Value> = cli
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(want.len(), requests.len(), "{}", cli.transcript());
+    let (want, stdout) = cli_answers(&[policy, "--data", data_file], &requests);
     assert!(
-        cli.stdout.contains("\"pointer\":\"/users/"),
+        stdout.contains("\"pointer\":\"/users/"),
         "answers cite data entries"
     );
     let s = serve(&[policy, "--data", data_file]);
@@ -754,13 +731,7 @@ fn metrics_parse_as_prometheus_text() {
 /// from the old version's to the new one's once, never back.
 #[test]
 fn a_reload_under_load_fails_no_request() {
-    let dir = temp_dir("reload-load");
-    let policy = dir.join("policy.rights");
-    std::fs::write(
-        &policy,
-        "right r\nrole a { grant r }\nuser jane { roles a }\n",
-    )
-    .unwrap();
+    let policy = policy_file("reload-load", JANE_HOLDS_R);
     let s = std::sync::Arc::new(serve(&[policy.to_str().unwrap()]));
     let asking: Vec<_> = (0..4)
         .map(|_| {
