@@ -70,6 +70,8 @@ struct Scratch {
     roles: Vec<u64>,
     groups: Vec<u64>,
     granted: Vec<u64>,
+    /// The user's attribute values, while their rows are made.
+    attrs: Vec<(AttrId, u32)>,
     /// (resource, level, revoked)
     entries: Vec<(ResourceId, AccessId, bool)>,
     row: Vec<u64>,
@@ -222,6 +224,7 @@ impl DataTables {
             roles: vec![0; self.user_roles.stride()],
             groups: vec![0; self.user_groups.stride()],
             granted: vec![0; self.rights_sets.stride()],
+            attrs: Vec::new(),
             entries: Vec::new(),
             row: vec![0; self.access_masks.stride()],
             revoked: vec![0; self.revoke_masks.stride()],
@@ -319,8 +322,10 @@ impl DataTables {
         );
         self.user_attrs[attr_start..].sort_unstable();
         self.user_attr_start.push(self.user_attrs.len() as u32);
-        let attrs: Vec<(AttrId, u32)> = self.user_attrs[attr_start..].to_vec();
-        let attrs = attrs.as_slice();
+        // a copy in the scratch space (the tables grow while it is read)
+        s.attrs.clear();
+        s.attrs.extend_from_slice(&self.user_attrs[attr_start..]);
+        let attrs = s.attrs.as_slice();
         let with = self.with;
         for (g, _) in &user.groups {
             if g.index() < code.n_groups {
