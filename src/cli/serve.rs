@@ -33,9 +33,9 @@ pub struct Args {
     /// client sending it slowly is dropped; it never holds a thread longer).
     #[arg(long, value_name = "MS", default_value_t = 10_000)]
     pub body_timeout_ms: u64,
-    /// Threads answering requests.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub threads: usize,
+    /// Threads answering requests (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
     /// Serve no playground at `/` (the API only).
     #[arg(long)]
     pub no_playground: bool,
@@ -88,7 +88,10 @@ pub fn run(args: Args) -> i32 {
         max_body: args.max_body,
         decision_log,
         playground: !args.no_playground,
-        threads: args.threads.max(1),
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1),
         body_time: Duration::from_millis(args.body_timeout_ms.max(1)),
         // written to stderr as it can be: a closed stderr stops no server
         on_reload: Box::new(|r| {

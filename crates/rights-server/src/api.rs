@@ -22,8 +22,9 @@ use crate::metrics::Metrics;
 use crate::sema::model::Question;
 use crate::words::{JsonIndex, Words};
 use crate::workspace::Workspace;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
 use serde_json::{json, Value};
-use std::io::Read;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -40,6 +41,15 @@ pub struct State {
     /// How long a request's body may take to arrive.
     pub body_time: std::time::Duration,
 }
+
+/// The methods the routes tell apart.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    Get,
+    Post,
+    Other,
+}
+use How::{Get, Other, Post};
 
 /// A response about to be written.
 pub(crate) struct Reply {
@@ -90,33 +100,51 @@ impl Flags {
     }
 }
 
-/// Answers one request on this thread.
-pub fn handle(state: &State, rq: tiny_http::Request) {
+/// A request as the routes read it: method, the `Authorization` header,
+/// and the body (read whole, or the reply that refuses it).
+pub(crate) struct Asked {
+    post: bool,
+    get: bool,
+    method: String,
+    authorization: Option<String>,
+    body: Result<String, Reply>,
+}
+
+/// Answers one request (on the connection's task).
+pub async fn handle(
+    state: Arc<State>,
+    rq: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, std::convert::Infallible> {
     let started = Instant::now();
-    let url = rq.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let path = rq.uri().path().to_string();
+    let query = rq.uri().query().unwrap_or("").to_string();
     let route = crate::metrics::ROUTES
         .iter()
         .find(|r| **r == path)
         .copied()
         .unwrap_or("other");
-    // the body is read on a thread of its own, in `body_time`: a client
-    // that sends it slowly does not hold a thread of the pool
-    let (rq, body) = if *rq.method() == tiny_http::Method::Post {
-        match read_body(rq, state.max_body, state.body_time) {
-            BodyRead::Done(rq, body) => (*rq, body),
-            BodyRead::TimedOut => {
-                state.metrics.request(route, 408, started.elapsed());
-                return;
-            }
-        }
+    let method = rq.method().clone();
+    let authorization = rq
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = if method == hyper::Method::POST {
+        read_body(rq, state.max_body, state.body_time).await
     } else {
-        (rq, Ok(String::new()))
+        Ok(String::new())
+    };
+    let asked = Asked {
+        post: method == hyper::Method::POST,
+        get: method == hyper::Method::GET,
+        method: method.to_string(),
+        authorization,
+        body,
     };
     // a bug in a handler: an internal error for this request, and the
-    // thread goes on serving
+    // server goes on
     let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        route_request(state, &rq, path, query, body, started)
+        route_request(&state, asked, &path, &query, started)
     }))
     .unwrap_or_else(|_| {
         Reply::error(
@@ -126,34 +154,35 @@ pub fn handle(state: &State, rq: tiny_http::Request) {
         )
     });
     let status = reply.status;
-    let mut response = tiny_http::Response::from_string(reply.body).with_status_code(status);
-    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", reply.content_type) {
-        response = response.with_header(h);
-    }
-    // the client may be gone: nothing to do then
-    let _ = rq.respond(response);
     state.metrics.request(route, status, started.elapsed());
+    let mut response = hyper::Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(reply.content_type),
+    );
+    Ok(response)
 }
 
-fn route_request(
-    state: &State,
-    rq: &tiny_http::Request,
-    path: &str,
-    query: &str,
-    body: Result<String, Reply>,
-    started: Instant,
-) -> Reply {
-    use tiny_http::Method::{Get, Post};
-    if path.starts_with("/v1/") && !authorized(state, rq) {
+fn route_request(state: &State, asked: Asked, path: &str, query: &str, started: Instant) -> Reply {
+    if path.starts_with("/v1/") && !authorized(state, asked.authorization.as_deref()) {
         return Reply::error(
             401,
             "unauthorized",
             "this server asks for a token: send `Authorization: Bearer TOKEN`",
         );
     }
-    let method = rq.method().clone();
+    let (method, body) = (asked.method, asked.body);
     let loaded = state.served.current();
-    match (path, &method) {
+    let how = if asked.post {
+        Post
+    } else if asked.get {
+        Get
+    } else {
+        Other
+    };
+    match (path, how) {
         ("/v1/can", Post) => match body {
             Ok(text) => can(state, &loaded, &text, Flags::of(query), started),
             Err(r) => r,
@@ -200,15 +229,12 @@ fn route_request(
 }
 
 /// Whether the request carries the token (when one is asked for).
-fn authorized(state: &State, rq: &tiny_http::Request) -> bool {
+fn authorized(state: &State, authorization: Option<&str>) -> bool {
     let Some(token) = &state.token else {
         return true;
     };
     let want = format!("Bearer {token}");
-    rq.headers()
-        .iter()
-        .filter(|h| h.field.equiv("Authorization"))
-        .any(|h| same(h.value.as_str().as_bytes(), want.as_bytes()))
+    authorization.is_some_and(|a| same(a.as_bytes(), want.as_bytes()))
 }
 
 /// Compares in a time that does not depend on where the texts differ.
@@ -216,42 +242,13 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// A body read, or given up on.
-enum BodyRead {
-    Done(Box<tiny_http::Request>, Result<String, Reply>),
-    /// Not all there in time: the reading thread keeps the
-    /// request, and lets it go (unanswered) when the client sends the rest
-    /// or goes away.
-    TimedOut,
-}
-
-/// Bodies up to this size (announced by `Content-Length`) are read by the
-/// HTTP layer (`tiny_http`) before the request is handed over.
-const SMALL_BODY: usize = 1024;
-
-fn read_body(mut rq: tiny_http::Request, max: usize, time: std::time::Duration) -> BodyRead {
-    // refused unread; or (up to 1 KiB announced, without `Expect`) already
-    // read by the HTTP layer, which holds such bodies in memory: no thread
-    let expects = rq.headers().iter().any(|h| h.field.equiv("Expect"));
-    let in_memory = rq.body_length().is_some_and(|n| n <= SMALL_BODY) && !expects;
-    if in_memory || rq.body_length().is_some_and(|n| n > max) {
-        let r = body(&mut rq, max);
-        return BodyRead::Done(Box::new(rq), r);
-    }
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    std::thread::spawn(move || {
-        let r = body(&mut rq, max);
-        // the handler may have given up: nothing to do then
-        let _ = tx.send((rq, r));
-    });
-    match rx.recv_timeout(time) {
-        Ok((rq, r)) => BodyRead::Done(Box::new(rq), r),
-        Err(_) => BodyRead::TimedOut,
-    }
-}
-
-/// The request's body as text, at most `max` bytes.
-fn body(rq: &mut tiny_http::Request, max: usize) -> Result<String, Reply> {
+/// The request's body as text: at most `max` bytes, all there within
+/// `time` (a client sending it slowly is answered 408 and holds nothing).
+async fn read_body(
+    rq: hyper::Request<hyper::body::Incoming>,
+    max: usize,
+    time: std::time::Duration,
+) -> Result<String, Reply> {
     let too_big = || {
         Reply::error(
             413,
@@ -259,22 +256,30 @@ fn body(rq: &mut tiny_http::Request, max: usize) -> Result<String, Reply> {
             format!("the body is over {max} bytes (`rights serve --max-body` sets the limit)"),
         )
     };
-    if rq.body_length().is_some_and(|n| n > max) {
+    let announced = rq
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > max as u64) {
         return Err(too_big());
     }
-    let mut buf = Vec::new();
-    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-    if let Err(e) = rq.as_reader().take(limit).read_to_end(&mut buf) {
-        return Err(Reply::error(
+    let limited = http_body_util::Limited::new(rq.into_body(), max);
+    match tokio::time::timeout(time, limited.collect()).await {
+        Err(_) => Err(Reply::error(
+            408,
+            "timeout",
+            "the body did not arrive in time (`rights serve --body-timeout-ms`)",
+        )),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_big()),
+        Ok(Err(e)) => Err(Reply::error(
             400,
             "bad_request",
             format!("the body could not be read: {e}"),
-        ));
+        )),
+        Ok(Ok(collected)) => String::from_utf8(collected.to_bytes().to_vec())
+            .map_err(|_| Reply::error(400, "bad_request", "the body is not UTF-8")),
     }
-    if buf.len() > max {
-        return Err(too_big());
-    }
-    String::from_utf8(buf).map_err(|_| Reply::error(400, "bad_request", "the body is not UTF-8"))
 }
 
 /// The status and code of a question's mistakes: 404 when a name is

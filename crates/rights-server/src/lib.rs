@@ -1,6 +1,7 @@
-//! `rights serve`: the decision API applications call, over HTTP/1.1 (a
-//! small threaded server, `tiny_http`; the engine answers on the request's
-//! thread in microseconds, so no async runtime is needed).
+//! `rights serve`: the decision API applications call, over HTTP/1.1
+//! (`hyper` on a small `tokio` runtime: many keep-alive connections on a
+//! thread per core; the engine answers on the connection's task in
+//! microseconds).
 //!
 //! - `mod.rs`: the configuration, the listening socket and its threads;
 //! - `loaded.rs`: the policy served (a revision), loaded beside the old one
@@ -47,7 +48,7 @@ pub struct Config {
     pub decision_log: Option<Box<dyn std::io::Write + Send>>,
     /// How often the policy's files are looked at for changes.
     pub reload_every: Duration,
-    /// Threads answering requests.
+    /// Threads answering requests (the runtime's workers).
     pub threads: usize,
     /// Whether `/` serves the playground.
     pub playground: bool,
@@ -85,12 +86,14 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
         Ok(l) => l,
         Err(rejected) => return Err(Failure::Policy(rejected.rendered)),
     };
-    let server = tiny_http::Server::http(config.listen.as_str())
+    let listener = std::net::TcpListener::bind(config.listen.as_str())
         .map_err(|e| Failure::Listen(format!("cannot listen on {}: {e}", config.listen)))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Failure::Listen(format!("{} is not an IP address", config.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Failure::Listen(format!("cannot listen on {}: {e}", config.listen)))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Failure::Listen(format!("cannot listen on {}: {e}", config.listen)))?;
     let log = config.decision_log.map(decisions::Log::new);
     let served = Arc::new(Served::new(
         first,
@@ -129,21 +132,33 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
             });
         }
     }
-    let server = Arc::new(server);
-    let mut threads = Vec::new();
-    for _ in 0..config.threads.max(1) {
-        let server = server.clone();
-        let state = state.clone();
-        threads.push(std::thread::spawn(move || {
-            while let Ok(rq) = server.recv() {
-                api::handle(&state, rq);
-            }
-        }));
-    }
-    for t in threads {
-        let _ = t.join();
-    }
-    Ok(())
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.threads.max(1))
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| Failure::Listen(format!("cannot start the server's threads: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Failure::Listen(format!("cannot listen on {addr}: {e}")))?;
+        loop {
+            // a failed accept (a client gone at once, too many files open)
+            // ends no server: the next is awaited
+            let Ok((stream, _)) = listener.accept().await else {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |rq| api::handle(state.clone(), rq));
+                // a connection's error (the client went away) ends only it
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
 }
 
 /// Why `rights serve` could not start.
