@@ -24,6 +24,22 @@ impl Write for Out {
     }
 }
 
+/// Standard output for a long-running writer beside other work (the
+/// decision log of `rights serve`): a closed pipe or any other error loses
+/// the lines, and ends nothing.
+pub struct Lenient;
+
+impl Write for Lenient {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let _ = io::stdout().lock().write_all(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        let _ = io::stdout().lock().flush();
+        Ok(())
+    }
+}
+
 /// A closed pipe ends the process here; every other result is returned.
 fn ended<T>(r: io::Result<T>) -> io::Result<T> {
     match r {

@@ -67,7 +67,8 @@ pub fn run(args: Args) -> i32 {
     };
     let decision_log: Option<Box<dyn std::io::Write + Send>> = match &args.decision_log {
         None => None,
-        Some(p) if p.as_os_str() == "-" => Some(Box::new(super::out::Out)),
+        // a reader of the log that goes away stops no server
+        Some(p) if p.as_os_str() == "-" => Some(Box::new(super::out::Lenient)),
         Some(p) => match std::fs::OpenOptions::new()
             .create(true)
             .append(true)
