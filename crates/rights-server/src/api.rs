@@ -143,16 +143,33 @@ pub async fn handle(
     };
     // a bug in a handler: an internal error for this request, and the
     // server goes on
-    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        route_request(&state, asked, &path, &query, started)
-    }))
-    .unwrap_or_else(|_| {
+    let bug = || {
         Reply::error(
             500,
             "internal",
             "internal error in rights serve (this is a bug; please report it)",
         )
-    });
+    };
+    // a question answers in microseconds on this task; a text query (`where
+    // can` over large data), a batch or a scratch policy may take longer,
+    // and runs where it holds up no connection
+    let long = matches!(path.as_str(), "/v1/query" | "/v1/batch" | "/v1/scratch");
+    let answer = {
+        let state = state.clone();
+        move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                route_request(&state, asked, &path, &query, started)
+            }))
+        }
+    };
+    let reply = if long {
+        match tokio::task::spawn_blocking(answer).await {
+            Ok(Ok(reply)) => reply,
+            _ => bug(),
+        }
+    } else {
+        answer().unwrap_or_else(|_| bug())
+    };
     let status = reply.status;
     state.metrics.request(route, status, started.elapsed());
     let mut response = hyper::Response::new(Full::new(Bytes::from(reply.body)));
