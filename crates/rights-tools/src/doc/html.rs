@@ -392,13 +392,12 @@ const SCRIPT: &str = r#"
 /// The file every page loads for its search box: the index and the script.
 pub const SEARCH_FILE: &str = "search.js";
 
-/// [`SEARCH_FILE`]'s text: the index as a JavaScript literal in which no
-/// `<` (so no `<!--` or `</script>`) and no line separator can appear, even
-/// in a label, then the script.
-pub fn search_script(site: &Site) -> String {
-    // written straight into the file's text, entry by entry (a value per
-    // entry first held 70 MB for 100,000 users); keys in the order a JSON
-    // object of them prints
+/// Writes [`SEARCH_FILE`]'s text: the index as a JavaScript literal in which
+/// no `<` (so no `<!--` or `</script>`) and no line separator can appear,
+/// even in a label, then the script. Entry by entry into `out` (a value per
+/// entry first held 70 MB for 100,000 users, and the file's text 15 MB
+/// more); keys in the order a JSON object of them prints.
+pub fn write_search_script(site: &Site, out: &mut impl std::io::Write) -> std::io::Result<()> {
     fn text(out: &mut String, s: &str) {
         let quoted = serde_json::to_string(s).unwrap_or_default();
         for c in quoted.chars() {
@@ -410,32 +409,33 @@ pub fn search_script(site: &Site) -> String {
             }
         }
     }
-    let mut out = String::with_capacity(site.index.len() * 96 + SCRIPT.len() + 16);
-    out.push_str("var INDEX = [");
+    out.write_all(b"var INDEX = [")?;
+    let mut one = String::with_capacity(256);
     for (i, e) in site.index.iter().enumerate() {
+        one.clear();
         if i > 0 {
-            out.push(',');
+            one.push(',');
         }
-        out.push('{');
+        one.push('{');
         if let Some(d) = &e.detail {
-            out.push_str("\"d\":");
-            text(&mut out, d);
-            out.push(',');
+            one.push_str("\"d\":");
+            text(&mut one, d);
+            one.push(',');
         }
-        out.push_str("\"h\":");
+        one.push_str("\"h\":");
         text(
-            &mut out,
+            &mut one,
             &format!("{}#{}", file_name(&e.to.page, Format::Html), e.to.anchor),
         );
-        out.push_str(",\"k\":");
-        text(&mut out, e.kind);
-        out.push_str(",\"t\":");
-        text(&mut out, &e.text);
-        out.push('}');
+        one.push_str(",\"k\":");
+        text(&mut one, e.kind);
+        one.push_str(",\"t\":");
+        text(&mut one, &e.text);
+        one.push('}');
+        out.write_all(one.as_bytes())?;
     }
-    out.push_str("];\n");
-    out.push_str(SCRIPT);
-    out
+    out.write_all(b"];\n")?;
+    out.write_all(SCRIPT.as_bytes())
 }
 
 pub fn page(site: &Site, p: &Page) -> String {

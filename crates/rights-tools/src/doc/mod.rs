@@ -177,7 +177,9 @@ pub fn write_with(
     }
     if format == Format::Html {
         // the search index and its script, loaded once by every page
-        std::fs::write(dir.join(html::SEARCH_FILE), html::search_script(site))?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(dir.join(html::SEARCH_FILE))?);
+        html::write_search_script(site, &mut file)?;
+        std::io::Write::flush(&mut file)?;
         written.push(html::SEARCH_FILE.to_string());
     }
     Ok(written)
