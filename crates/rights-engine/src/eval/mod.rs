@@ -245,16 +245,29 @@ impl Program {
     /// win, only when something grants it.
     #[inline(never)]
     fn has_access_full(&self, s: &Scope, res: ResourceId, l: AccessId) -> bool {
-        let row = |m: &crate::ir::bits::BitMatrix| s.row.is_some_and(|r| m.get(r, l.index()));
-        let granted = row(&self.tables.access_masks)
+        (self.granted_directly(s, res, l) || self.inherited_from(s.user, res, l).is_some())
+            && !self.taken_away_in(s, l)
+    }
+
+    /// Whether `l` is given on `res` (the scope's resource) by a source
+    /// other than inheritance: the data, a group, an `access for role`
+    /// line, an `also when` rule.
+    fn granted_directly(&self, s: &Scope, res: ResourceId, l: AccessId) -> bool {
+        s.row
+            .is_some_and(|r| self.tables.access_masks.get(r, l.index()))
             || self.role_access(s.user, res, l)
             || self
                 .code
                 .access_rules
                 .get(l.index())
                 .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, s)))
-            || self.inherited_from(s.user, res, l).is_some();
-        granted && !row(&self.tables.revoke_masks) && self.denied_in(s, l).is_none()
+    }
+
+    /// Whether the user's revokes or an access deny take `l` away in scope.
+    fn taken_away_in(&self, s: &Scope, l: AccessId) -> bool {
+        s.row
+            .is_some_and(|r| self.tables.revoke_masks.get(r, l.index()))
+            || self.denied_in(s, l).is_some()
     }
 
     /// Evaluates a compiled condition for user `u`, on resource `res` where one is in scope.

@@ -31,13 +31,18 @@ impl Program {
         // ancestors from the parent up, until one holds `l` without
         // inheritance (or the root): then down again, each one holding it
         // when the one above does and nothing there takes it away
-        // on the stack: a question allocates nothing
-        let mut chain = [parent; SHALLOW];
+        // on the stack, each ancestor's scope made once: a question
+        // allocates nothing
+        let mut chain = [self.scope(u, Some(parent)); SHALLOW];
         let mut len = 1;
         let mut top_holds = false;
         let mut cur = parent;
         loop {
-            if self.has_access_direct(u, cur, l) {
+            let here = chain
+                .get(len - 1)
+                .copied()
+                .unwrap_or_else(|| self.scope(u, Some(cur)));
+            if self.granted_directly(&here, cur, l) && !self.taken_away_in(&here, l) {
                 top_holds = true;
                 break;
             }
@@ -54,7 +59,7 @@ impl Program {
                 }
                 Some(p) => {
                     if let Some(slot) = chain.get_mut(len) {
-                        *slot = p;
+                        *slot = self.scope(u, Some(p));
                     }
                     len += 1;
                     cur = p;
@@ -66,8 +71,8 @@ impl Program {
             return None;
         }
         // `chain`'s last holds `l`; each below it inherits unless taken away
-        for &r in chain.iter().take(len - 1).rev() {
-            if self.taken_away(u, r, l) {
+        for s in chain.iter().take(len - 1).rev() {
+            if self.taken_away_in(s, l) {
                 return None;
             }
         }
@@ -112,8 +117,9 @@ impl Program {
                     .get(c)
                     .and_then(|x| x.parent)
                     .is_some_and(|p| state.get(p.index()) == Some(&1));
-                let held = self.has_access_direct(u, res, l)
-                    || (from_parent && !self.taken_away(u, res, l));
+                let s = self.scope(u, Some(res));
+                let held = !self.taken_away_in(&s, l)
+                    && (from_parent || self.granted_directly(&s, res, l));
                 state[c] = if held { 1 } else { 2 };
             }
         }
@@ -125,29 +131,6 @@ impl Program {
             memo.insert(key, held.clone());
         }
         held
-    }
-
-    /// `u` holds `l` on `res` by a source other than inheritance, after
-    /// revokes and denies.
-    fn has_access_direct(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
-        let s = self.scope(u, Some(res));
-        let row = |m: &crate::ir::bits::BitMatrix| s.row.is_some_and(|r| m.get(r, l.index()));
-        let granted = row(&self.tables.access_masks)
-            || self.role_access(u, res, l)
-            || self
-                .code
-                .access_rules
-                .get(l.index())
-                .is_some_and(|rules| rules.iter().any(|&c| self.eval_in(c, &s)));
-        granted && !row(&self.tables.revoke_masks) && self.denied_in(&s, l).is_none()
-    }
-
-    /// Whether `u`'s revokes or an access deny take `l` away on `res`.
-    fn taken_away(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
-        let s = self.scope(u, Some(res));
-        s.row
-            .is_some_and(|r| self.tables.revoke_masks.get(r, l.index()))
-            || self.denied_in(&s, l).is_some()
     }
 
     /// Whether report `rep` lists an event's resources (§9.6).
