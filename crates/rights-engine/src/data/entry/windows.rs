@@ -134,14 +134,7 @@ impl<'t> Entry<'t> {
             }
             // the common case, a list of plain names: one entry, its list as read
             if let Some(plain) = self.plain_list(v) {
-                out.push((
-                    ast::AccessEntry {
-                        span: resource.span,
-                        resource,
-                        levels: plain,
-                    },
-                    None,
-                ));
+                out.push(unwindowed(resource, plain));
                 continue;
             }
             let Some(levels) = self.windowed_list(Place::AccessOn(key, &resource.text), v, diags)
@@ -175,14 +168,7 @@ impl<'t> Entry<'t> {
                 })
                 .collect();
             if keep_plain {
-                out.push((
-                    ast::AccessEntry {
-                        span: resource.span,
-                        resource,
-                        levels: plain,
-                    },
-                    None,
-                ));
+                out.push(unwindowed(resource, plain));
             }
             out.append(&mut each);
         }
@@ -230,4 +216,16 @@ impl<'t> Entry<'t> {
         }
         out
     }
+}
+
+/// An access entry of levels without a window, spanning its resource's key.
+fn unwindowed(resource: Name, levels: Vec<Name>) -> (ast::AccessEntry, Option<ast::Window>) {
+    (
+        ast::AccessEntry {
+            span: resource.span,
+            resource,
+            levels,
+        },
+        None,
+    )
 }
