@@ -4,6 +4,7 @@
 //! groups (nesting, what each gives, how many members) and the levels that
 //! `access for role` lines give on resources.
 
+use super::heading;
 use super::reports::users_page;
 use super::{counted_users, entry_head, joined, t, MAX_CELLS};
 use crate::doc::{anchor, Block, Cell, Inline, Page};
@@ -46,17 +47,9 @@ impl Words<'_> {
     pub(super) fn doc_access(&self) -> Page {
         let p = &self.program.policy;
         let d = &self.program.data;
-        let mut blocks = vec![Block::Heading {
-            level: 1,
-            text: "Access, tags and groups".into(),
-            anchor: "page-top".into(),
-        }];
+        let mut blocks = vec![heading(1, "Access, tags and groups", "page-top")];
         if !p.access.is_empty() {
-            blocks.push(Block::Heading {
-                level: 2,
-                text: "Access levels".into(),
-                anchor: "levels".into(),
-            });
+            blocks.push(heading(2, "Access levels", "levels"));
             blocks.push(Block::Para(vec![t(
                 "An access level is held on a resource: listed for the user in the data, given by a group or by an `access for role` line, or by a rule below.",
             )]));
@@ -81,11 +74,7 @@ impl Words<'_> {
             }
         }
         if !p.tags.is_empty() {
-            blocks.push(Block::Heading {
-                level: 2,
-                text: "Tags".into(),
-                anchor: "tags".into(),
-            });
+            blocks.push(heading(2, "Tags", "tags"));
             let rows = p
                 .tags
                 .iter()
@@ -139,11 +128,7 @@ impl Words<'_> {
             .filter(|&i| !d.resources[i].role_access.is_empty())
             .collect();
         if !with_lines.is_empty() {
-            blocks.push(Block::Heading {
-                level: 2,
-                text: "Access for a role on a resource".into(),
-                anchor: "role-access".into(),
-            });
+            blocks.push(heading(2, "Access for a role on a resource", "role-access"));
             blocks.push(Block::Para(vec![t(
                 "Every holder of the role has the levels on the resource (`access for role` lines of the data), by kind of resource (its first tag).",
             )]));
@@ -259,11 +244,7 @@ impl Words<'_> {
                 .map(|g| g.index())
         });
         let mut blocks = vec![
-            Block::Heading {
-                level: 2,
-                text: "Groups".into(),
-                anchor: "groups".into(),
-            },
+            heading(2, "Groups", "groups"),
             Block::Para(vec![t(
                 "A member of a group has the roles and access it gives, and those of every group it is in.",
             )]),

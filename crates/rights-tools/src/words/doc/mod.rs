@@ -273,11 +273,7 @@ impl Grants {
 /// The heading of one declaration's entry (its label, anchored by kind and
 /// name), its description, and the first item of its list: its name.
 fn entry_head(blocks: &mut Vec<Block>, m: &Meta, kind: &str) -> Vec<Vec<Inline>> {
-    blocks.push(Block::Heading {
-        level: 3,
-        text: m.display().to_string(),
-        anchor: anchor(kind, &m.name),
-    });
+    blocks.push(heading(3, m.display().to_string(), anchor(kind, &m.name)));
     if let Some(d) = &m.doc {
         blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
     }
@@ -472,11 +468,7 @@ impl Words<'_> {
             ]);
         }
         let mut blocks = vec![
-            Block::Heading {
-                level: 1,
-                text: title.to_string(),
-                anchor: "page-top".into(),
-            },
+            heading(1, title.to_string(), "page-top"),
             Block::Para(vec![t(
                 "Generated from the policy: what these pages say is what the policy enforces.",
             )]),
@@ -505,11 +497,7 @@ impl Words<'_> {
             })
             .collect();
         vec![
-            Block::Heading {
-                level: 2,
-                text: "Default roles".into(),
-                anchor: "default-roles".into(),
-            },
+            heading(2, "Default roles", "default-roles"),
             Block::Para(vec![t("A user whose data lists no roles gets the role of the first line whose condition holds.")]),
             Block::Table {
                 caption: "When a user lists no roles: condition → default role".into(),
@@ -529,19 +517,15 @@ impl Words<'_> {
         for (i, &c) in grants.component.iter().enumerate() {
             by_component[c].push(RightId::from_index(i));
         }
-        let mut top = vec![Block::Heading {
-            level: 1,
-            text: "Rights".into(),
-            anchor: "page-top".into(),
-        }];
+        let mut top = vec![heading(1, "Rights", "page-top")];
         if p.rights.len() <= RIGHTS_SPLIT {
             for (ci, rights) in by_component.iter().enumerate() {
                 let c = &grants.components[ci];
-                top.push(Block::Heading {
-                    level: 2,
-                    text: format!("Component: {c}"),
-                    anchor: anchor("component", c),
-                });
+                top.push(heading(
+                    2,
+                    format!("Component: {c}"),
+                    anchor("component", c),
+                ));
                 for &r in rights {
                     self.right_entry(&mut top, r, grants);
                 }
@@ -576,11 +560,7 @@ impl Words<'_> {
         let mut pages = vec![Page::new("rights", "Rights", top)];
         for (ci, rights) in by_component.iter().enumerate() {
             let c = &grants.components[ci];
-            let mut blocks = vec![Block::Heading {
-                level: 1,
-                text: format!("Rights: {c}"),
-                anchor: "page-top".into(),
-            }];
+            let mut blocks = vec![heading(1, format!("Rights: {c}"), "page-top")];
             if p.roles.len() * rights.len() <= MAX_CELLS {
                 blocks.push(self.matrix(
                     grants,
@@ -664,5 +644,14 @@ impl Words<'_> {
             }
         }
         blocks.push(Block::List(items));
+    }
+}
+
+/// A heading of a page, with its anchor.
+pub(super) fn heading(level: u8, text: impl Into<String>, anchor: impl Into<String>) -> Block {
+    Block::Heading {
+        level,
+        text: text.into(),
+        anchor: anchor.into(),
     }
 }

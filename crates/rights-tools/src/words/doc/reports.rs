@@ -1,5 +1,6 @@
 //! The reports-and-actions page and the users page.
 
+use super::heading;
 use super::{deny_touches, joined, pager, role_decides, t, Grants};
 use crate::doc::{anchor, Block, Cell, Inline, Page};
 use crate::sema::model::*;
@@ -9,18 +10,14 @@ impl Words<'_> {
     pub(super) fn doc_reports(&self, grants: &Grants) -> Page {
         let p = &self.program.policy;
         let data = &self.program.data;
-        let mut blocks = vec![Block::Heading {
-            level: 1,
-            text: "Reports and actions".into(),
-            anchor: "page-top".into(),
-        }];
+        let mut blocks = vec![heading(1, "Reports and actions", "page-top")];
         for (k, r) in p.reports.iter().enumerate() {
             let rid = ReportId::from_index(k);
-            blocks.push(Block::Heading {
-                level: 2,
-                text: format!("Report: {}", r.meta.display()),
-                anchor: anchor("report", &r.meta.name),
-            });
+            blocks.push(heading(
+                2,
+                format!("Report: {}", r.meta.display()),
+                anchor("report", &r.meta.name),
+            ));
             if let Some(d) = &r.meta.doc {
                 blocks.push(Block::Para(vec![t(d.replace('\n', " "))]));
             }
@@ -71,11 +68,11 @@ impl Words<'_> {
             blocks.push(Block::List(items));
         }
         for a in &p.actions {
-            blocks.push(Block::Heading {
-                level: 2,
-                text: format!("Action: {}", a.meta.display()),
-                anchor: anchor("action", &a.meta.name),
-            });
+            blocks.push(heading(
+                2,
+                format!("Action: {}", a.meta.display()),
+                anchor("action", &a.meta.name),
+            ));
             let on = if a.on_resource { " on a resource" } else { "" };
             let mut items = vec![
                 vec![t("Name: "), Inline::Code(a.meta.name.clone())],

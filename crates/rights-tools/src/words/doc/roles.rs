@@ -1,6 +1,7 @@
 //! The roles page: the graph, the role × right and role × report matrices,
 //! the default roles, and every role with what it may assign.
 
+use super::heading;
 use super::{
     counted_users, deny_touches, entry_head, joined, mark, pager, role_decides, t, Denied, Grants,
     MAX_CELLS, RIGHTS_SPLIT, WIDE,
@@ -222,26 +223,14 @@ impl Words<'_> {
         let mut focused_left = if too_big { FOCUS_DRAWN } else { 0 };
         let drawn = (!too_big).then(|| Block::Graph(whole.clone()));
         let mut blocks = vec![
-            Block::Heading {
-                level: 1,
-                text: "Roles".into(),
-                anchor: "page-top".into(),
-            },
-            Block::Heading {
-                level: 2,
-                text: "How roles extend each other".into(),
-                anchor: "graph".into(),
-            },
+            heading(1, "Roles", "page-top"),
+            heading(2, "How roles extend each other", "graph"),
             Block::Para(vec![t(if too_big {
                 format!("With {} roles the graph cannot be read as one picture: each role's entry below draws the roles it extends and those that extend it. `rights graph` writes the whole graph as DOT or Mermaid. An arrow goes from a role to the role it extends: it has every right of that role too.", p.roles.len())
             } else {
                 "An arrow goes from a role to the role it extends: it has every right of that role too.".to_string()
             })]),
-            Block::Heading {
-                level: 2,
-                text: "Role × right".into(),
-                anchor: "matrix".into(),
-            },
+            heading(2, "Role × right", "matrix"),
             Block::Para(vec![t("● granted directly; ○ inherited from a role it extends; ‡ a deny takes the right away from some users; ✗ a deny takes it from every user, so no holder has it.")]),
         ];
         // the whole graph, where it can be read as one picture
@@ -369,11 +358,7 @@ impl Words<'_> {
                     row
                 })
                 .collect();
-            blocks.push(Block::Heading {
-                level: 2,
-                text: "Role × report".into(),
-                anchor: "reports".into(),
-            });
+            blocks.push(heading(2, "Role × report", "reports"));
             blocks.push(Block::Para(vec![t("✓ the role's rights meet what the report requires; ? it depends on the user (flags, groups or access); ‡ a deny can take a needed right away from some users.")]));
             blocks.push(Block::Table {
                 caption: "Which role may run which report".into(),
@@ -383,11 +368,7 @@ impl Words<'_> {
             });
         }
         blocks.extend(self.doc_default_roles());
-        blocks.push(Block::Heading {
-            level: 2,
-            text: "Every role".into(),
-            anchor: "every-role".into(),
-        });
+        blocks.push(heading(2, "Every role", "every-role"));
         // past ROLES_SPLIT roles the entries are on pages of their own
         let split = p.roles.len() > ROLES_SPLIT;
         let mut pages: Vec<Page> = Vec::new();
@@ -430,11 +411,11 @@ impl Words<'_> {
                     ));
                 }
                 let to = (k + ROLES_PER_PAGE).min(p.roles.len());
-                blocks.push(Block::Heading {
-                    level: 1,
-                    text: format!("Roles {}–{to} of {}", k + 1, p.roles.len()),
-                    anchor: "page-top".into(),
-                });
+                blocks.push(heading(
+                    1,
+                    format!("Roles {}–{to} of {}", k + 1, p.roles.len()),
+                    "page-top",
+                ));
                 blocks.push(pager(Some(k / ROLES_PER_PAGE)));
             }
             let mut items = entry_head(&mut blocks, &role.meta, "role");

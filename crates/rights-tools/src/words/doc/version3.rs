@@ -1,6 +1,7 @@
 //! The pages version 3 adds (§9): attributes, context facts and the levels
 //! that flow down the resource tree; and what expires in the next 30 days.
 
+use super::heading;
 use super::{t, Words};
 use crate::doc::{anchor, Block, Cell, Inline, Page};
 use crate::sema::model::*;
@@ -22,17 +23,13 @@ impl Words<'_> {
     pub(super) fn doc_conditions(&self) -> Page {
         let p = &self.program.policy;
         let d = &self.program.data;
-        let mut blocks = vec![Block::Heading {
-            level: 1,
-            text: "Attributes, context and inherited access".into(),
-            anchor: "page-top".into(),
-        }];
+        let mut blocks = vec![heading(
+            1,
+            "Attributes, context and inherited access",
+            "page-top",
+        )];
         if !p.attributes.is_empty() {
-            blocks.push(Block::Heading {
-                level: 2,
-                text: "Attributes".into(),
-                anchor: "attributes".into(),
-            });
+            blocks.push(heading(2, "Attributes", "attributes"));
             blocks.push(Block::Para(vec![t(
                 "Values set on users and resources; conditions compare them exactly.",
             )]));
@@ -89,11 +86,7 @@ impl Words<'_> {
             });
         }
         if !p.contexts.is_empty() {
-            blocks.push(Block::Heading {
-                level: 2,
-                text: "Context facts".into(),
-                anchor: "contexts".into(),
-            });
+            blocks.push(heading(2, "Context facts", "contexts"));
             blocks.push(Block::Para(vec![
                 t("Facts given with a question ("),
                 Inline::Code("with emergency".into()),
@@ -122,11 +115,11 @@ impl Words<'_> {
         let inherited: Vec<&AccessLevel> =
             p.access.iter().filter(|l| l.inherited.is_some()).collect();
         if !inherited.is_empty() {
-            blocks.push(Block::Heading {
-                level: 2,
-                text: "Access that flows down the resource tree".into(),
-                anchor: "inherited".into(),
-            });
+            blocks.push(heading(
+                2,
+                "Access that flows down the resource tree",
+                "inherited",
+            ));
             blocks.push(Block::Para(vec![t(
                 "Held on a resource, these levels are held on every sub-resource too, unless a revoke or an access deny takes them away there (and then below it).",
             )]));
@@ -153,11 +146,7 @@ impl Words<'_> {
     pub(super) fn doc_expiring(&self) -> Page {
         let x = self.program.expiring(EXPIRING_DAYS);
         let mut blocks = vec![
-            Block::Heading {
-                level: 1,
-                text: "Expiring".into(),
-                anchor: "page-top".into(),
-            },
+            heading(1, "Expiring", "page-top"),
             Block::Para(vec![
                 t(format!(
                     "Every item of a user's data whose window ends within {} days of {} (",
