@@ -193,6 +193,15 @@ impl Analysis {
         })
     }
 
+    /// Lints on this thread, unless lint's findings are in already (a
+    /// request that needs them now: code actions; benchmarks).
+    pub fn lint_now(&mut self) {
+        if !self.linted {
+            self.diagnostics = Analysis::lint(&self.ws);
+            self.linted = true;
+        }
+    }
+
     /// What `rights lint` reports on a checked workspace (run off the main
     /// thread: on a large policy it is the slow part).
     pub fn lint(ws: &Workspace) -> Vec<Diagnostic> {

@@ -1,7 +1,6 @@
 //! The server without a client, for benchmarks and scaling tests (the
 //! `bench` feature).
 
-use super::analysis::Analysis;
 use super::convert::Encoding;
 use super::{diagnostics, RequestError, Server};
 use lsp_server::{Request, RequestId};
@@ -37,10 +36,7 @@ impl InProcess {
         let enc = self.server.enc;
         let mut n = 0;
         for s in &mut self.server.projects.list {
-            if !s.analysis.linted {
-                s.analysis.diagnostics = Analysis::lint(&s.analysis.ws);
-                s.analysis.linted = true;
-            }
+            s.analysis.lint_now();
             n += diagnostics::all(&s.analysis, enc)
                 .values()
                 .map(Vec::len)

@@ -47,7 +47,6 @@ mod worker;
 
 pub use analysis::{path_to_uri, uri_to_path};
 
-use analysis::Analysis;
 use convert::Encoding;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::*;
@@ -426,7 +425,7 @@ impl Server {
         let built = builds
             .into_iter()
             .filter_map(|b| {
-                let a = Analysis::build(&b.inputs, b.previous, false, &never).ok()?;
+                let a = analysis::Analysis::build(&b.inputs, b.previous, false, &never).ok()?;
                 Some((b.key, a))
             })
             .collect();
@@ -500,10 +499,7 @@ impl Server {
                 .and_then(uri_to_path)
                 .and_then(|p| self.projects.of_path(&p));
             if let Some(s) = i.and_then(|i| self.projects.list.get_mut(i)) {
-                if !s.analysis.linted {
-                    s.analysis.diagnostics = Analysis::lint(&s.analysis.ws);
-                    s.analysis.linted = true;
-                }
+                s.analysis.lint_now();
             }
         }
         let a = self.projects.for_uri(uri.as_ref());

@@ -4,9 +4,8 @@
 //! groups (nesting, what each gives, how many members) and the levels that
 //! `access for role` lines give on resources.
 
-use super::heading;
 use super::reports::users_page;
-use super::{counted_users, entry_head, joined, t, MAX_CELLS};
+use super::{counted_users, entry_head, heading, joined, t, MAX_CELLS};
 use crate::doc::{anchor, Block, Cell, Inline, Page};
 use crate::sema::model::*;
 use crate::words::Words;

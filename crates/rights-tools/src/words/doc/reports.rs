@@ -1,7 +1,6 @@
 //! The reports-and-actions page and the users page.
 
-use super::heading;
-use super::{deny_touches, joined, pager, role_decides, t, Grants};
+use super::{deny_touches, heading, joined, pager, role_decides, t, Grants};
 use crate::doc::{anchor, Block, Cell, Inline, Page};
 use crate::sema::model::*;
 use crate::words::Words;

@@ -1,10 +1,9 @@
 //! The roles page: the graph, the role × right and role × report matrices,
 //! the default roles, and every role with what it may assign.
 
-use super::heading;
 use super::{
-    counted_users, deny_touches, entry_head, joined, mark, pager, role_decides, t, Denied, Grants,
-    MAX_CELLS, RIGHTS_SPLIT, WIDE,
+    counted_users, deny_touches, entry_head, heading, joined, mark, pager, role_decides, t, Denied,
+    Grants, MAX_CELLS, RIGHTS_SPLIT, WIDE,
 };
 use crate::doc::graph::Graph;
 use crate::doc::{Block, Cell, Inline, Page};

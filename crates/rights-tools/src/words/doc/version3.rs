@@ -1,8 +1,7 @@
 //! The pages version 3 adds (§9): attributes, context facts and the levels
 //! that flow down the resource tree; and what expires in the next 30 days.
 
-use super::heading;
-use super::{t, Words};
+use super::{heading, t, Words};
 use crate::doc::{anchor, Block, Cell, Inline, Page};
 use crate::sema::model::*;
 
