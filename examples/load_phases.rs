@@ -6,6 +6,8 @@
     reason = "a measuring tool"
 )]
 use std::time::Instant;
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("a workload directory"));
     let t = Instant::now();

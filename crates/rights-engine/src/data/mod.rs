@@ -79,181 +79,279 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
         }
     };
     let mut items = Vec::new();
-    for raw in top.resources.iter().flatten() {
-        let Some(mut e) = Entry::read(file, text, raw, "resource", &mut diags) else {
-            continue;
-        };
-        let label = e.string("name", &mut diags);
-        let parent = e.name("parent", &mut diags);
-        let details = e.string_map("details", &mut diags);
-        let tags = e.names("tags", &mut diags).unwrap_or_default();
-        let attributes = e.attributes("attributes", &mut diags);
-        let role_access = e
-            .access("role_access", &mut diags)
-            .into_iter()
-            .map(|a| ast::RoleAccess {
-                role: a.resource,
-                levels: a.levels,
-                span: a.span,
-            })
-            .collect();
-        e.no_other_fields(
-            &[
-                "id",
-                "name",
-                "parent",
-                "details",
-                "tags",
-                "role_access",
-                "attributes",
-            ],
-            &mut diags,
-        );
-        items.push(ast::Item::Resource(ast::ResourceDecl {
-            doc: None,
-            id: e.id.clone(),
-            label,
-            parent,
-            details,
-            tags,
-            role_access,
-            attributes,
-            span: e.span,
-            from_json: true,
-        }));
-    }
-    for raw in top.groups.iter().flatten() {
-        let Some(mut e) = Entry::read(file, text, raw, "group", &mut diags) else {
-            continue;
-        };
-        let label = e.string("name", &mut diags);
-        let parent = e.name("parent", &mut diags);
-        let roles = e.names("roles", &mut diags).unwrap_or_default();
-        let access = e.access("access", &mut diags);
-        e.no_other_fields(&["id", "name", "parent", "roles", "access"], &mut diags);
-        items.push(ast::Item::Group(ast::GroupDecl {
-            doc: None,
-            id: e.id.clone(),
-            label,
-            parent,
-            roles,
-            access,
-            span: e.span,
-            from_json: true,
-        }));
-    }
-    for raw in top.events.iter().flatten() {
-        let Some(mut e) = Entry::read(file, text, raw, "event", &mut diags) else {
-            continue;
-        };
-        let label = e.string("name", &mut diags);
-        let resources = e.names("resources", &mut diags).unwrap_or_default();
-        e.no_other_fields(&["id", "name", "resources"], &mut diags);
-        items.push(ast::Item::Event(ast::EventDecl {
-            doc: None,
-            id: e.id.clone(),
-            label,
-            resources,
-            span: e.span,
-            from_json: true,
-        }));
-    }
-    for raw in top.users.iter().flatten() {
-        let Some(mut e) = Entry::read(file, text, raw, "user", &mut diags) else {
-            continue;
-        };
-        let label = e.string("name", &mut diags);
-        // absent or `null`: the default role applies; `[]`: exactly no roles;
-        // an item may be an object with a window (§9.3)
-        let mut windows = Vec::new();
-        let mut split = |list: ast::Windowed, items: Vec<(ast::Name, Option<ast::Window>)>| {
-            let mut names = Vec::with_capacity(items.len());
-            for (index, (n, w)) in items.into_iter().enumerate() {
-                if let Some(window) = w {
-                    windows.push(ast::ItemWindow {
-                        list,
-                        index,
-                        window,
-                    });
-                }
-                names.push(n);
-            }
-            names
-        };
-        let roles = e
-            .windowed_names("roles", &mut diags)
-            .map(|r| split(ast::Windowed::Roles, r));
-        let pats = |ns: Vec<ast::Name>| ns.into_iter().map(pattern_of).collect::<Vec<_>>();
-        let grants = pats(split(
-            ast::Windowed::Grants,
-            e.windowed_names("grants", &mut diags).unwrap_or_default(),
-        ));
-        let revokes = pats(split(
-            ast::Windowed::Revokes,
-            e.windowed_names("revokes", &mut diags).unwrap_or_default(),
-        ));
-        let flags = e.names("flags", &mut diags).unwrap_or_default();
-        let groups = split(
-            ast::Windowed::Groups,
-            e.windowed_names("groups", &mut diags).unwrap_or_default(),
-        );
-        let mut entries =
-            |list: ast::Windowed, got: Vec<(ast::AccessEntry, Option<ast::Window>)>| {
-                let mut out = Vec::with_capacity(got.len());
-                for (index, (entry, w)) in got.into_iter().enumerate() {
-                    if let Some(window) = w {
-                        windows.push(ast::ItemWindow {
-                            list,
-                            index,
-                            window,
-                        });
-                    }
-                    out.push(entry);
-                }
-                out
-            };
-        let access = entries(
-            ast::Windowed::Access,
-            e.windowed_access("access", &mut diags),
-        );
-        let revoke_access = entries(
-            ast::Windowed::RevokeAccess,
-            e.windowed_access("revoke_access", &mut diags),
-        );
-        let attributes = e.attributes("attributes", &mut diags);
-        e.no_other_fields(
-            &[
-                "id",
-                "name",
-                "roles",
-                "grants",
-                "revokes",
-                "flags",
-                "access",
-                "groups",
-                "revoke_access",
-                "attributes",
-            ],
-            &mut diags,
-        );
-        items.push(ast::Item::User(ast::UserDecl {
-            doc: None,
-            id: e.id.clone(),
-            label,
-            roles,
-            grants,
-            revokes,
-            flags,
-            access,
-            groups,
-            revoke_access,
-            attributes,
-            windows,
-            span: e.span,
-            from_json: true,
-        }));
+    for (list, read) in [
+        (&top.resources, read_resource as Reader),
+        (&top.groups, read_group),
+        (&top.events, read_event),
+        (&top.users, read_user),
+    ] {
+        if let Some(list) = list {
+            read_entries(file, text, list, read, &mut items, &mut diags);
+        }
     }
     (items, diags)
+}
+
+/// One resource entry of a data file; `None` (reported) when it has no usable id.
+fn read_resource(
+    file: FileId,
+    text: &str,
+    raw: &RawValue,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ast::Item> {
+    let Some(mut e) = Entry::read(file, text, raw, "resource", diags) else {
+        return None;
+    };
+    let label = e.string("name", diags);
+    let parent = e.name("parent", diags);
+    let details = e.string_map("details", diags);
+    let tags = e.names("tags", diags).unwrap_or_default();
+    let attributes = e.attributes("attributes", diags);
+    let role_access = e
+        .access("role_access", diags)
+        .into_iter()
+        .map(|a| ast::RoleAccess {
+            role: a.resource,
+            levels: a.levels,
+            span: a.span,
+        })
+        .collect();
+    e.no_other_fields(
+        &[
+            "id",
+            "name",
+            "parent",
+            "details",
+            "tags",
+            "role_access",
+            "attributes",
+        ],
+        diags,
+    );
+    Some(ast::Item::Resource(ast::ResourceDecl {
+        doc: None,
+        id: e.id.clone(),
+        label,
+        parent,
+        details,
+        tags,
+        role_access,
+        attributes,
+        span: e.span,
+        from_json: true,
+    }))
+}
+
+/// One group entry of a data file; `None` (reported) when it has no usable id.
+fn read_group(
+    file: FileId,
+    text: &str,
+    raw: &RawValue,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ast::Item> {
+    let Some(mut e) = Entry::read(file, text, raw, "group", diags) else {
+        return None;
+    };
+    let label = e.string("name", diags);
+    let parent = e.name("parent", diags);
+    let roles = e.names("roles", diags).unwrap_or_default();
+    let access = e.access("access", diags);
+    e.no_other_fields(&["id", "name", "parent", "roles", "access"], diags);
+    Some(ast::Item::Group(ast::GroupDecl {
+        doc: None,
+        id: e.id.clone(),
+        label,
+        parent,
+        roles,
+        access,
+        span: e.span,
+        from_json: true,
+    }))
+}
+
+/// One event entry of a data file; `None` (reported) when it has no usable id.
+fn read_event(
+    file: FileId,
+    text: &str,
+    raw: &RawValue,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ast::Item> {
+    let Some(mut e) = Entry::read(file, text, raw, "event", diags) else {
+        return None;
+    };
+    let label = e.string("name", diags);
+    let resources = e.names("resources", diags).unwrap_or_default();
+    e.no_other_fields(&["id", "name", "resources"], diags);
+    Some(ast::Item::Event(ast::EventDecl {
+        doc: None,
+        id: e.id.clone(),
+        label,
+        resources,
+        span: e.span,
+        from_json: true,
+    }))
+}
+
+/// One user entry of a data file; `None` (reported) when it has no usable id.
+fn read_user(
+    file: FileId,
+    text: &str,
+    raw: &RawValue,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ast::Item> {
+    let Some(mut e) = Entry::read(file, text, raw, "user", diags) else {
+        return None;
+    };
+    let label = e.string("name", diags);
+    // absent or `null`: the default role applies; `[]`: exactly no roles;
+    // an item may be an object with a window (§9.3)
+    let mut windows = Vec::new();
+    let mut split = |list: ast::Windowed, items: Vec<(ast::Name, Option<ast::Window>)>| {
+        let mut names = Vec::with_capacity(items.len());
+        for (index, (n, w)) in items.into_iter().enumerate() {
+            if let Some(window) = w {
+                windows.push(ast::ItemWindow {
+                    list,
+                    index,
+                    window,
+                });
+            }
+            names.push(n);
+        }
+        names
+    };
+    let roles = e
+        .windowed_names("roles", diags)
+        .map(|r| split(ast::Windowed::Roles, r));
+    let pats = |ns: Vec<ast::Name>| ns.into_iter().map(pattern_of).collect::<Vec<_>>();
+    let grants = pats(split(
+        ast::Windowed::Grants,
+        e.windowed_names("grants", diags).unwrap_or_default(),
+    ));
+    let revokes = pats(split(
+        ast::Windowed::Revokes,
+        e.windowed_names("revokes", diags).unwrap_or_default(),
+    ));
+    let flags = e.names("flags", diags).unwrap_or_default();
+    let groups = split(
+        ast::Windowed::Groups,
+        e.windowed_names("groups", diags).unwrap_or_default(),
+    );
+    let mut entries = |list: ast::Windowed, got: Vec<(ast::AccessEntry, Option<ast::Window>)>| {
+        let mut out = Vec::with_capacity(got.len());
+        for (index, (entry, w)) in got.into_iter().enumerate() {
+            if let Some(window) = w {
+                windows.push(ast::ItemWindow {
+                    list,
+                    index,
+                    window,
+                });
+            }
+            out.push(entry);
+        }
+        out
+    };
+    let access = entries(ast::Windowed::Access, e.windowed_access("access", diags));
+    let revoke_access = entries(
+        ast::Windowed::RevokeAccess,
+        e.windowed_access("revoke_access", diags),
+    );
+    let attributes = e.attributes("attributes", diags);
+    e.no_other_fields(
+        &[
+            "id",
+            "name",
+            "roles",
+            "grants",
+            "revokes",
+            "flags",
+            "access",
+            "groups",
+            "revoke_access",
+            "attributes",
+        ],
+        diags,
+    );
+    Some(ast::Item::User(ast::UserDecl {
+        doc: None,
+        id: e.id.clone(),
+        label,
+        roles,
+        grants,
+        revokes,
+        flags,
+        access,
+        groups,
+        revoke_access,
+        attributes,
+        windows,
+        span: e.span,
+        from_json: true,
+    }))
+}
+
+/// Reads one entry of a data file into an item, reporting what is wrong.
+type Reader = fn(FileId, &str, &RawValue, &mut Vec<Diagnostic>) -> Option<ast::Item>;
+
+/// Lists shorter than this are read on the calling thread.
+const PARALLEL_MIN: usize = 8192;
+
+/// Reads a list of entries, in order: a long list in as many chunks as the
+/// machine has cores, each on its own thread (entries are independent), the
+/// items and diagnostics then joined in the file's order, so the result is
+/// the same as reading them one by one.
+fn read_entries(
+    file: FileId,
+    text: &str,
+    raws: &[&RawValue],
+    read: Reader,
+    items: &mut Vec<ast::Item>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let one_by_one = |chunk: &[&RawValue]| {
+        let mut items = Vec::with_capacity(chunk.len());
+        let mut diags = Vec::new();
+        for raw in chunk {
+            items.extend(read(file, text, raw, &mut diags));
+        }
+        (items, diags)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || raws.len() < PARALLEL_MIN {
+        let (i, d) = one_by_one(raws);
+        items.extend(i);
+        diags.extend(d);
+        return;
+    }
+    let size = raws.len().div_ceil(threads);
+    let parts: Vec<(Vec<ast::Item>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let mut chunks = raws.chunks(size);
+        let first = chunks.next().unwrap_or_default();
+        // the other chunks on threads of their own (or here, where a thread
+        // cannot be started)
+        let others: Vec<_> = chunks
+            .map(|chunk| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || one_by_one(chunk))
+                    .map_err(|_| chunk)
+            })
+            .collect();
+        let mut parts = vec![one_by_one(first)];
+        for other in others {
+            parts.push(match other {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(chunk) => one_by_one(chunk),
+            });
+        }
+        parts
+    });
+    items.reserve(raws.len());
+    for (i, d) in parts {
+        items.extend(i);
+        diags.extend(d);
+    }
 }
 
 /// Byte offset of a 1-based line and column.
@@ -280,6 +378,42 @@ fn strip_position(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long list is read in chunks on several threads: the items and the
+    /// diagnostics come out in the file's order all the same.
+    #[test]
+    fn long_lists_keep_the_files_order() {
+        let n = 3 * PARALLEL_MIN + 5;
+        let users: Vec<String> = (0..n)
+            .map(|i| match i % 1000 {
+                // an entry without an id is left out, and reported
+                7 => r#"{"name": "no id"}"#.to_string(),
+                // a field of the wrong type is reported, the entry kept
+                500 => format!(r#"{{"id": "u{i}", "roles": 5}}"#),
+                _ => format!(r#"{{"id": "u{i}", "roles": ["r"]}}"#),
+            })
+            .collect();
+        let text = format!(r#"{{"users": [{}]}}"#, users.join(",\n"));
+        let (items, diags) = parse_json(FileId(0), &text);
+        let ids: Vec<&str> = items
+            .iter()
+            .filter_map(|i| match i {
+                ast::Item::User(u) => Some(u.id.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<String> = (0..n)
+            .filter(|i| i % 1000 != 7)
+            .map(|i| format!("u{i}"))
+            .collect();
+        assert_eq!(ids, expected);
+        let starts: Vec<u32> = diags
+            .iter()
+            .filter_map(|d| d.primary.as_ref().map(|(span, _)| span.start))
+            .collect();
+        assert_eq!(starts.len(), 2 * n.div_ceil(1000), "{diags:?}");
+        assert!(starts.is_sorted(), "diagnostics out of the file's order");
+    }
 
     /// The levels of a data file's access entries hold no spare room: with
     /// a million entries, room for four levels each is 90 MB.
