@@ -220,6 +220,64 @@ fn a_workspace_loaded_to_answer_answers_as_a_full_one() {
     assert_eq!(ask(&lean), ask(&full));
 }
 
+/// Without tests that declare data, a lean load resolves the data files'
+/// users one by one, dropping each entry's syntax: the users, their ids,
+/// their answers and every diagnostic (in order) are those of a full load.
+#[test]
+fn a_lean_load_streams_users_and_says_the_same() {
+    use rights::workspace::Workspace;
+    let dir = std::env::temp_dir().join(format!("rights-lean-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("p.rights");
+    std::fs::write(
+        &policy,
+        "right r\nright s\naccess view\nrole a { grant r }\nrole b { grant s }\n\
+         action act when right r\nuser local { roles b }\n\
+         test \"plain\" {\n  expect can local_two act\n}\n",
+    )
+    .unwrap();
+    let data = dir.join("d.json");
+    std::fs::write(
+        &data,
+        r#"{"resources": [{"id": "res1"}],
+  "users": [
+    {"id": "local_two", "roles": ["a"], "access": {"res1": ["view"]}},
+    {"id": "local", "roles": ["a"]},
+    {"id": "typo", "roles": ["aa"], "access": {"res9": ["view"], "res1": ["vew"]}},
+    {"id": "plain", "grants": ["s"]}
+  ]}"#,
+    )
+    .unwrap();
+    let (policy, data) = ([policy], [data]);
+    let full = Workspace::load(&policy, &data);
+    let lean = Workspace::load_to_answer(&policy, &data);
+    let said = |ws: &Workspace| {
+        ws.diagnostics()
+            .iter()
+            .map(|d| {
+                (
+                    d.message.clone(),
+                    d.primary.as_ref().map(|(s, _)| (s.file, s.start)),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // a duplicate, an unknown role, resource and level, each once
+    assert_eq!(said(&full).len(), 4, "{:?}", said(&full));
+    assert_eq!(said(&lean), said(&full));
+    let names = |ws: &Workspace| {
+        ws.model()
+            .data
+            .users
+            .iter()
+            .map(|u| u.meta.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&full), ["local", "local_two", "typo", "plain"]);
+    assert_eq!(names(&lean), names(&full));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Tests asked at several dates build a program per date; none is kept in
 /// the program they ran on (with large data, each is a copy of it).
 #[test]

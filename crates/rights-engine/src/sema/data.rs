@@ -174,17 +174,40 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
             resources: res,
         });
     }
+    data.users.reserve(decls.users.len());
     for u in &decls.users {
-        if let Some(&id) = data.user_ids.get(&u.id.text) {
-            let first = data.users[id.index()].meta.span;
-            diags.push(duplicate("user", &u.id, first));
-            continue;
-        }
-        let user = user(policy, data, u, diags);
-        let id = UserId::from_index(data.users.len());
-        data.user_ids.insert(u.id.text.clone(), id);
-        data.users.push(user);
+        add_user(policy, data, u, diags);
     }
+}
+
+/// Resolves users given by value after [`extend`], each entry's syntax
+/// dropped as soon as it is resolved: a lean load of a large data file
+/// (`Workspace::load_to_answer`) never holds every entry's syntax beside
+/// the model. The same checks, in the same order, as users in `decls`.
+pub(super) fn extend_users(
+    policy: &Policy,
+    data: &mut Data,
+    users: Vec<ast::UserDecl>,
+    diags: &mut Diagnostics,
+) {
+    data.users.reserve(users.len());
+    for u in users {
+        diags.extend(empty_id("user", &u.id));
+        add_user(policy, data, &u, diags);
+    }
+}
+
+/// One user entry resolved and added, or reported as declared twice.
+fn add_user(policy: &Policy, data: &mut Data, u: &ast::UserDecl, diags: &mut Diagnostics) {
+    if let Some(&id) = data.user_ids.get(&u.id.text) {
+        let first = data.users[id.index()].meta.span;
+        diags.push(duplicate("user", &u.id, first));
+        return;
+    }
+    let user = user(policy, data, u, diags);
+    let id = UserId::from_index(data.users.len());
+    data.user_ids.insert(u.id.text.clone(), id);
+    data.users.push(user);
 }
 
 /// One user entry, every name in it resolved; problems name the entry and field.

@@ -47,6 +47,19 @@ use std::sync::Arc;
 
 /// Resolves the items of every file of a policy (and its data) into a model.
 pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Diagnostics) {
+    resolve_taking(items, Vec::new())
+}
+
+/// [`resolve`] of `items` followed by `users`, given by value: each user's
+/// syntax is dropped as soon as it is resolved, so a large data file's
+/// entries are never held beside the whole model. The users come after
+/// every item (as a data file's users come after the policy's), and no test
+/// block may declare data of its own (its data is the global data with its
+/// own entries: it needs the global entries' syntax).
+pub fn resolve_taking<'a>(
+    items: impl IntoIterator<Item = &'a ast::Item>,
+    users: Vec<ast::UserDecl>,
+) -> (Model, Diagnostics) {
     let items: Vec<&ast::Item> = items.into_iter().collect();
     let mut r = Resolver::default();
     r.declare(&items);
@@ -56,6 +69,7 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
     let decls = data::Decls::of(&items);
     let mut data = Data::default();
     data::extend(&policy, &mut data, &decls, &mut diags);
+    data::extend_users(&policy, &mut data, users, &mut diags);
     data.compact_names();
     let tests = test_blocks::resolve(&policy, &data, &decls, &items, &mut diags);
     (

@@ -189,7 +189,15 @@ impl Workspace {
     /// from their text.
     pub fn load_to_answer(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Workspace {
         let mut ws = Workspace::read(policy_paths, data_paths);
-        let (model, diags) = ws.resolve_all();
+        let (model, diags) = if ws.tests_declare_data() {
+            // a test's data is the global data with its own entries: the
+            // global entries' syntax is needed until the tests are resolved
+            ws.resolve_all()
+        } else {
+            // the data files' users, resolved one by one and dropped
+            let users = ws.take_data_users();
+            ws.resolve_all_with(users)
+        };
         for t in &mut ws.texts {
             if let (TextKind::Data, Some(parsed)) = (t.kind, t.parsed.as_mut()) {
                 parsed.items = Vec::new();
@@ -198,6 +206,37 @@ impl Workspace {
         }
         ws.commit(model, diags);
         ws
+    }
+
+    /// Whether a test block declares users, resources, events or groups of
+    /// its own.
+    fn tests_declare_data(&self) -> bool {
+        self.items().any(|i| {
+            matches!(i, ast::Item::Test(t) if !(t.users.is_empty()
+                && t.resources.is_empty()
+                && t.events.is_empty()
+                && t.groups.is_empty()))
+        })
+    }
+
+    /// Takes the users out of the data texts' syntax trees (the texts are
+    /// then released: parsed again when their entries are needed).
+    fn take_data_users(&mut self) -> Vec<ast::UserDecl> {
+        let mut users = Vec::new();
+        for t in &mut self.texts {
+            if let (TextKind::Data, Some(parsed)) = (t.kind, t.parsed.as_mut()) {
+                let items = std::mem::take(&mut parsed.items);
+                users.reserve(items.len());
+                for item in items {
+                    match item {
+                        ast::Item::User(u) => users.push(u),
+                        other => parsed.items.push(other),
+                    }
+                }
+                t.released = true;
+            }
+        }
+        users
     }
 
     /// Parses again the data texts [`Workspace::load_to_answer`] released.
@@ -418,11 +457,17 @@ impl Workspace {
     fn resolve_all(&mut self) -> (Model, Diagnostics) {
         // the data a lean load released is parsed again: nothing is lost
         self.restore_released();
+        self.resolve_all_with(Vec::new())
+    }
+
+    /// [`Workspace::resolve_all`] of the items as they are, followed by
+    /// users taken out of the data texts ([`sema::resolve_taking`]).
+    fn resolve_all_with(&mut self, users: Vec<ast::UserDecl>) -> (Model, Diagnostics) {
         let mut first = self.read_diags.clone();
         if self.io_failed {
             return (Model::default(), first);
         }
-        let (model, mut rest) = sema::resolve(self.items());
+        let (model, mut rest) = sema::resolve_taking(self.items(), users);
         self.hold_back_follow_ons(&mut first, &mut rest);
         rest.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| (s.file, s.start)));
         first.append(&mut rest);
