@@ -99,9 +99,7 @@ fn read_resource(
     raw: &RawValue,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ast::Item> {
-    let Some(mut e) = Entry::read(file, text, raw, "resource", diags) else {
-        return None;
-    };
+    let mut e = Entry::read(file, text, raw, "resource", diags)?;
     let label = e.string("name", diags);
     let parent = e.name("parent", diags);
     let details = e.string_map("details", diags);
@@ -149,9 +147,7 @@ fn read_group(
     raw: &RawValue,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ast::Item> {
-    let Some(mut e) = Entry::read(file, text, raw, "group", diags) else {
-        return None;
-    };
+    let mut e = Entry::read(file, text, raw, "group", diags)?;
     let label = e.string("name", diags);
     let parent = e.name("parent", diags);
     let roles = e.names("roles", diags).unwrap_or_default();
@@ -176,9 +172,7 @@ fn read_event(
     raw: &RawValue,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ast::Item> {
-    let Some(mut e) = Entry::read(file, text, raw, "event", diags) else {
-        return None;
-    };
+    let mut e = Entry::read(file, text, raw, "event", diags)?;
     let label = e.string("name", diags);
     let resources = e.names("resources", diags).unwrap_or_default();
     e.no_other_fields(&["id", "name", "resources"], diags);
@@ -199,9 +193,7 @@ fn read_user(
     raw: &RawValue,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ast::Item> {
-    let Some(mut e) = Entry::read(file, text, raw, "user", diags) else {
-        return None;
-    };
+    let mut e = Entry::read(file, text, raw, "user", diags)?;
     let label = e.string("name", diags);
     // absent or `null`: the default role applies; `[]`: exactly no roles;
     // an item may be an object with a window (§9.3)
