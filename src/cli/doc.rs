@@ -109,7 +109,9 @@ pub fn run(args: Args) -> i32 {
         DocFormat::Html => doc::Format::Html,
         DocFormat::Markdown => doc::Format::Markdown,
     };
-    match doc::write_with(&site, &args.out, format, users) {
+    // each thread words its pages with a `Words` of its own
+    let page = |k: usize| Some(Words::new(program, &ws.sources).doc_users_page(k));
+    match doc::write_with(&site, &args.out, format, users, page) {
         Ok(files) => {
             // a long list of users' pages is summed up
             let shown: Vec<&str> = files.iter().take(10).map(String::as_str).collect();

@@ -326,14 +326,15 @@ impl Words<'_> {
     /// The site: every page, and the search index.
     pub fn doc_site(&self, title: &str) -> Site {
         let (mut site, users) = self.doc_site_parts(title);
-        site.pages.extend(users);
+        site.pages
+            .extend((0..users).map(|k| self.doc_users_page(k)));
         site
     }
 
-    /// The site without the users' pages, and those pages made one at a
-    /// time as they are asked for (so that a site of 100,000 users is never
-    /// in memory whole).
-    pub fn doc_site_parts(&self, title: &str) -> (Site, impl Iterator<Item = Page> + '_) {
+    /// The site without the users' pages, and how many of those there are:
+    /// each is made when it is asked for ([`Words::doc_users_page`]), so
+    /// that a site of 100,000 users is never in memory whole.
+    pub fn doc_site_parts(&self, title: &str) -> (Site, usize) {
         let has_data = !self.program.data.users.is_empty();
         let grants = Grants::of(&self.program.policy);
         let rights = self.doc_rights(&grants);
@@ -376,7 +377,7 @@ impl Words<'_> {
             nav,
         };
         let users = if has_data { self.doc_users_pages() } else { 0 };
-        (site, (0..users).map(move |k| self.doc_users_page(k)))
+        (site, users)
     }
 
     fn doc_search_index(&self, has_data: bool) -> Vec<Entry> {

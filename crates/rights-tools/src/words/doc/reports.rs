@@ -106,7 +106,7 @@ impl Words<'_> {
 
     /// Page `page` of the users (`users`, `users-2`, …): each links to
     /// every other.
-    pub(super) fn doc_users_page(&self, page: usize) -> Page {
+    pub fn doc_users_page(&self, page: usize) -> Page {
         let n = self.program.data.users.len();
         let pages = self.doc_users_pages();
         let from = page * USERS_PER_PAGE;
