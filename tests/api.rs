@@ -275,6 +275,31 @@ fn a_lean_load_streams_users_and_says_the_same() {
     };
     assert_eq!(names(&full), ["local", "local_two", "typo", "plain"]);
     assert_eq!(names(&lean), names(&full));
+    // past a batch, users are resolved on every core: still the same, with
+    // a user declared twice across batches and mistakes in both
+    let many: Vec<String> = (0..9000)
+        .map(|i| match i % 1500 {
+            3 => format!(r#"{{"id": "u{}", "roles": ["a"]}}"#, i - 3),
+            7 => format!(r#"{{"id": "u{i}", "roles": ["aa"], "access": {{"res1": ["vew"]}}}}"#),
+            _ => format!(r#"{{"id": "u{i}", "roles": ["a"], "access": {{"res1": ["view"]}}}}"#),
+        })
+        .collect();
+    std::fs::write(
+        &data[0],
+        format!(
+            r#"{{"resources": [{{"id": "res1"}}], "users": [{}]}}"#,
+            many.join(",\n")
+        ),
+    )
+    .unwrap();
+    let full = Workspace::load(&policy, &data);
+    let lean = Workspace::load_to_answer(&policy, &data);
+    // in each 1,500: one declared twice and one with two mistakes; and the
+    // policy's test now names a user the data no longer has
+    assert_eq!(said(&full).len(), 3 * 6 + 1, "{:?}", said(&full));
+    assert_eq!(said(&lean), said(&full));
+    assert_eq!(names(&lean).len(), 1 + 9000 - 6);
+    assert_eq!(names(&lean), names(&full));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -52,6 +52,7 @@
 pub mod analyze;
 pub mod api;
 pub mod batch;
+pub mod cores;
 pub mod data;
 pub mod diag;
 pub mod eval;

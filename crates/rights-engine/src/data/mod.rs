@@ -289,9 +289,9 @@ type Reader = fn(FileId, &str, &RawValue, &mut Vec<Diagnostic>) -> Option<ast::I
 const PARALLEL_MIN: usize = 8192;
 
 /// Reads a list of entries, in order: a long list in as many chunks as the
-/// machine has cores, each on its own thread (entries are independent), the
-/// items and diagnostics then joined in the file's order, so the result is
-/// the same as reading them one by one.
+/// machine has cores ([`crate::cores`]; entries are independent), the items
+/// and diagnostics then joined in the file's order, so the result is the
+/// same as reading them one by one.
 fn read_entries(
     file: FileId,
     text: &str,
@@ -300,44 +300,13 @@ fn read_entries(
     items: &mut Vec<ast::Item>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let one_by_one = |chunk: &[&RawValue]| {
+    let parts = crate::cores::map_chunks(raws, PARALLEL_MIN, |chunk| {
         let mut items = Vec::with_capacity(chunk.len());
         let mut diags = Vec::new();
         for raw in chunk {
             items.extend(read(file, text, raw, &mut diags));
         }
         (items, diags)
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || raws.len() < PARALLEL_MIN {
-        let (i, d) = one_by_one(raws);
-        items.extend(i);
-        diags.extend(d);
-        return;
-    }
-    let size = raws.len().div_ceil(threads);
-    let parts: Vec<(Vec<ast::Item>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
-        let mut chunks = raws.chunks(size);
-        let first = chunks.next().unwrap_or_default();
-        // the other chunks on threads of their own (or here, where a thread
-        // cannot be started)
-        let others: Vec<_> = chunks
-            .map(|chunk| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || one_by_one(chunk))
-                    .map_err(|_| chunk)
-            })
-            .collect();
-        let mut parts = vec![one_by_one(first)];
-        for other in others {
-            parts.push(match other {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                Err(chunk) => one_by_one(chunk),
-            });
-        }
-        parts
     });
     items.reserve(raws.len());
     for (i, d) in parts {

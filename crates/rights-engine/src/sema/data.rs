@@ -180,10 +180,15 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
     }
 }
 
-/// Resolves users given by value after [`extend`], each entry's syntax
-/// dropped as soon as it is resolved: a lean load of a large data file
-/// (`Workspace::load_to_answer`) never holds every entry's syntax beside
-/// the model. The same checks, in the same order, as users in `decls`.
+/// Users resolved a batch at a time by [`extend_users`].
+const USERS_AT_ONCE: usize = 4096;
+
+/// Resolves users given by value after [`extend`], a batch at a time, each
+/// batch's syntax dropped once it is resolved: a lean load of a large data
+/// file (`Workspace::load_to_answer`) never holds every entry's syntax
+/// beside the model. A batch's users are resolved on every core (each
+/// entry on its own: only the policy and the resources are read), then
+/// added in order: the same checks, in the same order, as users in `decls`.
 pub(super) fn extend_users(
     policy: &Policy,
     data: &mut Data,
@@ -191,9 +196,34 @@ pub(super) fn extend_users(
     diags: &mut Diagnostics,
 ) {
     data.users.reserve(users.len());
-    for u in users {
-        diags.extend(empty_id("user", &u.id));
-        add_user(policy, data, &u, diags);
+    let mut users = users.into_iter();
+    loop {
+        let batch: Vec<ast::UserDecl> = users.by_ref().take(USERS_AT_ONCE).collect();
+        if batch.is_empty() {
+            return;
+        }
+        let resolved = crate::cores::map_chunks(&batch, USERS_AT_ONCE / 2, |chunk| {
+            chunk
+                .iter()
+                .map(|u| {
+                    let mut found = Diagnostics::new();
+                    (user(policy, data, u, &mut found), found)
+                })
+                .collect::<Vec<_>>()
+        });
+        for (u, (user, found)) in batch.iter().zip(resolved.into_iter().flatten()) {
+            diags.extend(empty_id("user", &u.id));
+            // a user declared twice is reported once, as declared twice
+            if let Some(&id) = data.user_ids.get(&u.id.text) {
+                let first = data.users[id.index()].meta.span;
+                diags.push(duplicate("user", &u.id, first));
+                continue;
+            }
+            diags.extend(found);
+            let id = UserId::from_index(data.users.len());
+            data.user_ids.insert(u.id.text.clone(), id);
+            data.users.push(user);
+        }
     }
 }
 

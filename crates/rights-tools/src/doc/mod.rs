@@ -190,7 +190,7 @@ pub fn write_with(
             },
         }
     };
-    let mut written: Vec<String> = on_every_core(search + fixed + more, job)?
+    let mut written: Vec<String> = rights_engine::cores::jobs(search + fixed + more, job)?
         .into_iter()
         .flatten()
         .collect();
@@ -202,85 +202,10 @@ pub fn write_with(
     Ok(written)
 }
 
-/// Runs `job(0)`, …, `job(n - 1)` on as many threads as there are cores
-/// (each takes the next job not yet taken); the results in the jobs' order,
-/// or the first error.
-fn on_every_core<T: Send, E: Send>(
-    n: usize,
-    job: impl Fn(usize) -> Result<T, E> + Sync,
-) -> Result<Vec<T>, E> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |c| c.get())
-        .min(n);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            if k >= n {
-                return Ok(done);
-            }
-            done.push((k, job(k)?));
-        }
-    };
-    let parts: Vec<Result<Vec<(usize, T)>, E>> = std::thread::scope(|scope| {
-        // the other threads' work (or none, where a thread cannot start)
-        let others: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
-            .collect();
-        let mut parts = vec![work()];
-        parts.extend(
-            others
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-        );
-        parts
-    });
-    let mut all = Vec::with_capacity(n);
-    for part in parts {
-        all.extend(part?);
-    }
-    all.sort_unstable_by_key(|&(k, _)| k);
-    Ok(all.into_iter().map(|(_, t)| t).collect())
-}
-
 /// One page as text (for tests and `-o -`).
 pub fn render(site: &Site, page: &Page, format: Format) -> String {
     match format {
         Format::Html => html::page(site, page),
         Format::Markdown => markdown::page(page),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::on_every_core;
-
-    /// Jobs run on several threads come back in the jobs' order, whichever
-    /// thread ran them and whenever it finished.
-    #[test]
-    fn jobs_on_every_core_keep_their_order() {
-        let out: Result<Vec<usize>, ()> = on_every_core(200, |k| {
-            // the early jobs take longest
-            std::thread::sleep(std::time::Duration::from_micros(((200 - k) * 5) as u64));
-            Ok(k * 2)
-        });
-        assert_eq!(out, Ok((0..200).map(|k| k * 2).collect()));
-        let none: Result<Vec<usize>, ()> = on_every_core(0, |_| Ok(1));
-        assert_eq!(none, Ok(Vec::new()));
-    }
-
-    /// A job that fails fails the whole run, with its error.
-    #[test]
-    fn a_failed_job_is_the_runs_error() {
-        let out: Result<Vec<usize>, String> = on_every_core(50, |k| {
-            if k == 31 {
-                Err(format!("job {k}"))
-            } else {
-                Ok(k)
-            }
-        });
-        assert_eq!(out, Err("job 31".to_string()));
     }
 }
