@@ -162,13 +162,13 @@ fn blocks(out: &mut String, bs: &[Block]) {
     }
 }
 
-pub fn page(p: &Page) -> String {
-    let mut out = String::new();
-    blocks(&mut out, &p.blocks);
+/// One page as Markdown, written into `out` (cleared first).
+pub fn page_into(p: &Page, out: &mut String) {
+    out.clear();
+    blocks(out, &p.blocks);
     while out.ends_with("\n\n") {
         out.pop();
     }
-    out
 }
 
 #[cfg(test)]
@@ -223,6 +223,8 @@ mod tests {
     }
 
     fn page_text(p: &Page) -> String {
-        page(p)
+        let mut out = String::new();
+        page_into(p, &mut out);
+        out
     }
 }

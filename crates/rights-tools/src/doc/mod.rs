@@ -167,9 +167,16 @@ pub fn write_with(
     let fixed = site.pages.len();
     let search = usize::from(format == Format::Html);
     let one = |p: &Page| -> std::io::Result<Option<String>> {
-        let text = render(site, p, format);
+        // each thread renders into one buffer, used again for every page
+        thread_local! {
+            static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
         let name = file_name(&p.file, format);
-        std::fs::write(dir.join(&name), text)?;
+        TEXT.with_borrow_mut(|text| {
+            text.clear();
+            render_into(site, p, format, text);
+            std::fs::write(dir.join(&name), text.as_bytes())
+        })?;
         Ok(Some(name))
     };
     // the search index first: the largest single job
@@ -204,8 +211,15 @@ pub fn write_with(
 
 /// One page as text (for tests and `-o -`).
 pub fn render(site: &Site, page: &Page, format: Format) -> String {
+    let mut text = String::new();
+    render_into(site, page, format, &mut text);
+    text
+}
+
+/// [`render`] into `text`, which is empty.
+fn render_into(site: &Site, page: &Page, format: Format, text: &mut String) {
     match format {
-        Format::Html => html::page(site, page),
-        Format::Markdown => markdown::page(page),
+        Format::Html => html::page_into(site, page, text),
+        Format::Markdown => markdown::page_into(page, text),
     }
 }
