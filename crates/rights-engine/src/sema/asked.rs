@@ -97,9 +97,6 @@ impl User {
 
     /// The values of attribute `a`.
     pub fn attribute(&self, a: AttrId) -> &[String] {
-        self.attributes
-            .iter()
-            .find(|(id, _, _)| *id == a)
-            .map_or(&[], |(_, v, _)| v.as_slice())
+        super::model::attribute_values(&self.attributes, a)
     }
 }

@@ -447,11 +447,21 @@ pub struct Resource {
 impl Resource {
     /// The values of attribute `a`.
     pub fn attribute(&self, a: AttrId) -> &[String] {
-        self.attributes
-            .iter()
-            .find(|(id, _, _)| *id == a)
-            .map_or(&[], |(_, v, _)| v.as_slice())
+        attribute_values(&self.attributes, a)
     }
+}
+
+/// The values of attribute `a` in a user's or a resource's list (each
+/// attribute once): none when it is not given.
+pub fn attribute_values(list: &[(AttrId, Vec<String>, Span)], a: AttrId) -> &[String] {
+    list.iter()
+        .find(|(id, _, _)| *id == a)
+        .map_or(&[], |(_, v, _)| v.as_slice())
+}
+
+/// Where attribute `a` is given in a user's or a resource's list.
+pub fn attribute_span(list: &[(AttrId, Vec<String>, Span)], a: AttrId) -> Option<Span> {
+    list.iter().find(|(id, _, _)| *id == a).map(|x| x.2)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

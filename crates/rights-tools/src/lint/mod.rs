@@ -186,16 +186,17 @@ pub struct Unused<'a> {
 
 /// The finding for a declared fact that no condition reads (`read` false),
 /// or that conditions read and nothing sets (`set` false); none otherwise.
-pub fn unused_finding(
+/// The words are made only for a finding.
+pub fn unused_finding<'a>(
     code: &'static str,
     at: Span,
     read: bool,
     set: bool,
-    words: Unused,
+    words: impl FnOnce() -> Unused<'a>,
 ) -> Option<Diagnostic> {
     let (message, label, help) = match (read, set) {
-        (false, _) => words.unread,
-        (true, false) => words.unset,
+        (false, _) => words().unread,
+        (true, false) => words().unset,
         (true, true) => return None,
     };
     Some(

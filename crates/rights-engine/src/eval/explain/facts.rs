@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::ir::{Node, NodeId, RoleOrigin};
+use crate::sema::model::attribute_span;
 
 /// How far up the resource tree an explanation follows an inherited level.
 const EXPLAINED_DEPTH: usize = 32;
@@ -505,14 +506,10 @@ impl Program {
                             holds,
                         },
                     )
-                    .at_maybe(
-                        self.data
-                            .resource(resource)
-                            .attributes
-                            .iter()
-                            .find(|x| x.0 == attr)
-                            .map(|x| x.2),
-                    )
+                    .at_maybe(attribute_span(
+                        &self.data.resource(resource).attributes,
+                        attr,
+                    ))
                 }
                 None => Reason::new(false, Fact::NoResource),
             },
@@ -522,8 +519,7 @@ impl Program {
                     .data
                     .users
                     .get(u.index())
-                    .and_then(|d| d.attributes.iter().find(|x| x.0 == attr))
-                    .map(|x| x.2);
+                    .and_then(|d| attribute_span(&d.attributes, attr));
                 Reason::new(
                     has,
                     Fact::UserValue {

@@ -48,7 +48,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
     }
     for (a, attr) in p.attributes.iter().enumerate() {
-        let words = Unused {
+        let words = || Unused {
             unread: (
                 format!("attribute `{}` is read by no condition", attr.meta.name),
                 "no `same`, `user … =` or `resource … =` uses it",

@@ -43,7 +43,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
     }
     for (t, tag) in p.tags.iter().enumerate() {
-        let words = Unused {
+        let words = || Unused {
             unread: (
                 format!("tag `{}` is read by no condition", tag.meta.name),
                 "no condition uses `tag` with this name",

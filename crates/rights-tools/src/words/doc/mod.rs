@@ -204,10 +204,17 @@ struct Grants {
     /// Per right: its component's index in `components`.
     component: Vec<usize>,
     components: Vec<String>,
+    /// Per component (in the order of `components`): its rights, in order.
+    by_component: Vec<Vec<RightId>>,
+    /// Per report, per role: whether the role's rights meet what the report
+    /// requires (`None`: it depends on the user), worked out once for the
+    /// report pages, the role × report matrix and the roles' entries.
+    meets: Vec<Vec<Option<bool>>>,
 }
 
 impl Grants {
-    fn of(p: &Policy) -> Grants {
+    fn of(program: &Program) -> Grants {
+        let p = &program.policy;
         let mut direct = vec![Vec::new(); p.rights.len()];
         for (k, role) in p.roles.iter().enumerate() {
             for g in &role.grants {
@@ -236,7 +243,7 @@ impl Grants {
         }
         let mut components: Vec<String> = Vec::new();
         let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-        let component = p
+        let component: Vec<usize> = p
             .rights
             .iter()
             .map(|r| {
@@ -247,12 +254,42 @@ impl Grants {
                 })
             })
             .collect();
-        Grants {
+        let mut by_component: Vec<Vec<RightId>> = vec![Vec::new(); components.len()];
+        for (i, &c) in component.iter().enumerate() {
+            if let Some(rights) = by_component.get_mut(c) {
+                rights.push(RightId::from_index(i));
+            }
+        }
+        let mut grants = Grants {
             direct,
             denied,
             component,
             components,
-        }
+            by_component,
+            meets: Vec::new(),
+        };
+        grants.meets = p
+            .reports
+            .iter()
+            .map(|rep| {
+                (0..p.roles.len())
+                    .map(|k| {
+                        role_decides(program, &grants, RoleId::from_index(k), &rep.requires, 0)
+                    })
+                    .collect()
+            })
+            .collect();
+        grants
+    }
+
+    /// Whether `role`'s rights meet what `report` requires (`None`: it
+    /// depends on the user).
+    fn meets(&self, report: usize, role: RoleId) -> Option<bool> {
+        self.meets
+            .get(report)
+            .and_then(|m| m.get(role.index()))
+            .copied()
+            .flatten()
     }
 
     fn denied(&self, r: RightId) -> Denied {
@@ -336,7 +373,7 @@ impl Words<'_> {
     /// that a site of 100,000 users is never in memory whole.
     pub fn doc_site_parts(&self, title: &str) -> (Site, usize) {
         let has_data = !self.program.data.users.is_empty();
-        let grants = Grants::of(&self.program.policy);
+        let grants = Grants::of(self.program);
         let rights = self.doc_rights(&grants);
         let mut nav: Vec<(String, String)> = [
             ("index", "Overview"),
@@ -514,10 +551,7 @@ impl Words<'_> {
     /// on the first.
     fn doc_rights(&self, grants: &Grants) -> Vec<Page> {
         let p = &self.program.policy;
-        let mut by_component: Vec<Vec<RightId>> = vec![Vec::new(); grants.components.len()];
-        for (i, &c) in grants.component.iter().enumerate() {
-            by_component[c].push(RightId::from_index(i));
-        }
+        let by_component = &grants.by_component;
         let mut top = vec![heading(1, "Rights", "page-top")];
         if p.rights.len() <= RIGHTS_SPLIT {
             for (ci, rights) in by_component.iter().enumerate() {

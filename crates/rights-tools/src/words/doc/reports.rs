@@ -42,10 +42,7 @@ impl Words<'_> {
                 ))]);
             }
             let roles: Vec<Inline> = (0..p.roles.len())
-                .filter(|&i| {
-                    role_decides(self.program, grants, RoleId::from_index(i), &r.requires, 0)
-                        == Some(true)
-                })
+                .filter(|&i| grants.meets(k, RoleId::from_index(i)) == Some(true))
                 .map(|i| self.role_link(RoleId::from_index(i)))
                 .collect();
             let mut x = vec![t(if deny_touches(grants, &r.requires) {

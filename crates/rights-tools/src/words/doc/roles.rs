@@ -2,8 +2,8 @@
 //! the default roles, and every role with what it may assign.
 
 use super::{
-    counted_users, deny_touches, entry_head, heading, joined, mark, pager, role_decides, t, Denied,
-    Grants, MAX_CELLS, RIGHTS_SPLIT, WIDE,
+    counted_users, deny_touches, entry_head, heading, joined, mark, pager, t, Denied, Grants,
+    MAX_CELLS, RIGHTS_SPLIT, WIDE,
 };
 use crate::doc::graph::Graph;
 use crate::doc::{Block, Cell, Inline, Page};
@@ -239,11 +239,7 @@ impl Words<'_> {
         let all: Vec<RightId> = (0..p.rights.len()).map(RightId::from_index).collect();
         if all.len() <= WIDE {
             // a table per component, each under a heading that folds
-            let mut by_component: Vec<Vec<RightId>> = vec![Vec::new(); grants.components.len()];
-            for &r in &all {
-                by_component[grants.component[r.index()]].push(r);
-            }
-            for (ci, rights) in by_component.iter().enumerate() {
+            for (ci, rights) in grants.by_component.iter().enumerate() {
                 let c = &grants.components[ci];
                 blocks.push(Block::Details {
                     summary: format!("Component {c}: {} rights", rights.len()),
@@ -344,14 +340,8 @@ impl Words<'_> {
                 .enumerate()
                 .map(|(k, _)| {
                     let mut row = vec![Cell(vec![self.role_link(RoleId::from_index(k))])];
-                    for rep in &p.reports {
-                        let decided = role_decides(
-                            self.program,
-                            grants,
-                            RoleId::from_index(k),
-                            &rep.requires,
-                            0,
-                        );
+                    for (i, rep) in p.reports.iter().enumerate() {
+                        let decided = grants.meets(i, RoleId::from_index(k));
                         row.push(mark(decided, deny_touches(grants, &rep.requires)));
                     }
                     row
@@ -473,8 +463,8 @@ impl Words<'_> {
             }
             // the reports its rights meet, and those that depend on the user
             let (mut meets, mut depends) = (Vec::new(), Vec::new());
-            for (i, rep) in p.reports.iter().enumerate() {
-                match role_decides(self.program, grants, rid, &rep.requires, 0) {
+            for i in 0..p.reports.len() {
+                match grants.meets(i, rid) {
                     Some(true) => meets.push(self.report_link(ReportId::from_index(i))),
                     None => depends.push(self.report_link(ReportId::from_index(i))),
                     Some(false) => {}
