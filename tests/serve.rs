@@ -307,6 +307,16 @@ fn policy_file(name: &str, text: &str) -> PathBuf {
     policy
 }
 
+/// Replaces a file's text at once, as editors save (a new file renamed over
+/// the old): a reload never sees it half written. (A file written in place
+/// while the server reads it is loaded again at the next look:
+/// `loaded::tests` in the server crate.)
+fn replace_file(path: &Path, text: &str) {
+    let new = path.with_extension("new");
+    std::fs::write(&new, text).unwrap();
+    std::fs::rename(&new, path).unwrap();
+}
+
 /// Jane holds right `r` through role `a`.
 const JANE_HOLDS_R: &str = "right r\nrole a { grant r }\nuser jane { roles a }\n";
 
@@ -348,20 +358,18 @@ fn a_changed_policy_is_swapped_in_whole_and_a_broken_one_refused() {
     let first = policy_when(&s, |_| true);
     assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "allow");
     // a new version that checks: swapped in
-    std::fs::write(
+    replace_file(
         &policy,
         "right r \"R\"\nrole a { }\nuser jane { roles a }\n",
-    )
-    .unwrap();
+    );
     let second = policy_when(&s, |v| v["revision"] != first["revision"]);
     assert_eq!(second["reloads"], 1, "{second}");
     assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "deny");
     // a broken one: refused, reported, and the last good one answers
-    std::fs::write(
+    replace_file(
         &policy,
         "right r \"R\"\nrole a { grant nothing }\nuser jane { roles a }\n",
-    )
-    .unwrap();
+    );
     let refused = policy_when(&s, |v| !v["rejected"].is_null());
     assert_eq!(refused["revision"], second["revision"], "{refused}");
     let message = refused["rejected"]["diagnostics"][0]["message"]
@@ -370,7 +378,7 @@ fn a_changed_policy_is_swapped_in_whole_and_a_broken_one_refused() {
     assert!(message.contains("nothing"), "{refused}");
     assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "deny");
     // mended: swapped in, the refusal gone
-    std::fs::write(&policy, v1).unwrap();
+    replace_file(&policy, v1);
     let mended = policy_when(&s, |v| v["rejected"].is_null() && v["reloads"] == 2);
     assert_eq!(mended["revision"], first["revision"], "{mended}");
     assert_eq!(post(&s, "/v1/can?brief=true", ask).1["decision"], "allow");
@@ -442,7 +450,7 @@ fn sighup_reloads_now() {
     // files looked at once an hour: only the signal reloads
     let s = serve_every(&[policy.to_str().unwrap()], "3600000");
     let first = policy_when(&s, |_| true);
-    std::fs::write(&policy, "right r\nrole a { }\nuser jane { roles a }\n").unwrap();
+    replace_file(&policy, "right r\nrole a { }\nuser jane { roles a }\n");
     let status = Command::new("kill")
         .args(["-HUP", &s.child.id().to_string()])
         .status()
@@ -752,7 +760,7 @@ fn a_reload_under_load_fails_no_request() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(400));
-    std::fs::write(&policy, "right r\nrole a { }\nuser jane { roles a }\n").unwrap();
+    replace_file(&policy, "right r\nrole a { }\nuser jane { roles a }\n");
     let changed = Instant::now();
     let new = policy_when(&s, |v| v["reloads"] == 1);
     assert!(

@@ -1,24 +1,39 @@
-//! Work shared out over the machine's cores: the one place the engine and
-//! the tools start threads. Results always come back in the order of the
-//! work, so what runs in parallel says exactly what it says one by one; where
-//! a thread cannot be started, its share runs on the calling thread.
+//! Work shared out over the machine's cores: `map_chunks` and `jobs` are what
+//! the engine and the tools use to split one piece of work for speed (`diff`
+//! also loads its two versions side by side). Results always come back in the
+//! order of the work, so what runs in parallel says exactly what it says one
+//! by one; where a thread cannot be started, its share runs on the calling
+//! thread.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
-/// How many threads to use: one per core.
+/// How many threads to use at most: one per core (asked once).
 fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// `f` of each of up to one chunk of `items` per core, the chunks in order;
-/// one chunk (on the calling thread) when there are fewer than `min` items.
+/// no chunk smaller than `min` items (one chunk, on the calling thread, when
+/// there are fewer than twice that).
 pub fn map_chunks<T: Sync, R: Send>(
     items: &[T],
     min: usize,
     f: impl Fn(&[T]) -> R + Sync,
 ) -> Vec<R> {
-    let threads = cores();
-    if threads < 2 || items.len() < min.max(2) {
+    map_chunks_on(cores(), items, min, f)
+}
+
+/// [`map_chunks`] on at most `threads` threads.
+fn map_chunks_on<T: Sync, R: Send>(
+    threads: usize,
+    items: &[T],
+    min: usize,
+    f: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.min(items.len() / min.max(1)).max(1);
+    if threads < 2 {
         return vec![f(items)];
     }
     let size = items.len().div_ceil(threads);
@@ -49,25 +64,49 @@ pub fn map_chunks<T: Sync, R: Send>(
 }
 
 /// Runs `job(0)`, …, `job(n - 1)` on one thread per core (each thread takes
-/// the next job not yet taken): the results in the jobs' order, or the
-/// first error met.
+/// the next job not yet taken): the results in the jobs' order. After a job
+/// fails no job is started; the error returned is that of the failed job
+/// that comes first in order (whichever thread met it).
 pub fn jobs<T: Send, E: Send>(
     n: usize,
     job: impl Fn(usize) -> Result<T, E> + Sync,
 ) -> Result<Vec<T>, E> {
-    let threads = cores().min(n);
+    jobs_on(cores(), n, job)
+}
+
+/// What one thread did: its jobs' results, numbered, and the job it failed
+/// on, if one did.
+type Share<T, E> = (Vec<(usize, T)>, Option<(usize, E)>);
+
+/// [`jobs`] on at most `threads` threads.
+fn jobs_on<T: Send, E: Send>(
+    threads: usize,
+    n: usize,
+    job: impl Fn(usize) -> Result<T, E> + Sync,
+) -> Result<Vec<T>, E> {
+    let threads = threads.min(n).max(1);
     let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
     let work = || {
         let mut done = Vec::new();
-        loop {
+        let mut error = None;
+        while !failed.load(Ordering::Relaxed) {
             let k = next.fetch_add(1, Ordering::Relaxed);
             if k >= n {
-                return Ok(done);
+                break;
             }
-            done.push((k, job(k)?));
+            match job(k) {
+                Ok(t) => done.push((k, t)),
+                Err(e) => {
+                    failed.store(true, Ordering::Relaxed);
+                    error = Some((k, e));
+                    break;
+                }
+            }
         }
+        (done, error)
     };
-    let parts: Vec<Result<Vec<(usize, T)>, E>> = std::thread::scope(|scope| {
+    let parts: Vec<Share<T, E>> = std::thread::scope(|scope| {
         // the other threads' work (none where a thread cannot start: the
         // calling thread then takes every job)
         let others: Vec<_> = (1..threads)
@@ -82,8 +121,17 @@ pub fn jobs<T: Send, E: Send>(
         parts
     });
     let mut all = Vec::with_capacity(n);
-    for part in parts {
-        all.extend(part?);
+    let mut first_error: Option<(usize, E)> = None;
+    for (done, error) in parts {
+        all.extend(done);
+        if let Some((k, e)) = error {
+            if first_error.as_ref().is_none_or(|(f, _)| k < *f) {
+                first_error = Some((k, e));
+            }
+        }
+    }
+    if let Some((_, e)) = first_error {
+        return Err(e);
     }
     all.sort_unstable_by_key(|&(k, _)| k);
     Ok(all.into_iter().map(|(_, t)| t).collect())
@@ -94,40 +142,69 @@ mod tests {
     use super::*;
 
     /// Jobs run on several threads come back in the jobs' order, whichever
-    /// thread ran them and whenever it finished.
+    /// thread ran them and whenever it finished (on 1, 3 and 7 threads,
+    /// whatever the machine has).
     #[test]
     fn jobs_keep_their_order() {
-        let out: Result<Vec<usize>, ()> = jobs(200, |k| {
-            // the early jobs take longest
-            std::thread::sleep(std::time::Duration::from_micros(((200 - k) * 5) as u64));
-            Ok(k * 2)
-        });
-        assert_eq!(out, Ok((0..200).map(|k| k * 2).collect()));
-        let none: Result<Vec<usize>, ()> = jobs(0, |_| Ok(1));
-        assert_eq!(none, Ok(Vec::new()));
+        for threads in [1, 3, 7] {
+            let out: Result<Vec<usize>, ()> = jobs_on(threads, 200, |k| {
+                // the early jobs take longest
+                std::thread::sleep(std::time::Duration::from_micros(((200 - k) * 5) as u64));
+                Ok(k * 2)
+            });
+            assert_eq!(
+                out,
+                Ok((0..200).map(|k| k * 2).collect()),
+                "{threads} threads"
+            );
+            let none: Result<Vec<usize>, ()> = jobs_on(threads, 0, |_| Ok(1));
+            assert_eq!(none, Ok(Vec::new()));
+        }
     }
 
-    /// A job that fails fails the whole run, with its error.
+    /// A failed job fails the run with the error of the first failed job in
+    /// order, and no job starts after a failure is known.
     #[test]
-    fn a_failed_job_is_the_runs_error() {
-        let out: Result<Vec<usize>, String> = jobs(50, |k| {
-            if k == 31 {
-                Err(format!("job {k}"))
-            } else {
-                Ok(k)
-            }
-        });
-        assert_eq!(out, Err("job 31".to_string()));
+    fn the_first_failed_job_is_the_runs_error() {
+        for threads in [1, 3, 7] {
+            let started = AtomicUsize::new(0);
+            let out: Result<Vec<usize>, String> = jobs_on(threads, 10_000, |k| {
+                started.fetch_add(1, Ordering::Relaxed);
+                // the later failure is met first
+                if k == 31 {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                if k == 31 || k == 32 {
+                    Err(format!("job {k}"))
+                } else {
+                    Ok(k)
+                }
+            });
+            assert_eq!(out, Err("job 31".to_string()), "{threads} threads");
+            // far fewer than the 10,000 jobs were started
+            assert!(started.load(Ordering::Relaxed) < 5_000, "{threads} threads");
+        }
     }
 
-    /// Chunks cover every item once, in order, however many cores there are.
+    /// Chunks cover every item once, in order, on any number of threads,
+    /// none smaller than asked.
     #[test]
     fn chunks_cover_the_items_in_order() {
         let items: Vec<u32> = (0..10_001).collect();
-        let parts = map_chunks(&items, 100, |c| c.to_vec());
-        assert_eq!(parts.concat(), items);
-        // below the minimum: one chunk
-        assert_eq!(map_chunks(&items[..50], 100, <[u32]>::len), vec![50]);
-        assert_eq!(map_chunks(&[] as &[u32], 0, <[u32]>::len), vec![0]);
+        for threads in [1, 2, 3, 7] {
+            let parts = map_chunks_on(threads, &items, 100, <[u32]>::to_vec);
+            assert_eq!(parts.len(), threads, "{threads} threads");
+            assert_eq!(parts.concat(), items);
+        }
+        // no chunk below the minimum: 250 items in chunks of at least 100
+        assert_eq!(
+            map_chunks_on(7, &items[..250], 100, <[u32]>::len),
+            vec![125, 125]
+        );
+        assert_eq!(
+            map_chunks_on(7, &items[..150], 100, <[u32]>::len),
+            vec![150]
+        );
+        assert_eq!(map_chunks_on(7, &[] as &[u32], 0, <[u32]>::len), vec![0]);
     }
 }

@@ -82,10 +82,7 @@ pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
         }
     }
     let revision = format!("{:016x}", hash.0);
-    let stamps = watched
-        .into_iter()
-        .map(|p| (p.clone(), stamp(&p)))
-        .collect();
+    let stamps = stamps(watched, &ws.read_sizes);
     if ws.is_compiled() {
         return Ok(Loaded {
             names: crate::complete::Names::of(&ws),
@@ -129,6 +126,24 @@ impl Fnv {
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
+}
+
+/// The stamps of the files watched, taken after they were read. A file
+/// written while it was read (read half written, stamped whole) has another
+/// size now than it had when read: its stamp is left empty, so the next look
+/// sees a change and loads it again.
+fn stamps(watched: Vec<PathBuf>, read_sizes: &[(PathBuf, u64)]) -> Vec<(PathBuf, Option<Stamp>)> {
+    watched
+        .into_iter()
+        .map(|p| {
+            let now = stamp(&p);
+            let read = read_sizes.iter().find(|(q, _)| *q == p).map(|(_, n)| *n);
+            match (now, read) {
+                (Some((_, len)), Some(n)) if len != n => (p, None),
+                _ => (p, now),
+            }
+        })
+        .collect()
 }
 
 fn changed(stamps: &[(PathBuf, Option<Stamp>)]) -> bool {
@@ -246,5 +261,30 @@ impl Served {
             "reloads": self.reloads(),
             "rejected": rejected,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that grew between its reading and its stamp is looked at
+    /// again; one read whole is not.
+    #[test]
+    fn a_file_written_while_read_is_loaded_again() {
+        let dir = std::env::temp_dir().join(format!("rights-stamps-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("policy.rights");
+        std::fs::write(&file, "right r\nrole a { grant r }\n").unwrap();
+        let whole = std::fs::metadata(&file).unwrap().len();
+        let read_half = [(file.clone(), whole / 2)];
+        let s = stamps(vec![file.clone()], &read_half);
+        assert_eq!(s[0].1, None);
+        assert!(changed(&s));
+        let read_whole = [(file.clone(), whole)];
+        let s = stamps(vec![file.clone()], &read_whole);
+        assert!(s[0].1.is_some());
+        assert!(!changed(&s));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -180,28 +180,25 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
     }
 }
 
-/// Users resolved a batch at a time by [`extend_users`].
-const USERS_AT_ONCE: usize = 4096;
+/// Users resolved a batch at a time by [`extend_users`], and taken out of
+/// the data files' syntax trees in batches of this size.
+pub(crate) const USERS_AT_ONCE: usize = 4096;
 
 /// Resolves users given by value after [`extend`], a batch at a time, each
-/// batch's syntax dropped once it is resolved: a lean load of a large data
-/// file (`Workspace::load_to_answer`) never holds every entry's syntax
-/// beside the model. A batch's users are resolved on every core (each
-/// entry on its own: only the policy and the resources are read), then
-/// added in order: the same checks, in the same order, as users in `decls`.
+/// batch dropped (its entries' syntax and its array) once it is resolved: a
+/// lean load of a large data file (`Workspace::load_to_answer`) never holds
+/// every entry's syntax beside the whole model. A batch's users are resolved
+/// on every core (each entry on its own: only the policy and the resources
+/// are read), then added in order: the same checks, in the same order, as
+/// users in `decls`.
 pub(super) fn extend_users(
     policy: &Policy,
     data: &mut Data,
-    users: Vec<ast::UserDecl>,
+    batches: Vec<Vec<ast::UserDecl>>,
     diags: &mut Diagnostics,
 ) {
-    data.users.reserve(users.len());
-    let mut users = users.into_iter();
-    loop {
-        let batch: Vec<ast::UserDecl> = users.by_ref().take(USERS_AT_ONCE).collect();
-        if batch.is_empty() {
-            return;
-        }
+    data.users.reserve(batches.iter().map(Vec::len).sum());
+    for batch in batches {
         let resolved = crate::cores::map_chunks(&batch, USERS_AT_ONCE / 2, |chunk| {
             chunk
                 .iter()
@@ -211,30 +208,38 @@ pub(super) fn extend_users(
                 })
                 .collect::<Vec<_>>()
         });
-        for (u, (user, found)) in batch.iter().zip(resolved.into_iter().flatten()) {
+        for (u, resolved) in batch.iter().zip(resolved.into_iter().flatten()) {
             diags.extend(empty_id("user", &u.id));
-            // a user declared twice is reported once, as declared twice
-            if let Some(&id) = data.user_ids.get(&u.id.text) {
-                let first = data.users[id.index()].meta.span;
-                diags.push(duplicate("user", &u.id, first));
-                continue;
-            }
-            diags.extend(found);
-            let id = UserId::from_index(data.users.len());
-            data.user_ids.insert(u.id.text.clone(), id);
-            data.users.push(user);
+            insert_user(data, u, |_| resolved, diags);
         }
     }
 }
 
 /// One user entry resolved and added, or reported as declared twice.
 fn add_user(policy: &Policy, data: &mut Data, u: &ast::UserDecl, diags: &mut Diagnostics) {
+    let resolve = |data: &Data| {
+        let mut found = Diagnostics::new();
+        (user(policy, data, u, &mut found), found)
+    };
+    insert_user(data, u, resolve, diags);
+}
+
+/// Adds the user `resolved` gives (with the problems found in its entry),
+/// or reports `u` as declared twice and keeps the first (its entry's own
+/// problems are then not reported).
+fn insert_user(
+    data: &mut Data,
+    u: &ast::UserDecl,
+    resolved: impl FnOnce(&Data) -> (User, Diagnostics),
+    diags: &mut Diagnostics,
+) {
     if let Some(&id) = data.user_ids.get(&u.id.text) {
         let first = data.users[id.index()].meta.span;
         diags.push(duplicate("user", &u.id, first));
         return;
     }
-    let user = user(policy, data, u, diags);
+    let (user, found) = resolved(data);
+    diags.extend(found);
     let id = UserId::from_index(data.users.len());
     data.user_ids.insert(u.id.text.clone(), id);
     data.users.push(user);

@@ -20,6 +20,7 @@
 mod asked;
 mod cycles;
 mod data;
+pub(crate) use data::USERS_AT_ONCE;
 mod day;
 mod declare;
 mod define;
@@ -50,15 +51,16 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
     resolve_taking(items, Vec::new())
 }
 
-/// [`resolve`] of `items` followed by `users`, given by value: each user's
-/// syntax is dropped as soon as it is resolved, so a large data file's
+/// [`resolve`] of `items` followed by `users`, given by value in batches:
+/// each batch is dropped as soon as it is resolved, so a large data file's
 /// entries are never held beside the whole model. The users come after
-/// every item (as a data file's users come after the policy's), and no test
-/// block may declare data of its own (its data is the global data with its
-/// own entries: it needs the global entries' syntax).
-pub fn resolve_taking<'a>(
+/// every item, as a data file's users come after the policy's
+/// (`Workspace::load_to_answer`, with no typed text). When a test block
+/// declares data of its own, its data is resolved from the global entries'
+/// syntax: the users are then all kept until the tests are resolved.
+pub(crate) fn resolve_taking<'a>(
     items: impl IntoIterator<Item = &'a ast::Item>,
-    users: Vec<ast::UserDecl>,
+    users: Vec<Vec<ast::UserDecl>>,
 ) -> (Model, Diagnostics) {
     let items: Vec<&ast::Item> = items.into_iter().collect();
     let mut r = Resolver::default();
@@ -66,10 +68,18 @@ pub fn resolve_taking<'a>(
     r.define(&items);
     r.check_limits();
     let Resolver { policy, mut diags } = r;
-    let decls = data::Decls::of(&items);
+    let mut decls = data::Decls::of(&items);
     let mut data = Data::default();
-    data::extend(&policy, &mut data, &decls, &mut diags);
-    data::extend_users(&policy, &mut data, users, &mut diags);
+    let tests_declare_data = items
+        .iter()
+        .any(|i| matches!(i, ast::Item::Test(t) if t.declares_data()));
+    if tests_declare_data {
+        decls.users.extend(users.iter().flatten());
+        data::extend(&policy, &mut data, &decls, &mut diags);
+    } else {
+        data::extend(&policy, &mut data, &decls, &mut diags);
+        data::extend_users(&policy, &mut data, users, &mut diags);
+    }
     data.compact_names();
     let tests = test_blocks::resolve(&policy, &data, &decls, &items, &mut diags);
     (

@@ -61,11 +61,9 @@ fn test(
         Arc::new(p)
     });
     let policy = own_policy.as_deref().unwrap_or(policy);
-    let has_local = !(t.users.is_empty()
-        && t.resources.is_empty()
-        && t.events.is_empty()
-        && t.groups.is_empty());
-    let local = has_local.then(|| Arc::new(local_data(policy, decls, t, diags)));
+    let local = t
+        .declares_data()
+        .then(|| Arc::new(local_data(policy, decls, t, diags)));
     let data = local.as_deref().unwrap_or(global);
     let at = t.at.as_ref().and_then(|d| super::data::day(d, diags));
     let mut expects = Vec::new();

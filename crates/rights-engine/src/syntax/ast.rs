@@ -432,6 +432,17 @@ pub struct TestDecl {
     pub span: Span,
 }
 
+impl TestDecl {
+    /// Whether the test declares users, resources, events or groups of its
+    /// own (its data is then the global data with them).
+    pub fn declares_data(&self) -> bool {
+        !(self.users.is_empty()
+            && self.resources.is_empty()
+            && self.events.is_empty()
+            && self.groups.is_empty())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expect {
     /// `expect [not] can …`

@@ -62,6 +62,9 @@ pub struct Workspace {
     /// The paths the workspace was read from (for reloading).
     pub policy_paths: Vec<PathBuf>,
     pub data_paths: Vec<PathBuf>,
+    /// Every file read, with how many bytes it had then (a server that
+    /// reloads on change compares them with the file's size now).
+    pub read_sizes: Vec<(PathBuf, u64)>,
     model: Model,
     diags: Diagnostics,
     /// The compiled program: `Some` exactly when the policy checked (shared
@@ -77,6 +80,7 @@ impl Default for Workspace {
         Workspace {
             sources: SourceMap::new(),
             texts: Vec::new(),
+            read_sizes: Vec::new(),
             read_diags: Diagnostics::new(),
             io_failed: false,
             policy_paths: Vec::new(),
@@ -189,15 +193,9 @@ impl Workspace {
     /// from their text.
     pub fn load_to_answer(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Workspace {
         let mut ws = Workspace::read(policy_paths, data_paths);
-        let (model, diags) = if ws.tests_declare_data() {
-            // a test's data is the global data with its own entries: the
-            // global entries' syntax is needed until the tests are resolved
-            ws.resolve_all()
-        } else {
-            // the data files' users, resolved one by one and dropped
-            let users = ws.take_data_users();
-            ws.resolve_all_with(users)
-        };
+        // the data files' users, resolved a batch at a time and dropped
+        let users = ws.take_data_users();
+        let (model, diags) = ws.resolve_all_with(users);
         for t in &mut ws.texts {
             if let (TextKind::Data, Some(parsed)) = (t.kind, t.parsed.as_mut()) {
                 parsed.items = Vec::new();
@@ -208,35 +206,33 @@ impl Workspace {
         ws
     }
 
-    /// Whether a test block declares users, resources, events or groups of
-    /// its own.
-    fn tests_declare_data(&self) -> bool {
-        self.items().any(|i| {
-            matches!(i, ast::Item::Test(t) if !(t.users.is_empty()
-                && t.resources.is_empty()
-                && t.events.is_empty()
-                && t.groups.is_empty()))
-        })
-    }
-
-    /// Takes the users out of the data texts' syntax trees (the texts are
-    /// then released: parsed again when their entries are needed).
-    fn take_data_users(&mut self) -> Vec<ast::UserDecl> {
-        let mut users = Vec::new();
+    /// Takes the users out of the data texts' syntax trees, in batches of
+    /// [`sema::USERS_AT_ONCE`] (each batch its own array, freed once
+    /// it is resolved); the texts are then released (parsed again when
+    /// their entries are needed).
+    fn take_data_users(&mut self) -> Vec<Vec<ast::UserDecl>> {
+        let at_once = sema::USERS_AT_ONCE;
+        let mut batches: Vec<Vec<ast::UserDecl>> = Vec::new();
         for t in &mut self.texts {
             if let (TextKind::Data, Some(parsed)) = (t.kind, t.parsed.as_mut()) {
                 let items = std::mem::take(&mut parsed.items);
-                users.reserve(items.len());
                 for item in items {
                     match item {
-                        ast::Item::User(u) => users.push(u),
+                        ast::Item::User(u) => {
+                            if batches.last().is_none_or(|b| b.len() == at_once) {
+                                batches.push(Vec::with_capacity(at_once));
+                            }
+                            if let Some(batch) = batches.last_mut() {
+                                batch.push(u);
+                            }
+                        }
                         other => parsed.items.push(other),
                     }
                 }
                 t.released = true;
             }
         }
-        users
+        batches
     }
 
     /// Parses again the data texts [`Workspace::load_to_answer`] released.
@@ -462,7 +458,7 @@ impl Workspace {
 
     /// [`Workspace::resolve_all`] of the items as they are, followed by
     /// users taken out of the data texts ([`sema::resolve_taking`]).
-    fn resolve_all_with(&mut self, users: Vec<ast::UserDecl>) -> (Model, Diagnostics) {
+    fn resolve_all_with(&mut self, users: Vec<Vec<ast::UserDecl>>) -> (Model, Diagnostics) {
         let mut first = self.read_diags.clone();
         if self.io_failed {
             return (Model::default(), first);

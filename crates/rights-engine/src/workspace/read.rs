@@ -89,6 +89,8 @@ impl Workspace {
         }
         match std::fs::read(path) {
             Ok(bytes) => {
+                self.read_sizes
+                    .push((path.to_path_buf(), bytes.len() as u64));
                 let nul = bytes.iter().take(8192).position(|&b| b == 0);
                 let bad = std::str::from_utf8(&bytes).err().map(|e| e.valid_up_to());
                 let at = match (nul, bad) {

@@ -162,9 +162,8 @@ fn blocks(out: &mut String, bs: &[Block]) {
     }
 }
 
-/// One page as Markdown, written into `out` (cleared first).
+/// One page as Markdown, appended to `out`.
 pub fn page_into(p: &Page, out: &mut String) {
-    out.clear();
     blocks(out, &p.blocks);
     while out.ends_with("\n\n") {
         out.pop();

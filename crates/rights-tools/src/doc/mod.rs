@@ -202,9 +202,8 @@ pub fn write_with(
         .flatten()
         .collect();
     // the search file last, as before: the pages, then what they load
-    if search == 1 && !written.is_empty() {
-        let first = written.remove(0);
-        written.push(first);
+    if search == 1 {
+        written.rotate_left(1);
     }
     Ok(written)
 }
@@ -216,10 +215,69 @@ pub fn render(site: &Site, page: &Page, format: Format) -> String {
     text
 }
 
-/// [`render`] into `text`, which is empty.
+/// [`render`], appended to `text`.
 fn render_into(site: &Site, page: &Page, format: Format, text: &mut String) {
     match format {
         Format::Html => html::page_into(site, page, text),
         Format::Markdown => markdown::page_into(page, text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(file: &str, words: &str) -> Page {
+        Page::new(
+            file,
+            words,
+            vec![Block::Para(vec![Inline::Text(words.into())])],
+        )
+    }
+
+    /// Pages written on every core come back named in the site's order, the
+    /// fixed pages first, then those made one at a time, then the search
+    /// file; each file holds its own page (the buffer used again for the
+    /// next page holds nothing of the last one).
+    #[test]
+    fn pages_written_on_every_core_are_named_in_order() {
+        let dir = std::env::temp_dir().join(format!("rights-doc-write-{}", std::process::id()));
+        let site = Site {
+            title: "T".into(),
+            pages: vec![
+                page("index", "the index"),
+                page("a", "page a"),
+                page("b", "page b"),
+            ],
+            index: Vec::new(),
+            nav: Vec::new(),
+        };
+        let more = |k: usize| Some(page(&format!("u{k}"), &format!("user page {k}")));
+        for format in [Format::Html, Format::Markdown] {
+            let written = write_with(&site, &dir, format, 5, more).unwrap();
+            let ext = if format == Format::Html { "html" } else { "md" };
+            let mut expected: Vec<String> = ["index", "a", "b", "u0", "u1", "u2", "u3", "u4"]
+                .iter()
+                .map(|p| format!("{p}.{ext}"))
+                .collect();
+            if format == Format::Html {
+                expected.push(html::SEARCH_FILE.to_string());
+            }
+            assert_eq!(written, expected);
+            for k in 0..5 {
+                let text = std::fs::read_to_string(dir.join(format!("u{k}.{ext}"))).unwrap();
+                assert_eq!(
+                    text.matches("user page").count(),
+                    1 + usize::from(format == Format::Html),
+                    "{text}"
+                );
+                assert!(text.contains(&format!("user page {k}")), "{text}");
+                assert!(
+                    !text.contains("page a") && !text.contains("the index"),
+                    "{text}"
+                );
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
