@@ -180,25 +180,29 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
     }
 }
 
-/// Users resolved a batch at a time by [`extend_users`], and taken out of
-/// the data files' syntax trees in batches of this size.
-pub(crate) const USERS_AT_ONCE: usize = 4096;
+/// Users resolved a batch at a time by [`extend_users`].
+const USERS_AT_ONCE: usize = 4096;
 
 /// Resolves users given by value after [`extend`], a batch at a time, each
-/// batch dropped (its entries' syntax and its array) once it is resolved: a
-/// lean load of a large data file (`Workspace::load_to_answer`) never holds
-/// every entry's syntax beside the whole model. A batch's users are resolved
-/// on every core (each entry on its own: only the policy and the resources
-/// are read), then added in order: the same checks, in the same order, as
-/// users in `decls`.
+/// batch's entries dropped once it is resolved: a lean load of a large data
+/// file (`Workspace::load_to_answer`) never holds every entry's syntax
+/// beside the whole model (only the array they came in, freed at the end).
+/// A batch's users are resolved on every core (each entry on its own: only
+/// the policy and the resources are read), then added in order: the same
+/// checks, in the same order, as users in `decls`.
 pub(super) fn extend_users(
     policy: &Policy,
     data: &mut Data,
-    batches: Vec<Vec<ast::UserDecl>>,
+    users: Vec<ast::UserDecl>,
     diags: &mut Diagnostics,
 ) {
-    data.users.reserve(batches.iter().map(Vec::len).sum());
-    for batch in batches {
+    data.users.reserve(users.len());
+    let mut users = users.into_iter();
+    loop {
+        let batch: Vec<ast::UserDecl> = users.by_ref().take(USERS_AT_ONCE).collect();
+        if batch.is_empty() {
+            return;
+        }
         let resolved = crate::cores::map_chunks(&batch, USERS_AT_ONCE / 2, |chunk| {
             chunk
                 .iter()

@@ -20,7 +20,6 @@
 mod asked;
 mod cycles;
 mod data;
-pub(crate) use data::USERS_AT_ONCE;
 mod day;
 mod declare;
 mod define;
@@ -51,16 +50,16 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
     resolve_taking(items, Vec::new())
 }
 
-/// [`resolve`] of `items` followed by `users`, given by value in batches:
-/// each batch is dropped as soon as it is resolved, so a large data file's
-/// entries are never held beside the whole model. The users come after
+/// [`resolve`] of `items` followed by `users`, given by value: they are
+/// resolved a batch at a time, each batch's entries dropped once resolved,
+/// so a large data file's entries are never held beside the whole model. The users come after
 /// every item, as a data file's users come after the policy's
 /// (`Workspace::load_to_answer`, with no typed text). When a test block
 /// declares data of its own, its data is resolved from the global entries'
 /// syntax: the users are then all kept until the tests are resolved.
 pub(crate) fn resolve_taking<'a>(
     items: impl IntoIterator<Item = &'a ast::Item>,
-    users: Vec<Vec<ast::UserDecl>>,
+    users: Vec<ast::UserDecl>,
 ) -> (Model, Diagnostics) {
     let items: Vec<&ast::Item> = items.into_iter().collect();
     let mut r = Resolver::default();
@@ -74,7 +73,7 @@ pub(crate) fn resolve_taking<'a>(
         .iter()
         .any(|i| matches!(i, ast::Item::Test(t) if t.declares_data()));
     if tests_declare_data {
-        decls.users.extend(users.iter().flatten());
+        decls.users.extend(users.iter());
         data::extend(&policy, &mut data, &decls, &mut diags);
     } else {
         data::extend(&policy, &mut data, &decls, &mut diags);
