@@ -199,18 +199,7 @@ fn read_user(
     // an item may be an object with a window (§9.3)
     let mut windows = Vec::new();
     let mut split = |list: ast::Windowed, items: Vec<(ast::Name, Option<ast::Window>)>| {
-        let mut names = Vec::with_capacity(items.len());
-        for (index, (n, w)) in items.into_iter().enumerate() {
-            if let Some(window) = w {
-                windows.push(ast::ItemWindow {
-                    list,
-                    index,
-                    window,
-                });
-            }
-            names.push(n);
-        }
-        names
+        unwindowed(list, items, &mut windows)
     };
     let roles = e
         .windowed_names("roles", diags)
@@ -229,24 +218,15 @@ fn read_user(
         ast::Windowed::Groups,
         e.windowed_names("groups", diags).unwrap_or_default(),
     );
-    let mut entries = |list: ast::Windowed, got: Vec<(ast::AccessEntry, Option<ast::Window>)>| {
-        let mut out = Vec::with_capacity(got.len());
-        for (index, (entry, w)) in got.into_iter().enumerate() {
-            if let Some(window) = w {
-                windows.push(ast::ItemWindow {
-                    list,
-                    index,
-                    window,
-                });
-            }
-            out.push(entry);
-        }
-        out
-    };
-    let access = entries(ast::Windowed::Access, e.windowed_access("access", diags));
-    let revoke_access = entries(
+    let access = unwindowed(
+        ast::Windowed::Access,
+        e.windowed_access("access", diags),
+        &mut windows,
+    );
+    let revoke_access = unwindowed(
         ast::Windowed::RevokeAccess,
         e.windowed_access("revoke_access", diags),
+        &mut windows,
     );
     let attributes = e.attributes("attributes", diags);
     e.no_other_fields(
@@ -280,6 +260,27 @@ fn read_user(
         span: e.span,
         from_json: true,
     }))
+}
+
+/// The items of one of a user's lists, each item's window (if it has one)
+/// recorded in `windows` by list and position (§9.3).
+fn unwindowed<T>(
+    list: ast::Windowed,
+    items: Vec<(T, Option<ast::Window>)>,
+    windows: &mut Vec<ast::ItemWindow>,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for (index, (item, window)) in items.into_iter().enumerate() {
+        if let Some(window) = window {
+            windows.push(ast::ItemWindow {
+                list,
+                index,
+                window,
+            });
+        }
+        out.push(item);
+    }
+    out
 }
 
 /// Reads one entry of a data file into an item, reporting what is wrong.
