@@ -595,18 +595,15 @@ fn a_batch_over_json_data_answers_as_the_command_line() {
     assert_eq!(gen.code, 0, "{}", gen.transcript());
     let data: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("data.json")).unwrap()).unwrap();
-    let users: Vec<&str> = data["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap())
-        .collect();
-    let resources: Vec<&str> = data["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids = |list: &str| -> Vec<&str> {
+        data[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect()
+    };
+    let (users, resources) = (ids("users"), ids("resources"));
     let requests: Vec<String> = (0..400)
         .map(|i| {
             json!({ "user": users[i * 7 % users.len()], "run": "status_detail", "on": resources[i * 13 % resources.len()] })
