@@ -109,8 +109,8 @@ pub fn run(args: Args) -> i32 {
         DocFormat::Html => doc::Format::Html,
         DocFormat::Markdown => doc::Format::Markdown,
     };
-    // each thread words its pages with a `Words` of its own
-    let page = |k: usize| Some(Words::new(program, &ws.sources).doc_users_page(k));
+    // each page worded by a `Words` of its own (one is not shared by threads)
+    let page = |k: usize| Words::new(program, &ws.sources).doc_users_page(k);
     match doc::write_with(&site, &args.out, format, users, page) {
         Ok(files) => {
             // a long list of users' pages is summed up

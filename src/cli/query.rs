@@ -226,6 +226,8 @@ fn json_lines(
         .program()
         .ok_or_else(|| "the policy did not compile".to_string())?;
     let words = Words::new(p, &ws.sources).with_all_fixes(style.all_fixes);
+    // the data files' entries indexed once, for the words of every dated line
+    let json_index = std::cell::OnceCell::new();
     let mut shapes = RequestShapes::default();
     each_line(input, |n, line| {
         if line.trim().is_empty() {
@@ -282,7 +284,10 @@ fn json_lines(
                 // of the day asked about
                 crate::ir::ProgramAt::Same(_) => write_answer(p, &words, &r.text(), q, style, out),
                 crate::ir::ProgramAt::Other(other) => {
-                    let words = Words::new(other, &ws.sources).with_all_fixes(style.all_fixes);
+                    let index = json_index.get_or_init(|| crate::words::json_index(&ws.sources));
+                    let words = Words::new(other, &ws.sources)
+                        .with_all_fixes(style.all_fixes)
+                        .with_json_index(index);
                     write_answer(p, &words, &r.text(), q, style, out)
                 }
             },

@@ -183,6 +183,10 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
 /// Users resolved a batch at a time by [`extend_users`].
 const USERS_AT_ONCE: usize = 4096;
 
+/// The fewest users of a batch one thread resolves (fewer are not worth a
+/// thread).
+const USERS_A_THREAD: usize = 512;
+
 /// Resolves users given by value after [`extend`], a batch at a time, each
 /// batch's entries dropped once it is resolved: a lean load of a large data
 /// file (`Workspace::load_to_answer`) never holds every entry's syntax
@@ -203,7 +207,7 @@ pub(super) fn extend_users(
         if batch.is_empty() {
             return;
         }
-        let resolved = crate::cores::map_chunks(&batch, USERS_AT_ONCE / 2, |chunk| {
+        let resolved = crate::cores::map_chunks(&batch, USERS_A_THREAD, |chunk| {
             chunk
                 .iter()
                 .map(|u| {

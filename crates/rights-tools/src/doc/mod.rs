@@ -149,11 +149,14 @@ pub fn file_name(page: &str, format: Format) -> String {
 
 /// Writes every page of the site into `dir` (created if missing).
 pub fn write(site: &Site, dir: &Path, format: Format) -> std::io::Result<Vec<String>> {
-    write_with(site, dir, format, 0, |_| None)
+    // no page beyond the site's: `make` is never called
+    write_with(site, dir, format, 0, |_| {
+        unreachable!("no page beyond the site's")
+    })
 }
 
 /// [`write`], then `more` pages that `make` makes one at a time (a long
-/// list's pages; `None`: no page). Pages are made, rendered and written on
+/// list's pages). Pages are made, rendered and written on
 /// every core, each by the thread that made it, so only one page a thread
 /// is in memory at once; the names written are returned in the site's order.
 pub fn write_with(
@@ -161,12 +164,12 @@ pub fn write_with(
     dir: &Path,
     format: Format,
     more: usize,
-    make: impl Fn(usize) -> Option<Page> + Sync,
+    make: impl Fn(usize) -> Page + Sync,
 ) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let fixed = site.pages.len();
     let search = usize::from(format == Format::Html);
-    let one = |p: &Page| -> std::io::Result<Option<String>> {
+    let one = |p: &Page| -> std::io::Result<String> {
         // each thread renders into one buffer, used again for every page
         thread_local! {
             static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -177,30 +180,24 @@ pub fn write_with(
             render_into(site, p, format, text);
             std::fs::write(dir.join(&name), text.as_bytes())
         })?;
-        Ok(Some(name))
+        Ok(name)
     };
     // the search index first: the largest single job
-    let job = |k: usize| -> std::io::Result<Option<String>> {
+    let job = |k: usize| -> std::io::Result<String> {
         if k < search {
             // the search index and its script, loaded once by every page
             let mut file =
                 std::io::BufWriter::new(std::fs::File::create(dir.join(html::SEARCH_FILE))?);
             html::write_search_script(site, &mut file)?;
             std::io::Write::flush(&mut file)?;
-            return Ok(Some(html::SEARCH_FILE.to_string()));
+            return Ok(html::SEARCH_FILE.to_string());
         }
         match site.pages.get(k - search) {
             Some(p) => one(p),
-            None => match make(k - search - fixed) {
-                Some(p) => one(&p),
-                None => Ok(None),
-            },
+            None => one(&make(k - search - fixed)),
         }
     };
-    let mut written: Vec<String> = rights_engine::cores::jobs(search + fixed + more, job)?
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut written = rights_engine::cores::jobs(search + fixed + more, job)?;
     // the search file last, as before: the pages, then what they load
     if search == 1 {
         written.rotate_left(1);
@@ -252,7 +249,7 @@ mod tests {
             index: Vec::new(),
             nav: Vec::new(),
         };
-        let more = |k: usize| Some(page(&format!("u{k}"), &format!("user page {k}")));
+        let more = |k: usize| page(&format!("u{k}"), &format!("user page {k}"));
         for format in [Format::Html, Format::Markdown] {
             let written = write_with(&site, &dir, format, 5, more).unwrap();
             let ext = if format == Format::Html { "html" } else { "md" };
