@@ -298,6 +298,20 @@ fn a_token_is_asked_for_when_set() {
     assert_eq!(status(Some("Bearer s3cret")), 200);
     // health is for the load balancer: no token
     assert_eq!(call(&s, "GET", "/health", "", &[]).0, 200);
+    // an empty token would check nothing: refused at start
+    std::fs::write(dir.join("empty"), "\n").unwrap();
+    for given in [
+        ["--token-file", dir.join("empty").to_str().unwrap()],
+        ["--token", " "],
+    ] {
+        let run = common::rights(&["serve", REFERENCE, given[0], given[1]]);
+        assert_eq!(run.code, 2, "{}", run.transcript());
+        assert!(
+            run.stderr.contains("the token is empty"),
+            "{}",
+            run.transcript()
+        );
+    }
 }
 
 /// `policy.rights` holding `text`, in a fresh folder of its own.
@@ -523,12 +537,15 @@ fn the_playground_works_in_a_browser() {
         return;
     }
     let s = serve(&[REFERENCE]);
+    let guarded = serve(&[REFERENCE, "--token", "s3cret"]);
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
         .join("doc-screenshots/playground");
     let out = Command::new("bash")
         .env("A11Y_SCRIPT", "playground.mjs")
+        .env("PLAYGROUND_TOKEN_URL", format!("http://{}", guarded.addr))
+        .env("PLAYGROUND_TOKEN", "s3cret")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/doc/a11y/run.sh"))
         .arg(format!("http://{}", s.addr))
         .arg(&shots)

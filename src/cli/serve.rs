@@ -51,13 +51,9 @@ pub fn run(args: Args) -> i32 {
         Err(code) => return code,
     };
     let token = match (&args.token, &args.token_file) {
-        (Some(t), _) => Some(t.clone()),
+        (Some(t), _) => Some(t.trim().to_string()),
         (None, Some(f)) => match std::fs::read_to_string(f) {
-            Ok(t) => t
-                .lines()
-                .next()
-                .map(|l| l.trim().to_string())
-                .filter(|l| !l.is_empty()),
+            Ok(t) => Some(t.lines().next().unwrap_or_default().trim().to_string()),
             Err(e) => {
                 eprintln!("error: cannot read the token file {}: {e}", f.display());
                 return EXIT_USAGE;
@@ -65,6 +61,13 @@ pub fn run(args: Args) -> i32 {
         },
         (None, None) => None,
     };
+    // a token asked for but empty would check nothing: said, not served
+    if token.as_deref() == Some("") {
+        eprintln!(
+            "error: the token is empty: give one with `--token` or on the first line of `--token-file`"
+        );
+        return EXIT_USAGE;
+    }
     let decision_log: Option<Box<dyn std::io::Write + Send>> = match &args.decision_log {
         None => None,
         // a reader of the log that goes away stops no server

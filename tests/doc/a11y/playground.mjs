@@ -16,6 +16,8 @@
 //   - asks "what if" of an edited copy of the policy;
 //   - has no serious or critical axe-core violation (WCAG 2 A, AA and best
 //     practices), at 1280 px and at 390 px, where it does not scroll sideways.
+// With PLAYGROUND_TOKEN_URL (a server started with `--token
+// PLAYGROUND_TOKEN`), the page asks for the token once and then answers.
 // Screenshots: SCREENSHOT_DIR/playground-{light,dark}.png and
 // playground-phone.png. Exits 1 on any failure; the last line is
 //   playground: N checks, F failed
@@ -136,6 +138,25 @@ try {
       check(narrow.length === 0, `[390 px] axe: ${narrow.map((v) => `${v.id} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('; ') || 'no serious or critical violation'}`);
       await page.screenshot({ path: join(shotDir, 'playground-phone.png'), fullPage: false });
     }
+    await context.close();
+  }
+  // a server started with a token (PLAYGROUND_TOKEN_URL, PLAYGROUND_TOKEN):
+  // the page asks for it once and then answers
+  const tokenUrl = process.env.PLAYGROUND_TOKEN_URL;
+  if (tokenUrl) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(30_000);
+    const page = await context.newPage();
+    let asked = 0;
+    page.on('dialog', (d) => {
+      asked += 1;
+      d.accept(process.env.PLAYGROUND_TOKEN);
+    });
+    await page.goto(`${tokenUrl}/?q=${encodeURIComponent('can jane run status_detail on resource_z')}`, { waitUntil: 'load' });
+    await page.waitForSelector('#answer .decision');
+    check((await answerText(page)).startsWith('allow'), '[token] the question is answered once the token is given');
+    await page.waitForFunction(() => document.querySelectorAll('#files h3').length > 0);
+    check(asked === 1, `[token] the token is asked for once (${asked})`);
     await context.close();
   }
 } catch (e) {
