@@ -17,7 +17,7 @@
 
 // the engine's and the tools' modules under their own names, as in every crate
 use rights_engine::{batch, diag, sema, source, workspace};
-use rights_tools::{complete, words};
+use rights_tools::{complete, project, words};
 
 mod api;
 mod decisions;

@@ -6,7 +6,7 @@
 use crate::diag;
 use crate::workspace::Workspace;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -43,12 +43,7 @@ pub struct Rejected {
     stamps: Vec<(PathBuf, Option<Stamp>)>,
 }
 
-type Stamp = (SystemTime, u64);
-
-fn stamp(p: &Path) -> Option<Stamp> {
-    let m = std::fs::metadata(p).ok()?;
-    Some((m.modified().ok()?, m.len()))
-}
+use crate::project::{stamp, Stamp};
 
 fn now() -> u64 {
     SystemTime::now()

@@ -190,10 +190,10 @@ pub fn survey(dir: &Path) -> Survey {
 }
 
 /// When a file last changed, and its length.
-type Stamp = (std::time::SystemTime, u64);
+pub type Stamp = (std::time::SystemTime, u64);
 
 /// A file's or folder's [`Stamp`] (`None`: it cannot be read).
-fn stamp(p: &Path) -> Option<Stamp> {
+pub fn stamp(p: &Path) -> Option<Stamp> {
     let m = std::fs::metadata(p).ok()?;
     Some((m.modified().ok()?, m.len()))
 }
