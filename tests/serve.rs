@@ -342,6 +342,22 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The decision log's lines, once it has `n` (or after 10 s, as many as it has).
+fn log_lines(log: &Path, n: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        if lines.len() >= n || Instant::now() > deadline {
+            return lines;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Waits until `/v1/policy` satisfies `ok`.
 fn policy_when(s: &Server, ok: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -422,18 +438,7 @@ fn a_changed_policy_is_swapped_in_whole_and_a_broken_one_refused() {
         metrics.contains("rights_policy_reloads_total 2"),
         "{metrics}"
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let lines: Vec<Value> = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        let lines: Vec<Value> = text
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        if lines.len() >= 4 || Instant::now() > deadline {
-            break lines;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let lines = log_lines(&log, 4);
     let decisions: Vec<&str> = lines
         .iter()
         .filter_map(|l| l["decision"].as_str())
@@ -564,6 +569,28 @@ fn the_playground_works_in_a_browser() {
         "{stdout}\n{stderr}"
     );
     print!("{stdout}");
+}
+
+/// The decision log names the context facts an allowed decision rests on
+/// (break-glass use), whether the answer was full or brief, and none for a
+/// decision that does not rest on them.
+#[test]
+fn the_log_says_what_a_decision_rests_on() {
+    let log = temp_dir("relies").join("decisions.jsonl");
+    let s = serve(&[REFERENCE, "--decision-log", log.to_str().unwrap()]);
+    let glass =
+        r#"{"user": "dana", "access": "view_history", "on": "resource_m", "with": ["emergency"]}"#;
+    let plain = r#"{"user": "jane", "right": "report.status_detail"}"#;
+    assert_eq!(post(&s, "/v1/can", glass).1["decision"], "allow");
+    assert_eq!(post(&s, "/v1/can?brief=true", glass).1["decision"], "allow");
+    assert_eq!(post(&s, "/v1/can?brief=true", plain).1["decision"], "allow");
+    let lines = log_lines(&log, 3);
+    let rests: Vec<&Value> = lines.iter().map(|l| &l["relies_on"]).collect();
+    assert_eq!(
+        rests,
+        [&json!(["emergency"]), &json!(["emergency"]), &json!([])],
+        "{lines:?}"
+    );
 }
 
 /// Clients that send their bodies slowly are dropped after

@@ -328,6 +328,7 @@ fn listed(ds: &[Diagnostic]) -> Vec<Value> {
 fn answer_one(
     state: &State,
     loaded: &Loaded,
+    words: &Words,
     (text, shapes): (&str, Option<&mut RequestShapes>),
     flags: Flags,
     started: Instant,
@@ -339,60 +340,74 @@ fn answer_one(
         Some(r) => r,
         None => batch::parse_request(text).map_err(|e| Reply::error(400, "bad_request", e))?,
     };
-    let Some(program) = loaded.ws.program() else {
-        return Err(Reply::error(
-            500,
-            "internal",
-            "the policy served did not compile",
-        ));
-    };
-    let (q, when) = r.resolve(program).map_err(|ds| refused(&ds, listed(&ds)))?;
-    let program = program.at(when);
-    let allowed = program.can(&q);
-    state.metrics.decision(allowed);
-    let decision = if allowed { "allow" } else { "deny" };
-    let out = if flags.brief {
-        format!("{{\"decision\":\"{decision}\"}}")
+    let base = words.program;
+    let (q, when) = r.resolve(base).map_err(|ds| refused(&ds, listed(&ds)))?;
+    let program = base.at(when);
+    // the decision is taken once: by the answer with its reasons, or alone
+    let (allowed, out, relies_on) = if flags.brief {
+        let allowed = program.can(&q);
+        let decision = if allowed { "allow" } else { "deny" };
+        // the context facts an allowed decision rests on, for the log only
+        let relies_on = if state.log.is_some() && allowed && !r.with.is_empty() {
+            program.relies_on(&q)
+        } else {
+            Vec::new()
+        };
+        (
+            allowed,
+            format!("{{\"decision\":\"{decision}\"}}"),
+            relies_on,
+        )
     } else {
-        let words = Words::new(&program, &loaded.ws.sources).with_json_index(&loaded.json_index);
         let question = if r.explain || flags.explain {
             Question::Explain(q)
         } else {
             Question::Can(q)
         };
+        let answer = program.answer(&question);
         let mut out = String::with_capacity(1024);
-        words.write_json(&program.answer(&question), &r.text(), &mut out);
-        out
-    };
-    if state.log.is_some() {
-        // the context facts the decision rests on (break-glass use)
-        let relies_on: Vec<String> = if allowed && !r.with.is_empty() {
-            program
-                .explain(&q)
-                .relies_on
-                .iter()
-                .map(|&c| program.policy.context(c).meta.name.clone())
-                .collect()
+        // the words of the program answering: a window is worded as of the
+        // day asked about
+        if std::ptr::eq(&*program, base) {
+            words.write_json(&answer, &r.text(), &mut out);
         } else {
-            Vec::new()
-        };
-        log(state, loaded, &r, text, (decision, &relies_on), started);
+            Words::new(&program, &loaded.ws.sources)
+                .with_json_index(&loaded.json_index)
+                .write_json(&answer, &r.text(), &mut out);
+        }
+        let (allowed, relies_on) = answer.decision().unwrap_or((false, &[]));
+        (allowed, out, relies_on.to_vec())
+    };
+    state.metrics.decision(allowed);
+    if let Some(log) = &state.log {
+        let decision = if allowed { "allow" } else { "deny" };
+        let relies_on: Vec<String> = relies_on
+            .iter()
+            .map(|&c| program.policy.context(c).meta.name.clone())
+            .collect();
+        write_log(
+            state,
+            log,
+            loaded,
+            &r,
+            text,
+            (decision, &relies_on),
+            started,
+        );
     }
     Ok(out)
 }
 
-/// A decision's line in the log, if there is one.
-fn log(
+/// A decision's line in the log.
+fn write_log(
     state: &State,
+    log: &Log,
     loaded: &Loaded,
     r: &Request,
     text: &str,
     (decision, relies_on): (&str, &[String]),
     started: Instant,
 ) {
-    let Some(log) = &state.log else {
-        return;
-    };
     let time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
@@ -411,8 +426,25 @@ fn log(
     }
 }
 
+/// The words of the program served, for one request's answers (a batch's
+/// share what they worded).
+fn words_of(loaded: &Loaded) -> Result<Words<'_>, Reply> {
+    match loaded.ws.program() {
+        Some(p) => Ok(Words::new(p, &loaded.ws.sources).with_json_index(&loaded.json_index)),
+        None => Err(Reply::error(
+            500,
+            "internal",
+            "the policy served did not compile",
+        )),
+    }
+}
+
 fn can(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Instant) -> Reply {
-    match answer_one(state, loaded, (text, None), flags, started) {
+    let words = match words_of(loaded) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    match answer_one(state, loaded, &words, (text, None), flags, started) {
         Ok(body) => Reply::ok(body),
         Err(r) => r,
     }
@@ -436,6 +468,10 @@ fn many(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Insta
     } else {
         text.lines().filter(|l| !l.trim().is_empty()).collect()
     };
+    let words = match words_of(loaded) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
     let mut shapes = RequestShapes::default();
     let mut out = String::with_capacity(items.len() * 24 + 16);
     out.push_str("{\"answers\":[");
@@ -443,7 +479,14 @@ fn many(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Insta
         if i > 0 {
             out.push(',');
         }
-        match answer_one(state, loaded, (item, Some(&mut shapes)), flags, started) {
+        match answer_one(
+            state,
+            loaded,
+            &words,
+            (item, Some(&mut shapes)),
+            flags,
+            started,
+        ) {
             Ok(a) => out.push_str(&a),
             Err(r) => out.push_str(&r.body),
         }

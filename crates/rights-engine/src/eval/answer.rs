@@ -35,6 +35,19 @@ pub enum Answer {
     Expiring(ExpiringAnswer),
 }
 
+impl Answer {
+    /// For a `can` answer: whether it is allowed, and the context facts
+    /// given without which it would be denied (a server logs them).
+    pub fn decision(&self) -> Option<(bool, &[ContextId])> {
+        match self {
+            Answer::Can { explanation, .. } => {
+                Some((explanation.allowed, explanation.relies_on.as_slice()))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// `expiring within N days` (§9.3) as of `day`.
 #[derive(Clone, Debug)]
 pub struct ExpiringAnswer {

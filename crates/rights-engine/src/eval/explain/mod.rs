@@ -371,7 +371,7 @@ impl Program {
     }
 
     /// Each given fact without which `q` (allowed) would be denied.
-    fn relies_on(&self, q: &CanQ) -> Vec<ContextId> {
+    pub fn relies_on(&self, q: &CanQ) -> Vec<ContextId> {
         if !self.uses_context() {
             return Vec::new();
         }
