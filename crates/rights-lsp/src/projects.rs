@@ -12,7 +12,7 @@ use crate::project::ProjectKey;
 use crate::sema::model::Policy;
 use crate::worker::Build;
 use lsp_types::Uri;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -44,8 +44,9 @@ pub struct Projects {
     order: Vec<ProjectKey>,
     /// The project of each file last gathered.
     owner: HashMap<PathBuf, ProjectKey>,
-    /// Projects being analysed again (not in `list`).
-    pub analysing: HashSet<ProjectKey>,
+    /// Projects being analysed again (not in `list`), each with a
+    /// fingerprint of the texts sent: the same texts are not sent again.
+    analysing: HashMap<ProjectKey, u64>,
     /// Per project, from its latest analysis: what completion needs.
     completion: HashMap<ProjectKey, ForCompletion>,
 }
@@ -58,7 +59,7 @@ impl Default for Projects {
             generations: 0,
             order: Vec::new(),
             owner: HashMap::new(),
-            analysing: HashSet::new(),
+            analysing: HashMap::new(),
             completion: HashMap::new(),
         }
     }
@@ -68,7 +69,11 @@ impl Projects {
     /// The projects as they are now: those whose texts did not change keep
     /// their analysis; the others are returned, to be analysed again (each
     /// with the analysis it replaces, taken out of `list`). Install the new
-    /// analyses with [`Projects::install`].
+    /// analyses with [`Projects::install`]. A project being analysed whose
+    /// texts are those it was sent with is not sent again: when nothing else
+    /// changed, nothing is returned (the analysis running goes on); when
+    /// something did, it goes with the new job (the worker keeps what it
+    /// had done of it).
     pub fn plan(&mut self, now: Vec<(ProjectKey, Inputs)>) -> Vec<Build> {
         let mut old: HashMap<ProjectKey, Served> = std::mem::take(&mut self.list)
             .into_iter()
@@ -77,6 +82,7 @@ impl Projects {
         self.order.clear();
         self.owner.clear();
         let mut builds = Vec::new();
+        let mut running = Vec::new();
         for (key, inputs) in now {
             for (p, _) in inputs.policy.iter().chain(&inputs.data) {
                 self.owner.insert(p.clone(), key.clone());
@@ -85,18 +91,27 @@ impl Projects {
             match old.remove(&key) {
                 Some(s) if s.analysis.reads(&inputs) => self.list.push(s),
                 before => {
-                    self.analysing.insert(key.clone());
-                    builds.push(Build {
+                    let sent = fingerprint(&inputs);
+                    let build = Build {
                         key,
                         inputs,
                         previous: before.map(|s| s.analysis.into_previous()),
-                    })
+                    };
+                    if build.previous.is_none() && self.analysing.get(&build.key) == Some(&sent) {
+                        running.push(build);
+                    } else {
+                        self.analysing.insert(build.key.clone(), sent);
+                        builds.push(build);
+                    }
                 }
             }
         }
         let order = &self.order;
-        self.analysing.retain(|k| order.contains(k));
+        self.analysing.retain(|k, _| order.contains(k));
         self.completion.retain(|k, _| order.contains(k));
+        if !builds.is_empty() {
+            builds.extend(running);
+        }
         builds
     }
 
@@ -142,7 +157,7 @@ impl Projects {
             return false;
         }
         match path.and_then(|p| self.owner.get(p)) {
-            Some(key) => self.analysing.contains(key),
+            Some(key) => self.analysing.contains_key(key),
             None => path.is_none_or(|p| self.of_path(p).is_none()),
         }
     }
@@ -200,5 +215,53 @@ impl Projects {
     /// Whether every project's diagnostics are complete (lint's included).
     pub fn settled(&self) -> bool {
         self.analysing.is_empty() && self.list.iter().all(|s| s.analysis.linted)
+    }
+}
+
+/// A fingerprint of a project's texts (their paths and contents).
+fn fingerprint(inputs: &Inputs) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    inputs.policy.hash(&mut h);
+    inputs.data.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(text: &str) -> Inputs {
+        Inputs {
+            policy: vec![(PathBuf::from("/p/a.rights"), text.to_string())],
+            data: Vec::new(),
+        }
+    }
+
+    /// A project being analysed is not sent again with the texts it was sent
+    /// with (the analysis running goes on); with other texts it is, and so
+    /// is it when another project changes (the new job replaces the old).
+    #[test]
+    fn a_project_being_analysed_is_not_sent_again_unchanged() {
+        let (a, b) = (
+            ProjectKey::Root(PathBuf::from("/p")),
+            ProjectKey::Root(PathBuf::from("/q")),
+        );
+        let mut projects = Projects::default();
+        let sent = projects.plan(vec![(a.clone(), inputs("right r"))]);
+        assert_eq!(sent.len(), 1);
+        assert!(projects.waits(Some(Path::new("/p/a.rights"))));
+        // the same texts again (a look at the disk, a save): nothing to send
+        assert!(projects
+            .plan(vec![(a.clone(), inputs("right r"))])
+            .is_empty());
+        // a new text: sent
+        let sent = projects.plan(vec![(a.clone(), inputs("right s"))]);
+        assert_eq!(sent.len(), 1);
+        // another project appears: both go in the new job
+        let sent = projects.plan(vec![(a.clone(), inputs("right s")), (b, inputs("right t"))]);
+        let keys: Vec<&ProjectKey> = sent.iter().map(|b| &b.key).collect();
+        assert_eq!(keys.len(), 2);
+        assert!(keys.contains(&&a));
     }
 }

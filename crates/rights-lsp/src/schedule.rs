@@ -39,10 +39,13 @@ impl Server {
         let first_bytes = self.projects.new_bytes(&now);
         let files: usize = now.iter().map(|(_, i)| i.policy.len() + i.data.len()).sum();
         let builds = self.projects.plan(now);
-        if builds.is_empty() && !self.worker.busy() {
-            // nothing changed but the projects there are
-            self.projects.install(Vec::new());
-            self.announce |= self.projects.list.is_empty();
+        if builds.is_empty() {
+            if !self.worker.busy() {
+                // nothing changed but the projects there are
+                self.projects.install(Vec::new());
+                self.announce |= self.projects.list.is_empty();
+            }
+            // else the analysis running is of these very texts: it goes on
             return;
         }
         let slow = self.last_analysis >= self.progress_after || first_bytes > 4 << 20;
