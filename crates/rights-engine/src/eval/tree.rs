@@ -28,28 +28,23 @@ impl Program {
             return None;
         }
         let parent = self.data.resources.get(res.index())?.parent?;
-        // ancestors from the parent up, until one holds `l` without
-        // inheritance (or the root): then down again, each one holding it
-        // when the one above does and nothing there takes it away
-        // on the stack, each ancestor's scope made once: a question
-        // allocates nothing
-        let mut chain = [self.scope(u, Some(parent)); SHALLOW];
-        let mut len = 1;
-        let mut top_holds = false;
+        // up from the parent, each ancestor's scope made once (a question
+        // allocates nothing): the first that holds `l` by other sources
+        // passes it down, unless one on the way takes it away
         let mut cur = parent;
+        let mut depth = 1;
         loop {
-            let here = chain
-                .get(len - 1)
-                .copied()
-                .unwrap_or_else(|| self.scope(u, Some(cur)));
-            if self.granted_directly(&here, cur, l) && !self.taken_away_in(&here, l) {
-                top_holds = true;
-                break;
+            let here = self.scope(u, Some(cur));
+            if self.taken_away_in(&here, l) {
+                return None;
+            }
+            if self.granted_directly(&here, cur, l) {
+                return Some(parent);
             }
             match self.data.resources.get(cur.index()).and_then(|r| r.parent) {
                 // a deep tree: every resource's answer at once, kept (each
                 // question would otherwise walk the whole chain again)
-                Some(_) if len >= SHALLOW => {
+                Some(_) if depth >= SHALLOW => {
                     let held = self.held_down_the_tree(u, l);
                     return held
                         .get(parent.index())
@@ -58,25 +53,12 @@ impl Program {
                         .then_some(parent);
                 }
                 Some(p) => {
-                    if let Some(slot) = chain.get_mut(len) {
-                        *slot = self.scope(u, Some(p));
-                    }
-                    len += 1;
                     cur = p;
+                    depth += 1;
                 }
-                None => break,
+                None => return None,
             }
         }
-        if !top_holds {
-            return None;
-        }
-        // `chain`'s last holds `l`; each below it inherits unless taken away
-        for s in chain.iter().take(len - 1).rev() {
-            if self.taken_away_in(s, l) {
-                return None;
-            }
-        }
-        Some(parent)
     }
 
     /// Whether `u` holds inherited level `l` on each resource, computed once
