@@ -418,7 +418,7 @@ impl Program {
 
     /// The date and facts that answer questions asked `when`: those of
     /// this program where they change no answer.
-    fn variant_of(&self, when: When) -> (Day, ContextSet) {
+    pub(crate) fn variant_of(&self, when: When) -> (Day, ContextSet) {
         let day = match when.at {
             Some(d) if self.dated() => d,
             _ => self.day,

@@ -67,6 +67,7 @@ pub fn run_with_coverage(
     // variants built for the tests' dates and facts are let go after the
     // run (a clone would keep them in the caller's program)
     let global = Arc::new(program.detached());
+    let mut last = LastVariant::default();
     tests
         .iter()
         .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
@@ -83,28 +84,55 @@ pub fn run_with_coverage(
                 (None, Some(d)) => Arc::new(global.with_data(d.clone())),
                 (None, None) => global.clone(),
             };
-            run_one(t, program, coverage.as_deref_mut())
+            run_one(t, program, &mut last, coverage.as_deref_mut())
         })
         .collect()
 }
 
-/// A test's expectations in groups asked at the same date with the same
-/// facts, in order within each group: each group's program is built once
-/// and let go before the next (a variant of large data is a copy of it).
-fn by_when(t: &Test) -> Vec<(When, Vec<&Expectation>)> {
-    let mut groups: Vec<(When, Vec<&Expectation>)> = Vec::new();
-    let mut index: std::collections::HashMap<When, usize> = std::collections::HashMap::new();
+/// The variant of a program last asked for (another date, other facts),
+/// kept for the next group of expectations asked the same way: the tests
+/// of one date share it. One at a time: a variant of large data is a copy
+/// of its tables.
+#[derive(Default)]
+struct LastVariant {
+    /// Whose variant (not kept alive by this).
+    base: std::sync::Weak<Program>,
+    key: Option<(Day, ContextSet)>,
+    variant: Option<Arc<Program>>,
+}
+
+impl LastVariant {
+    fn of(&mut self, base: &Arc<Program>, when: When) -> Arc<Program> {
+        let key = base.variant_of(when);
+        if let (Some(v), true) = (&self.variant, self.key == Some(key)) {
+            if std::sync::Weak::ptr_eq(&self.base, &Arc::downgrade(base)) {
+                return v.clone();
+            }
+        }
+        // the one kept is let go before the next is built
+        self.variant = None;
+        let v = base.at_once(when).arc(base);
+        self.base = Arc::downgrade(base);
+        self.key = Some(key);
+        self.variant = Some(v.clone());
+        v
+    }
+}
+
+/// A test's expectations in groups that `program` answers as one variant
+/// (the same date, the same facts where they change an answer), in order
+/// within each group: each group's variant is built once.
+fn by_when<'t>(t: &'t Test, program: &Program) -> Vec<(When, Vec<&'t Expectation>)> {
+    let mut groups: Vec<((Day, ContextSet), When, Vec<&Expectation>)> = Vec::new();
     for e in &t.expects {
         let when = expectation_when(t, e);
-        let i = *index.entry(when).or_insert_with(|| {
-            groups.push((when, Vec::new()));
-            groups.len() - 1
-        });
-        if let Some((_, g)) = groups.get_mut(i) {
-            g.push(e);
+        let key = program.variant_of(when);
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, g)) => g.push(e),
+            None => groups.push((key, when, vec![e])),
         }
     }
-    groups
+    groups.into_iter().map(|(_, w, g)| (w, g)).collect()
 }
 
 /// When an expectation is asked: its own `at`, else its test's, else the
@@ -122,11 +150,12 @@ fn expectation_when(t: &Test, e: &Expectation) -> When {
 fn run_one(
     t: &Test,
     test_program: Arc<Program>,
+    last: &mut LastVariant,
     mut coverage: Option<&mut coverage::Coverage>,
 ) -> TestResult {
     let mut failures = Vec::new();
-    for (when, group) in by_when(t) {
-        let program = test_program.at_once(when).arc(&test_program);
+    for (when, group) in by_when(t, &test_program) {
+        let program = last.of(&test_program, when);
         for e in group {
             if let Some(c) = coverage.as_deref_mut() {
                 c.expectation(&program, e);
