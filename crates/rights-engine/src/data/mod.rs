@@ -198,32 +198,32 @@ fn read_user(
     // absent or `null`: the default role applies; `[]`: exactly no roles;
     // an item may be an object with a window (§9.3)
     let mut windows = Vec::new();
-    let mut split = |list: ast::Windowed, items: Vec<(ast::Name, Option<ast::Window>)>| {
-        unwindowed(list, items, &mut windows)
-    };
     let roles = e
         .windowed_names("roles", diags)
-        .map(|r| split(ast::Windowed::Roles, r));
+        .map(|r| split_windows(ast::Windowed::Roles, r, &mut windows));
     let pats = |ns: Vec<ast::Name>| ns.into_iter().map(pattern_of).collect::<Vec<_>>();
-    let grants = pats(split(
+    let grants = pats(split_windows(
         ast::Windowed::Grants,
         e.windowed_names("grants", diags).unwrap_or_default(),
+        &mut windows,
     ));
-    let revokes = pats(split(
+    let revokes = pats(split_windows(
         ast::Windowed::Revokes,
         e.windowed_names("revokes", diags).unwrap_or_default(),
+        &mut windows,
     ));
     let flags = e.names("flags", diags).unwrap_or_default();
-    let groups = split(
+    let groups = split_windows(
         ast::Windowed::Groups,
         e.windowed_names("groups", diags).unwrap_or_default(),
+        &mut windows,
     );
-    let access = unwindowed(
+    let access = split_windows(
         ast::Windowed::Access,
         e.windowed_access("access", diags),
         &mut windows,
     );
-    let revoke_access = unwindowed(
+    let revoke_access = split_windows(
         ast::Windowed::RevokeAccess,
         e.windowed_access("revoke_access", diags),
         &mut windows,
@@ -264,7 +264,7 @@ fn read_user(
 
 /// The items of one of a user's lists, each item's window (if it has one)
 /// recorded in `windows` by list and position (§9.3).
-fn unwindowed<T>(
+fn split_windows<T>(
     list: ast::Windowed,
     items: Vec<(T, Option<ast::Window>)>,
     windows: &mut Vec<ast::ItemWindow>,

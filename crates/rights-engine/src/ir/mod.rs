@@ -515,29 +515,30 @@ impl Program {
         // new resources may carry tags, attributes and `access for role`;
         // new events list their resources
         let new_events = data.events.len() != self.tables.shared.event_resources.len();
-        if data.resources.len() != self.tables.shared.resource_tags.rows() {
-            let with_attrs = data.users.iter().any(|u| !u.attributes.is_empty());
-            if with_attrs {
-                // attribute values are numbered over users and resources
-                self.tables = DataTables::build_with(&self.code, &data, self.tables.with);
-                self.data = data;
-                self.symbolic = Slot::default();
-                self.variants = Variants::default();
-                self.deep = Deep::default();
-                return;
+        let new_resources = data.resources.len() != self.tables.shared.resource_tags.rows();
+        if new_resources && data.users.iter().any(|u| !u.attributes.is_empty()) {
+            // attribute values are numbered over users and resources
+            self.tables = DataTables::build_with(&self.code, &data, self.tables.with);
+        } else {
+            if new_resources || new_events {
+                self.tables.shared = Arc::new(Shared::build(&self.code, &data));
             }
-            self.tables.shared = Arc::new(Shared::build(&self.code, &data));
-        } else if new_events {
-            self.tables.shared = Arc::new(Shared::build(&self.code, &data));
+            for u in data.users.iter().skip(self.tables.users()) {
+                self.tables.push_user(&self.code, u);
+            }
         }
-        for u in data.users.iter().skip(self.tables.users()) {
-            self.tables.push_user(&self.code, u);
-        }
+        self.data = data;
+        // what was worked out of the old data: the symbolic view (it reads
+        // users and resources), variants and deep-tree answers
+        self.forget_memos();
+    }
+
+    /// Lets go of everything worked out of this program's data and kept
+    /// with it (built again when asked).
+    fn forget_memos(&mut self) {
+        self.symbolic = Slot::default();
         self.variants = Variants::default();
         self.deep = Deep::default();
-        self.data = data;
-        // the symbolic view reads users and resources: build it again when asked
-        self.symbolic = Slot::default();
     }
 
     /// Whether every decision of a user is the same under this program and

@@ -186,20 +186,20 @@ impl Workspace {
     }
 
     /// [`Workspace::load`] for a command that only asks questions of the
-    /// result (`check`, `query`): the data files' parsed entries are dropped
-    /// as soon as they are resolved, before compiling, so the peak holds the
-    /// model and the program but not the data's syntax tree (on the large
-    /// workload, 581 → 501 MB). Checking again parses them again
-    /// from their text.
+    /// result (`check`, `query`, `doc`, `serve`): the data files' users are
+    /// resolved a batch at a time and dropped, and the rest of their parsed
+    /// entries once resolved, before compiling, so the peak holds the model
+    /// and the program but not the data's syntax tree. Checking again parses
+    /// them again from their text.
     pub fn load_to_answer(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Workspace {
         let mut ws = Workspace::read(policy_paths, data_paths);
         // the data files' users, resolved a batch at a time and dropped
         let users = ws.take_data_users();
         let (model, diags) = ws.resolve_all_with(users);
-        for t in &mut ws.texts {
-            if let (TextKind::Data, Some(parsed)) = (t.kind, t.parsed.as_mut()) {
+        // what the data texts still hold (resources, events, groups): gone too
+        for t in ws.texts.iter_mut().filter(|t| t.released) {
+            if let Some(parsed) = t.parsed.as_mut() {
                 parsed.items = Vec::new();
-                t.released = true;
             }
         }
         ws.commit(model, diags);

@@ -119,15 +119,12 @@ impl Words<'_> {
             })
             .collect();
         let rows = (from..to).map(|i| self.doc_user_row(i, &roles)).collect();
-        let mut blocks = vec![Block::Heading {
-            level: 1,
-            text: if pages == 1 {
-                "Users".into()
-            } else {
-                format!("Users {}–{} of {n}", from + 1, to)
-            },
-            anchor: "page-top".into(),
-        }];
+        let title = if pages == 1 {
+            "Users".to_string()
+        } else {
+            format!("Users {}–{} of {n}", from + 1, to)
+        };
+        let mut blocks = vec![heading(1, title, "page-top")];
         if pages > 1 {
             blocks.push(pager(n, USERS_PER_PAGE, Some(page), users_page));
         }

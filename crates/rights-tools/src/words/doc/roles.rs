@@ -236,8 +236,8 @@ impl Words<'_> {
         if let Some(g) = drawn {
             blocks.insert(2, g);
         }
-        let all: Vec<RightId> = (0..p.rights.len()).map(RightId::from_index).collect();
-        if all.len() <= WIDE {
+        let n_rights = p.rights.len();
+        if n_rights <= WIDE {
             // a table per component, each under a heading that folds
             for (ci, rights) in grants.by_component.iter().enumerate() {
                 let c = &grants.components[ci];
@@ -254,10 +254,7 @@ impl Words<'_> {
         } else {
             // too wide for one table: a count per component, then each component folded
             let comps = &grants.components;
-            let mut total = vec![0usize; comps.len()];
-            for &c in &grants.component {
-                total[c] += 1;
-            }
+            let total = |c: usize| grants.by_component.get(c).map_or(0, Vec::len);
             let mut head = vec!["Role".to_string()];
             head.extend(comps.iter().cloned());
             let count_cells = p.roles.len() * comps.len();
@@ -276,7 +273,7 @@ impl Words<'_> {
                         row.push(if *n == 0 {
                             Cell::empty()
                         } else {
-                            Cell::text(format!("{n} of {}", total[c]))
+                            Cell::text(format!("{n} of {}", total(c)))
                         });
                     }
                     row
@@ -296,35 +293,30 @@ impl Words<'_> {
                     comps.len()
                 ))]));
             }
-            let cells = p.roles.len() * all.len();
+            let cells = p.roles.len() * n_rights;
             if cells > MAX_CELLS {
                 blocks.push(Block::Para(vec![t(format!(
                     "With {} roles and {} rights the matrix would have {cells} cells: each component's own matrix is shown when it has at most {MAX_CELLS}; the others are given by the counts above and by each role's list of rights below.",
                     p.roles.len(),
-                    all.len()
+                    n_rights
                 ))]));
             }
-            if all.len() > RIGHTS_SPLIT {
+            if n_rights > RIGHTS_SPLIT {
                 blocks.push(Block::Para(vec![t(
                     "Each component's matrix is on its page of the rights catalogue.",
                 )]));
             }
-            for (ci, c) in comps.iter().enumerate() {
-                if p.roles.len() * total[ci] > MAX_CELLS || all.len() > RIGHTS_SPLIT {
+            for (c, rs) in comps.iter().zip(&grants.by_component) {
+                if p.roles.len() * rs.len() > MAX_CELLS || n_rights > RIGHTS_SPLIT {
                     continue;
                 }
-                let rs: Vec<RightId> = all
-                    .iter()
-                    .copied()
-                    .filter(|&r| grants.component[r.index()] == ci)
-                    .collect();
                 blocks.push(Block::Details {
                     summary: format!("Component {c}: {} rights", rs.len()),
                     open: false,
                     blocks: vec![self.matrix(
                         grants,
                         format!("Which role has which right of {c}"),
-                        &rs,
+                        rs,
                     )],
                 });
             }
