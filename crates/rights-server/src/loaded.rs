@@ -196,15 +196,24 @@ impl Served {
     }
 
     /// Loads the files again if one changed since the version served (or
-    /// the version last refused) was read: swapped in if it checks, else
-    /// kept as the refusal `/v1/policy` reports.
+    /// the version last refused) was read, or, where items have windows, the
+    /// day changed since it was loaded (they are answered as of that day):
+    /// swapped in if it checks, else kept as the refusal `/v1/policy` reports.
     pub fn reload_if_changed(&self) {
         let since_refused = match self.rejected.lock() {
             Ok(r) => r.as_ref().map(|r| changed(&r.stamps)),
             Err(_) => None,
         };
-        let stale = since_refused.unwrap_or_else(|| changed(&self.current().stamps));
-        if stale {
+        let current = self.current();
+        let stale = since_refused.unwrap_or_else(|| changed(&current.stamps));
+        // a new day matters where an item has a window; after a refusal, the
+        // files must change first (the refused version would be refused again)
+        let new_day = since_refused.is_none()
+            && current
+                .ws
+                .program()
+                .is_some_and(|p| p.dated() && p.day() != crate::sema::model::Day::today());
+        if stale || new_day {
             self.reload();
         }
     }
