@@ -296,6 +296,15 @@ fn a_token_is_asked_for_when_set() {
     assert_eq!(status(None), 401);
     assert_eq!(status(Some("Bearer wrong")), 401);
     assert_eq!(status(Some("Bearer s3cret")), 200);
+    // a caller without the token is refused before its body is read (the
+    // body announced never comes; the default body time is 10 s)
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.write_all(b"POST /v1/can HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+        .unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    let mut head = [0u8; 12];
+    c.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 401");
     // health is for the load balancer: no token
     assert_eq!(call(&s, "GET", "/health", "", &[]).0, 200);
     // an empty token would check nothing: refused at start

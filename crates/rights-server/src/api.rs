@@ -100,13 +100,12 @@ impl Flags {
     }
 }
 
-/// A request as the routes read it: method, the `Authorization` header,
-/// and the body (read whole, or the reply that refuses it).
+/// A request as the routes read it: its method, and the body (read whole,
+/// or the reply that refuses it).
 pub(crate) struct Asked {
     post: bool,
     get: bool,
     method: String,
-    authorization: Option<String>,
     body: Result<String, Reply>,
 }
 
@@ -124,11 +123,19 @@ pub async fn handle(
         .copied()
         .unwrap_or("other");
     let method = rq.method().clone();
+    // the token first: a caller without it costs no body read
     let authorization = rq
         .headers()
         .get(hyper::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+        .and_then(|v| v.to_str().ok());
+    if path.starts_with("/v1/") && !authorized(&state, authorization) {
+        let reply = Reply::error(
+            401,
+            "unauthorized",
+            "this server asks for a token: send `Authorization: Bearer TOKEN`",
+        );
+        return Ok(respond(&state, route, reply, started));
+    }
     let body = if method == hyper::Method::POST {
         read_body(rq, state.max_body, state.body_time).await
     } else {
@@ -138,7 +145,6 @@ pub async fn handle(
         post: method == hyper::Method::POST,
         get: method == hyper::Method::GET,
         method: method.to_string(),
-        authorization,
         body,
     };
     // a bug in a handler: an internal error for this request, and the
@@ -170,6 +176,16 @@ pub async fn handle(
     } else {
         answer().unwrap_or_else(|_| bug())
     };
+    Ok(respond(&state, route, reply, started))
+}
+
+/// A reply as the HTTP response, counted in the metrics.
+fn respond(
+    state: &State,
+    route: &'static str,
+    reply: Reply,
+    started: Instant,
+) -> hyper::Response<Full<Bytes>> {
     let status = reply.status;
     state.metrics.request(route, status, started.elapsed());
     let mut response = hyper::Response::new(Full::new(Bytes::from(reply.body)));
@@ -179,17 +195,10 @@ pub async fn handle(
         hyper::header::CONTENT_TYPE,
         hyper::header::HeaderValue::from_static(reply.content_type),
     );
-    Ok(response)
+    response
 }
 
 fn route_request(state: &State, asked: Asked, path: &str, query: &str, started: Instant) -> Reply {
-    if path.starts_with("/v1/") && !authorized(state, asked.authorization.as_deref()) {
-        return Reply::error(
-            401,
-            "unauthorized",
-            "this server asks for a token: send `Authorization: Bearer TOKEN`",
-        );
-    }
     let (method, body) = (asked.method, asked.body);
     let loaded = state.served.current();
     let how = if asked.post {
@@ -250,8 +259,9 @@ fn authorized(state: &State, authorization: Option<&str>) -> bool {
     let Some(token) = &state.token else {
         return true;
     };
-    let want = format!("Bearer {token}");
-    authorization.is_some_and(|a| same(a.as_bytes(), want.as_bytes()))
+    authorization
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .is_some_and(|given| same(given.as_bytes(), token.as_bytes()))
 }
 
 /// Compares in a time that does not depend on where the texts differ.
