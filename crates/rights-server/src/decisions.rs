@@ -23,14 +23,8 @@ impl Log {
                 let _ = writeln!(out, "{line}");
                 // written out whenever the queue is empty: a reader (`tail
                 // -f`) sees each line soon, and a burst is written at once
-                let mut more = true;
-                while more {
-                    match rx.try_recv() {
-                        Ok(line) => {
-                            let _ = writeln!(out, "{line}");
-                        }
-                        Err(_) => more = false,
-                    }
+                for line in rx.try_iter() {
+                    let _ = writeln!(out, "{line}");
                 }
                 let _ = out.flush();
             }

@@ -3,7 +3,7 @@
 //! thread per core; the engine answers on the connection's task in
 //! microseconds).
 //!
-//! - `mod.rs`: the configuration, the listening socket and its threads;
+//! - `lib.rs`: the configuration, the listening socket and its threads;
 //! - `loaded.rs`: the policy served (a revision), loaded beside the old one
 //!   when its files change and swapped whole; a version that does not check
 //!   is refused and reported;
@@ -59,24 +59,6 @@ pub struct Config {
     pub body_time: Duration,
 }
 
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            listen: "127.0.0.1:8181".into(),
-            paths: Vec::new(),
-            data: Vec::new(),
-            token: None,
-            max_body: 1 << 20,
-            decision_log: None,
-            reload_every: Duration::from_millis(250),
-            threads: 4,
-            playground: true,
-            on_reload: Box::new(|_| {}),
-            body_time: Duration::from_secs(10),
-        }
-    }
-}
-
 /// Loads the policy, listens, and answers until the process ends. `ready`
 /// is told the address listened on and the revision served (or the
 /// policy's diagnostics, when it does not check: then nothing is served).
@@ -86,14 +68,11 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
         Ok(l) => l,
         Err(rejected) => return Err(Failure::Policy(rejected.rendered)),
     };
-    let listener = std::net::TcpListener::bind(config.listen.as_str())
-        .map_err(|e| Failure::Listen(format!("cannot listen on {}: {e}", config.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Failure::Listen(format!("cannot listen on {}: {e}", config.listen)))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| Failure::Listen(format!("cannot listen on {}: {e}", config.listen)))?;
+    let cannot =
+        |e: std::io::Error| Failure::Listen(format!("cannot listen on {}: {e}", config.listen));
+    let listener = std::net::TcpListener::bind(config.listen.as_str()).map_err(cannot)?;
+    let addr = listener.local_addr().map_err(cannot)?;
+    listener.set_nonblocking(true).map_err(cannot)?;
     let log = config.decision_log.map(decisions::Log::new);
     let served = Arc::new(Served::new(
         first,
@@ -165,6 +144,6 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr, &str)) -> Result<(),
 pub enum Failure {
     /// The policy does not check: its diagnostics, rendered.
     Policy(String),
-    /// The address could not be listened on, or the log not opened.
+    /// The address could not be listened on.
     Listen(String),
 }
