@@ -86,8 +86,9 @@ fn given_up(cancel: &AtomicBool) -> bool {
 }
 
 impl Analysis {
-    /// Reads, checks and indexes; lints too when `lint` (otherwise the
-    /// caller lints on another thread: [`Analysis::lint`]). The previous
+    /// Reads, checks and indexes (the caller lints on another thread:
+    /// [`Analysis::lint`]; a policy that does not check has nothing for
+    /// lint, and its diagnostics are `check`'s and lint's already). The previous
     /// analysis of the same project is consumed: what an edit did not touch
     /// is kept from its parse (moved out of it where nothing else holds its
     /// workspace, as when its lint is done; copied otherwise).
@@ -98,7 +99,6 @@ impl Analysis {
     pub fn build(
         inputs: &Inputs,
         previous: Option<Previous>,
-        lint: bool,
         cancel: &AtomicBool,
     ) -> Result<Analysis, Previous> {
         let mut ws = Workspace::default();
@@ -144,7 +144,7 @@ impl Analysis {
         if given_up(cancel) {
             return Err(give_up(ws));
         }
-        let linted = lint || !ws.is_compiled();
+        let linted = !ws.is_compiled();
         let diagnostics = if linted {
             crate::lint::check_and_lint(&ws).0
         } else {

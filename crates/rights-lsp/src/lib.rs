@@ -425,7 +425,7 @@ impl Server {
         let built = builds
             .into_iter()
             .filter_map(|b| {
-                let a = analysis::Analysis::build(&b.inputs, b.previous, false, &never).ok()?;
+                let a = analysis::Analysis::build(&b.inputs, b.previous, &never).ok()?;
                 Some((b.key, a))
             })
             .collect();
@@ -449,12 +449,7 @@ impl Server {
     /// A formatting request's work, apart from the server (a snapshot of
     /// the document): `null` for a document that is not a policy file.
     fn formatting(&self, req: Request) -> impl FnOnce() -> Result<Value, RequestError> + Send {
-        let uri: Option<Uri> = req
-            .params
-            .get("textDocument")
-            .and_then(|d| d.get("uri"))
-            .and_then(Value::as_str)
-            .and_then(|u| u.parse().ok());
+        let uri = request_uri(&req);
         let doc = uri
             .as_ref()
             .and_then(|u| edits::ToFormat::of(self.projects.for_uri(Some(u)), u));

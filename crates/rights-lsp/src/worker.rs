@@ -121,7 +121,7 @@ fn work(jobs: &Receiver<Job>, done: &Sender<Finished>, given_up: &AtomicU64) {
         for b in builds.by_ref() {
             let previous = b.previous.or_else(|| parked.remove(&b.key));
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                Analysis::build(&b.inputs, previous, false, &job.cancel)
+                Analysis::build(&b.inputs, previous, &job.cancel)
             }));
             match result {
                 Ok(Ok(a)) => built.push((b.key, a)),
