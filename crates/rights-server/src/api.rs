@@ -326,11 +326,14 @@ fn refused(ds: &[Diagnostic], detail: Vec<Value>) -> Reply {
     }
 }
 
-/// A request's diagnostics as the API lists them (no place: a JSON request
-/// is not a text with lines).
-fn listed(ds: &[Diagnostic]) -> Vec<Value> {
-    ds.iter()
-        .map(|d| json!({ "code": d.code.as_str(), "message": d.message, "help": d.help }))
+/// Diagnostics as every route lists them: `rights check --format json`'s
+/// objects (a JSON request's have no file or line: it is not a text).
+pub(crate) fn diagnostics_json<'d>(
+    ds: impl IntoIterator<Item = &'d Diagnostic>,
+    sources: &crate::source::SourceMap,
+) -> Vec<Value> {
+    ds.into_iter()
+        .filter_map(|d| serde_json::to_value(diag::to_json(d, sources)).ok())
         .collect()
 }
 
@@ -351,7 +354,10 @@ fn answer_one(
         None => batch::parse_request(text).map_err(|e| Reply::error(400, "bad_request", e))?,
     };
     let base = words.program;
-    let (q, when) = r.resolve(base).map_err(|ds| refused(&ds, listed(&ds)))?;
+    let (q, when) = r.resolve(base).map_err(|ds| {
+        let detail = diagnostics_json(&ds, &crate::source::SourceMap::new());
+        refused(&ds, detail)
+    })?;
     let program = base.at(when);
     // the decision is taken once: by the answer with its reasons, or alone
     let (allowed, out, relies_on) = if flags.brief {
@@ -528,11 +534,7 @@ pub(crate) fn text_query(ws: &Workspace, index: Option<&JsonIndex>, body: &str) 
     let asked = match ws.resolve_query(&text, "<query>") {
         Ok(a) => a,
         Err(f) => {
-            let detail = f
-                .diagnostics
-                .iter()
-                .filter_map(|d| serde_json::to_value(diag::to_json(d, &f.sources)).ok())
-                .collect();
+            let detail = diagnostics_json(&f.diagnostics, &f.sources);
             return refused(&f.diagnostics, detail);
         }
     };

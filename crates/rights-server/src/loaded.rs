@@ -95,10 +95,7 @@ pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
     Err(Rejected {
         at: now(),
         revision,
-        diagnostics: diags
-            .iter()
-            .filter_map(|d| serde_json::to_value(diag::to_json(d, &ws.sources)).ok())
-            .collect(),
+        diagnostics: crate::api::diagnostics_json(diags, &ws.sources),
         rendered: diag::render_all(diags, &ws.sources, diag::RenderOptions::default()),
         stamps,
     })

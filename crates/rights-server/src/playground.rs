@@ -8,7 +8,6 @@
 
 use crate::api::{text_query, Reply};
 use crate::complete::{candidates, Place};
-use crate::diag;
 use crate::loaded::Loaded;
 use crate::source::Origin;
 use crate::workspace::Workspace;
@@ -87,12 +86,8 @@ pub fn scratch(loaded: &Loaded, body: &str) -> Reply {
     }
     ws.check();
     if !ws.is_compiled() {
-        let diagnostics: Vec<Value> = ws
-            .diagnostics()
-            .iter()
-            .filter(|d| d.is_error())
-            .filter_map(|d| serde_json::to_value(diag::to_json(d, &ws.sources)).ok())
-            .collect();
+        let errors = ws.diagnostics().iter().filter(|d| d.is_error());
+        let diagnostics = crate::api::diagnostics_json(errors, &ws.sources);
         let body = json!({ "error": {
             "code": "policy_errors",
             "message": "the edited policy does not check",
