@@ -240,7 +240,7 @@ impl DataTables {
     /// `with` (deny conditions may read them).
     pub fn build_with(code: &PolicyCode, data: &Data, with: ContextSet) -> DataTables {
         let shared = Arc::new(Shared::build(code, data));
-        DataTables::build_users_with(code, shared, &data.users, with)
+        DataTables::build_users_with(code, shared, data.users.iter().map(|u| &**u), with)
     }
 
     pub(crate) fn build_users_with<'u, I>(

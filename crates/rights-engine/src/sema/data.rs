@@ -6,10 +6,13 @@
 use super::define::{patterns, role_ref};
 use super::model::*;
 use super::names::{unknown, unknown_data, Kind};
+use super::nesting::{groups, resource_cycles};
 use super::{duplicate, meta};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The data declarations among a list of items, by kind.
 #[derive(Default)]
@@ -46,7 +49,7 @@ fn field(from_json: bool, rights: &'static str, json: &'static str) -> &'static 
 }
 
 /// A warning for a name listed twice in one entry (it counts once).
-fn listed_twice(what: &str, name: &ast::Name, first: crate::source::Span) -> Diagnostic {
+pub(super) fn listed_twice(what: &str, name: &ast::Name, first: crate::source::Span) -> Diagnostic {
     Diagnostic::warning(
         Code::Duplicate,
         format!("{what} `{}` is listed twice", name.text),
@@ -65,8 +68,54 @@ fn empty_id(kind: &str, id: &ast::Name) -> Option<Diagnostic> {
     })
 }
 
+/// What a declaration of an id the data already holds does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Again {
+    /// It is declared twice: an error, the first declaration counts.
+    Duplicate,
+    /// It takes the place of the entry already there (a test's own data
+    /// over the global data, §6): the entry keeps its id, so what refers to
+    /// it by id refers to the new one. Declared twice among the new
+    /// declarations is still an error.
+    Replaces,
+}
+
+/// The ids of entries added or replaced by one [`extend_as`], by kind.
+#[derive(Default)]
+struct Fresh {
+    resources: HashSet<usize>,
+    events: HashSet<usize>,
+    users: HashSet<usize>,
+}
+
+/// Where a declaration of an id goes: a new entry, in place of the entry
+/// at an index, or nowhere (declared twice: `Err` with the first's span).
+fn place(
+    again: Again,
+    existing: Option<usize>,
+    fresh: &mut HashSet<usize>,
+    first: impl Fn(usize) -> Span,
+) -> Result<Option<usize>, Span> {
+    match existing {
+        None => Ok(None),
+        Some(i) if again == Again::Replaces && fresh.insert(i) => Ok(Some(i)),
+        Some(i) => Err(first(i)),
+    }
+}
+
 /// Resolves data declarations and adds them to `data`, reporting into `diags`.
 pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mut Diagnostics) {
+    extend_as(policy, data, decls, Again::Duplicate, diags)
+}
+
+/// [`extend`], an id already in `data` handled as `again` says.
+pub(super) fn extend_as(
+    policy: &Policy,
+    data: &mut Data,
+    decls: &Decls,
+    again: Again,
+    diags: &mut Diagnostics,
+) {
     for (kind, id) in decls
         .users
         .iter()
@@ -77,16 +126,20 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
     {
         diags.extend(empty_id(kind, id));
     }
+    let mut fresh = Fresh::default();
     let first_new_resource = data.resources.len();
     for r in &decls.resources {
-        if let Some(&id) = data.resource_ids.get(&r.id.text) {
-            let first = data.resources[id.index()].meta.span;
-            diags.push(duplicate("resource", &r.id, first));
-            continue;
-        }
-        let id = ResourceId::from_index(data.resources.len());
-        data.resource_ids.insert(r.id.text.clone(), id);
-        data.resources.push(Resource {
+        let existing = data.resource_ids.get(&r.id.text).map(|id| id.index());
+        let at = match place(again, existing, &mut fresh.resources, |i| {
+            data.resources[i].meta.span
+        }) {
+            Ok(at) => at,
+            Err(first) => {
+                diags.push(duplicate("resource", &r.id, first));
+                continue;
+            }
+        };
+        let resource = Resource {
             meta: meta(&r.id, &r.label, &r.doc),
             parent: None,
             details: r
@@ -97,7 +150,16 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
             tags: Vec::new(),
             role_access: Vec::new(),
             attributes: Vec::new(),
-        });
+        };
+        match at {
+            Some(i) => data.resources[i] = resource,
+            None => {
+                let id = ResourceId::from_index(data.resources.len());
+                Arc::make_mut(&mut data.resource_ids).insert(r.id.text.clone(), id);
+                data.resources.push(resource);
+                fresh.resources.insert(id.index());
+            }
+        }
     }
     for r in &decls.resources {
         let Some(&id) = data.resource_ids.get(&r.id.text) else {
@@ -135,16 +197,27 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
             ),
         }
     }
-    resource_cycles(data, first_new_resource, diags);
+    if !fresh.resources.is_empty() {
+        let is_new = |i: usize| match again {
+            Again::Duplicate => i >= first_new_resource,
+            Again::Replaces => fresh.resources.contains(&i),
+        };
+        resource_cycles(data, &fresh.resources, is_new, diags);
+    }
     if !decls.groups.is_empty() {
         groups(policy, data, &decls.groups, diags);
     }
     for e in &decls.events {
-        if let Some(&id) = data.event_ids.get(&e.id.text) {
-            let first = data.events[id.index()].meta.span;
-            diags.push(duplicate("event", &e.id, first));
-            continue;
-        }
+        let existing = data.event_ids.get(&e.id.text).map(|id| id.index());
+        let at = match place(again, existing, &mut fresh.events, |i| {
+            data.events[i].meta.span
+        }) {
+            Ok(at) => at,
+            Err(first) => {
+                diags.push(duplicate("event", &e.id, first));
+                continue;
+            }
+        };
         let mut res: Vec<ResourceId> = Vec::new();
         let mut spans = Vec::new();
         for r in &e.resources {
@@ -167,16 +240,27 @@ pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mu
                 )),
             }
         }
-        let id = EventId::from_index(data.events.len());
-        data.event_ids.insert(e.id.text.clone(), id);
-        data.events.push(Event {
+        let event = Event {
             meta: meta(&e.id, &e.label, &e.doc),
             resources: res,
-        });
+        };
+        match at {
+            Some(i) => data.events[i] = event,
+            None => {
+                let id = EventId::from_index(data.events.len());
+                Arc::make_mut(&mut data.event_ids).insert(e.id.text.clone(), id);
+                data.events.push(event);
+                fresh.events.insert(id.index());
+            }
+        }
     }
     data.users.reserve(decls.users.len());
     for u in &decls.users {
-        add_user(policy, data, u, diags);
+        let resolve = |data: &Data| {
+            let mut found = Diagnostics::new();
+            (user(policy, data, u, &mut found), found)
+        };
+        insert_user(data, u, again, &mut fresh.users, resolve, diags);
     }
 }
 
@@ -216,41 +300,47 @@ pub(super) fn extend_users(
                 })
                 .collect::<Vec<_>>()
         });
+        let mut fresh = HashSet::new();
         for (u, resolved) in batch.iter().zip(resolved.into_iter().flatten()) {
             diags.extend(empty_id("user", &u.id));
-            insert_user(data, u, |_| resolved, diags);
+            insert_user(data, u, Again::Duplicate, &mut fresh, |_| resolved, diags);
         }
     }
 }
 
-/// One user entry resolved and added, or reported as declared twice.
-fn add_user(policy: &Policy, data: &mut Data, u: &ast::UserDecl, diags: &mut Diagnostics) {
-    let resolve = |data: &Data| {
-        let mut found = Diagnostics::new();
-        (user(policy, data, u, &mut found), found)
-    };
-    insert_user(data, u, resolve, diags);
-}
-
 /// Adds the user `resolved` gives (with the problems found in its entry),
-/// or reports `u` as declared twice and keeps the first (its entry's own
-/// problems are then not reported).
+/// in place of the user of its id if `again` says so, or reports `u` as
+/// declared twice and keeps the first (its entry's own problems are then
+/// not reported).
 fn insert_user(
     data: &mut Data,
     u: &ast::UserDecl,
+    again: Again,
+    fresh: &mut HashSet<usize>,
     resolved: impl FnOnce(&Data) -> (User, Diagnostics),
     diags: &mut Diagnostics,
 ) {
-    if let Some(&id) = data.user_ids.get(&u.id.text) {
-        let first = data.users[id.index()].meta.span;
-        diags.push(duplicate("user", &u.id, first));
-        return;
-    }
+    let existing = data.user_ids.get(&u.id.text).map(|id| id.index());
+    let at = match place(again, existing, fresh, |i| data.users[i].meta.span) {
+        Ok(at) => at,
+        Err(first) => {
+            diags.push(duplicate("user", &u.id, first));
+            return;
+        }
+    };
     let (user, found) = resolved(data);
     diags.extend(found);
-    let id = UserId::from_index(data.users.len());
-    data.user_ids.insert(u.id.text.clone(), id);
-    data.users.push(user);
+    match at {
+        Some(i) => data.users[i] = Arc::new(user),
+        None => {
+            let id = UserId::from_index(data.users.len());
+            Arc::make_mut(&mut data.user_ids).insert(u.id.text.clone(), id);
+            data.users.push(Arc::new(user));
+            if again == Again::Replaces {
+                fresh.insert(id.index());
+            }
+        }
+    }
 }
 
 /// One user entry, every name in it resolved; problems name the entry and field.
@@ -435,7 +525,7 @@ fn windows(u: &ast::UserDecl, diags: &mut Diagnostics) -> Vec<ItemWindow> {
 /// `RES: LEVEL, …` entries (a user's or group's access, a user's revoked
 /// access), each level with the span of its entry; a level listed twice on one
 /// resource is a warning.
-fn access_entries(
+pub(super) fn access_entries(
     policy: &Policy,
     data: &Data,
     entries: &[ast::AccessEntry],
@@ -525,162 +615,4 @@ fn resource_extras(policy: &Policy, r: &ast::ResourceDecl, diags: &mut Diagnosti
         }
     }
     (tags, role_access)
-}
-
-/// Every group's body, in the order the policy numbered them (a name declared
-/// twice was reported when it was declared; the first declaration counts),
-/// then parents and nesting cycles.
-fn groups(policy: &Policy, data: &mut Data, decls: &[&ast::GroupDecl], diags: &mut Diagnostics) {
-    let n = policy.names.groups.len();
-    let mut defined: Vec<Option<&ast::GroupDecl>> = vec![None; n];
-    for g in decls {
-        if let Some(&id) = policy.names.groups.get(&g.id.text) {
-            if defined[id.index()].is_none() {
-                defined[id.index()] = Some(g);
-            }
-        }
-    }
-    let mut out = Vec::with_capacity(n);
-    for g in defined.iter().flatten() {
-        let entry = |d: Diagnostic, f: &str| d.in_entry("group", &g.id.text, f);
-        let mut found = Diagnostics::new();
-        let mut roles: Vec<(RoleId, Span)> = Vec::new();
-        for r in &g.roles {
-            if let Some(role) = role_ref(policy, &mut found, r) {
-                match roles.iter().find(|(x, _)| *x == role) {
-                    Some((_, first)) => found.push(listed_twice("role", r, *first)),
-                    None => roles.push((role, r.span)),
-                }
-            }
-        }
-        diags.extend(found.drain(..).map(|d| entry(d, "roles")));
-        let access = access_entries(policy, data, &g.access, &mut found);
-        diags.extend(found.drain(..).map(|d| entry(d, "access")));
-        let parent = g
-            .parent
-            .as_ref()
-            .and_then(|p| match policy.names.groups.get(&p.text) {
-                Some(&id) => Some(id),
-                None => {
-                    diags.push(entry(unknown(policy, Kind::Group, p.into()), "parent"));
-                    None
-                }
-            });
-        out.push(Group {
-            meta: meta(&g.id, &g.label, &g.doc),
-            parent,
-            roles,
-            access,
-        });
-    }
-    data.groups = out;
-    let edges: Vec<Vec<usize>> = data
-        .groups
-        .iter()
-        .map(|g| g.parent.iter().map(|p| p.index()).collect())
-        .collect();
-    for cycle in super::cycles::find_cycles(&edges) {
-        let names: Vec<String> = cycle
-            .iter()
-            .map(|&i| format!("`{}`", data.groups[i].meta.name))
-            .collect();
-        let mut d = Diagnostic::error(
-            Code::GroupCycle,
-            if names.len() == 1 {
-                format!("group {} is nested in itself", names[0])
-            } else {
-                format!(
-                    "groups {} are nested in each other in a cycle",
-                    names.join(", ")
-                )
-            },
-        );
-        for (k, &i) in cycle.iter().enumerate() {
-            let next = cycle[(k + 1) % cycle.len()];
-            let g = &data.groups[i];
-            let label = format!("`{}` is in `{}`", g.meta.name, data.groups[next].meta.name);
-            d = if k == 0 {
-                d.at(g.meta.span, label)
-            } else {
-                d.also(g.meta.span, label)
-            };
-        }
-        diags.push(d.help("a group's `in PARENT` chain must end at a group that is in no other; remove one of these `in`"));
-    }
-}
-
-/// Sub-resource cycles among the resources from `first` on (older ones were
-/// checked when they were added, and cannot point at newer ones). Each
-/// resource is walked once: a walk stops at a resource an earlier walk
-/// reached, so a 100,000-deep tree costs 100,000 steps, not their square.
-fn resource_cycles(data: &Data, first: usize, diags: &mut Diagnostics) {
-    let n = data.resources.len();
-    // 0: not reached; k + 1: reached by the walk from resource k
-    let mut walk = vec![0usize; n];
-    let mut starts: Vec<usize> = Vec::new();
-    for start in first..n {
-        if walk[start] != 0 {
-            continue;
-        }
-        let mut cur = start;
-        loop {
-            walk[cur] = start + 1;
-            match data.resources[cur].parent {
-                Some(p) if p.index() >= first && p.index() < n => {
-                    let p = p.index();
-                    if walk[p] == start + 1 {
-                        // a cycle through p: report it at its first resource
-                        let mut members = vec![p];
-                        let mut c = data.resources[p].parent;
-                        while let Some(x) = c {
-                            if x.index() == p {
-                                break;
-                            }
-                            members.push(x.index());
-                            c = data.resources[x.index()].parent;
-                        }
-                        starts.extend(members.iter().min().copied());
-                        break;
-                    }
-                    if walk[p] != 0 {
-                        break;
-                    }
-                    cur = p;
-                }
-                _ => break,
-            }
-        }
-    }
-    starts.sort_unstable();
-    for start in starts {
-        let mut chain = vec![start];
-        let mut c = data.resources[start].parent;
-        while let Some(x) = c {
-            if x.index() == start {
-                break;
-            }
-            chain.push(x.index());
-            c = data.resources[x.index()].parent;
-        }
-        let names: Vec<String> = chain
-            .iter()
-            .map(|&i| format!("`{}`", data.resources[i].meta.name))
-            .collect();
-        let message = if names.len() == 1 {
-            format!("resource {} is its own parent", names[0])
-        } else {
-            format!(
-                "resources {} are each other's sub-resources in a cycle",
-                names.join(", ")
-            )
-        };
-        diags.push(
-            Diagnostic::error(Code::BadData, message)
-                .at(
-                    data.resources[start].meta.span,
-                    "this resource is its own ancestor",
-                )
-                .help("a sub-resource's `in PARENT` chain must end at a top-level resource"),
-        );
-    }
 }

@@ -27,6 +27,7 @@ mod limits;
 pub mod model;
 mod name_table;
 mod names;
+mod nesting;
 mod query;
 mod test_blocks;
 mod windows;
@@ -54,9 +55,9 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
 /// resolved a batch at a time, each batch's entries dropped once resolved,
 /// so a large data file's entries are never held beside the whole model. The users come after
 /// every item, as a data file's users come after the policy's
-/// (`Workspace::load_to_answer`, with no typed text). When a test block
-/// declares data of its own, its data is resolved from the global entries'
-/// syntax: the users are then all kept until the tests are resolved.
+/// (`Workspace::load_to_answer`, with no typed text). A test's own data is
+/// the global data with the test's entries over it, so the global entries'
+/// syntax is not needed after they are resolved.
 pub(crate) fn resolve_taking<'a>(
     items: impl IntoIterator<Item = &'a ast::Item>,
     users: Vec<ast::UserDecl>,
@@ -67,18 +68,10 @@ pub(crate) fn resolve_taking<'a>(
     r.define(&items);
     r.check_limits();
     let Resolver { policy, mut diags } = r;
-    let mut decls = data::Decls::of(&items);
+    let decls = data::Decls::of(&items);
     let mut data = Data::default();
-    let tests_declare_data = items
-        .iter()
-        .any(|i| matches!(i, ast::Item::Test(t) if t.declares_data()));
-    if tests_declare_data {
-        decls.users.extend(users.iter());
-        data::extend(&policy, &mut data, &decls, &mut diags);
-    } else {
-        data::extend(&policy, &mut data, &decls, &mut diags);
-        data::extend_users(&policy, &mut data, users, &mut diags);
-    }
+    data::extend(&policy, &mut data, &decls, &mut diags);
+    data::extend_users(&policy, &mut data, users, &mut diags);
     data.compact_names();
     let tests = test_blocks::resolve(&policy, &data, &decls, &items, &mut diags);
     (

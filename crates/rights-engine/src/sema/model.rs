@@ -473,14 +473,17 @@ pub struct Event {
 /// Users, resources and events, with their name tables.
 #[derive(Clone, Debug, Default)]
 pub struct Data {
-    pub users: Vec<User>,
+    /// Each user shared: a copy of the data (as of a day, a test's own)
+    /// shares every user it does not change.
+    pub users: Vec<Arc<User>>,
     pub resources: Vec<Resource>,
     pub events: Vec<Event>,
     /// Every group, in the order of `Names::groups` (so a `GroupId` indexes it).
     pub groups: Vec<Group>,
-    pub user_ids: NameMap<UserId>,
-    pub resource_ids: NameMap<ResourceId>,
-    pub event_ids: NameMap<EventId>,
+    /// The name tables, shared by copies until one adds a name.
+    pub user_ids: Arc<NameMap<UserId>>,
+    pub resource_ids: Arc<NameMap<ResourceId>>,
+    pub event_ids: Arc<NameMap<EventId>>,
 }
 
 impl Data {
@@ -490,12 +493,12 @@ impl Data {
         fn table<T: Copy>(
             names: impl ExactSizeIterator<Item = String>,
             id: impl Fn(usize) -> T,
-        ) -> NameMap<T> {
+        ) -> Arc<NameMap<T>> {
             let mut m = NameMap::with_capacity(names.len());
             for (i, n) in names.enumerate() {
                 m.insert(n, id(i));
             }
-            m
+            Arc::new(m)
         }
         self.user_ids = table(
             self.users.iter().map(|u| u.meta.name.clone()),
@@ -515,13 +518,13 @@ impl Data {
     /// additions made after those counts, name tables included).
     pub fn truncate(&mut self, users: usize, resources: usize, events: usize) {
         for u in self.users.drain(users.min(self.users.len())..) {
-            self.user_ids.remove(&u.meta.name);
+            Arc::make_mut(&mut self.user_ids).remove(&u.meta.name);
         }
         for r in self.resources.drain(resources.min(self.resources.len())..) {
-            self.resource_ids.remove(&r.meta.name);
+            Arc::make_mut(&mut self.resource_ids).remove(&r.meta.name);
         }
         for e in self.events.drain(events.min(self.events.len())..) {
-            self.event_ids.remove(&e.meta.name);
+            Arc::make_mut(&mut self.event_ids).remove(&e.meta.name);
         }
     }
 

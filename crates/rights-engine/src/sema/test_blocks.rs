@@ -1,15 +1,14 @@
 //! `test` blocks: each test's own data (global data with the test's
 //! declarations added or shadowing) and its expectations, resolved.
 
-use super::data::{extend, Decls};
-use super::duplicate;
+use super::data::{extend_as, Again, Decls};
 use super::model::*;
 use super::names::{unknown_data, Kind};
 use super::query::{resolve_can, resolve_report_query, resolve_when};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Every test block among `items`, in order; also warns of two tests with one name.
@@ -63,7 +62,7 @@ fn test(
     let policy = own_policy.as_deref().unwrap_or(policy);
     let local = t
         .declares_data()
-        .then(|| Arc::new(local_data(policy, decls, t, diags)));
+        .then(|| Arc::new(local_data(policy, global, decls, t, diags)));
     let data = local.as_deref().unwrap_or(global);
     let at = t.at.as_ref().and_then(|d| super::data::day(d, diags));
     let mut expects = Vec::new();
@@ -145,82 +144,85 @@ fn test(
     }
 }
 
-/// The test's own declarations, then the global ones they do not shadow.
-/// Only problems in the test's own text are reported: global data was
-/// checked once already.
-fn local_data(policy: &Policy, decls: &Decls, t: &ast::TestDecl, diags: &mut Diagnostics) -> Data {
-    let local_ids = |ids: Vec<&ast::Name>, kind: &str, ds: &mut Diagnostics| {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
-        for id in ids {
-            if let Some(first) = seen.get(id.text.as_str()) {
-                ds.push(duplicate(kind, id, *first));
-            }
-            seen.entry(&id.text).or_insert(id.span);
-        }
-        seen.into_keys().map(str::to_string).collect::<HashSet<_>>()
-    };
-    let lu = local_ids(t.users.iter().map(|u| &u.id).collect(), "user", diags);
-    let lr = local_ids(
-        t.resources.iter().map(|u| &u.id).collect(),
-        "resource",
-        diags,
-    );
-    let le = local_ids(t.events.iter().map(|u| &u.id).collect(), "event", diags);
+/// The global data with the test's own declarations in the place of the
+/// global entries of the same id, or added after them. Entries the test does
+/// not declare are shared with the global data, not copied, and keep their
+/// ids: a global user's access to a resource the test declares again is
+/// access to the test's resource. Only problems in the test's own text are
+/// reported: global data was checked once already.
+fn local_data(
+    policy: &Policy,
+    global: &Data,
+    decls: &Decls,
+    t: &ast::TestDecl,
+    diags: &mut Diagnostics,
+) -> Data {
     let mine = Decls {
-        users: t
-            .users
-            .iter()
-            .chain(
-                decls
-                    .users
-                    .iter()
-                    .copied()
-                    .filter(|u| !lu.contains(&u.id.text)),
-            )
-            .collect(),
-        resources: t
-            .resources
-            .iter()
-            .chain(
-                decls
-                    .resources
-                    .iter()
-                    .copied()
-                    .filter(|r| !lr.contains(&r.id.text)),
-            )
-            .collect(),
-        events: t
-            .events
-            .iter()
-            .chain(
-                decls
-                    .events
-                    .iter()
-                    .copied()
-                    .filter(|e| !le.contains(&e.id.text)),
-            )
-            .collect(),
-        // the global groups, but those the test declares again
-        groups: t
-            .groups
-            .iter()
-            .chain(
-                decls
-                    .groups
-                    .iter()
-                    .copied()
-                    .filter(|g| !t.groups.iter().any(|x| x.id.text == g.id.text)),
-            )
-            .collect(),
+        users: t.users.iter().collect(),
+        resources: t.resources.iter().collect(),
+        events: t.events.iter().collect(),
+        // groups are resolved together: the test's, then the global ones it
+        // does not declare again
+        groups: if t.groups.is_empty() {
+            Vec::new()
+        } else {
+            t.groups
+                .iter()
+                .chain(
+                    decls
+                        .groups
+                        .iter()
+                        .copied()
+                        .filter(|g| !t.groups.iter().any(|x| x.id.text == g.id.text)),
+                )
+                .collect()
+        },
     };
     let mut found = Diagnostics::new();
-    let mut data = Data::default();
-    extend(policy, &mut data, &mine, &mut found);
+    let mut data = global.clone();
+    extend_as(policy, &mut data, &mine, Again::Replaces, &mut found);
     diags.extend(found.into_iter().filter(|d| {
-        let inside = d.primary.as_ref().is_some_and(|(s, _)| {
+        d.primary.as_ref().is_some_and(|(s, _)| {
             s.file == t.span.file && s.start >= t.span.start && s.end <= t.span.end
-        });
-        inside && (d.code != Code::Duplicate || !d.is_error())
+        })
     }));
     data
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sema::model::{Data, UserId};
+    use crate::source::FileId;
+    use crate::syntax::parse_file;
+    use std::sync::Arc;
+
+    fn resolved(text: &str) -> crate::sema::model::Model {
+        let file = parse_file(FileId(0), text).unwrap();
+        let (model, diags) = crate::sema::resolve(&file.items);
+        assert!(diags.is_empty(), "{diags:?}");
+        model
+    }
+
+    #[test]
+    fn a_tests_data_shares_every_global_entry_it_does_not_declare() {
+        let model = resolved(
+            "access view \"View\"\nresource site \"Site\"\n\
+             user a { access site: view }\nuser b {}\nuser c {}\n\
+             test \"t\" {\n  user b { access site: view }\n  user d {}\n  \
+             expect can b access view on site\n}\n",
+        );
+        let global: &Data = &model.data;
+        let local = model.tests[0].data.as_deref().unwrap();
+        let names: Vec<&str> = local.users.iter().map(|u| u.meta.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        assert!(Arc::ptr_eq(&global.users[0], &local.users[0]));
+        assert!(Arc::ptr_eq(&global.users[2], &local.users[2]));
+        // `b` replaced in its place: the test's entry, the global id
+        assert!(!Arc::ptr_eq(&global.users[1], &local.users[1]));
+        assert_eq!(local.users[1].access.len(), 1);
+        assert_eq!(local.user_ids.get("b"), Some(&UserId::from_index(1)));
+        assert_eq!(global.user_ids.get("d"), None);
+        // no user added to the resources: their names are shared
+        assert!(Arc::ptr_eq(&global.resource_ids, &local.resource_ids));
+    }
 }

@@ -214,7 +214,7 @@ impl Program {
     /// shares the compiled policy; only the one user's tables are built. Ask
     /// it only about user 0.
     fn with_changes(&self, u: UserId, changes: &[Fix]) -> Option<Program> {
-        let mut user = self.data.users.get(u.index())?.clone();
+        let mut user = User::clone(self.data.users.get(u.index())?);
         let span = user.span;
         // roles given by default become explicit, so adding one keeps them
         if user.roles.is_none()

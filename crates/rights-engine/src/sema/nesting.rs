@@ -1,0 +1,186 @@
+//! Nesting in data: groups in groups (§8.1) and resources in resources,
+//! resolved and checked for cycles.
+
+use super::data::{access_entries, listed_twice};
+use super::define::role_ref;
+use super::meta;
+use super::model::*;
+use super::names::{unknown, Kind};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::Span;
+use crate::syntax::ast;
+use std::collections::HashSet;
+
+/// Every group's body, in the order the policy numbered them (a name declared
+/// twice was reported when it was declared; the first declaration counts),
+/// then parents and nesting cycles.
+pub(super) fn groups(
+    policy: &Policy,
+    data: &mut Data,
+    decls: &[&ast::GroupDecl],
+    diags: &mut Diagnostics,
+) {
+    let n = policy.names.groups.len();
+    let mut defined: Vec<Option<&ast::GroupDecl>> = vec![None; n];
+    for g in decls {
+        if let Some(&id) = policy.names.groups.get(&g.id.text) {
+            if defined[id.index()].is_none() {
+                defined[id.index()] = Some(g);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for g in defined.iter().flatten() {
+        let entry = |d: Diagnostic, f: &str| d.in_entry("group", &g.id.text, f);
+        let mut found = Diagnostics::new();
+        let mut roles: Vec<(RoleId, Span)> = Vec::new();
+        for r in &g.roles {
+            if let Some(role) = role_ref(policy, &mut found, r) {
+                match roles.iter().find(|(x, _)| *x == role) {
+                    Some((_, first)) => found.push(listed_twice("role", r, *first)),
+                    None => roles.push((role, r.span)),
+                }
+            }
+        }
+        diags.extend(found.drain(..).map(|d| entry(d, "roles")));
+        let access = access_entries(policy, data, &g.access, &mut found);
+        diags.extend(found.drain(..).map(|d| entry(d, "access")));
+        let parent = g
+            .parent
+            .as_ref()
+            .and_then(|p| match policy.names.groups.get(&p.text) {
+                Some(&id) => Some(id),
+                None => {
+                    diags.push(entry(unknown(policy, Kind::Group, p.into()), "parent"));
+                    None
+                }
+            });
+        out.push(Group {
+            meta: meta(&g.id, &g.label, &g.doc),
+            parent,
+            roles,
+            access,
+        });
+    }
+    data.groups = out;
+    let edges: Vec<Vec<usize>> = data
+        .groups
+        .iter()
+        .map(|g| g.parent.iter().map(|p| p.index()).collect())
+        .collect();
+    for cycle in super::cycles::find_cycles(&edges) {
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|&i| format!("`{}`", data.groups[i].meta.name))
+            .collect();
+        let mut d = Diagnostic::error(
+            Code::GroupCycle,
+            if names.len() == 1 {
+                format!("group {} is nested in itself", names[0])
+            } else {
+                format!(
+                    "groups {} are nested in each other in a cycle",
+                    names.join(", ")
+                )
+            },
+        );
+        for (k, &i) in cycle.iter().enumerate() {
+            let next = cycle[(k + 1) % cycle.len()];
+            let g = &data.groups[i];
+            let label = format!("`{}` is in `{}`", g.meta.name, data.groups[next].meta.name);
+            d = if k == 0 {
+                d.at(g.meta.span, label)
+            } else {
+                d.also(g.meta.span, label)
+            };
+        }
+        diags.push(d.help("a group's `in PARENT` chain must end at a group that is in no other; remove one of these `in`"));
+    }
+}
+
+/// Sub-resource cycles through the resources `new` (added or replaced by
+/// one [`extend_as`]; `is_new` says whether a resource is one of them).
+/// Cycles among older resources only were reported when they were added.
+/// Each resource is walked once: a walk stops at a resource an earlier walk
+/// reached, so a 100,000-deep tree costs 100,000 steps, not their square.
+pub(super) fn resource_cycles(
+    data: &Data,
+    new: &HashSet<usize>,
+    is_new: impl Fn(usize) -> bool,
+    diags: &mut Diagnostics,
+) {
+    let n = data.resources.len();
+    let mut new: Vec<usize> = new.iter().copied().filter(|&i| i < n).collect();
+    new.sort_unstable();
+    // 0: not reached; k + 1: reached by the walk from resource k
+    let mut walk = vec![0usize; n];
+    let mut starts: Vec<usize> = Vec::new();
+    for start in new {
+        if walk[start] != 0 {
+            continue;
+        }
+        let mut cur = start;
+        loop {
+            walk[cur] = start + 1;
+            match data.resources[cur].parent {
+                Some(p) if p.index() < n => {
+                    let p = p.index();
+                    if walk[p] == start + 1 {
+                        // a cycle through p: report it at its first new
+                        // resource (one with none is an older cycle)
+                        let mut first = is_new(p).then_some(p);
+                        let mut c = data.resources[p].parent;
+                        while let Some(x) = c {
+                            if x.index() == p {
+                                break;
+                            }
+                            if is_new(x.index()) {
+                                first = Some(first.map_or(x.index(), |f| f.min(x.index())));
+                            }
+                            c = data.resources[x.index()].parent;
+                        }
+                        starts.extend(first);
+                        break;
+                    }
+                    if walk[p] != 0 {
+                        break;
+                    }
+                    cur = p;
+                }
+                _ => break,
+            }
+        }
+    }
+    starts.sort_unstable();
+    for start in starts {
+        let mut chain = vec![start];
+        let mut c = data.resources[start].parent;
+        while let Some(x) = c {
+            if x.index() == start {
+                break;
+            }
+            chain.push(x.index());
+            c = data.resources[x.index()].parent;
+        }
+        let names: Vec<String> = chain
+            .iter()
+            .map(|&i| format!("`{}`", data.resources[i].meta.name))
+            .collect();
+        let message = if names.len() == 1 {
+            format!("resource {} is its own parent", names[0])
+        } else {
+            format!(
+                "resources {} are each other's sub-resources in a cycle",
+                names.join(", ")
+            )
+        };
+        diags.push(
+            Diagnostic::error(Code::BadData, message)
+                .at(
+                    data.resources[start].meta.span,
+                    "this resource is its own ancestor",
+                )
+                .help("a sub-resource's `in PARENT` chain must end at a top-level resource"),
+        );
+    }
+}
