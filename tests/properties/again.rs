@@ -27,6 +27,7 @@ const INSERTS: &[&str] = &[
     "\"",
     "# c",
     "## doc\n",
+    "## ",
     "\nrole r9 {}\n",
     " extends admin",
     "grant report.a",

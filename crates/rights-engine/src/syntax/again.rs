@@ -52,7 +52,20 @@ pub fn parse_file_again_from(
         let before_edit = items.partition_point(|i| (i.span().end as usize) < prefix);
         let keep_head = before_edit.saturating_sub(1);
         let after_edit = items.partition_point(|i| (i.span().start as usize) < old_end);
-        let keep_tail = (after_edit + 1).min(items.len()).max(keep_head);
+        let mut keep_tail = (after_edit + 1).min(items.len()).max(keep_head);
+        // the last item parsed again begins on a line after the edit's last:
+        // an item on a line the edit changed may turn into a comment, and so
+        // into the doc comment of the item after it
+        let edit_line_end = o[old_end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(o.len(), |k| old_end + k);
+        while keep_tail < items.len()
+            && keep_tail > 0
+            && (items[keep_tail - 1].span().start as usize) <= edit_line_end
+        {
+            keep_tail += 1;
+        }
         let start = match keep_head {
             0 => 0,
             k => items[k - 1].span().end as usize,
@@ -308,5 +321,37 @@ impl MapSpans for Item {
             Item::Test(d) => d.map_spans(f),
             Item::Attribute(d) | Item::Context(d) => d.map_spans(f),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse_file;
+
+    fn again_equals_whole(old: &str, new: &str) {
+        let f = FileId(0);
+        let before = parse_file(f, old).unwrap();
+        let whole = parse_file(f, new).unwrap();
+        assert_eq!(parse_file_again(f, old, &before, new).unwrap(), whole);
+    }
+
+    #[test]
+    fn an_item_turned_into_a_comment_becomes_the_next_items_doc() {
+        // the line break before `flag a` deleted: `flag a` is doc of `flag b`
+        again_equals_whole(
+            "## about\n## a\nflag a \"A\"\nflag b \"B\"\nflag c \"C\"\n",
+            "## about\n## aflag a \"A\"\nflag b \"B\"\nflag c \"C\"\n",
+        );
+        // `## ` typed before `flag b`: it is the doc of `flag c`
+        again_equals_whole(
+            "flag a \"A\"\nflag b \"B\"\nflag c \"C\"\nflag d \"D\"\n",
+            "flag a \"A\"\n## flag b \"B\"\nflag c \"C\"\nflag d \"D\"\n",
+        );
+        // items on the edited line, one after another
+        again_equals_whole(
+            "flag a \"A\"\nflag b \"B\" flag c \"C\"\nflag d \"D\"\n",
+            "flag a \"A\"\n## flag b \"B\" flag c \"C\"\nflag d \"D\"\n",
+        );
     }
 }
