@@ -390,3 +390,55 @@ fn users_own_grants_and_revokes_in_either_form() {
         assert_eq!(program.rights_count(u), want.len(), "{user}");
     }
 }
+
+/// A policy's model (it must resolve without a diagnostic).
+fn resolved_model(text: &str) -> rights::sema::model::Model {
+    let file = rights::syntax::parse_file(rights::source::FileId(0), text).unwrap();
+    let (model, diags) = rights::sema::resolve(&file.items);
+    assert!(diags.is_empty(), "{diags:?}");
+    model
+}
+
+#[test]
+fn a_tests_data_shares_every_global_entry_it_does_not_declare() {
+    let model = resolved_model(
+        "access view \"View\"\nresource site \"Site\"\n\
+         user a { access site: view }\nuser b {}\nuser c {}\n\
+         test \"t\" {\n  user b { access site: view }\n  user d {}\n  \
+         expect can b access view on site\n}\n",
+    );
+    let global: &rights::sema::model::Data = &model.data;
+    let local = model.tests[0].data.as_deref().unwrap();
+    let names: Vec<&str> = local.users.iter().map(|u| u.meta.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c", "d"]);
+    assert!(std::sync::Arc::ptr_eq(&global.users[0], &local.users[0]));
+    assert!(std::sync::Arc::ptr_eq(&global.users[2], &local.users[2]));
+    // `b` replaced in its place: the test's entry, the global id
+    assert!(!std::sync::Arc::ptr_eq(&global.users[1], &local.users[1]));
+    assert_eq!(local.users[1].access.len(), 1);
+    assert_eq!(
+        local.user_ids.get("b"),
+        Some(&rights::sema::model::UserId::from_index(1))
+    );
+    assert_eq!(global.user_ids.get("d"), None);
+    // no user added to the resources: their names are shared
+    assert!(std::sync::Arc::ptr_eq(
+        &global.resource_ids,
+        &local.resource_ids
+    ));
+}
+
+#[test]
+fn data_as_of_a_day_copies_only_users_with_windows() {
+    let model = resolved_model(
+        "right r.a \"A\"\nrole x { grant r.a }\n\
+         user a { roles x }\nuser b { roles x until 2026-01-31 }\n",
+    );
+    let data = &model.data;
+    let then = data.as_of(rights::sema::model::Day::parse("2026-06-01").unwrap());
+    assert!(std::sync::Arc::ptr_eq(&data.users[0], &then.users[0]));
+    assert!(!std::sync::Arc::ptr_eq(&data.users[1], &then.users[1]));
+    assert_eq!(then.users[1].roles, None);
+    assert!(data.users[1].roles.is_some());
+    assert!(std::sync::Arc::ptr_eq(&data.user_ids, &then.user_ids));
+}

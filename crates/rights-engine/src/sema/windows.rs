@@ -45,30 +45,3 @@ impl Data {
         out
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::sema::model::Day;
-    use crate::source::FileId;
-    use crate::syntax::parse_file;
-    use std::sync::Arc;
-
-    #[test]
-    fn data_as_of_a_day_copies_only_users_with_windows() {
-        let file = parse_file(
-            FileId(0),
-            "right r.a \"A\"\nrole x { grant r.a }\n\
-             user a { roles x }\nuser b { roles x until 2026-01-31 }\n",
-        )
-        .unwrap();
-        let (model, diags) = crate::sema::resolve(&file.items);
-        assert!(diags.is_empty(), "{diags:?}");
-        let data = &model.data;
-        let then = data.as_of(Day::parse("2026-06-01").unwrap());
-        assert!(Arc::ptr_eq(&data.users[0], &then.users[0]));
-        assert!(!Arc::ptr_eq(&data.users[1], &then.users[1]));
-        assert_eq!(then.users[1].roles, None);
-        assert!(data.users[1].roles.is_some());
-        assert!(Arc::ptr_eq(&data.user_ids, &then.user_ids));
-    }
-}
