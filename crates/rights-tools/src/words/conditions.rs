@@ -2,16 +2,14 @@
 //! `override`". Hover texts, generated documentation and explanations word a
 //! condition through here.
 
+use super::pieces::Labelled;
 use super::Words;
 use crate::sema::model::*;
 
 /// A declared name as conditions write it, its label after it:
 /// `analytics_access` (Analytics Access).
 pub(super) fn labelled(m: &Meta) -> String {
-    match &m.label {
-        Some(l) => format!("`{}` ({l})", m.name),
-        None => format!("`{}`", m.name),
-    }
+    Labelled(m).to_string()
 }
 
 impl Words<'_> {

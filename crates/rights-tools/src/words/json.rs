@@ -16,10 +16,15 @@ pub(super) fn literal(s: &str) -> String {
 /// A string as a JSON string literal, escaped, appended to `out`.
 fn push_str(out: &mut String, s: &str) {
     out.push('"');
+    escape_into(out, s);
+    out.push('"');
+}
+
+/// `s` escaped as the inside of a JSON string, appended to `out`.
+fn escape_into(out: &mut String, s: &str) {
     // most text needs no escape: one pass to know, one copy
     if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
         out.push_str(s);
-        out.push('"');
         return;
     }
     let mut plain = 0;
@@ -43,7 +48,20 @@ fn push_str(out: &mut String, s: &str) {
         plain = i + 1;
     }
     out.push_str(&s[plain..]);
-    out.push('"');
+}
+
+/// Words written as the inside of a JSON string at the end of `out`: they
+/// are written as they are, then the text written is looked at once and
+/// escaped only if it needs it (names and labels rarely do).
+fn push_escaped(out: &mut String, write: impl FnOnce(&mut String) -> std::fmt::Result) {
+    let start = out.len();
+    let _ = write(out);
+    if out.as_bytes()[start..].iter().fold(false, |any, &b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    }) {
+        let written = out.split_off(start);
+        escape_into(out, &written);
+    }
 }
 
 impl Words<'_> {
@@ -100,9 +118,10 @@ impl Words<'_> {
             }
             push_str(out, &self.program.policy.context(c).meta.name);
         }
-        out.push_str("],\"subject\":");
-        out.push_str(&self.subject_json(&e.subject));
-        out.push('}');
+        out.push_str("],\"subject\":\"");
+        // written as it is worded, escaped on the way: no string of its own
+        push_escaped(out, |o| self.write_subject(&e.subject, true, o));
+        out.push_str("\"}");
     }
 
     fn push_reasons(&self, out: &mut String, rs: &[Reason]) {
@@ -138,9 +157,9 @@ impl Words<'_> {
                 None => out.push_str("null"),
             }
         }
-        out.push_str(",\"text\":");
-        out.push_str(&self.fact_json(&r.fact));
-        out.push('}');
+        out.push_str(",\"text\":\"");
+        push_escaped(out, |o| self.write_fact(&r.fact, o));
+        out.push_str("\"}");
     }
 
     /// An answer as one JSON object; `query` is the text asked.

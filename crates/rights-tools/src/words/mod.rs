@@ -17,6 +17,7 @@ mod fixes;
 pub mod hover;
 mod human;
 mod json;
+mod pieces;
 pub mod test_report;
 
 use crate::data::pointer::Entries;
@@ -24,6 +25,8 @@ use crate::eval::explain::*;
 use crate::ir::{Program, RoleOrigin};
 use crate::sema::model::*;
 use crate::source::{SourceMap, Span};
+use pieces::{put, Labelled, Ticked};
+use std::fmt::Write;
 
 /// Per JSON data file (by file id): where its entries start, for the
 /// pointers of sites in it.
@@ -50,9 +53,11 @@ pub struct Words<'a> {
     /// Places found so far, by file and offset: a stream of answers cites
     /// the same data entries again and again.
     json_places: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), JsonPlace>>,
-    /// Facts, subjects and sites already worded, for a stream of answers
-    /// (the batch path): each is worded once, then looked up. Cleared past
-    /// [`WORDED_CAP`] entries.
+    /// Sites already worded as `file:line`, for a stream of answers (the
+    /// batch path): each is worded once, then looked up. Cleared past
+    /// [`WORDED_CAP`] entries. (Facts and subjects are written straight
+    /// into the answer: most name the user asked about, so a stream of
+    /// distinct questions would rarely find one worded before.)
     worded: std::cell::RefCell<Worded>,
     /// Show every fix found, not the first [`SHOWN_FIXES`] (`--all-fixes`).
     pub all_fixes: bool,
@@ -60,16 +65,13 @@ pub struct Words<'a> {
     pub more_fixes_hint: &'static str,
 }
 
-/// What [`Words`] remembers of the facts, subjects and sites it worded, as
-/// JSON string literals.
+/// What [`Words`] remembers of the sites it worded, as JSON string literals.
 #[derive(Default)]
 struct Worded {
-    facts: rustc_hash::FxHashMap<Fact, std::rc::Rc<str>>,
-    subjects: rustc_hash::FxHashMap<Subject, std::rc::Rc<str>>,
     sites: rustc_hash::FxHashMap<(u32, u32), std::rc::Rc<str>>,
 }
 
-/// How many worded facts (and subjects, sites, places) a [`Words`] keeps at most.
+/// How many worded sites (and places) a [`Words`] keeps at most.
 const WORDED_CAP: usize = 1 << 16;
 
 /// A place in a JSON data file: the column (1-based, in characters) and
@@ -127,35 +129,6 @@ impl<'a> Words<'a> {
             all.len().min(SHOWN_FIXES)
         };
         (&all[..n], all.len() - n)
-    }
-
-    /// [`Words::fact`] as a JSON string literal (quoted, escaped),
-    /// remembered: the same fact is worded once per stream.
-    pub fn fact_json(&self, f: &Fact) -> std::rc::Rc<str> {
-        if let Some(t) = self.worded.borrow().facts.get(f) {
-            return t.clone();
-        }
-        let text: std::rc::Rc<str> = json::literal(&self.fact(f)).into();
-        let mut w = self.worded.borrow_mut();
-        if w.facts.len() >= WORDED_CAP {
-            w.facts.clear();
-        }
-        w.facts.insert(f.clone(), text.clone());
-        text
-    }
-
-    /// [`Words::subject`] (as allowed) as a JSON string literal, remembered.
-    pub fn subject_json(&self, s: &Subject) -> std::rc::Rc<str> {
-        if let Some(t) = self.worded.borrow().subjects.get(s) {
-            return t.clone();
-        }
-        let text: std::rc::Rc<str> = json::literal(&self.subject(s, true)).into();
-        let mut w = self.worded.borrow_mut();
-        if w.subjects.len() >= WORDED_CAP {
-            w.subjects.clear();
-        }
-        w.subjects.insert(*s, text.clone());
-        text
     }
 
     /// `file:line` of a site as a JSON string literal, remembered.
@@ -234,12 +207,25 @@ impl<'a> Words<'a> {
     }
 
     fn role(&self, r: RoleId) -> String {
-        format!("`{}`", self.program.policy.role(r).meta.name)
+        format!("`{}`", self.role_name(r))
+    }
+
+    fn role_name(&self, r: RoleId) -> &str {
+        &self.program.policy.role(r).meta.name
     }
 
     fn on(&self, r: Option<ResourceId>) -> String {
-        r.map(|r| format!(" on `{}`", self.resource_name(r)))
-            .unwrap_or_default()
+        let mut s = String::new();
+        let _ = self.write_on(r, &mut s);
+        s
+    }
+
+    /// " on `resource`", or nothing.
+    fn write_on<W: Write>(&self, r: Option<ResourceId>, w: &mut W) -> std::fmt::Result {
+        match r {
+            Some(r) => put!(w; " on ", Ticked(self.resource_name(r))),
+            None => Ok(()),
+        }
     }
 
     /// What an explanation answers, as query text a user could type:
@@ -311,85 +297,89 @@ impl<'a> Words<'a> {
     /// `resource_m`", with the window of the data item it rests on, or of
     /// one that has ended or not begun ("until 2026-12-31").
     pub fn fact(&self, f: &Fact) -> String {
-        let s = self.fact_plain(f);
+        let mut s = String::new();
+        let _ = self.write_fact(f, &mut s);
+        s
+    }
+
+    /// [`Words::fact`] written into `w` (a JSON string being written, say):
+    /// no string of its own is made.
+    pub fn write_fact<W: Write>(&self, f: &Fact, w: &mut W) -> std::fmt::Result {
+        self.write_fact_plain(f, w)?;
         match self.window_note(f) {
-            Some(note) => format!("{s} ({note})"),
-            None => s,
+            Some(note) => put!(w; " (", note, ")"),
+            None => Ok(()),
         }
     }
 
-    fn fact_plain(&self, f: &Fact) -> String {
+    fn write_fact_plain<W: Write>(&self, f: &Fact, w: &mut W) -> std::fmt::Result {
         let p = &self.program.policy;
         match *f {
-            Fact::NobodyEver => "no user could ever be allowed this, whatever their roles, flags, \
-                                 groups, grants and access"
-                .to_string(),
-            Fact::NotOnResource { resource } => format!(
-                "no user could be allowed this on `{}`, given the access its data gives to roles \
-                 and groups",
-                self.resource_name(resource)
+            Fact::NobodyEver => w.write_str(
+                "no user could ever be allowed this, whatever their roles, flags, \
+                 groups, grants and access",
             ),
+            Fact::NotOnResource { resource } => {
+                put!(w; "no user could be allowed this on `", self.resource_name(resource), "`, given the access its data gives to roles and groups")
+            }
             Fact::NeedsResource => {
-                "not without a resource: name one with `on RESOURCE`".to_string()
+                w.write_str("not without a resource: name one with `on RESOURCE`")
             }
-            Fact::NoChangeWould => "only a change that no fix makes would allow it (adding a \
-                                    revoke, say)"
-                .to_string(),
+            Fact::NoChangeWould => {
+                w.write_str("only a change that no fix makes would allow it (adding a revoke, say)")
+            }
             Fact::NotSearched(limit) => {
-                format!("the smallest changes could not be searched: {limit}")
+                write!(w, "the smallest changes could not be searched: {limit}")
             }
-            Fact::Const(b) => format!("`{b}`"),
+            Fact::Const(b) => write!(w, "`{b}`"),
             Fact::Right { user, right, how } => {
                 let user = self.user(user);
-                let name = self.right(right);
+                let name = Labelled(&p.right(right).meta);
                 match how {
-                    RightHow::Held => format!("{user} holds right {name}"),
+                    RightHow::Held => put!(w; user, " holds right ", name),
                     RightHow::TakenAway => {
-                        format!("{user} does not hold right {name}: it is taken away")
+                        put!(w; user, " does not hold right ", name, ": it is taken away")
                     }
-                    RightHow::NotGranted => format!(
-                        "{user} does not hold right {name}: none of {user}'s roles grants it, and it is not granted to {user} directly"
-                    ),
+                    RightHow::NotGranted => {
+                        put!(w; user, " does not hold right ", name, ": none of ", user, "'s roles grants it, and it is not granted to ", user, " directly")
+                    }
                 }
             }
-            Fact::GrantedByRole { role } => format!("role {} grants it", self.role(role)),
+            Fact::GrantedByRole { role } => put!(w; "role `", self.role_name(role), "` grants it"),
             Fact::GrantedDirectly { user } => {
-                format!("it is granted to {} directly", self.user(user))
+                put!(w; "it is granted to ", self.user(user), " directly")
             }
-            Fact::Revoked { user } => format!("it is revoked from {}", self.user(user)),
-            Fact::Denied { user } => format!("a deny takes it from {}", self.user(user)),
+            Fact::Revoked { user } => put!(w; "it is revoked from ", self.user(user)),
+            Fact::Denied { user } => put!(w; "a deny takes it from ", self.user(user)),
             Fact::Role { user, role, how } => {
                 let user = self.user(user);
-                let name = self.role(role);
+                let name = self.role_name(role);
                 match how {
-                    RoleFact::Missing => format!("{user} does not have role {name}"),
+                    RoleFact::Missing => put!(w; user, " does not have role `", name, "`"),
                     RoleFact::Listed => {
-                        format!("{user} has role {name}: it is listed in {user}'s data")
+                        put!(w; user, " has role `", name, "`: it is listed in ", user, "'s data")
                     }
-                    RoleFact::InheritedFrom(d) => format!(
-                        "{user} has role {name}: inherited, as {user}'s role {} extends it",
-                        self.role(d)
-                    ),
-                    RoleFact::Default => format!(
-                        "{user} has role {name} by default: {user}'s data lists no roles, and this is the first default-role line that matches"
-                    ),
-                    RoleFact::DefaultInherited(d) => format!(
-                        "{user} has role {name}: inherited from the default role {}",
-                        self.role(d)
-                    ),
-                    RoleFact::FromGroup(g) => format!(
-                        "{user} has role {name} through group `{}`",
-                        self.group(g)
-                    ),
-                    RoleFact::Held => format!("{user} has role {name}"),
+                    RoleFact::InheritedFrom(d) => {
+                        put!(w; user, " has role `", name, "`: inherited, as ", user, "'s role `", self.role_name(d), "` extends it")
+                    }
+                    RoleFact::Default => {
+                        put!(w; user, " has role `", name, "` by default: ", user, "'s data lists no roles, and this is the first default-role line that matches")
+                    }
+                    RoleFact::DefaultInherited(d) => {
+                        put!(w; user, " has role `", name, "`: inherited from the default role `", self.role_name(d), "`")
+                    }
+                    RoleFact::FromGroup(g) => {
+                        put!(w; user, " has role `", name, "` through group `", self.group(g), "`")
+                    }
+                    RoleFact::Held => put!(w; user, " has role `", name, "`"),
                 }
             }
             Fact::Flag { user, flag, has } => {
                 let name = &p.flag(flag).meta.name;
                 if has {
-                    format!("{} has flag `{name}`", self.user(user))
+                    put!(w; self.user(user), " has flag `", name, "`")
                 } else {
-                    format!("{} does not have flag `{name}`", self.user(user))
+                    put!(w; self.user(user), " does not have flag `", name, "`")
                 }
             }
             Fact::Access {
@@ -402,40 +392,40 @@ impl<'a> Words<'a> {
                 let level = &p.access_level(level).meta.name;
                 let r = self.resource_name(resource);
                 match how {
-                    AccessHow::Data => format!("{user} has `{level}` access on `{r}` in the data"),
-                    AccessHow::Group(g) => format!(
-                        "{user} has `{level}` access on `{r}` through group `{}`",
-                        self.group(g)
-                    ),
-                    AccessHow::RoleAccess(role) => format!(
-                        "{user} has `{level}` access on `{r}`: `{r}` gives it to role {}",
-                        self.role(role)
-                    ),
+                    AccessHow::Data => {
+                        put!(w; user, " has `", level, "` access on `", r, "` in the data")
+                    }
+                    AccessHow::Group(g) => {
+                        put!(w; user, " has `", level, "` access on `", r, "` through group `", self.group(g), "`")
+                    }
+                    AccessHow::RoleAccess(role) => {
+                        put!(w; user, " has `", level, "` access on `", r, "`: `", r, "` gives it to role `", self.role_name(role), "`")
+                    }
                     AccessHow::AlsoWhen => {
-                        format!("{user} has `{level}` access on `{r}` by an `also when` rule")
+                        put!(w; user, " has `", level, "` access on `", r, "` by an `also when` rule")
                     }
                     AccessHow::Revoked => {
-                        format!("{user}'s `{level}` access on `{r}` is revoked")
+                        put!(w; user, "'s `", level, "` access on `", r, "` is revoked")
                     }
                     AccessHow::Denied => {
-                        format!("an access deny takes `{level}` on `{r}` from {user}")
+                        put!(w; "an access deny takes `", level, "` on `", r, "` from ", user)
                     }
-                    AccessHow::Missing => format!("{user} has no `{level}` access on `{r}`"),
-                    AccessHow::Inherited(parent) => format!(
-                        "{user} has `{level}` access on `{r}`, inherited from `{}`",
-                        self.resource_name(parent)
-                    ),
-                    AccessHow::NotInherited(parent) => format!(
-                        "`{level}` flows down the resource tree, but {user} does not hold it on `{}`, the parent of `{r}`",
-                        self.resource_name(parent)
-                    ),
+                    AccessHow::Missing => {
+                        put!(w; user, " has no `", level, "` access on `", r, "`")
+                    }
+                    AccessHow::Inherited(parent) => {
+                        put!(w; user, " has `", level, "` access on `", r, "`, inherited from `", self.resource_name(parent), "`")
+                    }
+                    AccessHow::NotInherited(parent) => {
+                        put!(w; "`", level, "` flows down the resource tree, but ", user, " does not hold it on `", self.resource_name(parent), "`, the parent of `", r, "`")
+                    }
                 }
             }
             Fact::Same { .. }
             | Fact::UserValue { .. }
             | Fact::ResourceValue { .. }
             | Fact::Context { .. }
-            | Fact::InEvent { .. } => self.fact_v3(f),
+            | Fact::InEvent { .. } => w.write_str(&self.fact_v3(f)),
             Fact::Member {
                 user,
                 group,
@@ -445,35 +435,27 @@ impl<'a> Words<'a> {
                 let user = self.user(user);
                 let g = self.group(group);
                 match (member, via) {
-                    (false, _) => format!("{user} is not a member of group `{g}`"),
-                    (true, None) => format!("{user} is a member of group `{g}`"),
-                    (true, Some(v)) => format!(
-                        "{user} is a member of group `{g}` through group `{}`",
-                        self.group(v)
-                    ),
+                    (false, _) => put!(w; user, " is not a member of group `", g, "`"),
+                    (true, None) => put!(w; user, " is a member of group `", g, "`"),
+                    (true, Some(v)) => {
+                        put!(w; user, " is a member of group `", g, "` through group `", self.group(v), "`")
+                    }
                 }
             }
-            Fact::Tag { resource, tag, has } => format!(
-                "`{}` {} tag `{}`",
-                self.resource_name(resource),
-                if has { "has" } else { "does not have" },
-                p.tag(tag).meta.name
-            ),
-            Fact::NoResource => "no resource is in scope".into(),
-            Fact::Action { action, on, holds } => format!(
-                "action `{}` {}{}",
-                p.action(action).meta.name,
-                if holds { "holds" } else { "does not hold" },
-                self.on(on)
-            ),
-            Fact::AllOf { all: true } => "all of these hold".into(),
-            Fact::AllOf { all: false } => "not all of these hold".into(),
-            Fact::NoneOf => "none of these holds".into(),
-            Fact::MayRun { user, report } => format!(
-                "{} may run report `{}` at all (`requires`)",
-                self.user(user),
-                p.report(report).meta.name
-            ),
+            Fact::Tag { resource, tag, has } => {
+                put!(w; "`", self.resource_name(resource), "` ", if has { "has" } else { "does not have" }, " tag `", p.tag(tag).meta.name, "`")
+            }
+            Fact::NoResource => w.write_str("no resource is in scope"),
+            Fact::Action { action, on, holds } => {
+                put!(w; "action `", p.action(action).meta.name, "` ", if holds { "holds" } else { "does not hold" })?;
+                self.write_on(on, w)
+            }
+            Fact::AllOf { all: true } => w.write_str("all of these hold"),
+            Fact::AllOf { all: false } => w.write_str("not all of these hold"),
+            Fact::NoneOf => w.write_str("none of these holds"),
+            Fact::MayRun { user, report } => {
+                put!(w; self.user(user), " may run report `", p.report(report).meta.name, "` at all (`requires`)")
+            }
             Fact::Row {
                 user,
                 report,
@@ -481,21 +463,14 @@ impl<'a> Words<'a> {
                 rows,
                 is_row,
             } => {
-                let mut s = format!(
-                    "`{}` is {}a row of `{}` for {}",
-                    self.resource_name(resource),
-                    if is_row { "" } else { "not " },
-                    p.report(report).meta.name,
-                    self.user(user)
-                );
+                put!(w; "`", self.resource_name(resource), "` is ", if is_row { "" } else { "not " }, "a row of `", p.report(report).meta.name, "` for ", self.user(user))?;
                 match rows {
-                    RowsNote::Filtered => {}
+                    RowsNote::Filtered => Ok(()),
                     RowsNote::EveryEventResource => {
-                        s.push_str(" (it lists every resource of the event it is run for)")
+                        w.write_str(" (it lists every resource of the event it is run for)")
                     }
-                    RowsNote::EveryResource => s.push_str(" (it lists every resource)"),
+                    RowsNote::EveryResource => w.write_str(" (it lists every resource)"),
                 }
-                s
             }
             Fact::AssignRule {
                 user,
@@ -504,39 +479,29 @@ impl<'a> Words<'a> {
                 scope,
                 holds,
             } => {
-                let mut s = format!(
-                    "{}'s role {} may {}",
-                    self.user(user),
-                    self.role(from),
-                    self.handed(what)
-                );
+                put!(w; self.user(user), "'s role `", self.role_name(from), "` may ", self.handed(what))?;
                 match scope {
-                    AssignScope::Anywhere => {}
-                    AssignScope::When => s.push_str(if holds {
+                    AssignScope::Anywhere => Ok(()),
+                    AssignScope::When => w.write_str(if holds {
                         " when its condition holds, as it does"
                     } else {
                         " only when its condition holds, and it does not"
                     }),
-                    AssignScope::OnResource(res) => s.push_str(&format!(
-                        " on resources where its condition holds, {} on `{}`",
-                        if holds {
+                    AssignScope::OnResource(res) => {
+                        put!(w; " on resources where its condition holds, ", if holds {
                             "as it does"
                         } else {
                             "and it does not"
-                        },
-                        self.resource_name(res)
-                    )),
-                    AssignScope::NeedsResource => s.push_str(
+                        }, " on `", self.resource_name(res), "`")
+                    }
+                    AssignScope::NeedsResource => w.write_str(
                         " only on resources where its condition holds: name one with `on RESOURCE`",
                     ),
                 }
-                s
             }
-            Fact::NoAssignRule { user, what } => format!(
-                "none of {}'s roles may {}",
-                self.user(user),
-                self.handed(what)
-            ),
+            Fact::NoAssignRule { user, what } => {
+                put!(w; "none of ", self.user(user), "'s roles may ", self.handed(what))
+            }
         }
     }
 
@@ -562,6 +527,18 @@ impl<'a> Words<'a> {
     /// The question in words, as allowed or as denied: "jane may (not) run
     /// report `status_detail` on `resource_m`".
     pub fn subject(&self, s: &Subject, allowed: bool) -> String {
+        let mut out = String::new();
+        let _ = self.write_subject(s, allowed, &mut out);
+        out
+    }
+
+    /// [`Words::subject`] written into `w`.
+    pub fn write_subject<W: Write>(
+        &self,
+        s: &Subject,
+        allowed: bool,
+        w: &mut W,
+    ) -> std::fmt::Result {
         let p = &self.program.policy;
         let may = if allowed { "may" } else { "may not" };
         match *s {
@@ -570,50 +547,39 @@ impl<'a> Words<'a> {
                 match q.target {
                     Target::Right(r) => {
                         let holds = if allowed { "holds" } else { "does not hold" };
-                        format!("{user} {holds} right {}", self.right(r))
+                        put!(w; user, " ", holds, " right ", Labelled(&p.right(r).meta))
                     }
                     Target::Action(a) => {
                         let action = p.action(a);
-                        let on = if action.on_resource { q.on } else { None };
-                        format!("{user} {may} `{}`{}", action.meta.name, self.on(on))
+                        put!(w; user, " ", may, " `", action.meta.name, "`")?;
+                        self.write_on(if action.on_resource { q.on } else { None }, w)
                     }
-                    Target::Run(rep) => format!(
-                        "{user} {may} run report `{}`{}",
-                        p.report(rep).meta.name,
-                        self.on(q.on)
-                    ),
-                    Target::Assign { role, to } => format!(
-                        "{user} {may} assign role {} to {}{}",
-                        self.role(role),
-                        self.user(to),
-                        self.on(q.on)
-                    ),
+                    Target::Run(rep) => {
+                        put!(w; user, " ", may, " run report `", p.report(rep).meta.name, "`")?;
+                        self.write_on(q.on, w)
+                    }
+                    Target::Assign { role, to } => {
+                        put!(w; user, " ", may, " assign role `", self.role_name(role), "` to ", self.user(to))?;
+                        self.write_on(q.on, w)
+                    }
                     Target::Access(l) => {
                         let has = if allowed { "has" } else { "does not have" };
-                        format!(
-                            "{user} {has} `{}` access{}",
-                            p.access_level(l).meta.name,
-                            self.on(q.on)
-                        )
+                        put!(w; user, " ", has, " `", p.access_level(l).meta.name, "` access")?;
+                        self.write_on(q.on, w)
                     }
-                    Target::AssignAccess { level, to } => format!(
-                        "{user} {may} grant access `{}` to {}{}",
-                        p.access_level(level).meta.name,
-                        self.user(to),
-                        self.on(q.on)
-                    ),
+                    Target::AssignAccess { level, to } => {
+                        put!(w; user, " ", may, " grant access `", p.access_level(level).meta.name, "` to ", self.user(to))?;
+                        self.write_on(q.on, w)
+                    }
                 }
             }
             Subject::Details {
                 user,
                 report,
                 resource,
-            } => format!(
-                "{} {may} see `{}` in full in report `{}` (`details when`)",
-                self.user(user),
-                self.resource_name(resource),
-                p.report(report).meta.name
-            ),
+            } => {
+                put!(w; self.user(user), " ", may, " see `", self.resource_name(resource), "` in full in report `", p.report(report).meta.name, "` (`details when`)")
+            }
         }
     }
 
