@@ -257,11 +257,14 @@ fn main() {
     let ws = engine.workspace();
     let text_lines: String = queries.iter().map(|q| q.text(&shape) + "\n").collect();
     let json_lines: String = queries.iter().map(|q| q.json(&shape) + "\n").collect();
-    let stream = |input: Input, lines: &str| {
+    let stream_as = |input: Input, lines: &str, style: (Format, bool)| {
         let mut out = std::io::sink();
-        usize::from(answer_stream(ws, input, &mut lines.as_bytes(), (Format::Human, true), &mut out) == Ok(true))
+        usize::from(answer_stream(ws, input, &mut lines.as_bytes(), style, &mut out) == Ok(true))
     };
+    let stream = |input: Input, lines: &str| stream_as(input, lines, (Format::Human, true));
     let query_text = per_item(11, n_queries, || stream(Input::Text, &text_lines));
+    // the answer scripts get by default: JSON with its reasons
+    let query_full = per_item(5, n_queries, || stream_as(Input::Text, &text_lines, (Format::Json, false)));
     let query_json = per_item(11, n_queries, || stream(Input::Json, &json_lines));
     let cedar_sliced = per_item(5, n_queries, || {
         requests
@@ -287,13 +290,15 @@ fn main() {
     println!("| rights, string names (library API) | {} | 1× |", fmt_ns(by_name));
     println!("| `rights query -` (text lines, --brief) | {} | {:.1}× |", fmt_ns(query_text), query_text / by_name);
     println!("| `rights query --input json -` (--brief) | {} | {:.1}× |", fmt_ns(query_json), query_json / by_name);
+    println!("| `rights query --format json -` (full answers, reasons) | {} | {:.1}× |", fmt_ns(query_full), query_full / by_name);
     println!("| Cedar, per-action slices | {} | {:.0}× slower |", fmt_ns(cedar_sliced), cedar_sliced / by_name);
     println!("| Cedar, natural (all policies) | {} | {:.0}× slower |", fmt_ns(cedar_natural), cedar_natural / by_name);
     println!();
     println!(
-        "`rights query -` against Cedar sliced: {:.0}× less per question (text), {:.0}× (JSON requests)",
+        "`rights query -` against Cedar sliced: {:.0}× less per question (text), {:.0}× (JSON requests), {:.1}× (full JSON answers)",
         cedar_sliced / query_text,
-        cedar_sliced / query_json
+        cedar_sliced / query_json,
+        cedar_sliced / query_full
     );
     println!("load: rights policy + {} KB JSON data, checked and compiled: {:.1} ms", data.len() / 1024, rights_load.as_secs_f64() * 1000.0);
     println!("load: Cedar policies + {} KB entity JSON: {:.1} ms", entities_json.len() / 1024, cedar_load.as_secs_f64() * 1000.0);

@@ -196,13 +196,14 @@ fn text_lines(
     let program: &crate::ir::Program = &program;
     let words = Words::new(program, &ws.sources).with_all_fixes(style.all_fixes);
     let mut batch = Batch::new(program);
+    let mut buffer = String::new();
     each_line(input, |n, line| {
         let text = line.trim();
         if text.is_empty() || text.starts_with('#') {
             return skipped(style, out);
         }
         match batch.resolve(text) {
-            Some(q) => write_answer(program, &words, text, q, style, out),
+            Some(q) => write_answer(program, &words, text, q, style, (out, &mut buffer)),
             None => answer(
                 ws,
                 text,
@@ -229,6 +230,7 @@ fn json_lines(
     // the data files' entries indexed once, for the words of every dated line
     let json_index = std::cell::OnceCell::new();
     let mut shapes = RequestShapes::default();
+    let mut buffer = String::new();
     each_line(input, |n, line| {
         if line.trim().is_empty() {
             return skipped(style, out);
@@ -282,13 +284,15 @@ fn json_lines(
             _ => match &dated {
                 // the words of the program answering: a window is worded as
                 // of the day asked about
-                crate::ir::ProgramAt::Same(_) => write_answer(p, &words, &r.text(), q, style, out),
+                crate::ir::ProgramAt::Same(_) => {
+                    write_answer(p, &words, &r.text(), q, style, (out, &mut buffer))
+                }
                 crate::ir::ProgramAt::Other(other) => {
                     let index = json_index.get_or_init(|| crate::words::json_index(&ws.sources));
                     let words = Words::new(other, &ws.sources)
                         .with_all_fixes(style.all_fixes)
                         .with_json_index(index);
-                    write_answer(p, &words, &r.text(), q, style, out)
+                    write_answer(p, &words, &r.text(), q, style, (out, &mut buffer))
                 }
             },
         }
@@ -342,18 +346,28 @@ fn answer(
     };
     let program = program.at(question.when.over(style.when));
     let words = Words::new(&program, &ws.sources).with_all_fixes(style.all_fixes);
-    write_answer(&program, &words, text, question.question, style, out)
+    let buffer = &mut String::new();
+    write_answer(
+        &program,
+        &words,
+        text,
+        question.question,
+        style,
+        (out, buffer),
+    )
 }
 
 /// Writes the answer to a resolved question (only the decision with
-/// `--brief`, written without building anything).
+/// `--brief`, written without building anything). A JSON answer is made
+/// in `buffer`, kept from one answer to the next (a stream's answers are
+/// made without growing a new line each).
 fn write_answer(
     program: &crate::ir::Program,
     words: &Words,
     text: &str,
     question: Question,
     style: Style,
-    out: &mut impl Write,
+    (out, buffer): (&mut impl Write, &mut String),
 ) -> bool {
     let written = match (style.brief, style.format, question) {
         // only the decision: no reasons to build
@@ -371,10 +385,10 @@ fn write_answer(
         (true, Format::Human, q) => writeln!(out, "{}", words.brief(&program.answer(&q))),
         (_, Format::Human, q) => write!(out, "{}", words.human(&program.answer(&q))),
         (_, Format::Json, q) => {
-            let mut line = String::with_capacity(1024);
-            words.write_json(&program.answer(&q), text, &mut line);
-            line.push('\n');
-            out.write_all(line.as_bytes())
+            buffer.clear();
+            words.write_json(&program.answer(&q), text, buffer);
+            buffer.push('\n');
+            out.write_all(buffer.as_bytes())
         }
     };
     written.is_ok()

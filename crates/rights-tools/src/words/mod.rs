@@ -52,7 +52,7 @@ pub struct Words<'a> {
     json_entries: std::cell::RefCell<JsonIndex>,
     /// Places found so far, by file and offset: a stream of answers cites
     /// the same data entries again and again.
-    json_places: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), JsonPlace>>,
+    json_places: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), std::rc::Rc<JsonPlace>>>,
     /// Sites already worded as `file:line`, for a stream of answers (the
     /// batch path): each is worded once, then looked up. Cleared past
     /// [`WORDED_CAP`] entries. (Facts and subjects are written straight
@@ -158,7 +158,7 @@ impl<'a> Words<'a> {
 
     /// Where a site in a JSON data file is: its column and JSON Pointer
     /// (`/users/76/roles/0`); `None` for a site in a `.rights` file.
-    pub fn place(&self, s: Span) -> Option<JsonPlace> {
+    pub fn place(&self, s: Span) -> Option<std::rc::Rc<JsonPlace>> {
         if let Some(p) = self.json_places.borrow().get(&(s.file.0, s.start)) {
             return Some(p.clone());
         }
@@ -173,10 +173,10 @@ impl<'a> Words<'a> {
             .or_insert_with(|| std::sync::Arc::new(Entries::of(&file.text)))
             .clone();
         let (_, column) = file.line_col(s.start);
-        let place = JsonPlace {
+        let place = std::rc::Rc::new(JsonPlace {
             column,
             pointer: entries.pointer(&file.text, s.start as usize),
-        };
+        });
         let mut places = self.json_places.borrow_mut();
         if places.len() >= WORDED_CAP {
             places.clear();
