@@ -131,13 +131,18 @@ impl<'a> Words<'a> {
         (&all[..n], all.len() - n)
     }
 
-    /// `file:line` of a site as a JSON string literal, remembered.
+    /// `file:line` of a site as a JSON string literal, remembered by file
+    /// and line: the sites of a one-line JSON data file are all one entry.
     pub fn file_line_json(&self, s: Span) -> std::rc::Rc<str> {
-        let key = (s.file.0, s.start);
+        let Some(file) = self.sources.get(s.file) else {
+            return json::literal(&self.sources.file_line(s)).into();
+        };
+        let line = file.line_of(s.start);
+        let key = (s.file.0, line as u32);
         if let Some(t) = self.worded.borrow().sites.get(&key) {
             return t.clone();
         }
-        let text: std::rc::Rc<str> = json::literal(&self.sources.file_line(s)).into();
+        let text: std::rc::Rc<str> = json::literal(&format!("{}:{line}", file.name)).into();
         let mut w = self.worded.borrow_mut();
         if w.sites.len() >= WORDED_CAP {
             w.sites.clear();
