@@ -6,6 +6,7 @@
 //! names. Zed itself cannot run here (no display, no package): each step it
 //! takes is taken by hand instead. The crate's WebAssembly build needs
 //! rustup's `wasm32-wasip2` target and is not part of this test.
+#![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -14,13 +15,48 @@ use common::{rights, scratch};
 use std::path::Path;
 use std::process::Command;
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
+/// `git` as a user runs it in `dir` (none of the variables a git hook
+/// running `cargo test` would pass on; any owner of the clone trusted).
+fn git_command(dir: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C").arg(dir);
+    trusted(&mut c);
+    c
+}
+
+/// No `GIT_DIR` and the like from outside; a clone owned by another user
+/// (a CI container's checkout) trusted.
+fn trusted(c: &mut Command) -> &mut Command {
+    for v in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "safe.directory")
+        .env("GIT_CONFIG_VALUE_0", "*")
+}
+
+/// The source tree, if it is a git clone. Zed fetches the grammar from a
+/// git repository: a source tree that is not a clone has nothing to offer
+/// it, and the extension cannot be written (the test says so and stops).
+fn clone_root() -> Option<&'static Path> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let inside = git_command(root)
+        .args(["rev-parse", "--is-inside-work-tree"])
         .output()
-        .expect("git runs");
+        .is_ok_and(|o| o.status.success());
+    if !inside {
+        eprintln!("the source tree is not a git clone: the Zed extension cannot be written");
+    }
+    inside.then_some(root)
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_command(dir).args(args).output().expect("git runs");
     assert!(
         out.status.success(),
         "git {args:?}: {}",
@@ -31,10 +67,10 @@ fn git(dir: &Path, args: &[&str]) -> String {
 
 #[test]
 fn the_zed_extension_fetches_its_grammar_and_names_the_language_server() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Some(root) = clone_root() else { return };
     let dir = scratch("zed");
     let out = dir.join("zed-rights");
-    let made = Command::new(root.join("editors/zed/prepare.sh"))
+    let made = trusted(&mut Command::new(root.join("editors/zed/prepare.sh")))
         .arg(&out)
         .output()
         .expect("prepare.sh runs");
@@ -97,5 +133,22 @@ fn the_zed_extension_fetches_its_grammar_and_names_the_language_server() {
     assert_eq!(
         crate_toml["lib"]["crate-type"].as_array().unwrap()[0].as_str(),
         Some("cdylib")
+    );
+}
+
+#[test]
+fn prepare_sh_replaces_only_a_folder_it_wrote() {
+    let Some(root) = clone_root() else { return };
+    let dir = scratch("zed-refuse");
+    std::fs::write(dir.join("keep.txt"), "mine").unwrap();
+    let run = trusted(&mut Command::new(root.join("editors/zed/prepare.sh")))
+        .arg(&dir)
+        .output()
+        .expect("prepare.sh runs");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("holds no extension.toml"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("keep.txt")).unwrap(),
+        "mine"
     );
 }

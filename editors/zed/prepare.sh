@@ -6,16 +6,21 @@
 # extension's crate (it needs the `wasm32-wasip2` target of rustup), and
 # starts `rights lsp` from the PATH.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(CDPATH='' cd -P -- "$(dirname -- "$0")" && pwd)
 root=$(git -C "$here" rev-parse --show-toplevel)
 out=${1:-$root/target/zed-rights}
 commit=$(git -C "$root" rev-parse HEAD)
-if ! git -C "$root" diff --quiet HEAD -- editors/tree-sitter-rights; then
+if [ -n "$(git -C "$root" status --porcelain -- editors/tree-sitter-rights)" ]; then
   echo "note: editors/tree-sitter-rights has changes not committed; Zed builds the grammar as of $commit" >&2
 fi
 case $root in
-  *[!A-Za-z0-9/._~-]*) echo "error: the clone's path ($root) must be plain (letters, digits, / . _ ~ -) to be a file:// address" >&2; exit 2 ;;
+  *[!A-Za-z0-9/._~+@-]*) echo "error: the clone's path ($root) must be plain (letters, digits, / . _ ~ + @ -) to be a file:// address" >&2; exit 2 ;;
 esac
+# OUT is replaced only if it is empty or an extension this script wrote
+if [ -e "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/extension.toml" ]; then
+  echo "error: $out is not empty and holds no extension.toml: choose another folder" >&2
+  exit 2
+fi
 rm -rf "$out"
 mkdir -p "$out/languages/rights"
 cp -R "$here/Cargo.toml" "$here/Cargo.lock" "$here/src" "$out/"

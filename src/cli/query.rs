@@ -385,6 +385,10 @@ fn write_answer(
         (true, Format::Human, q) => writeln!(out, "{}", words.brief(&program.answer(&q))),
         (_, Format::Human, q) => write!(out, "{}", words.human(&program.answer(&q))),
         (_, Format::Json, q) => {
+            // an answer far longer than most (a large report) is not kept
+            if buffer.capacity() > 1 << 20 {
+                *buffer = String::new();
+            }
             buffer.clear();
             words.write_json(&program.answer(&q), text, buffer);
             buffer.push('\n');

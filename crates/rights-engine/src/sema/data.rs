@@ -74,13 +74,15 @@ pub(super) enum Again {
     /// It is declared twice: an error, the first declaration counts.
     Duplicate,
     /// It takes the place of the entry already there (a test's own data
-    /// over the global data, §6): the entry keeps its id, so what refers to
+    /// over the global data, §7): the entry keeps its id, so what refers to
     /// it by id refers to the new one. Declared twice among the new
     /// declarations is still an error.
     Replaces,
 }
 
-/// The ids of entries added or replaced by one [`extend_as`], by kind.
+/// The ids of entries added or replaced by one [`extend_as`] that replaces
+/// (`Again::Replaces`), by kind: a second declaration among them is
+/// declared twice.
 #[derive(Default)]
 struct Fresh {
     resources: HashSet<usize>,
@@ -88,18 +90,23 @@ struct Fresh {
     users: HashSet<usize>,
 }
 
-/// Where a declaration of an id goes: a new entry, in place of the entry
-/// at an index, or nowhere (declared twice: `Err` with the first's span).
+/// Where a declaration of an id goes: `Some(None)` for a new entry,
+/// `Some(Some(i))` in place of the entry at `i`, `None` when it is declared
+/// twice (reported into `diags`, against the first's span `first` gives).
 fn place(
-    again: Again,
+    (again, fresh): (Again, &mut HashSet<usize>),
+    (kind, id): (&str, &ast::Name),
     existing: Option<usize>,
-    fresh: &mut HashSet<usize>,
     first: impl Fn(usize) -> Span,
-) -> Result<Option<usize>, Span> {
+    diags: &mut Diagnostics,
+) -> Option<Option<usize>> {
     match existing {
-        None => Ok(None),
-        Some(i) if again == Again::Replaces && fresh.insert(i) => Ok(Some(i)),
-        Some(i) => Err(first(i)),
+        None => Some(None),
+        Some(i) if again == Again::Replaces && fresh.insert(i) => Some(Some(i)),
+        Some(i) => {
+            diags.push(duplicate(kind, id, first(i)));
+            None
+        }
     }
 }
 
@@ -130,14 +137,10 @@ pub(super) fn extend_as(
     let first_new_resource = data.resources.len();
     for r in &decls.resources {
         let existing = data.resource_ids.get(&r.id.text).map(|id| id.index());
-        let at = match place(again, existing, &mut fresh.resources, |i| {
-            data.resources[i].meta.span
-        }) {
-            Ok(at) => at,
-            Err(first) => {
-                diags.push(duplicate("resource", &r.id, first));
-                continue;
-            }
+        let first = |i: usize| data.resources[i].meta.span;
+        let slot = (again, &mut fresh.resources);
+        let Some(at) = place(slot, ("resource", &r.id), existing, first, diags) else {
+            continue;
         };
         let resource = Resource {
             meta: meta(&r.id, &r.label, &r.doc),
@@ -157,7 +160,9 @@ pub(super) fn extend_as(
                 let id = ResourceId::from_index(data.resources.len());
                 Arc::make_mut(&mut data.resource_ids).insert(r.id.text.clone(), id);
                 data.resources.push(resource);
-                fresh.resources.insert(id.index());
+                if again == Again::Replaces {
+                    fresh.resources.insert(id.index());
+                }
             }
         }
     }
@@ -197,26 +202,26 @@ pub(super) fn extend_as(
             ),
         }
     }
-    if !fresh.resources.is_empty() {
-        let is_new = |i: usize| match again {
-            Again::Duplicate => i >= first_new_resource,
-            Again::Replaces => fresh.resources.contains(&i),
-        };
-        resource_cycles(data, &fresh.resources, is_new, diags);
+    match again {
+        Again::Duplicate => {
+            let new: Vec<usize> = (first_new_resource..data.resources.len()).collect();
+            resource_cycles(data, &new, |i| i >= first_new_resource, diags);
+        }
+        Again::Replaces => {
+            let mut new: Vec<usize> = fresh.resources.iter().copied().collect();
+            new.sort_unstable();
+            resource_cycles(data, &new, |i| fresh.resources.contains(&i), diags);
+        }
     }
     if !decls.groups.is_empty() {
         groups(policy, data, &decls.groups, diags);
     }
     for e in &decls.events {
         let existing = data.event_ids.get(&e.id.text).map(|id| id.index());
-        let at = match place(again, existing, &mut fresh.events, |i| {
-            data.events[i].meta.span
-        }) {
-            Ok(at) => at,
-            Err(first) => {
-                diags.push(duplicate("event", &e.id, first));
-                continue;
-            }
+        let first = |i: usize| data.events[i].meta.span;
+        let slot = (again, &mut fresh.events);
+        let Some(at) = place(slot, ("event", &e.id), existing, first, diags) else {
+            continue;
         };
         let mut res: Vec<ResourceId> = Vec::new();
         let mut spans = Vec::new();
@@ -250,7 +255,9 @@ pub(super) fn extend_as(
                 let id = EventId::from_index(data.events.len());
                 Arc::make_mut(&mut data.event_ids).insert(e.id.text.clone(), id);
                 data.events.push(event);
-                fresh.events.insert(id.index());
+                if again == Again::Replaces {
+                    fresh.events.insert(id.index());
+                }
             }
         }
     }
@@ -321,12 +328,9 @@ fn insert_user(
     diags: &mut Diagnostics,
 ) {
     let existing = data.user_ids.get(&u.id.text).map(|id| id.index());
-    let at = match place(again, existing, fresh, |i| data.users[i].meta.span) {
-        Ok(at) => at,
-        Err(first) => {
-            diags.push(duplicate("user", &u.id, first));
-            return;
-        }
+    let first = |i: usize| data.users[i].meta.span;
+    let Some(at) = place((again, fresh), ("user", &u.id), existing, first, diags) else {
+        return;
     };
     let (user, found) = resolved(data);
     diags.extend(found);

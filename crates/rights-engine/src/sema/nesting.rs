@@ -9,7 +9,7 @@ use super::names::{unknown, Kind};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast;
-use std::collections::HashSet;
+use rustc_hash::FxHashMap;
 
 /// Every group's body, in the order the policy numbered them (a name declared
 /// twice was reported when it was declared; the first declaration counts),
@@ -99,53 +99,53 @@ pub(super) fn groups(
 }
 
 /// Sub-resource cycles through the resources `new` (added or replaced by
-/// one [`extend_as`]; `is_new` says whether a resource is one of them).
-/// Cycles among older resources only were reported when they were added.
-/// Each resource is walked once: a walk stops at a resource an earlier walk
-/// reached, so a 100,000-deep tree costs 100,000 steps, not their square.
+/// one `extend_as`, in order; `is_new` says whether a resource is one of
+/// them). Cycles among older resources only were reported when they were
+/// added. Each resource is walked once: a walk stops at a resource an
+/// earlier walk reached, so a 100,000-deep tree costs 100,000 steps, not
+/// their square; the marks are kept for the resources walked only (a
+/// test's one resource does not pay for the global ones it never reaches).
 pub(super) fn resource_cycles(
     data: &Data,
-    new: &HashSet<usize>,
+    new: &[usize],
     is_new: impl Fn(usize) -> bool,
     diags: &mut Diagnostics,
 ) {
     let n = data.resources.len();
-    let mut new: Vec<usize> = new.iter().copied().filter(|&i| i < n).collect();
-    new.sort_unstable();
-    // 0: not reached; k + 1: reached by the walk from resource k
-    let mut walk = vec![0usize; n];
+    // the walk that reached each resource walked so far (by its start)
+    let mut walk: FxHashMap<usize, usize> = FxHashMap::default();
     let mut starts: Vec<usize> = Vec::new();
-    for start in new {
-        if walk[start] != 0 {
+    for &start in new.iter().filter(|&&i| i < n) {
+        if walk.contains_key(&start) {
             continue;
         }
         let mut cur = start;
         loop {
-            walk[cur] = start + 1;
+            walk.insert(cur, start);
             match data.resources[cur].parent {
                 Some(p) if p.index() < n => {
                     let p = p.index();
-                    if walk[p] == start + 1 {
-                        // a cycle through p: report it at its first new
-                        // resource (one with none is an older cycle)
-                        let mut first = is_new(p).then_some(p);
-                        let mut c = data.resources[p].parent;
-                        while let Some(x) = c {
-                            if x.index() == p {
-                                break;
+                    match walk.get(&p) {
+                        Some(&w) if w == start => {
+                            // a cycle through p: report it at its first new
+                            // resource (one with none is an older cycle)
+                            let mut first = is_new(p).then_some(p);
+                            let mut c = data.resources[p].parent;
+                            while let Some(x) = c {
+                                if x.index() == p {
+                                    break;
+                                }
+                                if is_new(x.index()) {
+                                    first = Some(first.map_or(x.index(), |f| f.min(x.index())));
+                                }
+                                c = data.resources[x.index()].parent;
                             }
-                            if is_new(x.index()) {
-                                first = Some(first.map_or(x.index(), |f| f.min(x.index())));
-                            }
-                            c = data.resources[x.index()].parent;
+                            starts.extend(first);
+                            break;
                         }
-                        starts.extend(first);
-                        break;
+                        Some(_) => break,
+                        None => cur = p,
                     }
-                    if walk[p] != 0 {
-                        break;
-                    }
-                    cur = p;
                 }
                 _ => break,
             }

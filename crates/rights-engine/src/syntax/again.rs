@@ -7,7 +7,10 @@
 //!
 //! The item next to each side of the edit is parsed again too: the parse of
 //! an item may look at the first token after it, and a doc comment belongs
-//! to the item after it.
+//! to the item after it. After the edit, items are parsed again up to one
+//! that begins on a line after the edit's last: an item on an edited line
+//! may turn into a comment, and so into the next item's doc (in a file
+//! written on one line, everything after the edit is parsed again).
 
 use super::ast::*;
 use super::parse::{parse_file, parse_part};

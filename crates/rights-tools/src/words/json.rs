@@ -20,10 +20,18 @@ fn push_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Whether text has anything a JSON string must escape (a control
+/// character, `"` or `\\`).
+fn needs_escape(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |any, &b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
+}
+
 /// `s` escaped as the inside of a JSON string, appended to `out`.
 fn escape_into(out: &mut String, s: &str) {
     // most text needs no escape: one pass to know, one copy
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !needs_escape(s.as_bytes()) {
         out.push_str(s);
         return;
     }
@@ -56,9 +64,7 @@ fn escape_into(out: &mut String, s: &str) {
 fn push_escaped(out: &mut String, write: impl FnOnce(&mut String) -> std::fmt::Result) {
     let start = out.len();
     let _ = write(out);
-    if out.as_bytes()[start..].iter().fold(false, |any, &b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\')
-    }) {
+    if needs_escape(out.as_bytes().get(start..).unwrap_or_default()) {
         let written = out.split_off(start);
         escape_into(out, &written);
     }

@@ -142,7 +142,7 @@ impl<'a> Words<'a> {
         if let Some(t) = self.worded.borrow().sites.get(&key) {
             return t.clone();
         }
-        let text: std::rc::Rc<str> = json::literal(&format!("{}:{line}", file.name)).into();
+        let text: std::rc::Rc<str> = json::literal(&self.sources.file_line(s)).into();
         let mut w = self.worded.borrow_mut();
         if w.sites.len() >= WORDED_CAP {
             w.sites.clear();
