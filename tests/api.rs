@@ -421,10 +421,14 @@ fn a_tests_data_shares_every_global_entry_it_does_not_declare() {
         Some(&rights::sema::model::UserId::from_index(1))
     );
     assert_eq!(global.user_ids.get("d"), None);
-    // no user added to the resources: their names are shared
+    // no resource added or declared again: resources and their names shared
     assert!(std::sync::Arc::ptr_eq(
         &global.resource_ids,
         &local.resource_ids
+    ));
+    assert!(std::sync::Arc::ptr_eq(
+        &global.resources[0],
+        &local.resources[0]
     ));
 }
 

@@ -155,11 +155,11 @@ pub(super) fn extend_as(
             attributes: Vec::new(),
         };
         match at {
-            Some(i) => data.resources[i] = resource,
+            Some(i) => data.resources[i] = Arc::new(resource),
             None => {
                 let id = ResourceId::from_index(data.resources.len());
                 Arc::make_mut(&mut data.resource_ids).insert(r.id.text.clone(), id);
-                data.resources.push(resource);
+                data.resources.push(Arc::new(resource));
                 if again == Again::Replaces {
                     fresh.resources.insert(id.index());
                 }
@@ -182,7 +182,7 @@ pub(super) fn extend_as(
                 .into_iter()
                 .map(|d| d.in_entry("resource", &r.id.text, f)),
         );
-        let res = &mut data.resources[id.index()];
+        let res = Arc::make_mut(&mut data.resources[id.index()]);
         res.tags = tags;
         res.role_access = role_access;
         res.attributes = attributes;
@@ -195,7 +195,7 @@ pub(super) fn extend_as(
             continue;
         }
         match data.resource_ids.get(&p.text) {
-            Some(&pid) => data.resources[id.index()].parent = Some(pid),
+            Some(&pid) => Arc::make_mut(&mut data.resources[id.index()]).parent = Some(pid),
             None => diags.push(
                 unknown_data(data, Kind::Resource, p.into())
                     .in_entry("resource", &r.id.text, "parent"),

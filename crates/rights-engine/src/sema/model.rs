@@ -476,7 +476,8 @@ pub struct Data {
     /// Each user shared: a copy of the data (as of a day, a test's own)
     /// shares every user it does not change.
     pub users: Vec<Arc<User>>,
-    pub resources: Vec<Resource>,
+    /// Each resource shared the same way.
+    pub resources: Vec<Arc<Resource>>,
     pub events: Vec<Event>,
     /// Every group, in the order of `Names::groups` (so a `GroupId` indexes it).
     pub groups: Vec<Group>,
