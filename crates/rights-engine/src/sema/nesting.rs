@@ -22,10 +22,15 @@ pub(super) fn groups(
 ) {
     let n = policy.names.groups.len();
     let mut defined: Vec<Option<&ast::GroupDecl>> = vec![None; n];
-    for g in decls {
+    // where each group's declaration comes among `decls`: a cycle is
+    // reported at its member declared first (a test's own groups come
+    // first, so a cycle a test makes is reported in the test)
+    let mut declared_at: Vec<usize> = vec![usize::MAX; n];
+    for (k, g) in decls.iter().enumerate() {
         if let Some(&id) = policy.names.groups.get(&g.id.text) {
             if defined[id.index()].is_none() {
                 defined[id.index()] = Some(g);
+                declared_at[id.index()] = k;
             }
         }
     }
@@ -68,7 +73,16 @@ pub(super) fn groups(
         .iter()
         .map(|g| g.parent.iter().map(|p| p.index()).collect())
         .collect();
-    for cycle in super::cycles::find_cycles(&edges) {
+    for mut cycle in super::cycles::find_cycles(&edges) {
+        if let Some(k) = (0..cycle.len()).min_by_key(|&k| {
+            cycle
+                .get(k)
+                .and_then(|&i| declared_at.get(i))
+                .copied()
+                .unwrap_or(usize::MAX)
+        }) {
+            cycle.rotate_left(k);
+        }
         let names: Vec<String> = cycle
             .iter()
             .map(|&i| format!("`{}`", data.groups[i].meta.name))

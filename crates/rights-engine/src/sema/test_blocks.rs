@@ -49,6 +49,15 @@ fn test(
     // groups declared in the test exist only there: a policy of its own
     // names them (after the global ones, which a test group of the same name
     // replaces)
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for g in &t.groups {
+        match seen.get(g.id.text.as_str()) {
+            Some(&first) => diags.push(super::duplicate("group", &g.id, first)),
+            None => {
+                seen.insert(&g.id.text, g.id.span);
+            }
+        }
+    }
     let own_policy = (!t.groups.is_empty()).then(|| {
         let mut p = policy.clone();
         for g in &t.groups {
