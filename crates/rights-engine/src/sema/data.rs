@@ -110,6 +110,29 @@ fn place(
     }
 }
 
+/// Puts an entry where [`place`] said: in place of the entry at `i`, or
+/// after the others, named in their table (and recorded as fresh when the
+/// entries replace others).
+fn put<T, Id: Copy>(
+    (entries, ids): (&mut Vec<T>, &mut Arc<NameMap<Id>>),
+    (name, entry): (&str, T),
+    at: Option<usize>,
+    (again, fresh): (Again, &mut HashSet<usize>),
+    id_of: impl Fn(usize) -> Id,
+) {
+    match at {
+        Some(i) => entries[i] = entry,
+        None => {
+            let i = entries.len();
+            Arc::make_mut(ids).insert(name.to_string(), id_of(i));
+            entries.push(entry);
+            if again == Again::Replaces {
+                fresh.insert(i);
+            }
+        }
+    }
+}
+
 /// Resolves data declarations and adds them to `data`, reporting into `diags`.
 pub(super) fn extend(policy: &Policy, data: &mut Data, decls: &Decls, diags: &mut Diagnostics) {
     extend_as(policy, data, decls, Again::Duplicate, diags)
@@ -154,17 +177,15 @@ pub(super) fn extend_as(
             role_access: Vec::new(),
             attributes: Vec::new(),
         };
-        match at {
-            Some(i) => data.resources[i] = Arc::new(resource),
-            None => {
-                let id = ResourceId::from_index(data.resources.len());
-                Arc::make_mut(&mut data.resource_ids).insert(r.id.text.clone(), id);
-                data.resources.push(Arc::new(resource));
-                if again == Again::Replaces {
-                    fresh.resources.insert(id.index());
-                }
-            }
-        }
+        let slot = (again, &mut fresh.resources);
+        let list = (&mut data.resources, &mut data.resource_ids);
+        put(
+            list,
+            (&r.id.text, Arc::new(resource)),
+            at,
+            slot,
+            ResourceId::from_index,
+        );
     }
     for r in &decls.resources {
         let Some(&id) = data.resource_ids.get(&r.id.text) else {
@@ -249,17 +270,9 @@ pub(super) fn extend_as(
             meta: meta(&e.id, &e.label, &e.doc),
             resources: res,
         };
-        match at {
-            Some(i) => data.events[i] = event,
-            None => {
-                let id = EventId::from_index(data.events.len());
-                Arc::make_mut(&mut data.event_ids).insert(e.id.text.clone(), id);
-                data.events.push(event);
-                if again == Again::Replaces {
-                    fresh.events.insert(id.index());
-                }
-            }
-        }
+        let slot = (again, &mut fresh.events);
+        let list = (&mut data.events, &mut data.event_ids);
+        put(list, (&e.id.text, event), at, slot, EventId::from_index);
     }
     data.users.reserve(decls.users.len());
     for u in &decls.users {
@@ -334,17 +347,14 @@ fn insert_user(
     };
     let (user, found) = resolved(data);
     diags.extend(found);
-    match at {
-        Some(i) => data.users[i] = Arc::new(user),
-        None => {
-            let id = UserId::from_index(data.users.len());
-            Arc::make_mut(&mut data.user_ids).insert(u.id.text.clone(), id);
-            data.users.push(Arc::new(user));
-            if again == Again::Replaces {
-                fresh.insert(id.index());
-            }
-        }
-    }
+    let list = (&mut data.users, &mut data.user_ids);
+    put(
+        list,
+        (&u.id.text, Arc::new(user)),
+        at,
+        (again, fresh),
+        UserId::from_index,
+    );
 }
 
 /// One user entry, every name in it resolved; problems name the entry and field.
