@@ -166,10 +166,16 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                 continue;
             },
             recv(s.worker.done) -> f => {
-                if let Ok(f) = f {
-                    s.finished(Some(conn), f);
-                    s.settle(conn);
-                    s.answer_waiting(conn);
+                match f {
+                    Ok(f) => {
+                        s.finished(Some(conn), f);
+                        s.settle(conn);
+                        s.answer_waiting(conn);
+                    }
+                    Err(_) => {
+                        s.worker_gone();
+                        s.settle(conn);
+                    }
                 }
                 continue;
             },
@@ -301,6 +307,8 @@ pub struct Server {
     lint_rx: crossbeam_channel::Receiver<(u64, Vec<crate::diag::Diagnostic>)>,
     /// Where analyses are made.
     worker: worker::Worker,
+    /// How many times the worker's thread was found gone.
+    worker_deaths: u32,
     /// Requests about a project being analysed, in the order they came.
     waiting: Vec<Request>,
     /// The progress shown for the analysis running.
@@ -393,6 +401,7 @@ impl Server {
             lint_tx,
             lint_rx,
             worker: worker::Worker::spawn(),
+            worker_deaths: 0,
             waiting: Vec::new(),
             progress: None,
         }
@@ -596,4 +605,48 @@ impl RequestError {
 
 fn params<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, RequestError> {
     serde_json::from_value(v).map_err(|e| RequestError::invalid(format!("invalid parameters: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// Waits until the worker's thread is gone (its channel closed).
+    fn gone(s: &Server) -> bool {
+        matches!(
+            s.worker.done.recv_timeout(Duration::from_secs(10)),
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected)
+        )
+    }
+
+    #[test]
+    fn a_worker_gone_is_replaced_then_given_up_without_spinning() {
+        let mut s = Server::with(Vec::new(), Encoding::Utf16);
+        s.dirty = false;
+        s.worker = worker::Worker::spawn_dying();
+        assert!(gone(&s));
+        s.worker_gone();
+        // a new worker, and every project to be analysed again
+        assert!(s.dirty);
+        let id = s.worker.send(Vec::new());
+        let done = s.worker.done.recv_timeout(Duration::from_secs(10));
+        assert_eq!(done.map(|f| f.id).ok(), Some(id));
+        // worker after worker gone: analyses stop, the user is told, and the
+        // loop's channel waits (it no longer says "closed" at once)
+        for _ in 0..schedule::MAX_WORKER_DEATHS {
+            s.worker = worker::Worker::spawn_dying();
+            assert!(gone(&s));
+            s.worker_gone();
+        }
+        assert_eq!(
+            s.worker.done.recv_timeout(Duration::from_millis(50)).err(),
+            Some(crossbeam_channel::RecvTimeoutError::Timeout)
+        );
+        let told = s.outbox.iter().any(|n| {
+            n.method == "window/showMessage"
+                && n.params.to_string().contains("restart the language server")
+        });
+        assert!(told);
+    }
 }

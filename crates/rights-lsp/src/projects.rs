@@ -66,6 +66,12 @@ impl Default for Projects {
 }
 
 impl Projects {
+    /// Forgets what was sent to a worker that is gone: every project is
+    /// sent again, from scratch, to the next.
+    pub fn forget_sent(&mut self) {
+        self.analysing.clear();
+    }
+
     /// The projects as they are now: those whose texts did not change keep
     /// their analysis; the others are returned, to be analysed again (each
     /// with the analysis it replaces, taken out of `list`). Install the new

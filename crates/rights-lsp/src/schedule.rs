@@ -9,6 +9,9 @@ use super::{progress, request_uri, respond, send, worker, Server};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::*;
 
+/// How many times the worker's thread may be replaced before analyses stop.
+pub(crate) const MAX_WORKER_DEATHS: u32 = 3;
+
 impl Server {
     /// Starts analysing the current text of every project whose texts
     /// changed (lint excepted: [`Server::settle`] starts it), on the
@@ -81,6 +84,38 @@ impl Server {
     }
 
     /// An analysis done on the worker: installed if it is the latest.
+    /// The worker's thread is gone (a panic outside an analysis, which
+    /// catches its own): a new one analyses every project afresh, rather
+    /// than the loop spinning on a closed channel. After a few, analyses
+    /// stop, and the user is told to restart the server.
+    pub(crate) fn worker_gone(&mut self) {
+        self.worker_deaths += 1;
+        if self.worker_deaths > MAX_WORKER_DEATHS {
+            self.worker.done = crossbeam_channel::never();
+            self.outbox.push(Notification::new(
+                "window/showMessage".into(),
+                ShowMessageParams {
+                    typ: MessageType::ERROR,
+                    message: "rights: analyses stopped (an internal error, please report it); \
+                              restart the language server"
+                        .into(),
+                },
+            ));
+            return;
+        }
+        self.outbox.push(Notification::new(
+            "window/logMessage".into(),
+            LogMessageParams {
+                typ: MessageType::WARNING,
+                message: "rights: the analysis thread stopped; another analyses every project"
+                    .into(),
+            },
+        ));
+        self.worker = worker::Worker::spawn();
+        self.projects.forget_sent();
+        self.dirty = true;
+    }
+
     pub(crate) fn finished(&mut self, conn: Option<&Connection>, f: worker::Finished) {
         let Some(f) = self.worker.take(f) else {
             return;

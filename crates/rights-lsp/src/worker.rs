@@ -50,11 +50,22 @@ pub struct Worker {
 
 impl Worker {
     pub fn spawn() -> Worker {
+        Worker::spawn_running(work)
+    }
+
+    /// A worker whose thread ends at once, as one that panicked outside an
+    /// analysis would (for tests of the loop's recovery).
+    #[cfg(test)]
+    pub fn spawn_dying() -> Worker {
+        Worker::spawn_running(|_, _, _| {})
+    }
+
+    fn spawn_running(run: fn(&Receiver<Job>, &Sender<Finished>, &AtomicU64)) -> Worker {
         let (jobs, job_rx) = crossbeam_channel::unbounded::<Job>();
         let (done_tx, done) = crossbeam_channel::unbounded();
         let given_up = Arc::new(AtomicU64::new(0));
         let counter = given_up.clone();
-        std::thread::spawn(move || work(&job_rx, &done_tx, &counter));
+        std::thread::spawn(move || run(&job_rx, &done_tx, &counter));
         Worker {
             jobs,
             done,
