@@ -174,7 +174,9 @@ fn serve(conn: &Connection) -> Result<i32, String> {
                     }
                     Err(_) => {
                         s.worker_gone();
-                        s.settle(conn);
+                        for n in s.outbox.drain(..) {
+                            send(conn, Message::Notification(n));
+                        }
                     }
                 }
                 continue;
