@@ -492,7 +492,8 @@ fn sighup_reloads_now() {
 
 #[test]
 fn the_playground_asks_the_server_and_never_writes() {
-    let text = "right r \"R\"\nrole a \"A\" { grant r }\nuser jane { roles a }\n";
+    let text = "right r \"R\"\nrole a \"A\" { grant r }\nuser jane { roles a }\n\
+                context on_shift\ncontext emergency\n";
     let policy = policy_file("playground", text);
     let s = serve(&[policy.to_str().unwrap(), "--max-body", "2000"]);
     let (status, page) = call(&s, "GET", "/", "", &[]);
@@ -509,6 +510,11 @@ fn the_playground_asks_the_server_and_never_writes() {
     assert_eq!(
         post(&s, "/v1/complete", "can ja").1,
         json!({ "items": ["can jane"] })
+    );
+    // a word starts after a comma, as in the REPL
+    assert_eq!(
+        post(&s, "/v1/complete", "can jane r with on_shift,em").1,
+        json!({ "items": ["can jane r with on_shift,emergency"] })
     );
     // what if: the edited copy answers; the file is as it was
     let edited = text.replace("grant r", "");

@@ -7,7 +7,7 @@
 //! large as a request body may be, checked as files are).
 
 use crate::api::{text_query, Reply};
-use crate::complete::{candidates, Place};
+use crate::complete::{candidates, word_start, Place};
 use crate::loaded::Loaded;
 use crate::source::Origin;
 use crate::workspace::Workspace;
@@ -39,11 +39,7 @@ pub fn files(loaded: &Loaded) -> Reply {
 /// `POST /v1/complete`: the body is a question being typed; the answer,
 /// the whole texts it may become with its last word completed.
 pub fn complete(loaded: &Loaded, text: &str) -> Reply {
-    let start = text
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    let start = word_start(text);
     let (before, typed) = text.split_at(start);
     let items: Vec<String> = candidates(&[&loaded.names], &[], Place::Repl, before, typed)
         .into_iter()

@@ -137,6 +137,15 @@ enum Source {
     Commands,
 }
 
+/// Where the word being completed starts in `text` (the text up to the
+/// cursor): after the last space, `,`, `(` or `{` (`with on_shift,em`
+/// completes `em`). The REPL and the playground split words here alike.
+pub fn word_start(text: &str) -> usize {
+    text.rfind(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == '{')
+        .and_then(|i| text[i..].chars().next().map(|c| i + c.len_utf8()))
+        .unwrap_or(0)
+}
+
 /// The words that fit after `before` (the text before the word being
 /// completed) and start with `typed` (the part of that word already
 /// typed): keywords, the front end's `:commands` and declared names, by
@@ -308,5 +317,25 @@ fn sources(n: &Names, place: Place, before: &str) -> Vec<Source> {
             vec![K(crate::syntax::keywords::CONDITION_WORDS)]
         }
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_start;
+
+    #[test]
+    fn a_word_starts_after_a_space_a_comma_or_a_bracket() {
+        let word = |t: &'static str| &t[word_start(t)..];
+        assert_eq!(word("can jane r with on_shift,em"), "em");
+        assert_eq!(word("what-if (grant r"), "r");
+        assert_eq!(word("what-if (gr"), "gr");
+        assert_eq!(word("user x {ro"), "ro");
+        assert_eq!(word("can ja"), "ja");
+        assert_eq!(word("can "), "");
+        assert_eq!(word("can"), "can");
+        assert_eq!(word(""), "");
+        // a multi-byte space
+        assert_eq!(word("can\u{3000}jé"), "jé");
     }
 }

@@ -46,9 +46,7 @@ impl Completer for ReplHelper {
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let upto = line.get(..pos).unwrap_or(line);
-        let start = upto
-            .rfind(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == '{')
-            .map_or(0, |i| i + 1);
+        let start = crate::complete::word_start(upto);
         let word = &upto[start..];
         let before = &upto[..start];
         let mut out: Vec<Pair> = self
