@@ -14,10 +14,12 @@
 //! `with`, `at` and `for event` (§9). Each is resolved exactly as the query
 //! text it stands for (`can jane run status_detail on resource_z`).
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::ir::Program;
-use crate::sema::model::{CanQ, Day, When};
-use crate::sema::{resolve_can_names, resolve_contexts, resolve_event, NameRef, TargetNames};
+use crate::sema::model::{CanQ, When};
+use crate::sema::{
+    resolve_can_names, resolve_contexts, resolve_day, resolve_event, NameRef, TargetNames,
+};
 use crate::syntax::keywords::data_id_text;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -422,9 +424,9 @@ impl<'a> Request<'a> {
         let with: Vec<&str> = self.with.iter().map(|w| w.as_ref()).collect();
         when.with = resolve_contexts(&program.policy, &with)?;
         if let Some(at) = &self.at {
-            let day = Day::parse(at).map_err(|why| {
-                vec![Diagnostic::error(Code::BadDate, format!("`at`: {why}"))
-                    .help("write a day that exists, as YYYY-MM-DD: `2026-12-31`")]
+            let day = resolve_day(at).map_err(|mut d| {
+                d.message = format!("`at`: {}", d.message);
+                vec![d]
             })?;
             when.at = Some(day);
         }

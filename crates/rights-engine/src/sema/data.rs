@@ -458,17 +458,22 @@ fn attributes(
 
 /// A date as written, or a diagnostic.
 pub(super) fn day(d: &ast::DateLit, diags: &mut Diagnostics) -> Option<Day> {
-    match Day::parse(&d.text) {
+    match resolve_day(&d.text) {
         Ok(day) => Some(day),
-        Err(why) => {
-            diags.push(
-                Diagnostic::error(Code::BadDate, why)
-                    .at(d.span, "not a day")
-                    .help("write a day that exists, as YYYY-MM-DD: `2026-12-31`"),
-            );
+        Err(e) => {
+            diags.push(e.at(d.span, "not a day"));
             None
         }
     }
+}
+
+/// A day written `YYYY-MM-DD` (in a policy, a query or a JSON request's
+/// `at`), or what is wrong with it (with no place: the caller knows it).
+pub fn resolve_day(text: &str) -> Result<Day, Diagnostic> {
+    Day::parse(text).map_err(|why| {
+        Diagnostic::error(Code::BadDate, why)
+            .help("write a day that exists, as YYYY-MM-DD: `2026-12-31`")
+    })
 }
 
 /// A window as written (`from` after `until` is an error).

@@ -35,6 +35,7 @@ mod windows;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast;
+pub use data::resolve_day;
 pub use define::expand_pattern;
 pub use limits::{MAX_DEPENDENCY_DEPTH, MAX_EXPANSION};
 pub use model::Model;
