@@ -157,9 +157,13 @@ pub async fn handle(
         )
     };
     // a question answers in microseconds on this task; a text query (`where
-    // can` over large data), a batch or a scratch policy may take longer,
-    // and runs where it holds up no connection
-    let long = matches!(path.as_str(), "/v1/query" | "/v1/batch" | "/v1/scratch");
+    // can` over large data), a batch, a scratch policy or a question
+    // explained (its fixes searched) may take longer, and runs where it
+    // holds up no connection
+    let explained = path == "/v1/can"
+        && (Flags::of(&query).explain
+            || asked.body.as_ref().is_ok_and(|b| b.contains("\"explain\"")));
+    let long = explained || matches!(path.as_str(), "/v1/query" | "/v1/batch" | "/v1/scratch");
     let answer = {
         let state = state.clone();
         move || {
