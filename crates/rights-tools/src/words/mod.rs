@@ -58,17 +58,11 @@ pub struct Words<'a> {
     /// [`WORDED_CAP`] entries. (Facts and subjects are written straight
     /// into the answer: most name the user asked about, so a stream of
     /// distinct questions would rarely find one worded before.)
-    worded: std::cell::RefCell<Worded>,
+    sites: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), std::rc::Rc<str>>>,
     /// Show every fix found, not the first [`SHOWN_FIXES`] (`--all-fixes`).
     pub all_fixes: bool,
     /// How to see the fixes not shown, in "and 3 more (`--all-fixes`)".
     pub more_fixes_hint: &'static str,
-}
-
-/// What [`Words`] remembers of the sites it worded, as JSON string literals.
-#[derive(Default)]
-struct Worded {
-    sites: rustc_hash::FxHashMap<(u32, u32), std::rc::Rc<str>>,
 }
 
 /// How many worded sites (and places) a [`Words`] keeps at most.
@@ -93,7 +87,7 @@ impl<'a> Words<'a> {
             sources,
             json_entries: Default::default(),
             json_places: Default::default(),
-            worded: Default::default(),
+            sites: Default::default(),
             all_fixes: false,
             more_fixes_hint: "`--all-fixes`",
         }
@@ -139,15 +133,15 @@ impl<'a> Words<'a> {
         };
         let line = file.line_of(s.start);
         let key = (s.file.0, line as u32);
-        if let Some(t) = self.worded.borrow().sites.get(&key) {
+        if let Some(t) = self.sites.borrow().get(&key) {
             return t.clone();
         }
         let text: std::rc::Rc<str> = json::literal(&self.sources.file_line(s)).into();
-        let mut w = self.worded.borrow_mut();
-        if w.sites.len() >= WORDED_CAP {
-            w.sites.clear();
+        let mut sites = self.sites.borrow_mut();
+        if sites.len() >= WORDED_CAP {
+            sites.clear();
         }
-        w.sites.insert(key, text.clone());
+        sites.insert(key, text.clone());
         text
     }
 
