@@ -137,9 +137,7 @@ impl Server {
             .retain(|k, _| self.projects.list.iter().any(|s| s.key == *k));
         now.extend(analysing);
         self.published = now;
-        for n in self.outbox.drain(..) {
-            send(conn, Message::Notification(n));
-        }
+        self.flush_outbox(conn);
         if changed {
             for method in &self.refresh {
                 self.requests_sent += 1;

@@ -9,7 +9,8 @@ use super::{progress, request_uri, respond, send, worker, Server};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::*;
 
-/// How many times the worker's thread may be replaced before analyses stop.
+/// How many workers in a row may be found gone before the projects wait for
+/// a change to be analysed again.
 pub(crate) const MAX_WORKER_DEATHS: u32 = 3;
 
 impl Server {
@@ -83,43 +84,56 @@ impl Server {
         self.worker.send(builds);
     }
 
-    /// An analysis done on the worker: installed if it is the latest.
     /// The worker's thread is gone (a panic outside an analysis, which
-    /// catches its own): a new one analyses every project afresh, rather
-    /// than the loop spinning on a closed channel. After a few, analyses
-    /// stop, and the user is told to restart the server.
-    pub(crate) fn worker_gone(&mut self) {
+    /// catches its own): a new one takes its place, and nothing is left
+    /// waiting for the job that was lost (what was sent is forgotten, the
+    /// requests that waited are answered from the last analyses, the
+    /// progress shown ends). The projects are analysed again at once,
+    /// unless workers went this way several times in a row: then at the
+    /// next change, and the user is told.
+    pub(crate) fn worker_gone(&mut self, conn: &Connection) {
         self.worker_deaths += 1;
-        if self.worker_deaths > MAX_WORKER_DEATHS {
-            self.worker.done = crossbeam_channel::never();
-            self.outbox.push(Notification::new(
-                "window/showMessage".into(),
-                ShowMessageParams {
-                    typ: MessageType::ERROR,
-                    message: "rights: analyses stopped (an internal error, please report it); \
-                              restart the language server"
-                        .into(),
-                },
-            ));
-            return;
-        }
-        self.outbox.push(Notification::new(
-            "window/logMessage".into(),
-            LogMessageParams {
-                typ: MessageType::WARNING,
-                message: "rights: the analysis thread stopped; another analyses every project"
-                    .into(),
-            },
-        ));
         self.worker = worker::Worker::spawn();
         self.projects.forget_sent();
-        self.dirty = true;
+        if let Some(token) = self.progress.take() {
+            progress(
+                conn,
+                &token,
+                WorkDoneProgress::End(WorkDoneProgressEnd { message: None }),
+            );
+        }
+        let (method, typ, message) = if self.worker_deaths <= MAX_WORKER_DEATHS {
+            self.dirty = true;
+            (
+                "window/logMessage",
+                MessageType::WARNING,
+                "rights: the analysis thread stopped; another analyses every project",
+            )
+        } else {
+            (
+                "window/showMessage",
+                MessageType::ERROR,
+                "rights: the analysis keeps failing (an internal error, please report it); \
+                 it is tried again at the next change",
+            )
+        };
+        let message = message.to_string();
+        self.outbox.push(match method {
+            "window/logMessage" => {
+                Notification::new(method.into(), LogMessageParams { typ, message })
+            }
+            _ => Notification::new(method.into(), ShowMessageParams { typ, message }),
+        });
+        self.answer_waiting(conn);
+        self.flush_outbox(conn);
     }
 
+    /// An analysis done on the worker: installed if it is the latest.
     pub(crate) fn finished(&mut self, conn: Option<&Connection>, f: worker::Finished) {
         let Some(f) = self.worker.take(f) else {
             return;
         };
+        self.worker_deaths = 0;
         self.last_analysis = f.took;
         let fresh = self.projects.install(f.built);
         self.announce |= !fresh.is_empty() || self.projects.list.is_empty();
@@ -159,9 +173,7 @@ impl Server {
         let id = req.id.clone();
         let resp = respond(id, || self.answer(req));
         send(conn, Message::Response(resp));
-        for n in self.outbox.drain(..) {
-            send(conn, Message::Notification(n));
-        }
+        self.flush_outbox(conn);
     }
 
     /// Answers the requests that waited for an analysis now in, in the
