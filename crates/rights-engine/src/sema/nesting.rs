@@ -117,8 +117,8 @@ pub(super) fn groups(
 /// them). Cycles among older resources only were reported when they were
 /// added. Each resource is walked once: a walk stops at a resource an
 /// earlier walk reached, so a 100,000-deep tree costs 100,000 steps, not
-/// their square; the marks are kept for the resources walked only (a
-/// test's one resource does not pay for the global ones it never reaches).
+/// their square. A test's few resources keep marks for the resources they
+/// walk only, not for every global one ([`Marks`]).
 pub(super) fn resource_cycles(
     data: &Data,
     new: &[usize],
@@ -126,21 +126,20 @@ pub(super) fn resource_cycles(
     diags: &mut Diagnostics,
 ) {
     let n = data.resources.len();
-    // the walk that reached each resource walked so far (by its start)
-    let mut walk: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut walk = Marks::for_walks(new.len(), n);
     let mut starts: Vec<usize> = Vec::new();
     for &start in new.iter().filter(|&&i| i < n) {
-        if walk.contains_key(&start) {
+        if walk.get(start).is_some() {
             continue;
         }
         let mut cur = start;
         loop {
-            walk.insert(cur, start);
+            walk.set(cur, start);
             match data.resources[cur].parent {
                 Some(p) if p.index() < n => {
                     let p = p.index();
-                    match walk.get(&p) {
-                        Some(&w) if w == start => {
+                    match walk.get(p) {
+                        Some(w) if w == start => {
                             // a cycle through p: report it at its first new
                             // resource (one with none is an older cycle)
                             let mut first = is_new(p).then_some(p);
@@ -196,5 +195,43 @@ pub(super) fn resource_cycles(
                 )
                 .help("a sub-resource's `in PARENT` chain must end at a top-level resource"),
         );
+    }
+}
+
+/// The walk that reached each resource walked so far (by its start): a
+/// mark for every resource when most are walked (a whole load), a map of
+/// those walked when few are (a test's own resources over global data).
+enum Marks {
+    Dense(Vec<usize>),
+    Sparse(FxHashMap<usize, usize>),
+}
+
+impl Marks {
+    fn for_walks(walks: usize, resources: usize) -> Marks {
+        if walks.saturating_mul(8) >= resources {
+            Marks::Dense(vec![usize::MAX; resources])
+        } else {
+            Marks::Sparse(FxHashMap::default())
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            Marks::Dense(v) => v.get(i).copied().filter(|&w| w != usize::MAX),
+            Marks::Sparse(m) => m.get(&i).copied(),
+        }
+    }
+
+    fn set(&mut self, i: usize, start: usize) {
+        match self {
+            Marks::Dense(v) => {
+                if let Some(x) = v.get_mut(i) {
+                    *x = start;
+                }
+            }
+            Marks::Sparse(m) => {
+                m.insert(i, start);
+            }
+        }
     }
 }
