@@ -49,25 +49,21 @@ fn test(
     // groups declared in the test exist only there: a policy of its own
     // names them (after the global ones, which a test group of the same name
     // replaces)
+    let mut own: Option<Policy> = None;
     let mut seen: HashMap<&str, Span> = HashMap::new();
     for g in &t.groups {
-        match seen.get(g.id.text.as_str()) {
-            Some(&first) => diags.push(super::duplicate("group", &g.id, first)),
-            None => {
-                seen.insert(&g.id.text, g.id.span);
-            }
+        if let Some(&first) = seen.get(g.id.text.as_str()) {
+            diags.push(super::duplicate("group", &g.id, first));
+            continue;
+        }
+        seen.insert(&g.id.text, g.id.span);
+        let p = own.get_or_insert_with(|| policy.clone());
+        if !p.names.groups.contains_key(&g.id.text) {
+            let id = GroupId::from_index(p.names.groups.len());
+            p.names.groups.insert(g.id.text.clone(), id);
         }
     }
-    let own_policy = (!t.groups.is_empty()).then(|| {
-        let mut p = policy.clone();
-        for g in &t.groups {
-            if !p.names.groups.contains_key(&g.id.text) {
-                let id = GroupId::from_index(p.names.groups.len());
-                p.names.groups.insert(g.id.text.clone(), id);
-            }
-        }
-        Arc::new(p)
-    });
+    let own_policy = own.map(Arc::new);
     let policy = own_policy.as_deref().unwrap_or(policy);
     let local = t
         .declares_data()
