@@ -50,6 +50,9 @@ pub struct Words<'a> {
     /// Per JSON data file: where its entries start (made on first use), for
     /// the pointer of a site in it.
     json_entries: std::cell::RefCell<JsonIndex>,
+    /// The same, made once for many words ([`Words::with_json_index`]):
+    /// looked at first, not copied.
+    json_index: Option<&'a JsonIndex>,
     /// Places found so far, by file and offset: a stream of answers cites
     /// the same data entries again and again.
     json_places: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), std::rc::Rc<JsonPlace>>>,
@@ -86,6 +89,7 @@ impl<'a> Words<'a> {
             program,
             sources,
             json_entries: Default::default(),
+            json_index: None,
             json_places: Default::default(),
             sites: Default::default(),
             all_fixes: false,
@@ -95,9 +99,11 @@ impl<'a> Words<'a> {
 
     /// The same words, with the data files' entries already indexed
     /// ([`json_index`] of the same sources).
-    pub fn with_json_index(self, index: &JsonIndex) -> Words<'a> {
-        self.json_entries.replace(index.clone());
-        self
+    pub fn with_json_index(self, index: &'a JsonIndex) -> Words<'a> {
+        Words {
+            json_index: Some(index),
+            ..self
+        }
     }
 
     /// The same words, telling how to see every fix in these words (the
@@ -165,12 +171,15 @@ impl<'a> Words<'a> {
         if !file.name.ends_with(".json") {
             return None;
         }
-        let entries = self
-            .json_entries
-            .borrow_mut()
-            .entry(s.file.0)
-            .or_insert_with(|| std::sync::Arc::new(Entries::of(&file.text)))
-            .clone();
+        let entries = match self.json_index.and_then(|i| i.get(&s.file.0)) {
+            Some(e) => e.clone(),
+            None => self
+                .json_entries
+                .borrow_mut()
+                .entry(s.file.0)
+                .or_insert_with(|| std::sync::Arc::new(Entries::of(&file.text)))
+                .clone(),
+        };
         let (_, column) = file.line_col(s.start);
         let place = std::rc::Rc::new(JsonPlace {
             column,
