@@ -59,7 +59,7 @@ fn bench_workload(c: &mut Criterion, label: &str, shape: Shape) {
         b.iter(|| {
             black_box(
                 rights::data::parse_json(rights::source::FileId(0), &data)
-                    .0
+                    .items
                     .len(),
             )
         })

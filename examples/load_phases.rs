@@ -18,7 +18,8 @@ fn main() {
     let file = rights::syntax::parse_file(rights::source::FileId(0), &policy).unwrap();
     println!("parse policy:    {:?}", t.elapsed());
     let t = Instant::now();
-    let (items, diags) = rights::data::parse_json(rights::source::FileId(1), &data);
+    let rights::data::ReadJson { items, diags, .. } =
+        rights::data::parse_json(rights::source::FileId(1), &data);
     assert!(diags.is_empty());
     println!("parse JSON data: {:?}", t.elapsed());
     let t = Instant::now();

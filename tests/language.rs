@@ -60,7 +60,8 @@ fn every_query_example_parses() {
 fn the_json_data_example_reads_cleanly() {
     for path in files("_data.json") {
         let text = std::fs::read_to_string(&path).unwrap();
-        let (items, diags) = rights::data::parse_json(rights::source::FileId(0), &text);
+        let rights::data::ReadJson { items, diags, .. } =
+            rights::data::parse_json(rights::source::FileId(0), &text);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(items.len(), 3, "one user, one resource, one event");
     }

@@ -227,8 +227,6 @@ fn json_lines(
         .program()
         .ok_or_else(|| "the policy did not compile".to_string())?;
     let words = Words::new(p, &ws.sources).with_all_fixes(style.all_fixes);
-    // the data files' entries indexed once, for the words of every dated line
-    let json_index = std::cell::OnceCell::new();
     let mut shapes = RequestShapes::default();
     let mut buffer = String::new();
     each_line(input, |n, line| {
@@ -288,10 +286,7 @@ fn json_lines(
                     write_answer(p, &words, &r.text(), q, style, (out, &mut buffer))
                 }
                 crate::ir::ProgramAt::Other(other) => {
-                    let index = json_index.get_or_init(|| crate::words::json_index(&ws.sources));
-                    let words = Words::new(other, &ws.sources)
-                        .with_all_fixes(style.all_fixes)
-                        .with_json_index(index);
+                    let words = Words::new(other, &ws.sources).with_all_fixes(style.all_fixes);
                     write_answer(p, &words, &r.text(), q, style, (out, &mut buffer))
                 }
             },

@@ -131,6 +131,31 @@ pub struct SourceFile {
     /// byte (at a character boundary), made on first use: a column on a
     /// long line (an editor's, a diagnostic's) in O(step), not O(line).
     utf16: std::sync::OnceLock<Counts>,
+    /// A JSON data file's entries, set by the data reader that parsed it.
+    json_entries: std::sync::OnceLock<JsonEntries>,
+}
+
+/// Where each element of a JSON data file's top-level arrays (`users`,
+/// `resources`, …) starts, in file order: recorded by the data reader as it
+/// reads them, so that the JSON Pointer of a place (`data::pointer`) is
+/// found by scanning one entry, never the file.
+#[derive(Clone, Debug, Default)]
+pub struct JsonEntries {
+    /// The arrays' keys, as written.
+    pub keys: Vec<&'static str>,
+    /// Every element, by where it starts.
+    pub starts: Vec<JsonEntry>,
+}
+
+/// One element of a top-level array of a JSON data file.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonEntry {
+    /// Its first byte.
+    pub at: u32,
+    /// Its index in its array.
+    pub index: u32,
+    /// Its array ([`JsonEntries::keys`]).
+    pub key: u8,
 }
 
 /// UTF-16 and character counts of a text, for columns (see [`SourceFile::utf16_before`]).
@@ -161,7 +186,20 @@ impl SourceFile {
             line_starts,
             shown: std::sync::OnceLock::new(),
             utf16: std::sync::OnceLock::new(),
+            json_entries: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The entries of this JSON data file, once its reader has recorded
+    /// them; `None` for any other text (or JSON that did not parse).
+    pub fn json_entries(&self) -> Option<&JsonEntries> {
+        self.json_entries.get()
+    }
+
+    /// Records this JSON data file's entries (the data reader's; a second
+    /// call keeps the first).
+    pub fn set_json_entries(&self, entries: JsonEntries) {
+        let _ = self.json_entries.set(entries);
     }
 
     /// UTF-16 code units in the text before byte `offset` (clamped; a

@@ -20,7 +20,7 @@ use crate::diag::{self, Code, Diagnostic};
 use crate::loaded::{Loaded, Served};
 use crate::metrics::Metrics;
 use crate::sema::model::Question;
-use crate::words::{JsonIndex, Words};
+use crate::words::Words;
 use crate::workspace::Workspace;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -222,7 +222,7 @@ fn route_request(state: &State, asked: Asked, path: &str, query: &str, started: 
             Err(r) => r,
         },
         ("/v1/query", Post) => match body {
-            Ok(text) => text_query(&loaded.ws, Some(&loaded.json_index), &text),
+            Ok(text) => text_query(&loaded.ws, &text),
             Err(r) => r,
         },
         ("/", Get) if state.playground => crate::playground::page(),
@@ -391,9 +391,7 @@ fn answer_one(
         if std::ptr::eq(&*program, base) {
             words.write_json(&answer, &r.text(), &mut out);
         } else {
-            Words::new(&program, &loaded.ws.sources)
-                .with_json_index(&loaded.json_index)
-                .write_json(&answer, &r.text(), &mut out);
+            Words::new(&program, &loaded.ws.sources).write_json(&answer, &r.text(), &mut out);
         }
         let (allowed, relies_on) = answer.decision().unwrap_or((false, &[]));
         (allowed, out, relies_on.to_vec())
@@ -450,7 +448,7 @@ fn write_log(
 /// share what they worded).
 fn words_of(loaded: &Loaded) -> Result<Words<'_>, Reply> {
     match loaded.ws.program() {
-        Some(p) => Ok(Words::new(p, &loaded.ws.sources).with_json_index(&loaded.json_index)),
+        Some(p) => Ok(Words::new(p, &loaded.ws.sources)),
         None => Err(Reply::error(
             500,
             "internal",
@@ -517,7 +515,7 @@ fn many(state: &State, loaded: &Loaded, text: &str, flags: Flags, started: Insta
 
 /// `/v1/query`: a query in the language's text, answered as `rights query
 /// --format json` answers it (by the policy served, or a scratch copy).
-pub(crate) fn text_query(ws: &Workspace, index: Option<&JsonIndex>, body: &str) -> Reply {
+pub(crate) fn text_query(ws: &Workspace, body: &str) -> Reply {
     let text = if body.trim_start().starts_with('{') {
         match serde_json::from_str::<Value>(body) {
             Ok(v) => match v.get("query").and_then(Value::as_str) {
@@ -547,10 +545,6 @@ pub(crate) fn text_query(ws: &Workspace, index: Option<&JsonIndex>, body: &str) 
     };
     let program = program.at(asked.when);
     let words = Words::new(&program, &ws.sources);
-    let words = match index {
-        Some(i) => words.with_json_index(i),
-        None => words,
-    };
     let mut out = String::with_capacity(1024);
     words.write_json(&program.answer(&asked.question), &text, &mut out);
     Reply::ok(out)

@@ -24,8 +24,6 @@ pub struct Loaded {
     pub data_texts: Vec<(String, Arc<str>)>,
     /// Every name, for completion.
     pub names: crate::complete::Names,
-    /// The data files' entries, indexed once for every answer's pointers.
-    pub json_index: crate::words::JsonIndex,
     /// When it was loaded (seconds since 1970, UTC).
     pub loaded_at: u64,
     /// What each file and directory looked like on disk when read.
@@ -81,7 +79,6 @@ pub fn load(paths: &[PathBuf], data: &[PathBuf]) -> Result<Loaded, Rejected> {
     if ws.is_compiled() {
         return Ok(Loaded {
             names: crate::complete::Names::of(&ws),
-            json_index: crate::words::json_index(&ws.sources),
             ws,
             revision,
             files,

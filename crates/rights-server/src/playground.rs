@@ -95,5 +95,5 @@ pub fn scratch(loaded: &Loaded, body: &str) -> Reply {
             body: body.to_string(),
         };
     }
-    text_query(&ws, None, query)
+    text_query(&ws, query)
 }

@@ -608,7 +608,7 @@ impl<'t> Entry<'t> {
 }
 
 /// Where a value borrowed from `text` starts in it.
-fn offset_in(text: &str, raw: &RawValue) -> usize {
+pub(super) fn offset_in(text: &str, raw: &RawValue) -> usize {
     let at = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     if at <= text.len() {
         at

@@ -15,7 +15,7 @@ mod entry;
 pub mod pointer;
 
 use crate::diag::{Code, Diagnostic};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, JsonEntries, JsonEntry, Span};
 use crate::syntax::ast;
 use entry::{pattern_of, Entry};
 use serde::Deserialize;
@@ -42,11 +42,33 @@ struct DataFile<'a> {
 /// What a data file looks like, for the help of a file that does not parse.
 const SHAPE_HELP: &str = "a data file is an object with optional `users`, `resources`, `events` and `groups` arrays (see the guide: docs/reference/data.md)";
 
+/// One JSON data file read: its data declarations, what was found wrong,
+/// and where its entries start (for the pointers of places in it).
+pub struct ReadJson {
+    pub items: Vec<ast::Item>,
+    pub diags: Vec<Diagnostic>,
+    pub entries: JsonEntries,
+}
+
 /// Reads one JSON data file into data declarations. Shape errors are reported
 /// per entry and field; what reads cleanly is still returned. Invalid JSON
 /// (or a top level of the wrong shape) is one [`Code::InvalidJson`] error and
 /// no items.
-pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>) {
+pub fn parse_json(file: FileId, text: &str) -> ReadJson {
+    let mut entries = JsonEntries::default();
+    let (items, diags) = read_json(file, text, &mut entries);
+    ReadJson {
+        items,
+        diags,
+        entries,
+    }
+}
+
+fn read_json(
+    file: FileId,
+    text: &str,
+    entries: &mut JsonEntries,
+) -> (Vec<ast::Item>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     // a data file is an object (serde would also read a list by position)
     if !text.trim_start().starts_with('{') {
@@ -79,17 +101,33 @@ pub fn parse_json(file: FileId, text: &str) -> (Vec<ast::Item>, Vec<Diagnostic>)
         }
     };
     let mut items = Vec::new();
-    for (list, read) in [
-        (&top.resources, read_resource as Reader),
-        (&top.groups, read_group),
-        (&top.events, read_event),
-        (&top.users, read_user),
+    for (key, list, read) in [
+        ("resources", &top.resources, read_resource as Reader),
+        ("groups", &top.groups, read_group),
+        ("events", &top.events, read_event),
+        ("users", &top.users, read_user),
     ] {
         if let Some(list) = list {
+            record_entries(text, key, list, entries);
             read_entries(file, text, list, read, &mut items, &mut diags);
         }
     }
+    entries.starts.sort_unstable_by_key(|e| e.at);
     (items, diags)
+}
+
+/// Where each element of one top-level array starts.
+fn record_entries(text: &str, key: &'static str, list: &[&RawValue], entries: &mut JsonEntries) {
+    let k = u8::try_from(entries.keys.len()).unwrap_or(u8::MAX);
+    entries.keys.push(key);
+    entries.starts.reserve(list.len());
+    for (i, raw) in list.iter().enumerate() {
+        entries.starts.push(JsonEntry {
+            at: u32::try_from(entry::offset_in(text, raw)).unwrap_or(u32::MAX),
+            index: u32::try_from(i).unwrap_or(u32::MAX),
+            key: k,
+        });
+    }
 }
 
 /// One resource entry of a data file; `None` (reported) when it has no usable id.
@@ -357,7 +395,7 @@ mod tests {
             })
             .collect();
         let text = format!(r#"{{"users": [{}]}}"#, users.join(",\n"));
-        let (items, diags) = parse_json(FileId(0), &text);
+        let ReadJson { items, diags, .. } = parse_json(FileId(0), &text);
         let ids: Vec<&str> = items
             .iter()
             .filter_map(|i| match i {
@@ -384,7 +422,7 @@ mod tests {
     #[test]
     fn access_levels_are_sized_exactly() {
         let text = r#"{"users": [{"id": "a", "access": {"r1": ["view"], "r2": ["view", "edit", "own"]}}]}"#;
-        let (items, diags) = parse_json(FileId(0), text);
+        let ReadJson { items, diags, .. } = parse_json(FileId(0), text);
         assert!(diags.is_empty(), "{diags:?}");
         let Some(ast::Item::User(u)) = items.first() else {
             unreachable!("no user in {items:?}")

@@ -2,71 +2,55 @@
 //! `/users/76/roles/0`. A minified data file is one line, so `file:line`
 //! alone says nothing; the pointer (with the column) leads to the entry.
 //!
-//! [`Entries`] is built once per file (one pass over its bytes): where each
-//! element of the top-level arrays starts. A pointer is then found from the
-//! entry holding the place, scanning that entry alone, so its cost does not
-//! follow the size of the file.
+//! The data reader records where each element of the top-level arrays
+//! starts ([`JsonEntries`], kept with the file's text); a pointer is found
+//! from the entry holding the place, scanning that entry alone, so its cost
+//! does not follow the size of the file, and nothing walks the file again.
 
-/// The start of every element of the top-level arrays (`users`,
-/// `resources`, …), with its pointer, in file order.
-#[derive(Clone, Debug, Default)]
-pub struct Entries(Vec<(usize, String)>);
+use crate::source::JsonEntries;
 
-impl Entries {
-    /// Indexes a JSON data file's text (best effort: a text that is not
-    /// JSON gives what it can).
-    pub fn of(text: &str) -> Entries {
-        let mut out = Vec::new();
-        let _ = walk(text.as_bytes(), 0, text.len(), |at, path| {
-            if path.len() == 2 {
-                if let (Frame::Object { key: Some(k), .. }, Frame::Array { index }) =
-                    (&path[0], &path[1])
-                {
-                    out.push((at, format!("/{}/{index}", escape(key_text(text, *k)))));
-                }
-            }
-        });
-        Entries(out)
-    }
-
-    /// The pointer of the innermost value at byte `offset` of `text` (the
-    /// text these entries were made of); `None` outside every entry.
-    pub fn pointer(&self, text: &str, offset: usize) -> Option<String> {
-        let k = self
-            .0
-            .partition_point(|(at, _)| *at <= offset)
-            .checked_sub(1)?;
-        let (start, base) = self.0.get(k)?;
-        let end = offset.min(text.len());
-        let mut found = base.clone();
-        // the containers open at `offset`: where the value there sits
-        let open = walk(text.as_bytes(), *start, end, |_, _| {});
-        for f in &open {
-            match f {
-                Frame::Object { key: Some(k), .. } => {
-                    found.push('/');
-                    found.push_str(&escape(key_text(text, *k)));
-                }
-                Frame::Array { index } => found.push_str(&format!("/{index}")),
-                Frame::Object { key: None, .. } => {}
-            }
-        }
-        // at a key (`"resource_z": [...]` of an access object): that member
-        if let (
-            Some(Frame::Object {
-                reading_key: true, ..
-            }),
-            Some(b'"'),
-        ) = (open.last(), text.as_bytes().get(end))
-        {
-            let close = string_end(text.as_bytes(), end);
-            if let Some(k) = text.get(end + 1..close.saturating_sub(1)) {
+/// The pointer of the innermost value at byte `offset` of `text` (the text
+/// `entries` were recorded from); `None` outside every entry.
+pub fn pointer(entries: &JsonEntries, text: &str, offset: usize) -> Option<String> {
+    let k = entries
+        .starts
+        .partition_point(|e| e.at as usize <= offset)
+        .checked_sub(1)?;
+    let entry = entries.starts.get(k)?;
+    let key = entries.keys.get(usize::from(entry.key))?;
+    let start = entry.at as usize;
+    let end = offset.min(text.len());
+    let mut found = format!("/{}/{}", escape(key), entry.index);
+    // the containers open at `offset`: where the value there sits
+    let open = walk(text.as_bytes(), start, end);
+    for f in &open {
+        match f {
+            Frame::Object { key: Some(k), .. } => {
                 found.push('/');
-                found.push_str(&escape(k));
+                found.push_str(&escape(key_text(text, *k)));
             }
+            Frame::Array { index } => {
+                found.push('/');
+                found.push_str(&index.to_string());
+            }
+            Frame::Object { key: None, .. } => {}
         }
-        Some(found)
     }
+    // at a key (`"resource_z": [...]` of an access object): that member
+    if let (
+        Some(Frame::Object {
+            reading_key: true, ..
+        }),
+        Some(b'"'),
+    ) = (open.last(), text.as_bytes().get(end))
+    {
+        let close = string_end(text.as_bytes(), end);
+        if let Some(k) = text.get(end + 1..close.saturating_sub(1)) {
+            found.push('/');
+            found.push_str(&escape(k));
+        }
+    }
+    Some(found)
 }
 
 /// An open container while walking: an object (with the key whose value
@@ -94,15 +78,9 @@ fn key_text(text: &str, (start, end): (usize, usize)) -> &str {
     text.get(start..end).unwrap_or("")
 }
 
-/// Walks `bytes[from..to]` (from the start of a value), calling `at_value`
-/// with the byte offset and the open containers each time a value starts;
-/// returns the containers still open at `to`.
-fn walk(
-    bytes: &[u8],
-    from: usize,
-    to: usize,
-    mut at_value: impl FnMut(usize, &[Frame]),
-) -> Vec<Frame> {
+/// Walks `bytes[from..to]` (from the start of a value); returns the
+/// containers still open at `to`.
+fn walk(bytes: &[u8], from: usize, to: usize) -> Vec<Frame> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = from;
     let to = to.min(bytes.len());
@@ -143,11 +121,9 @@ fn walk(
                     continue;
                 }
             }
-            at_value(i, &stack);
             i = end;
             continue;
         }
-        at_value(i, &stack);
         match b {
             b'{' => stack.push(Frame::Object {
                 key: None,
@@ -192,8 +168,9 @@ mod tests {
     #[test]
     fn pointers_lead_to_the_value() {
         let text = r#"{"resources": [{"id": "r1"}], "users": [{"id": "a"}, {"id": "b", "roles": ["x", "y/z"], "access": {"r1": ["view"]}}]}"#;
-        let e = Entries::of(text);
-        let at = |needle: &str| e.pointer(text, text.find(needle).unwrap_or(0));
+        let read = crate::data::parse_json(crate::source::FileId(0), text);
+        assert!(read.diags.is_empty(), "{:?}", read.diags);
+        let at = |needle: &str| pointer(&read.entries, text, text.find(needle).unwrap_or(0));
         assert_eq!(at("\"r1\"}"), Some("/resources/0/id".into()));
         assert_eq!(at("\"b\""), Some("/users/1/id".into()));
         assert_eq!(at("\"y/z\""), Some("/users/1/roles/1".into()));
@@ -201,5 +178,7 @@ mod tests {
         assert_eq!(at("\"view\""), Some("/users/1/access/r1/0".into()));
         // at a key: that member
         assert_eq!(at("\"r1\": ["), Some("/users/1/access/r1".into()));
+        // outside every entry
+        assert_eq!(at("{\"resources\""), None);
     }
 }

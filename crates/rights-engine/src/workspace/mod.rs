@@ -20,7 +20,7 @@ use crate::eval::answer::Answer;
 use crate::ir::Program;
 use crate::sema::model::*;
 use crate::sema::{self, Model};
-use crate::source::{FileId, Origin, SourceMap, Span};
+use crate::source::{FileId, Origin, SourceFile, SourceMap, Span};
 use crate::syntax::{self, ast};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -238,8 +238,8 @@ impl Workspace {
                 continue;
             }
             if let Some(source) = self.sources.get(t.file) {
-                let (items, _) = crate::data::parse_json(t.file, &source.text);
-                t.parsed = Some(ast::File { items });
+                let read = crate::data::parse_json(t.file, &source.text);
+                t.parsed = Some(ast::File { items: read.items });
             }
             t.released = false;
         }
@@ -284,7 +284,9 @@ impl Workspace {
     ) -> FileId {
         match before {
             Some((old, parsed)) => self.add_parsed_by(origin, text, TextKind::Policy, |id, new| {
-                one_parse(syntax::parse_file_again_from(id, &old, parsed, new))
+                one_parse(syntax::parse_file_again_from(
+                    id, &old, parsed, &new.text,
+                ))
             }),
             None => self.add_policy_text(origin, text),
         }
@@ -335,15 +337,20 @@ impl Workspace {
     }
 
     fn add_text(&mut self, origin: Origin, text: String, kind: TextKind) -> FileId {
-        self.add_parsed_by(origin, text, kind, |id, text| match kind {
+        self.add_parsed_by(origin, text, kind, |id, file| match kind {
             TextKind::Data => {
-                let (items, mut diags) = crate::data::parse_json(id, text);
+                let crate::data::ReadJson {
+                    items,
+                    mut diags,
+                    entries,
+                } = crate::data::parse_json(id, &file.text);
+                file.set_json_entries(entries);
                 let failed = diags.iter().any(|d| d.code == Code::InvalidJson);
                 // in the order they are written in the file
                 diags.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| s.start));
                 ((!failed).then_some(ast::File { items }), diags)
             }
-            _ => one_parse(syntax::parse_file(id, text)),
+            _ => one_parse(syntax::parse_file(id, &file.text)),
         })
     }
 
@@ -354,14 +361,14 @@ impl Workspace {
         origin: Origin,
         text: String,
         kind: TextKind,
-        parse: impl FnOnce(FileId, &str) -> (Option<ast::File>, Diagnostics),
+        parse: impl FnOnce(FileId, &SourceFile) -> (Option<ast::File>, Diagnostics),
     ) -> FileId {
         let id = self.sources.add(origin, text);
         self.checked = false;
         let Some(f) = self.sources.get(id) else {
             return id;
         };
-        let (parsed, diags) = parse(id, &f.text);
+        let (parsed, diags) = parse(id, f);
         self.read_diags.extend(diags);
         self.texts.push(Text {
             file: id,

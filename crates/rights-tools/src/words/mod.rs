@@ -20,7 +20,6 @@ mod json;
 mod pieces;
 pub mod test_report;
 
-use crate::data::pointer::Entries;
 use crate::eval::explain::*;
 use crate::ir::{Program, RoleOrigin};
 use crate::sema::model::*;
@@ -28,31 +27,10 @@ use crate::source::{SourceMap, Span};
 use pieces::{put, Labelled, Ticked};
 use std::fmt::Write;
 
-/// Per JSON data file (by file id): where its entries start, for the
-/// pointers of sites in it.
-pub type JsonIndex = rustc_hash::FxHashMap<u32, std::sync::Arc<Entries>>;
-
-/// Every JSON data file of `sources` indexed at once: for a server, whose
-/// requests each get words of their own, so that no request indexes a data
-/// file again ([`Words::with_json_index`]).
-pub fn json_index(sources: &SourceMap) -> JsonIndex {
-    sources
-        .files()
-        .filter(|(_, f)| f.name.ends_with(".json"))
-        .map(|(id, f)| (id.0, std::sync::Arc::new(Entries::of(&f.text))))
-        .collect()
-}
-
 /// Words for one program's answers; `sources` gives `file:line` for sites.
 pub struct Words<'a> {
     pub program: &'a Program,
     pub sources: &'a SourceMap,
-    /// Per JSON data file: where its entries start (made on first use), for
-    /// the pointer of a site in it.
-    json_entries: std::cell::RefCell<JsonIndex>,
-    /// The same, made once for many words ([`Words::with_json_index`]):
-    /// looked at first, not copied.
-    json_index: Option<&'a JsonIndex>,
     /// Places found so far, by file and offset: a stream of answers cites
     /// the same data entries again and again.
     json_places: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), std::rc::Rc<JsonPlace>>>,
@@ -88,21 +66,10 @@ impl<'a> Words<'a> {
         Words {
             program,
             sources,
-            json_entries: Default::default(),
-            json_index: None,
             json_places: Default::default(),
             sites: Default::default(),
             all_fixes: false,
             more_fixes_hint: "`--all-fixes`",
-        }
-    }
-
-    /// The same words, with the data files' entries already indexed
-    /// ([`json_index`] of the same sources).
-    pub fn with_json_index(self, index: &'a JsonIndex) -> Words<'a> {
-        Words {
-            json_index: Some(index),
-            ..self
         }
     }
 
@@ -168,22 +135,11 @@ impl<'a> Words<'a> {
             return Some(p.clone());
         }
         let file = self.sources.get(s.file)?;
-        if !file.name.ends_with(".json") {
-            return None;
-        }
-        let entries = match self.json_index.and_then(|i| i.get(&s.file.0)) {
-            Some(e) => e.clone(),
-            None => self
-                .json_entries
-                .borrow_mut()
-                .entry(s.file.0)
-                .or_insert_with(|| std::sync::Arc::new(Entries::of(&file.text)))
-                .clone(),
-        };
+        let entries = file.json_entries()?;
         let (_, column) = file.line_col(s.start);
         let place = std::rc::Rc::new(JsonPlace {
             column,
-            pointer: entries.pointer(&file.text, s.start as usize),
+            pointer: crate::data::pointer::pointer(entries, &file.text, s.start as usize),
         });
         let mut places = self.json_places.borrow_mut();
         if places.len() >= WORDED_CAP {
