@@ -40,6 +40,8 @@
 //! # Ok::<(), rights::api::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub use rights_bench as bench_gen;
 pub use rights_engine::{
     analyze, api, batch, data, diag, eval, ir, sema, source, symbolic, syntax, testing, workspace,

@@ -6,6 +6,8 @@
 //! direct rights and revocations. [`Shape::large`] is 1,000 roles, 10,000
 //! rights, 100,000 users, 1,000,000 access grants, 10,000 resources, 100 events.
 
+#![forbid(unsafe_code)]
+
 use serde_json::json;
 use std::fmt::Write;
 

@@ -49,6 +49,8 @@
 //! # Ok::<(), rights_engine::api::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod analyze;
 pub mod api;
 pub mod batch;

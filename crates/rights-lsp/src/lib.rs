@@ -21,6 +21,8 @@
 //! - `hints.rs`: inlay hints, document highlights, the type hierarchy of roles;
 //! - `lens.rs`: test code lenses, commands and `rights/explain`.
 
+#![forbid(unsafe_code)]
+
 // the engine's and the tools' modules under their own names, as in every crate
 use rights_engine::{diag, eval, ir, sema, source, syntax, testing, workspace};
 use rights_tools::{complete, fmt, index, lint, project, words};

@@ -15,6 +15,8 @@
 //! - `playground.rs` (and `playground.html`): the page at `/` and what it
 //!   asks of the server.
 
+#![forbid(unsafe_code)]
+
 // the engine's and the tools' modules under their own names, as in every crate
 use rights_engine::{batch, diag, sema, source, workspace};
 use rights_tools::{complete, project, words};

@@ -8,6 +8,8 @@
 //! own names (`crate::eval`, `crate::workspace`, …), so paths read the same
 //! in every crate; the dependency runs one way, tools on engine.
 
+#![forbid(unsafe_code)]
+
 pub use rights_engine::{
     analyze, api, batch, data, diag, eval, ir, sema, source, symbolic, syntax, testing, workspace,
 };
