@@ -44,7 +44,8 @@
 
 pub use rights_bench as bench_gen;
 pub use rights_engine::{
-    analyze, api, batch, data, diag, eval, ir, sema, source, symbolic, syntax, testing, workspace,
+    analyze, api, batch, data, diag, eval, ir, memory, sema, source, symbolic, syntax, testing,
+    workspace,
 };
 pub use rights_lsp as lsp;
 pub use rights_server as serve;

@@ -7,34 +7,18 @@ use clap::Parser;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's option `purge_delay`, by its number: mimalloc keeps its
-/// options' numbers stable across versions (retired options keep their
-/// places as `deprecated_*`), as `include/mimalloc.h` (`mi_option_e`) lists them.
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-
 extern "C" {
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+    fn mi_collect(force: bool);
 }
 
-/// Memory freed is given back to the system at once, not a second later
-/// (mimalloc's default): a load frees the data's syntax while it builds the
-/// model and the tables, and the freed pages, still held, made the large
-/// workload's peak about 120 MB higher (BENCHMARKS.md, "Load and memory"),
-/// at no measured cost in time. `MIMALLOC_PURGE_DELAY` in the environment
-/// still decides when set.
-#[allow(unsafe_code, reason = "the one call into the allocator's C options")]
-fn purge_freed_memory_at_once() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-        return;
-    }
-    // SAFETY: both functions take and return plain integers; mimalloc
-    // reads its options through atomics, so setting one is sound at any
-    // time, and this runs first in `main`, before any thread is started.
-    unsafe {
-        mi_option_set(MI_OPTION_PURGE_DELAY, 0);
-        debug_assert_eq!(mi_option_get(MI_OPTION_PURGE_DELAY), 0);
-    }
+/// Gives the memory freed so far back to the system at once (mimalloc
+/// otherwise waits a second): the engine calls it when it has just freed
+/// much ([`rights::memory`]).
+#[allow(unsafe_code, reason = "the one call into the allocator's C API")]
+fn give_back_freed_memory() {
+    // SAFETY: `mi_collect` takes a plain bool and may be called from any
+    // thread at any time; it only returns free memory to the system.
+    unsafe { mi_collect(true) }
 }
 
 /// Whether a panic is std's "failed printing to stderr/stdout" on a closed
@@ -50,7 +34,7 @@ fn reader_gone(info: &std::panic::PanicHookInfo) -> bool {
 }
 
 fn main() {
-    purge_freed_memory_at_once();
+    rights::memory::on_freed(give_back_freed_memory);
     std::panic::set_hook(Box::new(|info| {
         use std::io::Write;
         if reader_gone(info) {

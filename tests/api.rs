@@ -272,7 +272,12 @@ fn a_lean_load_streams_users_and_says_the_same() {
     .unwrap();
     let (policy, data) = ([policy], [data]);
     let full = Workspace::load(&policy, &data);
+    let told = FREED.load(std::sync::atomic::Ordering::SeqCst);
+    rights::memory::on_freed(count_freed);
     let lean = Workspace::load_to_answer(&policy, &data);
+    // the lean load tells the application's allocator once that the data's
+    // syntax is gone (the `rights` binary gives that memory back)
+    assert!(FREED.load(std::sync::atomic::Ordering::SeqCst) > told);
     // a duplicate, an unknown role, resource and level, each once
     assert_eq!(said(&full).len(), 4, "{:?}", said(&full));
     assert_eq!(said(&lean), said(&full));
@@ -445,4 +450,10 @@ fn data_as_of_a_day_copies_only_users_with_windows() {
     assert_eq!(then.users[1].roles, None);
     assert!(data.users[1].roles.is_some());
     assert!(std::sync::Arc::ptr_eq(&data.user_ids, &then.user_ids));
+}
+
+static FREED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn count_freed() {
+    FREED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 }

@@ -59,6 +59,7 @@ pub mod data;
 pub mod diag;
 pub mod eval;
 pub mod ir;
+pub mod memory;
 pub mod sema;
 pub mod source;
 pub mod symbolic;

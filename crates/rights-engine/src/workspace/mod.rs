@@ -202,6 +202,8 @@ impl Workspace {
                 parsed.items = Vec::new();
             }
         }
+        // the syntax is gone: its memory can go back before the compile
+        crate::memory::freed();
         ws.commit(model, diags);
         ws
     }
@@ -284,9 +286,7 @@ impl Workspace {
     ) -> FileId {
         match before {
             Some((old, parsed)) => self.add_parsed_by(origin, text, TextKind::Policy, |id, new| {
-                one_parse(syntax::parse_file_again_from(
-                    id, &old, parsed, &new.text,
-                ))
+                one_parse(syntax::parse_file_again_from(id, &old, parsed, &new.text))
             }),
             None => self.add_policy_text(origin, text),
         }

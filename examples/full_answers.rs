@@ -1,0 +1,99 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a measuring tool"
+)]
+//! Full JSON answers on a workload, for questions about every user and
+//! about a few users only (whose data stays in the cache): the difference
+//! is what the memory costs. LARGE=1: the large workload; Q: questions
+//! (20,000); FEW: how many users the second set asks about (500).
+use rights::bench_gen::{Query, Shape, Workload};
+use rights::cli::query::{answer_stream, Input};
+use rights::cli::Format;
+use std::time::Instant;
+
+fn main() {
+    let shape = if std::env::var_os("LARGE").is_some() {
+        Shape::large()
+    } else {
+        Shape::default()
+    };
+    let n: usize = std::env::var("Q")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let few: usize = std::env::var("FEW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let w = Workload::generate(&shape);
+    let mut ws = rights::workspace::Workspace::default();
+    ws.add_policy_text(rights::source::Origin::Input("p".into()), w.policy());
+    ws.add_data_text(
+        rights::source::Origin::Input("d".into()),
+        w.data_json().to_string(),
+    );
+    let engine = rights::Engine::from_workspace(ws).unwrap();
+    let qs = w.queries(n);
+    let all: String = qs.iter().map(|q| q.text(&shape) + "\n").collect();
+    let some: String = qs
+        .iter()
+        .map(|q| {
+            let q = match *q {
+                Query::Right { user, right } => Query::Right {
+                    user: user % few,
+                    right,
+                },
+                Query::Action {
+                    user,
+                    action,
+                    resource,
+                } => Query::Action {
+                    user: user % few,
+                    action,
+                    resource,
+                },
+                Query::Run { user, resource } => Query::Run {
+                    user: user % few,
+                    resource,
+                },
+            };
+            q.text(&shape) + "\n"
+        })
+        .collect();
+    let ws = engine.workspace();
+    let time = |lines: &str, brief: bool| {
+        let t = Instant::now();
+        let mut out = std::io::sink();
+        answer_stream(
+            ws,
+            Input::Text,
+            &mut lines.as_bytes(),
+            (Format::Json, brief),
+            &mut out,
+        )
+        .unwrap();
+        t.elapsed().as_secs_f64() / n as f64 * 1e9
+    };
+    let mut rows: Vec<(&str, Vec<f64>)> = vec![
+        ("full, every user", vec![]),
+        ("full, few users", vec![]),
+        ("brief, every user", vec![]),
+        ("brief, few users", vec![]),
+    ];
+    for _ in 0..7 {
+        rows[0].1.push(time(&all, false));
+        rows[1].1.push(time(&some, false));
+        rows[2].1.push(time(&all, true));
+        rows[3].1.push(time(&some, true));
+    }
+    for (name, mut v) in rows {
+        v.sort_by(f64::total_cmp);
+        println!(
+            "{name:20} min {:7.0} ns  median {:7.0} ns",
+            v[0],
+            v[v.len() / 2]
+        );
+    }
+}
