@@ -145,6 +145,65 @@ pub struct JsonEntries {
     pub keys: Vec<&'static str>,
     /// Every element, by where it starts.
     pub starts: Vec<JsonEntry>,
+    /// Per [`ENTRY_BUCKET`] bytes of the text: the first element that
+    /// starts at or after the bucket's first byte, so that the element
+    /// holding a place is found by looking at the few that start in its
+    /// bucket, not by a search of them all (a binary search of a million
+    /// elements is a dozen cache misses, one after another).
+    buckets: Vec<u32>,
+}
+
+/// Bytes of a data text per bucket of [`JsonEntries`].
+const ENTRY_BUCKET: usize = 4096;
+
+impl JsonEntries {
+    /// Records the elements (in the order of their starts) and indexes them.
+    pub fn new(
+        keys: Vec<&'static str>,
+        mut starts: Vec<JsonEntry>,
+        text_len: usize,
+    ) -> JsonEntries {
+        starts.sort_unstable_by_key(|e| e.at);
+        let mut buckets = Vec::with_capacity(text_len / ENTRY_BUCKET + 1);
+        let mut k = 0;
+        for b in 0..=text_len / ENTRY_BUCKET {
+            while starts
+                .get(k)
+                .is_some_and(|e| (e.at as usize) < b * ENTRY_BUCKET)
+            {
+                k += 1;
+            }
+            buckets.push(u32::try_from(k).unwrap_or(u32::MAX));
+        }
+        JsonEntries {
+            keys,
+            starts,
+            buckets,
+        }
+    }
+
+    /// The element holding byte `offset`: the last one starting at or
+    /// before it; `None` before the first.
+    pub fn holding(&self, offset: usize) -> Option<&JsonEntry> {
+        let b = offset / ENTRY_BUCKET;
+        // the elements starting in this bucket, from the last one before it
+        let from = self
+            .buckets
+            .get(b)
+            .map_or(self.starts.len(), |&k| k as usize);
+        let to = self
+            .buckets
+            .get(b + 1)
+            .map_or(self.starts.len(), |&k| k as usize);
+        let mut found = from.checked_sub(1);
+        for k in from..to.max(from) {
+            match self.starts.get(k) {
+                Some(e) if e.at as usize <= offset => found = Some(k),
+                _ => break,
+            }
+        }
+        self.starts.get(found?)
+    }
 }
 
 /// One element of a top-level array of a JSON data file.

@@ -55,20 +55,23 @@ pub struct ReadJson {
 /// (or a top level of the wrong shape) is one [`Code::InvalidJson`] error and
 /// no items.
 pub fn parse_json(file: FileId, text: &str) -> ReadJson {
-    let mut entries = JsonEntries::default();
-    let (items, diags) = read_json(file, text, &mut entries);
+    let mut found = Found::default();
+    let (items, diags) = read_json(file, text, &mut found);
     ReadJson {
         items,
         diags,
-        entries,
+        entries: JsonEntries::new(found.keys, found.starts, text.len()),
     }
 }
 
-fn read_json(
-    file: FileId,
-    text: &str,
-    entries: &mut JsonEntries,
-) -> (Vec<ast::Item>, Vec<Diagnostic>) {
+/// The top-level arrays' elements, as the reader finds them.
+#[derive(Default)]
+struct Found {
+    keys: Vec<&'static str>,
+    starts: Vec<JsonEntry>,
+}
+
+fn read_json(file: FileId, text: &str, entries: &mut Found) -> (Vec<ast::Item>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     // a data file is an object (serde would also read a list by position)
     if !text.trim_start().starts_with('{') {
@@ -112,12 +115,11 @@ fn read_json(
             read_entries(file, text, list, read, &mut items, &mut diags);
         }
     }
-    entries.starts.sort_unstable_by_key(|e| e.at);
     (items, diags)
 }
 
 /// Where each element of one top-level array starts.
-fn record_entries(text: &str, key: &'static str, list: &[&RawValue], entries: &mut JsonEntries) {
+fn record_entries(text: &str, key: &'static str, list: &[&RawValue], entries: &mut Found) {
     let k = u8::try_from(entries.keys.len()).unwrap_or(u8::MAX);
     entries.keys.push(key);
     entries.starts.reserve(list.len());

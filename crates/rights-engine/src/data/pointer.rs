@@ -12,27 +12,19 @@ use crate::source::JsonEntries;
 /// The pointer of the innermost value at byte `offset` of `text` (the text
 /// `entries` were recorded from); `None` outside every entry.
 pub fn pointer(entries: &JsonEntries, text: &str, offset: usize) -> Option<String> {
-    let k = entries
-        .starts
-        .partition_point(|e| e.at as usize <= offset)
-        .checked_sub(1)?;
-    let entry = entries.starts.get(k)?;
+    let entry = entries.holding(offset)?;
     let key = entries.keys.get(usize::from(entry.key))?;
     let start = entry.at as usize;
     let end = offset.min(text.len());
-    let mut found = format!("/{}/{}", escape(key), entry.index);
+    let mut found = String::with_capacity(32);
+    push_key(&mut found, key);
+    push_index(&mut found, entry.index as usize);
     // the containers open at `offset`: where the value there sits
     let open = walk(text.as_bytes(), start, end);
     for f in &open {
         match f {
-            Frame::Object { key: Some(k), .. } => {
-                found.push('/');
-                found.push_str(&escape(key_text(text, *k)));
-            }
-            Frame::Array { index } => {
-                found.push('/');
-                found.push_str(&index.to_string());
-            }
+            Frame::Object { key: Some(k), .. } => push_key(&mut found, key_text(text, *k)),
+            Frame::Array { index } => push_index(&mut found, *index),
             Frame::Object { key: None, .. } => {}
         }
     }
@@ -46,8 +38,7 @@ pub fn pointer(entries: &JsonEntries, text: &str, offset: usize) -> Option<Strin
     {
         let close = string_end(text.as_bytes(), end);
         if let Some(k) = text.get(end + 1..close.saturating_sub(1)) {
-            found.push('/');
-            found.push_str(&escape(k));
+            push_key(&mut found, k);
         }
     }
     Some(found)
@@ -68,9 +59,26 @@ enum Frame {
     },
 }
 
-/// `~` and `/` in a key, as a pointer writes them.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+/// `/` and a key, with `~` and `/` in it written as a pointer writes them.
+fn push_key(out: &mut String, key: &str) {
+    out.push('/');
+    if !key.contains(['~', '/']) {
+        out.push_str(key);
+        return;
+    }
+    for c in key.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `/` and an array index.
+fn push_index(out: &mut String, index: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "/{index}");
 }
 
 /// A key's text, by its range.
@@ -180,5 +188,27 @@ mod tests {
         assert_eq!(at("\"r1\": ["), Some("/users/1/access/r1".into()));
         // outside every entry
         assert_eq!(at("{\"resources\""), None);
+    }
+
+    #[test]
+    fn the_entry_holding_a_place_is_the_last_that_starts_before_it() {
+        // entries of every size, many to a bucket and some longer than one
+        let users: Vec<String> = (0..3000)
+            .map(|i| {
+                let roles = vec!["\"r\""; (i * 7) % 400].join(", ");
+                format!(r#"{{"id": "u{i}", "roles": [{roles}]}}"#)
+            })
+            .collect();
+        let text = format!(r#"{{"users": [{}]}}"#, users.join(",\n"));
+        let read = crate::data::parse_json(crate::source::FileId(0), &text);
+        let e = &read.entries;
+        assert_eq!(e.starts.len(), 3000);
+        for offset in (0..text.len() + 10).step_by(97) {
+            let k = e.starts.partition_point(|x| x.at as usize <= offset);
+            let expected = k.checked_sub(1).map(|k| e.starts[k].at);
+            assert_eq!(e.holding(offset).map(|x| x.at), expected, "at {offset}");
+        }
+        let third = text.find(r#"{"id": "u2""#).unwrap_or(0);
+        assert_eq!(pointer(e, &text, third + 3), Some("/users/2/id".into()));
     }
 }

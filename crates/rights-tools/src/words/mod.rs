@@ -131,11 +131,12 @@ impl<'a> Words<'a> {
     /// Where a site in a JSON data file is: its column and JSON Pointer
     /// (`/users/76/roles/0`); `None` for a site in a `.rights` file.
     pub fn place(&self, s: Span) -> Option<std::rc::Rc<JsonPlace>> {
+        // a site in a `.rights` file: no place, and no look in the map
+        let file = self.sources.get(s.file)?;
+        let entries = file.json_entries()?;
         if let Some(p) = self.json_places.borrow().get(&(s.file.0, s.start)) {
             return Some(p.clone());
         }
-        let file = self.sources.get(s.file)?;
-        let entries = file.json_entries()?;
         let (_, column) = file.line_col(s.start);
         let place = std::rc::Rc::new(JsonPlace {
             column,
