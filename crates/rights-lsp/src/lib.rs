@@ -660,4 +660,57 @@ mod tests {
         assert!(!s.dirty);
         assert!(told("window/showMessage", "tried again at the next change"));
     }
+
+    #[test]
+    fn a_job_done_but_not_yet_read_is_where_the_next_one_starts() {
+        let dir = std::env::temp_dir().join(format!("rights-lsp-race-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).ok();
+        let path = dir.join("p.rights");
+        let text = "right r\nrole a { grant r }\nuser jane { roles a }\n";
+        std::fs::write(&path, text).ok();
+        let uri = analysis::path_to_uri(&path);
+        assert!(uri.is_some(), "{path:?} has no URI");
+        let Some(uri) = uri else { return };
+        let mut s = Server::with(vec![dir.clone()], Encoding::Utf16);
+        let open = |s: &mut Server, version: i32, text: &str| {
+            s.notify(Notification::new(
+                "textDocument/didOpen".into(),
+                DidOpenTextDocumentParams {
+                    text_document: TextDocumentItem {
+                        uri: uri.clone(),
+                        language_id: "rights".into(),
+                        version,
+                        text: text.into(),
+                    },
+                },
+            ));
+        };
+        open(&mut s, 1, text);
+        s.start_analysis(None);
+        // the job done, its result not read by the loop
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while s.worker.done.is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(s.worker.done.len(), 1);
+        assert_eq!(s.projects.list.len(), 0, "nothing installed yet");
+        // an edit: the next job starts from the finished one's analysis,
+        // which is installed first (not dropped as stale)
+        open(&mut s, 2, &format!("{text}user bob {{ roles a }}\n"));
+        s.start_analysis(None);
+        assert!(s.worker.done.is_empty());
+        assert_eq!(
+            s.projects.generations(),
+            1,
+            "the first job's analysis installed"
+        );
+        let f = s.worker.done.recv_timeout(Duration::from_secs(20));
+        assert!(f.is_ok());
+        if let Ok(f) = f {
+            s.finished(None, f);
+        }
+        assert_eq!(s.projects.generations(), 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

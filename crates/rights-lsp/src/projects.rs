@@ -66,6 +66,12 @@ impl Default for Projects {
 }
 
 impl Projects {
+    /// How many analyses were installed so far.
+    #[cfg(test)]
+    pub fn generations(&self) -> u64 {
+        self.generations
+    }
+
     /// Forgets what was sent to a worker that is gone: every project is
     /// sent again, from scratch, to the next.
     pub fn forget_sent(&mut self) {

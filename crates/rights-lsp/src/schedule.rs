@@ -21,6 +21,13 @@ impl Server {
     /// longer than `progress_after`, or a project is analysed for the
     /// first time with more than 4 MB of text.
     pub(crate) fn start_analysis(&mut self, conn: Option<&Connection>) {
+        // a job the worker finished that the loop has not read yet: in
+        // first, so that its analyses are where the next job starts (read
+        // after the next job was sent, it was given up as stale, and the
+        // next job parsed every file of its projects again from nothing)
+        while let Ok(f) = self.worker.done.try_recv() {
+            self.finished(conn, f);
+        }
         if !self.watched {
             // nobody tells us of changes on disk: look (by file stamps)
             self.disk.refresh();
