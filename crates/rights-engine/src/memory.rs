@@ -5,7 +5,8 @@
 //! can be told to give it back at once where that lowers the peak. The
 //! `rights` binary registers mimalloc's collection here.
 //!
-//! The engine says it once per load, after the data's syntax is dropped
+//! The engine says it once per lean load (`Workspace::load_to_answer`:
+//! `check`, `query`, `doc`, `serve`), after the data's syntax is dropped
 //! and before the program is compiled: the compile's large tables would
 //! otherwise be placed beside the freed memory, not in it (on the large
 //! workload, about 110 MB more at the peak; BENCHMARKS.md).

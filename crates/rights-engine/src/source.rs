@@ -131,8 +131,10 @@ pub struct SourceFile {
     /// byte (at a character boundary), made on first use: a column on a
     /// long line (an editor's, a diagnostic's) in O(step), not O(line).
     utf16: std::sync::OnceLock<Counts>,
-    /// A JSON data file's entries, set by the data reader that parsed it.
-    json_entries: std::sync::OnceLock<JsonEntries>,
+    /// A JSON data file's entries, set by the data reader that parsed it
+    /// (shared: a copy of the map, made for every question that fails to
+    /// resolve, copies a pointer, not a million entries).
+    json_entries: std::sync::OnceLock<Arc<JsonEntries>>,
 }
 
 /// Where each element of a JSON data file's top-level arrays (`users`,
@@ -232,12 +234,10 @@ const UTF16_STEP: usize = 1024;
 
 impl SourceFile {
     fn new(origin: Origin, name: String, text: String) -> SourceFile {
+        // found with memchr, not byte by byte: a data file of tens of MB
+        // is often one line
         let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(clamp_u32(i + 1));
-            }
-        }
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| clamp_u32(i + 1)));
         SourceFile {
             origin,
             name,
@@ -249,16 +249,17 @@ impl SourceFile {
         }
     }
 
-    /// The entries of this JSON data file, once its reader has recorded
-    /// them; `None` for any other text (or JSON that did not parse).
+    /// The entries of a JSON data file (whatever its name), recorded by
+    /// the data reader; none in one that did not parse; `None` for any
+    /// other text.
     pub fn json_entries(&self) -> Option<&JsonEntries> {
-        self.json_entries.get()
+        self.json_entries.get().map(|e| &**e)
     }
 
     /// Records this JSON data file's entries (the data reader's; a second
     /// call keeps the first).
-    pub fn set_json_entries(&self, entries: JsonEntries) {
-        let _ = self.json_entries.set(entries);
+    pub(crate) fn set_json_entries(&self, entries: JsonEntries) {
+        let _ = self.json_entries.set(Arc::new(entries));
     }
 
     /// UTF-16 code units in the text before byte `offset` (clamped; a

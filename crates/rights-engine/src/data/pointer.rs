@@ -59,8 +59,14 @@ enum Frame {
     },
 }
 
-/// `/` and a key, with `~` and `/` in it written as a pointer writes them.
+/// `/` and a key, with `~` and `/` in it written as a pointer writes them;
+/// a key written with JSON escapes (`a\/b`, `\u00e9`) is the key they mean.
 fn push_key(out: &mut String, key: &str) {
+    if key.contains('\\') {
+        if let Ok(decoded) = serde_json::from_str::<String>(&format!("\"{key}\"")) {
+            return push_key(out, &decoded);
+        }
+    }
     out.push('/');
     if !key.contains(['~', '/']) {
         out.push_str(key);
@@ -192,7 +198,7 @@ mod tests {
 
     #[test]
     fn the_entry_holding_a_place_is_the_last_that_starts_before_it() {
-        // entries of every size, many to a bucket and some longer than one
+        // entries of every size: many to a bucket, some across two
         let users: Vec<String> = (0..3000)
             .map(|i| {
                 let roles = vec!["\"r\""; (i * 7) % 400].join(", ");
@@ -210,5 +216,27 @@ mod tests {
         }
         let third = text.find(r#"{"id": "u2""#).unwrap_or(0);
         assert_eq!(pointer(e, &text, third + 3), Some("/users/2/id".into()));
+    }
+
+    #[test]
+    fn an_entry_longer_than_its_bucket_and_a_key_with_escapes() {
+        let long = vec!["\"r\""; 6000].join(", ");
+        let text = format!(
+            r#"{{"users": [{{"id": "a", "roles": [{long}]}}, {{"id": "b", "access": {{"x\/y": ["view"], "\u00e9": ["view"]}}}}]}}"#
+        );
+        let read = crate::data::parse_json(crate::source::FileId(0), &text);
+        let e = &read.entries;
+        // 15 KB into the first entry: three buckets after the one it starts in
+        let deep = text.len() / 2;
+        assert!(deep > 3 * 4096);
+        assert_eq!(e.holding(deep).map(|x| x.index), Some(0));
+        assert_eq!(
+            pointer(e, &text, text.find("[\"view\"]").unwrap_or(0)),
+            Some("/users/1/access/x~1y".into())
+        );
+        assert_eq!(
+            pointer(e, &text, text.rfind("[\"view\"]").unwrap_or(0)),
+            Some("/users/1/access/é".into())
+        );
     }
 }
