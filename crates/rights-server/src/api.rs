@@ -161,8 +161,7 @@ pub async fn handle(
     // explained (its fixes searched) may take longer, and runs where it
     // holds up no connection
     let explained = path == "/v1/can"
-        && (Flags::of(&query).explain
-            || asked.body.as_ref().is_ok_and(|b| b.contains("\"explain\"")));
+        && (Flags::of(&query).explain || asked.body.as_ref().is_ok_and(|b| asks_explain(b)));
     let long = explained || matches!(path.as_str(), "/v1/query" | "/v1/batch" | "/v1/scratch");
     let answer = {
         let state = state.clone();
@@ -181,6 +180,16 @@ pub async fn handle(
         answer().unwrap_or_else(|_| bug())
     };
     Ok(respond(&state, route, reply, started))
+}
+
+/// Whether a `/v1/can` body asks for an explanation: its `explain` member
+/// is `true`. Read as JSON where it may say so (a user named `explain` is
+/// not asking, a key written `"expl\u0061in"` is); most bodies say nothing
+/// of it and are not parsed here.
+fn asks_explain(body: &str) -> bool {
+    (body.contains("\"explain\"") || body.contains('\\'))
+        && serde_json::from_str::<Value>(body.trim())
+            .is_ok_and(|v| v.get("explain").and_then(Value::as_bool) == Some(true))
 }
 
 /// A reply as the HTTP response, counted in the metrics.
@@ -548,4 +557,25 @@ pub(crate) fn text_query(ws: &Workspace, body: &str) -> Reply {
     let mut out = String::with_capacity(1024);
     words.write_json(&program.answer(&asked.question), &text, &mut out);
     Reply::ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::asks_explain;
+
+    #[test]
+    fn an_explanation_is_asked_by_the_member_not_by_the_word() {
+        assert!(asks_explain(
+            r#"{"user": "jane", "can": "r", "explain": true}"#
+        ));
+        assert!(asks_explain(
+            r#"{"user": "jane", "can": "r", "expl\u0061in": true}"#
+        ));
+        assert!(!asks_explain(r#"{"user": "explain", "can": "r"}"#));
+        assert!(!asks_explain(
+            r#"{"user": "jane", "can": "r", "explain": false}"#
+        ));
+        assert!(!asks_explain(r#"{"user": "jane", "can": "r"}"#));
+        assert!(!asks_explain("not json, \"explain\""));
+    }
 }
