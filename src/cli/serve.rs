@@ -105,6 +105,10 @@ pub fn run(args: Args) -> i32 {
                 crate::serve::Reload::Swapped { revision } => {
                     writeln!(err, "rights serve: reloaded: now serving revision {revision}")
                 }
+                crate::serve::Reload::NewDay { revision, day } => writeln!(
+                    err,
+                    "rights serve: a new day, {day}: revision {revision} now answers as of it"
+                ),
                 crate::serve::Reload::Refused { revision, rendered } => writeln!(
                     err,
                     "{rendered}rights serve: refused revision {revision} (it does not check): the last good one goes on answering"

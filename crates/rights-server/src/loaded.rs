@@ -4,6 +4,7 @@
 //! old one goes on answering and the refusal is reported at `/v1/policy`.
 
 use crate::diag;
+use crate::sema::model::Day;
 use crate::workspace::Workspace;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -28,6 +29,26 @@ pub struct Loaded {
     pub loaded_at: u64,
     /// What each file and directory looked like on disk when read.
     stamps: Vec<(PathBuf, Option<Stamp>)>,
+}
+
+impl Loaded {
+    /// The same version answering as of `day` (its windows opened and
+    /// closed as of that day): compiled again from the model it holds, no
+    /// file read or checked again.
+    fn on_day(&self, day: Day) -> Loaded {
+        let mut ws = self.ws.clone();
+        ws.set_day(day);
+        Loaded {
+            ws,
+            revision: self.revision.clone(),
+            files: self.files.clone(),
+            policy_texts: self.policy_texts.clone(),
+            data_texts: self.data_texts.clone(),
+            names: self.names.clone(),
+            loaded_at: self.loaded_at,
+            stamps: self.stamps.clone(),
+        }
+    }
 }
 
 /// A version that did not check.
@@ -148,6 +169,11 @@ pub enum Reload<'a> {
     Swapped {
         revision: &'a str,
     },
+    /// A new day: the same revision answers as of it (items with a window).
+    NewDay {
+        revision: &'a str,
+        day: Day,
+    },
     Refused {
         revision: &'a str,
         rendered: &'a str,
@@ -194,21 +220,41 @@ impl Served {
     /// day changed since it was loaded (they are answered as of that day):
     /// swapped in if it checks, else kept as the refusal `/v1/policy` reports.
     pub fn reload_if_changed(&self) {
+        self.reload_if_changed_on(Day::today());
+    }
+
+    /// [`Served::reload_if_changed`], `today` being the day given.
+    fn reload_if_changed_on(&self, today: Day) {
         let since_refused = match self.rejected.lock() {
             Ok(r) => r.as_ref().map(|r| changed(&r.stamps)),
             Err(_) => None,
         };
         let current = self.current();
-        let stale = since_refused.unwrap_or_else(|| changed(&current.stamps));
-        // a new day matters where an item has a window; after a refusal, the
-        // files must change first (the refused version would be refused again)
+        if since_refused.unwrap_or_else(|| changed(&current.stamps)) {
+            self.reload();
+            return;
+        }
+        // a new day matters where an item has a window: the same version,
+        // compiled as of it (reading every file again took the whole load
+        // and twice the memory while both versions lived); after a refusal,
+        // the files must change first
         let new_day = since_refused.is_none()
             && current
                 .ws
                 .program()
-                .is_some_and(|p| p.dated() && p.day() != crate::sema::model::Day::today());
-        if stale || new_day {
-            self.reload();
+                .is_some_and(|p| p.dated() && p.day() != today);
+        if new_day {
+            let next = Arc::new(current.on_day(today));
+            drop(current);
+            (self.notify)(Reload::NewDay {
+                revision: &next.revision,
+                day: today,
+            });
+            let mut slot = match self.current.write() {
+                Ok(c) => c,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            *slot = next;
         }
     }
 
@@ -283,6 +329,52 @@ mod tests {
         let s = stamps(vec![file.clone()], &read_whole);
         assert!(s[0].1.is_some());
         assert!(!changed(&s));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// At a new day a version with windows answers as of it, its files not
+    /// read again; the revision stays.
+    #[test]
+    fn a_new_day_is_answered_without_reading_the_files_again() {
+        let dir = std::env::temp_dir().join(format!("rights-new-day-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("policy.rights");
+        std::fs::write(
+            &file,
+            "right r\nrole a { grant r }\nuser jane {\n  roles a until 2100-01-01\n}\n",
+        )
+        .unwrap();
+        let first =
+            load(std::slice::from_ref(&file), &[]).unwrap_or_else(|r| panic!("{}", r.rendered));
+        let revision = first.revision.clone();
+        let told = Arc::new(Mutex::new(Vec::<String>::new()));
+        let heard = told.clone();
+        let served = Served::new(
+            first,
+            vec![file.clone()],
+            Vec::new(),
+            Box::new(move |r| {
+                if let (Reload::NewDay { day, .. }, Ok(mut t)) = (r, heard.lock()) {
+                    t.push(day.to_string());
+                }
+            }),
+        );
+        let decision = |s: &Served| {
+            let reply = crate::api::text_query(&s.current().ws, "can jane r");
+            serde_json::from_str::<Value>(&reply.body).unwrap()["decision"].clone()
+        };
+        assert_eq!(decision(&served), "allow");
+        // the same day: nothing done
+        let today = served.current().ws.program().unwrap().day();
+        served.reload_if_changed_on(today);
+        assert!(told.lock().unwrap().is_empty());
+        let later = Day::parse("2100-01-02").unwrap();
+        served.reload_if_changed_on(later);
+        assert_eq!(decision(&served), "deny");
+        assert_eq!(served.current().ws.program().unwrap().day(), later);
+        assert_eq!(served.current().revision, revision);
+        assert_eq!(served.reloads(), 0, "no file read again");
+        assert_eq!(*told.lock().unwrap(), ["2100-01-02"]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
