@@ -280,10 +280,50 @@ pub fn run(args: Args) -> i32 {
         };
         outln!("| {name} | {} | {t} | {status} |", human(v));
     }
+    // the target of full answers on the large workload is a ratio: the
+    // default workload's figure measured in the same run, beside it
+    if args.large {
+        if let Some(t_default) = full_answers_on(&Shape::default(), args.queries.max(1)) {
+            let ratio = t_full / t_default;
+            let status = if ratio <= 2.0 { "met" } else { "missed" };
+            outln!(
+                "| … the same on the default workload, this run: {} a question; large ÷ default | {ratio:.2}× | ≤ 2× | {status} |",
+                human(t_default)
+            );
+        }
+    }
     outln!(
         "\n{} distinct questions ({} resolved), each asked once per round (caches as cold as in real use); best of several rounds on this machine.",
         qs.len(),
         ids.len()
     );
     EXIT_OK
+}
+
+/// Seconds per full JSON answer on a generated workload (best of three
+/// rounds of `n` distinct questions); `None` if it does not load.
+fn full_answers_on(shape: &Shape, n: usize) -> Option<f64> {
+    let w = Workload::generate(shape);
+    let mut ws = Workspace::default();
+    ws.add_policy_text(Origin::Input("policy.rights".into()), w.policy());
+    ws.add_data_text(Origin::Input("data.json".into()), w.data_json().to_string());
+    let engine = Engine::from_workspace(ws).ok()?;
+    let qs = w.queries(n);
+    let lines: String = qs.iter().map(|q| format!("{}\n", q.text(shape))).collect();
+    let ws = engine.workspace();
+    Some(
+        best(3, || {
+            let mut out = std::io::sink();
+            black_box(
+                answer_stream(
+                    ws,
+                    Input::Text,
+                    &mut lines.as_bytes(),
+                    (Format::Json, false),
+                    &mut out,
+                )
+                .is_ok(),
+            );
+        }) / qs.len() as f64,
+    )
 }
