@@ -48,12 +48,7 @@ fn bench_workload(c: &mut Criterion, label: &str, shape: Shape) {
     g.sample_size(if shape.users > 10_000 { 10 } else { 30 });
 
     g.bench_function("load: parse + check + compile, policy and JSON data", |b| {
-        b.iter(|| {
-            let mut ws = rights::workspace::Workspace::default();
-            ws.add_policy_text(Origin::Input("p".into()), policy.clone());
-            ws.add_data_text(Origin::Input("d".into()), data.clone());
-            black_box(Engine::from_workspace(ws).is_ok())
-        })
+        b.iter(|| black_box(Engine::from_texts(policy.clone(), data.clone()).is_ok()))
     });
     g.bench_function("load: JSON data file only (read into data items)", |b| {
         b.iter(|| {
@@ -305,19 +300,9 @@ fn bench_version2(c: &mut Criterion) {
     g.sample_size(30);
     g.bench_function(
         "load: parse + check + compile, §8 policy and JSON data",
-        |b| {
-            b.iter(|| {
-                let mut ws = rights::workspace::Workspace::default();
-                ws.add_policy_text(Origin::Input("p".into()), policy.clone());
-                ws.add_data_text(Origin::Input("d".into()), data.clone());
-                black_box(Engine::from_workspace(ws).is_ok())
-            })
-        },
+        |b| b.iter(|| black_box(Engine::from_texts(policy.clone(), data.clone()).is_ok())),
     );
-    let mut ws = rights::workspace::Workspace::default();
-    ws.add_policy_text(Origin::Input("p".into()), policy.clone());
-    ws.add_data_text(Origin::Input("d".into()), data.clone());
-    let engine = match Engine::from_workspace(ws) {
+    let engine = match Engine::from_texts(policy.clone(), data.clone()) {
         Ok(e) => e,
         Err(e) => panic!("{}", e.render()),
     };

@@ -27,13 +27,7 @@ fn ask_loop(program: &rights::ir::Program, qs: &[CanQ], rounds: usize) -> usize 
 fn main() {
     let kind = std::env::args().nth(1).unwrap_or_else(|| "mix".into());
     let w = Workload::generate(&Shape::default());
-    let mut ws = rights::workspace::Workspace::default();
-    ws.add_policy_text(rights::source::Origin::Input("p".into()), w.policy());
-    ws.add_data_text(
-        rights::source::Origin::Input("d".into()),
-        w.data_json().to_string(),
-    );
-    let engine = rights::Engine::from_workspace(ws).unwrap();
+    let engine = rights::Engine::from_texts(w.policy(), w.data_json().to_string()).unwrap();
     let qs: Vec<CanQ> = w
         .queries(4096)
         .iter()

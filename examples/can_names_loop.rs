@@ -17,13 +17,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(4096);
     let w = Workload::generate(&shape);
-    let mut ws = rights::workspace::Workspace::default();
-    ws.add_policy_text(rights::source::Origin::Input("p".into()), w.policy());
-    ws.add_data_text(
-        rights::source::Origin::Input("d".into()),
-        w.data_json().to_string(),
-    );
-    let engine = rights::Engine::from_workspace(ws).unwrap();
+    let engine = rights::Engine::from_texts(w.policy(), w.data_json().to_string()).unwrap();
     let names: Vec<(String, String, Option<String>, bool)> = w
         .queries(distinct)
         .iter()

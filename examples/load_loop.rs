@@ -15,11 +15,7 @@ fn main() {
     let data = std::fs::read_to_string(dir.join("data.json")).unwrap();
     let t = std::time::Instant::now();
     for _ in 0..n {
-        let mut ws = rights::workspace::Workspace::default();
-        ws.add_policy_text(rights::source::Origin::Input("p".into()), policy.clone());
-        ws.add_data_text(rights::source::Origin::Input("d".into()), data.clone());
-        ws.check();
-        assert!(ws.is_compiled());
+        assert!(rights::Engine::from_texts(policy.clone(), data.clone()).is_ok());
     }
     println!("{:?} per load", t.elapsed() / n);
 }

@@ -457,3 +457,19 @@ static FREED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::n
 fn count_freed() {
     FREED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 }
+
+/// A policy and its JSON data held in memory: loaded as files named
+/// `policy.rights` and `data.json` would be.
+#[test]
+fn an_engine_from_texts_in_memory() {
+    let policy = "right r\nrole a { grant r }\n".to_string();
+    let data = r#"{"users": [{"id": "jane", "roles": ["a"]}, {"id": "bob", "roles": []}]}"#;
+    let engine = Engine::from_texts(policy.clone(), data.to_string()).unwrap();
+    assert_eq!(engine.can("jane", "r", None).ok(), Some(true));
+    assert_eq!(engine.can("bob", "r", None).ok(), Some(false));
+    let bad = r#"{"users": [{"id": "jane", "roles": ["nope"]}]}"#;
+    let Err(e) = Engine::from_texts(policy, bad.to_string()) else {
+        panic!("an unknown role loads");
+    };
+    assert!(e.render().contains("data.json"), "{}", e.render());
+}

@@ -65,12 +65,7 @@ pub fn run(args: Args) -> i32 {
     let w = Workload::generate(&shape);
     let policy = w.policy();
     let data = w.data_json().to_string();
-    let load = || {
-        let mut ws = Workspace::default();
-        ws.add_policy_text(Origin::Input("policy.rights".into()), policy.clone());
-        ws.add_data_text(Origin::Input("data.json".into()), data.clone());
-        Engine::from_workspace(ws)
-    };
+    let load = || Engine::from_texts(policy.clone(), data.clone());
     let rounds = if args.large { 2 } else { 5 };
     let t_load = best(rounds, || {
         black_box(load().is_ok());
@@ -304,10 +299,7 @@ pub fn run(args: Args) -> i32 {
 /// rounds of `n` distinct questions); `None` if it does not load.
 fn full_answers_on(shape: &Shape, n: usize) -> Option<f64> {
     let w = Workload::generate(shape);
-    let mut ws = Workspace::default();
-    ws.add_policy_text(Origin::Input("policy.rights".into()), w.policy());
-    ws.add_data_text(Origin::Input("data.json".into()), w.data_json().to_string());
-    let engine = Engine::from_workspace(ws).ok()?;
+    let engine = Engine::from_texts(w.policy(), w.data_json().to_string()).ok()?;
     let qs = w.queries(n);
     let lines: String = qs.iter().map(|q| format!("{}\n", q.text(shape))).collect();
     let ws = engine.workspace();

@@ -32,7 +32,7 @@ use crate::eval::answer::Answer;
 use crate::ir::Program;
 use crate::sema::model::*;
 use crate::sema::{resolve_can_names, NameRef, TargetNames};
-use crate::source::SourceMap;
+use crate::source::{Origin, SourceMap};
 use crate::workspace::Workspace;
 use std::path::PathBuf;
 
@@ -56,6 +56,15 @@ impl Engine {
     /// Loads a policy (with its data) from text.
     pub fn from_text(text: &str) -> Result<Engine, Error> {
         Engine::from_workspace(Workspace::from_text(text))
+    }
+
+    /// Loads a policy's text and a JSON data file's text held in memory
+    /// (named `policy.rights` and `data.json` in diagnostics and answers).
+    pub fn from_texts(policy: String, data_json: String) -> Result<Engine, Error> {
+        let mut ws = Workspace::default();
+        ws.add_policy_text(Origin::Input("policy.rights".into()), policy);
+        ws.add_data_text(Origin::Input("data.json".into()), data_json);
+        Engine::from_workspace(ws)
     }
 
     /// An engine over a checked workspace; its diagnostics if it did not compile.
