@@ -7,15 +7,8 @@
 use rights::bench_gen::{Query, Shape, Workload};
 fn main() {
     // LARGE=1: the large workload; Q: how many distinct questions (4096)
-    let shape = if std::env::var_os("LARGE").is_some() {
-        Shape::large()
-    } else {
-        Shape::default()
-    };
-    let distinct: usize = std::env::var("Q")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4096);
+    let shape = Shape::from_env();
+    let distinct = rights::bench_gen::env_number("Q", 4096);
     let w = Workload::generate(&shape);
     let engine = rights::Engine::from_texts(w.policy(), w.data_json().to_string()).unwrap();
     let names: Vec<(String, String, Option<String>, bool)> = w

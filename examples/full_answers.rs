@@ -14,19 +14,9 @@ use rights::cli::Format;
 use std::time::Instant;
 
 fn main() {
-    let shape = if std::env::var_os("LARGE").is_some() {
-        Shape::large()
-    } else {
-        Shape::default()
-    };
-    let n: usize = std::env::var("Q")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
-    let few: usize = std::env::var("FEW")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(500);
+    let shape = Shape::from_env();
+    let n = rights::bench_gen::env_number("Q", 20_000);
+    let few = rights::bench_gen::env_number("FEW", 500).max(1);
     let w = Workload::generate(&shape);
     let engine = rights::Engine::from_texts(w.policy(), w.data_json().to_string()).unwrap();
     let qs = w.queries(n);

@@ -39,7 +39,26 @@ impl Default for Shape {
     }
 }
 
+/// A number from the environment (`Q=20000`), or `default` (for the
+/// measuring tools in `examples/`).
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
 impl Shape {
+    /// The large shape when `LARGE` is set in the environment, else the
+    /// default one (for the measuring tools in `examples/`).
+    pub fn from_env() -> Shape {
+        if std::env::var_os("LARGE").is_some() {
+            Shape::large()
+        } else {
+            Shape::default()
+        }
+    }
+
     pub fn large() -> Shape {
         Shape {
             users: 100_000,
