@@ -16,15 +16,11 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rights::bench_gen::{Query, Shape, Workload};
 use rights::sema::model::{CanQ, ReportQ, Target};
-use rights::source::Origin;
 use rights::Engine;
 use std::hint::black_box;
 
 fn load(w: &Workload) -> Engine {
-    let mut ws = rights::workspace::Workspace::default();
-    ws.add_policy_text(Origin::Input("policy.rights".into()), w.policy());
-    ws.add_data_text(Origin::Input("data.json".into()), w.data_json().to_string());
-    match Engine::from_workspace(ws) {
+    match Engine::from_texts(w.policy(), w.data_json().to_string()) {
         Ok(e) => e,
         Err(e) => panic!("{}", e.render()),
     }

@@ -40,10 +40,7 @@ fn main() {
         })
         .collect();
     let t = std::time::Instant::now();
-    let n: usize = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000_000);
+    let n = rights::bench_gen::env_number("N", 20_000_000);
     let mut yes = 0usize;
     for i in 0..n {
         let (u, t, r, run) = &names[i % names.len()];

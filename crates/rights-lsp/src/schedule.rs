@@ -25,9 +25,21 @@ impl Server {
         // first, so that its analyses are where the next job starts (read
         // after the next job was sent, it was given up as stale, and the
         // next job parsed every file of its projects again from nothing)
+        let mut drained = false;
         while let Ok(f) = self.worker.done.try_recv() {
             self.finished(conn, f);
+            drained = true;
         }
+        self.start_planned(conn);
+        // requests that waited for what was drained (those about projects
+        // planned again go on waiting)
+        if let (true, Some(conn)) = (drained, conn) {
+            self.answer_waiting(conn);
+        }
+    }
+
+    /// [`Server::start_analysis`] once the finished jobs are in.
+    fn start_planned(&mut self, conn: Option<&Connection>) {
         if !self.watched {
             // nobody tells us of changes on disk: look (by file stamps)
             self.disk.refresh();

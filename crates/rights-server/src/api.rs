@@ -184,10 +184,10 @@ pub async fn handle(
 
 /// Whether a `/v1/can` body asks for an explanation: its `explain` member
 /// is `true`. Read as JSON where it may say so (a user named `explain` is
-/// not asking, a key written `"expl\u0061in"` is); most bodies say nothing
-/// of it and are not parsed here.
+/// not asking, a key written `"expl\u0061in"` is: only a `\u` escape can
+/// spell it otherwise); most bodies say nothing of it and are not parsed here.
 fn asks_explain(body: &str) -> bool {
-    (body.contains("\"explain\"") || body.contains('\\'))
+    (body.contains("\"explain\"") || body.contains("\\u"))
         && serde_json::from_str::<Value>(body.trim())
             .is_ok_and(|v| v.get("explain").and_then(Value::as_bool) == Some(true))
 }

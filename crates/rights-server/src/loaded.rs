@@ -234,26 +234,34 @@ impl Served {
             self.reload();
             return;
         }
-        // a new day matters where an item has a window: the same version,
-        // compiled as of it (reading every file again took the whole load
-        // and twice the memory while both versions lived); after a refusal,
-        // the files must change first
-        let new_day = since_refused.is_none()
-            && current
-                .ws
-                .program()
-                .is_some_and(|p| p.dated() && p.day() != today);
-        if new_day {
-            let next = Arc::new(current.on_day(today));
-            drop(current);
+        // a new day matters where an item has a window: the version
+        // answering, compiled as of it (no file read: reading every file
+        // again took the whole load and twice the memory while both
+        // versions lived; and a version refused since does not keep the
+        // good one answering as of an old day)
+        let new_day = current
+            .ws
+            .program()
+            .is_some_and(|p| p.dated() && p.day() != today);
+        if !new_day {
+            return;
+        }
+        let next = Arc::new(current.on_day(today));
+        // swapped in only if no reload swapped another version in
+        // meanwhile (`kill -HUP` while this one was compiled)
+        let _reloading = match self.rejected.lock() {
+            Ok(r) => r,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut slot = match self.current.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if Arc::ptr_eq(&slot, &current) {
             (self.notify)(Reload::NewDay {
                 revision: &next.revision,
                 day: today,
             });
-            let mut slot = match self.current.write() {
-                Ok(c) => c,
-                Err(poisoned) => poisoned.into_inner(),
-            };
             *slot = next;
         }
     }
@@ -375,6 +383,14 @@ mod tests {
         assert_eq!(served.current().revision, revision);
         assert_eq!(served.reloads(), 0, "no file read again");
         assert_eq!(*told.lock().unwrap(), ["2100-01-02"]);
+        // a broken edit is refused; the good version still moves on a day
+        std::fs::write(&file, "right r\nrole a { grant nope }\n").unwrap();
+        served.reload_if_changed_on(later);
+        assert!(served.describe()["rejected"].is_object());
+        let next = Day::parse("2100-01-03").unwrap();
+        served.reload_if_changed_on(next);
+        assert_eq!(served.current().ws.program().unwrap().day(), next);
+        assert_eq!(*told.lock().unwrap(), ["2100-01-02", "2100-01-03"]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
