@@ -438,18 +438,33 @@ fn write_log(
     let time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
-    let line = json!({
-        "time_ms": time,
-        "query": r.text(),
-        "request": serde_json::from_str::<Value>(text).unwrap_or(Value::Null),
-        "decision": decision,
-        "revision": loaded.revision,
-        "with": r.with,
-        "relies_on": relies_on,
-        "latency_us": started.elapsed().as_micros() as u64,
-    });
+    let latency = started.elapsed().as_micros() as u64;
+    // written as text here, the members in the order they always had: the
+    // request as it was sent, when it is JSON on one line (a request spread
+    // over lines, in a batch's array, is written compact)
+    let request = logged_request(text);
+    let string = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "null".into());
+    let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    let with: Vec<String> = r.with.iter().map(|w| w.to_string()).collect();
+    let line = format!(
+        "{{\"decision\":{},\"latency_us\":{latency},\"query\":{},\"relies_on\":{},\"request\":{request},\"revision\":{},\"time_ms\":{time},\"with\":{}}}",
+        string(decision),
+        string(&r.text()),
+        list(relies_on),
+        string(&loaded.revision),
+        list(&with),
+    );
     if !log.write(line) {
         state.metrics.log_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A request as the decision log writes it: as it was sent when that is
+/// JSON on one line, else compact (one line: the log is JSON Lines).
+fn logged_request(text: &str) -> String {
+    match serde_json::value::RawValue::from_string(text.trim().to_string()) {
+        Ok(raw) if !raw.get().contains(['\n', '\r']) => raw.get().to_string(),
+        _ => serde_json::from_str::<Value>(text).map_or_else(|_| "null".into(), |v| v.to_string()),
     }
 }
 
@@ -561,7 +576,16 @@ pub(crate) fn text_query(ws: &Workspace, body: &str) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use super::asks_explain;
+    use super::{asks_explain, logged_request};
+
+    #[test]
+    fn the_log_writes_a_request_as_sent_on_one_line() {
+        let sent = r#"{"user": "jane", "can": "r"}"#;
+        assert_eq!(logged_request(sent), sent);
+        let spread = "{\n  \"user\": \"jane\",\n  \"can\": \"r\"\n}";
+        assert_eq!(logged_request(spread), r#"{"can":"r","user":"jane"}"#);
+        assert_eq!(logged_request("not json"), "null");
+    }
 
     #[test]
     fn an_explanation_is_asked_by_the_member_not_by_the_word() {

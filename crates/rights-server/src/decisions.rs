@@ -3,7 +3,6 @@
 //! own from a bounded queue. A full queue drops the line (and counts it):
 //! the log never holds up an answer.
 
-use serde_json::Value;
 use std::io::Write;
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 
@@ -11,13 +10,13 @@ use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 const QUEUE: usize = 4096;
 
 pub struct Log {
-    tx: SyncSender<Value>,
+    tx: SyncSender<String>,
 }
 
 impl Log {
     /// A log written to `out` (a file, standard output: the caller opens it).
     pub fn new(mut out: Box<dyn Write + Send>) -> Log {
-        let (tx, rx) = sync_channel::<Value>(QUEUE);
+        let (tx, rx) = sync_channel::<String>(QUEUE);
         std::thread::spawn(move || {
             while let Ok(line) = rx.recv() {
                 let _ = writeln!(out, "{line}");
@@ -32,8 +31,9 @@ impl Log {
         Log { tx }
     }
 
-    /// Queues a line; false when the queue is full (the line is dropped).
-    pub fn write(&self, line: Value) -> bool {
+    /// Queues a line (one JSON object, without its line break); false when
+    /// the queue is full (the line is dropped).
+    pub fn write(&self, line: String) -> bool {
         !matches!(self.tx.try_send(line), Err(TrySendError::Full(_)))
     }
 }
