@@ -253,7 +253,7 @@ fn route_request(state: &State, asked: Asked, path: &str, query: &str, started: 
             content_type: "text/plain; version=0.0.4; charset=utf-8",
             body: state.metrics.text(&loaded.revision, state.served.reloads()),
         },
-        _ => match ROUTES
+        _ => match crate::routes::ROUTES
             .iter()
             .find(|r| r.path == path && (state.playground || r.path != "/"))
         {
@@ -265,89 +265,10 @@ fn route_request(state: &State, asked: Asked, path: &str, query: &str, started: 
             None => Reply::error(
                 404,
                 "not_found",
-                format!("no route {method} {path}: {}", route_list()),
+                format!("no route {method} {path}: {}", crate::routes::route_list()),
             ),
         },
     }
-}
-
-/// A route of the API: its path and method, and whether it is the
-/// playground's. The dispatch in [`route_request`] answers each; this list
-/// words the errors (405 for another method, 404 listing them all).
-struct Route {
-    path: &'static str,
-    method: &'static str,
-    playground: bool,
-}
-
-const ROUTES: &[Route] = &[
-    Route {
-        path: "/v1/can",
-        method: "POST",
-        playground: false,
-    },
-    Route {
-        path: "/v1/batch",
-        method: "POST",
-        playground: false,
-    },
-    Route {
-        path: "/v1/query",
-        method: "POST",
-        playground: false,
-    },
-    Route {
-        path: "/v1/policy",
-        method: "GET",
-        playground: false,
-    },
-    Route {
-        path: "/health",
-        method: "GET",
-        playground: false,
-    },
-    Route {
-        path: "/metrics",
-        method: "GET",
-        playground: false,
-    },
-    Route {
-        path: "/",
-        method: "GET",
-        playground: true,
-    },
-    Route {
-        path: "/v1/files",
-        method: "GET",
-        playground: true,
-    },
-    Route {
-        path: "/v1/complete",
-        method: "POST",
-        playground: true,
-    },
-    Route {
-        path: "/v1/scratch",
-        method: "POST",
-        playground: true,
-    },
-];
-
-/// "the routes are POST /v1/can, …, and the playground's: GET /, …".
-fn route_list() -> String {
-    let of = |playground: bool| {
-        ROUTES
-            .iter()
-            .filter(|r| r.playground == playground)
-            .map(|r| format!("{} {}", r.method, r.path))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    format!(
-        "the routes are {}, and the playground's: {}",
-        of(false),
-        of(true)
-    )
 }
 
 /// Whether the request carries the token (when one is asked for).
@@ -659,15 +580,7 @@ pub(crate) fn text_query(ws: &Workspace, body: &str) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use super::{asks_explain, logged_request, route_list};
-
-    #[test]
-    fn the_route_list_names_every_route_once() {
-        assert_eq!(
-            route_list(),
-            "the routes are POST /v1/can, POST /v1/batch, POST /v1/query, GET /v1/policy, GET /health, GET /metrics, and the playground's: GET /, GET /v1/files, POST /v1/complete, POST /v1/scratch"
-        );
-    }
+    use super::{asks_explain, logged_request};
 
     #[test]
     fn the_log_writes_a_request_as_sent_on_one_line() {

@@ -26,6 +26,7 @@ mod decisions;
 mod loaded;
 mod metrics;
 mod playground;
+mod routes;
 
 use loaded::Served;
 pub use loaded::{Notify, Reload};
