@@ -82,7 +82,8 @@ pub(super) enum Again {
 
 /// The ids of entries added or replaced by one [`extend_as`] that replaces
 /// (`Again::Replaces`), by kind: a second declaration among them is
-/// declared twice.
+/// declared twice. (Where duplicates are errors there is nothing to record:
+/// the functions below take `None`.)
 #[derive(Default)]
 struct Fresh {
     resources: HashSet<usize>,
@@ -91,10 +92,11 @@ struct Fresh {
 }
 
 /// Where a declaration of an id goes: `Some(None)` for a new entry,
-/// `Some(Some(i))` in place of the entry at `i`, `None` when it is declared
+/// `Some(Some(i))` in place of the entry at `i` (when `fresh`, the entries
+/// replacing others, does not hold `i` yet), `None` when it is declared
 /// twice (reported into `diags`, against the first's span `first` gives).
 fn place(
-    (again, fresh): (Again, &mut HashSet<usize>),
+    fresh: Option<&mut HashSet<usize>>,
     (kind, id): (&str, &ast::Name),
     existing: Option<usize>,
     first: impl Fn(usize) -> Span,
@@ -102,7 +104,7 @@ fn place(
 ) -> Option<Option<usize>> {
     match existing {
         None => Some(None),
-        Some(i) if again == Again::Replaces && fresh.insert(i) => Some(Some(i)),
+        Some(i) if fresh.is_some_and(|f| f.insert(i)) => Some(Some(i)),
         Some(i) => {
             diags.push(duplicate(kind, id, first(i)));
             None
@@ -117,7 +119,7 @@ fn put<T, Id: Copy>(
     (entries, ids): (&mut Vec<T>, &mut Arc<NameMap<Id>>),
     (name, entry): (&str, T),
     at: Option<usize>,
-    (again, fresh): (Again, &mut HashSet<usize>),
+    fresh: Option<&mut HashSet<usize>>,
     id_of: impl Fn(usize) -> Id,
 ) {
     match at {
@@ -126,8 +128,8 @@ fn put<T, Id: Copy>(
             let i = entries.len();
             Arc::make_mut(ids).insert(name.to_string(), id_of(i));
             entries.push(entry);
-            if again == Again::Replaces {
-                fresh.insert(i);
+            if let Some(f) = fresh {
+                f.insert(i);
             }
         }
     }
@@ -156,12 +158,12 @@ pub(super) fn extend_as(
     {
         diags.extend(empty_id(kind, id));
     }
-    let mut fresh = Fresh::default();
+    let mut fresh = (again == Again::Replaces).then(Fresh::default);
     let first_new_resource = data.resources.len();
     for r in &decls.resources {
         let existing = data.resource_ids.get(&r.id.text).map(|id| id.index());
         let first = |i: usize| data.resources[i].meta.span;
-        let slot = (again, &mut fresh.resources);
+        let slot = fresh.as_mut().map(|f| &mut f.resources);
         let Some(at) = place(slot, ("resource", &r.id), existing, first, diags) else {
             continue;
         };
@@ -177,7 +179,7 @@ pub(super) fn extend_as(
             role_access: Vec::new(),
             attributes: Vec::new(),
         };
-        let slot = (again, &mut fresh.resources);
+        let slot = fresh.as_mut().map(|f| &mut f.resources);
         let list = (&mut data.resources, &mut data.resource_ids);
         put(
             list,
@@ -223,15 +225,15 @@ pub(super) fn extend_as(
             ),
         }
     }
-    match again {
-        Again::Duplicate => {
+    match &fresh {
+        None => {
             let new: Vec<usize> = (first_new_resource..data.resources.len()).collect();
             resource_cycles(data, &new, |i| i >= first_new_resource, diags);
         }
-        Again::Replaces => {
-            let mut new: Vec<usize> = fresh.resources.iter().copied().collect();
+        Some(f) => {
+            let mut new: Vec<usize> = f.resources.iter().copied().collect();
             new.sort_unstable();
-            resource_cycles(data, &new, |i| fresh.resources.contains(&i), diags);
+            resource_cycles(data, &new, |i| f.resources.contains(&i), diags);
         }
     }
     if !decls.groups.is_empty() {
@@ -240,7 +242,7 @@ pub(super) fn extend_as(
     for e in &decls.events {
         let existing = data.event_ids.get(&e.id.text).map(|id| id.index());
         let first = |i: usize| data.events[i].meta.span;
-        let slot = (again, &mut fresh.events);
+        let slot = fresh.as_mut().map(|f| &mut f.events);
         let Some(at) = place(slot, ("event", &e.id), existing, first, diags) else {
             continue;
         };
@@ -270,7 +272,7 @@ pub(super) fn extend_as(
             meta: meta(&e.id, &e.label, &e.doc),
             resources: res,
         };
-        let slot = (again, &mut fresh.events);
+        let slot = fresh.as_mut().map(|f| &mut f.events);
         let list = (&mut data.events, &mut data.event_ids);
         put(list, (&e.id.text, event), at, slot, EventId::from_index);
     }
@@ -280,7 +282,8 @@ pub(super) fn extend_as(
             let mut found = Diagnostics::new();
             (user(policy, data, u, &mut found), found)
         };
-        insert_user(data, u, again, &mut fresh.users, resolve, diags);
+        let slot = fresh.as_mut().map(|f| &mut f.users);
+        insert_user(data, u, slot, resolve, diags);
     }
 }
 
@@ -320,29 +323,33 @@ pub(super) fn extend_users(
                 })
                 .collect::<Vec<_>>()
         });
-        let mut fresh = HashSet::new();
         for (u, resolved) in batch.iter().zip(resolved.into_iter().flatten()) {
             diags.extend(empty_id("user", &u.id));
-            insert_user(data, u, Again::Duplicate, &mut fresh, |_| resolved, diags);
+            insert_user(data, u, None, |_| resolved, diags);
         }
     }
 }
 
 /// Adds the user `resolved` gives (with the problems found in its entry),
-/// in place of the user of its id if `again` says so, or reports `u` as
-/// declared twice and keeps the first (its entry's own problems are then
-/// not reported).
+/// in place of the user of its id when users are replaced (`fresh`, as in
+/// [`place`]), or reports `u` as declared twice and keeps the first (its
+/// entry's own problems are then not reported).
 fn insert_user(
     data: &mut Data,
     u: &ast::UserDecl,
-    again: Again,
-    fresh: &mut HashSet<usize>,
+    mut fresh: Option<&mut HashSet<usize>>,
     resolved: impl FnOnce(&Data) -> (User, Diagnostics),
     diags: &mut Diagnostics,
 ) {
     let existing = data.user_ids.get(&u.id.text).map(|id| id.index());
     let first = |i: usize| data.users[i].meta.span;
-    let Some(at) = place((again, fresh), ("user", &u.id), existing, first, diags) else {
+    let Some(at) = place(
+        fresh.as_deref_mut(),
+        ("user", &u.id),
+        existing,
+        first,
+        diags,
+    ) else {
         return;
     };
     let (user, found) = resolved(data);
@@ -352,7 +359,7 @@ fn insert_user(
         list,
         (&u.id.text, Arc::new(user)),
         at,
-        (again, fresh),
+        fresh,
         UserId::from_index,
     );
 }
