@@ -23,7 +23,7 @@ pub fn pointer(entries: &JsonEntries, text: &str, offset: usize) -> Option<Strin
     let open = walk(text.as_bytes(), start, end);
     for f in &open {
         match f {
-            Frame::Object { key: Some(k), .. } => push_key(&mut found, key_text(text, *k)),
+            Frame::Object { key: Some(k), .. } => push_written_key(&mut found, key_text(text, *k)),
             Frame::Array { index } => push_index(&mut found, *index),
             Frame::Object { key: None, .. } => {}
         }
@@ -38,7 +38,7 @@ pub fn pointer(entries: &JsonEntries, text: &str, offset: usize) -> Option<Strin
     {
         let close = string_end(text.as_bytes(), end);
         if let Some(k) = text.get(end + 1..close.saturating_sub(1)) {
-            push_key(&mut found, k);
+            push_written_key(&mut found, k);
         }
     }
     Some(found)
@@ -59,14 +59,19 @@ enum Frame {
     },
 }
 
-/// `/` and a key, with `~` and `/` in it written as a pointer writes them;
-/// a key written with JSON escapes (`a\/b`, `\u00e9`) is the key they mean.
-fn push_key(out: &mut String, key: &str) {
-    if key.contains('\\') {
-        if let Ok(decoded) = serde_json::from_str::<String>(&format!("\"{key}\"")) {
+/// `/` and a key as written in the text: JSON escapes (`a\/b`, `\u00e9`)
+/// read as the key they mean, once.
+fn push_written_key(out: &mut String, written: &str) {
+    if written.contains('\\') {
+        if let Ok(decoded) = serde_json::from_str::<String>(&format!("\"{written}\"")) {
             return push_key(out, &decoded);
         }
     }
+    push_key(out, written);
+}
+
+/// `/` and a key, with `~` and `/` in it written as a pointer writes them.
+fn push_key(out: &mut String, key: &str) {
     out.push('/');
     if !key.contains(['~', '/']) {
         out.push_str(key);
@@ -237,6 +242,14 @@ mod tests {
         assert_eq!(
             pointer(e, &text, text.rfind("[\"view\"]").unwrap_or(0)),
             Some("/users/1/access/é".into())
+        );
+        // `a\\b` means `a\b`: decoded once (decoded again, `\b` would be
+        // a backspace)
+        let text = r#"{"users": [{"id": "c", "access": {"a\\b": ["view"]}}]}"#;
+        let read = crate::data::parse_json(crate::source::FileId(0), text);
+        assert_eq!(
+            pointer(&read.entries, text, text.find("[\"view\"]").unwrap_or(0)),
+            Some("/users/0/access/a\\b".into())
         );
     }
 }
