@@ -120,11 +120,15 @@ impl<'a> Words<'a> {
 
     /// Where a site is, for people: `file:line`, and in a JSON data file
     /// (often one long line) `file:line:column`.
+    /// (The column alone: no pointer is looked for.)
     fn at(&self, span: Option<Span>) -> Option<String> {
         let s = span?;
-        Some(match self.place(s) {
-            Some(p) => format!("{}:{}", self.sources.file_line(s), p.column),
-            None => self.sources.file_line(s),
+        let file_line = self.sources.file_line(s);
+        Some(match self.sources.get(s.file) {
+            Some(f) if f.json_entries().is_some() => {
+                format!("{file_line}:{}", f.line_col(s.start).1)
+            }
+            _ => file_line,
         })
     }
 
