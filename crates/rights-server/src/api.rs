@@ -448,15 +448,13 @@ fn write_log(
     // over lines, in a batch's array, is written compact)
     let request = logged_request(text);
     let string = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "null".into());
-    let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-    let with: Vec<String> = r.with.iter().map(|w| w.to_string()).collect();
     let line = format!(
         "{{\"decision\":{},\"latency_us\":{latency},\"query\":{},\"relies_on\":{},\"request\":{request},\"revision\":{},\"time_ms\":{time},\"with\":{}}}",
         string(decision),
         string(&r.text()),
-        list(relies_on),
+        serde_json::to_string(relies_on).unwrap_or_else(|_| "[]".into()),
         string(&loaded.revision),
-        list(&with),
+        serde_json::to_string(&r.with).unwrap_or_else(|_| "[]".into()),
     );
     if !log.write(line) {
         state.metrics.log_dropped.fetch_add(1, Ordering::Relaxed);

@@ -156,6 +156,12 @@ fn stamps(watched: Vec<PathBuf>, read_sizes: &[(PathBuf, u64)]) -> Vec<(PathBuf,
         .collect()
 }
 
+/// A lock's guard, poisoned or not: a panic elsewhere leaves the version
+/// served whole (it is swapped, never changed in place).
+fn held<G>(lock: std::sync::LockResult<G>) -> G {
+    lock.unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn changed(stamps: &[(PathBuf, Option<Stamp>)]) -> bool {
     stamps.iter().any(|(p, s)| stamp(p) != *s)
 }
@@ -204,10 +210,7 @@ impl Served {
 
     /// The version answering now (a request holds it to the end).
     pub fn current(&self) -> Arc<Loaded> {
-        match self.current.read() {
-            Ok(c) => c.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        held(self.current.read()).clone()
     }
 
     /// How many times a new version was swapped in.
@@ -216,19 +219,19 @@ impl Served {
     }
 
     /// Loads the files again if one changed since the version served (or
-    /// the version last refused) was read, or, where items have windows, the
-    /// day changed since it was loaded (they are answered as of that day):
-    /// swapped in if it checks, else kept as the refusal `/v1/policy` reports.
+    /// the version last refused) was read: swapped in if it checks, else
+    /// kept as the refusal `/v1/policy` reports. Where items have windows
+    /// and the day changed, the version served is compiled again as of the
+    /// new day (no file read).
     pub fn reload_if_changed(&self) {
         self.reload_if_changed_on(Day::today());
     }
 
     /// [`Served::reload_if_changed`], `today` being the day given.
     fn reload_if_changed_on(&self, today: Day) {
-        let since_refused = match self.rejected.lock() {
-            Ok(r) => r.as_ref().map(|r| changed(&r.stamps)),
-            Err(_) => None,
-        };
+        let since_refused = held(self.rejected.lock())
+            .as_ref()
+            .map(|r| changed(&r.stamps));
         let current = self.current();
         if since_refused.unwrap_or_else(|| changed(&current.stamps)) {
             self.reload();
@@ -249,14 +252,8 @@ impl Served {
         let next = Arc::new(current.on_day(today));
         // swapped in only if no reload swapped another version in
         // meanwhile (`kill -HUP` while this one was compiled)
-        let _reloading = match self.rejected.lock() {
-            Ok(r) => r,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let mut slot = match self.current.write() {
-            Ok(c) => c,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let _reloading = held(self.rejected.lock());
+        let mut slot = held(self.current.write());
         if Arc::ptr_eq(&slot, &current) {
             (self.notify)(Reload::NewDay {
                 revision: &next.revision,
@@ -269,20 +266,14 @@ impl Served {
     /// Loads the files again (also on request, as `SIGHUP` would).
     pub fn reload(&self) {
         let fresh = load(&self.paths, &self.data);
-        let mut rejected = match self.rejected.lock() {
-            Ok(r) => r,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut rejected = held(self.rejected.lock());
         match fresh {
             Ok(l) => {
                 *rejected = None;
                 (self.notify)(Reload::Swapped {
                     revision: &l.revision,
                 });
-                let mut current = match self.current.write() {
-                    Ok(c) => c,
-                    Err(poisoned) => poisoned.into_inner(),
-                };
+                let mut current = held(self.current.write());
                 *current = Arc::new(l);
                 self.reloads.fetch_add(1, Ordering::Relaxed);
             }
@@ -300,12 +291,9 @@ impl Served {
     /// loaded; the last refused version's diagnostics, if any since.
     pub fn describe(&self) -> Value {
         let c = self.current();
-        let rejected = match self.rejected.lock() {
-            Ok(r) => r.as_ref().map(
-                |r| json!({ "at": r.at, "revision": r.revision, "diagnostics": r.diagnostics }),
-            ),
-            Err(_) => None,
-        };
+        let rejected = held(self.rejected.lock())
+            .as_ref()
+            .map(|r| json!({ "at": r.at, "revision": r.revision, "diagnostics": r.diagnostics }));
         json!({
             "revision": c.revision,
             "files": c.files,
