@@ -132,18 +132,14 @@ pub fn run(args: Args) -> i32 {
         }
     }) / names.len().max(1) as f64;
     let ws = engine.workspace();
-    let stream_as = |input: Input, lines: &str, style: (Format, bool)| {
-        let mut out = std::io::sink();
-        black_box(answer_stream(ws, input, &mut lines.as_bytes(), style, &mut out).is_ok());
-    };
-    let stream = |input: Input, lines: &str| stream_as(input, lines, (Format::Human, true));
+    let stream = |input: Input, lines: &str| answer_all(ws, input, lines, (Format::Human, true));
     let text_lines: String = texts.iter().map(|t| format!("{t}\n")).collect();
     let json_lines: String = qs.iter().map(|q| q.json(&shape) + "\n").collect();
     let t_text = best(5, || stream(Input::Text, &text_lines)) / qs.len() as f64;
     let t_json = best(5, || stream(Input::Json, &json_lines)) / qs.len() as f64;
     // the answer users and scripts get by default: with its reasons, as JSON
     let t_full = best(3, || {
-        stream_as(Input::Text, &text_lines, (Format::Json, false))
+        answer_all(ws, Input::Text, &text_lines, (Format::Json, false))
     }) / qs.len() as f64;
     let denial = ids.iter().find(|q| !program.can(q)).copied();
     let t_explain = match denial {
@@ -305,17 +301,14 @@ fn full_answers_on(shape: &Shape, n: usize) -> Option<f64> {
     let ws = engine.workspace();
     Some(
         best(3, || {
-            let mut out = std::io::sink();
-            black_box(
-                answer_stream(
-                    ws,
-                    Input::Text,
-                    &mut lines.as_bytes(),
-                    (Format::Json, false),
-                    &mut out,
-                )
-                .is_ok(),
-            );
+            answer_all(ws, Input::Text, &lines, (Format::Json, false))
         }) / qs.len() as f64,
     )
+}
+
+/// Every line of `lines` answered by `ws` into nothing, as `rights query -`
+/// answers them.
+fn answer_all(ws: &Workspace, input: Input, lines: &str, style: (Format, bool)) {
+    let mut out = std::io::sink();
+    black_box(answer_stream(ws, input, &mut lines.as_bytes(), style, &mut out).is_ok());
 }
