@@ -121,28 +121,29 @@ impl Server {
                 WorkDoneProgress::End(WorkDoneProgressEnd { message: None }),
             );
         }
-        let (method, typ, message) = if self.worker_deaths <= MAX_WORKER_DEATHS {
-            self.dirty = true;
-            (
-                "window/logMessage",
-                MessageType::WARNING,
-                "rights: the analysis thread stopped; another analyses every project",
-            )
-        } else {
-            (
-                "window/showMessage",
-                MessageType::ERROR,
-                "rights: the analysis keeps failing (an internal error, please report it); \
-                 it is tried again at the next change",
-            )
-        };
-        let message = message.to_string();
-        self.outbox.push(match method {
-            "window/logMessage" => {
-                Notification::new(method.into(), LogMessageParams { typ, message })
-            }
-            _ => Notification::new(method.into(), ShowMessageParams { typ, message }),
-        });
+        self.outbox
+            .push(if self.worker_deaths <= MAX_WORKER_DEATHS {
+                self.dirty = true;
+                Notification::new(
+                    "window/logMessage".into(),
+                    LogMessageParams {
+                        typ: MessageType::WARNING,
+                        message:
+                            "rights: the analysis thread stopped; another analyses every project"
+                                .into(),
+                    },
+                )
+            } else {
+                Notification::new(
+                    "window/showMessage".into(),
+                    ShowMessageParams {
+                        typ: MessageType::ERROR,
+                        message: "rights: the analysis keeps failing (an internal error, please \
+                              report it); it is tried again at the next change"
+                            .into(),
+                    },
+                )
+            });
         self.answer_waiting(conn);
         self.flush_outbox(conn);
     }
