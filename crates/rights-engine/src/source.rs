@@ -197,14 +197,9 @@ impl JsonEntries {
             .buckets
             .get(b + 1)
             .map_or(self.starts.len(), |&k| k as usize);
-        let mut found = from.checked_sub(1);
-        for k in from..to.max(from) {
-            match self.starts.get(k) {
-                Some(e) if e.at as usize <= offset => found = Some(k),
-                _ => break,
-            }
-        }
-        self.starts.get(found?)
+        let in_bucket = self.starts.get(from..to.max(from)).unwrap_or_default();
+        let k = from + in_bucket.partition_point(|e| e.at as usize <= offset);
+        self.starts.get(k.checked_sub(1)?)
     }
 }
 
