@@ -8,7 +8,7 @@
 //! about a few users only (whose data stays in the cache): the difference
 //! is what the memory costs. LARGE=1: the large workload; Q: questions
 //! (20,000); FEW: how many users the second set asks about (500).
-use rights::bench_gen::{Query, Shape, Workload};
+use rights::bench_gen::{Shape, Workload};
 use rights::cli::query::{answer_stream, Input};
 use rights::cli::Format;
 use std::time::Instant;
@@ -23,28 +23,7 @@ fn main() {
     let all: String = qs.iter().map(|q| q.text(&shape) + "\n").collect();
     let some: String = qs
         .iter()
-        .map(|q| {
-            let q = match *q {
-                Query::Right { user, right } => Query::Right {
-                    user: user % few,
-                    right,
-                },
-                Query::Action {
-                    user,
-                    action,
-                    resource,
-                } => Query::Action {
-                    user: user % few,
-                    action,
-                    resource,
-                },
-                Query::Run { user, resource } => Query::Run {
-                    user: user % few,
-                    resource,
-                },
-            };
-            q.text(&shape) + "\n"
-        })
+        .map(|q| q.about(q.user() % few).text(&shape) + "\n")
         .collect();
     let ws = engine.workspace();
     let time = |lines: &str, brief: bool| {

@@ -354,6 +354,25 @@ pub enum Query {
 }
 
 impl Query {
+    /// Whom the question is about.
+    pub fn user(&self) -> usize {
+        match *self {
+            Query::Right { user, .. } | Query::Action { user, .. } | Query::Run { user, .. } => {
+                user
+            }
+        }
+    }
+
+    /// The same question about another user.
+    pub fn about(mut self, other: usize) -> Query {
+        match &mut self {
+            Query::Right { user, .. } | Query::Action { user, .. } | Query::Run { user, .. } => {
+                *user = other
+            }
+        }
+        self
+    }
+
     pub fn text(&self, shape: &Shape) -> String {
         match *self {
             Query::Right { user, right } => format!("can user{user} {}", right_name(shape, right)),
