@@ -105,12 +105,17 @@ impl Program {
             right: r,
             how,
         };
-        let sources = self.grant_sources(u, r);
         if self.has_right(u, r) {
-            return Reason::new(true, fact(RightHow::Held)).because(sources);
+            return Reason::new(true, fact(RightHow::Held)).because(self.grant_sources(u, r));
         }
+        // not held: something grants it only if something takes it away,
+        // so the granting roles and entries are looked for only then
         let removals = self.removals(u, r);
-        if !removals.is_empty() && !sources.is_empty() {
+        if removals.is_empty() {
+            return Reason::new(false, fact(RightHow::NotGranted));
+        }
+        let sources = self.grant_sources(u, r);
+        if !sources.is_empty() {
             let mut because = sources;
             because.extend(removals);
             return Reason::new(false, fact(RightHow::TakenAway)).because(because);
@@ -364,10 +369,13 @@ impl Program {
                 .at(deny.span)
                 .because(because);
         }
+        // the user's data entry on `res` (for other levels), looked for
+        // only where the tables hold a row for it (see `access_sources`)
         let entry = self
             .data
             .users
             .get(u.index())
+            .filter(|_| self.access_entry(u, res).is_some())
             .and_then(|d| d.access.iter().find(|(r, _, _)| *r == res));
         let rules: &[NodeId] = self
             .code
@@ -404,13 +412,22 @@ impl Program {
             how,
         };
         let mut out = Vec::new();
-        let data = self.data.users.get(u.index());
+        // the compiled tables hold a row for (u, res) whenever the user or
+        // one of their groups has an entry on `res`: without one, neither
+        // list is read (on a large workload each is a cache miss or more)
+        let listed = self.access_entry(u, res).is_some();
+        let data = self.data.users.get(u.index()).filter(|_| listed);
         if let Some((_, _, span)) =
             data.and_then(|d| d.access.iter().find(|(r, x, _)| *r == res && *x == l))
         {
             out.push(Reason::new(true, fact(AccessHow::Data)).at(*span));
         }
-        for g in self.groups_of(u) {
+        let groups = if listed {
+            self.groups_of(u)
+        } else {
+            Vec::new()
+        };
+        for g in groups {
             let Some(group) = self.data.groups.get(g.index()) else {
                 continue;
             };
