@@ -387,9 +387,15 @@ impl Program {
             .map(|&c| self.explain_node(c, u, Some(res)))
             .collect();
         // an inherited level: why the parent does not pass it down (§9.1)
-        let parent = self.data.resources.get(res.index()).and_then(|r| r.parent);
-        if let (Some(parent), Some(level)) = (parent, self.policy.access.get(l.index())) {
-            if level.inherited.is_some() && self.shallow(res) {
+        // (the resource's parent read only for an inherited level)
+        let level = self
+            .policy
+            .access
+            .get(l.index())
+            .filter(|x| x.inherited.is_some());
+        let parent = level.and_then(|_| self.data.resources.get(res.index())?.parent);
+        if let (Some(parent), Some(level)) = (parent, level) {
+            if self.shallow(res) {
                 because.push(
                     Reason::new(false, fact(AccessHow::NotInherited(parent)))
                         .at_maybe(level.inherited)
