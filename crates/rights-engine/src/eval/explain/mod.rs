@@ -407,6 +407,7 @@ impl Program {
     /// The reasons for a decision, without searching for what would change it
     /// (for `can`, which shows why; `explain` also shows what would allow it).
     pub fn reasons(&self, q: &CanQ) -> Explanation {
+        self.touch(q);
         let allowed = self.can(q);
         Explanation {
             allowed,
@@ -463,6 +464,27 @@ impl Program {
             blocked: Vec::new(),
             relies_on: Vec::new(),
             ask: Vec::new(),
+        }
+    }
+
+    /// Reads at once what an explanation of `q` and its words read about
+    /// its user and resource: their entries and names, the user's rights
+    /// row and access entry. Each is a cache miss on a large workload;
+    /// asked for together, before the decision, the misses overlap
+    /// instead of following one another. Changes nothing.
+    #[inline]
+    fn touch(&self, q: &CanQ) {
+        use std::hint::black_box;
+        let u = q.user;
+        if let Some(d) = self.data.users.get(u.index()) {
+            black_box(d.meta.name.as_bytes().first().copied());
+            black_box(d.revokes.first().map(|s| s.right));
+        }
+        if let Some(res) = q.on {
+            if let Some(r) = self.data.resources.get(res.index()) {
+                black_box(r.meta.name.as_bytes().first().copied());
+            }
+            black_box(self.access_entry(u, res));
         }
     }
 }
