@@ -304,11 +304,11 @@ const USERS_A_THREAD: usize = 512;
 pub(super) fn extend_users(
     policy: &Policy,
     data: &mut Data,
-    users: Vec<ast::UserDecl>,
+    count: usize,
+    mut users: impl Iterator<Item = ast::UserDecl>,
     diags: &mut Diagnostics,
 ) {
-    data.users.reserve(users.len());
-    let mut users = users.into_iter();
+    data.users.reserve(count);
     loop {
         let batch: Vec<ast::UserDecl> = users.by_ref().take(USERS_AT_ONCE).collect();
         if batch.is_empty() {

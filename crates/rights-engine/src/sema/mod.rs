@@ -49,7 +49,31 @@ use std::sync::Arc;
 
 /// Resolves the items of every file of a policy (and its data) into a model.
 pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Diagnostics) {
-    resolve_taking(items, Vec::new())
+    resolve_taking(items, DataUsers::default())
+}
+
+/// Users given by value to [`resolve_taking`]: the item lists of data
+/// texts, whose users are resolved in order (anything else in them is
+/// skipped), and how many users they hold. The users stay in the lists they
+/// were parsed into: a million entries are not moved into another array.
+#[derive(Default)]
+pub(crate) struct DataUsers {
+    pub(crate) lists: Vec<Vec<ast::Item>>,
+    pub(crate) count: usize,
+}
+
+impl DataUsers {
+    /// The users, in order; each list's memory goes as soon as its users
+    /// are taken.
+    fn into_users(self) -> impl Iterator<Item = ast::UserDecl> {
+        self.lists
+            .into_iter()
+            .flatten()
+            .filter_map(|item| match item {
+                ast::Item::User(u) => Some(u),
+                _ => None,
+            })
+    }
 }
 
 /// [`resolve`] of `items` followed by `users`, given by value: they are
@@ -61,7 +85,7 @@ pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Di
 /// syntax is not needed after they are resolved.
 pub(crate) fn resolve_taking<'a>(
     items: impl IntoIterator<Item = &'a ast::Item>,
-    users: Vec<ast::UserDecl>,
+    users: DataUsers,
 ) -> (Model, Diagnostics) {
     let items: Vec<&ast::Item> = items.into_iter().collect();
     let mut r = Resolver::default();
@@ -72,7 +96,13 @@ pub(crate) fn resolve_taking<'a>(
     let decls = data::Decls::of(&items);
     let mut data = Data::default();
     data::extend(&policy, &mut data, &decls, &mut diags);
-    data::extend_users(&policy, &mut data, users, &mut diags);
+    data::extend_users(
+        &policy,
+        &mut data,
+        users.count,
+        users.into_users(),
+        &mut diags,
+    );
     data.compact_names();
     let tests = test_blocks::resolve(&policy, &data, &decls, &items, &mut diags);
     (
