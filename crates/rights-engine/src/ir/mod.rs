@@ -17,6 +17,7 @@
 //! is kept as the side table that maps ids back to names, labels and spans.
 
 pub mod bits;
+pub(crate) mod cards;
 mod code;
 pub(crate) mod cond;
 pub(crate) mod pairs;
@@ -191,6 +192,8 @@ pub struct Shared {
     /// Each event's resources, sorted: a row of an event's report is
     /// found by a binary search, not a scan of the event.
     pub(crate) event_resources: Vec<Vec<u32>>,
+    /// Each resource's name, as answers read it (`cards.rs`).
+    pub(crate) resource_cards: Vec<cards::Card>,
 }
 
 impl Shared {
@@ -215,6 +218,9 @@ pub struct DataTables {
     /// Row u: every group user u is a member of (nesting included).
     pub(crate) user_groups: BitMatrix,
     pub(crate) user_role_origin: Vec<RoleOrigin>,
+    /// Each user's name and whether their data revokes anything, as
+    /// answers read them (`cards.rs`).
+    pub(crate) user_cards: Vec<cards::Card>,
     pub(crate) user_flags: BitMatrix,
     /// User u's effective rights are row `user_rights[u]` of `rights_sets`.
     pub(crate) user_rights: Vec<u32>,

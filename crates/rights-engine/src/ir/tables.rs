@@ -9,6 +9,7 @@
 //! policy.
 
 use super::bits::{self, BitMatrix};
+use super::cards::Card;
 use super::cond::{LevelFacts, Levels, Truth, UserFacts};
 use super::{DataTables, PolicyCode, RoleOrigin, Shared};
 use crate::sema::model::*;
@@ -190,6 +191,11 @@ impl Shared {
             resource_attrs,
             in_event,
             event_resources,
+            resource_cards: data
+                .resources
+                .iter()
+                .map(|r| Card::of(&r.meta.name, false))
+                .collect(),
         }
     }
 }
@@ -202,6 +208,7 @@ impl DataTables {
             user_roles: BitMatrix::with_width(code.n_roles),
             user_groups: BitMatrix::with_width(code.n_groups),
             user_role_origin: Vec::new(),
+            user_cards: Vec::new(),
             user_flags: BitMatrix::with_width(code.n_flags),
             user_rights: Vec::new(),
             rights_sets: BitMatrix::with_width(code.n_rights),
@@ -265,6 +272,7 @@ impl DataTables {
         t.user_groups.reserve_rows(n);
         t.user_flags.reserve_rows(n);
         t.user_role_origin.reserve(n);
+        t.user_cards.reserve(n);
         t.user_rights.reserve(n);
         // room for a row per user at once: the rows are never moved as they
         // grow (a copy of every row so far, and both copies in memory, at
@@ -406,6 +414,8 @@ impl DataTables {
         self.user_roles.push(&s.roles);
         self.user_groups.push(&s.groups);
         self.user_role_origin.push(origin);
+        self.user_cards
+            .push(Card::of(&user.meta.name, !user.revokes.is_empty()));
         let set = match dedup {
             Some(dedup) => dedup.find_or_push(&mut self.rights_sets, &s.granted),
             None => self.rights_sets.push(&s.granted) as u32,

@@ -40,6 +40,11 @@ pub struct Words<'a> {
     /// into the answer: most name the user asked about, so a stream of
     /// distinct questions would rarely find one worded before.)
     sites: std::cell::RefCell<rustc_hash::FxHashMap<(u32, u32), std::rc::Rc<str>>>,
+    /// The last user and resource named, with their names: an answer
+    /// names its user in nearly every reason, and a name read from the
+    /// program's card is checked as UTF-8 each time.
+    last_user: std::cell::Cell<Option<(UserId, &'a str)>>,
+    last_resource: std::cell::Cell<Option<(ResourceId, &'a str)>>,
     /// Show every fix found, not the first [`SHOWN_FIXES`] (`--all-fixes`).
     pub all_fixes: bool,
     /// How to see the fixes not shown, in "and 3 more (`--all-fixes`)".
@@ -68,6 +73,8 @@ impl<'a> Words<'a> {
             sources,
             json_places: Default::default(),
             sites: Default::default(),
+            last_user: Default::default(),
+            last_resource: Default::default(),
             all_fixes: false,
             more_fixes_hint: "`--all-fixes`",
         }
@@ -154,20 +161,26 @@ impl<'a> Words<'a> {
         Some(place)
     }
 
-    fn user(&self, u: UserId) -> &str {
-        self.program
-            .data
-            .users
-            .get(u.index())
-            .map_or("?", |x| x.meta.name.as_str())
+    fn user(&self, u: UserId) -> &'a str {
+        match self.last_user.get() {
+            Some((last, name)) if last == u => name,
+            _ => {
+                let name = self.program.user_name(u);
+                self.last_user.set(Some((u, name)));
+                name
+            }
+        }
     }
 
-    fn resource_name(&self, r: ResourceId) -> &str {
-        self.program
-            .data
-            .resources
-            .get(r.index())
-            .map_or("?", |x| x.meta.name.as_str())
+    fn resource_name(&self, r: ResourceId) -> &'a str {
+        match self.last_resource.get() {
+            Some((last, name)) if last == r => name,
+            _ => {
+                let name = self.program.resource_name(r);
+                self.last_resource.set(Some((r, name)));
+                name
+            }
+        }
     }
 
     /// "`report.status_detail` (Report - Status Detail)".

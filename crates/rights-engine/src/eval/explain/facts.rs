@@ -159,10 +159,12 @@ impl Program {
     /// The revokes and denies that take `r` from `u`.
     pub(super) fn removals(&self, u: UserId, r: RightId) -> Vec<Reason> {
         let mut out = Vec::new();
+        // (the user's entry read only when it revokes something)
         if let Some(site) = self
             .data
             .users
             .get(u.index())
+            .filter(|_| self.revokes_any(u))
             .and_then(|d| d.revokes.iter().find(|s| s.right == r))
         {
             out.push(Reason::new(false, Fact::Revoked { user: u }).at(site.span));
