@@ -272,14 +272,25 @@ pub fn run(args: Args) -> i32 {
         outln!("| {name} | {} | {t} | {status} |", human(v));
     }
     // the target of full answers on the large workload is a ratio: the
-    // default workload's figure measured in the same run, beside it
+    // default workload's figure measured beside it, a round of each in
+    // turn (so both see the machine as it is that second: a shared
+    // machine's speed changes from one second to the next)
     if args.large {
-        if let Some(t_default) = full_answers_on(&Shape::default(), args.queries.max(1)) {
-            let ratio = t_full / t_default;
+        if let Some(beside) = Beside::default_workload(args.queries.max(1)) {
+            let (mut large, mut default) = (f64::INFINITY, f64::INFINITY);
+            for _ in 0..5 {
+                large = large.min(best(1, || {
+                    answer_all(ws, Input::Text, &text_lines, (Format::Json, false))
+                }));
+                default = default.min(beside.round());
+            }
+            let (large, default) = (large / qs.len() as f64, default / beside.questions as f64);
+            let ratio = large / default;
             let status = if ratio <= 2.0 { "met" } else { "missed" };
             outln!(
-                "| … the same on the default workload, this run: {} a question; large ÷ default | {ratio:.2}× | ≤ 2× | {status} |",
-                human(t_default)
+                "| … the same on the default workload, a round of each in turn: {} a question against {}; large ÷ default | {ratio:.2}× | ≤ 2× | {status} |",
+                human(default),
+                human(large)
             );
         }
     }
@@ -291,19 +302,37 @@ pub fn run(args: Args) -> i32 {
     EXIT_OK
 }
 
-/// Seconds per full JSON answer on a generated workload (best of three
-/// rounds of `n` distinct questions); `None` if it does not load.
-fn full_answers_on(shape: &Shape, n: usize) -> Option<f64> {
-    let w = Workload::generate(shape);
-    let engine = Engine::from_texts(w.policy(), w.data_json().to_string()).ok()?;
-    let qs = w.queries(n);
-    let lines: String = qs.iter().map(|q| format!("{}\n", q.text(shape))).collect();
-    let ws = engine.workspace();
-    Some(
-        best(3, || {
-            answer_all(ws, Input::Text, &lines, (Format::Json, false))
-        }) / qs.len() as f64,
-    )
+/// A generated workload loaded with its questions, to answer beside
+/// another.
+struct Beside {
+    engine: Engine,
+    lines: String,
+    questions: usize,
+}
+
+impl Beside {
+    /// The default workload with `n` distinct questions; `None` if it
+    /// does not load.
+    fn default_workload(n: usize) -> Option<Beside> {
+        let shape = Shape::default();
+        let w = Workload::generate(&shape);
+        let engine = Engine::from_texts(w.policy(), w.data_json().to_string()).ok()?;
+        let qs = w.queries(n);
+        let lines: String = qs.iter().map(|q| format!("{}\n", q.text(&shape))).collect();
+        Some(Beside {
+            engine,
+            lines,
+            questions: qs.len(),
+        })
+    }
+
+    /// Seconds to answer every question in full, once.
+    fn round(&self) -> f64 {
+        let ws = self.engine.workspace();
+        best(1, || {
+            answer_all(ws, Input::Text, &self.lines, (Format::Json, false))
+        })
+    }
 }
 
 /// Every line of `lines` answered by `ws` into nothing, as `rights query -`
