@@ -297,7 +297,8 @@ const USERS_A_THREAD: usize = 512;
 /// Resolves users given by value after [`extend`], a batch at a time, each
 /// batch's entries dropped once it is resolved: a lean load of a large data
 /// file (`Workspace::load_to_answer`) never holds every entry's syntax
-/// beside the whole model (only the array they came in, freed at the end).
+/// beside the whole model (only the lists they came in, each freed once its
+/// users are resolved).
 /// A batch's users are resolved on every core (each entry on its own: only
 /// the policy and the resources are read), then added in order: the same
 /// checks, in the same order, as users in `decls`.

@@ -51,6 +51,22 @@ pub struct Words<'a> {
     pub more_fixes_hint: &'static str,
 }
 
+/// The name `last` holds if it is `id`'s, else `name()`, kept in `last`.
+fn remembered<'a, I: Copy + PartialEq>(
+    last: &std::cell::Cell<Option<(I, &'a str)>>,
+    id: I,
+    name: impl FnOnce() -> &'a str,
+) -> &'a str {
+    match last.get() {
+        Some((was, known)) if was == id => known,
+        _ => {
+            let known = name();
+            last.set(Some((id, known)));
+            known
+        }
+    }
+}
+
 /// How many worded sites (and places) a [`Words`] keeps at most.
 const WORDED_CAP: usize = 1 << 16;
 
@@ -162,25 +178,11 @@ impl<'a> Words<'a> {
     }
 
     fn user(&self, u: UserId) -> &'a str {
-        match self.last_user.get() {
-            Some((last, name)) if last == u => name,
-            _ => {
-                let name = self.program.user_name(u);
-                self.last_user.set(Some((u, name)));
-                name
-            }
-        }
+        remembered(&self.last_user, u, || self.program.user_name(u))
     }
 
     fn resource_name(&self, r: ResourceId) -> &'a str {
-        match self.last_resource.get() {
-            Some((last, name)) if last == r => name,
-            _ => {
-                let name = self.program.resource_name(r);
-                self.last_resource.set(Some((r, name)));
-                name
-            }
-        }
+        remembered(&self.last_resource, r, || self.program.resource_name(r))
     }
 
     /// "`report.status_detail` (Report - Status Detail)".

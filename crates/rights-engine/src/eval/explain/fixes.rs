@@ -212,7 +212,9 @@ impl Program {
     /// A program whose only user (user 0) is `u` changed by `changes`: the
     /// "what if" that checks a suggested fix with the real evaluator. It
     /// shares the compiled policy; only the one user's tables are built. Ask
-    /// it only about user 0.
+    /// it only about user 0, and only for decisions: its data still holds
+    /// every user as they are (user 0's entry is not `u`'s), so it is never
+    /// explained or worded.
     fn with_changes(&self, u: UserId, changes: &[Fix]) -> Option<Program> {
         let mut user = User::clone(self.data.users.get(u.index())?);
         let span = user.span;
