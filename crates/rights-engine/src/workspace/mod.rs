@@ -12,6 +12,8 @@ mod ask;
 mod follow_ons;
 pub mod git;
 mod read;
+#[cfg(test)]
+mod tests;
 
 pub use read::MAX_FILE_SIZE;
 
