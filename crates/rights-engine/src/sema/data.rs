@@ -310,6 +310,7 @@ pub(super) fn extend_users(
     diags: &mut Diagnostics,
 ) {
     data.users.reserve(count);
+    Arc::make_mut(&mut data.user_ids).reserve(count);
     loop {
         let batch: Vec<ast::UserDecl> = users.by_ref().take(USERS_AT_ONCE).collect();
         if batch.is_empty() {

@@ -203,6 +203,14 @@ impl<V: Copy> NameTable<V> {
         hash(self.key(s.key).as_bytes(), s.head)
     }
 
+    /// Makes room for `additional` more names at once: a table that grows
+    /// as it goes places every name again at each doubling, into fresh
+    /// memory (a million users' ids: 2 million slots, 64 MB).
+    pub fn reserve(&mut self, additional: usize) {
+        self.grow_to(self.len.saturating_add(additional));
+        self.spans.reserve(additional);
+    }
+
     /// Makes room for `n` names (at most 5/8 of the slots full).
     fn grow_to(&mut self, n: usize) {
         if n * 8 <= self.slots.len() * 5 {
@@ -293,6 +301,22 @@ impl<V: Copy + fmt::Debug> fmt::Debug for NameTable<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn room_reserved_is_not_grown_into() {
+        let mut t: NameTable<u32> = NameTable::default();
+        t.insert("first".into(), 0);
+        t.reserve(10_000);
+        let slots = t.slots.len();
+        assert!(slots * 5 >= 10_001 * 8);
+        for i in 1..=10_000 {
+            t.insert(format!("user{i}"), i);
+        }
+        assert_eq!(t.slots.len(), slots);
+        assert_eq!(t.get("user7777"), Some(&7777));
+        assert_eq!(t.get("first"), Some(&0));
+        assert_eq!(t.len(), 10_001);
+    }
 
     #[test]
     fn short_and_long_names_inserted_found_and_removed() {
