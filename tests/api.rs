@@ -332,6 +332,72 @@ fn a_lean_load_streams_users_and_says_the_same() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A lean load reads data users a batch at a time, after the rest of the
+/// files: what their entries get wrong is reported where a full load
+/// reports it (with the rest of its file's reading problems, by place),
+/// also when a file cannot be read and nothing is resolved.
+#[test]
+fn a_lean_load_reports_users_entries_as_a_full_load_does() {
+    use rights::workspace::Workspace;
+    let dir = std::env::temp_dir().join(format!("rights-lean-entries-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("p.rights");
+    std::fs::write(&policy, "right r\naccess view\nrole a { grant r }\n").unwrap();
+    let said = |ws: &Workspace| {
+        ws.diagnostics()
+            .iter()
+            .map(|d| format!("{d:?}"))
+            .collect::<Vec<_>>()
+    };
+    let names = |ws: &Workspace| {
+        ws.model()
+            .data
+            .users
+            .iter()
+            .map(|u| u.meta.name.clone())
+            .collect::<Vec<_>>()
+    };
+    // users before and after a resource with mistakes of its own; past a
+    // batch (4,096) and a reading chunk; an entry without an id; a user
+    // declared in two files
+    let mut users: Vec<String> = (0..9000)
+        .map(|i| match i % 2999 {
+            5 => format!(r#"{{"id": "u{i}", "roles": 5}}"#),
+            6 => r#"{"roles": ["a"]}"#.to_string(),
+            7 => format!(r#"{{"id": "u{i}", "colour": "red", "access": {{"res1": "view"}}}}"#),
+            _ => format!(r#"{{"id": "u{i}", "roles": ["a"]}}"#),
+        })
+        .collect();
+    users.push(r#"{"id": "twice", "flags": [1]}"#.into());
+    let one = format!(
+        r#"{{"users": [{}], "resources": [{{"id": "res1", "size": 3}}, {{"id": "res2", "tags": "x"}}]}}"#,
+        users.join(",\n")
+    );
+    let two = r#"{"users": [{"id": "twice", "grants": {"r": 1}}, {"id": "v1"}, {"id": 7}]}"#;
+    let (d1, d2, d3) = (
+        dir.join("d1.json"),
+        dir.join("d2.json"),
+        dir.join("d3.json"),
+    );
+    std::fs::write(&d1, one).unwrap();
+    std::fs::write(&d2, two).unwrap();
+    std::fs::write(&d3, r#"{"users": [{"id": "w"}"#).unwrap();
+    let policy = [policy];
+    for data in [
+        vec![d1.clone(), d2.clone()],
+        vec![d2.clone(), d1.clone(), d3.clone()],
+        // a file that cannot be read: nothing is resolved, every entry read
+        vec![d1.clone(), dir.join("missing.json"), d2.clone()],
+    ] {
+        let full = Workspace::load(&policy, &data);
+        let lean = Workspace::load_to_answer(&policy, &data);
+        assert!(said(&full).len() >= 9, "{:?}", said(&full));
+        assert_eq!(said(&lean), said(&full));
+        assert_eq!(names(&lean), names(&full));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Tests asked at several dates build a program per date; none is kept in
 /// the program they ran on (with large data, each is a copy of it).
 #[test]

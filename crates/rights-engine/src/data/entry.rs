@@ -95,8 +95,8 @@ pub(super) struct Entry<'t> {
 }
 
 /// What a JSON value is, for "found a string".
-fn found(raw: &RawValue) -> &'static str {
-    match raw.get().trim_start().as_bytes().first() {
+fn found(raw: &str) -> &'static str {
+    match raw.trim_start().as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'[') => "a list",
         Some(b'{') => "an object",
@@ -147,14 +147,14 @@ impl<'t> Entry<'t> {
     pub fn read(
         file: FileId,
         text: &'t str,
-        raw: &'t RawValue,
+        raw: &'t str,
         kind: &'static str,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Entry<'t>> {
-        let base = offset_in(text, raw);
-        let span = Span::new(file, base, base + raw.get().len());
-        let members = match serde_json::from_str::<Members>(raw.get()) {
-            Ok(m) if raw.get().trim_start().starts_with('{') => m,
+        let base = offset_of(text, raw);
+        let span = Span::new(file, base, base + raw.len());
+        let members = match serde_json::from_str::<Members>(raw) {
+            Ok(m) if raw.trim_start().starts_with('{') => m,
             _ => {
                 diags.push(
                     Diagnostic::error(
@@ -172,7 +172,7 @@ impl<'t> Entry<'t> {
                 return None;
             }
         };
-        let tokens = string_tokens(raw.get());
+        let tokens = string_tokens(raw);
         let mut fields: Vec<Field> = Vec::with_capacity(members.0.len());
         let mut seen = Seen::default();
         for (key, value) in members.0 {
@@ -239,7 +239,7 @@ impl<'t> Entry<'t> {
                                 Code::BadData,
                                 format!(
                                     "the `id` of a {kind} must be a string, not {}",
-                                    found(f.value)
+                                    found(f.value.get())
                                 ),
                             )
                             .at(vspan, "not a string")
@@ -284,7 +284,7 @@ impl<'t> Entry<'t> {
                 "{place} of {} `{}` must be {expected}, not {}",
                 self.kind,
                 self.id.text,
-                found(raw)
+                found(raw.get())
             ),
         )
         .at(self.value_span(raw), format!("expected {expected}"))
@@ -436,7 +436,7 @@ impl<'t> Entry<'t> {
                             },
                             self.kind,
                             self.id.text,
-                            found(el)
+                            found(el.get())
                         ),
                     )
                     .at(self.value_span(el), "not a string")
@@ -527,7 +527,7 @@ impl<'t> Entry<'t> {
                             k.text,
                             self.kind,
                             self.id.text,
-                            found(v)
+                            found(v.get())
                         ),
                     )
                     .at(self.value_span(v), "expected a string")
@@ -609,7 +609,12 @@ impl<'t> Entry<'t> {
 
 /// Where a value borrowed from `text` starts in it.
 pub(super) fn offset_in(text: &str, raw: &RawValue) -> usize {
-    let at = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    offset_of(text, raw.get())
+}
+
+/// Where `part`, a slice of `text`, starts in it (0 if it is not one).
+pub(super) fn offset_of(text: &str, part: &str) -> usize {
+    let at = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     if at <= text.len() {
         at
     } else {

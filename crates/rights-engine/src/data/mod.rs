@@ -56,12 +56,59 @@ pub struct ReadJson {
 /// no items.
 pub fn parse_json(file: FileId, text: &str) -> ReadJson {
     let mut found = Found::default();
-    let (items, diags) = read_json(file, text, &mut found);
+    let (items, diags) = read_json(file, text, &mut found, None);
     ReadJson {
         items,
         diags,
         entries: JsonEntries::new(found.keys, found.starts, text.len()),
     }
+}
+
+/// [`parse_json`] without reading the users: where each user's entry is
+/// (its text's start and end) instead, to be read a batch at a time with
+/// [`read_users_at`] (a lean load never holds every user's syntax at once).
+/// The diagnostics are those of everything else.
+pub fn parse_json_deferring_users(file: FileId, text: &str) -> (ReadJson, Vec<(u32, u32)>) {
+    let mut found = Found::default();
+    let mut users = Vec::new();
+    let (items, diags) = read_json(file, text, &mut found, Some(&mut users));
+    let read = ReadJson {
+        items,
+        diags,
+        entries: JsonEntries::new(found.keys, found.starts, text.len()),
+    };
+    (read, users)
+}
+
+/// The users whose entries [`parse_json_deferring_users`] found at `spans`
+/// of `text`, read as [`parse_json`] reads them (on every core), with what
+/// was found wrong, in order.
+pub fn read_users_at(
+    file: FileId,
+    text: &str,
+    spans: &[(u32, u32)],
+) -> (Vec<ast::UserDecl>, Vec<Diagnostic>) {
+    // (a batch of a few thousand, read on every core)
+    let parts = crate::cores::map_chunks(spans, USERS_A_THREAD, |chunk| {
+        let mut users = Vec::with_capacity(chunk.len());
+        let mut diags = Vec::new();
+        for &(start, end) in chunk {
+            // the entry's text, as the reader found it (not read again)
+            let raw = text.get(start as usize..end as usize);
+            if let Some(ast::Item::User(u)) = raw.and_then(|r| read_user(file, text, r, &mut diags))
+            {
+                users.push(u);
+            }
+        }
+        (users, diags)
+    });
+    let mut users = Vec::with_capacity(spans.len());
+    let mut diags = Vec::new();
+    for (u, d) in parts {
+        users.extend(u);
+        diags.extend(d);
+    }
+    (users, diags)
 }
 
 /// The top-level arrays' elements, as the reader finds them.
@@ -71,7 +118,12 @@ struct Found {
     starts: Vec<JsonEntry>,
 }
 
-fn read_json(file: FileId, text: &str, entries: &mut Found) -> (Vec<ast::Item>, Vec<Diagnostic>) {
+fn read_json(
+    file: FileId,
+    text: &str,
+    entries: &mut Found,
+    mut defer_users: Option<&mut Vec<(u32, u32)>>,
+) -> (Vec<ast::Item>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     // a data file is an object (serde would also read a list by position)
     if !text.trim_start().starts_with('{') {
@@ -112,7 +164,17 @@ fn read_json(file: FileId, text: &str, entries: &mut Found) -> (Vec<ast::Item>, 
     ] {
         if let Some(list) = list {
             record_entries(text, key, list, entries);
-            read_entries(file, text, list, read, &mut items, &mut diags);
+            match defer_users.as_deref_mut() {
+                Some(spans) if key == "users" => spans.extend(list.iter().map(|raw| {
+                    let start = entry::offset_in(text, raw);
+                    let end = start + raw.get().len();
+                    (
+                        u32::try_from(start).unwrap_or(u32::MAX),
+                        u32::try_from(end).unwrap_or(u32::MAX),
+                    )
+                })),
+                _ => read_entries(file, text, list, read, &mut items, &mut diags),
+            }
         }
     }
     (items, diags)
@@ -136,7 +198,7 @@ fn record_entries(text: &str, key: &'static str, list: &[&RawValue], entries: &m
 fn read_resource(
     file: FileId,
     text: &str,
-    raw: &RawValue,
+    raw: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ast::Item> {
     let mut e = Entry::read(file, text, raw, "resource", diags)?;
@@ -184,7 +246,7 @@ fn read_resource(
 fn read_group(
     file: FileId,
     text: &str,
-    raw: &RawValue,
+    raw: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ast::Item> {
     let mut e = Entry::read(file, text, raw, "group", diags)?;
@@ -209,7 +271,7 @@ fn read_group(
 fn read_event(
     file: FileId,
     text: &str,
-    raw: &RawValue,
+    raw: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ast::Item> {
     let mut e = Entry::read(file, text, raw, "event", diags)?;
@@ -230,7 +292,7 @@ fn read_event(
 fn read_user(
     file: FileId,
     text: &str,
-    raw: &RawValue,
+    raw: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ast::Item> {
     let mut e = Entry::read(file, text, raw, "user", diags)?;
@@ -324,11 +386,14 @@ fn split_windows<T>(
 }
 
 /// Reads one entry of a data file into an item, reporting what is wrong.
-type Reader = fn(FileId, &str, &RawValue, &mut Vec<Diagnostic>) -> Option<ast::Item>;
+type Reader = fn(FileId, &str, &str, &mut Vec<Diagnostic>) -> Option<ast::Item>;
 
 /// A list is read in chunks of at least this many entries, each on a
 /// thread of its own (a shorter list on the calling thread).
 const PARALLEL_MIN: usize = 4096;
+
+/// The fewest users [`read_users_at`] reads on a thread of their own.
+const USERS_A_THREAD: usize = 512;
 
 /// Reads a list of entries, in order: a long list in as many chunks as the
 /// machine has cores ([`crate::cores`]; entries are independent), the items
@@ -346,7 +411,7 @@ fn read_entries(
         let mut items = Vec::with_capacity(chunk.len());
         let mut diags = Vec::new();
         for raw in chunk {
-            items.extend(read(file, text, raw, &mut diags));
+            items.extend(read(file, text, raw.get(), &mut diags));
         }
         (items, diags)
     });

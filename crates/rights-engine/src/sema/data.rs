@@ -297,22 +297,20 @@ const USERS_A_THREAD: usize = 512;
 /// Resolves users given by value after [`extend`], a batch at a time, each
 /// batch's entries dropped once it is resolved: a lean load of a large data
 /// file (`Workspace::load_to_answer`) never holds every entry's syntax
-/// beside the whole model (only the lists they came in, each freed once its
-/// users are resolved).
+/// beside the whole model: it reads them a batch at a time.
 /// A batch's users are resolved on every core (each entry on its own: only
 /// the policy and the resources are read), then added in order: the same
 /// checks, in the same order, as users in `decls`.
 pub(super) fn extend_users(
     policy: &Policy,
     data: &mut Data,
-    count: usize,
-    mut users: impl Iterator<Item = ast::UserDecl>,
+    users: &mut impl super::UserBatches,
     diags: &mut Diagnostics,
 ) {
-    data.users.reserve(count);
-    Arc::make_mut(&mut data.user_ids).reserve(count);
+    data.users.reserve(users.count());
+    Arc::make_mut(&mut data.user_ids).reserve(users.count());
     loop {
-        let batch: Vec<ast::UserDecl> = users.by_ref().take(USERS_AT_ONCE).collect();
+        let batch = users.next_batch(USERS_AT_ONCE);
         if batch.is_empty() {
             return;
         }

@@ -49,30 +49,29 @@ use std::sync::Arc;
 
 /// Resolves the items of every file of a policy (and its data) into a model.
 pub fn resolve<'a>(items: impl IntoIterator<Item = &'a ast::Item>) -> (Model, Diagnostics) {
-    resolve_taking(items, DataUsers::default())
+    resolve_taking(items, &mut NoUsers)
 }
 
-/// Users given by value to [`resolve_taking`]: the item lists of data
-/// texts, whose users are resolved in order (anything else in them is
-/// skipped), and how many users they hold. The users stay in the lists they
-/// were parsed into: a million entries are not moved into another array.
-#[derive(Default)]
-pub(crate) struct DataUsers {
-    pub(crate) lists: Vec<Vec<ast::Item>>,
-    pub(crate) count: usize,
+/// Users given to [`resolve_taking`] a batch at a time, after every item:
+/// a lean load reads a data file's users a batch at a time
+/// (`Workspace::load_to_answer`), so that their syntax never exists all at
+/// once.
+pub(crate) trait UserBatches {
+    /// How many users there are at most (room is made for them at once).
+    fn count(&self) -> usize;
+    /// Up to `n` more users, in order; none only when there are no more.
+    fn next_batch(&mut self, n: usize) -> Vec<ast::UserDecl>;
 }
 
-impl DataUsers {
-    /// The users, in order; each list's memory goes as soon as its users
-    /// are taken.
-    fn into_users(self) -> impl Iterator<Item = ast::UserDecl> {
-        self.lists
-            .into_iter()
-            .flatten()
-            .filter_map(|item| match item {
-                ast::Item::User(u) => Some(u),
-                _ => None,
-            })
+/// No users besides the items'.
+pub(crate) struct NoUsers;
+
+impl UserBatches for NoUsers {
+    fn count(&self) -> usize {
+        0
+    }
+    fn next_batch(&mut self, _: usize) -> Vec<ast::UserDecl> {
+        Vec::new()
     }
 }
 
@@ -85,7 +84,7 @@ impl DataUsers {
 /// syntax is not needed after they are resolved.
 pub(crate) fn resolve_taking<'a>(
     items: impl IntoIterator<Item = &'a ast::Item>,
-    users: DataUsers,
+    users: &mut impl UserBatches,
 ) -> (Model, Diagnostics) {
     let items: Vec<&ast::Item> = items.into_iter().collect();
     let mut r = Resolver::default();
@@ -96,13 +95,7 @@ pub(crate) fn resolve_taking<'a>(
     let decls = data::Decls::of(&items);
     let mut data = Data::default();
     data::extend(&policy, &mut data, &decls, &mut diags);
-    data::extend_users(
-        &policy,
-        &mut data,
-        users.count,
-        users.into_users(),
-        &mut diags,
-    );
+    data::extend_users(&policy, &mut data, users, &mut diags);
     data.compact_names();
     let tests = test_blocks::resolve(&policy, &data, &decls, &items, &mut diags);
     (

@@ -11,6 +11,7 @@
 mod ask;
 mod follow_ons;
 pub mod git;
+mod lean;
 mod read;
 #[cfg(test)]
 mod tests;
@@ -50,6 +51,8 @@ struct Text {
     /// ([`Workspace::load_to_answer`]): parsed again from its source when
     /// they are needed.
     released: bool,
+    /// A data text read by a lean load: its users, not yet read (`lean.rs`).
+    deferred: Option<lean::Deferred>,
 }
 
 /// Everything read, checked and compiled in one session.
@@ -75,6 +78,9 @@ pub struct Workspace {
     compiled: bool,
     /// Every text added has been checked.
     checked: bool,
+    /// Data texts are read without their users, which a lean load reads a
+    /// batch at a time ([`Workspace::load_to_answer`]).
+    defer_users: bool,
 }
 
 impl Default for Workspace {
@@ -92,6 +98,7 @@ impl Default for Workspace {
             program: None,
             compiled: false,
             checked: true,
+            defer_users: false,
         }
     }
 }
@@ -187,72 +194,19 @@ impl Workspace {
         ws
     }
 
-    /// [`Workspace::load`] for a command that only asks questions of the
-    /// result (`check`, `query`, `doc`, `serve`): the data files' users are
-    /// resolved a batch at a time and dropped, and the rest of their parsed
-    /// entries once resolved, before compiling, so the peak holds the model
-    /// and the program but not the data's syntax tree. Checking again parses
-    /// them again from their text.
-    pub fn load_to_answer(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Workspace {
-        let mut ws = Workspace::read(policy_paths, data_paths);
-        // the data files' users, resolved a batch at a time and dropped
-        let users = ws.take_data_users();
-        let (model, diags) = ws.resolve_all_with(users);
-        // what the data texts still hold (resources, events, groups): gone too
-        for t in ws.texts.iter_mut().filter(|t| t.released) {
-            if let Some(parsed) = t.parsed.as_mut() {
-                parsed.items = Vec::new();
-            }
-        }
-        // the syntax is gone: its memory can go back before the compile
-        crate::memory::freed();
-        ws.commit(model, diags);
-        ws
-    }
-
-    /// Takes the users out of the data texts' syntax trees, in their order
-    /// (the texts are then released: parsed again when their entries are
-    /// needed).
-    fn take_data_users(&mut self) -> sema::DataUsers {
-        let mut taken = sema::DataUsers::default();
-        for t in &mut self.texts {
-            if let (TextKind::Data, Some(parsed)) = (t.kind, t.parsed.as_mut()) {
-                let mut items = std::mem::take(&mut parsed.items);
-                // what is not a user stays with the text; the users stay
-                // in the list they were parsed into (moving a million
-                // entries into one array took 0.6-1.3 s, most of it the
-                // kernel's, on 1,000,000 users)
-                parsed.items = items
-                    .extract_if(.., |i| !matches!(i, ast::Item::User(_)))
-                    .collect();
-                taken.count += items.len();
-                taken.lists.push(items);
-                t.released = true;
-            }
-        }
-        taken
-    }
-
-    /// Parses again the data texts [`Workspace::load_to_answer`] released.
-    fn restore_released(&mut self) {
-        for t in &mut self.texts {
-            if !t.released {
-                continue;
-            }
-            if let Some(source) = self.sources.get(t.file) {
-                let read = crate::data::parse_json(t.file, &source.text);
-                t.parsed = Some(ast::File { items: read.items });
-            }
-            t.released = false;
-        }
-    }
-
     /// Reads and parses policy paths and JSON data files, without checking
     /// them (the formatter needs only the texts).
     pub fn read(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Workspace {
+        Workspace::read_with(policy_paths, data_paths, false)
+    }
+
+    /// [`Workspace::read`], the data texts' users left unread when
+    /// `defer_users` ([`Workspace::load_to_answer`]).
+    fn read_with(policy_paths: &[PathBuf], data_paths: &[PathBuf], defer_users: bool) -> Workspace {
         let mut ws = Workspace {
             policy_paths: policy_paths.to_vec(),
             data_paths: data_paths.to_vec(),
+            defer_users,
             ..Workspace::default()
         };
         ws.read_paths(policy_paths, data_paths);
@@ -333,23 +287,16 @@ impl Workspace {
             kind,
             parsed: None,
             released: false,
+            deferred: None,
         });
     }
 
     fn add_text(&mut self, origin: Origin, text: String, kind: TextKind) -> FileId {
+        if kind == TextKind::Data && self.defer_users {
+            return self.add_data_deferring_users(origin, text);
+        }
         self.add_parsed_by(origin, text, kind, |id, file| match kind {
-            TextKind::Data => {
-                let crate::data::ReadJson {
-                    items,
-                    mut diags,
-                    entries,
-                } = crate::data::parse_json(id, &file.text);
-                file.set_json_entries(entries);
-                let failed = diags.iter().any(|d| d.code == Code::InvalidJson);
-                // in the order they are written in the file
-                diags.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| s.start));
-                ((!failed).then_some(ast::File { items }), diags)
-            }
+            TextKind::Data => data_parse(file, crate::data::parse_json(id, &file.text)),
             _ => one_parse(syntax::parse_file(id, &file.text)),
         })
     }
@@ -375,6 +322,7 @@ impl Workspace {
             kind,
             parsed,
             released: false,
+            deferred: None,
         });
         id
     }
@@ -456,17 +404,23 @@ impl Workspace {
     fn resolve_all(&mut self) -> (Model, Diagnostics) {
         // the data a lean load released is parsed again: nothing is lost
         self.restore_released();
-        self.resolve_all_with(sema::DataUsers::default())
+        self.resolve_all_with(&mut lean::JsonUsers::default())
     }
 
     /// [`Workspace::resolve_all`] of the items as they are, followed by
-    /// users taken out of the data texts ([`sema::resolve_taking`]).
-    fn resolve_all_with(&mut self, users: sema::DataUsers) -> (Model, Diagnostics) {
-        let mut first = self.read_diags.clone();
+    /// the users of data texts read a batch at a time
+    /// ([`sema::resolve_taking`]); what was found wrong in their entries
+    /// joins the rest of their texts' reading diagnostics.
+    fn resolve_all_with(&mut self, users: &mut lean::JsonUsers) -> (Model, Diagnostics) {
         if self.io_failed {
-            return (Model::default(), first);
+            // nothing is resolved, but every entry is still read
+            users.read_all();
+            self.add_users_read_diags(users);
+            return (Model::default(), self.read_diags.clone());
         }
         let (model, mut rest) = sema::resolve_taking(self.items(), users);
+        self.add_users_read_diags(users);
+        let mut first = self.read_diags.clone();
         self.hold_back_follow_ons(&mut first, &mut rest);
         rest.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| (s.file, s.start)));
         first.append(&mut rest);
@@ -585,6 +539,7 @@ impl Workspace {
                 kind: TextKind::Typed,
                 parsed: Some(ast::File { items }),
                 released: false,
+                deferred: None,
             });
             let (model, diags) = self.resolve_all();
             if has_errors(&diags) {
@@ -635,6 +590,7 @@ impl Workspace {
             kind: TextKind::Typed,
             parsed: Some(ast::File { items }),
             released: false,
+            deferred: None,
         });
         self.diags.extend(diags.iter().cloned());
         Ok(diags)
@@ -666,6 +622,21 @@ fn in_file(d: &Diagnostic, file: FileId) -> bool {
 }
 
 /// A policy parse as a tree or its one error.
+/// A JSON data text as read: its entries recorded on its source file, its
+/// items if it parsed, what was found wrong in the order it is written.
+fn data_parse(file: &SourceFile, read: crate::data::ReadJson) -> (Option<ast::File>, Diagnostics) {
+    let crate::data::ReadJson {
+        items,
+        mut diags,
+        entries,
+    } = read;
+    file.set_json_entries(entries);
+    let failed = diags.iter().any(|d| d.code == Code::InvalidJson);
+    // in the order they are written in the file
+    diags.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| s.start));
+    ((!failed).then_some(ast::File { items }), diags)
+}
+
 fn one_parse(r: Result<ast::File, Box<Diagnostic>>) -> (Option<ast::File>, Diagnostics) {
     match r {
         Ok(file) => (Some(file), Vec::new()),
