@@ -389,11 +389,23 @@ fn a_lean_load_reports_users_entries_as_a_full_load_does() {
         // a file that cannot be read: nothing is resolved, every entry read
         vec![d1.clone(), dir.join("missing.json"), d2.clone()],
     ] {
-        let full = Workspace::load(&policy, &data);
-        let lean = Workspace::load_to_answer(&policy, &data);
+        let mut full = Workspace::load(&policy, &data);
+        let mut lean = Workspace::load_to_answer(&policy, &data);
         assert!(said(&full).len() >= 9, "{:?}", said(&full));
         assert_eq!(said(&lean), said(&full));
         assert_eq!(names(&lean), names(&full));
+        // data added afterwards is read whole, users and all
+        for ws in [&mut full, &mut lean] {
+            ws.add_data_text(
+                rights::source::Origin::Input("more.json".into()),
+                r#"{"users": [{"id": "later", "roles": 5}]}"#.into(),
+            );
+            ws.check();
+        }
+        assert_eq!(said(&lean), said(&full));
+        assert_eq!(names(&lean), names(&full));
+        // (unless a file could not be read: then nothing is resolved)
+        assert!(lean.io_failed || names(&lean).contains(&"later".to_string()));
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -106,6 +106,9 @@ impl Workspace {
     /// again parses them again from their text.
     pub fn load_to_answer(policy_paths: &[PathBuf], data_paths: &[PathBuf]) -> Workspace {
         let mut ws = Workspace::read_with(policy_paths, data_paths, true);
+        // only these files' users are read later: a data text added from
+        // now on is read whole
+        ws.defer_users = false;
         let mut users = ws.take_data_users();
         let (model, diags) = ws.resolve_all_with(&mut users);
         drop(users);

@@ -419,6 +419,9 @@ impl Workspace {
             return (Model::default(), self.read_diags.clone());
         }
         let (model, mut rest) = sema::resolve_taking(self.items(), users);
+        // (every entry is read by then; whatever is left, read for what it
+        // gets wrong)
+        users.read_all();
         self.add_users_read_diags(users);
         let mut first = self.read_diags.clone();
         self.hold_back_follow_ons(&mut first, &mut rest);
