@@ -220,6 +220,21 @@ fn a_workspace_loaded_to_answer_answers_as_a_full_one() {
     assert_eq!(ask(&lean), ask(&full));
 }
 
+/// Every diagnostic of a workspace, whole, in order.
+fn said(ws: &rights::workspace::Workspace) -> Vec<String> {
+    ws.diagnostics().iter().map(|d| format!("{d:?}")).collect()
+}
+
+/// The ids of a workspace's users, in order.
+fn names(ws: &rights::workspace::Workspace) -> Vec<String> {
+    ws.model()
+        .data
+        .users
+        .iter()
+        .map(|u| u.meta.name.clone())
+        .collect()
+}
+
 /// A lean load takes the data files' users out of their syntax trees and
 /// resolves them a batch at a time, dropping each batch: the users, their
 /// ids, every diagnostic (whole, in order) and the tests' results are those
@@ -231,20 +246,6 @@ fn a_lean_load_streams_users_and_says_the_same() {
     std::fs::create_dir_all(&dir).unwrap();
     let policy = dir.join("p.rights");
     let data = dir.join("d.json");
-    let said = |ws: &Workspace| {
-        ws.diagnostics()
-            .iter()
-            .map(|d| format!("{d:?}"))
-            .collect::<Vec<_>>()
-    };
-    let names = |ws: &Workspace| {
-        ws.model()
-            .data
-            .users
-            .iter()
-            .map(|u| u.meta.name.clone())
-            .collect::<Vec<_>>()
-    };
     let results = |ws: &Workspace| {
         let program = ws.program().expect("the policy checks");
         rights::testing::run(program, &ws.model().tests, None)
@@ -343,20 +344,6 @@ fn a_lean_load_reports_users_entries_as_a_full_load_does() {
     std::fs::create_dir_all(&dir).unwrap();
     let policy = dir.join("p.rights");
     std::fs::write(&policy, "right r\naccess view\nrole a { grant r }\n").unwrap();
-    let said = |ws: &Workspace| {
-        ws.diagnostics()
-            .iter()
-            .map(|d| format!("{d:?}"))
-            .collect::<Vec<_>>()
-    };
-    let names = |ws: &Workspace| {
-        ws.model()
-            .data
-            .users
-            .iter()
-            .map(|u| u.meta.name.clone())
-            .collect::<Vec<_>>()
-    };
     // users before and after a resource with mistakes of its own; past a
     // batch (4,096) and a reading chunk; an entry without an id; a user
     // declared in two files
