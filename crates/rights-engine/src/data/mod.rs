@@ -88,26 +88,23 @@ pub fn read_users_at(
     text: &str,
     spans: &[(u32, u32)],
 ) -> (Vec<ast::UserDecl>, Vec<Diagnostic>) {
-    // (a batch of a few thousand, read on every core)
-    let parts = crate::cores::map_chunks(spans, USERS_A_THREAD, |chunk| {
-        let mut users = Vec::with_capacity(chunk.len());
-        let mut diags = Vec::new();
-        for &(start, end) in chunk {
-            // the entry's text, as the reader found it (not read again)
-            let raw = text.get(start as usize..end as usize);
-            if let Some(ast::Item::User(u)) = raw.and_then(|r| read_user(file, text, r, &mut diags))
-            {
-                users.push(u);
-            }
-        }
-        (users, diags)
-    });
-    let mut users = Vec::with_capacity(spans.len());
-    let mut diags = Vec::new();
-    for (u, d) in parts {
-        users.extend(u);
-        diags.extend(d);
-    }
+    let (mut items, mut diags) = (Vec::new(), Vec::new());
+    // a batch of a few thousand, read on every core; each entry's text as
+    // the reader found it (not checked as JSON again)
+    read_entries(
+        (file, text),
+        (spans, USERS_A_THREAD),
+        |&(start, end)| text.get(start as usize..end as usize),
+        read_user,
+        (&mut items, &mut diags),
+    );
+    let users = items
+        .into_iter()
+        .filter_map(|i| match i {
+            ast::Item::User(u) => Some(u),
+            _ => None,
+        })
+        .collect();
     (users, diags)
 }
 
@@ -173,7 +170,13 @@ fn read_json(
                         u32::try_from(end).unwrap_or(u32::MAX),
                     )
                 })),
-                _ => read_entries(file, text, list, read, &mut items, &mut diags),
+                _ => read_entries(
+                    (file, text),
+                    (list, PARALLEL_MIN),
+                    |raw| Some((*raw).get()),
+                    read,
+                    (&mut items, &mut diags),
+                ),
             }
         }
     }
@@ -396,26 +399,28 @@ const PARALLEL_MIN: usize = 4096;
 const USERS_A_THREAD: usize = 512;
 
 /// Reads a list of entries, in order: a long list in as many chunks as the
-/// machine has cores ([`crate::cores`]; entries are independent), the items
-/// and diagnostics then joined in the file's order, so the result is the
-/// same as reading them one by one.
-fn read_entries(
-    file: FileId,
-    text: &str,
-    raws: &[&RawValue],
+/// machine has cores ([`crate::cores`]; entries are independent, no chunk
+/// under `min`), the items and diagnostics then joined in the file's order,
+/// so the result is the same as reading them one by one. `entry` gives
+/// each entry's text (a slice of `text`).
+fn read_entries<'t, E: Sync>(
+    (file, text): (FileId, &'t str),
+    (entries, min): (&[E], usize),
+    entry: impl Fn(&E) -> Option<&'t str> + Sync,
     read: Reader,
-    items: &mut Vec<ast::Item>,
-    diags: &mut Vec<Diagnostic>,
+    (items, diags): (&mut Vec<ast::Item>, &mut Vec<Diagnostic>),
 ) {
-    let parts = crate::cores::map_chunks(raws, PARALLEL_MIN, |chunk| {
+    let parts = crate::cores::map_chunks(entries, min, |chunk| {
         let mut items = Vec::with_capacity(chunk.len());
         let mut diags = Vec::new();
-        for raw in chunk {
-            items.extend(read(file, text, raw.get(), &mut diags));
+        for e in chunk {
+            if let Some(raw) = entry(e) {
+                items.extend(read(file, text, raw, &mut diags));
+            }
         }
         (items, diags)
     });
-    items.reserve(raws.len());
+    items.reserve(entries.len());
     for (i, d) in parts {
         items.extend(i);
         diags.extend(d);

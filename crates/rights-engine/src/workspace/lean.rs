@@ -5,7 +5,7 @@
 //! the kernel clears). What their entries get wrong joins the rest of their
 //! file's reading diagnostics, in the order a full read gives.
 
-use super::{Text, TextKind, Workspace};
+use super::{TextKind, Workspace};
 use crate::diag::Diagnostic;
 use crate::sema;
 use crate::source::{FileId, Origin};
@@ -29,20 +29,17 @@ pub(super) struct JsonUsers {
     texts: Vec<Unread>,
     /// The text being read, and its next entry.
     at: (usize, usize),
-    /// What was found wrong in the entries read, by text.
-    found: Vec<Vec<Diagnostic>>,
     /// Users read and not yet handed out.
     ready: std::vec::IntoIter<ast::UserDecl>,
 }
 
 /// A data text whose users are still to be read.
 struct Unread {
-    /// Its index among the workspace's texts.
-    index: usize,
     file: FileId,
     text: Arc<str>,
-    /// Where its users' entries are.
-    spans: Vec<(u32, u32)>,
+    deferred: Deferred,
+    /// What was found wrong in its entries read so far.
+    found: Vec<Diagnostic>,
 }
 
 /// How many entries are read at once (on every core, each read on threads
@@ -51,7 +48,7 @@ const READ_AT_ONCE: usize = 1 << 15;
 
 impl sema::UserBatches for JsonUsers {
     fn count(&self) -> usize {
-        self.texts.iter().map(|t| t.spans.len()).sum()
+        self.texts.iter().map(|t| t.deferred.spans.len()).sum()
     }
 
     fn next_batch(&mut self, n: usize) -> Vec<ast::UserDecl> {
@@ -66,20 +63,16 @@ impl JsonUsers {
     /// Up to `n` more users read from their entries, in order; none only
     /// when there are no more.
     fn read(&mut self, n: usize) -> Vec<ast::UserDecl> {
-        while let Some(Unread {
-            file, text, spans, ..
-        }) = self.texts.get(self.at.0)
-        {
+        while let Some(t) = self.texts.get_mut(self.at.0) {
             let (k, from) = self.at;
+            let spans = &t.deferred.spans;
             let to = from.saturating_add(n.max(1)).min(spans.len());
             let Some(batch) = spans.get(from..to).filter(|b| !b.is_empty()) else {
                 self.at = (k + 1, 0);
                 continue;
             };
-            let (users, diags) = crate::data::read_users_at(*file, text, batch);
-            if let Some(found) = self.found.get_mut(k) {
-                found.extend(diags);
-            }
+            let (users, diags) = crate::data::read_users_at(t.file, &t.text, batch);
+            t.found.extend(diags);
             self.at.1 = to;
             // a batch of entries without a usable id gives no user: on to
             // the next, since none means there are no more
@@ -148,19 +141,17 @@ impl Workspace {
     /// entries are needed).
     pub(super) fn take_data_users(&mut self) -> JsonUsers {
         let mut users = JsonUsers::default();
-        for (i, t) in self.texts.iter_mut().enumerate() {
-            let Some(deferred) = t.deferred.as_mut() else {
+        for t in &mut self.texts {
+            let Some(deferred) = t.deferred.take() else {
                 continue;
             };
             if let Some(source) = self.sources.get(t.file) {
-                let spans = std::mem::take(&mut deferred.spans);
                 users.texts.push(Unread {
-                    index: i,
                     file: t.file,
                     text: source.text.clone(),
-                    spans,
+                    deferred,
+                    found: Vec::new(),
                 });
-                users.found.push(Vec::new());
             }
             t.released = true;
         }
@@ -171,29 +162,18 @@ impl Workspace {
     /// reading diagnostics, in the order of a full read (by place).
     pub(super) fn add_users_read_diags(&mut self, users: &mut JsonUsers) {
         // the last text first: the earlier texts' places do not move
-        for (k, Unread { index: i, .. }) in users.texts.iter().enumerate().rev() {
-            let found = users
-                .found
-                .get_mut(k)
-                .map(std::mem::take)
-                .unwrap_or_default();
-            let Some(Text {
-                deferred: Some(d), ..
-            }) = self.texts.get_mut(*i)
-            else {
-                continue;
-            };
+        for t in users.texts.iter_mut().rev() {
+            let found = std::mem::take(&mut t.found);
             if found.is_empty() {
                 continue;
             }
-            let end = d.diags.end.min(self.read_diags.len());
-            let start = d.diags.start.min(end);
+            let end = t.deferred.diags.end.min(self.read_diags.len());
+            let start = t.deferred.diags.start.min(end);
             let added = found.len();
             self.read_diags.splice(end..end, found);
             if let Some(text) = self.read_diags.get_mut(start..end + added) {
                 text.sort_by_key(|d| d.primary.as_ref().map(|(s, _)| s.start));
             }
-            d.diags.end = end + added;
         }
     }
 
@@ -208,7 +188,6 @@ impl Workspace {
                 t.parsed = Some(ast::File { items: read.items });
             }
             t.released = false;
-            t.deferred = None;
         }
     }
 }

@@ -624,7 +624,6 @@ fn in_file(d: &Diagnostic, file: FileId) -> bool {
         || d.secondary.iter().any(|(s, _)| s.file == file)
 }
 
-/// A policy parse as a tree or its one error.
 /// A JSON data text as read: its entries recorded on its source file, its
 /// items if it parsed, what was found wrong in the order it is written.
 fn data_parse(file: &SourceFile, read: crate::data::ReadJson) -> (Option<ast::File>, Diagnostics) {
@@ -640,6 +639,7 @@ fn data_parse(file: &SourceFile, read: crate::data::ReadJson) -> (Option<ast::Fi
     ((!failed).then_some(ast::File { items }), diags)
 }
 
+/// A policy parse as a tree or its one error.
 fn one_parse(r: Result<ast::File, Box<Diagnostic>>) -> (Option<ast::File>, Diagnostics) {
     match r {
         Ok(file) => (Some(file), Vec::new()),
