@@ -122,11 +122,13 @@ pub struct SourceFile {
     pub origin: Origin,
     /// The name shown in diagnostics (`policies/emresource.rights`, `<query>`).
     pub name: String,
-    /// Shared, so diagnostics can hand the text to miette without copying it.
-    pub text: Arc<str>,
+    /// Shared, so diagnostics can hand the text to miette without copying
+    /// it; a `String`, not a `str`, so the text read is kept where it was
+    /// read (an `Arc<str>` is a copy: 320 MB for a million users' data).
+    pub text: Arc<String>,
     line_starts: Vec<u32>,
     /// The text as diagnostics draw it ([`drawable`]), made on first use.
-    shown: std::sync::OnceLock<Arc<str>>,
+    shown: std::sync::OnceLock<Arc<String>>,
     /// UTF-16 code units and characters before every [`UTF16_STEP`]-th
     /// byte (at a character boundary), made on first use: a column on a
     /// long line (an editor's, a diagnostic's) in O(step), not O(line).
@@ -236,7 +238,7 @@ impl SourceFile {
         SourceFile {
             origin,
             name,
-            text: Arc::from(text),
+            text: Arc::new(text),
             line_starts,
             shown: std::sync::OnceLock::new(),
             utf16: std::sync::OnceLock::new(),
@@ -322,11 +324,11 @@ impl SourceFile {
     /// The text as a terminal may show it: control characters as `?`, at
     /// the same offsets ([`drawable`]); the text itself when it has none.
     /// Made once per file, whatever the number of diagnostics drawn.
-    pub fn shown_text(&self) -> Arc<str> {
+    pub fn shown_text(&self) -> Arc<String> {
         self.shown
             .get_or_init(|| match drawable(&self.text) {
                 std::borrow::Cow::Borrowed(_) => self.text.clone(),
-                std::borrow::Cow::Owned(t) => Arc::from(t),
+                std::borrow::Cow::Owned(t) => Arc::new(t),
             })
             .clone()
     }

@@ -250,7 +250,7 @@ pub fn format_range(
         return Ok(None);
     };
     let (first, last) = (p.range.start.line as usize, p.range.end.line as usize);
-    let diff = similar::TextDiff::from_lines(&*src.text, new.as_str());
+    let diff = similar::TextDiff::from_lines(src.text.as_str(), new.as_str());
     let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
     let mut edits = Vec::new();
     for op in diff.ops() {

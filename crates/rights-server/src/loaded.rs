@@ -21,8 +21,8 @@ pub struct Loaded {
     pub files: Vec<String>,
     /// The policy's texts and the data's, by name (the playground shows the
     /// first and asks "what if" of a copy of both).
-    pub policy_texts: Vec<(String, Arc<str>)>,
-    pub data_texts: Vec<(String, Arc<str>)>,
+    pub policy_texts: Vec<(String, Arc<String>)>,
+    pub data_texts: Vec<(String, Arc<String>)>,
     /// Every name, for completion.
     pub names: crate::complete::Names,
     /// When it was loaded (seconds since 1970, UTC).

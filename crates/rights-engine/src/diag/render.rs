@@ -92,7 +92,7 @@ struct MietteView {
     severity: Severity,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<std::sync::Arc<str>>>,
+    source: Option<NamedSource<std::sync::Arc<String>>>,
     labels: Vec<LabeledSpan>,
 }
 

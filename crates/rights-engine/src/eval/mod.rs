@@ -34,7 +34,7 @@ impl Program {
     #[inline]
     pub fn has_right(&self, u: UserId, r: RightId) -> bool {
         match self.tables.user_rights.get(u.index()) {
-            Some(&set) => self.tables.rights_sets.get(set as usize, r.index()),
+            Some(rights) => rights.has(&self.tables.rights_sets, r.index()),
             None => false,
         }
     }
@@ -516,7 +516,7 @@ impl Program {
     /// The user's effective rights, in declaration order.
     pub fn rights_of(&self, u: UserId) -> Vec<RightId> {
         match self.tables.user_rights.get(u.index()) {
-            Some(&set) => bits::ones(self.tables.rights_sets.row(set as usize))
+            Some(rights) => bits::ones(&rights.row(&self.tables.rights_sets))
                 .map(RightId::from_index)
                 .collect(),
             None => Vec::new(),
@@ -526,13 +526,7 @@ impl Program {
     /// How many rights the user holds (as [`Program::rights_of`] lists them).
     pub fn rights_count(&self, u: UserId) -> usize {
         match self.tables.user_rights.get(u.index()) {
-            Some(&set) => self
-                .tables
-                .rights_sets
-                .row(set as usize)
-                .iter()
-                .map(|w| w.count_ones() as usize)
-                .sum(),
+            Some(rights) => rights.count(&self.tables.rights_sets),
             None => 0,
         }
     }

@@ -21,6 +21,7 @@ pub(crate) mod cards;
 mod code;
 pub(crate) mod cond;
 pub(crate) mod pairs;
+pub(crate) mod rights;
 mod tables;
 
 use crate::sema::model::*;
@@ -222,8 +223,9 @@ pub struct DataTables {
     /// answers read them (`cards.rs`).
     pub(crate) user_cards: Vec<cards::Card>,
     pub(crate) user_flags: BitMatrix,
-    /// User u's effective rights are row `user_rights[u]` of `rights_sets`.
-    pub(crate) user_rights: Vec<u32>,
+    /// User u's effective rights: a row of `rights_sets` with a few
+    /// rights of their own turned over (`rights.rs`).
+    pub(crate) user_rights: Vec<rights::UserRights>,
     pub(crate) rights_sets: BitMatrix,
     /// CSR: user u's access entries are `access_start[u]..access_start[u+1]`,
     /// sorted by resource; row i of `access_masks` holds the levels granted on
@@ -620,9 +622,6 @@ impl Program {
     pub fn same_user(&self, u: UserId, other: &Program, v: UserId) -> bool {
         let (a, b) = (&self.tables, &other.tables);
         let (i, j) = (u.index(), v.index());
-        fn rights(t: &DataTables, k: usize) -> Option<&[u64]> {
-            t.user_rights.get(k).map(|&s| t.rights_sets.row(s as usize))
-        }
         type Row<'a> = (Option<ResourceId>, &'a [u64], &'a [u64]);
         fn access(t: &DataTables, k: usize) -> Vec<Row<'_>> {
             let start = t.access_start.get(k).copied().unwrap_or(0) as usize;
@@ -643,7 +642,10 @@ impl Program {
             && a.user_flags.row(i) == b.user_flags.row(j)
             && a.user_groups.row(i) == b.user_groups.row(j)
             && a.user_role_origin.get(i) == b.user_role_origin.get(j)
-            && rights(a, i) == rights(b, j)
+            && match (a.user_rights.get(i), b.user_rights.get(j)) {
+                (Some(x), Some(y)) => x.same(&a.rights_sets, y, &b.rights_sets),
+                _ => false,
+            }
             && access(a, i) == access(b, j)
     }
 
@@ -652,7 +654,7 @@ impl Program {
         &self.symbolic
     }
 
-    /// Number of distinct effective-rights sets (users share them).
+    /// Number of rows of rights users share (see `rights.rs`).
     pub fn distinct_rights_sets(&self) -> usize {
         self.tables.rights_sets.rows()
     }

@@ -11,6 +11,7 @@
 use super::bits::{self, BitMatrix};
 use super::cards::Card;
 use super::cond::{LevelFacts, Levels, Truth, UserFacts};
+use super::rights::UserRights;
 use super::{DataTables, PolicyCode, RoleOrigin, Shared};
 use crate::sema::model::*;
 use std::sync::Arc;
@@ -71,6 +72,8 @@ struct Scratch {
     roles: Vec<u64>,
     groups: Vec<u64>,
     granted: Vec<u64>,
+    /// What the user's roles grant, less denies: the row users share.
+    base: Vec<u64>,
     /// The user's attribute values, while their rows are made.
     attrs: Vec<(AttrId, u32)>,
     /// (resource, level, revoked)
@@ -231,6 +234,7 @@ impl DataTables {
             roles: vec![0; self.user_roles.stride()],
             groups: vec![0; self.user_groups.stride()],
             granted: vec![0; self.rights_sets.stride()],
+            base: vec![0; self.rights_sets.stride()],
             attrs: Vec::new(),
             entries: Vec::new(),
             row: vec![0; self.access_masks.stride()],
@@ -277,7 +281,7 @@ impl DataTables {
         // room for a row per user at once: the rows are never moved as they
         // grow (a copy of every row so far, and both copies in memory, at
         // each doubling), and room no user needs is never touched, so it
-        // takes no memory
+        // takes no memory (users share rows: most of it is never touched)
         t.rights_sets.reserve_rows(n);
         t.access_start.reserve(n);
         if n.saturating_mul(t.decision_stride) > DECISION_TABLES_BUDGET {
@@ -389,6 +393,7 @@ impl DataTables {
                 add_role(code, &mut s.roles, &mut s.granted, RoleId::from_index(r));
             }
         }
+        s.base.copy_from_slice(&s.granted);
         for site in &user.grants {
             bits::set(&mut s.granted, site.right.index());
         }
@@ -408,6 +413,7 @@ impl DataTables {
         for (d, cond) in code.deny_cond.iter().enumerate() {
             if cond.is_none_or(|c| code.holds(c, &facts)) {
                 bits::subtract(&mut s.granted, code.deny_rights.row(d));
+                bits::subtract(&mut s.base, code.deny_rights.row(d));
             }
         }
         self.user_flags.push(&s.flags);
@@ -416,11 +422,18 @@ impl DataTables {
         self.user_role_origin.push(origin);
         self.user_cards
             .push(Card::of(&user.meta.name, !user.revokes.is_empty()));
-        let set = match dedup {
-            Some(dedup) => dedup.find_or_push(&mut self.rights_sets, &s.granted),
-            None => self.rights_sets.push(&s.granted) as u32,
+        // the row of the user's roles and the rights their own data turns
+        // over, or a row of their own when it turns over many
+        let rights = match dedup {
+            Some(dedup) => match UserRights::flips_between(&s.base, &s.granted) {
+                Some(flips) => {
+                    UserRights::flipped(dedup.find_or_push(&mut self.rights_sets, &s.base), flips)
+                }
+                None => UserRights::exact(dedup.find_or_push(&mut self.rights_sets, &s.granted)),
+            },
+            None => UserRights::exact(self.rights_sets.push(&s.granted) as u32),
         };
-        self.user_rights.push(set);
+        self.user_rights.push(rights);
         if self.decision_stride > 0 {
             let user = UserFacts {
                 code,

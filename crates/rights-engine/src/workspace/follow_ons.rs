@@ -21,7 +21,7 @@ impl Workspace {
         }
         let texts: Vec<&str> = failed
             .iter()
-            .filter_map(|&f| self.sources.get(f).map(|s| &*s.text))
+            .filter_map(|&f| self.sources.get(f).map(|s| s.text.as_str()))
             .collect();
         // a data file that did not parse may have declared any user,
         // resource, event or group: none of them is reported unknown

@@ -36,7 +36,7 @@ pub(super) struct JsonUsers {
 /// A data text whose users are still to be read.
 struct Unread {
     file: FileId,
-    text: Arc<str>,
+    text: Arc<String>,
     deferred: Deferred,
     /// What was found wrong in its entries read so far.
     found: Vec<Diagnostic>,

@@ -236,7 +236,7 @@ impl Workspace {
         &mut self,
         origin: Origin,
         text: String,
-        before: Option<(Arc<str>, ast::File)>,
+        before: Option<(Arc<String>, ast::File)>,
     ) -> FileId {
         match before {
             Some((old, parsed)) => self.add_parsed_by(origin, text, TextKind::Policy, |id, new| {
@@ -248,7 +248,7 @@ impl Workspace {
 
     /// The parse of every policy text that parsed, by origin, with the text
     /// (to be given to [`Workspace::add_policy_text_reusing`]).
-    pub fn parses(&self) -> HashMap<&Origin, (Arc<str>, &ast::File)> {
+    pub fn parses(&self) -> HashMap<&Origin, (Arc<String>, &ast::File)> {
         self.texts
             .iter()
             .filter(|t| t.kind == TextKind::Policy)
@@ -261,7 +261,7 @@ impl Workspace {
 
     /// [`Workspace::parses`], taken out of this workspace (which is being
     /// replaced): nothing is copied.
-    pub fn take_parses(&mut self) -> HashMap<Origin, (Arc<str>, ast::File)> {
+    pub fn take_parses(&mut self) -> HashMap<Origin, (Arc<String>, ast::File)> {
         let sources = &self.sources;
         self.texts
             .iter_mut()
@@ -600,7 +600,7 @@ impl Workspace {
     }
 
     /// The texts read from disk, by name, with their contents.
-    pub fn files_read(&self) -> Vec<(String, Arc<str>)> {
+    pub fn files_read(&self) -> Vec<(String, Arc<String>)> {
         self.sources
             .files()
             .filter(|(_, f)| matches!(f.origin, Origin::Path(_)))

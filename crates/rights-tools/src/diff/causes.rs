@@ -79,7 +79,7 @@ impl Changed {
             .files()
             .map(|(_, f)| {
                 c.old_names.insert(key_in(ov, &f.name), f.name.clone());
-                (key_in(ov, &f.name), &*f.text)
+                (key_in(ov, &f.name), f.text.as_str())
             })
             .collect();
         let mut seen = FxHashSet::default();
