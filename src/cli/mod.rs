@@ -310,6 +310,14 @@ pub fn unless_all_compiled(wss: &[&Workspace], format: Format) -> Option<i32> {
     }
 }
 
+impl Command {
+    /// Whether the command runs until it is stopped (the server, the
+    /// editor's server, the REPL), not until its work is done.
+    pub fn runs_until_stopped(&self) -> bool {
+        matches!(self, Command::Serve(_) | Command::Lsp(_) | Command::Repl(_))
+    }
+}
+
 /// Runs the command line and returns the exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
