@@ -33,8 +33,8 @@ impl Program {
     /// Does user `u` hold right `r` (effective: after revokes and denies)?
     #[inline]
     pub fn has_right(&self, u: UserId, r: RightId) -> bool {
-        match self.tables.user_rights.get(u.index()) {
-            Some(rights) => rights.has(&self.tables.rights_sets, r.index()),
+        match self.tables.user_cards.get(u.index()) {
+            Some(c) => c.rights.has(&self.tables.rights_sets, r.index()),
             None => false,
         }
     }
@@ -42,7 +42,10 @@ impl Program {
     /// Does user `u` have role `r` (assigned, default, or an ancestor of either)?
     #[inline]
     pub fn has_role(&self, u: UserId, r: RoleId) -> bool {
-        self.tables.user_roles.get(u.index(), r.index())
+        match self.tables.user_cards.get(u.index()) {
+            Some(c) => self.tables.role_sets.get(c.roles as usize, r.index()),
+            None => false,
+        }
     }
 
     #[inline]
@@ -236,7 +239,10 @@ impl Program {
             return if l.index() < 32 {
                 s.held >> l.index() & 1 != 0
             } else {
-                row(&self.tables.access_masks) && !row(&self.tables.revoke_masks)
+                row(&self.tables.access_masks)
+                    && !s
+                        .row
+                        .is_some_and(|r| self.tables.revoke_masks.get(r, l.index()))
             };
         }
         self.has_access_full(s, res, l)
@@ -515,8 +521,8 @@ impl Program {
 
     /// The user's effective rights, in declaration order.
     pub fn rights_of(&self, u: UserId) -> Vec<RightId> {
-        match self.tables.user_rights.get(u.index()) {
-            Some(rights) => bits::ones(&rights.row(&self.tables.rights_sets))
+        match self.tables.user_cards.get(u.index()) {
+            Some(c) => bits::ones(&c.rights.row(&self.tables.rights_sets))
                 .map(RightId::from_index)
                 .collect(),
             None => Vec::new(),
@@ -525,8 +531,8 @@ impl Program {
 
     /// How many rights the user holds (as [`Program::rights_of`] lists them).
     pub fn rights_count(&self, u: UserId) -> usize {
-        match self.tables.user_rights.get(u.index()) {
-            Some(rights) => rights.count(&self.tables.rights_sets),
+        match self.tables.user_cards.get(u.index()) {
+            Some(c) => c.rights.count(&self.tables.rights_sets),
             None => 0,
         }
     }
@@ -540,7 +546,7 @@ impl Program {
 
     /// The user's roles (ancestors included), in declaration order.
     pub fn roles_of(&self, u: UserId) -> Vec<RoleId> {
-        bits::ones(self.tables.user_roles.row(u.index()))
+        bits::ones(self.tables.roles_row(u.index()))
             .map(RoleId::from_index)
             .collect()
     }

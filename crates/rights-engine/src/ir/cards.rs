@@ -1,12 +1,15 @@
 //! [`Card`]: what an answer reads about a user or a resource besides its
 //! rows, in 32 bytes: its name when it is short (most ids: `user12345`,
-//! `res9310`), and whether a user's data revokes any right.
+//! `res9310`), and whether a user's data revokes any right. A user's
+//! [`UserCard`] adds where their rights and roles are: every question
+//! about a user reads it first, one cache line.
 //!
 //! An explanation names its user and resource in every reason, and looks
 //! for the user's revokes. Read from the model, that is three cache lines
 //! each (the entry's pointer, the entry, the name's bytes), a miss each on
 //! a workload of 100,000 users; from the card, one.
 
+use super::rights::UserRights;
 use crate::sema::model::{ResourceId, UserId};
 
 /// The longest name a card holds; a longer one is read from the model.
@@ -51,12 +54,28 @@ impl Card {
     }
 }
 
+/// What a question reads first about a user: their [`Card`], their
+/// effective rights, and their row of `DataTables::role_sets` (their roles,
+/// ancestors included; users with the same roles share it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, align(64))]
+pub(crate) struct UserCard {
+    pub(crate) card: Card,
+    pub(crate) rights: UserRights,
+    pub(crate) roles: u32,
+}
+
 /// What answers read from the cards.
 impl super::Program {
     /// User `u`'s name ("?" for an id out of range): from its card when
     /// the name is short (one cache line), else from the data.
     pub fn user_name(&self, u: UserId) -> &str {
-        match self.tables.user_cards.get(u.index()).and_then(|c| c.name()) {
+        match self
+            .tables
+            .user_cards
+            .get(u.index())
+            .and_then(|c| c.card.name())
+        {
             Some(name) => name,
             None => self.data.users.get(u.index()).map_or("?", |x| &x.meta.name),
         }
@@ -81,7 +100,7 @@ impl super::Program {
         self.tables
             .user_cards
             .get(u.index())
-            .is_none_or(|c| c.revokes())
+            .is_none_or(|c| c.card.revokes())
     }
 }
 
@@ -92,6 +111,7 @@ mod tests {
     #[test]
     fn a_card_holds_a_short_name_and_not_a_long_one() {
         assert_eq!(std::mem::size_of::<Card>(), 32);
+        assert_eq!(std::mem::size_of::<UserCard>(), 64);
         assert_eq!(Card::of("user12345", true).name(), Some("user12345"));
         assert!(Card::of("user12345", true).revokes());
         assert_eq!(Card::of("", false).name(), Some(""));

@@ -215,22 +215,23 @@ impl Shared {
 #[derive(Clone, Debug)]
 pub struct DataTables {
     pub(crate) shared: Arc<Shared>,
-    pub(crate) user_roles: BitMatrix,
+    /// The distinct sets of roles users have (ancestors included): a
+    /// user's is row `user_cards[u].roles`.
+    pub(crate) role_sets: BitMatrix,
     /// Row u: every group user u is a member of (nesting included).
     pub(crate) user_groups: BitMatrix,
     pub(crate) user_role_origin: Vec<RoleOrigin>,
-    /// Each user's name and whether their data revokes anything, as
-    /// answers read them (`cards.rs`).
-    pub(crate) user_cards: Vec<cards::Card>,
+    /// Each user's name, whether their data revokes anything, their
+    /// rights and their roles, as answers read them (`cards.rs`).
+    pub(crate) user_cards: Vec<cards::UserCard>,
     pub(crate) user_flags: BitMatrix,
-    /// User u's effective rights: a row of `rights_sets` with a few
-    /// rights of their own turned over (`rights.rs`).
-    pub(crate) user_rights: Vec<rights::UserRights>,
+    /// The rows of users' effective rights (`rights.rs`): user u's are
+    /// `user_cards[u].rights`.
     pub(crate) rights_sets: BitMatrix,
     /// CSR: user u's access entries are `access_start[u]..access_start[u+1]`,
     /// sorted by resource; row i of `access_masks` holds the levels granted on
     /// `access_res[i]` by the data and the user's groups, row i of
-    /// `revoke_masks` those the user's data revokes there.
+    /// `revoke_masks` those the user's data revokes there (most have none).
     pub(crate) access_start: Vec<u32>,
     pub(crate) access_res: Vec<ResourceId>,
     /// (user, resource) → the entry's index in the high 32 bits and, in the
@@ -238,7 +239,7 @@ pub struct DataTables {
     /// question's one probe finds the entry and answers a plain level.
     pub(crate) access_index: pairs::PairIndex,
     pub(crate) access_masks: BitMatrix,
-    pub(crate) revoke_masks: BitMatrix,
+    pub(crate) revoke_masks: bits::SparseRows,
     /// Each user's [`cond::Levels`] tables (`decision_stride` per user):
     /// one per action, in action order, then one per report (`run R on X`:
     /// `requires` and `rows … where`), 0 for those not tabled. For an action
@@ -622,7 +623,7 @@ impl Program {
     pub fn same_user(&self, u: UserId, other: &Program, v: UserId) -> bool {
         let (a, b) = (&self.tables, &other.tables);
         let (i, j) = (u.index(), v.index());
-        type Row<'a> = (Option<ResourceId>, &'a [u64], &'a [u64]);
+        type Row<'a> = (Option<ResourceId>, &'a [u64], Option<&'a [u64]>);
         fn access(t: &DataTables, k: usize) -> Vec<Row<'_>> {
             let start = t.access_start.get(k).copied().unwrap_or(0) as usize;
             let end = t.access_start.get(k + 1).copied().unwrap_or(0) as usize;
@@ -638,12 +639,12 @@ impl Program {
         }
         i < a.users()
             && j < b.users()
-            && a.user_roles.row(i) == b.user_roles.row(j)
+            && a.roles_row(i) == b.roles_row(j)
             && a.user_flags.row(i) == b.user_flags.row(j)
             && a.user_groups.row(i) == b.user_groups.row(j)
             && a.user_role_origin.get(i) == b.user_role_origin.get(j)
-            && match (a.user_rights.get(i), b.user_rights.get(j)) {
-                (Some(x), Some(y)) => x.same(&a.rights_sets, y, &b.rights_sets),
+            && match (a.user_cards.get(i), b.user_cards.get(j)) {
+                (Some(x), Some(y)) => x.rights.same(&a.rights_sets, &y.rights, &b.rights_sets),
                 _ => false,
             }
             && access(a, i) == access(b, j)

@@ -9,7 +9,7 @@
 //! policy.
 
 use super::bits::{self, BitMatrix};
-use super::cards::Card;
+use super::cards::{Card, UserCard};
 use super::cond::{LevelFacts, Levels, Truth, UserFacts};
 use super::rights::UserRights;
 use super::{DataTables, PolicyCode, RoleOrigin, Shared};
@@ -64,6 +64,13 @@ impl Dedup {
             .push(self.last.insert(hash, set).unwrap_or(Dedup::NONE));
         set
     }
+}
+
+/// The deduplication of rights rows and of role rows.
+#[derive(Default)]
+struct Dedups {
+    rights: Dedup,
+    roles: Dedup,
 }
 
 /// Buffers reused from one user to the next while tables are built.
@@ -208,18 +215,17 @@ impl DataTables {
     pub fn empty(code: &PolicyCode, shared: Arc<Shared>) -> DataTables {
         DataTables {
             shared,
-            user_roles: BitMatrix::with_width(code.n_roles),
+            role_sets: BitMatrix::with_width(code.n_roles),
             user_groups: BitMatrix::with_width(code.n_groups),
             user_role_origin: Vec::new(),
             user_cards: Vec::new(),
             user_flags: BitMatrix::with_width(code.n_flags),
-            user_rights: Vec::new(),
             rights_sets: BitMatrix::with_width(code.n_rights),
             access_start: vec![0],
             access_res: Vec::new(),
             access_index: Default::default(),
             access_masks: BitMatrix::with_width(code.n_access),
-            revoke_masks: BitMatrix::with_width(code.n_access),
+            revoke_masks: bits::SparseRows::with_width(code.n_access),
             decision_tables: Vec::new(),
             decision_stride: code.action_cond.len() + code.report_requires.len(),
             user_attr_start: vec![0],
@@ -231,14 +237,14 @@ impl DataTables {
     fn scratch(&self) -> Scratch {
         Scratch {
             flags: vec![0; self.user_flags.stride()],
-            roles: vec![0; self.user_roles.stride()],
+            roles: vec![0; self.role_sets.stride()],
             groups: vec![0; self.user_groups.stride()],
             granted: vec![0; self.rights_sets.stride()],
             base: vec![0; self.rights_sets.stride()],
             attrs: Vec::new(),
             entries: Vec::new(),
             row: vec![0; self.access_masks.stride()],
-            revoked: vec![0; self.revoke_masks.stride()],
+            revoked: vec![0; self.access_masks.stride()],
         }
     }
 
@@ -272,12 +278,10 @@ impl DataTables {
             ContextSet::NONE
         };
         let n = users.len();
-        t.user_roles.reserve_rows(n);
         t.user_groups.reserve_rows(n);
         t.user_flags.reserve_rows(n);
         t.user_role_origin.reserve(n);
         t.user_cards.reserve(n);
-        t.user_rights.reserve(n);
         // room for a row per user at once: the rows are never moved as they
         // grow (a copy of every row so far, and both copies in memory, at
         // each doubling), and room no user needs is never touched, so it
@@ -300,8 +304,7 @@ impl DataTables {
         t.access_index.reserve(granted);
         t.access_res.reserve(entries);
         t.access_masks.reserve_rows(entries);
-        t.revoke_masks.reserve_rows(entries);
-        let mut dedup = Dedup::default();
+        let mut dedup = Dedups::default();
         let mut scratch = t.scratch();
         for u in users {
             t.push_user_with(code, u, &mut scratch, Some(&mut dedup));
@@ -317,7 +320,15 @@ impl DataTables {
 
     /// Number of users in the tables.
     pub fn users(&self) -> usize {
-        self.user_rights.len()
+        self.user_cards.len()
+    }
+
+    /// User `i`'s roles (ancestors included), as a row.
+    pub(crate) fn roles_row(&self, i: usize) -> &[u64] {
+        match self.user_cards.get(i) {
+            Some(c) => self.role_sets.row(c.roles as usize),
+            None => &[],
+        }
     }
 
     fn push_user_with(
@@ -325,7 +336,7 @@ impl DataTables {
         code: &PolicyCode,
         user: &User,
         s: &mut Scratch,
-        dedup: Option<&mut Dedup>,
+        dedup: Option<&mut Dedups>,
     ) {
         s.flags.fill(0);
         s.roles.fill(0);
@@ -417,23 +428,35 @@ impl DataTables {
             }
         }
         self.user_flags.push(&s.flags);
-        self.user_roles.push(&s.roles);
         self.user_groups.push(&s.groups);
         self.user_role_origin.push(origin);
-        self.user_cards
-            .push(Card::of(&user.meta.name, !user.revokes.is_empty()));
-        // the row of the user's roles and the rights their own data turns
-        // over, or a row of their own when it turns over many
-        let rights = match dedup {
-            Some(dedup) => match UserRights::flips_between(&s.base, &s.granted) {
-                Some(flips) => {
-                    UserRights::flipped(dedup.find_or_push(&mut self.rights_sets, &s.base), flips)
-                }
-                None => UserRights::exact(dedup.find_or_push(&mut self.rights_sets, &s.granted)),
-            },
-            None => UserRights::exact(self.rights_sets.push(&s.granted) as u32),
+        // the rows of the user's roles and of what they grant, shared, and
+        // the rights the user's own data turns over, or a row of their own
+        // when it turns over many
+        let (roles, rights) = match dedup {
+            Some(d) => {
+                let roles = d.roles.find_or_push(&mut self.role_sets, &s.roles);
+                let rights = match UserRights::flips_between(&s.base, &s.granted) {
+                    Some(flips) => UserRights::flipped(
+                        d.rights.find_or_push(&mut self.rights_sets, &s.base),
+                        flips,
+                    ),
+                    None => {
+                        UserRights::exact(d.rights.find_or_push(&mut self.rights_sets, &s.granted))
+                    }
+                };
+                (roles, rights)
+            }
+            None => (
+                self.role_sets.push(&s.roles) as u32,
+                UserRights::exact(self.rights_sets.push(&s.granted) as u32),
+            ),
         };
-        self.user_rights.push(rights);
+        self.user_cards.push(UserCard {
+            card: Card::of(&user.meta.name, !user.revokes.is_empty()),
+            rights,
+            roles,
+        });
         if self.decision_stride > 0 {
             let user = UserFacts {
                 code,
@@ -499,7 +522,7 @@ impl DataTables {
             self.access_index.insert(uid, res.0, entry << 32 | held);
             self.access_res.push(res);
             self.access_masks.push(&s.row);
-            self.revoke_masks.push(&s.revoked);
+            self.revoke_masks.push(entry as usize, &s.revoked);
         }
         self.access_start.push(self.access_res.len() as u32);
     }
