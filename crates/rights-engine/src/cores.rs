@@ -63,6 +63,31 @@ fn map_chunks_on<T: Sync, R: Send>(
     })
 }
 
+/// `a()` and `b()` at once: `b` on a thread of its own when the machine
+/// has more than one core and a thread can start (else after `a`, here).
+pub fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl Fn() -> B + Sync) -> (A, B) {
+    join_on(cores(), a, b)
+}
+
+/// [`join`] on at most `threads` threads.
+fn join_on<A, B: Send>(threads: usize, a: impl FnOnce() -> A, b: impl Fn() -> B + Sync) -> (A, B) {
+    if threads < 2 {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let b = &b;
+        let started = std::thread::Builder::new().spawn_scoped(scope, b);
+        let x = a();
+        let y = match started {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            Err(_) => b(),
+        };
+        (x, y)
+    })
+}
+
 /// Runs `job(0)`, …, `job(n - 1)` on one thread per core (each thread takes
 /// the next job not yet taken): the results in the jobs' order. After a job
 /// fails no job is started; the error returned is that of the failed job
@@ -184,6 +209,19 @@ mod tests {
             // far fewer than the 10,000 jobs were started
             assert!(started.load(Ordering::Relaxed) < 5_000, "{threads} threads");
         }
+    }
+
+    /// Both halves of a join run, whatever the number of threads, and
+    /// on two threads at once.
+    #[test]
+    fn a_join_runs_both() {
+        for threads in [1, 2] {
+            let (a, b) = join_on(threads, || 2 + 2, || "b".to_string());
+            assert_eq!((a, b.as_str()), (4, "b"));
+        }
+        let here = std::thread::current().id();
+        let (_, there) = join_on(2, || (), || std::thread::current().id());
+        assert_ne!(here, there, "b on a thread of its own");
     }
 
     /// Chunks cover every item once, in order, on any number of threads,

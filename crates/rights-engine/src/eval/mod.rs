@@ -23,7 +23,7 @@ use crate::sema::model::*;
 struct Scope {
     user: UserId,
     res: Option<ResourceId>,
-    /// The row of `access_masks` for (user, res), if the data grants any level there.
+    /// The row of `access.masks` for (user, res), if the data grants any level there.
     row: Option<usize>,
     /// The first 32 levels held there (granted, not revoked).
     held: u64,
@@ -73,7 +73,7 @@ impl Program {
         self.tables.shared.resource_tags.get(r.index(), t.index())
     }
 
-    /// The row of `access_masks` for user `u` on `res`, if the data grants any level there.
+    /// The row of `access.masks` for user `u` on `res`, if the data grants any level there.
     #[inline]
     pub(crate) fn access_row(&self, u: UserId, res: ResourceId) -> Option<usize> {
         self.access_entry(u, res).map(|(row, _)| row)
@@ -84,12 +84,13 @@ impl Program {
     pub fn access_resources(&self, u: UserId) -> &[ResourceId] {
         let t = &self.tables;
         let (Some(&start), Some(&end)) = (
-            t.access_start.get(u.index()),
-            t.access_start.get(u.index() + 1),
+            t.access.start.get(u.index()),
+            t.access.start.get(u.index() + 1),
         ) else {
             return &[];
         };
-        t.access_res
+        t.access
+            .res
             .get(start as usize..end as usize)
             .unwrap_or(&[])
     }
@@ -133,14 +134,14 @@ impl Program {
             .collect()
     }
 
-    /// The row of `access_masks` for user `u` on `res` and the first 32
+    /// The row of `access.masks` for user `u` on `res` and the first 32
     /// levels held there (granted, not revoked). There is a row wherever
     /// the user's data grants or revokes a level or one of their groups
     /// grants one (the explanations read those lists only where there is:
     /// a test in `workspace/tests.rs` holds the tables to it).
     #[inline]
     pub(crate) fn access_entry(&self, u: UserId, res: ResourceId) -> Option<(usize, u64)> {
-        let v = self.tables.access_index.get(u.0, res.0)?;
+        let v = self.tables.access.index.get(u.0, res.0)?;
         Some(((v >> 32) as usize, v & u64::from(u32::MAX)))
     }
 
@@ -149,14 +150,14 @@ impl Program {
     #[inline]
     pub fn data_access(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
         self.access_row(u, res)
-            .is_some_and(|row| self.tables.access_masks.get(row, l.index()))
+            .is_some_and(|row| self.tables.access.masks.get(row, l.index()))
     }
 
     /// Does `u`'s data revoke access level `l` on `res`?
     #[inline]
     pub fn access_revoked(&self, u: UserId, res: ResourceId, l: AccessId) -> bool {
         self.access_row(u, res)
-            .is_some_and(|row| self.tables.revoke_masks.get(row, l.index()))
+            .is_some_and(|row| self.tables.access.revokes.get(row, l.index()))
     }
 
     /// Does `access for role` on `res` give `u` level `l` (through one of `u`'s roles)?
@@ -239,10 +240,10 @@ impl Program {
             return if l.index() < 32 {
                 s.held >> l.index() & 1 != 0
             } else {
-                row(&self.tables.access_masks)
+                row(&self.tables.access.masks)
                     && !s
                         .row
-                        .is_some_and(|r| self.tables.revoke_masks.get(r, l.index()))
+                        .is_some_and(|r| self.tables.access.revokes.get(r, l.index()))
             };
         }
         self.has_access_full(s, res, l)
@@ -262,7 +263,7 @@ impl Program {
     /// line, an `also when` rule.
     fn granted_directly(&self, s: &Scope, res: ResourceId, l: AccessId) -> bool {
         s.row
-            .is_some_and(|r| self.tables.access_masks.get(r, l.index()))
+            .is_some_and(|r| self.tables.access.masks.get(r, l.index()))
             || self.role_access(s.user, res, l)
             || self
                 .code
@@ -274,7 +275,7 @@ impl Program {
     /// Whether the user's revokes or an access deny take `l` away in scope.
     fn taken_away_in(&self, s: &Scope, l: AccessId) -> bool {
         s.row
-            .is_some_and(|r| self.tables.revoke_masks.get(r, l.index()))
+            .is_some_and(|r| self.tables.access.revokes.get(r, l.index()))
             || self.denied_in(s, l).is_some()
     }
 

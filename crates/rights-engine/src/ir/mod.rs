@@ -16,6 +16,7 @@
 //! conditions) and by `eval`. Ids are the model's dense ids; the model itself
 //! is kept as the side table that maps ids back to names, labels and spans.
 
+mod access;
 pub mod bits;
 pub(crate) mod cards;
 mod code;
@@ -228,18 +229,8 @@ pub struct DataTables {
     /// The rows of users' effective rights (`rights.rs`): user u's are
     /// `user_cards[u].rights`.
     pub(crate) rights_sets: BitMatrix,
-    /// CSR: user u's access entries are `access_start[u]..access_start[u+1]`,
-    /// sorted by resource; row i of `access_masks` holds the levels granted on
-    /// `access_res[i]` by the data and the user's groups, row i of
-    /// `revoke_masks` those the user's data revokes there (most have none).
-    pub(crate) access_start: Vec<u32>,
-    pub(crate) access_res: Vec<ResourceId>,
-    /// (user, resource) → the entry's index in the high 32 bits and, in the
-    /// low 32, the first 32 levels held there (granted and not revoked): a
-    /// question's one probe finds the entry and answers a plain level.
-    pub(crate) access_index: pairs::PairIndex,
-    pub(crate) access_masks: BitMatrix,
-    pub(crate) revoke_masks: bits::SparseRows,
+    /// What access users' data and groups give them (`access.rs`).
+    pub(crate) access: access::AccessTables,
     /// Each user's [`cond::Levels`] tables (`decision_stride` per user):
     /// one per action, in action order, then one per report (`run R on X`:
     /// `requires` and `rows … where`), 0 for those not tabled. For an action
@@ -625,14 +616,14 @@ impl Program {
         let (i, j) = (u.index(), v.index());
         type Row<'a> = (Option<ResourceId>, &'a [u64], Option<&'a [u64]>);
         fn access(t: &DataTables, k: usize) -> Vec<Row<'_>> {
-            let start = t.access_start.get(k).copied().unwrap_or(0) as usize;
-            let end = t.access_start.get(k + 1).copied().unwrap_or(0) as usize;
+            let start = t.access.start.get(k).copied().unwrap_or(0) as usize;
+            let end = t.access.start.get(k + 1).copied().unwrap_or(0) as usize;
             (start..end)
                 .map(|r| {
                     (
-                        t.access_res.get(r).copied(),
-                        t.access_masks.row(r),
-                        t.revoke_masks.row(r),
+                        t.access.res.get(r).copied(),
+                        t.access.masks.row(r),
+                        t.access.revokes.row(r),
                     )
                 })
                 .collect::<Vec<_>>()

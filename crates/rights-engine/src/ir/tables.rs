@@ -8,6 +8,7 @@
 //! if" fix, and extended one user at a time (the REPL), never recompiling the
 //! policy.
 
+use super::access::AccessTables;
 use super::bits::{self, BitMatrix};
 use super::cards::{Card, UserCard};
 use super::cond::{LevelFacts, Levels, Truth, UserFacts};
@@ -19,6 +20,9 @@ use std::sync::Arc;
 /// The most words of action tables built for one data set (32 MB): past
 /// it, actions are decided by walking their conditions.
 const DECISION_TABLES_BUDGET: usize = 1 << 22;
+
+/// The fewest users whose access tables are built on a thread of their own.
+const JOIN_MIN: usize = 1 << 12;
 
 /// Deduplication of effective-rights sets while a table is built, without a
 /// second copy of any row: a row's hash leads to the last set pushed with that
@@ -83,10 +87,6 @@ struct Scratch {
     base: Vec<u64>,
     /// The user's attribute values, while their rows are made.
     attrs: Vec<(AttrId, u32)>,
-    /// (resource, level, revoked)
-    entries: Vec<(ResourceId, AccessId, bool)>,
-    row: Vec<u64>,
-    revoked: Vec<u64>,
 }
 
 impl Shared {
@@ -221,11 +221,7 @@ impl DataTables {
             user_cards: Vec::new(),
             user_flags: BitMatrix::with_width(code.n_flags),
             rights_sets: BitMatrix::with_width(code.n_rights),
-            access_start: vec![0],
-            access_res: Vec::new(),
-            access_index: Default::default(),
-            access_masks: BitMatrix::with_width(code.n_access),
-            revoke_masks: bits::SparseRows::with_width(code.n_access),
+            access: AccessTables::new(code.n_access),
             decision_tables: Vec::new(),
             decision_stride: code.action_cond.len() + code.report_requires.len(),
             user_attr_start: vec![0],
@@ -242,9 +238,6 @@ impl DataTables {
             granted: vec![0; self.rights_sets.stride()],
             base: vec![0; self.rights_sets.stride()],
             attrs: Vec::new(),
-            entries: Vec::new(),
-            row: vec![0; self.access_masks.stride()],
-            revoked: vec![0; self.access_masks.stride()],
         }
     }
 
@@ -268,7 +261,7 @@ impl DataTables {
     ) -> DataTables
     where
         I: IntoIterator<Item = &'u User>,
-        I::IntoIter: ExactSizeIterator + Clone,
+        I::IntoIter: ExactSizeIterator + Clone + Sync,
     {
         let users = users.into_iter();
         let mut t = DataTables::empty(code, shared);
@@ -287,35 +280,48 @@ impl DataTables {
         // each doubling), and room no user needs is never touched, so it
         // takes no memory (users share rows: most of it is never touched)
         t.rights_sets.reserve_rows(n);
-        t.access_start.reserve(n);
         if n.saturating_mul(t.decision_stride) > DECISION_TABLES_BUDGET {
             t.decision_stride = 0;
         }
         t.decision_tables.reserve(n * t.decision_stride);
-        // the (user, resource) index and the access entries at their size
-        // at once (group access adds more now and then): a table that
-        // doubles copies itself into fresh memory each time (measured on the
-        // large workload: the load's system time 0.14–0.31 → 0.10 s)
-        // (at most: an entry per level granted or revoked; the rows are
-        // one per resource, and room never used is never touched, except in
-        // the index, which a hash spreads over: its room is the grants')
         let granted: usize = users.clone().map(|u| u.access.len()).sum();
         let entries: usize = granted + users.clone().map(|u| u.revoke_access.len()).sum::<usize>();
-        t.access_index.reserve(granted);
-        t.access_res.reserve(entries);
-        t.access_masks.reserve_rows(entries);
-        let mut dedup = Dedups::default();
-        let mut scratch = t.scratch();
-        for u in users {
-            t.push_user_with(code, u, &mut scratch, Some(&mut dedup));
-        }
+        let shared = Arc::clone(&t.shared);
+        let access = || {
+            let mut a = AccessTables::new(code.n_access);
+            a.reserve(n, granted, entries);
+            let mut s = a.scratch(&shared);
+            for u in users.clone() {
+                a.push_user(&shared, u, &mut s);
+            }
+            a
+        };
+        let rows = |mut t: DataTables| {
+            let mut dedup = Dedups::default();
+            let mut scratch = t.scratch();
+            for u in users.clone() {
+                t.push_user_rows(code, u, &mut scratch, Some(&mut dedup));
+            }
+            t
+        };
+        // the access tables read nothing the other rows make: on a thread
+        // of their own when there are many users
+        let (mut t, access) = if n >= JOIN_MIN {
+            crate::cores::join(|| rows(t), access)
+        } else {
+            (rows(t), access())
+        };
+        t.access = access;
         t
     }
 
     /// Adds one user at the end (their id is the number of users before).
     pub fn push_user(&mut self, code: &PolicyCode, user: &User) {
         let mut scratch = self.scratch();
-        self.push_user_with(code, user, &mut scratch, None);
+        self.push_user_rows(code, user, &mut scratch, None);
+        let shared = Arc::clone(&self.shared);
+        let mut s = self.access.scratch(&shared);
+        self.access.push_user(&shared, user, &mut s);
     }
 
     /// Number of users in the tables.
@@ -331,7 +337,8 @@ impl DataTables {
         }
     }
 
-    fn push_user_with(
+    /// Adds one user's rows but their access (see `AccessTables`).
+    fn push_user_rows(
         &mut self,
         code: &PolicyCode,
         user: &User,
@@ -490,41 +497,6 @@ impl DataTables {
                 self.decision_tables.push(table.0);
             }
         }
-        // access: the user's entries and their groups', and their revokes,
-        // sorted by resource: per resource one granted and one revoked mask
-        s.entries.clear();
-        s.entries
-            .extend(user.access.iter().map(|(r, l, _)| (*r, *l, false)));
-        for g in bits::ones(&s.groups) {
-            if let Some(entries) = shared.group_access.get(g) {
-                s.entries
-                    .extend(entries.iter().map(|(r, l)| (*r, *l, false)));
-            }
-        }
-        s.entries
-            .extend(user.revoke_access.iter().map(|(r, l, _)| (*r, *l, true)));
-        s.entries.sort_unstable();
-        let uid = (self.access_start.len() - 1) as u32;
-        let mut i = 0;
-        while i < s.entries.len() {
-            let res = s.entries[i].0;
-            s.row.fill(0);
-            s.revoked.fill(0);
-            while i < s.entries.len() && s.entries[i].0 == res {
-                let (_, l, revoked) = s.entries[i];
-                bits::set(if revoked { &mut s.revoked } else { &mut s.row }, l.index());
-                i += 1;
-            }
-            let held = s.row.first().copied().unwrap_or(0)
-                & !s.revoked.first().copied().unwrap_or(0)
-                & u64::from(u32::MAX);
-            let entry = self.access_res.len() as u64;
-            self.access_index.insert(uid, res.0, entry << 32 | held);
-            self.access_res.push(res);
-            self.access_masks.push(&s.row);
-            self.revoke_masks.push(entry as usize, &s.revoked);
-        }
-        self.access_start.push(self.access_res.len() as u32);
     }
 }
 

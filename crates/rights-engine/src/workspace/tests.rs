@@ -41,3 +41,44 @@ fn every_access_entry_of_a_user_or_their_groups_has_a_row() {
     // nina: b (night), a (staff, the parent group); mo: c, and b revoked
     assert_eq!(listed, 4);
 }
+
+/// With thousands of users the access tables are built on a thread of
+/// their own beside the other rows (`ir/access.rs`): every user's entries
+/// are theirs, in the users' order, and nothing else is.
+#[test]
+fn access_built_beside_the_other_rows_is_each_users_own() {
+    let mut text = String::from("access view \"View\"\naccess update \"Update\"\nrole r \"R\"\n");
+    for k in 0..50 {
+        text.push_str(&format!("resource res{k}\n"));
+    }
+    let n = 5000;
+    for u in 0..n {
+        text.push_str(&format!(
+            "user u{u} {{ roles r  access res{}: view  access res{}: update }}\n",
+            u % 50,
+            (u * 7 + 1) % 50
+        ));
+    }
+    let ws = Workspace::from_text(&text);
+    assert!(!ws.has_errors(), "{:?}", ws.diagnostics().first());
+    let Some(p) = ws.program() else {
+        panic!("the policy compiles");
+    };
+    assert_eq!(p.tables.access.users(), n);
+    for u in 0..n {
+        let user = UserId::from_index(u);
+        let (a, b) = (u % 50, (u * 7 + 1) % 50);
+        for r in 0..50 {
+            let held = p
+                .access_entry(user, ResourceId::from_index(r))
+                .map(|(_, held)| held);
+            let expected = match (r == a, r == b) {
+                (true, true) => Some(0b11),
+                (true, false) => Some(0b01),
+                (false, true) => Some(0b10),
+                (false, false) => None,
+            };
+            assert_eq!(held, expected, "u{u} on res{r}");
+        }
+    }
+}
