@@ -30,7 +30,7 @@ fn main() {
     let checked = rights::sema::model::Checked::of(&model, &diags).expect("no errors");
     let program = rights::ir::Program::compile(&checked);
     println!(
-        "compile:         {:?} ({} distinct rights sets)",
+        "compile:         {:?} ({} rows of rights)",
         t.elapsed(),
         program.distinct_rights_sets()
     );

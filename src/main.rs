@@ -16,9 +16,10 @@ extern "C" {
 /// libmimalloc-sys 0.1.49, which Cargo.lock pins): the 16th option.
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
-/// Gives the memory freed so far back to the system at once (mimalloc
-/// otherwise waits a second): the engine calls it when it has just freed
-/// much ([`rights::memory`]).
+/// Gathers the memory freed so far for reuse and gives it back to the
+/// system at once (mimalloc otherwise waits a second; not at all in the
+/// commands that keep freed memory, [`keep_freed_memory`]): the engine
+/// calls it when it has just freed much ([`rights::memory`]).
 #[allow(unsafe_code, reason = "the one call into the allocator's C API")]
 fn give_back_freed_memory() {
     // SAFETY: `mi_collect` takes a plain bool and may be called from any

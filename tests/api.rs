@@ -611,8 +611,8 @@ fn own_grants_and_revokes_are_the_users_rights_however_they_are_kept() {
             );
         }
     }
-    // `plain`, `few`, `six` and `seven`'s roles share a row; `dee` has
-    // its own (the deny applies to its roles), `many` an exact one, and
-    // `seven` turns over seven: an exact one too
+    // rows: `plain`, `few` and `six` share the row of their roles; `dee`'s
+    // roles less the deny is another; `seven` turns over seven rights and
+    // `many` fourteen: an exact row each
     assert_eq!(p.distinct_rights_sets(), 4);
 }

@@ -312,7 +312,9 @@ pub fn unless_all_compiled(wss: &[&Workspace], format: Format) -> Option<i32> {
 
 impl Command {
     /// Whether the command runs until it is stopped (the server, the
-    /// editor's server, the REPL), not until its work is done.
+    /// editor's server, the REPL), not until its work is done (`query -`
+    /// answers until its input ends, but takes no more memory after the
+    /// load).
     pub fn runs_until_stopped(&self) -> bool {
         matches!(self, Command::Serve(_) | Command::Lsp(_) | Command::Repl(_))
     }

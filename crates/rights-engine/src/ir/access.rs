@@ -77,12 +77,7 @@ impl AccessTables {
     /// and their revokes, sorted by resource: per resource one granted and
     /// one revoked mask.
     pub(super) fn push_user(&mut self, shared: &Shared, user: &User, s: &mut AccessScratch) {
-        s.groups.fill(0);
-        for (g, _) in &user.groups {
-            if g.index() < shared.group_closure.rows() {
-                bits::union_into(&mut s.groups, shared.group_closure.row(g.index()));
-            }
-        }
+        shared.groups_of(user, &mut s.groups);
         s.entries.clear();
         s.entries
             .extend(user.access.iter().map(|(r, l, _)| (*r, *l, false)));

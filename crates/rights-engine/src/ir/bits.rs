@@ -94,12 +94,34 @@ impl SparseRows {
         }
     }
 
-    /// Gives index `i` the row `row` when a bit of it is set; `i` must be
-    /// above every index given a row before.
+    /// Gives index `i` (below `u32::MAX`) the row `row` when a bit of it
+    /// is set, replacing the row it had. Indices given in increasing order
+    /// (as tables are built) are appended; another is put in its place.
     pub fn push(&mut self, i: usize, row: &[u64]) {
-        if row.iter().any(|&w| w != 0) && self.at.last().is_none_or(|&l| (l as usize) < i) {
-            self.at.push(i as u32);
-            self.rows.push(row);
+        let Ok(i) = u32::try_from(i) else {
+            return;
+        };
+        let empty = row.iter().all(|&w| w == 0);
+        if self.at.last().is_none_or(|&l| l < i) {
+            if !empty {
+                self.at.push(i);
+                self.rows.push(row);
+            }
+            return;
+        }
+        // out of order: the rows after `i` move down (or up) one
+        let mut rows: Vec<(u32, Vec<u64>)> = (0..self.at.len())
+            .filter_map(|k| Some((*self.at.get(k)?, self.rows.row(k).to_vec())))
+            .filter(|(at, _)| *at != i)
+            .collect();
+        if !empty {
+            rows.push((i, row.to_vec()));
+            rows.sort_unstable_by_key(|(at, _)| *at);
+        }
+        *self = SparseRows::with_width(self.rows.stride() * 64);
+        for (at, r) in rows {
+            self.at.push(at);
+            self.rows.push(&r);
         }
     }
 
@@ -190,12 +212,20 @@ mod tests {
         m.push(2, &[0, 0]);
         m.push(3, &[0, 1 << 3]);
         m.push(9, &[1, 0]);
-        m.push(4, &[1, 0]); // below the last: refused
         assert_eq!(m.row(2), None, "an empty row is not kept");
         assert!(m.get(3, 67) && !m.get(3, 66));
         assert!(m.get(9, 0));
         assert_eq!(m.row(4), None);
         assert_eq!(m.row(10), None);
         assert_eq!(m.row(usize::MAX), None);
+        // out of order: put in its place, or replaced, or emptied
+        m.push(4, &[1, 0]);
+        m.push(3, &[0, 1]);
+        m.push(9, &[0, 0]);
+        assert_eq!(
+            (m.row(3), m.row(4), m.row(9)),
+            (Some(&[0, 1][..]), Some(&[1, 0][..]), None)
+        );
+        assert!(m.get(4, 0) && m.get(3, 64) && !m.get(3, 67));
     }
 }

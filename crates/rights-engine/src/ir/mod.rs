@@ -6,8 +6,9 @@
 //!   lines, access rules, actions, reports and `assigns`;
 //! - [`DataTables`] (`tables.rs`), built per data set against the policy
 //!   half: each user's roles, flags and **effective rights** — granted minus
-//!   revoked minus denied (docs/reference/semantics.md) — deduplicated across users, and
-//!   access grants as a sorted table (CSR), one bitmask per resource.
+//!   revoked minus denied (docs/reference/semantics.md) — as rows users
+//!   share (`rights.rs`), and access grants as a sorted table (CSR), one
+//!   bitmask per resource, and an index to it (`access.rs`).
 //!
 //! A [`Program`] joins one policy half (shared, behind `Arc`) with one set of
 //! tables, so a test's own data, a "what if" fix or another data set costs a
@@ -646,7 +647,9 @@ impl Program {
         &self.symbolic
     }
 
-    /// Number of rows of rights users share (see `rights.rs`).
+    /// Number of rows of rights in the tables: those users share (their
+    /// roles' rights less denies) and those of users whose own data turns
+    /// over more than a few rights (see `rights.rs`).
     pub fn distinct_rights_sets(&self) -> usize {
         self.tables.rights_sets.rows()
     }

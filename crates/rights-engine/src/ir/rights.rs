@@ -8,8 +8,8 @@
 //! (less denies, shared with every user of the same roles) and lists up to
 //! [`FLIPS`] rights whose bit their own grants and revokes turn over; a user
 //! with more points at a row of their exact set. A question reads the
-//! 16-byte entry and one bit of the row, as it read a 4-byte set number
-//! and the bit before.
+//! 16-byte entry (in the user's card, `cards.rs`, which it reads anyway)
+//! and one bit of the row.
 
 use super::bits::BitMatrix;
 
@@ -17,7 +17,8 @@ use super::bits::BitMatrix;
 pub(crate) const FLIPS: usize = 6;
 
 /// An unused place in [`UserRights::flips`] (never a right's index: a
-/// policy with this many rights keeps exact rows).
+/// user whose own data turns over a right of this index or above keeps an
+/// exact row).
 const NONE: u16 = u16::MAX;
 
 /// See the module's documentation.
@@ -78,32 +79,14 @@ impl UserRights {
 
     /// The user's effective rights as a row of `sets`' width.
     pub(crate) fn row(&self, sets: &BitMatrix) -> Vec<u64> {
-        let mut row = sets.row(self.set as usize).to_vec();
-        for &f in self.flips.iter().take_while(|&&f| f != NONE) {
-            if let Some(w) = row.get_mut(f as usize / 64) {
-                *w ^= 1u64 << (f % 64);
-            }
-        }
-        row
+        (0..sets.stride()).map(|w| self.word(sets, w)).collect()
     }
 
     /// How many rights the user holds.
     pub(crate) fn count(&self, sets: &BitMatrix) -> usize {
-        let ones: usize = sets
-            .row(self.set as usize)
-            .iter()
-            .map(|w| w.count_ones() as usize)
-            .sum();
-        self.flips
-            .iter()
-            .take_while(|&&f| f != NONE)
-            .fold(ones, |n, &f| {
-                if sets.get(self.set as usize, f as usize) {
-                    n - 1
-                } else {
-                    n + 1
-                }
-            })
+        (0..sets.stride())
+            .map(|w| self.word(sets, w).count_ones() as usize)
+            .sum()
     }
 
     /// Word `w` of the user's effective rights.

@@ -1,8 +1,9 @@
 //! The data half of a program: per-user tables built against a compiled
 //! policy. Each user's roles (explicit, or the first matching default-role
-//! line, plus ancestors), flags, **effective rights** — granted minus revoked
-//! minus denied (docs/reference/semantics.md) — as a bitset deduplicated across users, and
-//! access grants as a CSR table sorted by resource, one bitmask per resource.
+//! line, plus ancestors) as a row users share, flags, **effective rights** —
+//! granted minus revoked minus denied (docs/reference/semantics.md) — as the
+//! row of their roles, shared, and the rights their own data turns over
+//! (`rights.rs`), and their access (`access.rs`, built beside the rest).
 //!
 //! Built once per data set; rebuilt alone for a test's own data or a "what
 //! if" fix, and extended one user at a time (the REPL), never recompiling the
@@ -24,7 +25,7 @@ const DECISION_TABLES_BUDGET: usize = 1 << 22;
 /// The fewest users whose access tables are built on a thread of their own.
 const JOIN_MIN: usize = 1 << 12;
 
-/// Deduplication of effective-rights sets while a table is built, without a
+/// Deduplication of rows (of rights, of roles) while a table is built, without a
 /// second copy of any row: a row's hash leads to the last set pushed with that
 /// hash, and `earlier` chains the sets that share a hash; rows are compared in
 /// the matrix itself.
@@ -90,6 +91,16 @@ struct Scratch {
 }
 
 impl Shared {
+    /// Sets `row` to the groups `user` is a member of (nesting included).
+    pub(super) fn groups_of(&self, user: &User, row: &mut [u64]) {
+        row.fill(0);
+        for (g, _) in &user.groups {
+            if g.index() < self.group_closure.rows() {
+                bits::union_into(row, self.group_closure.row(g.index()));
+            }
+        }
+    }
+
     /// What users share in one data set.
     pub fn build(code: &PolicyCode, data: &Data) -> Shared {
         let ng = code.n_groups;
@@ -347,7 +358,6 @@ impl DataTables {
     ) {
         s.flags.fill(0);
         s.roles.fill(0);
-        s.groups.fill(0);
         s.granted.fill(0);
         for (f, _) in &user.flags {
             bits::set(&mut s.flags, f.index());
@@ -366,11 +376,7 @@ impl DataTables {
         s.attrs.extend_from_slice(&self.user_attrs[attr_start..]);
         let attrs = s.attrs.as_slice();
         let with = self.with;
-        for (g, _) in &user.groups {
-            if g.index() < code.n_groups {
-                bits::union_into(&mut s.groups, shared.group_closure.row(g.index()));
-            }
-        }
+        shared.groups_of(user, &mut s.groups);
         // roles: explicit, or the first matching default line; then ancestors
         let origin = match &user.roles {
             Some(rs) => {

@@ -82,3 +82,45 @@ fn access_built_beside_the_other_rows_is_each_users_own() {
         }
     }
 }
+
+/// A user added one at a time (the REPL: an exact rights row, nothing
+/// shared) has the rows the same user has when the data is built at once
+/// (a shared row and the rights their data turns over, or an exact row
+/// past six).
+#[test]
+fn users_added_one_at_a_time_have_the_rows_of_users_built_at_once() {
+    let mut policy = String::from("access view \"View\"\nflag f\nresource a\nresource b\n");
+    for k in 0..12 {
+        policy.push_str(&format!("right r{k} \"R{k}\"\n"));
+    }
+    policy.push_str("role base { grant r0, r1, r2, r3 }\nrole more extends base { grant r4 }\n");
+    policy.push_str("deny r3, r11 when flag f\ngroup g \"G\" {\n  access a: view\n}\n");
+    policy.push_str("user first { roles base }\n");
+    let users = [
+        "user plain { roles base }",
+        "user few { roles more  grant r8  revoke r1  flags f }",
+        "user seven { roles base  grant r5, r6, r7, r8, r9  revoke r0, r2 }",
+        "user grouped { roles more  groups g  revoke access a: view  access b: view }",
+    ];
+    let whole = format!("{policy}{}\n", users.join("\n"));
+    let built = Workspace::from_text(&whole);
+    assert!(!built.has_errors(), "{:?}", built.diagnostics().first());
+    let Some(all) = built.program() else {
+        panic!("the policy compiles");
+    };
+    let start = Workspace::from_text(&policy);
+    let Some(first) = start.program() else {
+        panic!("the policy compiles");
+    };
+    let mut added = (*first).clone();
+    added.extend_data(std::sync::Arc::clone(&all.data));
+    assert_eq!(added.tables.users(), all.tables.users());
+    for i in 0..all.tables.users() {
+        let u = UserId::from_index(i);
+        let name = &all.data.users[i].meta.name;
+        assert!(added.same_user(u, all, u), "{name}");
+        assert_eq!(added.rights_of(u), all.rights_of(u), "{name}'s rights");
+        assert_eq!(added.rights_count(u), all.rights_count(u), "{name}");
+        assert_eq!(added.roles_of(u), all.roles_of(u), "{name}'s roles");
+    }
+}
