@@ -42,10 +42,7 @@ impl Program {
     /// Does user `u` have role `r` (assigned, default, or an ancestor of either)?
     #[inline]
     pub fn has_role(&self, u: UserId, r: RoleId) -> bool {
-        match self.tables.user_cards.get(u.index()) {
-            Some(c) => self.tables.role_sets.get(c.roles as usize, r.index()),
-            None => false,
-        }
+        bits::test(self.tables.roles_row(u.index()), r.index())
     }
 
     #[inline]

@@ -1,8 +1,8 @@
 //! [`Card`]: what an answer reads about a user or a resource besides its
 //! rows, in 32 bytes: its name when it is short (most ids: `user12345`,
-//! `res9310`), and whether a user's data revokes any right. A user's
-//! [`UserCard`] adds where their rights and roles are: every question
-//! about a user reads it first, one cache line.
+//! `res9310`). A user's [`UserCard`] adds whether their data revokes any
+//! right and where their rights and roles are: every question about a
+//! user reads it first, one cache line.
 //!
 //! An explanation names its user and resource in every reason, and looks
 //! for the user's revokes. Read from the model, that is three cache lines
@@ -13,7 +13,7 @@ use super::rights::UserRights;
 use crate::sema::model::{ResourceId, UserId};
 
 /// The longest name a card holds; a longer one is read from the model.
-const NAME: usize = 30;
+const NAME: usize = 31;
 
 /// See the module's documentation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,16 +21,13 @@ const NAME: usize = 30;
 pub(crate) struct Card {
     /// The name's length, or `u8::MAX` when it is longer than [`NAME`].
     len: u8,
-    /// Whether the user's data revokes any right (false for a resource).
-    revokes: bool,
     name: [u8; NAME],
 }
 
 impl Card {
-    pub(crate) fn of(name: &str, revokes: bool) -> Card {
+    pub(crate) fn of(name: &str) -> Card {
         let mut card = Card {
             len: u8::MAX,
-            revokes,
             name: [0; NAME],
         };
         if let Some(to) = card.name.get_mut(..name.len()) {
@@ -46,23 +43,20 @@ impl Card {
         let bytes = self.name.get(..usize::from(self.len))?;
         std::str::from_utf8(bytes).ok()
     }
-
-    /// Whether the user's data revokes any right.
-    #[inline]
-    pub(crate) fn revokes(&self) -> bool {
-        self.revokes
-    }
 }
 
 /// What a question reads first about a user: their [`Card`], their
-/// effective rights, and their row of `DataTables::role_sets` (their roles,
-/// ancestors included; users with the same roles share it).
+/// effective rights, their row of `DataTables::role_sets` (their roles,
+/// ancestors included; users with the same roles share it), and whether
+/// their data revokes any right (so that an explanation reads their entry
+/// only then).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C, align(64))]
 pub(crate) struct UserCard {
     pub(crate) card: Card,
     pub(crate) rights: UserRights,
     pub(crate) roles: u32,
+    pub(crate) revokes: bool,
 }
 
 /// What answers read from the cards.
@@ -100,7 +94,7 @@ impl super::Program {
         self.tables
             .user_cards
             .get(u.index())
-            .is_none_or(|c| c.card.revokes())
+            .is_none_or(|c| c.revokes)
     }
 }
 
@@ -112,12 +106,11 @@ mod tests {
     fn a_card_holds_a_short_name_and_not_a_long_one() {
         assert_eq!(std::mem::size_of::<Card>(), 32);
         assert_eq!(std::mem::size_of::<UserCard>(), 64);
-        assert_eq!(Card::of("user12345", true).name(), Some("user12345"));
-        assert!(Card::of("user12345", true).revokes());
-        assert_eq!(Card::of("", false).name(), Some(""));
-        let longest = "é".repeat(NAME / 2);
-        assert_eq!(Card::of(&longest, false).name(), Some(longest.as_str()));
-        assert_eq!(Card::of(&"x".repeat(NAME + 1), false).name(), None);
-        assert!(!Card::of("r", false).revokes());
+        assert_eq!(Card::of("user12345").name(), Some("user12345"));
+        assert_eq!(Card::of("").name(), Some(""));
+        let longest = format!("x{}", "é".repeat(NAME / 2));
+        assert_eq!(longest.len(), NAME);
+        assert_eq!(Card::of(&longest).name(), Some(longest.as_str()));
+        assert_eq!(Card::of(&"x".repeat(NAME + 1)).name(), None);
     }
 }

@@ -215,7 +215,7 @@ impl Shared {
             resource_cards: data
                 .resources
                 .iter()
-                .map(|r| Card::of(&r.meta.name, false))
+                .map(|r| Card::of(&r.meta.name))
                 .collect(),
         }
     }
@@ -295,12 +295,10 @@ impl DataTables {
             t.decision_stride = 0;
         }
         t.decision_tables.reserve(n * t.decision_stride);
-        let granted: usize = users.clone().map(|u| u.access.len()).sum();
-        let entries: usize = granted + users.clone().map(|u| u.revoke_access.len()).sum::<usize>();
         let shared = Arc::clone(&t.shared);
         let access = || {
             let mut a = AccessTables::new(code.n_access);
-            a.reserve(n, granted, entries);
+            a.reserve(users.clone());
             let mut s = a.scratch(&shared);
             for u in users.clone() {
                 a.push_user(&shared, u, &mut s);
@@ -466,9 +464,10 @@ impl DataTables {
             ),
         };
         self.user_cards.push(UserCard {
-            card: Card::of(&user.meta.name, !user.revokes.is_empty()),
+            card: Card::of(&user.meta.name),
             rights,
             roles,
+            revokes: !user.revokes.is_empty(),
         });
         if self.decision_stride > 0 {
             let user = UserFacts {

@@ -126,9 +126,7 @@ impl Cond {
 }
 
 /// Where a declaration came from and what it is called for people.
-/// `repr(C)`: the name first (see [`User`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[repr(C)]
 pub struct Meta {
     pub name: String,
     pub label: Option<String>,
@@ -400,17 +398,13 @@ impl Policy {
     }
 }
 
-/// In memory (`repr(C)`, a cache line's alignment, 320 bytes): a denial's
-/// explanation reads the user's name and revokes, so they share the first
-/// line; with 100,000 users each line read is a cache miss.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[repr(C, align(64))]
 pub struct User {
-    pub revokes: Vec<RightSite>,
     pub meta: Meta,
     /// `None`: the user lists no roles and gets the default role.
     pub roles: Option<Vec<(RoleId, Span)>>,
     pub grants: Vec<RightSite>,
+    pub revokes: Vec<RightSite>,
     pub flags: Vec<(FlagId, Span)>,
     /// Access levels granted on resources, each with the span of the data entry.
     pub access: Vec<(ResourceId, AccessId, Span)>,
