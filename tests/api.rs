@@ -9,6 +9,8 @@
     reason = "tests fail by panicking"
 )]
 
+mod common;
+
 use rights::Engine;
 
 fn engine() -> Engine {
@@ -242,8 +244,7 @@ fn names(ws: &rights::workspace::Workspace) -> Vec<String> {
 #[test]
 fn a_lean_load_streams_users_and_says_the_same() {
     use rights::workspace::Workspace;
-    let dir = std::env::temp_dir().join(format!("rights-lean-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("rights-lean");
     let policy = dir.join("p.rights");
     let data = dir.join("d.json");
     let results = |ws: &Workspace| {
@@ -340,8 +341,7 @@ fn a_lean_load_streams_users_and_says_the_same() {
 #[test]
 fn a_lean_load_reports_users_entries_as_a_full_load_does() {
     use rights::workspace::Workspace;
-    let dir = std::env::temp_dir().join(format!("rights-lean-entries-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("rights-lean-entries");
     let policy = dir.join("p.rights");
     std::fs::write(&policy, "right r\naccess view\nrole a { grant r }\n").unwrap();
     // users before and after a resource with mistakes of its own; past a

@@ -1,9 +1,9 @@
 //! Work shared out over the machine's cores: `map_chunks` and `jobs` are what
 //! the engine and the tools use to split one piece of work for speed, `join`
-//! runs two at once (`diff` also loads its two versions side by side). Results always come back in the
-//! order of the work, so what runs in parallel says exactly what it says one
-//! by one; where a thread cannot be started, its share runs on the calling
-//! thread.
+//! runs two pieces at once (`diff` also loads its two versions side by side).
+//! Results always come back in the order of the work, so what runs in
+//! parallel says exactly what it says one by one; where a thread cannot be
+//! started, its share runs on the calling thread.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;

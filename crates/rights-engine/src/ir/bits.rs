@@ -94,34 +94,21 @@ impl SparseRows {
         }
     }
 
-    /// Gives index `i` (below `u32::MAX`) the row `row` when a bit of it
-    /// is set, replacing the row it had. Indices given in increasing order
-    /// (as tables are built) are appended; another is put in its place.
+    /// Gives index `i` the row `row` when a bit of it is set. Rows are
+    /// given in increasing order of index, as a table is built (the index
+    /// of the entry being pushed); an index not above the last one given a
+    /// row is a mistake of the caller (kept out by a debug assertion).
     pub fn push(&mut self, i: usize, row: &[u64]) {
         let Ok(i) = u32::try_from(i) else {
             return;
         };
-        let empty = row.iter().all(|&w| w == 0);
-        if self.at.last().is_none_or(|&l| l < i) {
-            if !empty {
-                self.at.push(i);
-                self.rows.push(row);
-            }
+        if row.iter().all(|&w| w == 0) {
             return;
         }
-        // out of order: the rows after `i` move down (or up) one
-        let mut rows: Vec<(u32, Vec<u64>)> = (0..self.at.len())
-            .filter_map(|k| Some((*self.at.get(k)?, self.rows.row(k).to_vec())))
-            .filter(|(at, _)| *at != i)
-            .collect();
-        if !empty {
-            rows.push((i, row.to_vec()));
-            rows.sort_unstable_by_key(|(at, _)| *at);
-        }
-        *self = SparseRows::with_width(self.rows.stride() * 64);
-        for (at, r) in rows {
-            self.at.push(at);
-            self.rows.push(&r);
+        debug_assert!(self.at.last().is_none_or(|&l| l < i), "rows out of order");
+        if self.at.last().is_none_or(|&l| l < i) {
+            self.at.push(i);
+            self.rows.push(row);
         }
     }
 
@@ -218,14 +205,5 @@ mod tests {
         assert_eq!(m.row(4), None);
         assert_eq!(m.row(10), None);
         assert_eq!(m.row(usize::MAX), None);
-        // out of order: put in its place, or replaced, or emptied
-        m.push(4, &[1, 0]);
-        m.push(3, &[0, 1]);
-        m.push(9, &[0, 0]);
-        assert_eq!(
-            (m.row(3), m.row(4), m.row(9)),
-            (Some(&[0, 1][..]), Some(&[1, 0][..]), None)
-        );
-        assert!(m.get(4, 0) && m.get(3, 64) && !m.get(3, 67));
     }
 }

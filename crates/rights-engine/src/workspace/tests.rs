@@ -56,7 +56,7 @@ fn access_built_beside_the_other_rows_is_each_users_own() {
         text.push_str(&format!(
             "user u{u} {{ roles r  access res{}: view  access res{}: update }}\n",
             u % 50,
-            (u * 7 + 1) % 50
+            (u * 7) % 50
         ));
     }
     let ws = Workspace::from_text(&text);
@@ -67,7 +67,8 @@ fn access_built_beside_the_other_rows_is_each_users_own() {
     assert_eq!(p.tables.access.users(), n);
     for u in 0..n {
         let user = UserId::from_index(u);
-        let (a, b) = (u % 50, (u * 7 + 1) % 50);
+        // both levels on one resource for every 25th user
+        let (a, b) = (u % 50, (u * 7) % 50);
         for r in 0..50 {
             let held = p
                 .access_entry(user, ResourceId::from_index(r))
